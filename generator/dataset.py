@@ -1,0 +1,199 @@
+"""The immutable Dataset: records plus every derived fact, computed once."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+from pypinyin import lazy_pinyin
+
+from generator.model import Branch, Brand, Event, HonourList, Recipient, Site
+
+if TYPE_CHECKING:
+    from generator.yamlfile import YamlFile
+
+
+@dataclass(frozen=True)
+class Award:
+    """One recipient on one honour list."""
+
+    honour: HonourList
+    recipient: Recipient
+
+    @property
+    def branch_id(self) -> str:
+        return self.recipient.branch
+
+
+@dataclass(frozen=True)
+class HonourTitle:
+    """All lists of one honour title, ordered by level (highest first) then year (newest first)."""
+
+    title: str
+    slug: str
+    lists: tuple[HonourList, ...]
+
+    @property
+    def is_individual(self) -> bool:
+        return any(h.is_individual for h in self.lists)
+
+    @property
+    def years(self) -> tuple[int | None, ...]:
+        return tuple(sorted({h.year for h in self.lists}, key=lambda y: -(y or 0)))
+
+
+@dataclass(frozen=True)
+class BrandEntry:
+    """A brand with the branch that owns it."""
+
+    branch: Branch
+    brand: Brand
+
+    @property
+    def slug(self) -> str:
+        return self.branch.id
+
+
+def slugify(text: str) -> str:
+    """An ASCII URL slug from Chinese text, by pinyin."""
+    words = lazy_pinyin(text, errors=lambda chars: [c for c in chars if c.isascii()])
+    slug = re.sub(r"[^a-z0-9]+", "-", "-".join(words).lower()).strip("-")
+    return slug or "item"
+
+
+def _frozen(mapping: Mapping[str, list]) -> Mapping[str, tuple]:
+    return MappingProxyType({k: tuple(v) for k, v in mapping.items()})
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Everything the site, the press module and the exports read. Never mutated after build."""
+
+    site: Site
+    data_dir: Path
+    branches: tuple[Branch, ...]
+    honours: tuple[HonourList, ...]
+    events: tuple[Event, ...]
+    branch_by_id: Mapping[str, Branch]
+    honour_by_id: Mapping[str, HonourList]
+    event_by_id: Mapping[str, Event]
+    titles: tuple[HonourTitle, ...]
+    title_by_name: Mapping[str, HonourTitle]
+    level_rank: Mapping[str, int]
+    awards_by_branch: Mapping[str, tuple[Award, ...]]
+    personal_awards_by_branch: Mapping[str, tuple[Award, ...]]
+    personal_awards: tuple[Award, ...]
+    campuses: Mapping[str, tuple[Branch, ...]]
+    events_by_branch: Mapping[str, tuple[Event, ...]]
+    brands: tuple[BrandEntry, ...]
+    totals_by_level: Mapping[str, int]
+    sources: Mapping[str, YamlFile] = field(repr=False, compare=False)
+
+    # -- small lookups used by every front end --------------------------------
+
+    def branch_name(self, branch_id: str) -> str:
+        branch = self.branch_by_id.get(branch_id)
+        return branch.name if branch else branch_id
+
+    def honours_of(self, branch_id: str) -> tuple[Award, ...]:
+        return self.awards_by_branch.get(branch_id, ())
+
+    def honours_by_level(self, branch_id: str) -> list[tuple[str, list[Award]]]:
+        """A branch's honours grouped by level, highest first."""
+        groups: dict[str, list[Award]] = defaultdict(list)
+        for award in self.honours_of(branch_id):
+            groups[award.honour.level].append(award)
+        return sorted(groups.items(), key=lambda item: self.level_rank.get(item[0], 99))
+
+    def source(self, key: str) -> YamlFile | None:
+        return self.sources.get(key)
+
+    @property
+    def branch_count(self) -> int:
+        return self.site.branch_count if self.site.branch_count is not None else len(self.branches)
+
+
+def _honour_sort_key(level_rank: Mapping[str, int]):
+    def key(h: HonourList) -> tuple:
+        return (level_rank.get(h.level, 99), -(h.year or 0), h.id)
+    return key
+
+
+def build_dataset(site: Site, branches: Mapping[str, Branch], honours: Mapping[str, HonourList],
+                  events: Mapping[str, Event], sources: Mapping[str, YamlFile],
+                  data_dir: Path) -> Dataset:
+    """Assemble records and derive every fact once. Tolerates broken references (validate reports them)."""
+    level_rank = {level: i for i, level in enumerate(site.levels)}
+    sort_key = _honour_sort_key(level_rank)
+    branch_list = tuple(sorted(branches.values(), key=lambda b: b.id))
+    honour_list = tuple(sorted(honours.values(),
+                               key=lambda h: (-(h.year or 0), h.title, *sort_key(h))))
+    event_list = tuple(sorted(events.values(), key=lambda e: (e.date, e.id), reverse=True))
+
+    by_title: dict[str, list[HonourList]] = defaultdict(list)
+    for honour in honour_list:
+        by_title[honour.title].append(honour)
+    titles: list[HonourTitle] = []
+    used_slugs: set[str] = set()
+    for title in sorted(by_title, key=lambda t: (slugify(t), t)):
+        slug = base = slugify(title)
+        n = 2
+        while slug in used_slugs:
+            slug, n = f"{base}-{n}", n + 1
+        used_slugs.add(slug)
+        titles.append(HonourTitle(title, slug, tuple(sorted(by_title[title], key=sort_key))))
+
+    awards: dict[str, list[Award]] = defaultdict(list)
+    personal: dict[str, list[Award]] = defaultdict(list)
+    personal_all: list[Award] = []
+    totals: dict[str, int] = dict.fromkeys(site.levels, 0)
+    for honour in sorted(honour_list, key=sort_key):
+        if honour.is_individual:
+            for recipient in honour.recipients:
+                award = Award(honour, recipient)
+                personal[recipient.branch].append(award)
+                personal_all.append(award)
+        else:
+            totals[honour.level] = totals.get(honour.level, 0) + honour.count
+            for recipient in honour.recipients:
+                awards[recipient.branch].append(Award(honour, recipient))
+
+    campuses: dict[str, list[Branch]] = defaultdict(list)
+    for branch in branch_list:
+        if branch.parent:
+            campuses[branch.parent].append(branch)
+
+    events_by_branch: dict[str, list[Event]] = defaultdict(list)
+    for event in event_list:
+        involved = dict.fromkeys([*([event.venue] if event.venue else []), *event.branches])
+        for branch_id in involved:
+            events_by_branch[branch_id].append(event)
+
+    brands = tuple(BrandEntry(b, b.brand) for b in branch_list if b.brand is not None)
+
+    return Dataset(
+        site=site,
+        data_dir=data_dir,
+        branches=branch_list,
+        honours=honour_list,
+        events=event_list,
+        branch_by_id=MappingProxyType(dict(branches)),
+        honour_by_id=MappingProxyType(dict(honours)),
+        event_by_id=MappingProxyType(dict(events)),
+        titles=tuple(titles),
+        title_by_name=MappingProxyType({t.title: t for t in titles}),
+        level_rank=MappingProxyType(level_rank),
+        awards_by_branch=_frozen(awards),
+        personal_awards_by_branch=_frozen(personal),
+        personal_awards=tuple(personal_all),
+        campuses=_frozen(campuses),
+        events_by_branch=_frozen(events_by_branch),
+        brands=brands,
+        totals_by_level=MappingProxyType(totals),
+        sources=MappingProxyType(dict(sources)),
+    )

@@ -1,0 +1,174 @@
+"""The typed records staff write: site, branches, honour lists, events."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+ID_RE = re.compile(ID_PATTERN)
+PERIOD_PATTERN = r"^[0-9]{4}(?:Q[1-4]|-(?:0[1-9]|1[0-2]))?$"
+
+DEFAULT_LEVELS: tuple[str, ...] = ("国家级", "省级", "市级", "区级")
+KINDS: tuple[str, ...] = ("幼儿园", "小学", "初中", "九年一贯制", "高中", "完全中学", "特殊教育", "其他")
+EVENT_KINDS: tuple[str, ...] = ("观摩推进会", "观摩评比", "现场会", "培训", "其他")
+MARKDOWN_FIELDS: frozenset[str] = frozenset({"intro", "story", "body", "about"})
+
+Kind = Literal["幼儿园", "小学", "初中", "九年一贯制", "高中", "完全中学", "特殊教育", "其他"]
+EventKind = Literal["观摩推进会", "观摩评比", "现场会", "培训", "其他"]
+
+
+def _as_text(value: Any) -> Any:
+    """Accept a bare number where text is meant (YAML reads `2023` as an int)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+Id = Annotated[str, Field(pattern=ID_PATTERN, description="记录编号：小写字母、数字和连字符")]
+Text = Annotated[str, BeforeValidator(_as_text), Field(min_length=1)]
+Period = Annotated[str, BeforeValidator(_as_text), Field(pattern=PERIOD_PATTERN)]
+
+
+class Record(BaseModel):
+    """Base for every record: immutable, unknown keys refused."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Footer(Record):
+    icp: Text | None = Field(None, description="ICP 备案号，如 豫ICP备XXXXXXXX号")
+    police: Text | None = Field(None, description="公安备案号，如 豫公网安备XXXXXXXXXXXXXX号")
+    contact: Text | None = Field(None, description="对外公开的联系方式，如办公室电话（须在白名单内）")
+
+
+class Site(Record):
+    title: Text = Field(description="网站标题")
+    owner: Text = Field(description="发布单位，如 洛阳市洛龙区教育体育局党组")
+    region: Text = Field(description="数据覆盖的地区，如 洛龙区；也是“共有……”句子的主语")
+    as_of: dt.date = Field(description="数据截至日期（YYYY-MM-DD），显示在每份名单和下载文件上")
+    branch_count: int | None = Field(None, ge=0, description="本地区党支部总数（不是每个支部都有记录时填写）")
+    stars: list[Text] | None = Field(
+        None, max_length=5, description="五颗星的名称，按顺序；不同领域名称不同，不知道就不填"
+    )
+    levels: list[Text] = Field(
+        default_factory=lambda: list(DEFAULT_LEVELS), min_length=1, description="荣誉级别，从高到低"
+    )
+    description: Text | None = Field(None, description="一句话介绍本网站")
+    about: Text | None = Field(None, description="“关于”页面正文（Markdown）")
+    source: Text | None = Field(None, description="数据来源说明，如所依据的报道或文件")
+    footer: Footer | None = Field(None, description="页脚：备案号与联系方式")
+
+
+class Photo(Record):
+    file: Text = Field(description="图片路径，相对于 data/ 文件夹，如 images/events/xxx.jpg")
+    caption: Text = Field(description="图片说明（也用作无障碍替代文字）")
+
+
+class Brand(Record):
+    name: Text = Field(description="党建品牌名称，如 红·星闪闪")
+    slogan: Text | None = Field(None, description="品牌口号或释义")
+    story: Text | None = Field(None, description="品牌故事（Markdown）")
+    logo: Text | None = Field(None, description="品牌标识图片路径，相对于 data/")
+    photos: list[Photo] = Field(default_factory=list, description="品牌相关照片")
+    note: Text | None = Field(None, description="编者备注（公开显示），如对原文写法的说明")
+
+
+class StarRating(Record):
+    period: Period = Field(description="评定期，如 2023、2023Q2 或 2023-06")
+    count: int = Field(ge=0, le=5, description="星数，0 到 5")
+    earned: list[Text] | None = Field(
+        None, description="已获得的星名称，取自 site.yaml 的 stars；填写时个数须等于 count"
+    )
+
+
+class Branch(Record):
+    id: Id = Field(description="支部编号（由文件名决定，不要在文件里写）")
+    name: Text = Field(description="新闻稿中使用的简称，如 区一实小；用于名单和新闻稿句")
+    full_name: Text | None = Field(None, description="正式全称，只在确知时填写")
+    aliases: list[Text] = Field(default_factory=list, description="其他常见叫法，如 一实小；用于搜索和名单匹配")
+    kind: Kind | None = Field(None, description="学校类型")
+    parent: Id | None = Field(None, description="所属主校的编号（校区、分校填写）")
+    stars: list[StarRating] = Field(default_factory=list, description="星级评定记录，从早到晚")
+    brand: Brand | None = Field(None, description="党建品牌")
+    intro: Text | None = Field(None, description="支部简介（Markdown）")
+    secretary: Text | None = Field(None, description="支部书记姓名")
+    note: Text | None = Field(None, description="编者备注（公开显示），如数据来源或待核实事项")
+
+    @property
+    def current_stars(self) -> StarRating | None:
+        return self.stars[-1] if self.stars else None
+
+
+class Recipient(Record):
+    branch: Id = Field(description="获奖支部（学校）的编号")
+    person: Text | None = Field(None, description="获奖个人姓名（个人荣誉填写）")
+    role: Text | None = Field(None, description="个人的身份，如 教师、校长")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_id(cls, value: Any) -> Any:
+        return {"branch": value} if isinstance(value, str) else value
+
+
+class HonourList(Record):
+    id: Id = Field(description="名单编号（由文件名决定，不要在文件里写）")
+    title: Text = Field(description="荣誉名称，不含级别，如 平安校园、文明校园")
+    level: Text = Field(description="级别：国家级、省级、市级或区级")
+    year: int | None = Field(None, ge=1949, le=2100, description="年度；“累计共有”的荣誉不填")
+    recipients: list[Recipient] = Field(min_length=1, description="获奖名单，按公布顺序")
+    total: int | None = Field(None, ge=1, description="实际总数（名单只列出部分时填写，即“等N所”的 N）")
+    issuer: Text | None = Field(None, description="发文单位")
+    document: Text | None = Field(None, description="文号，如 教安全〔2023〕200号")
+    date: dt.date | None = Field(None, description="发文或公布日期（YYYY-MM-DD）")
+    source: Text | None = Field(None, description="公布来源：网址或文件名")
+    note: Text | None = Field(None, description="编者备注（公开显示）")
+
+    @property
+    def is_individual(self) -> bool:
+        return any(r.person for r in self.recipients)
+
+    @property
+    def count(self) -> int:
+        """How many the region holds: `total` when given, otherwise the number listed."""
+        return self.total or len(self.recipients)
+
+    @property
+    def is_partial(self) -> bool:
+        return self.count > len(self.recipients)
+
+
+class Person(Record):
+    name: Text = Field(description="姓名")
+    title: Text | None = Field(None, description="职务，如 局党组成员、副局长")
+    part: Text | None = Field(None, description="在活动中做了什么，如 讲话、点评、总结")
+
+
+class Event(Record):
+    id: Id = Field(description="活动编号（由文件名决定，不要在文件里写）")
+    date: dt.date = Field(description="日期（YYYY-MM-DD）")
+    title: Text = Field(description="活动名称")
+    kind: EventKind | None = Field(None, description="活动类型")
+    level: Text | None = Field(None, description="主办层级，如 区级、市级")
+    venue: Id | None = Field(None, description="举办地点（支部编号）")
+    branches: list[Id] = Field(default_factory=list, description="参加的支部编号，按顺序")
+    total: int | None = Field(None, ge=1, description="参加支部总数（只列出部分时填写）")
+    people: list[Person] = Field(default_factory=list, description="出席领导及其活动")
+    photos: list[Photo] = Field(default_factory=list, description="活动照片")
+    body: Text | None = Field(None, description="活动概述（Markdown，用自己的话写）")
+    note: Text | None = Field(None, description="编者备注（公开显示）")
+
+    @property
+    def count(self) -> int:
+        return self.total or len(self.branches)
+
+
+RECORD_MODELS: dict[str, type[Record]] = {
+    "site": Site,
+    "branch": Branch,
+    "honour": HonourList,
+    "event": Event,
+}

@@ -1,0 +1,80 @@
+"""Problems found in the records: where they are, what is wrong, how to fix it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+
+class Severity(str, Enum):
+    """How serious a problem is: errors stop a build, warnings do not."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in one place, told in Chinese for the staff member who fixes it."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+    hint: str = ""
+    severity: Severity = Severity.ERROR
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def format(self) -> str:
+        """Render as `file:line:column: 错误：message` plus an indented hint."""
+        label = "错误" if self.is_error else "提醒"
+        where = self.file
+        if self.line:
+            where += f":{self.line}"
+            if self.column:
+                where += f":{self.column}"
+        text = f"{where}: {label}：{self.message}"
+        if self.hint:
+            text += f"\n    怎么改：{self.hint}"
+        return text
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Order problems by file, line and column, dropping exact duplicates."""
+    return sorted(set(problems), key=lambda p: (p.file, p.line, p.column, p.message))
+
+
+def relative_name(path: Path, root: Path) -> str:
+    """Name a file as staff see it: relative to the data folder's parent, with forward slashes."""
+    try:
+        return path.resolve().relative_to(root.resolve().parent).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def format_report(problems: Iterable[Problem]) -> str:
+    """All problems, errors first then warnings, each group sorted by place."""
+    problems = sort_problems(problems)
+    errors = [p for p in problems if p.is_error]
+    warnings = [p for p in problems if not p.is_error]
+    parts: list[str] = [p.format() for p in errors]
+    parts += [p.format() for p in warnings]
+    return "\n".join(parts)
+
+
+class DataError(Exception):
+    """Raised by front ends (CLI, plugin) when the records have errors; carries the problems."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sort_problems(problems)
+        errors = sum(1 for p in self.problems if p.is_error)
+        super().__init__(f"数据有 {errors} 处错误")
+
+    def report(self) -> str:
+        errors = sum(1 for p in self.problems if p.is_error)
+        return format_report(self.problems) + f"\n共 {errors} 处错误，请按提示修改后重试。"

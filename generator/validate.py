@@ -1,0 +1,265 @@
+"""Rules across records: references, cycles, totals, duplicates, stars and images."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from generator.dataset import Dataset
+from generator.model import Photo
+from generator.problems import Problem
+from generator.yamlfile import Loc, YamlFile
+
+Rule = Callable[[Dataset], Iterator[Problem]]
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
+IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a")
+MAX_IMAGE_BYTES = 20 * 1024 * 1024
+
+
+def _at(dataset: Dataset, key: str, loc: Loc, message: str, hint: str = "", *,
+        warning: bool = False, on_key: bool = False) -> Problem:
+    source = dataset.source(key) or YamlFile(key)
+    return source.problem(loc, message, hint, warning=warning, key=on_key)
+
+
+def _missing_branch(dataset: Dataset, key: str, loc: Loc, branch_id: str) -> Problem:
+    return _at(dataset, key, loc, f"找不到编号为“{branch_id}”的支部。",
+               f"检查拼写，或先新建 data/branches/{branch_id}.yaml。")
+
+
+def check_references(dataset: Dataset) -> Iterator[Problem]:
+    """Every branch id named in a list, an event or a `parent` must exist."""
+    known = dataset.branch_by_id
+    for branch in dataset.branches:
+        if branch.parent and branch.parent not in known:
+            yield _missing_branch(dataset, f"branches:{branch.id}", ("parent",), branch.parent)
+    for honour in dataset.honours:
+        for i, recipient in enumerate(honour.recipients):
+            if recipient.branch not in known:
+                yield _missing_branch(dataset, f"honours:{honour.id}", ("recipients", i), recipient.branch)
+    for event in dataset.events:
+        key = f"events:{event.id}"
+        if event.venue and event.venue not in known:
+            yield _missing_branch(dataset, key, ("venue",), event.venue)
+        for i, branch_id in enumerate(event.branches):
+            if branch_id not in known:
+                yield _missing_branch(dataset, key, ("branches", i), branch_id)
+
+
+def check_parent_cycles(dataset: Dataset) -> Iterator[Problem]:
+    """A campus's parent chain must end at a main school."""
+    for branch in dataset.branches:
+        chain = [branch.id]
+        current = branch.parent
+        while current and current in dataset.branch_by_id:
+            if current in chain:
+                loop = " → ".join(dataset.branch_name(b) for b in [*chain, current])
+                yield _at(dataset, f"branches:{branch.id}", ("parent",),
+                          f"“parent”形成了循环：{loop}。",
+                          "校区的 parent 写主校编号；主校本身不写 parent。")
+                break
+            chain.append(current)
+            current = dataset.branch_by_id[current].parent
+
+
+def check_lists(dataset: Dataset) -> Iterator[Problem]:
+    """Totals, mixed lists, repeated recipients, and titles that carry a level."""
+    levels = dataset.site.levels
+    for honour in dataset.honours:
+        key = f"honours:{honour.id}"
+        if honour.level not in levels:
+            yield _at(dataset, key, ("level",), f"级别“{honour.level}”不在可选范围内。",
+                      "可选：" + "、".join(levels) + "（可在 site.yaml 的 levels 中设置）。")
+        people = [r for r in honour.recipients if r.person]
+        if people and len(people) != len(honour.recipients):
+            yield _at(dataset, key, ("recipients",), "一份名单不能同时有学校和个人。",
+                      "个人荣誉每项都写 person 和 branch；学校荣誉只写支部编号。请拆成两个文件。")
+        if people and honour.total is not None:
+            yield _at(dataset, key, ("total",), "个人荣誉名单不能写“total”（个人须全部列出）。",
+                      "删掉 total 这一行，把所有获奖人都写进 recipients。")
+        elif honour.total is not None and honour.total < len(honour.recipients):
+            yield _at(dataset, key, ("total",),
+                      f"总数 total: {honour.total} 比名单里列出的 {len(honour.recipients)} 个还少。",
+                      "total 是“等N所”的 N，不能小于列出的个数；名单全部列出时不用写 total。")
+        seen: dict[tuple[str, str | None], int] = {}
+        for i, recipient in enumerate(honour.recipients):
+            ident = (recipient.branch, recipient.person)
+            if ident in seen:
+                who = recipient.person or dataset.branch_name(recipient.branch)
+                yield _at(dataset, key, ("recipients", i), f"“{who}”在名单里出现了两次（第 {seen[ident] + 1} 项和第 {i + 1} 项）。",
+                          "删掉重复的一项。")
+            else:
+                seen[ident] = i
+        for level in levels:
+            bare = level.removesuffix("级")
+            if honour.title.startswith((level, bare)) and len(honour.title) > len(level):
+                fixed = honour.title.removeprefix(level).removeprefix(bare)
+                yield _at(dataset, key, ("title",), f"荣誉名称“{honour.title}”里带了级别。",
+                          f"改成 title: {fixed} 和 level: {level}（级别单独写）。", warning=True)
+                break
+    for event in dataset.events:
+        key = f"events:{event.id}"
+        if event.total is not None and event.total < len(event.branches):
+            yield _at(dataset, key, ("total",),
+                      f"总数 total: {event.total} 比列出的 {len(event.branches)} 个支部还少。",
+                      "total 不能小于 branches 里列出的个数。")
+        if event.level and event.level not in levels:
+            yield _at(dataset, key, ("level",), f"级别“{event.level}”不在可选范围内。",
+                      "可选：" + "、".join(levels) + "。")
+        for i, branch_id in enumerate(event.branches):
+            if branch_id in event.branches[:i]:
+                yield _at(dataset, key, ("branches", i), f"“{dataset.branch_name(branch_id)}”列了两次。",
+                          "删掉重复的一项。")
+
+
+def check_stars(dataset: Dataset) -> Iterator[Problem]:
+    """`earned` must match `count` and name stars from site.yaml; periods run oldest first."""
+    names = dataset.site.stars or []
+    for branch in dataset.branches:
+        key = f"branches:{branch.id}"
+        previous = ""
+        for i, rating in enumerate(branch.stars):
+            if previous and _period_key(rating.period) <= _period_key(previous):
+                yield _at(dataset, key, ("stars", i, "period"),
+                          f"评定期 {rating.period} 排在 {previous} 后面，顺序不对或重复。",
+                          "stars 按时间从早到晚排列，每个评定期只写一次。")
+            previous = rating.period
+            if rating.earned is None:
+                continue
+            if len(rating.earned) != rating.count:
+                yield _at(dataset, key, ("stars", i, "earned"),
+                          f"count 是 {rating.count}，earned 却列了 {len(rating.earned)} 颗星。",
+                          "earned 的个数要等于 count。")
+            for j, star in enumerate(rating.earned):
+                if star not in names:
+                    hint = ("可选：" + "、".join(names) + "。") if names else \
+                        "site.yaml 里还没有写 stars（五颗星的名称）；先写上，或删掉 earned。"
+                    yield _at(dataset, key, ("stars", i, "earned", j), f"“{star}”不是 site.yaml 里定义的星。", hint)
+
+
+def _period_key(period: str) -> tuple[int, int]:
+    year = int(period[:4])
+    if "Q" in period:
+        return year, (int(period[-1]) - 1) * 3 + 1
+    if "-" in period:
+        return year, int(period[5:7])
+    return year, 0
+
+
+def check_names(dataset: Dataset) -> Iterator[Problem]:
+    """Two branches must not share a name; an alias must not be another branch's name."""
+    owners: dict[str, list[str]] = defaultdict(list)
+    for branch in dataset.branches:
+        owners[branch.name].append(branch.id)
+    for name, ids in owners.items():
+        for branch_id in ids[1:]:
+            yield _at(dataset, f"branches:{branch_id}", ("name",),
+                      f"名称“{name}”与 {ids[0]} 重复。",
+                      "每个支部的 name 必须不同；同名学校请加上区分，如所在街道。")
+    for branch in dataset.branches:
+        for i, alias in enumerate(branch.aliases):
+            others = [b for b in owners.get(alias, []) if b != branch.id]
+            if others:
+                yield _at(dataset, f"branches:{branch.id}", ("aliases", i),
+                          f"别名“{alias}”是另一个支部（{others[0]}）的名称。",
+                          "删掉这个别名，避免名单匹配和搜索混淆。")
+
+
+def _photos(dataset: Dataset) -> Iterator[tuple[str, Loc, str]]:
+    for branch in dataset.branches:
+        if branch.brand is None:
+            continue
+        key = f"branches:{branch.id}"
+        if branch.brand.logo:
+            yield key, ("brand", "logo"), branch.brand.logo
+        yield from _photo_refs(key, ("brand", "photos"), branch.brand.photos)
+    for event in dataset.events:
+        yield from _photo_refs(f"events:{event.id}", ("photos",), event.photos)
+
+
+def _photo_refs(key: str, loc: Loc, photos: list[Photo]) -> Iterator[tuple[str, Loc, str]]:
+    for i, photo in enumerate(photos):
+        yield key, (*loc, i, "file"), photo.file
+
+
+def resolve_image(data_dir: Path, relative: str) -> tuple[Path | None, str]:
+    """The real path of an image named in a record, or why it cannot be used."""
+    if "\x00" in relative:
+        return None, "图片路径里有非法字符。"
+    path = Path(relative)
+    if path.is_absolute() or relative.startswith(("/", "\\")) or ":" in relative:
+        return None, f"图片路径“{relative}”是绝对路径；只能写相对于 data/ 的路径。"
+    if ".." in path.parts or "\\" in relative:
+        return None, f"图片路径“{relative}”指向 data/ 以外；只能引用 data/ 里的图片。"
+    root = data_dir.resolve()
+    target = (data_dir / path).resolve()
+    if not target.is_relative_to(root):
+        return None, f"图片路径“{relative}”（经符号链接）指向 data/ 以外。"
+    if not target.is_file():
+        return None, f"找不到图片“{relative}”。"
+    if target.suffix.lower() not in IMAGE_SUFFIXES:
+        return None, f"“{relative}”不是图片（只支持 .jpg、.png、.webp、.gif）。"
+    if target.stat().st_size > MAX_IMAGE_BYTES:
+        size = target.stat().st_size / 1024 / 1024
+        return None, f"图片“{relative}”太大（{size:.1f} MB，上限 {MAX_IMAGE_BYTES // 1024 // 1024} MB）。"
+    with target.open("rb") as handle:
+        head = handle.read(16)
+    if not (head.startswith(IMAGE_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")):
+        return None, f"“{relative}”的内容不是图片（文件可能损坏或只是改了扩展名）。"
+    return target, ""
+
+
+def check_images(dataset: Dataset) -> Iterator[Problem]:
+    """Every image named must exist inside data/ and be a real, not oversized, image."""
+    for key, loc, relative in _photos(dataset):
+        path, why = resolve_image(dataset.data_dir, relative)
+        if path is None:
+            yield _at(dataset, key, loc, why, "把图片放到 data/images/ 下，路径写成 images/文件名.jpg，"
+                                              "照片请先压缩到 20 MB 以内。")
+
+
+def check_coverage(dataset: Dataset) -> Iterator[Problem]:
+    """Warnings: a branch with no honours, a brand with no logo, more files than branch_count."""
+    for branch in dataset.branches:
+        key = f"branches:{branch.id}"
+        if not dataset.honours_of(branch.id) and not dataset.personal_awards_by_branch.get(branch.id):
+            yield _at(dataset, key, ("name",), f"支部“{branch.name}”还没有任何荣誉记录。",
+                      "如有获奖情况，请在 data/honours/ 的名单里加上它；没有可以忽略这条提醒。", warning=True)
+        if branch.brand is not None and not branch.brand.logo:
+            yield _at(dataset, key, ("brand",), f"党建品牌“{branch.brand.name}”没有标识图片，网站将显示自动生成的占位图。",
+                      "把标识图片放到 data/images/logos/，在 brand 下加 logo: images/logos/文件名.png。",
+                      warning=True)
+    count = dataset.site.branch_count
+    if count is not None and len(dataset.branches) > count:
+        yield _at(dataset, "site", ("branch_count",),
+                  f"branch_count 是 {count}，但 data/branches/ 里有 {len(dataset.branches)} 个支部。",
+                  "核对支部总数。", warning=True)
+    as_of = dataset.site.as_of
+    for event in dataset.events:
+        if event.date > as_of:
+            yield _at(dataset, f"events:{event.id}", ("date",),
+                      f"活动日期 {event.date} 晚于数据截至日期 {as_of}。",
+                      "核对日期，或更新 site.yaml 的 as_of。", warning=True)
+
+
+RULES: tuple[Rule, ...] = (
+    check_references,
+    check_parent_cycles,
+    check_lists,
+    check_stars,
+    check_names,
+    check_images,
+    check_coverage,
+)
+
+
+def validate_dataset(dataset: Dataset) -> list[Problem]:
+    """Run every cross-record rule; privacy rules run here too."""
+    from generator.privacy import scan_dataset
+
+    problems: list[Problem] = []
+    for rule in RULES:
+        problems.extend(rule(dataset))
+    problems.extend(scan_dataset(dataset))
+    return problems
