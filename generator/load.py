@@ -224,10 +224,7 @@ def validate_record(model: type[Record], source: YamlFile, record_id: str | None
         hint = _looks_like_fullwidth_colon(data) or "文件应写成多行 `键: 值`，不要以“- ”开头写成列表。"
         return None, [Problem(source.name, 1, 1,
                               f"文件内容应当是“键: 值”的映射，现在是{_type_name(data)}。", hint)]
-    if record_id is not None:
-        payload = {**data, "id": record_id} if "id" not in data else dict(data)
-    else:
-        payload = data
+    payload = ({**data, "id": record_id} if "id" not in data else dict(data)) if record_id is not None else data
     try:
         record = model.model_validate(payload)
     except ValidationError as error:
@@ -327,7 +324,8 @@ def load_dataset(data_dir: Path | str, limits: Limits = DEFAULT_LIMITS) -> LoadR
                                                        warning=True))
 
     for path in _stray_files(data_dir):
-        problems.append(Problem(display(path), 0, 0, "这个文件不在 branches/、honours/、events/ 任何一个文件夹里，不会被读取。",
+        problems.append(Problem(display(path), 0, 0,
+                                "这个文件不在 branches/、honours/、events/ 任何一个文件夹里，不会被读取。",
                                 "检查文件夹名称是否拼错，把文件移到对应文件夹。", Severity.WARNING))
 
     if site is None:

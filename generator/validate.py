@@ -87,7 +87,8 @@ def check_lists(dataset: Dataset) -> Iterator[Problem]:
             ident = (recipient.branch, recipient.person)
             if ident in seen:
                 who = recipient.person or dataset.branch_name(recipient.branch)
-                yield _at(dataset, key, ("recipients", i), f"“{who}”在名单里出现了两次（第 {seen[ident] + 1} 项和第 {i + 1} 项）。",
+                yield _at(dataset, key, ("recipients", i),
+                          f"“{who}”在名单里出现了两次（第 {seen[ident] + 1} 项和第 {i + 1} 项）。",
                           "删掉重复的一项。")
             else:
                 seen[ident] = i
@@ -227,7 +228,8 @@ def check_coverage(dataset: Dataset) -> Iterator[Problem]:
             yield _at(dataset, key, ("name",), f"支部“{branch.name}”还没有任何荣誉记录。",
                       "如有获奖情况，请在 data/honours/ 的名单里加上它；没有可以忽略这条提醒。", warning=True)
         if branch.brand is not None and not branch.brand.logo:
-            yield _at(dataset, key, ("brand",), f"党建品牌“{branch.brand.name}”没有标识图片，网站将显示自动生成的占位图。",
+            yield _at(dataset, key, ("brand",),
+                      f"党建品牌“{branch.brand.name}”没有标识图片，网站将显示自动生成的占位图。",
                       "把标识图片放到 data/images/logos/，在 brand 下加 logo: images/logos/文件名.png。",
                       warning=True)
     count = dataset.site.branch_count
