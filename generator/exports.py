@@ -1,0 +1,536 @@
+"""Downloads for reporters (CSV, XLSX, JSON of honours and branches) and the Atom feed, byte-stable.
+
+Files, relative to the built site (see `list_exports`):
+
+- `downloads/honours.csv|xlsx|json`: every honour list; `downloads/honours/<slug>.csv|xlsx|json` one title;
+- `downloads/branches.csv|xlsx|json`: every branch; `downloads/fivestar.json`: honours and branches together;
+- `feed.xml`: an Atom feed of honour lists, events and news, newest first.
+
+CSV: UTF-8 with a byte-order mark (so Excel and WPS read Chinese), CRLF line ends, a header row of Chinese
+column names, one row per recipient (`HONOUR_COLUMNS`) or per branch (`BRANCH_COLUMNS`); empty cells are
+empty strings. XLSX: the same rows, one sheet per honour title (the branch workbook: one sheet), header
+row bold and frozen, column widths fitted to Chinese text, numbers as numbers, dates as YYYY-MM-DD text, and a
+last sheet 说明 with 数据截至, the publisher, the source and what every column means.
+
+JSON: UTF-8, keys sorted, two-space indent, `ensure_ascii` off. Top level (`JSON_KEYS`): `schema_version`
+(1), `as_of`, `region`, `owner`, `source`, then `honours` and/or `branches` (per-title files add `title` and
+`slug`). An honour (`HONOUR_KEYS`) carries `recipients` (`RECIPIENT_KEYS`); a branch is `BRANCH_KEYS`.
+Flattening `honours[].recipients[]` gives exactly the CSV rows (see `honour_row`).
+
+Byte-stable: nothing depends on the clock. XLSX timestamps (document properties and zip entries) come from
+SOURCE_DATE_EPOCH when set, else from `site.as_of`; the feed's dates come from the data.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from generator import press
+from generator.dataset import Dataset, HonourTitle, slugify
+from generator.model import Branch, HonourList
+
+SCHEMA_VERSION = 1
+DOWNLOADS = "downloads"
+FEED = "feed.xml"
+CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
+
+HONOUR_COLUMNS: Mapping[str, str] = {
+    "荣誉名称": "荣誉的名称，不含级别，如 平安校园",
+    "级别": "国家级、省级、市级或区级",
+    "年度": "名单所属年度；“累计共有”的荣誉为空",
+    "序号": "在公布名单中的顺序，从 1 开始",
+    "获奖单位": "获奖学校（支部）的新闻稿简称",
+    "获奖个人": "个人荣誉的获奖人姓名；学校荣誉为空",
+    "身份": "获奖个人的身份，如 教师",
+    "名单总数": "本地区获此荣誉的总数（“等N所”的 N）",
+    "名单列出数": "名单实际列出的个数；小于名单总数时，其余未公布名称",
+    "发文单位": "发文或公布单位（有则填）",
+    "文号": "文件编号（有则填）",
+    "日期": "发文或公布日期（有则填）",
+    "来源": "公布来源：网址或文件名",
+    "备注": "编者备注，如哪些信息为推断",
+    "名单编号": "名单在本站的编号（网址的一部分），可用于核对",
+    "单位编号": "获奖学校在本站的编号，可用于与支部名录对照",
+    "数据截至": "本站数据截至的日期",
+}
+BRANCH_COLUMNS: Mapping[str, str] = {
+    "单位编号": "支部在本站的编号（网址的一部分）",
+    "名称": "新闻稿中使用的简称",
+    "全称": "正式全称（确知时才有）",
+    "别名": "其他常见叫法，以“、”分隔",
+    "类型": "学校类型",
+    "所属主校": "校区、分校所属的主校",
+    "当前星级": "最近一次星级评定的星数",
+    "星级评定期": "最近一次星级评定的评定期",
+    "党建品牌": "党建品牌名称",
+    "品牌口号": "品牌口号或释义",
+    "学校荣誉数": "本校（支部）获得的学校荣誉名单数",
+    "个人荣誉数": "本校教师获得的个人荣誉人次",
+    "荣誉概述": "可直接引用的荣誉概述句",
+    "数据截至": "本站数据截至的日期",
+}
+JSON_KEYS: Mapping[str, str] = {
+    "schema_version": "格式版本号，目前为 1；字段有不兼容的变化时加一",
+    "as_of": "数据截至日期（YYYY-MM-DD）",
+    "region": "数据覆盖的地区",
+    "owner": "发布单位",
+    "source": "数据来源说明（无则为 null）",
+    "honours": "荣誉名单数组，每项一份名单，顺序同网站荣誉榜",
+    "branches": "支部数组，按编号排序",
+    "title": "（单项荣誉文件）荣誉名称",
+    "slug": "（单项荣誉文件）荣誉在网址中的名称",
+}
+HONOUR_KEYS: Mapping[str, str] = {
+    "id": "名单编号",
+    "title": "荣誉名称（不含级别）",
+    "level": "级别",
+    "year": "年度（整数；累计荣誉为 null）",
+    "total": "本地区获此荣誉的总数",
+    "listed": "名单实际列出的个数",
+    "partial": "是否只列出了部分（true 时其余未公布名称）",
+    "individual": "是否为个人荣誉",
+    "issuer": "发文单位（无则为 null）",
+    "document": "文号（无则为 null）",
+    "date": "日期 YYYY-MM-DD（无则为 null）",
+    "source": "来源（无则为 null）",
+    "note": "编者备注（无则为 null）",
+    "names": "名单文字：各名称以“、”连接，与网站“复制名单”按钮相同",
+    "sentence": "新闻稿句，与网站“复制新闻稿句”按钮相同",
+    "recipients": "获奖者数组，按公布顺序",
+}
+RECIPIENT_KEYS: Mapping[str, str] = {
+    "position": "序号，从 1 开始",
+    "branch_id": "学校（支部）编号",
+    "branch": "学校简称",
+    "person": "获奖个人姓名（学校荣誉为 null）",
+    "role": "个人身份（无则为 null）",
+}
+BRANCH_KEYS: Mapping[str, str] = {
+    "id": "支部编号",
+    "name": "简称",
+    "full_name": "全称（无则为 null）",
+    "aliases": "别名数组",
+    "kind": "学校类型（无则为 null）",
+    "parent": "所属主校编号（无则为 null）",
+    "parent_name": "所属主校简称（无则为 null）",
+    "stars": "最近一次星级评定 {period, count}（无则为 null）",
+    "brand": "党建品牌 {name, slogan}（无则为 null）",
+    "honours": "所获学校荣誉的名单编号数组",
+    "personal_awards": "本校教师获得的个人荣誉人次",
+    "summary": "荣誉概述句（无荣誉时为空字符串）",
+}
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """One downloadable file: where it goes in the site, its Chinese label, its format and title."""
+
+    path: str  # relative to the site root, e.g. "downloads/honours.csv"
+    label: str  # Chinese, shown on the 数据下载 page and beside each list
+    format: str  # CSV, XLSX, JSON or Atom
+    title_slug: str | None = None  # the honour title a per-title file belongs to
+
+
+# -- rows ----------------------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def ordered_honours(dataset: Dataset, titles: Iterable[HonourTitle] | None = None) -> list[HonourList]:
+    """Honour lists in the site's order: by title, then highest level first, newest year first."""
+    return [h for t in (dataset.titles if titles is None else titles) for h in t.lists]
+
+
+def honour_record(honour: HonourList, dataset: Dataset) -> dict[str, Any]:
+    """One honour list as a JSON object (`HONOUR_KEYS`)."""
+    return {
+        "id": honour.id,
+        "title": press.fullwidth(honour.title),
+        "level": honour.level,
+        "year": honour.year,
+        "total": honour.count,
+        "listed": len(honour.recipients),
+        "partial": honour.is_partial,
+        "individual": honour.is_individual,
+        "issuer": honour.issuer,
+        "document": honour.document,
+        "date": honour.date.isoformat() if honour.date else None,
+        "source": honour.source,
+        "note": honour.note,
+        "names": press.names_list(honour, dataset),
+        "sentence": press.honour_sentence(honour, dataset),
+        "recipients": [
+            {"position": i, "branch_id": r.branch, "branch": press.fullwidth(dataset.branch_name(r.branch)),
+             "person": r.person, "role": r.role}
+            for i, r in enumerate(honour.recipients, start=1)
+        ],
+    }
+
+
+def honour_row(record: Mapping[str, Any], recipient: Mapping[str, Any], as_of: str) -> dict[str, Any]:
+    """One CSV/XLSX row (`HONOUR_COLUMNS`) from a JSON honour and one of its recipients."""
+    return {
+        "荣誉名称": record["title"], "级别": record["level"], "年度": record["year"],
+        "序号": recipient["position"], "获奖单位": recipient["branch"], "获奖个人": recipient["person"],
+        "身份": recipient["role"], "名单总数": record["total"], "名单列出数": record["listed"],
+        "发文单位": record["issuer"], "文号": record["document"], "日期": record["date"],
+        "来源": record["source"], "备注": record["note"], "名单编号": record["id"],
+        "单位编号": recipient["branch_id"], "数据截至": as_of,
+    }
+
+
+def honour_rows(records: Iterable[Mapping[str, Any]], as_of: str) -> list[dict[str, Any]]:
+    """Flatten JSON honours into rows, one per recipient, in order."""
+    return [honour_row(rec, r, as_of) for rec in records for r in rec["recipients"]]
+
+
+def branch_record(branch: Branch, dataset: Dataset) -> dict[str, Any]:
+    """One branch as a JSON object (`BRANCH_KEYS`)."""
+    stars = branch.current_stars
+    parent = dataset.branch_by_id.get(branch.parent) if branch.parent else None
+    return {
+        "id": branch.id,
+        "name": press.fullwidth(branch.name),
+        "full_name": branch.full_name,
+        "aliases": list(branch.aliases),
+        "kind": branch.kind,
+        "parent": branch.parent,
+        "parent_name": press.fullwidth(parent.name) if parent else None,
+        "stars": {"period": stars.period, "count": stars.count} if stars else None,
+        "brand": {"name": press.fullwidth(branch.brand.name), "slogan": branch.brand.slogan} if branch.brand else None,
+        "honours": list(dict.fromkeys(a.honour.id for a in dataset.awards_by_branch.get(branch.id, ()))),
+        "personal_awards": len(dataset.personal_awards_by_branch.get(branch.id, ())),
+        "summary": press.branch_summary(branch.id, dataset),
+    }
+
+
+def branch_row(record: Mapping[str, Any], as_of: str) -> dict[str, Any]:
+    """One CSV/XLSX row (`BRANCH_COLUMNS`) from a JSON branch."""
+    stars = record["stars"] or {}
+    brand = record["brand"] or {}
+    return {
+        "单位编号": record["id"], "名称": record["name"], "全称": record["full_name"],
+        "别名": "、".join(record["aliases"]), "类型": record["kind"], "所属主校": record["parent_name"],
+        "当前星级": stars.get("count"), "星级评定期": stars.get("period"), "党建品牌": brand.get("name"),
+        "品牌口号": brand.get("slogan"), "学校荣誉数": len(record["honours"]),
+        "个人荣誉数": record["personal_awards"], "荣誉概述": record["summary"], "数据截至": as_of,
+    }
+
+
+def envelope(dataset: Dataset) -> dict[str, Any]:
+    """The keys every JSON download starts with."""
+    site = dataset.site
+    return {"schema_version": SCHEMA_VERSION, "as_of": site.as_of.isoformat(), "region": site.region,
+            "owner": site.owner, "source": site.source}
+
+
+# -- writers -------------------------------------------------------------------------------------
+
+
+def csv_bytes(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> bytes:
+    """CSV as Excel and WPS want it: UTF-8 with BOM, CRLF, every field as text."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_text(row.get(c)) for c in columns])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def json_bytes(payload: Mapping[str, Any]) -> bytes:
+    """JSON with sorted keys and a final newline, so two builds give the same bytes."""
+    return (json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
+
+
+def display_width(text: str) -> int:
+    """Columns a text takes in a spreadsheet: Chinese and full-width characters count two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_name(title: str, used: set[str]) -> str:
+    """A valid, unique sheet name (at most 31 characters, none of []:*?/\\)."""
+    base = _SHEET_BAD.sub("_", title).strip("'") or "Sheet"
+    name, n = base[:31], 2
+    while name.casefold() in used:
+        suffix = f"({n})"
+        name, n = base[:31 - len(suffix)] + suffix, n + 1
+    used.add(name.casefold())
+    return name
+
+
+def _fill_sheet(sheet: Any, columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> None:
+    sheet.append(list(columns))
+    for row in rows:
+        sheet.append([row.get(c) if row.get(c) != "" else None for c in columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(vertical="center")
+    for i, column in enumerate(columns, start=1):
+        widest = max([display_width(column), *(display_width(_text(r.get(column))) for r in rows)])
+        sheet.column_dimensions[get_column_letter(i)].width = min(widest + 2, 80)
+    sheet.freeze_panes = "A2"
+
+
+def _note_sheet(workbook: Workbook, dataset: Dataset, columns: Mapping[str, str], used: set[str]) -> None:
+    site = dataset.site
+    sheet = workbook.create_sheet(sheet_name("说明", used))
+    lines: list[tuple[str, str]] = [
+        ("数据截至", site.as_of.isoformat()), ("地区", site.region), ("发布单位", site.owner),
+        ("数据来源", site.source or ""), ("", ""), ("列名", "含义"), *columns.items(),
+    ]
+    for key, value in lines:
+        sheet.append([key or None, value or None])
+    for cell in (sheet["A1"], sheet["A6"], sheet["B6"]):
+        cell.font = Font(bold=True)
+    sheet.column_dimensions["A"].width = max(display_width(k) for k, _ in lines) + 2
+    sheet.column_dimensions["B"].width = min(max(display_width(v) for _, v in lines) + 2, 100)
+
+
+def fixed_timestamp(dataset: Dataset) -> dt.datetime:
+    """The one time written into files: SOURCE_DATE_EPOCH when set, else midnight of `as_of`."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).replace(tzinfo=None)
+    return dt.datetime.combine(dataset.site.as_of, dt.time())
+
+
+def _stable_zip(data: bytes, when: dt.datetime) -> bytes:
+    """Rewrite openpyxl's zip with fixed entry dates and a fixed `modified` property."""
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    date_time = max(when, dt.datetime(1980, 1, 1)).timetuple()[:6]
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                                 rb"\g<1>" + stamp.encode() + rb"\g<2>", content)
+            entry = zipfile.ZipInfo(info.filename, date_time=date_time)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            entry.create_system = 0
+            target.writestr(entry, content)
+    return out.getvalue()
+
+
+def xlsx_bytes(dataset: Dataset, sheets: Sequence[tuple[str, Sequence[Mapping[str, Any]]]],
+               columns: Mapping[str, str], title: str) -> bytes:
+    """A workbook with one sheet per (name, rows) and a last sheet 说明; same bytes for the same data."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    when = fixed_timestamp(dataset)
+    workbook.properties.created = when
+    workbook.properties.modified = when
+    workbook.properties.creator = dataset.site.owner
+    workbook.properties.title = title
+    used: set[str] = set()
+    for name, rows in sheets:
+        _fill_sheet(workbook.create_sheet(sheet_name(name, used)), list(columns), rows)
+    _note_sheet(workbook, dataset, columns, used)
+    workbook.active = 0
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _stable_zip(buffer.getvalue(), when)
+
+
+# -- the Atom feed -------------------------------------------------------------------------------
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+NewsItem = tuple[dt.date | str, str, str]  # (date, title, url relative to the site root)
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One feed entry: its tag-URI key, date, title, link (relative to the site root) and texts."""
+
+    key: str
+    date: dt.date
+    title: str
+    link: str
+    summary: str
+    content: str
+
+
+def honour_date(honour: HonourList, dataset: Dataset) -> dt.date:
+    """The date a list is known by: its `date`; else the end of its year, not after `as_of`; else `as_of`."""
+    as_of = dataset.site.as_of
+    if honour.date:
+        return honour.date
+    if honour.year is not None:
+        return min(dt.date(honour.year, 12, 31), as_of)
+    return as_of
+
+
+def _honour_entry(honour: HonourList, title: HonourTitle, dataset: Dataset) -> FeedEntry:
+    year = f"{honour.year}年" if honour.year is not None else ""
+    label = f"{year}{honour.level}{press.quote(honour.title)}名单"
+    facts = [f"名单：{press.names_list(honour, dataset)}"]
+    if honour.is_partial:
+        facts.append(f"共 {honour.count} 所，名单列出 {len(honour.recipients)} 所，其余未公布名称。")
+    for name, value in (("发文单位", honour.issuer), ("文号", honour.document),
+                        ("日期", honour.date.isoformat() if honour.date else None),
+                        ("来源", honour.source), ("备注", honour.note)):
+        if value:
+            facts.append(f"{name}：{value}")
+    facts.append(f"数据截至 {dataset.site.as_of.isoformat()}")
+    sentence = press.honour_sentence(honour, dataset)
+    return FeedEntry(f"honours/{honour.id}", honour_date(honour, dataset), label,
+                     f"honours/{title.slug}/", sentence, "\n".join([sentence, *facts]))
+
+
+def feed_entries(dataset: Dataset, news: Iterable[NewsItem] = ()) -> list[FeedEntry]:
+    """Honour lists, events and news posts, newest first (ties: honours, events, news, then by key)."""
+    entries: list[tuple[int, FeedEntry]] = []
+    for title in dataset.titles:
+        entries += [(0, _honour_entry(h, title, dataset)) for h in title.lists]
+    for event in dataset.events:
+        venue = f"地点：{dataset.branch_name(event.venue)}" if event.venue else ""
+        summary = f"{event.date.isoformat()} {event.title}"
+        entries.append((1, FeedEntry(f"events/{event.id}", event.date, event.title, f"events/{event.id}/",
+                                     summary, "\n".join(x for x in (summary, venue) if x))))
+    for date, title, url in news:
+        day = date if isinstance(date, dt.date) else dt.date.fromisoformat(str(date)[:10])
+        key = "news/" + (slugify(url.strip("/").rsplit("/", 1)[-1]) if url.strip("/") else slugify(title))
+        entries.append((2, FeedEntry(key, day, title, url.lstrip("/"), title, title)))
+    entries.sort(key=lambda item: (-item[1].date.toordinal(), item[0], item[1].key))
+    return [entry for _, entry in entries]
+
+
+def _rfc3339(day: dt.date) -> str:
+    return dt.datetime.combine(day, dt.time(), CHINA_TZ).isoformat()
+
+
+def tag_uri(dataset: Dataset, key: str) -> str:
+    """A stable id that survives a move of the site: tag:fivestar,2023:<region slug>/<key>."""
+    return f"tag:fivestar,2023:{slugify(dataset.site.region)}/{key}"
+
+
+def atom_bytes(dataset: Dataset, news: Iterable[NewsItem] = (), site_url: str | None = None) -> bytes:
+    """The Atom feed: honour lists, events and news, newest first; links relative to the site root."""
+    ET.register_namespace("", ATOM_NS)
+
+    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        element = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attrs)
+        if text is not None:
+            element.text = text
+        return element
+
+    site = dataset.site
+    entries = feed_entries(dataset, news)
+    feed = ET.Element(f"{{{ATOM_NS}}}feed", {f"{{{XML_NS}}}lang": "zh-CN"})
+    if site_url:
+        feed.set(f"{{{XML_NS}}}base", site_url.rstrip("/") + "/")
+    sub(feed, "id", tag_uri(dataset, "feed"))
+    sub(feed, "title", f"{site.title} · 荣誉与动态")
+    sub(feed, "subtitle", f"{site.region}的荣誉名单、创建活动和新闻。数据截至 {site.as_of.isoformat()}"
+                          + (f"；来源：{site.source}" if site.source else "") + "。")
+    updated = max([site.as_of, *(e.date for e in entries)])
+    sub(feed, "updated", _rfc3339(updated))
+    author = sub(feed, "author")
+    sub(author, "name", site.owner)
+    sub(feed, "link", rel="alternate", type="text/html", href="./")
+    sub(feed, "link", rel="self", type="application/atom+xml", href=FEED)
+    sub(feed, "rights", f"© {site.owner}")
+    for item in entries:
+        entry = sub(feed, "entry")
+        sub(entry, "id", tag_uri(dataset, item.key))
+        sub(entry, "title", item.title)
+        sub(entry, "updated", _rfc3339(item.date))
+        sub(entry, "link", rel="alternate", type="text/html", href=item.link)
+        sub(entry, "summary", item.summary)
+        sub(entry, "content", item.content, type="text")
+    ET.indent(feed)
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+# -- the list of files and writing them ------------------------------------------------------------
+
+_FORMAT_LABELS = {"CSV": "CSV，Excel/WPS 可直接打开", "XLSX": "Excel 工作簿", "JSON": "JSON，供程序使用"}
+
+
+def list_exports(dataset: Dataset) -> list[ExportFile]:
+    """Every file `write_exports` writes, with a Chinese label, in the order the download page lists them."""
+    files = [ExportFile(f"{DOWNLOADS}/honours.{ext.lower()}", f"全部荣誉名单（{_FORMAT_LABELS[ext]}）", ext)
+             for ext in ("CSV", "XLSX", "JSON")]
+    files += [ExportFile(f"{DOWNLOADS}/branches.{ext.lower()}", f"支部名录（{_FORMAT_LABELS[ext]}）", ext)
+              for ext in ("CSV", "XLSX", "JSON")]
+    files.append(ExportFile(f"{DOWNLOADS}/fivestar.json", "全部数据：荣誉名单与支部名录（JSON，供程序使用）", "JSON"))
+    files.append(ExportFile(FEED, "荣誉与动态更新订阅（Atom）", "Atom"))
+    for title in dataset.titles:
+        files += [ExportFile(f"{DOWNLOADS}/honours/{title.slug}.{ext.lower()}",
+                             f"{press.fullwidth(title.title)}名单（{_FORMAT_LABELS[ext]}）", ext, title.slug)
+                  for ext in ("CSV", "XLSX", "JSON")]
+    return files
+
+
+def export_contents(dataset: Dataset, news: Iterable[NewsItem] = (),
+                    site_url: str | None = None) -> dict[str, bytes]:
+    """Every export's bytes by its path relative to the site root (the same keys as `list_exports`)."""
+    as_of = dataset.site.as_of.isoformat()
+    head = envelope(dataset)
+    honours = [honour_record(h, dataset) for h in ordered_honours(dataset)]
+    branches = [branch_record(b, dataset) for b in dataset.branches]
+    branch_rows = [branch_row(b, as_of) for b in branches]
+    by_title: dict[str, list[dict[str, Any]]] = {}
+    for title in dataset.titles:
+        ids = {h.id for h in title.lists}
+        by_title[title.slug] = [rec for rec in honours if rec["id"] in ids]
+
+    out: dict[str, bytes] = {
+        f"{DOWNLOADS}/honours.csv": csv_bytes(list(HONOUR_COLUMNS), honour_rows(honours, as_of)),
+        f"{DOWNLOADS}/honours.xlsx": xlsx_bytes(
+            dataset, [(press.fullwidth(t.title), honour_rows(by_title[t.slug], as_of)) for t in dataset.titles],
+            HONOUR_COLUMNS, f"{dataset.site.region}荣誉名单"),
+        f"{DOWNLOADS}/honours.json": json_bytes({**head, "honours": honours}),
+        f"{DOWNLOADS}/branches.csv": csv_bytes(list(BRANCH_COLUMNS), branch_rows),
+        f"{DOWNLOADS}/branches.xlsx": xlsx_bytes(dataset, [("支部名录", branch_rows)], BRANCH_COLUMNS,
+                                                 f"{dataset.site.region}支部名录"),
+        f"{DOWNLOADS}/branches.json": json_bytes({**head, "branches": branches}),
+        f"{DOWNLOADS}/fivestar.json": json_bytes({**head, "honours": honours, "branches": branches}),
+        FEED: atom_bytes(dataset, news, site_url),
+    }
+    for title in dataset.titles:
+        records = by_title[title.slug]
+        name = press.fullwidth(title.title)
+        base = f"{DOWNLOADS}/honours/{title.slug}"
+        out[f"{base}.csv"] = csv_bytes(list(HONOUR_COLUMNS), honour_rows(records, as_of))
+        out[f"{base}.xlsx"] = xlsx_bytes(dataset, [(name, honour_rows(records, as_of))], HONOUR_COLUMNS,
+                                         f"{dataset.site.region}{name}名单")
+        out[f"{base}.json"] = json_bytes({**head, "title": name, "slug": title.slug, "honours": records})
+    return out
+
+
+def write_exports(dataset: Dataset, site_dir: Path, news: Iterable[NewsItem] = (),
+                  site_url: str | None = None) -> list[Path]:
+    """Write every export under `site_dir`; files whose bytes are unchanged are left untouched."""
+    written: list[Path] = []
+    for relative, content in export_contents(dataset, news, site_url).items():
+        path = Path(site_dir) / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.is_file() or path.read_bytes() != content:
+            path.write_bytes(content)
+        written.append(path)
+    return written
