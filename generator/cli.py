@@ -100,6 +100,72 @@ def run_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def add_press_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--title", metavar="T", help="只输出这一种荣誉的句子（荣誉名称，如 平安校园）")
+    parser.add_argument("--year", type=int, metavar="Y", help="只输出这一年度的句子，如 2023")
+    add_data_argument(parser)
+
+
+def load_quietly(data_dir: Path) -> LoadResult:
+    """Load for commands whose stdout is data: stay silent unless there are errors (warnings: `fivestar check`)."""
+    result = load_dataset(data_dir)
+    if not result.ok:
+        print_problems(result)
+        sys.stderr.write(f"数据检查未通过：共 {len(result.errors)} 处错误。请按上面的提示逐条修改后再运行。\n")
+    return result
+
+
+@subcommand("press", "输出可直接引用的新闻稿句，每行一句（可用管道转存）", add_press_arguments)
+def run_press(args: argparse.Namespace) -> int:
+    from generator.press import all_sentences
+
+    result = load_quietly(args.data)
+    if not result.ok:
+        return EXIT_DATA
+    dataset = result.dataset
+    assert dataset is not None
+    if args.title is not None and not any(args.title in (t.title, t.slug) for t in dataset.titles):
+        known = "、".join(t.title for t in dataset.titles) or "（暂无）"
+        sys.stderr.write(f"没有名为“{args.title}”的荣誉。现有的荣誉：{known}。\n")
+        return EXIT_DATA
+    sentences = all_sentences(dataset, title=args.title, year=args.year)
+    if not sentences:
+        what = "".join(x for x in (args.year and f" {args.year} 年度", args.title and f"“{args.title}”") if x)
+        sys.stderr.write(f"没有{what}可以生成新闻稿句的名单。\n")
+        return EXIT_DATA
+    try:
+        sys.stdout.write("".join(sentence + "\n" for sentence in sentences))
+        sys.stdout.flush()
+    except BrokenPipeError:  # `fivestar press | head -1`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return EXIT_OK
+
+
+def add_export_arguments(parser: argparse.ArgumentParser) -> None:
+    add_data_argument(parser)
+    parser.add_argument("--out", type=Path, default=Path("export"), metavar="DIR",
+                        help="输出文件夹（默认 export）；文件写在其中的 downloads/ 和 feed.xml")
+    parser.add_argument("--site-url", metavar="URL", help="网站地址，用于订阅源中的链接（可不填）")
+
+
+@subcommand("export", "导出下载文件：荣誉名单和支部名录（CSV、Excel、JSON）及订阅源", add_export_arguments)
+def run_export(args: argparse.Namespace) -> int:
+    from generator.exports import write_exports
+
+    result = load_quietly(args.data)
+    if not result.ok:
+        return EXIT_DATA
+    assert result.dataset is not None
+    try:
+        paths = write_exports(result.dataset, args.out, site_url=args.site_url)
+    except OSError as error:
+        sys.stderr.write(f"无法写入文件夹“{args.out.as_posix()}”：{error.strerror or error}。"
+                         "请检查路径和权限后重试。\n")
+        return EXIT_INTERNAL
+    print(f"已写入 {len(paths)} 个文件到 {args.out.as_posix()}/，数据截至 {result.dataset.site.as_of.isoformat()}。")
+    return EXIT_OK
+
+
 def build_parser() -> ChineseArgumentParser:
     parser = ChineseArgumentParser(prog="fivestar", description="“五星”支部创建展示网站生成器")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=ChineseArgumentParser)
