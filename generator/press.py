@@ -23,6 +23,7 @@ HOLDS = "共有"
 FULL_STOP = "。"
 QUOTE_OPEN, QUOTE_CLOSE = "“", "”"
 MAX_ALL_NAMED = 3  # up to this many schools, a complete list names them all
+DIGIT_GAP = " "  # between a name ending in a digit and the count that follows it
 
 _HALF_WIDTH = re.compile(r"(?<![0-9])\s*([,;])\s*|\s*([,;])\s*(?![0-9])")
 _FULL_WIDTH = {",": "，", ";": "；"}
@@ -56,6 +57,8 @@ def group_phrase(names: Sequence[str], total: int) -> str:
        市实验小学和市实验初级中学2所, 甲小学、乙小学和丙小学3所.
     3. Otherwise (some unnamed, or four or more): the first name, 等, T, 所 — 洛一高附小等6所.
 
+    When the count would follow a name ending in a digit (rule 2), a space keeps them apart, so that
+    示例小学003 and 2 do not read as 0032: 示例小学002和示例小学003 2所.
     A total below the number listed is read as the number listed (validation reports it).
     """
     if not names:
@@ -65,7 +68,8 @@ def group_phrase(names: Sequence[str], total: int) -> str:
     if total == 1:
         return names[0]
     if len(names) == total and total <= MAX_ALL_NAMED:
-        return f"{LIST_SEPARATOR.join(names[:-1])}{AND}{names[-1]}{total}{SCHOOL_UNIT}"
+        gap = DIGIT_GAP if names[-1][-1:].isdigit() else ""
+        return f"{LIST_SEPARATOR.join(names[:-1])}{AND}{names[-1]}{gap}{total}{SCHOOL_UNIT}"
     return f"{names[0]}{ETC}{total}{SCHOOL_UNIT}"
 
 

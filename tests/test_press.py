@@ -1,0 +1,387 @@
+"""The press house style: reference sentences from the bundled data and fictional cases for every rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from generator import press
+from generator.cli import main
+from generator.dataset import Dataset
+from generator.load import load_dataset
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED = ROOT / "data"
+SAMPLE = Path(__file__).resolve().parent / "fixtures" / "press" / "sample"
+
+REFERENCE_TOTAL = ("洛龙区共有市实验小学和市实验初级中学2所国家级“文明校园”、区一实小等4所省级“文明校园”、"
+                   "行知初级中学等27所市级“文明校园”、佃庄实验小学等25所区级“文明校园”。")
+REFERENCE_AWARD = "广利街小学获评省级平安校园，洛一高附小等6所学校获评市级平安校园"
+REFERENCE_TEACHERS = ("北京第二实验小学洛阳分校教师潘超超、市集贤中学教师张静、龙门一小教师马莉花"
+                      "获评2023“洛阳最美教师”")
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+
+def write_yaml(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def make_dataset(tmp_path: Path, honours: dict[str, dict[str, Any]], names: dict[str, str] | None = None,
+                 parents: dict[str, str] | None = None) -> Dataset:
+    """A fictional 示例区 with branches shili-001… (示例小学001…) unless `names` says otherwise."""
+    data = tmp_path / "data"
+    write_yaml(data / "site.yaml", {"title": "示例区展示", "owner": "示例区教育局", "region": "示例区",
+                                    "as_of": "2024-06-30"})
+    names = names or {f"shili-{i:03d}": f"示例小学{i:03d}" for i in range(1, 11)}
+    for branch_id, name in names.items():
+        record: dict[str, Any] = {"name": name}
+        if parents and branch_id in parents:
+            record["parent"] = parents[branch_id]
+        write_yaml(data / "branches" / f"{branch_id}.yaml", record)
+    for honour_id, record in honours.items():
+        folder = data / "honours" / (str(record["year"]) if "year" in record else "")
+        write_yaml(folder / f"{honour_id}.yaml", record)
+    result = load_dataset(data)
+    assert result.ok, [p.format() for p in result.errors]
+    assert result.dataset is not None
+    return result.dataset
+
+
+def schools(n: int, start: int = 1) -> list[str]:
+    return [f"shili-{i:03d}" for i in range(start, start + n)]
+
+
+def school_list(title: str, level: str, recipients: list[Any], total: int | None = None,
+                year: int | None = 2024) -> dict[str, Any]:
+    record: dict[str, Any] = {"title": title, "level": level, "recipients": recipients}
+    if year is not None:
+        record["year"] = year
+    if total is not None:
+        record["total"] = total
+    return record
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Dataset:
+    result = load_dataset(BUNDLED)
+    assert result.dataset is not None, [p.format() for p in result.errors]
+    return result.dataset
+
+
+@pytest.fixture(scope="module")
+def sample() -> Dataset:
+    result = load_dataset(SAMPLE)
+    assert result.dataset is not None, [p.format() for p in result.errors]
+    return result.dataset
+
+
+# -- the three reference sentences, word for word --------------------------------------------------
+
+
+def test_reference_running_total_of_wenming_xiaoyuan(bundled: Dataset) -> None:
+    assert press.running_total(bundled.title_by_name["文明校园"], bundled) == REFERENCE_TOTAL
+
+
+def test_reference_award_sentence_of_pingan_xiaoyuan(bundled: Dataset) -> None:
+    lists = [h for h in bundled.title_by_name["平安校园"].lists if h.year == 2023]
+    assert press.award_sentence(lists, bundled) == REFERENCE_AWARD
+    assert press.award_sentence(list(reversed(lists)), bundled) == REFERENCE_AWARD
+
+
+def test_reference_teachers_sentence(bundled: Dataset) -> None:
+    honour = bundled.honour_by_id["luoyang-zuimei-jiaoshi-2023"]
+    assert press.individuals_sentence(honour, bundled) == REFERENCE_TEACHERS
+    assert press.honour_sentence(honour, bundled) == REFERENCE_TEACHERS
+
+
+def test_all_sentences_of_bundled_data_contain_the_three_references(bundled: Dataset) -> None:
+    sentences = press.all_sentences(bundled)
+    for reference in (REFERENCE_TOTAL, REFERENCE_AWARD, REFERENCE_TEACHERS):
+        assert sentences.count(reference) == 1
+    assert "古城中学教师王焕景获2023“洛阳最美教师提名奖”" in sentences
+    assert sentences[-1] == REFERENCE_TOTAL  # 目前…共有 comes last, as in the source
+
+
+def test_bundled_names_list_and_per_list_sentences(bundled: Dataset) -> None:
+    guojia = bundled.honour_by_id["wenming-xiaoyuan-guojiaji"]
+    assert press.names_list(guojia, bundled) == "市实验小学、市实验初级中学"
+    assert press.honour_sentence(guojia, bundled) == "洛龙区共有市实验小学和市实验初级中学2所国家级“文明校园”。"
+    shiji = bundled.honour_by_id["pingan-xiaoyuan-shiji-2023"]
+    assert press.names_list(shiji, bundled) == "洛一高附小"
+    assert press.honour_sentence(shiji, bundled) == "洛一高附小等6所学校获评市级平安校园"
+
+
+# -- group phrases: T = 1, 2, 3, 4, complete and partial -----------------------------------------
+
+
+@pytest.mark.parametrize(("names", "total", "expected"), [
+    (["示例小学001"], 1, "示例小学001"),
+    (["甲小学", "乙小学"], 2, "甲小学和乙小学2所"),
+    (["甲小学", "乙小学", "丙小学"], 3, "甲小学、乙小学和丙小学3所"),
+    (["甲小学", "乙小学", "丙小学", "丁小学"], 4, "甲小学等4所"),
+    (["甲小学"], 2, "甲小学等2所"),
+    (["甲小学", "乙小学"], 3, "甲小学等3所"),
+    (["甲小学", "乙小学", "丙小学"], 4, "甲小学等4所"),
+    (["示例·星光小学"], 12, "示例·星光小学等12所"),
+    (["示例·星光小学", "示例小学002"], 2, "示例·星光小学和示例小学002 2所"),
+    (["示例小学001", "示例·星光小学"], 2, "示例小学001和示例·星光小学2所"),
+    (["甲小学", "乙小学"], 1, "甲小学和乙小学2所"),  # a total below the listed count reads as the count
+])
+def test_group_phrase(names: list[str], total: int, expected: str) -> None:
+    assert press.group_phrase(names, total) == expected
+
+
+def test_group_phrase_needs_a_name() -> None:
+    with pytest.raises(ValueError):
+        press.group_phrase([], 3)
+
+
+@given(st.lists(st.text(alphabet="甲乙丙丁戊己庚辛·0123", min_size=1, max_size=6), min_size=1, max_size=6),
+       st.integers(min_value=1, max_value=80))
+def test_group_phrase_always_names_the_first_and_counts_honestly(names: list[str], extra: int) -> None:
+    total = len(names) + extra - 1
+    phrase = press.group_phrase(names, total)
+    assert phrase.startswith(names[0])
+    if total == 1:
+        assert phrase == names[0]
+    else:
+        assert phrase.endswith(f"{total}所")
+        if len(names) < total:
+            assert phrase == f"{names[0]}等{total}所"
+
+
+# -- award clauses and sentences -------------------------------------------------------------------
+
+
+def test_award_clause_t1_has_no_schools_word(tmp_path: Path) -> None:
+    ds = make_dataset(tmp_path, {"a": school_list("安全校园", "省级", schools(1))})
+    assert press.award_clause(ds.honour_by_id["a"], ds) == "示例小学001获评省级安全校园"
+
+
+def test_award_clause_complete_t2_and_t3(tmp_path: Path) -> None:
+    ds = make_dataset(tmp_path, {
+        "two": school_list("安全校园", "市级", [{"branch": "shili-001"}, "shili-004"]),
+        "three": school_list("美丽校园", "区级", schools(3, start=5)),
+    })
+    assert press.award_clause(ds.honour_by_id["two"], ds) == "示例小学001和示例小学004 2所学校获评市级安全校园"
+    assert press.award_clause(ds.honour_by_id["three"], ds) == \
+        "示例小学005、示例小学006和示例小学007 3所学校获评区级美丽校园"
+
+
+def test_award_clause_complete_t4_uses_deng(tmp_path: Path) -> None:
+    ds = make_dataset(tmp_path, {"four": school_list("安全校园", "区级", schools(4, start=3))})
+    assert press.award_clause(ds.honour_by_id["four"], ds) == "示例小学003等4所学校获评区级安全校园"
+    assert press.names_list(ds.honour_by_id["four"], ds) == "示例小学003、示例小学004、示例小学005、示例小学006"
+
+
+def test_award_clause_partial_lists(tmp_path: Path) -> None:
+    ds = make_dataset(tmp_path, {
+        "p2": school_list("安全校园", "市级", schools(1), total=2),
+        "p3": school_list("依法治校示范校", "省级", schools(2, start=8), total=3),
+    })
+    assert press.award_clause(ds.honour_by_id["p2"], ds) == "示例小学001等2所学校获评市级安全校园"
+    assert press.award_clause(ds.honour_by_id["p3"], ds) == "示例小学008等3所学校获评省级依法治校示范校"
+    assert press.names_list(ds.honour_by_id["p3"], ds) == "示例小学008、示例小学009"
+
+
+def test_award_sentence_orders_levels_highest_first(tmp_path: Path) -> None:
+    ds = make_dataset(tmp_path, {
+        "qu": school_list("安全校园", "区级", schools(2, start=7), total=9),
+        "guo": school_list("安全校园", "国家级", schools(1)),
+        "shi": school_list("安全校园", "市级", schools(3, start=2)),
+    })
+    lists = [ds.honour_by_id[i] for i in ("qu", "shi", "guo")]
+    assert press.award_sentence(lists, ds) == (
+        "示例小学001获评国家级安全校园，示例小学002、示例小学003和示例小学004 3所学校获评市级安全校园，"
+        "示例小学007等9所学校获评区级安全校园")
+    assert press.all_sentences(ds) == [press.award_sentence(lists, ds)]
+
+
+def test_names_with_middle_dot_and_half_width_comma(tmp_path: Path) -> None:
+    names = {"xingguang": "示例·星光小学", "dongxiao": "示例小学,东校区", "shuzi": "示例第2小学"}
+    ds = make_dataset(tmp_path, {"x": school_list("美丽校园", "省级", ["xingguang", "dongxiao", "shuzi"])},
+                      names=names)
+    honour = ds.honour_by_id["x"]
+    assert press.names_list(honour, ds) == "示例·星光小学、示例小学，东校区、示例第2小学"
+    assert press.award_clause(honour, ds) == "示例·星光小学、示例小学，东校区和示例第2小学3所学校获评省级美丽校园"
+
+
+def test_fullwidth_keeps_numbers() -> None:
+    assert press.fullwidth("尚荷育德,丹心育人") == "尚荷育德，丹心育人"
+    assert press.fullwidth("甲 , 乙;丙") == "甲，乙；丙"
+    assert press.fullwidth("共1,000人") == "共1,000人"
+    assert press.fullwidth("\u202e示例小学\u200f") == "示例小学"
+
+
+# -- individuals -----------------------------------------------------------------------------------
+
+
+def test_individuals_with_and_without_role(tmp_path: Path) -> None:
+    ds = make_dataset(tmp_path, {"t": school_list("示例最美教师", "市级", [
+        {"person": "张三", "branch": "shili-001", "role": "教师"},
+        {"person": "李四", "branch": "shili-002"},
+        {"person": "欧阳·娜娜", "branch": "shili-003", "role": "校长"},
+    ], year=2022)})
+    honour = ds.honour_by_id["t"]
+    assert press.names_list(honour, ds) == "示例小学001教师张三、示例小学002李四、示例小学003校长欧阳·娜娜"
+    expected = "示例小学001教师张三、示例小学002李四、示例小学003校长欧阳·娜娜获评2022“示例最美教师”"
+    assert press.individuals_sentence(honour, ds) == expected
+    assert press.award_clause(honour, ds) == expected  # a list of people reads as its individuals clause
+    assert press.honour_sentence(honour, ds) == expected
+
+
+def test_nomination_award_uses_huo(tmp_path: Path) -> None:
+    ds = make_dataset(tmp_path, {"n": school_list("示例最美教师提名奖", "市级", [
+        {"person": "王五", "branch": "shili-004", "role": "教师"}], year=2024)})
+    assert press.honour_sentence(ds.honour_by_id["n"], ds) == "示例小学004教师王五获2024“示例最美教师提名奖”"
+
+
+def test_individuals_without_year(tmp_path: Path) -> None:
+    ds = make_dataset(tmp_path, {"n": school_list("示例师德标兵", "区级", [
+        {"person": "赵六", "branch": "shili-005", "role": "教师"}], year=None)})
+    assert press.honour_sentence(ds.honour_by_id["n"], ds) == "示例小学005教师赵六获评“示例师德标兵”"
+    assert press.all_sentences(ds) == ["示例小学005教师赵六获评“示例师德标兵”"]
+    assert press.running_total(ds.title_by_name["示例师德标兵"], ds) == ""
+
+
+# -- running totals ----------------------------------------------------------------------------------
+
+
+def test_running_total_several_levels_and_t1(tmp_path: Path) -> None:
+    ds = make_dataset(tmp_path, {
+        "g": school_list("美丽校园", "国家级", schools(1), year=None),
+        "s": school_list("美丽校园", "省级", schools(3, start=2), year=None),
+        "q": school_list("美丽校园", "区级", schools(1, start=5), total=30, year=None),
+    })
+    assert press.running_total(ds.title_by_name["美丽校园"], ds) == (
+        "示例区共有示例小学001国家级“美丽校园”、示例小学002、示例小学003和示例小学004 3所省级“美丽校园”、"
+        "示例小学005等30所区级“美丽校园”。")
+    assert press.honour_sentence(ds.honour_by_id["q"], ds) == "示例区共有示例小学005等30所区级“美丽校园”。"
+
+
+def test_running_total_merges_years_of_one_level(tmp_path: Path) -> None:
+    ds = make_dataset(tmp_path, {
+        "y2023": school_list("安全校园", "市级", schools(1), total=3, year=2023),
+        "y2024": school_list("安全校园", "市级", ["shili-001", "shili-002"], year=2024),
+    })
+    # 3 in 2023 and 2 in 2024, but 示例小学001 is named in both: 4 schools, two of them named
+    assert press.running_total(ds.title_by_name["安全校园"], ds) == "示例区共有示例小学001等4所市级“安全校园”。"
+
+
+def test_title_with_and_without_year(tmp_path: Path) -> None:
+    ds = make_dataset(tmp_path, {
+        "standing": school_list("文明示范校", "省级", schools(2), year=None),
+        "y2024": school_list("文明示范校", "市级", schools(1, start=6), year=2024),
+    })
+    assert press.all_sentences(ds) == [
+        "示例小学006获评市级文明示范校",
+        "示例区共有示例小学001和示例小学002 2所省级“文明示范校”、示例小学006市级“文明示范校”。",
+    ]
+    assert press.all_sentences(ds, year=2024) == ["示例小学006获评市级文明示范校"]
+
+
+# -- branch summaries ----------------------------------------------------------------------------------
+
+
+def test_branch_summary_orders_by_level_then_year(sample: Dataset) -> None:
+    assert press.branch_summary("shili-001", sample) == "示例小学001获评国家级“美丽校园”、2024年省级“安全校园”"
+    assert press.branch_summary("shili-004", sample) == "示例小学004获评2023年市级“安全校园”"
+    assert press.branch_summary("shili-xingguang", sample) == "示例·星光小学获评省级“美丽校园”"
+
+
+def test_branch_summary_leaves_out_campuses_and_teachers(sample: Dataset) -> None:
+    assert "科普示范学校" not in press.branch_summary("shili-001", sample)
+    assert "优秀教师" not in press.branch_summary("shili-001", sample)
+    assert press.branch_summary("shili-001-dongxiao", sample) == "示例小学001东校区获评2024年省级“科普示范学校”"
+    assert press.branch_summary("shili-005", sample) == ""
+
+
+def test_branch_summary_bundled(bundled: Dataset) -> None:
+    assert press.branch_summary("qu-yishixiao", bundled) == "区一实小获评省级“文明校园”"
+    assert press.branch_summary("guanglijie-xiaoxue", bundled) == "广利街小学获评2023年省级“平安校园”"
+
+
+# -- all_sentences and filters --------------------------------------------------------------------------
+
+SAMPLE_SENTENCES = [
+    "示例小学001获评省级安全校园，示例小学002和示例小学003 2所学校获评市级安全校园",
+    "示例小学001东校区获评省级科普示范学校",
+    "示例小学001教师张三、示例小学002李四获评2024“示例优秀教师”",
+    "示例·星光小学校长王五获2024“示例优秀教师提名奖”",
+    "示例小学004等5所学校获评市级安全校园",
+    "示例区共有示例小学001、示例小学002和示例小学003 3所国家级“美丽校园”、示例·星光小学等12所省级“美丽校园”。",
+]
+
+
+def test_all_sentences_of_sample(sample: Dataset) -> None:
+    assert press.all_sentences(sample) == SAMPLE_SENTENCES
+
+
+def test_all_sentences_filters(sample: Dataset) -> None:
+    assert press.all_sentences(sample, title="安全校园") == [SAMPLE_SENTENCES[0], SAMPLE_SENTENCES[4]]
+    assert press.all_sentences(sample, title="an-quan-xiao-yuan") == [SAMPLE_SENTENCES[0], SAMPLE_SENTENCES[4]]
+    assert press.all_sentences(sample, year=2023) == [SAMPLE_SENTENCES[4]]
+    assert press.all_sentences(sample, title="安全校园", year=2024) == [SAMPLE_SENTENCES[0]]
+    assert press.all_sentences(sample, title="美丽校园", year=2024) == []
+    assert press.all_sentences(sample, title="没有这个荣誉") == []
+
+
+# -- the command ---------------------------------------------------------------------------------------------
+
+
+def test_cli_prints_one_sentence_per_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["press", "--data", str(SAMPLE)]) == 0
+    out, err = capsys.readouterr()
+    assert out == "".join(s + "\n" for s in SAMPLE_SENTENCES)
+    assert err == ""  # warnings belong to `fivestar check`; stdout and stderr stay clean for pipes
+
+
+def test_cli_title_and_year(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["press", "--data", str(SAMPLE), "--title", "安全校园", "--year", "2023"]) == 0
+    assert capsys.readouterr().out == "示例小学004等5所学校获评市级安全校园\n"
+
+
+def test_cli_bundled_title(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["press", "--data", str(BUNDLED), "--title", "文明校园"]) == 0
+    assert capsys.readouterr().out == REFERENCE_TOTAL + "\n"
+
+
+def test_cli_unknown_title_is_explained(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["press", "--data", str(SAMPLE), "--title", "平安校园"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "没有名为“平安校园”的荣誉" in err and "安全校园" in err
+
+
+def test_cli_year_without_lists(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["press", "--data", str(SAMPLE), "--year", "1999"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "没有 1999 年度可以生成新闻稿句的名单" in err
+
+
+def test_cli_data_errors_go_to_stderr_in_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "data"
+    write_yaml(data / "site.yaml",
+               {"title": "示例", "owner": "示例区教育局", "region": "示例区", "as_of": "2024-06-30"})
+    write_yaml(data / "honours" / "x.yaml", {"title": "安全校园", "level": "省级", "recipients": ["bu-cunzai"]})
+    assert main(["press", "--data", str(data)]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "找不到编号为“bu-cunzai”的支部" in err
+    assert "x.yaml" in err and "Traceback" not in err
+
+
+def test_cli_bad_year_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["press", "--year", "二〇二三"])
+    assert exit_info.value.code == 2
+    assert "应当是整数" in capsys.readouterr().err
