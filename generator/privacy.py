@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,23 +14,60 @@ from generator.problems import Problem, Severity
 from generator.yamlfile import Loc, YamlFile
 
 ALLOW_MARK = "fivestar: 公开号码"
-"""A YAML or Markdown comment on the same line that allows a known public number (a switchboard)."""
+"""The comment that allows one known public number (a switchboard) on its line.
+
+In YAML write it as a comment at the end of the line: `contact: 0379-6123 4567  # fivestar: 公开号码`;
+in Markdown as `<!-- fivestar: 公开号码 -->` on the same line. `公开邮箱` and `公开地址` work too, and so does a
+full-width colon. ID-card and mobile numbers are never allowed. Every allowed value is listed in the report.
+"""
+
+ALLOWED_PREFIX = "已按标记允许公开："
+"""Every problem that reports an allowed value starts its message with this."""
+
+_ALLOW_YAML = re.compile(r"#\s*fivestar\s*[:：]\s*公开")
+_ALLOW_HTML = re.compile(r"<!--\s*fivestar\s*[:：]\s*公开.*?-->")
+NEVER_ALLOWED = frozenset({"身份证号", "身份证号（15位）", "手机号"})
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 _DATE = r"(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
-_ID18 = re.compile(rf"(?<![0-9])([1-9][0-9]{{5}}(?:18|19|20)[0-9]{{2}}{_DATE}[0-9]{{3}}[0-9Xx])(?![0-9A-Za-z])")
-_ID15 = re.compile(rf"(?<![0-9])([1-9][0-9]{{5}}[0-9]{{2}}{_DATE}[0-9]{{3}})(?![0-9])")
-_MOBILE = re.compile(r"(?<![0-9])(?:(?:\+|00)?86[\s-]?)?(1[3-9][0-9](?:[\s-]?[0-9]{4}){2})(?![0-9])")
-_AREA = r"(?:\(0[1-9][0-9]{1,2}\)|（0[1-9][0-9]{1,2}）|0[1-9][0-9]{1,2}[\s-])"
-_LANDLINE = re.compile(rf"(?<![0-9]){_AREA}\s?[2-9][0-9]{{2,3}}[\s-]?[0-9]{{4}}(?![0-9])")
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
-_ADDRESS = re.compile(r"[\u4e00-\u9fff]{2,12}(?:路|街|大道|巷|胡同)[0-9０-９]+号(?:院|楼|[0-9０-９]+[号室单元栋])?")
+_ID18 = re.compile(rf"(?<![0-9])([1-9][0-9]{{5}})[ -]?((?:18|19|20)[0-9]{{2}}{_DATE})[ -]?([0-9]{{3}}[0-9Xx])"
+                   r"(?![0-9])")
+_ID15 = re.compile(rf"(?<![0-9])[1-9][0-9]{{5}}[0-9]{{2}}{_DATE}[0-9]{{3}}(?![0-9Xx])")
+_MOBILE = re.compile(r"(?<![0-9])(?:(?:(?:\+|00) ?86|\(\+?86\)|86)[ .-]?)?"
+                     r"(1[3-9][0-9])[ .-]?([0-9]{4})[ .-]?([0-9]{4})(?![0-9])")
+_AREA = r"(?:10|2[0-9]|[3-9][0-9]{2})"
+_LANDLINE = re.compile(rf"(?<![0-9])(?:(?:\+|00) ?86[ -]?\(?0?{_AREA}\)?[ -]?|\(0{_AREA}\) ?|0{_AREA}[ -]?)"
+                       r"[2-9][0-9]{2,3}[ -]?[0-9]{4}(?: ?(?:转|-|ext\.?) ?[0-9]{1,5})?(?![0-9])")
+_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}(?:@| ?[\[(]at[\])] ?)"
+                    r"[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}(?![A-Za-z0-9-])")
+_ROAD = r"(?:路|街|大道|大街|巷|胡同)"
+_HOUSE = r"[0-9]{1,4} ?(?:号楼|栋|幢)"
+_ADDRESS = re.compile(
+    rf"[\u4e00-\u9fff]{{0,6}}{_ROAD} ?[0-9]{{1,5}}(?:-[0-9]{{1,5}})? ?号(?:院|楼)?"
+    rf"|[\u4e00-\u9fff]{{1,6}}(?:小区|花园|公寓|家园|新村|社区) ?(?:[0-9]{{1,4}} ?号院 ?)?{_HOUSE}"
+    r"(?: ?[0-9]{1,3} ?单元)?(?: ?[0-9]{1,5} ?(?:室|号|户)?)?"
+    rf"|{_HOUSE} ?[0-9]{{1,3}} ?单元(?: ?[0-9]{{1,5}} ?(?:室|号|户)?)?"
+    rf"|{_HOUSE} ?[0-9]{{1,5}} ?(?:室|户)"
+    r"|[\u4e00-\u9fff]{1,6}村 ?[0-9]{1,3} ?组"
+)
+_STUDENT_ROLE = re.compile(r"学生|幼儿|儿童|少年|学员|少先队员|未成年")
+_URL = re.compile(r"(?i)\b(?:https?|ftp)://[^\s<>\"'）)\]]+")
+
+# Characters that change nothing a reader sees but can split a number in two: they are ignored when scanning,
+# exactly as generator.sanitize drops them before publishing.
+_IGNORED = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]"
+)
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d\u30fc"), "-")
+_SPACES = dict.fromkeys(map(ord, "\t\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+                                 "\u202f\u205f\u3000"), " ")
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One piece of personal data in a text: what it is and how to show it masked."""
+    """One piece of personal data in a text: what it is, where it is, and how to show it masked."""
 
     kind: str
     start: int
@@ -39,7 +77,7 @@ class Finding:
 
 def is_id_number(value: str) -> bool:
     """An 18-digit mainland ID number whose check digit is right."""
-    if len(value) != 18:
+    if len(value) != 18 or not value[:17].isdigit():
         return False
     total = sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS, strict=True))
     return _ID_CHECK[total % 11] == value[17].upper()
@@ -53,53 +91,110 @@ def mask(value: str, keep_head: int = 6, keep_tail: int = 4) -> str:
     return digits[:keep_head] + "*" * (len(digits) - keep_head - keep_tail) + digits[-keep_tail:]
 
 
+def _fold_char(ch: str) -> str:
+    """One character as the scanner reads it: full-width forms, other digits and odd spaces made plain."""
+    if ch.isascii():
+        return ch
+    if ch.isdecimal():
+        return str(unicodedata.decimal(ch))
+    if "\uff01" <= ch <= "\uff5e":
+        return chr(ord(ch) - 0xFEE0)
+    return ch.translate(_DASHES).translate(_SPACES)
+
+
+def normalise(text: str) -> tuple[str, list[int]]:
+    """The text as the scanner reads it, and for each of its characters the offset in the original text.
+
+    Full-width digits and letters become ASCII, Unicode dashes become `-`, odd spaces a plain space, and
+    invisible characters (zero-width spaces, direction marks) vanish, so that `１３８​１２３４​５６７８`
+    is read as the mobile number it is. The returned map has one extra entry: the original length.
+    """
+    chars: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(text):
+        if _IGNORED.match(ch):
+            continue
+        chars.append(_fold_char(ch))
+        offsets.append(i)
+    offsets.append(len(text))
+    return "".join(chars), offsets
+
+
+def _mask_address(text: str) -> str:
+    return re.sub(r"[0-9]", "*", text)
+
+
+def _mask_email(text: str) -> str:
+    local, _, domain = re.sub(r" ?[\[(]at[\])] ?", "@", text).partition("@")
+    return local[:1] + "***@" + domain
+
+
 def find_personal_data(text: str) -> list[Finding]:
-    """Every ID number, phone number, e-mail address or street address in a text."""
+    """Every ID number, phone number, e-mail address or street address in a text, with original offsets."""
+    norm, offsets = normalise(text)
     found: list[Finding] = []
     taken: list[tuple[int, int]] = []
 
     def add(kind: str, match: re.Match[str], masked: str) -> None:
-        span = match.span()
-        if any(a < span[1] and span[0] < b for a, b in taken):
+        start, end = match.span()
+        if any(a < end and start < b for a, b in taken):
             return
-        taken.append(span)
-        found.append(Finding(kind, span[0], span[1], masked))
+        taken.append((start, end))
+        found.append(Finding(kind, offsets[start], offsets[end - 1] + 1, masked))
 
-    for match in _ID18.finditer(text):
-        if is_id_number(match.group(1)):
-            add("身份证号", match, mask(match.group(1)))
-    for match in _ID15.finditer(text):
-        add("身份证号（15位）", match, mask(match.group(1)))
-    for match in _MOBILE.finditer(text):
-        add("手机号", match, mask(re.sub(r"\D", "", match.group(1)), 3, 4))
-    for match in _LANDLINE.finditer(text):
-        add("固定电话", match, mask(re.sub(r"\D", "", match.group(0)), 4, 2))
-    for match in _EMAIL.finditer(text):
-        local, _, domain = match.group(0).partition("@")
-        add("电子邮箱", match, local[:1] + "***@" + domain)
-    for match in _ADDRESS.finditer(text):
-        add("详细地址", match, match.group(0)[:4] + "…")
+    has_digit = any(ch.isdigit() for ch in norm)
+    urls = [m.span() for m in _URL.finditer(norm)] if "://" in norm else []
+
+    def in_url(match: re.Match[str]) -> bool:
+        return any(a <= match.start() and match.end() <= b for a, b in urls)
+
+    if has_digit:
+        for match in _ID18.finditer(norm):
+            number = "".join(match.groups())
+            if is_id_number(number):
+                add("身份证号", match, mask(number))
+        for match in _ID15.finditer(norm):
+            add("身份证号（15位）", match, mask(match.group(0)))
+        for match in _MOBILE.finditer(norm):
+            if not in_url(match):  # long numbers in a web address are page numbers, not phones
+                add("手机号", match, mask("".join(match.groups()), 3, 4))
+        for match in _LANDLINE.finditer(norm):
+            if not in_url(match):
+                add("固定电话", match, mask(re.sub(r"[^0-9]", "", match.group(0)), 4, 2))
+    if "@" in norm or "at" in norm:
+        for match in _EMAIL.finditer(norm):
+            add("电子邮箱", match, _mask_email(match.group(0)))
+    if has_digit:
+        for match in _ADDRESS.finditer(norm):
+            add("详细地址", match, _mask_address(match.group(0).strip()))
     return sorted(found, key=lambda f: f.start)
 
 
 _ADVICE = {
     "身份证号": "网站不得公开身份证号；请删掉。",
     "身份证号（15位）": "这串数字像旧式15位身份证号；网站不得公开，请删掉。",
-    "手机号": "网站不得公开个人手机号；请删掉，如需联系方式请写单位公开电话。",
+    "手机号": "网站不得公开个人手机号；请删掉，如需联系方式请写单位对外公开的固定电话。",
     "固定电话": f"如果这是单位对外公开的电话（如总机），在同一行末尾加注释 `# {ALLOW_MARK}`；否则请删掉。",
-    "电子邮箱": f"如果这是单位对外公开的邮箱，在同一行末尾加注释 `# {ALLOW_MARK}`；否则请删掉。",
-    "详细地址": "网站不公开门牌地址（尤其是个人住址）；请只写学校名称。",
+    "电子邮箱": "如果这是单位对外公开的邮箱，在同一行末尾加注释 `# fivestar: 公开邮箱`；否则请删掉。",
+    "详细地址": "网站不公开门牌地址（尤其是个人住址），请只写学校名称；"
+                "如果这是单位对外公开的地址，在同一行末尾加注释 `# fivestar: 公开地址`。",
 }
 
 
-def _allowed(lines: list[str], line: int, kind: str) -> bool:
-    """A public number is allowed by a marker comment on its line (never an ID or mobile number)."""
-    if kind.startswith(("身份证号", "手机号")):
-        return False
-    return 0 < line <= len(lines) and ALLOW_MARK in lines[line - 1]
+def _markdown_advice(kind: str) -> str:
+    """The same advice with the allow comment in its Markdown form."""
+    return re.sub(r"`# (fivestar: [^`]+)`", r"`<!-- \1 -->`", _ADVICE[kind])
+
+
+def _problem(name: str, line: int, column: int, finding: Finding, allowed: bool, advice: str) -> Problem:
+    if allowed:
+        return Problem(name, line, column, f"{ALLOWED_PREFIX}{finding.kind} {finding.masked}（本行有公开标记）。",
+                       "请再核对一次：这确实是单位对外公开的信息，而不是个人信息。", Severity.WARNING)
+    return Problem(name, line, column, f"发现不能公开的个人信息：{finding.kind} {finding.masked}。", advice)
 
 
 def _walk(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    """Every scalar that will be published as text: strings, and numbers (YAML reads 13812345678 as one)."""
     if isinstance(value, dict):
         for key, item in value.items():
             yield from _walk(item, (*loc, key))
@@ -108,46 +203,165 @@ def _walk(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
             yield from _walk(item, (*loc, i))
     elif isinstance(value, str):
         yield loc, value
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        yield loc, str(value)
+
+
+def _locate(lines: list[str], first_line: int, needle: str, nth: int,
+            fallback: tuple[int, int]) -> tuple[int, int]:
+    """Line and column of the `nth` (0-based) appearance of `needle` in the file from the value's first line.
+
+    Works for every YAML style: plain, quoted, literal `|` and folded `>` values; a value folded across two
+    lines is found by its first characters.
+    """
+    for probe in dict.fromkeys(p.strip() for p in (needle, needle[:8], needle[:4])):
+        if not probe:
+            continue
+        seen = 0
+        for number in range(max(first_line, 1), len(lines) + 1):
+            column = lines[number - 1].find(probe)
+            while column >= 0:
+                if seen == nth:
+                    return number, column + 1
+                seen += 1
+                column = lines[number - 1].find(probe, column + 1)
+    return fallback
+
+
+def _yaml_allowed(lines: list[str], line: int, value_line: int, value: str) -> bool:
+    """An allow comment on the finding's line, or on the line where a multi-line value starts (after `|`).
+
+    The comment must be a real YAML comment: if the value's own text holds the marker, it would be published,
+    so it does not count.
+    """
+    if _ALLOW_YAML.search(value):
+        return False
+    candidates = {line, value_line}
+    return any(0 < n <= len(lines) and _ALLOW_YAML.search(lines[n - 1]) for n in candidates)
 
 
 def scan_source(source: YamlFile) -> Iterator[Problem]:
-    """Personal data in every text value of one record file."""
-    lines = source.text.splitlines()
+    """Personal data in every text value of one record file, at the line where it is written."""
+    lines = [normalise(line)[0] for line in source.text.splitlines()]
     for loc, value in _walk(source.data, ()):
-        if not any(ch.isdigit() for ch in value) and "@" not in value and "号" not in value:
+        findings = find_personal_data(value)
+        if not findings:
             continue
-        for finding in find_personal_data(value):
-            line, column = source.where(loc)
-            line += value.count("\n", 0, finding.start)
-            if _allowed(lines, line, finding.kind):
-                yield Problem(source.name, line, column, f"已按标记允许公开：{finding.kind} {finding.masked}。",
-                              "", Severity.WARNING)
-                continue
-            yield Problem(source.name, line, column, f"发现不能公开的个人信息：{finding.kind} {finding.masked}。",
-                          _ADVICE[finding.kind])
+        value_line, value_column = source.where(loc)
+        seen: dict[str, int] = {}
+        for finding in findings:
+            piece = normalise(value[finding.start:finding.end])[0]
+            nth = seen[piece] = seen.get(piece, -1) + 1
+            guess = value_line + value.count("\n", 0, finding.start)
+            line, column = _locate(lines, value_line, piece, nth, (guess, value_column))
+            allowed = finding.kind not in NEVER_ALLOWED and _yaml_allowed(lines, line, value_line, value)
+            yield _problem(source.name, line, column, finding, allowed, _ADVICE[finding.kind])
+
+
+def _front_matter_end(lines: list[str]) -> int:
+    """The number of the line closing a `---` front matter block, or 0 when there is none."""
+    if not lines or lines[0].strip() != "---":
+        return 0
+    for number, line in enumerate(lines[1:], start=2):
+        if line.strip() in {"---", "..."}:
+            return number
+    return 0
+
+
+def _read_text(path: Path) -> str:
+    """A text file as UTF-8 (with or without BOM), else GB18030, else UTF-8 with replacements: never skipped."""
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", errors="replace")  # pragma: no cover - gb18030 decodes almost anything
 
 
 def scan_markdown(path: Path, name: str) -> Iterator[Problem]:
-    """Personal data in a hand-written Markdown page."""
+    """Personal data in a hand-written page (Markdown, HTML or another text file published as it is)."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = _read_text(path)
+    except OSError as error:
+        yield Problem(name, 0, 0, f"无法读取文件（{error.strerror or error}），因此无法检查其中的个人信息。",
+                      "检查文件是否存在、是否被其他程序占用；修好后重新运行。")
         return
     lines = text.splitlines()
+    front_end = _front_matter_end(lines)
     for finding in find_personal_data(text):
         line = text.count("\n", 0, finding.start) + 1
         column = finding.start - (text.rfind("\n", 0, finding.start) + 1) + 1
-        if _allowed(lines, line, finding.kind):
-            yield Problem(name, line, column, f"已按标记允许公开：{finding.kind} {finding.masked}。", "",
-                          Severity.WARNING)
+        allowed = False
+        if finding.kind not in NEVER_ALLOWED and 0 < line <= len(lines):
+            pattern = _ALLOW_YAML if line < front_end else _ALLOW_HTML
+            allowed = bool(pattern.search(lines[line - 1]))
+        advice = _ADVICE[finding.kind] if line < front_end else _markdown_advice(finding.kind)
+        yield _problem(name, line, column, finding, allowed, advice)
+
+
+TEXT_SUFFIXES = frozenset({".md", ".markdown", ".html", ".htm", ".txt", ".csv", ".json", ".yaml", ".yml",
+                           ".xml", ".svg", ".js", ".css"})
+"""Files under `content/` that are published and read as text, so they are scanned."""
+
+OPAQUE_SUFFIXES = frozenset({".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".pdf", ".wps", ".et", ".dps",
+                             ".zip", ".rar", ".7z"})
+"""Files that MkDocs would publish as they are but that cannot be checked for personal data."""
+
+
+def scan_content(content_dir: Path | str) -> list[Problem]:
+    """Personal data in every page and text file under `content/` (MkDocs publishes them all)."""
+    content_dir = Path(content_dir)
+    if not content_dir.is_dir():
+        return []
+    root_name = content_dir.name or "content"
+    problems: list[Problem] = []
+    for path in sorted(content_dir.rglob("*")):
+        rel = path.relative_to(content_dir)
+        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
             continue
-        yield Problem(name, line, column, f"发现不能公开的个人信息：{finding.kind} {finding.masked}。",
-                      _ADVICE[finding.kind].replace("# ", "<!-- ").replace("`；", " -->`；"))
+        name = f"{root_name}/{rel.as_posix()}"
+        suffix = path.suffix.lower()
+        if suffix in TEXT_SUFFIXES:
+            problems.extend(scan_markdown(path, name))
+        elif suffix in OPAQUE_SUFFIXES:
+            problems.append(Problem(name, 0, 0,
+                                    f"这个 {suffix} 文件会原样发布到网站上，本工具无法检查其中是否有个人信息。",
+                                    "请人工确认其中没有身份证号、手机号、住址、学生姓名等个人信息；"
+                                    "更好的做法是把要公开的内容写成网页（.md）。", Severity.WARNING))
+    return problems
+
+
+def _student_problems(dataset: Dataset) -> Iterator[Problem]:
+    """Students' names are never published: an individual honour or an event person marked as a student."""
+    hint = "网站只公开教师、校长等成年人的姓名和学校；学生获奖请只写学校，不写学生姓名。"
+    for honour in dataset.honours:
+        source = dataset.source(f"honours:{honour.id}") or YamlFile(f"honours/{honour.id}")
+        for i, recipient in enumerate(honour.recipients):
+            if recipient.person and recipient.role and _STUDENT_ROLE.search(recipient.role):
+                yield source.problem(("recipients", i, "role"),
+                                     f"名单里有学生姓名（role: {recipient.role}），网站不得公开学生姓名。", hint)
+    for event in dataset.events:
+        source = dataset.source(f"events:{event.id}") or YamlFile(f"events/{event.id}")
+        for i, person in enumerate(event.people):
+            if person.title and _STUDENT_ROLE.search(person.title):
+                yield source.problem(("people", i, "title"),
+                                     f"出席人员里有学生（title: {person.title}），网站不得公开学生姓名。", hint)
 
 
 def scan_dataset(dataset: Dataset) -> list[Problem]:
-    """Personal data anywhere in the records."""
+    """Personal data anywhere in the records, and students' names."""
     problems: list[Problem] = []
     for source in dataset.sources.values():
         problems.extend(scan_source(source))
+    problems.extend(_student_problems(dataset))
     return problems
+
+
+def allowed_summary(problems: Iterable[Problem]) -> str:
+    """One line for the end of a report: how many values were published under an allow comment, or ''."""
+    allowed = [p for p in problems if p.message.startswith(ALLOWED_PREFIX)]
+    if not allowed:
+        return ""
+    places = "、".join(f"{p.file}:{p.line}" for p in sorted(allowed, key=lambda p: (p.file, p.line)))
+    return f"已按标记允许公开 {len(allowed)} 处号码、邮箱或地址（{places}），请确认它们确实是单位对外公开的信息。"

@@ -1,0 +1,458 @@
+"""The privacy lint: ID, phone, e-mail and address detection, masking, positions, and the allow comment."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.cli import main
+from generator.load import load_dataset
+from generator.privacy import (
+    ALLOWED_PREFIX,
+    allowed_summary,
+    find_personal_data,
+    is_id_number,
+    mask,
+    normalise,
+    scan_content,
+    scan_dataset,
+)
+
+REPO = Path(__file__).resolve().parent.parent
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def fake_id(region: str = "999901", birth: str = "20000101", seq: str = "123") -> str:
+    """A fictional ID number with a correct check digit (region codes 99xxxx do not exist)."""
+    body = region + birth + seq
+    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, WEIGHTS, strict=True)) % 11]
+
+
+def bad_check(number: str) -> str:
+    """The same number with a wrong check digit."""
+    return number[:17] + ("0" if number[17] != "0" else "1")
+
+
+def kinds(text: str) -> list[str]:
+    return [f.kind for f in find_personal_data(text)]
+
+
+def found(text: str) -> list[str]:
+    return [text[f.start:f.end] for f in find_personal_data(text)]
+
+
+SITE = """\
+title: 示例区“五星”支部展示
+owner: 示例区教育局党组
+region: 示例区
+as_of: 2024-12-31
+"""
+BRANCH = "name: 示例小学001\nkind: 小学\n"
+HONOUR = "title: 示例校园\nlevel: 区级\nyear: 2024\nrecipients:\n  - shili-001\n"
+
+
+def make_data(root: Path, files: dict[str, str]) -> Path:
+    """A small fictional data folder: a site, one branch, one honour list, plus `files` (path → text)."""
+    data = root / "data"
+    base = {"site.yaml": SITE, "branches/shili-001.yaml": BRANCH, "honours/shili-xiaoyuan.yaml": HONOUR}
+    for relative, text in {**base, **files}.items():
+        path = data / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return data
+
+
+def privacy_problems(data: Path) -> list:
+    result = load_dataset(data)
+    return [p for p in result.problems if "个人信息" in p.message or p.message.startswith(ALLOWED_PREFIX)
+            or "学生" in p.message]
+
+
+# -- ID numbers ---------------------------------------------------------------------------------------------
+
+def test_fake_ids_have_a_valid_check_digit() -> None:
+    assert is_id_number(fake_id())
+    assert not is_id_number(bad_check(fake_id()))
+    assert is_id_number(fake_id(seq="001")) or is_id_number(fake_id(seq="002"))
+
+
+@pytest.mark.parametrize("template", ["{}", "身份证号：{}。", "ID{}", "（{}）", "张三{}教师"])
+def test_an_18_digit_id_is_found_and_masked(template: str) -> None:
+    number = fake_id()
+    text = template.format(number)
+    findings = find_personal_data(text)
+    assert [f.kind for f in findings] == ["身份证号"]
+    assert findings[0].masked == number[:6] + "********" + number[-4:]
+    assert text[findings[0].start:findings[0].end] == number
+
+
+def test_an_id_ending_in_x_is_found() -> None:
+    number = next(n for seq in range(1000) if (n := fake_id(seq=f"{seq:03d}")).endswith("X"))
+    assert kinds(f"号码 {number} ") == ["身份证号"]
+    assert kinds(f"号码 {number.lower()} ") == ["身份证号"]
+
+
+def test_an_id_with_a_wrong_check_digit_is_not_reported() -> None:
+    assert kinds(bad_check(fake_id())) == []
+
+
+def test_an_id_written_with_spaces_full_width_or_invisible_characters_is_found() -> None:
+    number = fake_id()
+    spaced = f"{number[:6]} {number[6:14]} {number[14:]}"
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in number)
+    hidden = "\u200b".join(number)
+    for text in (spaced, full_width, hidden, f"{number[:6]}-{number[6:14]}-{number[14:]}"):
+        assert kinds(text) == ["身份证号"], text
+
+
+def test_a_15_digit_old_id_is_found() -> None:
+    assert kinds("旧身份证 999901000101123") == ["身份证号（15位）"]
+    assert find_personal_data("999901000101123")[0].masked == "999901*****1123"
+
+
+@pytest.mark.parametrize("text", [
+    "999901001301123",  # month 13: not a date
+    "9999010001011234",  # 16 digits
+    "19990101000101123456789",  # longer than any ID
+])
+def test_digit_runs_that_are_not_ids_are_ignored(text: str) -> None:
+    assert kinds(text) == []
+
+
+# -- phone numbers --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "13900000000", "139 0000 0000", "139-0000-0000", "139.0000.0000", "+86 139 0000 0000", "+8613900000000",
+    "8613900000000", "(+86)139-0000-0000", "0086 13900000000", "电话：１３９００００００００",
+    "199\u200b0000\u200b0000",
+    "联系人王老师13900000000。",
+])
+def test_mobile_numbers_are_found_in_every_common_form(text: str) -> None:
+    findings = find_personal_data(text)
+    assert [f.kind for f in findings] == ["手机号"], text
+    assert findings[0].masked.startswith(("139****", "199****"))
+
+
+@pytest.mark.parametrize("text", [
+    "12900000000",  # 12x is not a mobile prefix
+    "1390000000",  # 10 digits
+    "139000000001",  # 12 digits
+    "2023年6月2日", "2023-06-02", "20230602", "1949年", "共有68个党支部，13所学校", "第1390000号",
+])
+def test_numbers_that_are_not_mobiles_are_ignored(text: str) -> None:
+    assert "手机号" not in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "0379-62000000", "0379 6200 0000", "(0379)62000000", "（0379）6200 0000", "010-62000000", "021 6200 0000",
+    "037962000000", "0379-6200000", "0379-62000000转801", "+86 379 62000000",
+])
+def test_landlines_with_an_area_code_are_found(text: str) -> None:
+    assert kinds(text) == ["固定电话"], text
+
+
+@pytest.mark.parametrize("text", [
+    "教安全〔2023〕200号", "豫教〔2023〕0379号", "2023-2024学年", "2019—2023年", "豫ICP备12345678号",
+    "豫公网安备41030502000123号", "示教〔2023〕1号", "0379", "第0379期", "6200 0000",
+])
+def test_document_numbers_dates_and_filings_are_not_phones(text: str) -> None:
+    assert kinds(text) == [], text
+
+
+def test_numbers_inside_a_web_address_are_page_ids_not_phones() -> None:
+    assert kinds("https://www.example.gov.cn/html/1/2/13/13900000000.html") == []
+    number = fake_id()
+    assert kinds(f"https://www.example.gov.cn/a?id={number}") == ["身份证号"]
+
+
+# -- e-mail and addresses -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["zhang.san@example.com", "邮箱：wang_1@mail.example.cn。", "li＠example.com",
+                                  "zhao (at) example.org", "mailto:sun@example.net"])
+def test_email_addresses_are_found_and_masked(text: str) -> None:
+    findings = find_personal_data(text)
+    assert [f.kind for f in findings] == ["电子邮箱"], text
+    assert "***@" in findings[0].masked and "example." in findings[0].masked
+
+
+@pytest.mark.parametrize("text", ["红·星闪闪", "a@b", "user@localhost", "@示例小学", "C++ @ 2023"])
+def test_things_with_at_signs_that_are_not_addresses_are_ignored(text: str) -> None:
+    assert kinds(text) == []
+
+
+@pytest.mark.parametrize(("text", "masked"), [
+    ("家住示例路12号", "家住示例路**号"),
+    ("示例大道 256 号院", "示例大道 *** 号院"),
+    ("幸福小区3号楼2单元301室", "幸福小区*号楼*单元***室"),
+    ("5号楼301室", "*号楼***室"),
+    ("示例村3组", "示例村*组"),
+])
+def test_street_addresses_are_found_with_digits_masked(text: str, masked: str) -> None:
+    findings = find_personal_data(text)
+    assert [(f.kind, f.masked) for f in findings] == [("详细地址", masked)]
+
+
+@pytest.mark.parametrize("text", ["张衡街小学", "学府街分校", "示例大道与示例街交叉口", "新建3栋教学楼", "关林街道",
+                                  "第3号文件", "教安全〔2023〕200号"])
+def test_school_names_and_streets_without_a_number_are_not_addresses(text: str) -> None:
+    assert kinds(text) == []
+
+
+def test_several_findings_in_one_text_are_all_reported_in_order() -> None:
+    number = fake_id()
+    text = f"王老师 13900000000，身份证 {number}，邮箱 w@example.com"
+    assert kinds(text) == ["手机号", "身份证号", "电子邮箱"]
+    assert found(text)[0] == "13900000000"
+
+
+@given(st.text(alphabet="示例小学教师电话：，。 年月日" + "abc", max_size=40),
+       st.text(alphabet="示例小学教师：，。 ", max_size=40),
+       st.integers(min_value=0, max_value=999), st.dates())
+@settings(max_examples=200, deadline=None)
+def test_a_fake_id_is_found_in_any_surrounding_text(before: str, after: str, seq: int, birth) -> None:
+    if not 1800 <= birth.year <= 2099:
+        return
+    number = fake_id(birth=birth.strftime("%Y%m%d"), seq=f"{seq:03d}")
+    findings = [f for f in find_personal_data(before + number + after) if f.kind == "身份证号"]
+    assert len(findings) == 1
+    assert birth.strftime("%Y%m%d") not in findings[0].masked
+
+
+def test_masking_keeps_only_the_ends() -> None:
+    assert mask("110105199003071234") == "110105********1234"
+    assert mask("13900001234", 3, 4) == "139****1234"
+    assert mask("12") == "12"
+
+
+def test_normalise_maps_back_to_the_original_offsets() -> None:
+    text = "电话１３９\u200b００"
+    norm, offsets = normalise(text)
+    assert norm == "电话13900"
+    assert offsets[4] == 4 and offsets[5] == 6 and offsets[-1] == len(text)
+
+
+def test_scanning_a_huge_hostile_text_finishes() -> None:
+    # Each pattern is anchored so that a run of letters or digits is scanned once, not once per position;
+    # an unanchored e-mail or digit pattern would take hours on this text.
+    text = "a" * 300_000 + "1" * 300_000 + "路" * 100_000 + "a.b" * 50_000
+    assert kinds(text) == []
+
+
+# -- records: positions, masking in the report, the allow comment -------------------------------------------
+
+def test_the_bundled_data_has_no_false_positives() -> None:
+    result = load_dataset(REPO / "data")
+    assert result.ok, result.errors
+    assert scan_dataset(result.dataset) == []
+
+
+def test_the_demo_region_has_no_false_positives(tmp_path: Path) -> None:
+    from generator.demo import write_demo
+
+    write_demo(tmp_path / "data", 60)
+    result = load_dataset(tmp_path / "data")
+    assert result.dataset is not None, result.errors
+    assert scan_dataset(result.dataset) == []
+
+
+def test_findings_name_the_file_and_line_of_every_yaml_style(tmp_path: Path) -> None:
+    number = fake_id()
+    data = make_data(tmp_path, {"branches/shili-002.yaml": f"""\
+        name: 示例小学002
+        secretary: 王老师 13900000001
+        intro: |
+          第一段。
+
+          联系：13900000002
+          身份证：{number}
+        note: >
+          折叠的文字
+          电话 0379-62000003
+        full_name: "双引号 13900000004"
+        aliases:
+          - 13900000005
+        """})
+    problems = privacy_problems(data)
+    where = {(p.file, p.line, p.message.split("：")[-1]) for p in problems}
+    name = "data/branches/shili-002.yaml"
+    assert (name, 2, "手机号 139****0001。") in where
+    assert (name, 6, "手机号 139****0002。") in where
+    assert (name, 7, f"身份证号 {number[:6]}********{number[-4:]}。") in where
+    assert (name, 10, "固定电话 0379******03。") in where
+    assert (name, 11, "手机号 139****0004。") in where
+    assert (name, 13, "手机号 139****0005。") in where  # a bare number is an int to YAML: still scanned
+    assert all(p.is_error for p in problems)
+    column = next(p.column for p in problems if p.line == 6)
+    assert column == 6  # the column of the number itself, not of the value
+
+
+def test_the_report_never_prints_the_unmasked_value(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    number = fake_id()
+    data = make_data(tmp_path, {"branches/shili-001.yaml": f"name: 示例小学001\nsecretary: 王老师 {number}\n"})
+    assert main(["check", "--data", str(data)]) == 1
+    err = capsys.readouterr().err
+    assert "data/branches/shili-001.yaml:2:" in err
+    assert f"发现不能公开的个人信息：身份证号 {number[:6]}********{number[-4:]}" in err
+    assert number not in err and number[6:14] not in err
+    assert "Traceback" not in err
+
+
+def test_two_equal_numbers_in_one_value_get_their_own_lines(tmp_path: Path) -> None:
+    data = make_data(tmp_path, {"branches/shili-002.yaml": """\
+        name: 示例小学002
+        intro: |
+          电话 0379-62000000
+          再写一次 0379-62000000
+        """})
+    assert sorted(p.line for p in privacy_problems(data)) == [3, 4]
+
+
+def test_an_allow_comment_lets_a_public_landline_through_and_is_reported(tmp_path: Path) -> None:
+    data = make_data(tmp_path, {"site.yaml": SITE + textwrap.dedent("""\
+        footer:
+          contact: 0379-62000000  # fivestar: 公开号码
+        """)})
+    result = load_dataset(data)
+    assert result.ok, result.errors
+    allowed = [p for p in result.warnings if p.message.startswith(ALLOWED_PREFIX)]
+    assert len(allowed) == 1
+    assert (allowed[0].file, allowed[0].line) == ("data/site.yaml", 6)
+    assert "0379******00" in allowed[0].message
+    summary = allowed_summary(result.problems)
+    assert summary.startswith("已按标记允许公开 1 处") and "data/site.yaml:6" in summary
+
+
+@pytest.mark.parametrize("comment", ["# fivestar: 公开号码", "#fivestar：公开号码", "# fivestar: 公开邮箱"])
+def test_the_allow_comment_accepts_full_width_colons_and_other_kinds(tmp_path: Path, comment: str) -> None:
+    data = make_data(tmp_path, {"site.yaml": SITE + f"footer:\n  contact: office@example.gov.cn {comment}\n"})
+    result = load_dataset(data)
+    assert result.ok, result.errors
+    assert allowed_summary(result.problems)
+
+
+def test_the_allow_comment_never_allows_an_id_or_a_mobile(tmp_path: Path) -> None:
+    data = make_data(tmp_path, {"site.yaml": SITE + textwrap.dedent("""\
+        footer:
+          contact: 13900000000  # fivestar: 公开号码
+        """)})
+    result = load_dataset(data)
+    assert not result.ok
+    assert any("手机号 139****0000" in p.message and p.is_error for p in result.errors)
+    assert allowed_summary(result.problems) == ""
+
+
+def test_an_allow_marker_inside_the_published_text_does_not_count(tmp_path: Path) -> None:
+    data = make_data(tmp_path, {"site.yaml": SITE + textwrap.dedent("""\
+        footer:
+          contact: "0379-62000000 # fivestar: 公开号码"
+        """)})
+    result = load_dataset(data)
+    assert any("固定电话" in p.message and p.is_error for p in result.errors)
+
+
+def test_an_allow_comment_on_another_line_does_not_count(tmp_path: Path) -> None:
+    data = make_data(tmp_path, {"site.yaml": SITE + textwrap.dedent("""\
+        # fivestar: 公开号码
+        footer:
+          contact: 0379-62000000
+        """)})
+    assert not load_dataset(data).ok
+
+
+def test_a_multi_line_value_is_allowed_by_a_comment_after_its_bar(tmp_path: Path) -> None:
+    data = make_data(tmp_path, {"site.yaml": SITE + textwrap.dedent("""\
+        about: |  # fivestar: 公开号码
+          办公室电话 0379-62000000。
+        """)})
+    result = load_dataset(data)
+    assert result.ok, result.errors
+    assert allowed_summary(result.problems)
+
+
+def test_students_names_are_refused(tmp_path: Path) -> None:
+    data = make_data(tmp_path, {"honours/shili-xuesheng.yaml": """\
+        title: 示例之星
+        level: 区级
+        recipients:
+          - person: 学生甲
+            branch: shili-001
+            role: 学生
+        """})
+    problems = privacy_problems(data)
+    assert [(p.file, p.line) for p in problems] == [("data/honours/shili-xuesheng.yaml", 6)]
+    assert "不得公开学生姓名" in problems[0].message
+
+
+def test_teachers_names_are_fine(tmp_path: Path) -> None:
+    data = make_data(tmp_path, {"honours/shili-jiaoshi.yaml": """\
+        title: 示例教师奖
+        level: 区级
+        recipients:
+          - person: 教师甲
+            branch: shili-001
+            role: 教师
+        """})
+    assert privacy_problems(data) == []
+
+
+# -- hand-written pages under content/ ------------------------------------------------------------------------
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(textwrap.dedent(text).encode(encoding))
+    return path
+
+
+def test_content_pages_are_scanned_with_file_and_line(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    write(content / "news" / "a.md", """\
+        ---
+        title: 示例新闻
+        ---
+        # 示例新闻
+
+        王老师的电话是 139 0000 0000。
+        """)
+    problems = scan_content(content)
+    assert [(p.file, p.line, p.column) for p in problems] == [("content/news/a.md", 6, 9)]
+    assert "手机号 139****0000" in problems[0].message and problems[0].is_error
+
+
+def test_content_pages_use_an_html_comment_to_allow_a_number(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    write(content / "about.md", """\
+        ---
+        contact: 0379-62000001  # fivestar: 公开号码
+        ---
+        办公室电话 0379-62000000 <!-- fivestar: 公开号码 -->
+
+        # fivestar: 公开号码 0379-62000002
+        """)
+    problems = {p.line: p for p in scan_content(content)}
+    assert problems[2].message.startswith(ALLOWED_PREFIX)
+    assert problems[4].message.startswith(ALLOWED_PREFIX)
+    assert problems[6].is_error  # a heading is published, it is not a comment
+    assert "<!-- fivestar: 公开号码 -->" in problems[6].hint
+
+
+def test_other_published_files_are_scanned_or_flagged(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    write(content / "files" / "list.csv", "姓名,电话\n王老师,13900000000\n")
+    write(content / "gbk.md", "电话 13900000003\n", encoding="gbk")
+    (content / "files" / "名单.xlsx").write_bytes(b"PK\x03\x04")
+    write(content / ".hidden" / "x.md", "13900000004\n")
+    problems = scan_content(content)
+    by_file = {p.file: p for p in problems}
+    assert by_file["content/files/list.csv"].line == 2
+    assert "139****0003" in by_file["content/gbk.md"].message
+    assert not by_file["content/files/名单.xlsx"].is_error
+    assert "无法检查" in by_file["content/files/名单.xlsx"].message
+    assert not any(".hidden" in p.file for p in problems)
+
+
+def test_the_bundled_content_has_no_false_positives() -> None:
+    assert [p for p in scan_content(REPO / "content") if p.is_error] == []
