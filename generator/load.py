@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from collections.abc import Iterable
@@ -22,7 +23,7 @@ from generator.model import (
     Site,
 )
 from generator.problems import Problem, Severity, sort_problems
-from generator.yamlfile import DEFAULT_LIMITS, Limits, YamlFile, read_yaml
+from generator.yamlfile import DEFAULT_LIMITS, Limits, YamlFile, find_slip, read_yaml
 
 RECORD_SUFFIXES = (".yaml", ".yml")
 FOLDERS: dict[str, type[Record]] = {"branches": Branch, "honours": HonourList, "events": Event}
@@ -104,11 +105,63 @@ def _field_description(model: type[BaseModel], loc: tuple[Any, ...]) -> str:
     return (field.description or "") if field else ""
 
 
+def _is_required(model: type[BaseModel], loc: tuple[Any, ...]) -> bool:
+    parent = _model_at(model, loc[:-1])
+    if parent is None or not loc or not isinstance(loc[-1], str):
+        return False
+    field = parent.model_fields.get(loc[-1])
+    return bool(field and field.is_required())
+
+
 def _known_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     parent = _model_at(model, loc)
     if parent is None:
         return []
     return [name for name in parent.model_fields if name != "id"]
+
+
+def _all_models(model: type[BaseModel], found: dict[str, type[BaseModel]] | None = None) -> dict[str, type[BaseModel]]:
+    """Every model reachable from `model` through its fields."""
+    found = {} if found is None else found
+    if model.__name__ in found:
+        return found
+    found[model.__name__] = model
+    for field in model.model_fields.values():
+        inner = _inner_model(field.annotation)
+        if inner is not None:
+            _all_models(inner, found)
+    return found
+
+
+ALL_KEYS: frozenset[str] = frozenset(
+    name for root in (Site, *FOLDERS.values()) for model in _all_models(root).values() for name in model.model_fields
+)
+"""Every key any record may hold: a value starting with one of them and a colon is a slip."""
+
+CHINESE_KEYS: dict[str, tuple[str, ...]] = {
+    "名称": ("name", "title"), "简称": ("name",), "校名": ("name",), "学校": ("name", "branch"), "全称": ("full_name",),
+    "别名": ("aliases",), "类型": ("kind",), "类别": ("kind",), "级别": ("level",), "层级": ("level",),
+    "年度": ("year",), "年份": ("year",), "标题": ("title",), "荣誉": ("title",), "名单": ("recipients",),
+    "获奖名单": ("recipients",), "获奖单位": ("recipients",), "总数": ("total",), "数量": ("total", "count"),
+    "日期": ("date",), "时间": ("date",), "地点": ("venue",), "品牌": ("brand",), "口号": ("slogan",),
+    "故事": ("story",), "简介": ("intro",), "介绍": ("intro",), "书记": ("secretary",), "备注": ("note",),
+    "说明": ("note", "caption"), "照片": ("photos",), "图片": ("photos", "file"), "标识": ("logo",),
+    "来源": ("source",), "文号": ("document",), "发文单位": ("issuer",), "星级": ("stars",), "主校": ("parent",),
+    "姓名": ("person", "name"), "职务": ("title", "role"), "身份": ("role",), "正文": ("body",), "内容": ("body",),
+}
+"""Chinese words staff type as keys, and the English keys they mean."""
+
+
+def _suggest_key(key: str, known: list[str]) -> str | None:
+    """The known key nearest to a misspelled (or Chinese) one."""
+    for candidate in CHINESE_KEYS.get(key.strip(), ()):
+        if candidate in known:
+            return candidate
+    lowered = key.strip().lower().replace("-", "_").replace(" ", "_")
+    if lowered in known:
+        return lowered
+    close = difflib.get_close_matches(lowered, known, n=1, cutoff=0.5)
+    return close[0] if close else None
 
 
 def _key_label(loc: tuple[Any, ...]) -> str:
@@ -138,16 +191,20 @@ def _translate(error: dict[str, Any], model: type[BaseModel], source: YamlFile) 
                               f"加一行 `{key}: …`。")
     if kind == "extra_forbidden":
         key = str(loc[-1])
-        if key == "id" and len(loc) == 1:
-            return source.problem(loc, "不需要写“id”：文件名（去掉 .yaml）就是编号。",
-                                  "删掉这一行；要改编号，请改文件名。", key=True)
         known = _known_keys(model, loc[:-1])
-        close = difflib.get_close_matches(key, known, n=1, cutoff=0.5)
+        close = _suggest_key(key, known)
         if close:
-            hint = f"是不是想写“{close[0]}”？把“{key}”改成“{close[0]}”。"
+            hint = f"是不是想写“{close}”？把“{key}”改成“{close}”。"
         else:
             hint = "这里可以用的键有：" + "、".join(known) + "。"
+        if not key.isascii():
+            hint += "键名一律用英文，中文只写在冒号后面的值里。"
         return source.problem(loc, f"不认识的键“{key}”。", hint, key=True)
+    if value is None and kind in {"string_type", "str_type", "list_type", "int_type", "date_type", "model_type",
+                                  "dict_type", "model_attributes_type", "literal_error", "int_parsing"}:
+        hint = "在冒号后面加一个空格再写内容。" if _is_required(model, loc) else \
+            "在冒号后面加一个空格再写内容；不需要这一项就把这一行删掉。"
+        return source.problem(loc, f"“{label}”没有填写内容{about}。", hint)
     if kind in {"string_type", "str_type"}:
         hint = "把这个值写成文字。"
         if isinstance(value, bool):
@@ -179,8 +236,10 @@ def _translate(error: dict[str, Any], model: type[BaseModel], source: YamlFile) 
         return source.problem(loc, f"“{label}”的日期“{value}”格式不对{about}。",
                               "日期写成 YYYY-MM-DD，如 2023-06-02（月、日要两位数）。")
     if kind == "list_type":
-        return source.problem(loc, f"“{label}”应当是列表，现在是{_type_name(value)}{about}。",
-                              "列表每项占一行，以“- ”开头，如\n      - 区一实小\n      - 广利街小学")
+        hint = "列表每项占一行，以“- ”（短横线加空格）开头，比下一级多缩进两个空格。"
+        if isinstance(value, str) and value.lstrip().startswith("-"):
+            hint = "短横线“-”后面要加一个空格，每项单独一行，如 `  - shili-xiaoxue-001`。"
+        return source.problem(loc, f"“{label}”应当是列表，现在是{_type_name(value)}{about}。", hint)
     if kind in {"model_type", "dict_type", "model_attributes_type"}:
         return source.problem(loc, f"“{label}”应当是“键: 值”的映射，现在是{_type_name(value)}{about}。",
                               "按模板写成多行 `键: 值`，下一级缩进两个空格。")
@@ -194,68 +253,158 @@ def _translate(error: dict[str, Any], model: type[BaseModel], source: YamlFile) 
     return source.problem(loc, f"“{label}”的值不对：{error.get('msg', '')}。", "请对照 EDITING.md 的模板修改。")
 
 
-def _looks_like_fullwidth_colon(data: Any) -> str | None:
-    """A whole file read as one string is usually `key：value` with a full-width colon."""
-    if isinstance(data, str) and "：" in data:
-        return "键名后面要用英文冒号“:”加一个空格，不能用中文冒号“：”。"
-    if isinstance(data, str) and ":" in data:
-        return "英文冒号“:”后面要加一个空格，如 `name: 区一实小`。"
-    return None
+_VALUE_SLIP = re.compile(r"^([a-z_]+)(?:[ \u3000]*(：)|(:)(?=[^ /\r\n]))")
 
 
-def _fullwidth_key_problems(data: dict[str, Any], model: type[Record], source: YamlFile,
-                            loc: tuple[Any, ...] = ()) -> list[Problem]:
-    """Values such as `name：区一实小` read as one long string inside a list or mapping."""
-    problems: list[Problem] = []
-    for key, value in data.items():
-        if isinstance(value, str):
-            head = value.split("：", 1)[0].split(":", 1)[0].strip()
-            if head != value and head in _known_keys(model, loc):
-                problems.append(source.problem((*loc, key), f"“{key}”的值里好像写进了另一个键“{head}”。",
-                                               "每个键单独一行，键名后用英文冒号加空格。",
-                                               warning=True))
-    return problems
+def _walk_text(value: Any, loc: tuple[Any, ...]) -> Iterable[tuple[tuple[Any, ...], str]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _walk_text(item, (*loc, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _walk_text(item, (*loc, i))
+    elif isinstance(value, str):
+        yield loc, value
+
+
+def _value_slips(source: YamlFile) -> dict[tuple[Any, ...], Problem]:
+    """Values such as `name：区一实小` or `name:区一实小`: a key and its value read as one piece of text."""
+    slips: dict[tuple[Any, ...], Problem] = {}
+    for loc, value in _walk_text(source.data, ()):
+        match = _VALUE_SLIP.match(value)
+        if match is None or match.group(1) not in ALL_KEYS:
+            continue
+        key = match.group(1)
+        line, column = source.where(loc)
+        if match.group(2):
+            what, hint = f"键名“{key}”后面用了中文冒号“：”", f"改成英文冒号加一个空格，如 `{key}: …`。"
+        else:
+            what, hint = f"键名“{key}”的英文冒号“:”后面缺少空格", f"在冒号后面加一个空格，如 `{key}: …`。"
+        slips[loc] = Problem(source.name, line, column + match.end() - 1, f"文件格式有误：{what}。", hint)
+    return slips
+
+
+def _merge_misspelled(problems: list[tuple[tuple[Any, ...], dict[str, Any], Problem]],
+                      model: type[BaseModel]) -> list[Problem]:
+    """Drop “missing key” when the same level holds a misspelling of it (`titel` for `title`)."""
+    extra: dict[tuple[Any, ...], list[str]] = {}
+    for loc, error, _problem in problems:
+        if error["type"] == "extra_forbidden":
+            extra.setdefault(loc[:-1], []).append(str(loc[-1]))
+    kept = []
+    for loc, error, problem in problems:
+        if error["type"] == "missing":
+            parent = loc[:-1]
+            known = _known_keys(model, parent)
+            if any(_suggest_key(key, known) == loc[-1] for key in extra.get(parent, ())):
+                continue
+        kept.append(problem)
+    return kept
 
 
 def validate_record(model: type[Record], source: YamlFile, record_id: str | None) -> tuple[Any, list[Problem]]:
     """Validate one file's data against its model; return the record or the problems."""
     data = source.data
     if not isinstance(data, dict):
-        hint = _looks_like_fullwidth_colon(data) or "文件应写成多行 `键: 值`，不要以“- ”开头写成列表。"
+        slip = find_slip(source.text)
+        if slip is not None and isinstance(data, str):
+            return None, [Problem(source.name, slip.line, slip.column, f"文件格式有误：{slip.what}。", slip.hint)]
+        hint = "文件应写成多行 `键: 值`，不要以“- ”开头写成列表。"
+        if isinstance(data, str):
+            hint = "文件应写成多行 `键: 值`（英文冒号加一个空格），每个键单独一行。"
         return None, [Problem(source.name, 1, 1,
                               f"文件内容应当是“键: 值”的映射，现在是{_type_name(data)}。", hint)]
-    payload = ({**data, "id": record_id} if "id" not in data else dict(data)) if record_id is not None else data
+    problems: list[Problem] = []
+    payload = dict(data)
+    if record_id is not None:
+        if "id" in payload:
+            written = payload.pop("id")
+            if written == record_id:
+                problems.append(source.problem(("id",), "不需要写“id”：文件名（去掉 .yaml）就是编号。",
+                                               "删掉这一行。", key=True, warning=True))
+            else:
+                problems.append(source.problem(("id",), f"文件里写的 id“{written}”与文件名“{record_id}”不一致；"
+                                               "编号只由文件名决定。",
+                                               "删掉 id 这一行；要改编号，请改文件名。", key=True))
+        payload["id"] = record_id
+    slips = _value_slips(source)
+    problems += slips.values()
     try:
         record = model.model_validate(payload)
     except ValidationError as error:
-        problems = [_translate(e, model, source) for e in error.errors(include_url=False)]
+        translated = []
+        for item in error.errors(include_url=False):
+            loc = tuple(part for part in item["loc"]
+                        if not (isinstance(part, str) and part.startswith("function-")))
+            if any(loc[:len(slip)] == slip for slip in slips):
+                continue
+            translated.append((loc, item, _translate(item, model, source)))
+        return None, problems + _merge_misspelled(translated, model)
+    if any(p.is_error for p in problems):
         return None, problems
-    return record, _fullwidth_key_problems(data, model, source)
+    return record, problems
+
+
+def _is_record_file(path: Path) -> bool:
+    return path.suffix.lower() in RECORD_SUFFIXES and not path.name.startswith(".") and path.is_file()
 
 
 def _record_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.rglob("*") if p.suffix in RECORD_SUFFIXES and p.is_file())
+    return sorted(p for p in folder.rglob("*") if _is_record_file(p))
 
 
-def _stray_files(data_dir: Path) -> Iterable[Path]:
-    """YAML files outside the known folders: usually a typo in a folder name."""
+IGNORED_NAMES = frozenset({"thumbs.db", "desktop.ini", "readme.md", "readme.txt"})
+
+
+def _stray_files(data_dir: Path) -> Iterable[tuple[Path, str, str]]:
+    """Files that will not be read: YAML outside the known folders, or other files inside them."""
     for path in sorted(data_dir.rglob("*")):
-        if path.suffix not in RECORD_SUFFIXES or not path.is_file():
+        if not path.is_file() or path.name.startswith((".", "~$")) or path.name.lower() in IGNORED_NAMES:
             continue
         rel = path.relative_to(data_dir)
-        if rel.parts[0] in FOLDERS or rel.as_posix() in {"site.yaml", "site.yml"}:
+        if rel.parts[0] == "images" or rel.as_posix() in {"site.yaml", "site.yml"}:
             continue
-        if rel.parts[0] == "images":
+        if rel.parts[0] in FOLDERS and len(rel.parts) > 1:
+            if _is_record_file(path):
+                continue
+            if path.name.lower().endswith((".yaml.txt", ".yml.txt")):
+                fixed = path.name[: -len(".txt")]
+                yield path, f"文件名是“{path.name}”，多了“.txt”，不会被读取。", \
+                    f"把文件改名为“{fixed}”（Windows 默认隐藏扩展名：在资源管理器的“查看”里勾选“文件扩展名”后再改名）。"
+            else:
+                yield path, "这个文件不是 .yaml 记录文件，不会被读取。", \
+                    "记录文件的扩展名必须是 .yaml；图片请放到 data/images/ 下。"
             continue
-        yield path
+        if path.suffix.lower() in RECORD_SUFFIXES:
+            yield path, "这个文件不在 branches/、honours/、events/ 任何一个文件夹里，不会被读取。", \
+                "检查文件夹名称是否拼错，把文件移到对应文件夹。"
+
+
+def _suggest_ids(problems: list[Problem], branches: dict[str, Any]) -> list[Problem]:
+    """A branch written by its Chinese name where its id belongs: say which id to write."""
+    by_name: dict[str, str] = {}
+    for branch_id, branch in branches.items():
+        for name in (branch.name, branch.full_name, *branch.aliases):
+            if name:
+                by_name.setdefault(name, branch_id)
+    fixed = []
+    for problem in problems:
+        match = re.match(r"^编号“(.+)”的格式不对", problem.message)
+        if match and match.group(1) in by_name:
+            branch_id = by_name[match.group(1)]
+            problem = Problem(problem.file, problem.line, problem.column, problem.message,
+                              f"这里要写支部的编号（文件名），不是名称：把“{match.group(1)}”改成 {branch_id}。",
+                              problem.severity)
+        fixed.append(problem)
+    return fixed
 
 
 def load_dataset(data_dir: Path | str, limits: Limits = DEFAULT_LIMITS) -> LoadResult:
     """Read every record under `data_dir`, validate it, and build the Dataset."""
     data_dir = Path(data_dir)
-    root_name = data_dir.name or "data"
+    root_name = data_dir.resolve().name or "data"
     problems: list[Problem] = []
 
     def display(path: Path) -> str:
@@ -267,6 +416,7 @@ def load_dataset(data_dir: Path | str, limits: Limits = DEFAULT_LIMITS) -> LoadR
 
     site_path = next((data_dir / n for n in ("site.yaml", "site.yml") if (data_dir / n).is_file()), None)
     site: Site | None = None
+    sources: dict[str, YamlFile] = {}
     if site_path is None:
         problems.append(Problem(f"{root_name}/site.yaml", 0, 0, "缺少网站设置文件 site.yaml。",
                                 "在数据文件夹里新建 site.yaml，至少写 title、owner、region、as_of 四项。"))
@@ -276,11 +426,11 @@ def load_dataset(data_dir: Path | str, limits: Limits = DEFAULT_LIMITS) -> LoadR
         if not found:
             site, found = validate_record(Site, source, None)
             problems += found
-        sources = {"site": source}
+        sources["site"] = source
 
     records: dict[str, dict[str, Any]] = {folder: {} for folder in FOLDERS}
+    failed: dict[str, set[str]] = {folder: set() for folder in FOLDERS}
     seen_ids: dict[tuple[str, str], str] = {}
-    sources = sources if site_path is not None else {}
     for folder, model in FOLDERS.items():
         for path in _record_files(data_dir / folder):
             name = display(path)
@@ -292,7 +442,8 @@ def load_dataset(data_dir: Path | str, limits: Limits = DEFAULT_LIMITS) -> LoadR
             if not ID_RE.match(stem):
                 problems.append(Problem(name, 0, 0,
                                         f"文件名“{path.name}”不能用作编号：只能用小写英文字母、数字和连字符“-”。",
-                                        "把文件改名，如 qu-yishixiao.yaml；中文名称写在文件里的 name 或 title 中。"))
+                                        f"把文件改名，如 {_example_id(folder)}.yaml；"
+                                        "中文名称写在文件里的 name 或 title 中。"))
                 continue
             if (folder, stem) in seen_ids:
                 problems.append(Problem(name, 0, 0,
@@ -302,31 +453,40 @@ def load_dataset(data_dir: Path | str, limits: Limits = DEFAULT_LIMITS) -> LoadR
             seen_ids[(folder, stem)] = name
             if folder == "honours":
                 rel = path.relative_to(data_dir / folder)
-                if len(rel.parts) > 2 or (len(rel.parts) == 2 and not rel.parts[0].isdigit()):
+                if len(rel.parts) > 2 or (len(rel.parts) == 2 and not re.fullmatch(r"[0-9]{4}", rel.parts[0])):
                     problems.append(Problem(name, 0, 0, "荣誉名单只能放在 honours/ 或 honours/<年份>/ 文件夹里。",
-                                            "把文件移到 honours/2023/ 这样的年份文件夹，或直接放在 honours/ 下。"))
+                                            "把文件移到 honours/2023/ 这样的年份文件夹（四位数字），"
+                                            "或直接放在 honours/ 下。"))
+                    failed[folder].add(stem)
                     continue
+            elif path.parent != data_dir / folder:
+                problems.append(Problem(name, 0, 0, f"{FOLDER_LABELS[folder]}记录不能放在子文件夹里。",
+                                        f"把文件直接放到 {root_name}/{folder}/ 下。"))
+                failed[folder].add(stem)
+                continue
             source, found = read_yaml(path, name, limits)
             problems += found
             if found:
+                failed[folder].add(stem)
                 continue
             record, found = validate_record(model, source, stem)
             problems += found
-            if record is not None:
-                records[folder][stem] = record
-                sources[f"{folder}:{stem}"] = source
-                if folder == "honours" and len(path.relative_to(data_dir / folder).parts) == 2:
-                    folder_year = int(path.parent.name)
-                    if record.year is not None and record.year != folder_year:
-                        problems.append(source.problem(("year",), f"年度 {record.year} 与所在文件夹 "
-                                                       f"{folder_year}/ 不一致。",
-                                                       "把文件移到对应年份的文件夹，或改正 year。",
-                                                       warning=True))
+            if record is None:
+                failed[folder].add(stem)
+                continue
+            records[folder][stem] = record
+            sources[f"{folder}:{stem}"] = source
+            if folder == "honours" and len(path.relative_to(data_dir / folder).parts) == 2:
+                folder_year = int(path.parent.name)
+                if record.year is not None and record.year != folder_year:
+                    problems.append(source.problem(("year",), f"年度 {record.year} 与所在文件夹 "
+                                                   f"{folder_year}/ 不一致。",
+                                                   "把文件移到对应年份的文件夹，或改正 year。",
+                                                   warning=True))
 
-    for path in _stray_files(data_dir):
-        problems.append(Problem(display(path), 0, 0,
-                                "这个文件不在 branches/、honours/、events/ 任何一个文件夹里，不会被读取。",
-                                "检查文件夹名称是否拼错，把文件移到对应文件夹。", Severity.WARNING))
+    for path, message, hint in _stray_files(data_dir):
+        problems.append(Problem(display(path), 0, 0, message, hint, Severity.WARNING))
+    problems = _suggest_ids(problems, records["branches"])
 
     if site is None:
         return LoadResult(None, tuple(sort_problems(problems)))
@@ -335,7 +495,12 @@ def load_dataset(data_dir: Path | str, limits: Limits = DEFAULT_LIMITS) -> LoadR
 
     dataset = build_dataset(site, records["branches"], records["honours"], records["events"],
                             sources, data_dir)
-    problems += validate_dataset(dataset)
+    problems += validate_dataset(dataset, unreadable={folder: frozenset(ids) for folder, ids in failed.items()})
     problems = sort_problems(problems)
     has_errors = any(p.is_error for p in problems)
     return LoadResult(None if has_errors else dataset, tuple(problems))
+
+
+def _example_id(folder: str) -> str:
+    return {"branches": "shiyan-xiaoxue", "honours": "pingan-xiaoyuan-shiji-2023",
+            "events": "2023-06-02-guanmo-tuijinhui"}[folder]

@@ -57,14 +57,17 @@ def relative_name(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+WARNINGS_HEADING = "—— 以下是提醒：不影响检查结果，建议处理 ——"
+
+
 def format_report(problems: Iterable[Problem]) -> str:
-    """All problems, errors first then warnings, each group sorted by place."""
+    """All problems, errors first then warnings (under a heading when both occur), each group sorted by place."""
     problems = sort_problems(problems)
-    errors = [p for p in problems if p.is_error]
-    warnings = [p for p in problems if not p.is_error]
-    parts: list[str] = [p.format() for p in errors]
-    parts += [p.format() for p in warnings]
-    return "\n".join(parts)
+    errors = [p.format() for p in problems if p.is_error]
+    warnings = [p.format() for p in problems if not p.is_error]
+    if errors and warnings:
+        return "\n".join([*errors, "", WARNINGS_HEADING, *warnings])
+    return "\n".join(errors or warnings)
 
 
 class DataError(Exception):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.dataset import Dataset
@@ -11,7 +13,18 @@ from generator.model import Photo
 from generator.problems import Problem
 from generator.yamlfile import Loc, YamlFile
 
-Rule = Callable[[Dataset], Iterator[Problem]]
+
+@dataclass(frozen=True)
+class Context:
+    """What the loader knows beyond the Dataset: record files that exist but could not be read."""
+
+    unreadable: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def broken(self, folder: str, record_id: str) -> bool:
+        return record_id in self.unreadable.get(folder, frozenset())
+
+
+Rule = Callable[[Dataset, Context], Iterator[Problem]]
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
 IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a")
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
@@ -24,30 +37,38 @@ def _at(dataset: Dataset, key: str, loc: Loc, message: str, hint: str = "", *,
 
 
 def _missing_branch(dataset: Dataset, key: str, loc: Loc, branch_id: str) -> Problem:
-    return _at(dataset, key, loc, f"找不到编号为“{branch_id}”的支部。",
-               f"检查拼写，或先新建 data/branches/{branch_id}.yaml。")
+    close = difflib.get_close_matches(branch_id, list(dataset.branch_by_id), n=1, cutoff=0.75)
+    if close:
+        hint = f"是不是“{close[0]}”（{dataset.branch_name(close[0])}）？检查拼写。"
+    else:
+        hint = f"检查拼写（编号就是 data/branches/ 里的文件名）；新学校请先新建 data/branches/{branch_id}.yaml。"
+    return _at(dataset, key, loc, f"找不到编号为“{branch_id}”的支部。", hint)
 
 
-def check_references(dataset: Dataset) -> Iterator[Problem]:
-    """Every branch id named in a list, an event or a `parent` must exist."""
+def check_references(dataset: Dataset, context: Context) -> Iterator[Problem]:
+    """Every branch id named in a list, an event or a `parent` must exist (or be a file with its own errors)."""
     known = dataset.branch_by_id
+
+    def missing(branch_id: str) -> bool:
+        return branch_id not in known and not context.broken("branches", branch_id)
+
     for branch in dataset.branches:
-        if branch.parent and branch.parent not in known:
+        if branch.parent and missing(branch.parent):
             yield _missing_branch(dataset, f"branches:{branch.id}", ("parent",), branch.parent)
     for honour in dataset.honours:
         for i, recipient in enumerate(honour.recipients):
-            if recipient.branch not in known:
+            if missing(recipient.branch):
                 yield _missing_branch(dataset, f"honours:{honour.id}", ("recipients", i), recipient.branch)
     for event in dataset.events:
         key = f"events:{event.id}"
-        if event.venue and event.venue not in known:
+        if event.venue and missing(event.venue):
             yield _missing_branch(dataset, key, ("venue",), event.venue)
         for i, branch_id in enumerate(event.branches):
-            if branch_id not in known:
+            if missing(branch_id):
                 yield _missing_branch(dataset, key, ("branches", i), branch_id)
 
 
-def check_parent_cycles(dataset: Dataset) -> Iterator[Problem]:
+def check_parent_cycles(dataset: Dataset, context: Context) -> Iterator[Problem]:
     """A campus's parent chain must end at a main school."""
     for branch in dataset.branches:
         chain = [branch.id]
@@ -63,14 +84,14 @@ def check_parent_cycles(dataset: Dataset) -> Iterator[Problem]:
             current = dataset.branch_by_id[current].parent
 
 
-def check_lists(dataset: Dataset) -> Iterator[Problem]:
+def check_lists(dataset: Dataset, context: Context) -> Iterator[Problem]:
     """Totals, mixed lists, repeated recipients, and titles that carry a level."""
     levels = dataset.site.levels
     for honour in dataset.honours:
         key = f"honours:{honour.id}"
         if honour.level not in levels:
             yield _at(dataset, key, ("level",), f"级别“{honour.level}”不在可选范围内。",
-                      "可选：" + "、".join(levels) + "（可在 site.yaml 的 levels 中设置）。")
+                      _level_hint(honour.level, levels) + "（可在 site.yaml 的 levels 中设置）。")
         people = [r for r in honour.recipients if r.person]
         if people and len(people) != len(honour.recipients):
             yield _at(dataset, key, ("recipients",), "一份名单不能同时有学校和个人。",
@@ -92,13 +113,11 @@ def check_lists(dataset: Dataset) -> Iterator[Problem]:
                           "删掉重复的一项。")
             else:
                 seen[ident] = i
-        for level in levels:
-            bare = level.removesuffix("级")
-            if honour.title.startswith((level, bare)) and len(honour.title) > len(level):
-                fixed = honour.title.removeprefix(level).removeprefix(bare)
-                yield _at(dataset, key, ("title",), f"荣誉名称“{honour.title}”里带了级别。",
-                          f"改成 title: {fixed} 和 level: {level}（级别单独写）。", warning=True)
-                break
+        found = _level_prefix(honour.title, levels, honour.level)
+        if found is not None:
+            level, fixed = found
+            yield _at(dataset, key, ("title",), f"荣誉名称“{honour.title}”开头带了级别“{level}”。",
+                      f"级别单独写：改成 title: {fixed} 和 level: {level}。", warning=True)
     for event in dataset.events:
         key = f"events:{event.id}"
         if event.total is not None and event.total < len(event.branches):
@@ -107,14 +126,37 @@ def check_lists(dataset: Dataset) -> Iterator[Problem]:
                       "total 不能小于 branches 里列出的个数。")
         if event.level and event.level not in levels:
             yield _at(dataset, key, ("level",), f"级别“{event.level}”不在可选范围内。",
-                      "可选：" + "、".join(levels) + "。")
+                      _level_hint(event.level, levels) + "。")
         for i, branch_id in enumerate(event.branches):
             if branch_id in event.branches[:i]:
                 yield _at(dataset, key, ("branches", i), f"“{dataset.branch_name(branch_id)}”列了两次。",
                           "删掉重复的一项。")
 
 
-def check_stars(dataset: Dataset) -> Iterator[Problem]:
+LEVEL_WORDS = {"全国": "国家级", "国家": "国家级"}
+"""Words that open a title and name a level without being the level's own word."""
+
+
+def _level_prefix(title: str, levels: list[str], own_level: str) -> tuple[str, str] | None:
+    """The level a title starts with (省级平安校园 → 省级, 平安校园), or None."""
+    prefixes = [(level, level) for level in levels]
+    prefixes += [(word, level) for word, level in LEVEL_WORDS.items() if level in levels]
+    if own_level in levels:  # a bare 省/市/区 only when it repeats the list's own level: 市平安校园, level 市级
+        prefixes.append((own_level.removesuffix("级"), own_level))
+    for prefix, level in sorted(prefixes, key=lambda item: -len(item[0])):
+        rest = title.removeprefix(prefix)
+        if prefix and rest != title and len(rest) >= 2:
+            return level, rest
+    return None
+
+
+def _level_hint(level: str, levels: list[str]) -> str:
+    options = "可选：" + "、".join(levels)
+    guess = next((choice for choice in levels if choice in {level + "级", LEVEL_WORDS.get(level, "")}), None)
+    return f"是不是“{guess}”？{options}" if guess else options
+
+
+def check_stars(dataset: Dataset, context: Context) -> Iterator[Problem]:
     """`earned` must match `count` and name stars from site.yaml; periods run oldest first."""
     names = dataset.site.stars or []
     for branch in dataset.branches:
@@ -148,7 +190,7 @@ def _period_key(period: str) -> tuple[int, int]:
     return year, 0
 
 
-def check_names(dataset: Dataset) -> Iterator[Problem]:
+def check_names(dataset: Dataset, context: Context) -> Iterator[Problem]:
     """Two branches must not share a name; an alias must not be another branch's name."""
     owners: dict[str, list[str]] = defaultdict(list)
     for branch in dataset.branches:
@@ -211,7 +253,7 @@ def resolve_image(data_dir: Path, relative: str) -> tuple[Path | None, str]:
     return target, ""
 
 
-def check_images(dataset: Dataset) -> Iterator[Problem]:
+def check_images(dataset: Dataset, context: Context) -> Iterator[Problem]:
     """Every image named must exist inside data/ and be a real, not oversized, image."""
     for key, loc, relative in _photos(dataset):
         path, why = resolve_image(dataset.data_dir, relative)
@@ -220,11 +262,13 @@ def check_images(dataset: Dataset) -> Iterator[Problem]:
                                               "照片请先压缩到 20 MB 以内。")
 
 
-def check_coverage(dataset: Dataset) -> Iterator[Problem]:
+def check_coverage(dataset: Dataset, context: Context) -> Iterator[Problem]:
     """Warnings: a branch with no honours, a brand with no logo, more files than branch_count."""
+    honours_complete = not context.unreadable.get("honours")
     for branch in dataset.branches:
         key = f"branches:{branch.id}"
-        if not dataset.honours_of(branch.id) and not dataset.personal_awards_by_branch.get(branch.id):
+        if honours_complete and not dataset.honours_of(branch.id) \
+                and not dataset.personal_awards_by_branch.get(branch.id):
             yield _at(dataset, key, ("name",), f"支部“{branch.name}”还没有任何荣誉记录。",
                       "如有获奖情况，请在 data/honours/ 的名单里加上它；没有可以忽略这条提醒。", warning=True)
         if branch.brand is not None and not branch.brand.logo:
@@ -256,12 +300,17 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def validate_dataset(dataset: Dataset) -> list[Problem]:
-    """Run every cross-record rule; privacy rules run here too."""
+def validate_dataset(dataset: Dataset, unreadable: Mapping[str, frozenset[str]] | None = None) -> list[Problem]:
+    """Run every cross-record rule; privacy rules run here too.
+
+    `unreadable` names, per folder, the record files that exist but have errors of their own: references
+    to them are not reported again as missing.
+    """
     from generator.privacy import scan_dataset
 
+    context = Context(unreadable or {})
     problems: list[Problem] = []
     for rule in RULES:
-        problems.extend(rule(dataset))
+        problems.extend(rule(dataset, context))
     problems.extend(scan_dataset(dataset))
     return problems

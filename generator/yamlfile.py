@@ -100,74 +100,197 @@ def decode_text(raw: bytes, name: str) -> tuple[str | None, Problem | None]:
 
 
 _YAML_MESSAGES: tuple[tuple[str, str], ...] = (
+    ("expected a single document", "一个文件里只能写一条记录（出现了第二个“---”）"),
     ("mapping values are not allowed", "这里不能出现“键: 值”（冒号位置不对，或上一行缩进有误）"),
     ("could not find expected ':'", "缺少英文冒号“:”"),
     ("did not find expected key", "缩进没有对齐，或缺少键名"),
     ("did not find expected '-' indicator", "列表项缩进没有对齐"),
-    ("found character '\\t' that cannot start any token", "这里有 Tab 制表符，YAML 不允许用 Tab 缩进"),
     ("found a tab character", "这里有 Tab 制表符，YAML 不允许用 Tab 缩进"),
     ("found unexpected end of stream", "文件意外结束"),
-    ("found undefined alias", "用了未定义的别名（*）"),
+    ("found undefined alias", "以“*”开头的值被当成了 YAML 别名"),
+    ("while scanning an alias", "以“*”开头的值被当成了 YAML 别名"),
+    ("while scanning an anchor", "以“&”开头的值被当成了 YAML 锚点"),
     ("found unexpected ':'", "冒号位置不对"),
     ("found unknown escape character", "双引号里的反斜杠“\\”用法不对"),
     ("expected <block end>, but found", "缩进没有对齐"),
     ("while parsing a flow", "方括号或花括号没有成对"),
     ("while scanning a quoted scalar", "引号没有成对"),
     ("while scanning a simple key", "缺少英文冒号“:”"),
+    ("while scanning a directive", "以“%”开头的行不是正确的内容"),
+    ("while scanning a block scalar", "“|”或“>”后面只能换行，不能接着写文字"),
     ("found character that cannot start any token", "这里有 YAML 不允许的字符"),
 )
 
+_QUOTE_VALUE = re.compile(r"^(\s*(?:-\s+)?(?:[A-Za-z_][\w-]*\s*:\s+)?)([\"'])")
+_KEY_FULLWIDTH_COLON = re.compile(r"^([ \u3000]*(?:-\s+)?)([A-Za-z_][\w-]*)[ \u3000]*：")
+_KEY_NO_SPACE = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][\w-]*):(?=[^ \t\r\n/])")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+_SPECIAL_START = {"*": "星号“*”", "&": "“&”", "@": "“@”", "`": "反引号“`”", "%": "百分号“%”", "!": "叹号“!”",
+                  "|": "竖线“|”", ">": "“>”"}
 
-def _hint_for_line(text: str, line_no: int) -> str:
-    """Recognise the usual slips on the offending line (and the one before it)."""
+
+@dataclass(frozen=True)
+class Slip:
+    """A usual typing slip recognised on one line: where it is, what it is, how to fix it."""
+
+    line: int
+    column: int
+    what: str
+    hint: str
+
+
+def _leading_slip(text: str, line_no: int) -> Slip | None:
+    """A tab or a full-width space among the spaces that indent a line."""
+    indent = len(text) - len(text.lstrip(" \t\u3000"))
+    head = text[:indent]
+    if "\t" in head or (not text.strip(" \t\u3000") and "\t" in text):
+        return Slip(line_no, text.index("\t") + 1, "行首有 Tab 制表符，YAML 不允许用 Tab 缩进",
+                    "把 Tab 删掉，换成空格（每级缩进两个空格）。"
+                    "在 VS Code 里可点右下角的“制表符长度”，选“将缩进转换为空格”。")
+    if "\u3000" in head:
+        return Slip(line_no, head.index("\u3000") + 1, "行首有全角空格“　”，YAML 只认半角空格",
+                    "把全角空格删掉，换成普通的半角空格（每级缩进两个空格）；"
+                    "中文输入法下按 Shift+空格 可切换全角/半角。")
+    return None
+
+
+def _key_slip(text: str, line_no: int) -> Slip | None:
+    """A key followed by a full-width colon, or by a colon with no space after it."""
+    match = _KEY_FULLWIDTH_COLON.match(text)
+    if match:
+        key = match.group(2)
+        return Slip(line_no, match.end(), f"键名“{key}”后面用了中文冒号“：”",
+                    f"改成英文冒号加一个空格，如 `{key}: …`（切换到英文输入法再输入冒号）。")
+    match = _KEY_NO_SPACE.match(text)
+    if match:
+        key = match.group(2)
+        after = text[match.end()]
+        if after == "\u3000":
+            return Slip(line_no, match.end() + 1, f"键名“{key}”的冒号后面是全角空格",
+                        f"冒号后面要用半角空格，如 `{key}: …`。")
+        return Slip(line_no, match.end(), f"键名“{key}”的英文冒号“:”后面缺少空格",
+                    f"在冒号后面加一个空格，如 `{key}: …`。")
+    return None
+
+
+def _value_slip(text: str, line_no: int, column: int, raw: str) -> Slip | None:
+    """Slips inside a value on the very line of the error."""
+    match = _QUOTE_VALUE.match(text)
+    if match:
+        quote, start = match.group(2), match.end()
+        close = text.find(quote, start)
+        while quote == "'" and close != -1 and text[close + 1:close + 2] == "'":
+            close = text.find(quote, close + 2)
+        rest = text[close + 1:].strip() if close != -1 else ""
+        if close != -1 and rest and not rest.startswith("#"):
+            return Slip(line_no, start, "以引号开头的值，引号后面还有文字",
+                        "整个值都要放在引号里；如果引号是内容的一部分（如 “五星”支部），"
+                        "请改用中文引号“”，或在整个值外面再加一层单引号，如 title: '\"五星\"支部'。")
+    if "mapping values are not allowed" in raw:
+        first = re.match(r"^\s*(?:-\s+)?[A-Za-z_][\w-]*:\s", text)
+        if first and column > first.end():
+            return Slip(line_no, column, "值里面有英文冒号加空格“: ”，被当成了新的键",
+                        "把值里的冒号改成中文冒号“：”，或者把整个值用引号括起来，如 note: '原文: 某某'。")
+    match = re.match(r"^(\s*(?:-\s+)?(?:[A-Za-z_][\w-]*:\s+)?)([*&@`%!|>])", text)
+    special = ("alias", "anchor", "cannot start any token", "tag", "block scalar", "directive")
+    if match and any(word in raw for word in special):
+        char = match.group(2)
+        return Slip(line_no, match.end(), f"值以{_SPECIAL_START[char]}开头，YAML 会把它当成特殊符号",
+                    f"给整个值加上引号，如 note: '{char}……'。")
+    return None
+
+
+def _unclosed_quote(lines: list[str], last: int) -> Slip | None:
+    """The first line (up to `last`) whose value opens a quote that the line never closes."""
+    for index, text in enumerate(lines[:last]):
+        match = _QUOTE_VALUE.match(text)
+        if match and text.rstrip().count(match.group(2)) % 2 == 1:
+            return Slip(index + 1, match.end(), "引号没有成对：这个值开头有引号，这一行却没有结束的引号",
+                        "在值的末尾补上同样的引号；或者去掉开头的引号。")
+    return None
+
+
+def find_slip(text: str, line_no: int = 0, column: int = 0, raw: str = "",
+              context_line: int = 0) -> Slip | None:
+    """The usual slip that best explains a syntax error at `line_no` (or, with 0, the first slip in the file)."""
     lines = text.splitlines()
-    candidates = [lines[i] for i in (line_no - 1, line_no - 2) if 0 <= i < len(lines)]
-    for line in candidates:
-        stripped = line.lstrip(" ")
-        if "\t" in line[: len(line) - len(line.lstrip(" \t"))] or stripped.startswith("\t"):
-            return "把行首的 Tab 换成空格（每级缩进两个空格）。"
-    for line in candidates:
-        if re.match(r"^[\s　-]*[A-Za-z_]+\s*：", line):
-            return "键名后面要用英文冒号“:”，不能用中文冒号“：”。"
-        if "\u3000" in line[: len(line) - len(line.lstrip(" \u3000"))]:
-            return "行首有全角空格“　”，请换成普通的半角空格。"
-        if re.match(r"^\s*(?:-\s+)?[A-Za-z_]+:[^\s/]", line):
-            return "英文冒号“:”后面要加一个空格，如 `name: 区一实小`。"
-        if line.count('"') % 2 == 1 or line.count("'") % 2 == 1:
-            return "引号要成对：开头用了引号，结尾也要有同样的引号。"
-        if re.search(r"[“”‘’]", line) and re.match(r"^\s*[A-Za-z_]+:\s*[“‘]", line):
-            return "值以中文引号开头时，请在整个值外面再加英文引号，如 title: '“五星”支部'。"
-    if "\u3000" in text:
-        return "文件里有全角空格“　”，缩进必须用半角空格。"
-    return "检查这一行和上一行的缩进（两个空格一级）、冒号（英文“:”加空格）和引号是否成对。"
+    if not line_no:
+        for index, line in enumerate(lines):
+            slip = _leading_slip(line, index + 1) or _key_slip(line, index + 1)
+            if slip:
+                return slip
+        return None
+    if 0 < line_no <= len(lines):
+        slip = _value_slip(lines[line_no - 1], line_no, column, raw)
+        if slip:
+            return slip
+    order = [line_no, context_line, line_no - 1, line_no - 2]
+    for number in dict.fromkeys(n for n in order if 0 < n <= len(lines)):
+        line = lines[number - 1]
+        slip = _leading_slip(line, number) or _key_slip(line, number)
+        if slip:
+            return slip
+    if "quoted scalar" in raw or "did not find expected key" in raw or "end of stream" in raw:
+        return _unclosed_quote(lines, min(line_no, len(lines)))
+    return None
 
 
 def _syntax_problem(error: yaml.YAMLError, text: str, name: str) -> Problem:
+    if isinstance(error, yaml.reader.ReaderError):
+        return _reader_problem(text, name)
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    context_mark = getattr(error, "context_mark", None)
     line = mark.line + 1 if mark else 1
     column = mark.column + 1 if mark else 1
     raw = " ".join(filter(None, (getattr(error, "context", None), getattr(error, "problem", None))))
-    what = next((zh for en, zh in _YAML_MESSAGES if en in raw), None)
-    if what is None:
-        what = "YAML 格式错误"
-    hint = _hint_for_line(text, line)
-    if "quoted scalar" in raw and "end of stream" in raw:
-        hint = "引号要成对：有一个值开头用了引号，结尾却没有。"
-        context_mark = getattr(error, "context_mark", None)
-        if context_mark is not None:
-            line, column = context_mark.line + 1, context_mark.column + 1
+    context_line = context_mark.line + 1 if context_mark and ("simple key" in raw or "scalar" in raw) else 0
+    slip = find_slip(text, line, column, raw, context_line)
+    if slip is not None:
+        return Problem(name, slip.line, slip.column, f"文件格式有误：{slip.what}。", slip.hint)
+    what = next((zh for en, zh in _YAML_MESSAGES if en in raw), "YAML 格式错误")
+    hint = "检查这一行和上一行：缩进（两个空格一级，不用 Tab）、冒号（英文“:”加空格）、引号是否成对。"
+    if "quoted scalar" in raw and "end of stream" in raw and context_mark is not None:
+        what = "引号没有成对：这个值开头有引号，后面却一直没有结束的引号"
+        hint = "在值的末尾补上同样的引号；或者去掉开头的引号。"
+        line, column = context_mark.line + 1, context_mark.column + 1
+    elif "single document" in raw:
+        hint = "删掉“---”和它后面多余的内容；另一条记录请另建一个文件。"
+    elif "alias" in raw or "anchor" in raw:
+        hint = "给整个值加上引号，如 note: '*待核实'。"
+    elif "cannot start any token" in raw and 0 < line <= len(text.splitlines()):
+        char = text.splitlines()[line - 1][column - 1:column]
+        if char == "\t":
+            what = "这里有 Tab 制表符，YAML 不允许用 Tab"
+            hint = "把 Tab 删掉，换成空格。"
     return Problem(name, line, column, f"文件格式有误：{what}。", hint)
 
 
-def _check_depth(text: str, name: str, limits: Limits) -> None:
-    """Refuse deep nesting before the recursive composer sees it (it would overflow the C stack)."""
+def _reader_problem(text: str, name: str) -> Problem:
+    """An invisible control character (often pasted from a web page or Word)."""
+    match = _CONTROL.search(text)
+    if match is None:
+        return Problem(name, 1, 1, "文件里有 YAML 不允许的字符。", "删掉看不见的特殊字符后重新输入这一行。")
+    line = text.count("\n", 0, match.start()) + 1
+    column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+    return Problem(name, line, column, f"文件里有看不见的控制字符（U+{ord(match.group()):04X}），YAML 不允许。",
+                   "这通常是从网页或 Word 复制时带进来的；删掉这一处（可以把这几个字重新输入一遍）。")
+
+
+def _scan_events(text: str, name: str, limits: Limits) -> None:
+    """Refuse aliases and deep nesting before the composer sees them (an alias bomb, a C stack overflow)."""
     flow = text.count("[") + text.count("{")
     indent = max((len(m.group(0)) for m in re.finditer(r"(?m)^[ \-]+", text)), default=0)
-    if flow <= limits.max_depth and indent <= 2 * limits.max_depth:
+    if "*" not in text and flow <= limits.max_depth and indent <= 2 * limits.max_depth:
         return
     depth = 0
     try:
         for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent):
+                mark = event.start_mark
+                raise _Refused(Problem(
+                    name, mark.line + 1, mark.column + 1,
+                    f"不支持 YAML 的锚点和别名（“&”和“*”），这里用了别名“*{event.anchor}”。",
+                    "把要重复的内容直接写出来；如果“*”是内容的一部分，请给整个值加上引号。"))
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > limits.max_depth:
@@ -182,10 +305,32 @@ def _check_depth(text: str, name: str, limits: Limits) -> None:
         return  # the composer reports the syntax error with its position
 
 
+_PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in
+                        ("str", "int", "float", "bool", "null", "timestamp", "map", "seq"))
+
+
+def _tag_label(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+def _scalar_value(node: yaml.ScalarNode, out: YamlFile, loc: Loc) -> Any:
+    if node.tag not in _PLAIN_TAGS:
+        raise _Refused(out.problem(loc, f"不支持以“!”开头的 YAML 标记（{_tag_label(node.tag)}）。",
+                                   "删掉“!”开头的标记，只写普通文字、数字或日期；内容本身以“!”开头时请加引号。"))
+    try:
+        return _constructor.construct_object(node)
+    except (yaml.YAMLError, ValueError, OverflowError):
+        pass
+    if node.tag.endswith(":timestamp"):
+        raise _Refused(out.problem(loc, f"日期“{node.value}”不存在。",
+                                   "核对年、月、日（如 2 月没有 30 日），写成 YYYY-MM-DD，如 2023-06-02。"))
+    raise _Refused(out.problem(loc, f"无法识别这个值“{node.value}”。", "请加上引号，把它当作文字。"))
+
+
 def _to_python(node: yaml.Node, out: YamlFile, loc: Loc, seen: set[int], limits: Limits,
-               depth: int) -> Any:
+               depth: int, soft: list[Problem]) -> Any:
     if id(node) in seen:
-        raise _Refused(out.problem(loc, "不支持 YAML 的锚点和别名（& 和 *）。",
+        raise _Refused(out.problem(loc, "不支持 YAML 的锚点和别名（“&”和“*”）。",
                                    "请把要重复的内容直接写出来。"))
     seen.add(id(node))
     if len(seen) > limits.max_nodes:
@@ -196,40 +341,46 @@ def _to_python(node: yaml.Node, out: YamlFile, loc: Loc, seen: set[int], limits:
                                    "请检查缩进是否正确。"))
     out.values[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
+        if node.tag not in _PLAIN_TAGS:
+            raise _Refused(out.problem(loc, f"不支持以“!”开头的 YAML 标记（{_tag_label(node.tag)}）。",
+                                       "删掉“!”开头的标记。"))
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise _Refused(Problem(out.name, key_node.start_mark.line + 1,
                                        key_node.start_mark.column + 1,
                                        "键名必须是普通文字。", "每行写成 `键: 值` 的形式。"))
-            key = str(_constructor.construct_scalar(key_node))
-            key_loc = (*loc, key)
+            key = str(key_node.value)
             position = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if "\u3000" in key:
+                bare = key.strip(" \u3000")
+                soft.append(Problem(out.name, position[0], position[1] + key.index("\u3000"),
+                                    f"键名“{bare}”前后有全角空格“　”，YAML 只认半角空格。",
+                                    "把全角空格删掉，换成普通的半角空格（每级缩进两个空格）；"
+                                    "中文输入法下按 Shift+空格 可切换全角/半角。"))
+            key_loc = (*loc, key)
             if key in result:
                 first = out.keys[key_loc]
-                raise _Refused(Problem(out.name, *position, f"键“{key}”重复出现（第一次在第 {first[0]} 行）。",
-                                       "同一层里每个键只能写一次；删掉多余的一行，或把两处内容合并。"))
+                soft.append(Problem(out.name, *position, f"键“{key}”重复出现（第一次在第 {first[0]} 行）。",
+                                    "同一层里每个键只能写一次；删掉多余的一行，或把两处内容合并。"))
+                continue
             out.keys[key_loc] = position
-            result[key] = _to_python(value_node, out, key_loc, seen, limits, depth + 1)
+            result[key] = _to_python(value_node, out, key_loc, seen, limits, depth + 1, soft)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_to_python(item, out, (*loc, i), seen, limits, depth + 1)
+        if node.tag not in _PLAIN_TAGS:
+            raise _Refused(out.problem(loc, f"不支持以“!”开头的 YAML 标记（{_tag_label(node.tag)}）。",
+                                       "删掉“!”开头的标记。"))
+        return [_to_python(item, out, (*loc, i), seen, limits, depth + 1, soft)
                 for i, item in enumerate(node.value)]
-    try:
-        return _constructor.construct_object(node)
-    except yaml.YAMLError as error:
-        raise _Refused(out.problem(loc, "无法识别这个值。", str(getattr(error, "problem", "")) or
-                                   "请去掉以“!”开头的标记，只写普通文字、数字或日期。")) from None
-    except ValueError:
-        raise _Refused(out.problem(loc, "这个值的格式不对（比如不存在的日期）。",
-                                   "日期请写成 YYYY-MM-DD，如 2023-06-02。")) from None
+    return _scalar_value(node, out, loc)
 
 
 def parse_text(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> tuple[YamlFile, list[Problem]]:
     """Parse text into a YamlFile; problems instead of exceptions."""
     out = YamlFile(name, text=text)
     try:
-        _check_depth(text, name, limits)
+        _scan_events(text, name, limits)
         node = yaml.compose(text, Loader=_Loader)
     except _Refused as refused:
         return out, [refused.problem]
@@ -240,11 +391,14 @@ def parse_text(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Y
     if node is None:
         return out, [Problem(name, 1, 1, "文件是空的（或只有注释）。",
                              "请按 EDITING.md 里的模板填写内容；不需要的记录请直接删除文件。")]
+    soft: list[Problem] = []
     try:
-        out.data = _to_python(node, out, (), set(), limits, 0)
+        out.data = _to_python(node, out, (), set(), limits, 0, soft)
     except _Refused as refused:
-        return out, [refused.problem]
-    return out, []
+        return out, [*soft, refused.problem]
+    except RecursionError:
+        return out, [Problem(name, 1, 1, "文件结构嵌套过深，已拒绝读取。", "请检查缩进是否正确。")]
+    return out, soft
 
 
 def read_yaml(path: Path, name: str, limits: Limits = DEFAULT_LIMITS) -> tuple[YamlFile, list[Problem]]:
