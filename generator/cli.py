@@ -191,6 +191,123 @@ def run_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def add_new_arguments(parser: argparse.ArgumentParser) -> None:
+    from generator.scaffold import date_argument as _date_argument
+
+    parser.add_argument("kind", choices=["branch", "honour", "event", "支部", "荣誉", "活动"], metavar="类型",
+                        help="branch（支部）、honour（荣誉名单）或 event（活动）")
+    parser.add_argument("id", metavar="编号", help="小写英文字母、数字和连字符，如 qu-yishixiao；也是文件名")
+    parser.add_argument("--name", help="支部：新闻稿中使用的简称，如 区一实小")
+    parser.add_argument("--title", help="荣誉名称（不含级别）或活动名称")
+    parser.add_argument("--level", help="荣誉级别，如 市级")
+    parser.add_argument("--year", type=int, help="荣誉年度，如 2023（文件放进 honours/2023/）")
+    parser.add_argument("--total", type=int, help="荣誉：名单只列出部分时的总数（等N所的 N）")
+    parser.add_argument("--date", type=_date_argument, help="活动日期 YYYY-MM-DD（编号以日期开头时可省略）")
+    parser.add_argument("--recipients", "--branches", action="append", metavar="名称",
+                        help="获奖（或参加）的学校，名称或编号，按顺序，用顿号或逗号隔开")
+    parser.add_argument("--venue", help="活动举办地点：学校名称或编号")
+    add_data_argument(parser)
+
+
+@subcommand("new", "新建一条记录（支部、荣誉名单或活动），文件里每一项都有中文说明", add_new_arguments)
+def run_new(args: argparse.Namespace) -> int:
+    from generator.scaffold import KIND_ALIASES, ScaffoldError, new_branch, new_event, new_honour, split_names
+
+    kind = KIND_ALIASES[args.kind]
+    try:
+        if kind == "branch":
+            created = new_branch(args.data, args.id, args.name)
+        elif kind == "honour":
+            created = new_honour(args.data, args.id, args.title, args.level, args.year,
+                                 split_names(args.recipients), args.total)
+        else:
+            created = new_event(args.data, args.id, args.title, args.date, split_names(args.recipients), args.venue)
+    except ScaffoldError as error:
+        sys.stderr.write(f"没有新建文件：{error}\n")
+        return EXIT_USAGE
+    from generator.scaffold import shown_path
+
+    print(f"已新建 {shown_path(created.path)}")
+    print(created.next_step)
+    return EXIT_OK
+
+
+def add_import_arguments(parser: argparse.ArgumentParser) -> None:
+    from generator.scaffold import date_argument as _date_argument
+
+    parser.add_argument("file", type=Path, metavar="表格文件",
+                        help="名单表格：.xlsx（Excel/WPS）或 .csv（UTF-8 或 GBK）")
+    parser.add_argument("--title", required=True, help="荣誉名称，不含级别，如 平安校园")
+    parser.add_argument("--level", required=True, help="级别，如 市级")
+    parser.add_argument("--year", type=int, help="年度，如 2023（文件放进 honours/2023/）")
+    parser.add_argument("--column", help="学校名称所在的列：列名（如 学校名称）或列字母（如 B）；默认自动识别")
+    parser.add_argument("--sheet", help="工作表名称或序号（默认第一个工作表）")
+    parser.add_argument("--total", type=int, help="名单只列出部分时的总数（等N所的 N）")
+    parser.add_argument("--id", dest="record_id", metavar="编号", help="名单编号（文件名），默认由名称、级别、年度生成")
+    parser.add_argument("--allow-unmatched", action="store_true", help="跳过未能匹配的名称（会列出），照样写入")
+    parser.add_argument("--exact", action="store_true", help="只接受准确匹配，近似匹配也当作未匹配")
+    parser.add_argument("--force", action="store_true", help="已有同编号的名单时用新名单替换")
+    parser.add_argument("--issuer", help="发文单位")
+    parser.add_argument("--document", help="文号，如 教安全〔2023〕200号")
+    parser.add_argument("--date", type=_date_argument, help="发文或公布日期 YYYY-MM-DD")
+    parser.add_argument("--source", help="公布来源：网址或文件名")
+    add_data_argument(parser)
+
+
+@subcommand("import", "从 Excel 或 CSV 名单导入一份荣誉名单，自动匹配学校", add_import_arguments)
+def run_import(args: argparse.Namespace) -> int:
+    from generator.importer import ImportRequest, TableError, import_list
+
+    request = ImportRequest(args.data, args.file, args.title, args.level, args.year, args.column, args.sheet,
+                            args.total, args.record_id, args.allow_unmatched, args.exact, args.force,
+                            args.issuer, args.document, args.date, args.source)
+    try:
+        result = import_list(request)
+    except TableError as error:
+        sys.stderr.write(f"没有导入：{error}\n")
+        return EXIT_DATA
+    print("\n".join(result.lines))
+    return EXIT_OK if result.ok else EXIT_DATA
+
+
+def add_diff_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("rev", nargs="?", metavar="版本", help="要比较的 git 版本（默认：main 分支的最新提交）")
+    parser.add_argument("--format", choices=["text", "markdown"], default="text",
+                        help="text（终端阅读，默认）或 markdown（粘贴到审核请求里）")
+    add_data_argument(parser)
+
+
+@subcommand("diff", "列出数据与上一版相比的变化，供审核（三审）", add_diff_arguments)
+def run_diff(args: argparse.Namespace) -> int:
+    from generator.diff import DiffError, diff_data, render_markdown, render_text
+
+    try:
+        report = diff_data(args.data, args.rev)
+    except DiffError as error:
+        sys.stderr.write(f"无法比较：{error}\n")
+        return EXIT_USAGE
+    sys.stdout.write(render_markdown(report) if args.format == "markdown" else render_text(report) + "\n")
+    return EXIT_OK
+
+
+def add_hook_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--force", action="store_true", help="替换已有的其他 pre-commit 钩子（原文件会备份）")
+    add_data_argument(parser)
+
+
+@subcommand("install-hook", "安装提交前检查：每次 git commit 前自动运行 fivestar check", add_hook_arguments)
+def run_install_hook(args: argparse.Namespace) -> int:
+    from generator.hooks import HookError, install_hook
+
+    try:
+        installed = install_hook(args.data, args.force)
+    except HookError as error:
+        sys.stderr.write(f"没有安装：{error}\n")
+        return EXIT_USAGE
+    print(installed.message)
+    return EXIT_OK
+
+
 def build_parser() -> ChineseArgumentParser:
     parser = ChineseArgumentParser(prog="fivestar", description="“五星”支部创建展示网站生成器")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=ChineseArgumentParser)

@@ -1,0 +1,407 @@
+"""Writing new record files from commented templates, checked before they are kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from generator.model import ID_RE
+from generator.problems import Problem
+
+KIND_ALIASES = {"branch": "branch", "支部": "branch", "学校": "branch",
+                "honour": "honour", "honor": "honour", "荣誉": "honour", "名单": "honour",
+                "event": "event", "活动": "event"}
+FOLDER_OF = {"branch": "branches", "honour": "honours", "event": "events"}
+DATE_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-")
+
+
+class ScaffoldError(Exception):
+    """A record cannot be written as asked; carries a Chinese message saying what to do."""
+
+
+def date_argument(text: str) -> dt.date:
+    """A command-line date (argparse `type=`), refused in Chinese when malformed."""
+    import argparse
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期“{text}”格式不对，写成 YYYY-MM-DD，如 2023-06-02") from None
+
+
+def yaml_scalar(value: str | int) -> str:
+    """One value as YAML text that reads back as exactly that value (quoted only when needed)."""
+    if isinstance(value, int):
+        return str(value)
+    text = " ".join(str(value).split())
+    dumped = yaml.safe_dump(text, allow_unicode=True, width=1_000_000)
+    return dumped.removesuffix("\n").removesuffix("\n...")
+
+
+def comment_text(text: str) -> str:
+    """Text safe to put after `#` on one line."""
+    return " ".join(text.split())
+
+
+def schema_modeline(data_dir: Path, path: Path, schema: str) -> str:
+    """`# yaml-language-server: $schema=../../schema/branch.schema.json`, relative to the file."""
+    target = data_dir.resolve().parent / "schema" / f"{schema}.schema.json"
+    relative = os.path.relpath(target, path.parent.resolve())
+    return f"# yaml-language-server: $schema={Path(relative).as_posix()}"
+
+
+def pinyin_slug(text: str) -> str:
+    """平安校园 → pingan-xiaoyuan: pinyin joined within words (by jieba), hyphens between words."""
+    import jieba
+    from pypinyin import lazy_pinyin
+
+    jieba.setLogLevel(logging.WARNING)
+    words = []
+    for word in jieba.cut(text):
+        spelled = "".join(lazy_pinyin(word, errors=lambda chars: [c for c in chars if c.isascii()]))
+        spelled = re.sub(r"[^a-z0-9]+", "-", spelled.lower()).strip("-")
+        if spelled:
+            words.append(spelled)
+    return "-".join(words)
+
+
+def suggest_honour_id(title: str, level: str, year: int | None) -> str:
+    """`pingan-xiaoyuan-shiji-2023`, the bundled data's convention."""
+    parts = [pinyin_slug(title), pinyin_slug(level)]
+    if year is not None:
+        parts.append(str(year))
+    slug = "-".join(p for p in parts if p)
+    return slug or "mingdan"
+
+
+def check_id(record_id: str) -> None:
+    if not ID_RE.match(record_id):
+        raise ScaffoldError(f"编号“{record_id}”不能用：只能用小写英文字母、数字和连字符“-”，如 qu-yishixiao。"
+                            "中文名称用 --name 或 --title 给出。")
+
+
+def existing_record(data_dir: Path, folder: str, record_id: str) -> Path | None:
+    """A record file with this id anywhere in its folder (honours may sit in year folders)."""
+    base = data_dir / folder
+    if not base.is_dir():
+        return None
+    for suffix in (".yaml", ".yml"):
+        for path in base.rglob(f"{record_id}{suffix}"):
+            return path
+    return None
+
+
+def record_path(data_dir: Path, kind: str, record_id: str, year: int | None = None) -> Path:
+    folder = data_dir / FOLDER_OF[kind]
+    if kind == "honour" and year is not None:
+        folder = folder / str(year)
+    return folder / f"{record_id}.yaml"
+
+
+# -- templates ------------------------------------------------------------------------------------
+
+
+def branch_text(modeline: str, record_id: str, name: str | None) -> str:
+    placeholder = name is None
+    shown = yaml_scalar(name if name is not None else f"新支部{record_id}（请改为学校简称）")
+    lines = [
+        modeline,
+        f"# 一个支部（学校）的记录。文件名 {record_id} 就是它的编号，网址和其他记录都用它，不要随意改名。",
+        "# 以“# ”开头的行是说明或备用项：要填写某一项时，删掉那一行开头的“# ”再改写后面的内容；",
+        "# 缩进用两个半角空格，冒号用英文“:”并在后面加一个空格。改完运行 fivestar check 检查。",
+        "",
+        "# 新闻稿中使用的简称（必填），用于名单和新闻稿句，如 区一实小"
+        + ("。←请改成学校简称" if placeholder else ""),
+        f"name: {shown}",
+        "# 正式全称，只在确知时填写",
+        "# full_name: 洛阳市某某区某某小学",
+        "# 其他常见叫法，每行一个，用于搜索和导入名单时匹配",
+        "# aliases:",
+        "#   - 某某小",
+        "# 学校类型：幼儿园、小学、初中、九年一贯制、高中、完全中学、特殊教育、其他",
+        "# kind: 小学",
+        "# 所属主校的编号（只有校区、分校才填）",
+        "# parent: zhuxiao-bianhao",
+        "# 星级评定记录，从早到晚，每个评定期一项",
+        "# stars:",
+        "#     # 评定期：年份 2023、季度 2023Q2 或月份 2023-06",
+        "#   - period: 2023Q2",
+        "#     # 星数，0 到 5",
+        "#     count: 3",
+        "#     # 已获得的星名称（取自 site.yaml 的 stars，个数等于 count；不知道就不写）",
+        "#     # earned: [支部过硬星, 某某星, 某某星]",
+        "# 党建品牌",
+        "# brand:",
+        "#   # 品牌名称（有品牌就必填）",
+        "#   name: 品牌名称",
+        "#   # 品牌口号或释义",
+        "#   slogan: 品牌口号",
+        "#   # 品牌故事（Markdown），写在下一行起，缩进四个空格；分段时段与段之间空一行",
+        "#   story: |",
+        "#     品牌故事内容。",
+        "#   # 品牌标识图片，放在 data/images/logos/ 下",
+        "#   logo: images/logos/文件名.png",
+        "#   # 品牌相关照片，每张写两项：file 是图片路径（放在 data/images/brands/ 下），caption 是照片说明",
+        "#   photos:",
+        "#     - file: images/brands/文件名.jpg",
+        "#       caption: 照片说明",
+        "#   # 编者备注（公开显示）",
+        "#   note: 备注",
+        "# 支部简介，可以写多段（Markdown）",
+        "# intro: |",
+        "#   简介内容。",
+        "# 支部书记姓名",
+        "# secretary: 姓名",
+        "# 编者备注（公开显示），如数据来源或待核实事项",
+        "# note: 备注",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def recipient_lines(recipients: Sequence[tuple[str, str]]) -> list[str]:
+    """`  - branch-id  # 名称（说明）` for each recipient, in order."""
+    return [f"  - {branch_id}" + (f"  # {comment_text(note)}" if note else "") for branch_id, note in recipients]
+
+
+def honour_text(modeline: str, record_id: str, title: str, level: str, year: int | None,
+                recipients: Sequence[tuple[str, str]], *, total: int | None = None,
+                issuer: str | None = None, document: str | None = None, date: dt.date | None = None,
+                source: str | None = None, header: Sequence[str] = ()) -> str:
+    """An honour list: the given keys written, the rest commented out, each with its Chinese comment."""
+
+    def optional(key: str, value: str | int | dt.date | None, example: str) -> str:
+        if value is None:
+            return f"# {key}: {example}"
+        return f"{key}: {value.isoformat() if isinstance(value, dt.date) else yaml_scalar(value)}"
+
+    lines = [
+        modeline,
+        f"# 一份荣誉名单：一个荣誉在一个级别的一份名单。文件名 {record_id} 就是它的编号。",
+        *(f"# {comment_text(h)}" for h in header),
+        "# 以“# ”开头的行是说明或备用项：要填写时删掉行首的“# ”。改完运行 fivestar check 检查。",
+        "",
+        "# 荣誉名称，不含级别，如 平安校园、文明校园",
+        f"title: {yaml_scalar(title)}",
+        "# 级别：国家级、省级、市级、区级（可在 site.yaml 的 levels 中设置）",
+        f"level: {yaml_scalar(level)}",
+        "# 年度；“累计共有”的荣誉不填",
+        optional("year", year, "2023"),
+        "# 获奖名单，按公布顺序，每行一个支部编号（# 后面是学校名称，只作提示）。",
+        "# 个人荣誉每项写成三行：person 是姓名，branch 是支部编号，role 是身份（如 教师，可不写）：",
+        "#   - person: 姓名",
+        "#     branch: 支部编号",
+        "#     role: 教师",
+        "recipients:",
+        *recipient_lines(recipients),
+        "# 实际总数：名单只列出部分学校时填写（即“等N所”的 N）；全部列出时不写",
+        optional("total", total, "6"),
+        "# 发文单位",
+        optional("issuer", issuer, "某某厅"),
+        "# 文号，如 教安全〔2023〕200号",
+        optional("document", document, "某某〔2023〕1号"),
+        "# 发文或公布日期（YYYY-MM-DD）",
+        optional("date", date, "2023-06-30"),
+        "# 公布来源：网址或文件名",
+        optional("source", source, "https://…"),
+        "# 编者备注（公开显示），如哪些内容是推断的",
+        "# note: 备注",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def event_text(modeline: str, record_id: str, date: dt.date, title: str,
+               branches: Sequence[tuple[str, str]] = (), venue: tuple[str, str] | None = None) -> str:
+    lines = [
+        modeline,
+        f"# 一项活动（观摩推进会、现场会……）。文件名 {record_id} 就是它的编号。",
+        "# 以“# ”开头的行是说明或备用项：要填写时删掉行首的“# ”。改完运行 fivestar check 检查。",
+        "",
+        "# 日期（YYYY-MM-DD）",
+        f"date: {date.isoformat()}",
+        "# 活动名称",
+        f"title: {yaml_scalar(title)}",
+        "# 活动类型：观摩推进会、观摩评比、现场会、培训、其他",
+        "# kind: 观摩推进会",
+        "# 主办层级，如 区级、市级",
+        "# level: 区级",
+        "# 举办地点（支部编号）",
+        (f"venue: {venue[0]}  # {comment_text(venue[1])}" if venue else "# venue: zhibu-bianhao"),
+        "# 参加的支部编号，按顺序，每行一个",
+        *(["branches:", *recipient_lines(branches)] if branches else ["# branches:", "#   - zhibu-bianhao"]),
+        "# 参加支部总数（只列出部分时填写）",
+        "# total: 6",
+        "# 出席领导及其活动：name 姓名，title 职务，part 做了什么（讲话、点评、总结）",
+        "# people:",
+        "#   - name: 姓名",
+        "#     title: 职务",
+        "#     part: 讲话",
+        "# 活动照片：file 是图片路径（放在 data/images/events/ 下），caption 是照片说明",
+        "# photos:",
+        "#   - file: images/events/文件名.jpg",
+        "#     caption: 照片说明",
+        "# 活动概述，可以写多段（Markdown，用自己的话写）",
+        "# body: |",
+        "#   概述内容。",
+        "# 编者备注（公开显示）",
+        "# note: 备注",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+# -- writing --------------------------------------------------------------------------------------
+
+
+def error_set(data_dir: Path) -> set[Problem]:
+    from generator.load import load_dataset
+
+    return set(load_dataset(data_dir).errors)
+
+
+def write_checked(data_dir: Path, path: Path, text: str, before: set[Problem] | None = None,
+                  *, replace: bool = False) -> list[Problem]:
+    """Write a new record and keep it only if it adds no error to the data; otherwise undo and return why."""
+    from generator.load import load_dataset
+
+    if before is None:
+        before = error_set(data_dir)
+    created_dirs = [p for p in reversed(path.parents) if not p.exists()]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    previous = path.read_bytes() if replace and path.exists() else None
+    with path.open("w" if replace else "x", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+    new_errors = [p for p in load_dataset(data_dir).errors if p not in before]
+    if new_errors:
+        if previous is not None:
+            path.write_bytes(previous)
+        else:
+            path.unlink()
+            for folder in reversed(created_dirs):
+                if folder.is_dir() and not any(folder.iterdir()):
+                    folder.rmdir()
+    return new_errors
+
+
+@dataclass(frozen=True)
+class Created:
+    """A record written: where, and what the staff member should do next."""
+
+    path: Path
+    next_step: str
+    notes: tuple[str, ...] = ()
+
+
+def shown_path(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def refuse_existing(data_dir: Path, kind: str, record_id: str) -> None:
+    found = existing_record(data_dir, FOLDER_OF[kind], record_id)
+    if found is not None:
+        raise ScaffoldError(f"已经有 {shown_path(found)}，不会覆盖它。要修改请直接编辑这个文件；"
+                            "要新建另一条记录，请换一个编号。")
+
+
+def resolve_branches(data_dir: Path, names: Sequence[str]) -> list[tuple[str, str]]:
+    """Branch ids for ids or names given on the command line; exact matches only."""
+    from generator.diff import read_snapshot
+    from generator.importer import NameMatcher
+
+    snapshot = read_snapshot(data_dir)
+    matcher = NameMatcher(snapshot.branches.values(), snapshot.site)
+    out: list[tuple[str, str]] = []
+    for text in names:
+        match = matcher.match(text)
+        if match.kind != "exact" or match.branch_id is None:
+            close = "、".join(f"{c.name}（{c.branch_id}）" for c in match.candidates) or "（没有相近的）"
+            raise ScaffoldError(f"找不到支部“{text}”。最接近的：{close}。请写支部编号或准确的学校名称；"
+                                "还没有记录的学校，先用 fivestar new branch 新建。")
+        if match.branch_id in (b for b, _ in out):
+            raise ScaffoldError(f"“{text}”在名单里写了两次。")
+        out.append((match.branch_id, matcher.branches[match.branch_id].name))
+    return out
+
+
+def split_names(values: Sequence[str] | None) -> list[str]:
+    """`--recipients 区一实小、广利街小学 --recipients xiangshan-xiaoxue` → three names."""
+    names: list[str] = []
+    for value in values or []:
+        names += [part.strip() for part in re.split(r"[,，、;；\s]+", value) if part.strip()]
+    return names
+
+
+def new_branch(data_dir: Path, record_id: str, name: str | None) -> Created:
+    check_id(record_id)
+    refuse_existing(data_dir, "branch", record_id)
+    path = record_path(data_dir, "branch", record_id)
+    problems = write_checked(data_dir, path, branch_text(schema_modeline(data_dir, path, "branch"), record_id, name))
+    if problems:
+        raise ScaffoldError(_rejected(problems))
+    step = (f"下一步：用编辑器打开 {shown_path(path)}，" + ("先把 name 改成学校简称，" if name is None else "")
+            + "按注释填写其他项（删掉行首的“# ”即可启用），保存后运行 fivestar check。")
+    return Created(path, step)
+
+
+def new_honour(data_dir: Path, record_id: str, title: str | None, level: str | None, year: int | None,
+               recipients: Sequence[str], total: int | None = None) -> Created:
+    if not title or not level:
+        raise ScaffoldError("新建荣誉名单需要 --title（荣誉名称，不含级别）和 --level（级别），"
+                            "如 fivestar new honour pingan-xiaoyuan-shiji-2023 --title 平安校园 --level 市级 "
+                            "--year 2023 --recipients 区一实小、广利街小学")
+    check_id(record_id)
+    refuse_existing(data_dir, "honour", record_id)
+    if not recipients:
+        raise ScaffoldError("荣誉名单至少要有一个获奖支部：用 --recipients 写出学校名称或编号"
+                            "（按公布顺序，用顿号隔开）；名单在表格里的，用 fivestar import 直接导入。")
+    resolved = resolve_branches(data_dir, recipients)
+    path = record_path(data_dir, "honour", record_id, year)
+    text = honour_text(schema_modeline(data_dir, path, "honour"), record_id, title, level, year, resolved,
+                       total=total)
+    problems = write_checked(data_dir, path, text)
+    if problems:
+        raise ScaffoldError(_rejected(problems))
+    step = (f"下一步：打开 {shown_path(path)}，核对名单顺序与公布的一致，填写发文单位、文号、日期；"
+            "名单只列出部分学校时写上 total。然后运行 fivestar check 和 fivestar diff。")
+    return Created(path, step)
+
+
+def new_event(data_dir: Path, record_id: str, title: str | None, date: dt.date | None,
+              branches: Sequence[str], venue: str | None = None) -> Created:
+    check_id(record_id)
+    if date is None:
+        found = DATE_PREFIX.match(record_id)
+        if found:
+            try:
+                date = dt.date(int(found[1]), int(found[2]), int(found[3]))
+            except ValueError:
+                raise ScaffoldError(f"编号开头的日期“{found[0][:-1]}”不存在，请核对。") from None
+    if date is None:
+        raise ScaffoldError("请用 --date 写出活动日期（YYYY-MM-DD），或让编号以日期开头，如 2023-06-02-guanmo。")
+    if not title:
+        raise ScaffoldError("请用 --title 写出活动名称，如 --title 全区中小学校“五星”支部创建观摩推进会")
+    refuse_existing(data_dir, "event", record_id)
+    resolved = resolve_branches(data_dir, branches) if branches else []
+    place = resolve_branches(data_dir, [venue])[0] if venue else None
+    path = record_path(data_dir, "event", record_id)
+    text = event_text(schema_modeline(data_dir, path, "event"), record_id, date, title, resolved, place)
+    problems = write_checked(data_dir, path, text)
+    if problems:
+        raise ScaffoldError(_rejected(problems))
+    step = (f"下一步：打开 {shown_path(path)}，按注释补充类型、参加支部、出席领导、照片和概述，"
+            "保存后运行 fivestar check。")
+    return Created(path, step)
+
+
+def _rejected(problems: Sequence[Problem]) -> str:
+    from generator.problems import format_report
+
+    return "新文件会让数据检查出错，所以没有写入：\n" + format_report(problems)
