@@ -1,0 +1,414 @@
+"""Which pages the site has, their ASCII URLs, and their Markdown, rendered once through Jinja templates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import posixpath
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
+
+from generator import press
+from generator.dataset import BrandEntry, Dataset, HonourTitle
+from generator.model import KINDS, Branch, Event, HonourList, StarRating
+from generator.sanitize import attribute, inline, markdown_block
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+NEWS_DIR = "news"
+UNKNOWN_KIND = "未注明"
+STAR_WORDS = ("未获星", "一星", "二星", "三星", "四星", "五星")
+LATEST_HONOURS = 6
+LATEST_EVENTS = 3
+
+# The sections: (source path, nav title). mkdocs.yml lists the same order in `nav`.
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("index.md", "首页"),
+    ("honours/index.md", "荣誉榜"),
+    ("branches/index.md", "支部风采"),
+    ("brands/index.md", "品牌展厅"),
+    ("events/index.md", "创建动态"),
+    ("teachers/index.md", "师德风采"),
+    ("about/index.md", "关于"),
+    ("downloads/index.md", "数据下载"),
+)
+
+
+# -- where things live ---------------------------------------------------------------------------------------------
+
+def branch_uri(branch_id: str) -> str:
+    return f"branches/{branch_id}.md"
+
+
+def brand_uri(branch_id: str) -> str:
+    return f"brands/{branch_id}.md"
+
+
+def honour_uri(slug: str) -> str:
+    return f"honours/{slug}.md"
+
+
+def event_uri(event_id: str) -> str:
+    return f"events/{event_id}.md"
+
+
+def url_of(src_uri: str, use_directory_urls: bool = True) -> str:
+    """The site URL (relative to the site root) of a Markdown source path, as MkDocs computes it."""
+    stem, _ext = posixpath.splitext(src_uri)
+    if not use_directory_urls:
+        return f"{stem}.html"
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return f"{stem}/"
+
+
+def relative_link(from_uri: str, to_uri: str) -> str:
+    """A Markdown link from one source page to another (MkDocs checks and rewrites it)."""
+    return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
+
+
+def relative_url(from_uri: str, to_uri: str, use_directory_urls: bool = True) -> str:
+    """A URL for raw HTML (not rewritten by MkDocs) from one built page to another page or file."""
+    base = url_of(from_uri, use_directory_urls)
+    base_dir = base if base.endswith("/") or not base else posixpath.dirname(base) + "/"
+    target = url_of(to_uri, use_directory_urls) if to_uri.endswith(".md") else to_uri
+    rel = posixpath.relpath(target or ".", base_dir.rstrip("/") or ".")
+    if target.endswith("/") or not target:
+        rel = "./" if rel == "." else rel + "/"
+    return rel
+
+
+# -- what the templates get ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Page:
+    """One generated page: where it goes and its Markdown (front matter included)."""
+
+    src_uri: str
+    markdown: str
+
+
+@dataclass(frozen=True)
+class NewsPost:
+    """A hand-written news post in content/news/, listed on the 创建动态 page."""
+
+    src_uri: str
+    title: str
+    date: dt.date
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class Download:
+    """One downloadable file, as listed on the 数据下载 page."""
+
+    title: str
+    href: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    """An image named in a record, with the site path it is copied to and its pixel size."""
+
+    source: str
+    site_path: str
+    width: int | None
+    height: int | None
+
+
+@dataclass(frozen=True)
+class StarView:
+    """How a star rating is shown: symbols plus words, never colour alone."""
+
+    symbols: str
+    label: str
+    period: str
+    earned: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PageSettings:
+    """What the front end tells the core about the site it is building."""
+
+    use_directory_urls: bool = True
+    news: tuple[NewsPost, ...] = ()
+    downloads: tuple[Download, ...] = ()
+    images: Mapping[str, ImageInfo] = field(default_factory=dict)
+
+
+def format_date(value: dt.date | None) -> str:
+    """2023-07-21 → 2023年7月21日."""
+    if value is None:
+        return ""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def star_view(rating: StarRating | None) -> StarView | None:
+    if rating is None:
+        return None
+    count = max(0, min(rating.count, 5))
+    return StarView("★" * count + "☆" * (5 - count), STAR_WORDS[count], rating.period, tuple(rating.earned or ()))
+
+
+def kind_of(branch: Branch) -> str:
+    return branch.kind or UNKNOWN_KIND
+
+
+def gallery_kinds(brands: Sequence[BrandEntry]) -> list[tuple[str, int]]:
+    """The filter buttons of the gallery: each kind present, in vocabulary order, then 未注明."""
+    counts = Counter(kind_of(entry.branch) for entry in brands)
+    order = [*KINDS, UNKNOWN_KIND]
+    return [(kind, counts[kind]) for kind in order if counts.get(kind)]
+
+
+def placeholder_text(name: str) -> str:
+    """The one or two characters shown on a brand's generated placeholder logo."""
+    chars = [c for c in name if c.isalnum()]
+    return "".join(chars[:2]) or "党"
+
+
+def honour_counts(title: HonourTitle, levels: Sequence[str]) -> dict[str, int]:
+    """How many recipients hold a title at each level (schools or people)."""
+    counts = dict.fromkeys(levels, 0)
+    for honour in title.lists:
+        counts[honour.level] = counts.get(honour.level, 0) + (len(honour.recipients) if honour.is_individual
+                                                             else honour.count)
+    return counts
+
+
+def lists_by_year(title: HonourTitle) -> list[tuple[int, list[HonourList]]]:
+    """A title's dated school lists grouped by year (newest first), for the combined award sentence."""
+    years: dict[int, list[HonourList]] = {}
+    for honour in title.lists:
+        if honour.year is not None and not honour.is_individual:
+            years.setdefault(honour.year, []).append(honour)
+    return sorted(years.items(), key=lambda item: -item[0])
+
+
+def year_counts(dataset: Dataset) -> list[tuple[str, int, int, int]]:
+    """Per year: number of lists, school awards and personal awards; newest first, standing counts last."""
+    per: dict[int | None, tuple[int, int, int]] = {}
+    for honour in dataset.honours:
+        lists, schools, people = per.get(honour.year, (0, 0, 0))
+        if honour.is_individual:
+            people += len(honour.recipients)
+        else:
+            schools += honour.count
+        per[honour.year] = (lists + 1, schools, people)
+    ordered = sorted(per.items(), key=lambda item: (item[0] is None, -(item[0] or 0)))
+    return [(f"{year}年度" if year is not None else "累计", *counts) for year, counts in ordered]
+
+
+def event_names(event: Event, dataset: Dataset) -> list[str]:
+    return [dataset.branch_name(b) for b in event.branches]
+
+
+def read_front_matter(text: str) -> dict[str, Any]:
+    """The YAML front matter of a Markdown file, or {} when there is none or it is not a mapping."""
+    if not text.startswith("---"):
+        return {}
+    end = text.find("\n---", 3)
+    if end < 0:
+        return {}
+    try:
+        data = yaml.safe_load(text[3:end])
+    except yaml.YAMLError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def read_news(docs_dir: Path | str) -> tuple[NewsPost, ...]:
+    """The news posts under docs_dir/news/, newest first; a post needs `title` and `date` in its front matter."""
+    folder = Path(docs_dir) / NEWS_DIR
+    posts: list[NewsPost] = []
+    if not folder.is_dir():
+        return ()
+    for path in sorted(folder.glob("*.md")):
+        meta = read_front_matter(path.read_text(encoding="utf-8-sig"))
+        date, title = meta.get("date"), meta.get("title")
+        if isinstance(date, dt.datetime):
+            date = date.date()
+        if not isinstance(date, dt.date) or not isinstance(title, str):
+            continue
+        summary = meta.get("summary") if isinstance(meta.get("summary"), str) else ""
+        posts.append(NewsPost(f"{NEWS_DIR}/{path.name}", title, date, summary or ""))
+    return tuple(sorted(posts, key=lambda p: (p.date, p.src_uri), reverse=True))
+
+
+def find_downloads(dataset: Dataset) -> tuple[Download, ...]:
+    """The export files, when generator.exports offers `list_exports(dataset)`; none otherwise."""
+    try:
+        from generator import exports  # type: ignore[attr-defined]
+    except ImportError:
+        return ()
+    lister = getattr(exports, "list_exports", None)
+    if lister is None:
+        return ()
+    found: list[Download] = []
+    for item in lister(dataset):
+        def pick(*names: str, item: Any = item) -> str:
+            for name in names:
+                value = item.get(name) if isinstance(item, Mapping) else getattr(item, name, None)
+                if value:
+                    return str(value)
+            return ""
+        href = pick("href", "path", "filename", "name")
+        if href:
+            found.append(Download(pick("title", "label", "name") or href, href, pick("description", "format")))
+    return tuple(found)
+
+
+def image_info(dataset: Dataset, relative: str) -> ImageInfo:
+    """Where a record's image is published and its size (read from the file header with Pillow)."""
+    width = height = None
+    path = dataset.data_dir / relative
+    try:
+        from PIL import Image
+
+        with Image.open(path) as image:
+            width, height = image.size
+    except (OSError, ValueError):
+        pass
+    return ImageInfo(relative, posixpath.join("media", relative.replace("\\", "/")), width, height)
+
+
+def record_images(dataset: Dataset) -> dict[str, ImageInfo]:
+    """Every image named by a brand or an event, keyed by its path relative to data/."""
+    names: list[str] = []
+    for entry in dataset.brands:
+        if entry.brand.logo:
+            names.append(entry.brand.logo)
+        names += [p.file for p in entry.brand.photos]
+    for event in dataset.events:
+        names += [p.file for p in event.photos]
+    return {name: image_info(dataset, name) for name in dict.fromkeys(names)}
+
+
+# -- the Jinja environment, built once ----------------------------------------------------------------------------
+
+@pass_context
+def _link(context: Context, target: str) -> str:
+    """A Markdown link target relative to the page being rendered."""
+    return relative_link(context["here"], target)
+
+
+@pass_context
+def _href(context: Context, target: str) -> str:
+    """An HTML href relative to the page being rendered (for raw HTML blocks)."""
+    return relative_url(context["here"], target, context["settings"].use_directory_urls)
+
+
+def _front_matter(meta: Mapping[str, Any]) -> str:
+    """YAML front matter; values as JSON, which YAML reads back exactly."""
+    if not meta:
+        return ""
+    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n\n"
+
+
+@cache
+def environment() -> Environment:
+    """The one Jinja environment: Markdown out, so no autoescape; every record value goes through a filter."""
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=False,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update({
+        "md": lambda value: inline(str(value)),
+        "block": lambda value: markdown_block(str(value)),
+        "attr": lambda value: attribute(str(value)),
+        "date": format_date,
+        "front_matter": _front_matter,
+    })
+    env.globals.update({
+        "link": _link,
+        "href": _href,
+        "press": press,
+        "star_view": star_view,
+        "kind_of": kind_of,
+        "placeholder_text": placeholder_text,
+        "branch_uri": branch_uri,
+        "brand_uri": brand_uri,
+        "honour_uri": honour_uri,
+        "event_uri": event_uri,
+        "event_names": event_names,
+        "UNKNOWN_KIND": UNKNOWN_KIND,
+    })
+    return env
+
+
+# -- the pages ------------------------------------------------------------------------------------------------------
+
+@dataclass
+class _Renderer:
+    dataset: Dataset
+    settings: PageSettings
+    pages: list[Page] = field(default_factory=list)
+
+    def render(self, src_uri: str, template: str, meta: Mapping[str, Any] | None = None, **context: Any) -> None:
+        ds = self.dataset
+        text = environment().get_template(template).render(
+            here=src_uri, ds=ds, site=ds.site, as_of=format_date(ds.site.as_of), settings=self.settings,
+            images=self.settings.images, **context)
+        self.pages.append(Page(src_uri, _front_matter(meta or {}) + text))
+
+
+def _title_for(dataset: Dataset, honour: HonourList) -> HonourTitle:
+    return dataset.title_by_name[honour.title]
+
+
+def _brand_of(dataset: Dataset, branch_id: str) -> BrandEntry | None:
+    branch = dataset.branch_by_id.get(branch_id)
+    return BrandEntry(branch, branch.brand) if branch is not None and branch.brand is not None else None
+
+
+def render_pages(dataset: Dataset, settings: PageSettings | None = None) -> list[Page]:
+    """Every generated page of the site, in a fixed order."""
+    settings = settings or PageSettings()
+    r = _Renderer(dataset, settings)
+    ds = dataset
+    title_of: Callable[[HonourList], HonourTitle] = lambda h: _title_for(ds, h)  # noqa: E731
+    common = {"title_of": title_of}
+
+    dated = [h for h in ds.honours if h.year is not None][:LATEST_HONOURS]
+    r.render("index.md", "home.md.j2", latest_honours=dated, latest_events=ds.events[:LATEST_EVENTS],
+             news=settings.news[:LATEST_EVENTS], **common)
+
+    r.render("honours/index.md", "honours_index.md.j2", {"search": {"boost": 0.5}},
+             counts={t.title: honour_counts(t, ds.site.levels) for t in ds.titles}, years=year_counts(ds))
+    for title in ds.titles:
+        r.render(honour_uri(title.slug), "honour.md.j2", {"tags": [title.title]}, title=title,
+                 by_year=lists_by_year(title), running_total=press.running_total(title, ds))
+
+    r.render("branches/index.md", "branches_index.md.j2", **common)
+    for branch in ds.branches:
+        r.render(branch_uri(branch.id), "branch.md.j2", {"search": {"exclude": True}}, branch=branch,
+                 stars=star_view(branch.current_stars), summary=press.branch_summary(branch.id, ds),
+                 brand=_brand_of(ds, branch.id), **common)
+
+    r.render("brands/index.md", "brands_index.md.j2", kinds=gallery_kinds(ds.brands))
+    for entry in ds.brands:
+        r.render(brand_uri(entry.branch.id), "brand.md.j2", {"tags": [entry.brand.name]}, entry=entry)
+
+    r.render("events/index.md", "events_index.md.j2", news=settings.news)
+    for event in ds.events:
+        r.render(event_uri(event.id), "event.md.j2", event=event)
+
+    r.render("teachers/index.md", "teachers.md.j2", **common)
+    r.render("about/index.md", "about.md.j2")
+    r.render("downloads/index.md", "downloads.md.j2", downloads=settings.downloads)
+    return r.pages
