@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator import press
@@ -144,6 +144,7 @@ def test_group_phrase_needs_a_name() -> None:
         press.group_phrase([], 3)
 
 
+@settings(deadline=None)  # no timing in tests: the machine is shared
 @given(st.lists(st.text(alphabet="甲乙丙丁戊己庚辛·0123", min_size=1, max_size=6), min_size=1, max_size=6),
        st.integers(min_value=1, max_value=80))
 def test_group_phrase_always_names_the_first_and_counts_honestly(names: list[str], extra: int) -> None:
