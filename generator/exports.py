@@ -398,7 +398,7 @@ def _honour_entry(honour: HonourList, title: HonourTitle, dataset: Dataset) -> F
     facts.append(f"数据截至 {dataset.site.as_of.isoformat()}")
     sentence = press.honour_sentence(honour, dataset)
     return FeedEntry(f"honours/{honour.id}", honour_date(honour, dataset), label,
-                     f"honours/{title.slug}/", sentence, "\n".join([sentence, *facts]))
+                     f"honours/{title.slug}/#{honour.id}", sentence, "\n".join([sentence, *facts]))
 
 
 def feed_entries(dataset: Dataset, news: Iterable[NewsItem] = ()) -> list[FeedEntry]:
