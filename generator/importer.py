@@ -34,7 +34,7 @@ _SPACES = re.compile(r"[\s\u200b-\u200d\u2060\ufeff]+")
 _DOTS = re.compile("[·・•‧∙]")
 LOOSE_CUTOFF = 0.72
 LOOSE_MARGIN = 0.05
-CANDIDATE_CUTOFF = 0.4
+CANDIDATE_CUTOFF = 0.5
 
 MatchKind = Literal["exact", "loose", "ambiguous", "none"]
 
@@ -332,7 +332,8 @@ def pick_names(rows: list[list[str]], column: str | None = None, sheet: str | No
         if index is None:
             index = _column_index(column)
             if index is None or index >= width:
-                headers = next((r for r in rows if any(r)), [])
+                headers = next((r for r in rows[:20] if any(_looks_like_header(c) for c in r)),
+                               next((r for r in rows if any(r)), []))
                 shown = "、".join(f"“{h}”" for h in headers if h) or "（无）"
                 raise TableError(f"表格里没有“{column}”这一列。第一行的列名是：{shown}。"
                                    "用 --column 写出其中一个，或写列字母（如 B）。")
@@ -457,9 +458,11 @@ def review_table(plan: ImportPlan, matcher: NameMatcher) -> str:
     for row, match in plan.matches:
         if match.kind == "exact":
             continue
-        result = {"loose": "近似匹配，请核对", "ambiguous": "有多个同名，未匹配", "none": "未匹配"}[match.kind]
-        chosen = f"→ {matcher.branches[match.branch_id].name}" if match.branch_id else ""
-        rows.append([str(row), match.text, f"{result}{chosen}", _candidates_text(match, matcher)])
+        if match.kind == "loose" and match.branch_id:
+            result = f"近似匹配 → {matcher.branches[match.branch_id].name}，请核对"
+        else:
+            result = {"ambiguous": "有多个同名，未匹配", "none": "未匹配"}.get(match.kind, match.kind)
+        rows.append([str(row), match.text, result, _candidates_text(match, matcher)])
     if not rows:
         return ""
     return format_table(["行", "表中名称", "结果", "最接近的支部"], rows)
