@@ -308,6 +308,72 @@ def run_install_hook(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def add_site_arguments(parser: argparse.ArgumentParser) -> None:
+    add_data_argument(parser)
+    parser.add_argument("--config", type=Path, default=None, metavar="FILE",
+                        help="网站设置文件（默认 mkdocs.yml）")
+
+
+def add_build_arguments(parser: argparse.ArgumentParser) -> None:
+    add_site_arguments(parser)
+    parser.add_argument("--site-dir", type=Path, default=None, metavar="DIR",
+                        help="网站输出文件夹（默认 site）")
+    parser.add_argument("--strict", action="store_true", help="严格模式：出现任何警告都不更新网站")
+
+
+def load_for_site(data_dir: Path) -> LoadResult | None:
+    """Check the data first; on errors print the same report as `fivestar check` and return None."""
+    result = load_dataset(data_dir)
+    if not result.ok:
+        load_and_report(data_dir)
+        sys.stderr.write("网站没有生成；上一次生成的网站保持不变。\n")
+        return None
+    print(summary_line(result))
+    return result
+
+
+@subcommand("build", "检查数据并生成网站到 site/；生成失败时保留上一次的网站", add_build_arguments)
+def run_build(args: argparse.Namespace) -> int:
+    from generator.build import BuildFailed, build_site
+
+    result = load_for_site(args.data)
+    if result is None:
+        return EXIT_DATA
+    try:
+        outcome = build_site(args.data, args.config, args.site_dir, strict=args.strict, loaded=result)
+    except BuildFailed as error:
+        sys.stderr.write(f"{error}\n")
+        return error.exit_code
+    for message in outcome.warnings:
+        sys.stderr.write(f"提醒：{message}\n")
+    print(f"网站已生成：{outcome.site_dir}（{outcome.pages} 个页面，用时 {outcome.seconds:.1f} 秒）。"
+          "把这个文件夹里的全部文件上传到网站服务器即可发布。")
+    return EXIT_OK
+
+
+def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
+    add_site_arguments(parser)
+    parser.add_argument("--port", type=int, default=8000, help="预览端口（默认 8000）")
+
+
+@subcommand("serve", "在本机预览网站（http://127.0.0.1:8000/），保存数据后自动刷新", add_serve_arguments)
+def run_serve(args: argparse.Namespace) -> int:
+    from generator.build import BuildFailed, serve_site
+
+    result = load_for_site(args.data)
+    if result is None:
+        return EXIT_DATA
+    print(f"正在生成预览，稍候打开 http://127.0.0.1:{args.port}/ 。"
+          "修改并保存 data/ 里的文件后，页面会自动刷新；按 Ctrl+C 停止预览。", flush=True)
+    try:
+        serve_site(args.data, args.config, port=args.port, loaded=result)
+    except BuildFailed as error:
+        sys.stderr.write(f"{error}\n")
+        return error.exit_code
+    print("预览已停止。")
+    return EXIT_OK
+
+
 def build_parser() -> ChineseArgumentParser:
     parser = ChineseArgumentParser(prog="fivestar", description="“五星”支部创建展示网站生成器")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=ChineseArgumentParser)
