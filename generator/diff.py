@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
@@ -11,7 +13,7 @@ from typing import Any
 
 from generator.model import Branch, Brand, Event, HonourList, Recipient, Record, Site
 from generator.problems import Problem
-from generator.sanitize import clean, inline
+from generator.sanitize import clean
 from generator.yamlfile import read_yaml
 
 RECORD_SUFFIXES = (".yaml", ".yml")
@@ -192,7 +194,7 @@ def snapshot_at(data_dir: Path, rev: str) -> tuple[Snapshot, str]:
 
 @dataclass(frozen=True)
 class Change:
-    """One change a reviewer must see: its section, + - or ~, a line of Chinese, and detail lines."""
+    """One change a reviewer must see: its section, + - or ~, `动作 对象` in Chinese, and detail lines."""
 
     section: str
     sign: str
@@ -283,7 +285,7 @@ def field_changes(old: Record, new: Record, skip: Iterable[str] = (),
 def compare_site(report: Report, old: Site | None, new: Site | None) -> None:
     if old is None or new is None or old == new:
         return
-    report.add("网站设置", "~", "网站设置有修改", field_changes(old, new))
+    report.add("网站设置", "~", "修改网站设置", field_changes(old, new))
 
 
 def compare_honours(report: Report, old: Snapshot, new: Snapshot) -> None:
@@ -355,13 +357,13 @@ def compare_branches(report: Report, old: Snapshot, new: Snapshot) -> None:
             details.append(f"星级：{star_label(branch.current_stars.count)}（{branch.current_stars.period}）")
         report.add("支部", "+", f"新增支部 {branch.name}（{new.files[f'branches:{branch_id}']}）", details)
         if branch.brand is not None:
-            report.add("党建品牌", "+", f"新增品牌“{branch.brand.name}”（{branch.name}）",
+            report.add("党建品牌", "+", f"新增品牌 “{branch.brand.name}”（{branch.name}）",
                        [f"口号：{clean(branch.brand.slogan)}"] if branch.brand.slogan else [])
     for branch_id, branch in old.branches.items():
         if branch_id not in new.branches:
             report.add("支部", "-", f"删除支部 {branch.name}（{old.files[f'branches:{branch_id}']}）")
             if branch.brand is not None:
-                report.add("党建品牌", "-", f"删除品牌“{branch.brand.name}”（{branch.name}）")
+                report.add("党建品牌", "-", f"删除品牌 “{branch.brand.name}”（{branch.name}）")
     for branch_id, after in new.branches.items():
         before = old.branches.get(branch_id)
         if before is None or before == after:
@@ -382,12 +384,12 @@ def compare_branches(report: Report, old: Snapshot, new: Snapshot) -> None:
             report.add("支部", "~", f"修改支部 {after.name}（{where}）", others)
         if before.brand != after.brand:
             if before.brand is None and after.brand is not None:
-                report.add("党建品牌", "+", f"新增品牌“{after.brand.name}”（{after.name}）",
+                report.add("党建品牌", "+", f"新增品牌 “{after.brand.name}”（{after.name}）",
                            [f"口号：{clean(after.brand.slogan)}"] if after.brand.slogan else [])
             elif after.brand is None and before.brand is not None:
-                report.add("党建品牌", "-", f"删除品牌“{before.brand.name}”（{after.name}）")
+                report.add("党建品牌", "-", f"删除品牌 “{before.brand.name}”（{after.name}）")
             elif before.brand is not None and after.brand is not None:
-                report.add("党建品牌", "~", f"修改品牌“{after.brand.name}”（{after.name}）",
+                report.add("党建品牌", "~", f"修改品牌 “{after.brand.name}”（{after.name}）",
                            _brand_changes(before.brand, after.brand))
 
 
@@ -443,7 +445,12 @@ def compare(old: Snapshot, new: Snapshot, old_label: str, new_label: str) -> Rep
 
 # -- printing -------------------------------------------------------------------------------------
 
-SIGN_WORDS = {"+": "新增", "-": "删除", "~": "修改"}
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+
+
+def escape_markdown(text: str) -> str:
+    """Record text inside a review request: shown as written, never read as Markdown or HTML."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(clean(text), quote=False))
 
 
 def _problem_lines(report: Report) -> list[str]:
@@ -480,10 +487,10 @@ def render_text(report: Report) -> str:
 
 def render_markdown(report: Report) -> str:
     """Markdown to paste into a review request (GitHub/GitLab); record text is escaped."""
-    lines = [f"## 数据变化：{inline(report.old_label)} → {inline(report.new_label)}", ""]
+    lines = [f"## 数据变化：{escape_markdown(report.old_label)} → {escape_markdown(report.new_label)}", ""]
     problems = _problem_lines(report)
     if problems:
-        lines += [f"> {inline(p)}" for p in problems] + [""]
+        lines += [f"> {escape_markdown(p)}" for p in problems] + [""]
     if not report.changes:
         lines.append("数据没有变化。")
         return "\n".join(lines) + "\n"
@@ -494,8 +501,9 @@ def render_markdown(report: Report) -> str:
         lines.append(f"### {section}")
         lines.append("")
         for change in changes:
-            lines.append(f"- **{SIGN_WORDS[change.sign]}** {inline(change.text)}")
-            lines += [f"    - {inline(detail)}" for detail in change.details]
+            action, _space, subject = change.text.partition(" ")
+            lines.append(f"- **{escape_markdown(action)}** {escape_markdown(subject)}".rstrip())
+            lines += [f"    - {escape_markdown(detail)}" for detail in change.details]
         lines.append("")
     counts = {sign: sum(1 for c in report.changes if c.sign == sign) for sign in "+~-"}
     lines.append(f"共 {len(report.changes)} 处变化：新增 {counts['+']}，修改 {counts['~']}，删除 {counts['-']}。"
