@@ -11,6 +11,7 @@ from typing import Any
 
 from generator.dataset import Dataset
 from generator.problems import Problem, Severity
+from generator.sanitize import INVISIBLE
 from generator.yamlfile import Loc, YamlFile
 
 ALLOW_MARK = "fivestar: 公开号码"
@@ -54,12 +55,9 @@ _ADDRESS = re.compile(
 _STUDENT_ROLE = re.compile(r"学生|幼儿|儿童|少年|学员|少先队员|未成年")
 _URL = re.compile(r"(?i)\b(?:https?|ftp)://[^\s<>\"'）)\]]+")
 
-# Characters that change nothing a reader sees but can split a number in two: they are ignored when scanning,
-# exactly as generator.sanitize drops them before publishing.
-_IGNORED = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
-    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]"
-)
+# Characters a reader cannot see are ignored when scanning, exactly as generator.sanitize drops them before
+# publishing: otherwise 139\u200b0000\u200b0000 would pass the scan and be published as 13900000000.
+_IGNORED = re.compile(f"{INVISIBLE.pattern}|\r")
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d\u30fc"), "-")
 _SPACES = dict.fromkeys(map(ord, "\t\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
                                  "\u202f\u205f\u3000"), " ")
