@@ -58,11 +58,30 @@ def print_problems(result: LoadResult) -> None:
 
 
 def summary_line(result: LoadResult) -> str:
+    """检查通过：N 个支部，N 份荣誉名单，N 项活动，N 个品牌 (with the region's total when it differs)."""
     dataset = result.dataset
     assert dataset is not None
-    return (f"检查通过：{len(dataset.branches)} 个支部，{len(dataset.honours)} 份荣誉名单，"
+    branches = f"{len(dataset.branches)} 个支部"
+    if dataset.site.branch_count is not None and dataset.site.branch_count != len(dataset.branches):
+        branches += f"（{dataset.site.region}共 {dataset.site.branch_count} 个）"
+    return (f"检查通过：{branches}，{len(dataset.honours)} 份荣誉名单，"
             f"{len(dataset.events)} 项活动，{len(dataset.brands)} 个品牌"
             + (f"（另有 {len(result.warnings)} 条提醒）" if result.warnings else "") + "。")
+
+
+def count_lines(result: LoadResult) -> list[str]:
+    """One line per honour title with its count at each level: 文明校园：国家级 2 所、省级 4 所…"""
+    dataset = result.dataset
+    assert dataset is not None
+    lines = [f"数据截至 {dataset.site.as_of.isoformat()}。"]
+    for title in dataset.titles:
+        parts = []
+        for honour in title.lists:
+            unit = "人" if honour.is_individual else "所"
+            year = f"（{honour.year}年）" if honour.year else ""
+            parts.append(f"{honour.level} {honour.count} {unit}{year}")
+        lines.append(f"{title.title}：" + "、".join(parts))
+    return lines
 
 
 def load_and_report(data_dir: Path) -> LoadResult:
@@ -77,12 +96,20 @@ def load_and_report(data_dir: Path) -> LoadResult:
     return result
 
 
-@subcommand("check", "检查数据：格式、引用、个人信息等，全部问题一次列出", add_data_argument)
+def add_check_arguments(parser: argparse.ArgumentParser) -> None:
+    add_data_argument(parser)
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="通过后再列出每种荣誉在各级别的数量，便于与原始文件核对")
+
+
+@subcommand("check", "检查数据：格式、引用、个人信息等，全部问题一次列出", add_check_arguments)
 def run_check(args: argparse.Namespace) -> int:
     result = load_and_report(args.data)
     if not result.ok:
         return EXIT_DATA
     print(summary_line(result))
+    if args.verbose:
+        print("\n".join(count_lines(result)))
     return EXIT_OK
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from generator.dataset import Dataset, build_dataset
+from generator.dataset import Dataset, build_dataset, slugify
 from generator.model import (
     ID_RE,
     Branch,
@@ -442,8 +442,7 @@ def load_dataset(data_dir: Path | str, limits: Limits = DEFAULT_LIMITS) -> LoadR
             if not ID_RE.match(stem):
                 problems.append(Problem(name, 0, 0,
                                         f"文件名“{path.name}”不能用作编号：只能用小写英文字母、数字和连字符“-”。",
-                                        f"把文件改名，如 {_example_id(folder)}.yaml；"
-                                        "中文名称写在文件里的 name 或 title 中。"))
+                                        _rename_hint(stem, folder)))
                 continue
             if (folder, stem) in seen_ids:
                 problems.append(Problem(name, 0, 0,
@@ -501,6 +500,11 @@ def load_dataset(data_dir: Path | str, limits: Limits = DEFAULT_LIMITS) -> LoadR
     return LoadResult(None if has_errors else dataset, tuple(problems))
 
 
-def _example_id(folder: str) -> str:
-    return {"branches": "shiyan-xiaoxue", "honours": "pingan-xiaoyuan-shiji-2023",
-            "events": "2023-06-02-guanmo-tuijinhui"}[folder]
+def _rename_hint(stem: str, folder: str) -> str:
+    """How to rename a file whose stem cannot be an id: a suggestion made from the stem itself."""
+    suggestion = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") if stem.isascii() else slugify(stem)
+    if not suggestion or not ID_RE.match(suggestion):
+        suggestion = {"branches": "shiyan-xiaoxue", "honours": "pingan-xiaoyuan-shiji-2023",
+                      "events": "2023-06-02-guanmo-tuijinhui"}[folder]
+    return (f"把文件改名为 {suggestion}.yaml 这样的名字（拼音或英文，小写，用“-”连接）；"
+            "中文名称写在文件里的 name 或 title 中。")

@@ -69,16 +69,22 @@ def check_references(dataset: Dataset, context: Context) -> Iterator[Problem]:
 
 
 def check_parent_cycles(dataset: Dataset, context: Context) -> Iterator[Problem]:
-    """A campus's parent chain must end at a main school."""
+    """A campus's parent chain must end at a main school; each loop is reported once, at its first member."""
+    reported: set[frozenset[str]] = set()
     for branch in dataset.branches:
         chain = [branch.id]
         current = branch.parent
         while current and current in dataset.branch_by_id:
             if current in chain:
-                loop = " → ".join(dataset.branch_name(b) for b in [*chain, current])
-                yield _at(dataset, f"branches:{branch.id}", ("parent",),
-                          f"“parent”形成了循环：{loop}。",
-                          "校区的 parent 写主校编号；主校本身不写 parent。")
+                loop = chain[chain.index(current):]
+                if frozenset(loop) not in reported:
+                    reported.add(frozenset(loop))
+                    first = min(loop)
+                    start = loop.index(first)
+                    ordered = [*loop[start:], *loop[:start], first]
+                    names = " → ".join(f"{dataset.branch_name(b)}（{b}）" for b in ordered)
+                    yield _at(dataset, f"branches:{first}", ("parent",), f"“parent”形成了循环：{names}。",
+                              "校区、分校的 parent 写主校编号；主校本身不写 parent。删掉其中一个文件里错误的 parent。")
                 break
             chain.append(current)
             current = dataset.branch_by_id[current].parent
@@ -96,7 +102,7 @@ def check_lists(dataset: Dataset, context: Context) -> Iterator[Problem]:
         if people and len(people) != len(honour.recipients):
             yield _at(dataset, key, ("recipients",), "一份名单不能同时有学校和个人。",
                       "个人荣誉每项都写 person 和 branch；学校荣誉只写支部编号。请拆成两个文件。")
-        if people and honour.total is not None:
+        elif people and honour.total is not None:
             yield _at(dataset, key, ("total",), "个人荣誉名单不能写“total”（个人须全部列出）。",
                       "删掉 total 这一行，把所有获奖人都写进 recipients。")
         elif honour.total is not None and honour.total < len(honour.recipients):
@@ -173,7 +179,7 @@ def check_stars(dataset: Dataset, context: Context) -> Iterator[Problem]:
             if len(rating.earned) != rating.count:
                 yield _at(dataset, key, ("stars", i, "earned"),
                           f"count 是 {rating.count}，earned 却列了 {len(rating.earned)} 颗星。",
-                          "earned 的个数要等于 count。")
+                          "earned 的个数要等于 count：补上或删掉星名，或改正 count。", on_key=True)
             for j, star in enumerate(rating.earned):
                 if star not in names:
                     hint = ("可选：" + "、".join(names) + "。") if names else \
@@ -253,13 +259,23 @@ def resolve_image(data_dir: Path, relative: str) -> tuple[Path | None, str]:
     return target, ""
 
 
+IMAGE_HINTS: tuple[tuple[str, str], ...] = (
+    ("绝对路径", "把图片复制到 data/images/ 下，路径写成相对于 data/ 的形式，如 images/logos/文件名.png。"),
+    ("以外", "把图片复制到 data/images/ 下，路径写成相对于 data/ 的形式，不要用“..”。"),
+    ("找不到", "检查文件名和大小写是否与图片完全一致（含扩展名）；图片要放在 data/images/ 下。"),
+    ("太大", "用画图、WPS 或手机相册把照片缩小到长边 2000 像素左右再放进来。"),
+    ("不是图片", "只能引用 .jpg、.png、.webp、.gif 图片；请换成正确的图片文件。"),
+    ("内容不是图片", "用看图软件打开这个文件确认它是图片；改扩展名不能改变格式，请用画图或 WPS 另存为 .jpg 或 .png。"),
+)
+
+
 def check_images(dataset: Dataset, context: Context) -> Iterator[Problem]:
     """Every image named must exist inside data/ and be a real, not oversized, image."""
     for key, loc, relative in _photos(dataset):
         path, why = resolve_image(dataset.data_dir, relative)
         if path is None:
-            yield _at(dataset, key, loc, why, "把图片放到 data/images/ 下，路径写成 images/文件名.jpg，"
-                                              "照片请先压缩到 20 MB 以内。")
+            hint = next((h for word, h in reversed(IMAGE_HINTS) if word in why), "图片要放在 data/images/ 下。")
+            yield _at(dataset, key, loc, why, hint)
 
 
 def check_coverage(dataset: Dataset, context: Context) -> Iterator[Problem]:

@@ -195,8 +195,11 @@ def _value_slip(text: str, line_no: int, column: int, raw: str) -> Slip | None:
     special = ("alias", "anchor", "cannot start any token", "tag", "block scalar", "directive")
     if match and any(word in raw for word in special):
         char = match.group(2)
+        example = text.strip().removeprefix("- ")
+        key, colon, value = example.partition(": ")
+        example = f"{key}: '{value.strip()}'" if colon else f"'{example}'"
         return Slip(line_no, match.end(), f"值以{_SPECIAL_START[char]}开头，YAML 会把它当成特殊符号",
-                    f"给整个值加上引号，如 note: '{char}……'。")
+                    f"给整个值加上英文单引号，如 {example}。")
     return None
 
 
