@@ -63,6 +63,18 @@ def _collect_mkdocs_log() -> Iterator[_Collector]:
         logger.propagate = propagate
 
 
+class _PreviewFormatter(logging.Formatter):
+    """Preview log lines for staff: our Chinese reports as they are, MkDocs' own lines explained."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        if "An error happened during the rebuild" in message:
+            return "预览暂停更新：请按上面的提示修改，保存后会自动重新生成。"
+        if record.levelno >= logging.ERROR or not message.isascii():
+            return message
+        return f"提醒：{message}"
+
+
 def _quiet_mkdocs() -> None:
     """No “MkDocs 2.0” banner from the theme: it means nothing to staff (the project pins MkDocs 1.x)."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -189,7 +201,7 @@ def serve_site(data_dir: Path | str = "data", config_file: Path | str | None = N
 
     handler = logging.StreamHandler()
     handler.setLevel(logging.WARNING)
-    handler.setFormatter(logging.Formatter("提醒：%(message)s"))
+    handler.setFormatter(_PreviewFormatter())
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
     logger.propagate = False

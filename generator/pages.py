@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
@@ -80,7 +81,7 @@ def relative_url(from_uri: str, to_uri: str, use_directory_urls: bool = True) ->
     """A URL for raw HTML (not rewritten by MkDocs) from one built page to another page or file."""
     base = url_of(from_uri, use_directory_urls)
     base_dir = base if base.endswith("/") or not base else posixpath.dirname(base) + "/"
-    target = url_of(to_uri, use_directory_urls) if to_uri.endswith(".md") else to_uri
+    target = url_of(to_uri, use_directory_urls) if to_uri.endswith(".md") else quote(to_uri)
     rel = posixpath.relpath(target or ".", base_dir.rstrip("/") or ".")
     if target.endswith("/") or not target:
         rel = "./" if rel == "." else rel + "/"
@@ -114,6 +115,7 @@ class Download:
     title: str
     href: str
     description: str = ""
+    title_slug: str | None = None
 
 
 @dataclass(frozen=True)
@@ -264,7 +266,8 @@ def find_downloads(dataset: Dataset) -> tuple[Download, ...]:
             return ""
         href = pick("href", "path", "filename", "name")
         if href:
-            found.append(Download(pick("title", "label", "name") or href, href, pick("description", "format")))
+            found.append(Download(pick("title", "label", "name") or href, href, pick("description", "format"),
+                                  pick("title_slug") or None))
     return tuple(found)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from generator import pages, search
 from generator.dataset import Dataset
 from generator.load import LoadResult, load_dataset
 from generator.problems import DataError
+from generator.sanitize import clean_html
 
 log = get_plugin_logger(__name__)
 
@@ -39,6 +41,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         self.preloaded: LoadResult | None = None
         self.data_dir: Path | None = None
         self.settings = pages.PageSettings()
+        self.downloads: tuple[pages.Download, ...] = ()
 
     def use_loaded(self, result: LoadResult) -> None:
         """Reuse a dataset the caller has already loaded and checked (fivestar build), instead of loading twice."""
@@ -51,13 +54,15 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         return configured
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        self.data_dir = self.resolve_data_dir(config)
         result = self.preloaded
-        if result is None or result.dataset is None or result.dataset.data_dir.resolve() != self.data_dir.resolve():
-            result = load_dataset(self.data_dir)
         self.preloaded = None
+        if result is not None and result.dataset is not None:
+            self.data_dir = result.dataset.data_dir
+        else:
+            self.data_dir = self.resolve_data_dir(config)
+            result = load_dataset(self.data_dir)
         if not result.ok or result.dataset is None:
-            raise PluginError("数据检查未通过，网站没有生成。\n" + DataError(result.problems).report())
+            raise PluginError("数据检查未通过，网站没有更新。\n" + DataError(result.problems).report())
         if result.warnings:
             # Data warnings are for staff and `fivestar check` lists them; INFO keeps --strict builds passing.
             log.info(f"数据有 {len(result.warnings)} 条提醒（不影响生成），运行 fivestar check 查看。")
@@ -66,7 +71,9 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         config.site_name = dataset.site.title
         if dataset.site.description:
             config.site_description = dataset.site.description
-        config.extra["fivestar"] = footer_context(dataset)
+        self.downloads = pages.find_downloads(dataset)
+        config.extra["fivestar"] = {**footer_context(dataset),
+                                    "feed": next((d.href for d in self.downloads if d.href.endswith(".xml")), None)}
         search.load_user_words(search.user_words(dataset))
         return config
 
@@ -80,7 +87,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         self.settings = pages.PageSettings(
             use_directory_urls=config.use_directory_urls,
             news=pages.read_news(config.docs_dir),
-            downloads=pages.find_downloads(self.dataset),
+            downloads=self.downloads,
             images=images,
         )
         for page in pages.render_pages(self.dataset, self.settings):
@@ -93,6 +100,10 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             files.append(file)
         return files
 
+    def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
+        # The second fence after the template filters: only allow-listed tags and attributes reach the page.
+        return clean_html(html)
+
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.data_dir is not None:
             server.watch(str(self.data_dir))
@@ -101,6 +112,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
     @event_priority(-50)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.dataset is not None
+        self.write_downloads(config)
         index = Path(config.site_dir) / "search" / "search_index.json"
         if not index.is_file():
             return
@@ -108,6 +120,16 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         entries = search.branch_entries(
             self.dataset, lambda branch_id: pages.url_of(pages.branch_uri(branch_id), use_urls))
         search.append_entries(index, entries)
+
+    def write_downloads(self, config: MkDocsConfig) -> None:
+        """The export files listed on the 数据下载 page (generator.exports), beside the pages."""
+        assert self.dataset is not None
+        write = getattr(import_module("generator.exports"), "write_exports", None) if self.settings.downloads else None
+        if write is None:
+            return
+        use_urls = config.use_directory_urls
+        news = [(post.date, post.title, pages.url_of(post.src_uri, use_urls)) for post in self.settings.news]
+        write(self.dataset, Path(config.site_dir), news, config.site_url)
 
 
 def footer_context(dataset: Dataset) -> dict[str, Any]:
