@@ -391,9 +391,10 @@ def parse_text(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Y
         return out, [_syntax_problem(error, text, name)]
     except RecursionError:
         return out, [Problem(name, 1, 1, "文件结构嵌套过深，已拒绝读取。", "请检查缩进是否正确。")]
+    empty = Problem(name, 1, 1, "文件是空的（或只有注释）。",
+                    "请按 EDITING.md 里的模板填写内容；不需要的记录请直接删除文件。")
     if node is None:
-        return out, [Problem(name, 1, 1, "文件是空的（或只有注释）。",
-                             "请按 EDITING.md 里的模板填写内容；不需要的记录请直接删除文件。")]
+        return out, [empty]
     soft: list[Problem] = []
     try:
         out.data = _to_python(node, out, (), set(), limits, 0, soft)
@@ -401,6 +402,8 @@ def parse_text(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Y
         return out, [*soft, refused.problem]
     except RecursionError:
         return out, [Problem(name, 1, 1, "文件结构嵌套过深，已拒绝读取。", "请检查缩进是否正确。")]
+    if out.data is None and not soft:  # `---` or `~` alone: a document with nothing in it
+        return out, [empty]
     return out, soft
 
 

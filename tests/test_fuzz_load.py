@@ -1,0 +1,108 @@
+"""Property tests: whatever text or bytes staff save, the loader reports problems and never raises."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.load import LoadResult, load_dataset
+from generator.problems import Problem
+from generator.yamlfile import parse_text, read_yaml
+
+VALID = Path(__file__).resolve().parent / "broken" / "_valid" / "data"
+TARGETS = ("site.yaml", "branches/shili-xiaoxue-002.yaml", "honours/2024/pingan-xiaoyuan-shiji-2024.yaml")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# the characters staff slips are made of, plus the YAML indicators
+PIECES = ["name", "title", "level", "recipients", "brand", "stars", "count", "earned", "total", "date", "kind",
+          "parent", "logo", "photos", "file", "caption", "person", "branch", "id", ":", "：", ": ", " ", "  ", "\u3000",
+          "\t", "\n", "\r\n", "- ", "-", "'", '"', "“", "”", "[", "]", "{", "}", ",", "#", "&a", "*a", "!", "!!str",
+          "|", ">", "%", "@", "`", "?", "---", "...", "~", "null", "yes", "no", "2024-02-30", "2024-05-10", "2024",
+          "2024Q2", "5", "-1", "1e9", "0x1F", "示例小学001", "shili-xiaoxue-001", "shili-xiaoxue-002", "市级", "县级",
+          "images/x.png", "../x.png", "13812345678", "11010519491231002X", "\x00", "\x07", "\ufeff", "\\", "\\x"]
+
+yamlish = st.lists(st.sampled_from(PIECES), max_size=60).map("".join)
+any_text = st.one_of(yamlish, st.text(max_size=300))
+
+
+def check_problems(problems: list[Problem] | tuple[Problem, ...], text: str | None = None) -> None:
+    """Every problem is Chinese and points inside the file it names."""
+    for problem in problems:
+        assert isinstance(problem.file, str) and problem.file
+        assert _CJK.search(problem.message), problem
+        assert problem.line >= 0 and problem.column >= 0
+        if text is not None:
+            assert problem.line <= len(text.splitlines()) + 2, (problem, text)
+
+
+@FUZZ
+@given(any_text)
+def test_parse_text_never_raises(text: str) -> None:
+    source, problems = parse_text(text, "data/branches/x.yaml")
+    check_problems(problems, text)
+    if not problems:
+        assert source.data is not None
+
+
+@FUZZ
+@given(st.binary(max_size=400))
+def test_read_yaml_never_raises_on_bytes(raw: bytes) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "x.yaml"
+        path.write_bytes(raw)
+        _source, problems = read_yaml(path, "data/branches/x.yaml")
+    check_problems(problems)
+
+
+@contextmanager
+def data_copy() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory() as folder:
+        data = Path(folder) / "data"
+        shutil.copytree(VALID, data)
+        yield data
+
+
+def check_result(result: LoadResult) -> None:
+    assert isinstance(result, LoadResult)
+    check_problems(result.problems)
+    assert result.ok == (result.dataset is not None and not result.errors)
+    if result.errors:
+        assert result.dataset is None
+
+
+@FUZZ
+@given(st.sampled_from(TARGETS), any_text)
+def test_load_dataset_never_raises_on_a_replaced_file(target: str, text: str) -> None:
+    with data_copy() as data:
+        (data / target).write_text(text, encoding="utf-8", errors="surrogatepass")
+        check_result(load_dataset(data))
+
+
+@FUZZ
+@given(st.sampled_from(TARGETS), st.integers(min_value=0, max_value=400), st.sampled_from(PIECES),
+       st.integers(min_value=0, max_value=3))
+def test_load_dataset_never_raises_on_an_edited_file(target: str, at: int, piece: str, cut: int) -> None:
+    """One slip typed into a valid file: an inserted piece, a few characters deleted."""
+    with data_copy() as data:
+        path = data / target
+        text = path.read_text(encoding="utf-8")
+        at = at % (len(text) + 1)
+        path.write_text(text[:at] + piece + text[at + cut:], encoding="utf-8", errors="surrogatepass")
+        check_result(load_dataset(data))
+
+
+@FUZZ
+@given(st.sampled_from(TARGETS), st.binary(max_size=300))
+def test_load_dataset_never_raises_on_bytes(target: str, raw: bytes) -> None:
+    with data_copy() as data:
+        (data / target).write_bytes(raw)
+        check_result(load_dataset(data))
