@@ -1,0 +1,378 @@
+"""Responsive images: WebP renditions plus a fallback, metadata stripped, placeholders, and a content-keyed cache."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import os
+import re
+import shutil
+import tempfile
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from generator.dataset import Dataset
+from generator.problems import Problem
+from generator.yamlfile import Loc, YamlFile
+
+Kind = Literal["photo", "logo"]
+
+PHOTO_WIDTHS: tuple[int, ...] = (320, 640, 960, 1280)
+LOGO_WIDTHS: tuple[int, ...] = (160, 320, 480)
+PHOTO_SIZES = "(max-width: 30em) 100vw, (max-width: 60em) 50vw, 22rem"
+LOGO_SIZES = "6rem"
+FALLBACK_MAX = {"photo": 960, "logo": 320}
+MAX_PIXELS = 50_000_000
+OUTPUT_FOLDER = "images"
+WEBP_QUALITY = {"photo": 80, "logo": 90}
+JPEG_QUALITY = 82
+ENCODER_VERSION = "1"
+THEME_RED = "#a61b1b"
+THEME_GOLD = "#c9a227"
+ORIENTATION_TAG = 0x0112
+
+
+class ImageError(Exception):
+    """An image that cannot be published, with the Chinese reason."""
+
+
+@dataclass(frozen=True)
+class Rendition:
+    """One published file: its URL (relative to the site root), pixel size and format."""
+
+    url: str
+    width: int
+    height: int
+    format: Literal["webp", "jpeg", "png"]
+
+
+@dataclass(frozen=True)
+class ResponsiveImage:
+    """An image named in a record and the files it is published as."""
+
+    source: str
+    kind: Kind
+    digest: str
+    width: int
+    height: int
+    renditions: tuple[Rendition, ...]
+    fallback: Rendition
+
+    @property
+    def src(self) -> str:
+        return self.fallback.url
+
+    @property
+    def srcset(self) -> list[tuple[str, int]]:
+        return [(r.url, r.width) for r in self.renditions]
+
+    @property
+    def largest(self) -> Rendition:
+        return self.renditions[-1]
+
+    @property
+    def files(self) -> tuple[Rendition, ...]:
+        return (*self.renditions, self.fallback)
+
+    @property
+    def cache_key(self) -> str:
+        from PIL import __version__ as pillow
+
+        settings = (self.digest, self.kind, ",".join(str(r.width) for r in self.files), self.fallback.format,
+                    str(WEBP_QUALITY[self.kind]), str(JPEG_QUALITY), ENCODER_VERSION, pillow.split(".")[0])
+        return hashlib.sha256("|".join(settings).encode()).hexdigest()[:32]
+
+
+# -- planning (cheap: the file's bytes are hashed, only the header is decoded) -----------------------------------
+
+_digests: dict[tuple[str, int, int], str] = {}
+
+
+def file_digest(path: Path) -> str:
+    stat = path.stat()
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _digests:
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        _digests[key] = digest.hexdigest()
+    return _digests[key]
+
+
+def rendition_widths(width: int, targets: Iterable[int]) -> list[int]:
+    """The target widths below the original, then the largest target the original can fill; never upscaled."""
+    targets = sorted(targets)
+    widths = [w for w in targets if w < width]
+    top = min(width, targets[-1])
+    if top not in widths:
+        widths.append(top)
+    return widths
+
+
+def scaled_height(width: int, height: int, new_width: int) -> int:
+    return max(1, round(height * new_width / width))
+
+
+def _has_alpha(mode: str, info: Mapping[str, object]) -> bool:
+    return mode in ("RGBA", "LA", "PA", "RGBa", "La") or (mode == "P" and "transparency" in info)
+
+
+def _oriented_size(image: object) -> tuple[int, int]:
+    width, height = image.size  # type: ignore[attr-defined]
+    try:
+        orientation = image.getexif().get(ORIENTATION_TAG, 1)  # type: ignore[attr-defined]
+    except Exception:  # a broken EXIF block must not stop planning; the pixels decide later
+        orientation = 1
+    return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
+
+
+def file_slug(stem: str) -> str:
+    """微信图片_2023 → weixintupian-2023: an ASCII name for the published files."""
+    from pypinyin import lazy_pinyin
+
+    slug = re.sub(r"[^a-z0-9]+", "-", "".join(lazy_pinyin(stem)).lower()).strip("-")
+    return slug[:40].strip("-") or "image"
+
+
+def source_path(data_dir: Path, relative: str) -> Path:
+    from generator.validate import resolve_image
+
+    path, why = resolve_image(data_dir, relative)
+    if path is None:
+        raise ImageError(why)
+    return path
+
+
+def plan_image(data_dir: Path, relative: str, kind: Kind = "photo") -> ResponsiveImage:
+    """Where an image will be published and at which sizes, from its header (the pixels are not decoded)."""
+    from PIL import Image, UnidentifiedImageError
+
+    path = source_path(Path(data_dir), relative)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                width, height = _oriented_size(image)
+                alpha = _has_alpha(image.mode, image.info)
+    except Image.DecompressionBombError:
+        raise ImageError(f"图片“{relative}”的像素太多，已拒绝处理。") from None
+    except (UnidentifiedImageError, OSError, ValueError):
+        raise ImageError(f"图片“{relative}”无法读取（文件可能损坏，或不是 JPEG/PNG/WebP/GIF 图片）。") from None
+    if width * height > MAX_PIXELS:
+        raise ImageError(f"图片“{relative}”太大：{width}×{height} 像素（约 {width * height / 1e6:.0f} 百万像素），"
+                         f"上限约 {MAX_PIXELS / 1e6:.0f} 百万像素。")
+    digest = file_digest(path)
+    stem = file_slug(Path(relative).stem)
+    base = f"{OUTPUT_FOLDER}/{stem}-{digest[:10]}"
+    targets = PHOTO_WIDTHS if kind == "photo" else LOGO_WIDTHS
+    renditions = tuple(Rendition(f"{base}-{w}.webp", w, scaled_height(width, height, w), "webp")
+                       for w in rendition_widths(width, targets))
+    fallback_width = max((r.width for r in renditions if r.width <= FALLBACK_MAX[kind]), default=renditions[0].width)
+    fallback_format: Literal["png", "jpeg"] = "png" if alpha else "jpeg"
+    extension = "png" if alpha else "jpg"
+    fallback = Rendition(f"{base}-{fallback_width}.{extension}", fallback_width,
+                         scaled_height(width, height, fallback_width), fallback_format)
+    return ResponsiveImage(relative, kind, digest, width, height, renditions, fallback)
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    """An image named in a record: which record, where in it, and how it is used."""
+
+    key: str
+    loc: Loc
+    relative: str
+    kind: Kind
+    caption: str
+
+
+def image_refs(dataset: Dataset) -> Iterator[ImageRef]:
+    """Every logo and photo named by the records, in record order."""
+    for branch in dataset.branches:
+        if branch.brand is None:
+            continue
+        key = f"branches:{branch.id}"
+        if branch.brand.logo:
+            yield ImageRef(key, ("brand", "logo"), branch.brand.logo, "logo", f"{branch.brand.name}标识")
+        for i, photo in enumerate(branch.brand.photos):
+            yield ImageRef(key, ("brand", "photos", i, "file"), photo.file, "photo", photo.caption)
+    for event in dataset.events:
+        for i, photo in enumerate(event.photos):
+            yield ImageRef(f"events:{event.id}", ("photos", i, "file"), photo.file, "photo", photo.caption)
+
+
+def plan_images(dataset: Dataset) -> dict[str, ResponsiveImage]:
+    """Every record image, keyed by its path relative to data/; a logo used as a photo too is planned as a photo."""
+    kinds: dict[str, Kind] = {}
+    for ref in image_refs(dataset):
+        if kinds.get(ref.relative) != "photo":
+            kinds[ref.relative] = ref.kind
+    return {relative: plan_image(dataset.data_dir, relative, kind) for relative, kind in kinds.items()}
+
+
+def check_image_limits(dataset: Dataset) -> Iterator[Problem]:
+    """A rule for validate: images too large or unreadable, told at the line that names them."""
+    seen: set[str] = set()
+    for ref in image_refs(dataset):
+        if ref.relative in seen:
+            continue
+        seen.add(ref.relative)
+        try:
+            source_path(dataset.data_dir, ref.relative)
+        except ImageError:
+            continue  # missing, outside data/ or not an image: validate.check_images reports it
+        try:
+            plan_image(dataset.data_dir, ref.relative, ref.kind)
+        except ImageError as error:
+            source = dataset.source(ref.key) or YamlFile(ref.key)
+            yield source.problem(ref.loc, str(error), "用手机或电脑自带的图片工具把照片缩小（如长边 4000 像素以内）"
+                                                      "后另存，再替换原文件。")
+
+
+# -- encoding (pixels only: EXIF, GPS, XMP, ICC and comments never reach the output) ------------------------------
+
+
+def clean_pixels(path: Path, largest: tuple[int, int]):
+    """The image's pixels only, upright and in sRGB, with no metadata attached."""
+    from PIL import Image, ImageCms, ImageOps
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        with Image.open(path) as image:
+            image.seek(0)
+            if image.format == "JPEG":
+                image.draft("RGB", largest if _oriented_size(image) == image.size else largest[::-1])
+            alpha = _has_alpha(image.mode, image.info)
+            icc = image.info.get("icc_profile")
+            upright = ImageOps.exif_transpose(image)
+            mode = "RGBA" if alpha else "RGB"
+            if icc and upright.mode in ("RGB", "RGBA", "CMYK"):
+                try:
+                    source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+                    upright = ImageCms.profileToProfile(upright, source, ImageCms.createProfile("sRGB"),
+                                                        outputMode=mode if upright.mode != "CMYK" else "RGB")
+                except (ImageCms.PyCMSError, OSError, ValueError):
+                    pass
+            converted = upright.convert(mode)
+            return Image.frombytes(mode, converted.size, converted.tobytes())
+
+
+def encode_renditions(path: Path, image: ResponsiveImage) -> dict[str, bytes]:
+    """Every file of a planned image, by URL."""
+    from PIL import Image
+
+    pixels = clean_pixels(path, (image.largest.width, image.largest.height))
+    out: dict[str, bytes] = {}
+    for rendition in image.files:
+        size = (rendition.width, rendition.height)
+        resized = pixels if pixels.size == size else pixels.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+        buffer = io.BytesIO()
+        if rendition.format == "webp":
+            resized.save(buffer, "WEBP", quality=WEBP_QUALITY[image.kind], method=4)
+        elif rendition.format == "png":
+            resized.save(buffer, "PNG", optimize=True)
+        else:
+            resized.convert("RGB").save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+        out[rendition.url] = buffer.getvalue()
+    return out
+
+
+def default_cache_dir(data_dir: Path) -> Path:
+    return Path(data_dir).resolve().parent / ".cache" / "fivestar" / "images"
+
+
+def cached_files(image: ResponsiveImage, data_dir: Path, cache_dir: Path) -> Path:
+    """The folder holding this image's files in the cache, encoding them first if they are not there."""
+    entry = cache_dir / image.cache_key[:2] / image.cache_key
+    names = [Path(r.url).name for r in image.files]
+    if entry.is_dir() and all((entry / n).is_file() for n in names):
+        return entry
+    encoded = encode_renditions(source_path(data_dir, image.source), image)
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{image.cache_key}-", dir=entry.parent))
+    try:
+        for url, data in encoded.items():
+            (staging / Path(url).name).write_bytes(data)
+        if entry.exists():
+            shutil.rmtree(entry, ignore_errors=True)
+        os.replace(staging, entry)
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
+        if not (entry.is_dir() and all((entry / n).is_file() for n in names)):
+            raise
+    return entry
+
+
+def write_images(dataset: Dataset, site_dir: Path, cache_dir: Path | None = None,
+                 images: Mapping[str, ResponsiveImage] | None = None) -> list[Path]:
+    """Publish every record image into `site_dir`, re-encoding only what the cache does not hold yet."""
+    images = plan_images(dataset) if images is None else images
+    cache_dir = default_cache_dir(dataset.data_dir) if cache_dir is None else Path(cache_dir)
+    written: list[Path] = []
+    done: set[str] = set()
+    for image in images.values():
+        if image.cache_key in done:
+            continue
+        done.add(image.cache_key)
+        entry = cached_files(image, dataset.data_dir, cache_dir)
+        for rendition in image.files:
+            target = Path(site_dir) / rendition.url
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(entry / Path(rendition.url).name, target)
+            written.append(target)
+    return written
+
+
+# -- markup -------------------------------------------------------------------------------------------------------
+
+
+def image_html(image: ResponsiveImage, alt: str, sizes: str | None = None,
+               url: Callable[[str], str] = lambda u: u, css_class: str | None = None,
+               lazy: bool = True) -> str:
+    """`<picture>` with the WebP srcset and the JPEG/PNG fallback; `url` maps site paths to page-relative links."""
+    from generator.sanitize import attribute
+
+    sizes = sizes or (PHOTO_SIZES if image.kind == "photo" else LOGO_SIZES)
+    srcset = ", ".join(f"{attribute(url(u))} {w}w" for u, w in image.srcset)
+    extra = f' class="{attribute(css_class)}"' if css_class else ""
+    loading = ' loading="lazy"' if lazy else ""
+    return (f'<picture><source type="image/webp" srcset="{srcset}" sizes="{attribute(sizes)}">'
+            f'<img{extra} src="{attribute(url(image.src))}" alt="{attribute(alt)}" '
+            f'width="{image.fallback.width}" height="{image.fallback.height}"{loading} decoding="async"></picture>')
+
+
+def placeholder_text(name: str) -> str:
+    """The one or two characters shown on a brand's generated placeholder: letters and digits only."""
+    chars = [c for c in name if c.isalnum()]
+    return "".join(chars[:2]) or "党"
+
+
+def placeholder_svg(text: str, size: int = 120) -> str:
+    """A brand placeholder: its first characters in gold on the theme red, inside a gold ring (escaped SVG)."""
+    label = html.escape(placeholder_text(text), quote=True)
+    font = size * (0.34 if len(placeholder_text(text)) > 1 else 0.46)
+    half = size / 2
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" viewBox="0 0 {size} {size}" '
+            f'role="img" aria-label="{label}">'
+            f'<circle cx="{half:g}" cy="{half:g}" r="{half - 1:g}" fill="{THEME_RED}"/>'
+            f'<circle cx="{half:g}" cy="{half:g}" r="{half - size * 0.06:g}" fill="none" stroke="{THEME_GOLD}" '
+            f'stroke-width="{size * 0.03:g}"/>'
+            f'<text x="50%" y="50%" dominant-baseline="central" text-anchor="middle" fill="{THEME_GOLD}" '
+            f'font-size="{font:g}" font-weight="700" font-family="\'Noto Serif CJK SC\', \'Source Han Serif SC\', '
+            f'\'Songti SC\', SimSun, serif">{label}</text></svg>')
+
+
+def write_placeholder(site_dir: Path, name: str) -> str:
+    """Write a brand's placeholder SVG once (named by its content) and return its URL relative to the site root."""
+    svg = placeholder_svg(name)
+    url = f"{OUTPUT_FOLDER}/placeholder-{hashlib.sha256(svg.encode()).hexdigest()[:12]}.svg"
+    target = Path(site_dir) / url
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(svg, encoding="utf-8")
+    return url

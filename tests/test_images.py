@@ -1,0 +1,244 @@
+"""Responsive images: renditions never upscaled, metadata gone, orientation applied, cached by content."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageCms
+
+from generator import images
+from generator.images import (
+    check_image_limits,
+    image_html,
+    placeholder_svg,
+    placeholder_text,
+    plan_image,
+    plan_images,
+    rendition_widths,
+    write_images,
+    write_placeholder,
+)
+from generator.load import load_dataset
+
+ROOT = Path(__file__).resolve().parent.parent
+GPS_IFD = 0x8825
+CAMERA = "示例相机厂"
+XMP = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><exif:GPSLatitude>34,37N</exif:GPSLatitude></x:xmpmeta>'
+RED, BLUE = (200, 30, 30), (30, 30, 200)
+
+
+def fictional_photo(path: Path, size: tuple[int, int] = (2400, 1600), orientation: int = 6) -> Path:
+    """A JPEG carrying everything that must not be published: GPS, camera, XMP, an ICC profile, a comment.
+
+    The left half is red and the right half blue, so a rotation shows in the pixels.
+    """
+    image = Image.new("RGB", size, BLUE)
+    image.paste(RED, (0, 0, size[0] // 2, size[1]))
+    exif = Image.Exif()
+    exif[0x010F] = CAMERA
+    exif[0x0110] = "示例型号"
+    exif[0x0112] = orientation
+    exif[GPS_IFD] = {1: "N", 2: (34.0, 37.0, 12.5), 3: "E", 4: (112.0, 27.0, 3.0)}
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.save(path, "JPEG", exif=exif.tobytes(), xmp=XMP, icc_profile=icc, comment=b"secret note", quality=90)
+    return path
+
+
+def fictional_logo(path: Path, size: int = 600) -> Path:
+    from PIL import ImageDraw, PngImagePlugin
+
+    image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    ImageDraw.Draw(image).ellipse((10, 10, size - 10, size - 10), fill=(166, 27, 27, 255))
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", "示例作者")
+    info.add_text("XML:com.adobe.xmp", XMP.decode())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.save(path, "PNG", pnginfo=info)
+    return path
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """The bundled data plus a logo and photos for 区一实小's brand and one event."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    fictional_photo(data / "images/brands/示例照片.jpg")
+    fictional_photo(data / "images/events/small.jpg", size=(500, 300), orientation=1)
+    fictional_logo(data / "images/logos/shili-logo.png")
+    branch = data / "branches/qu-yishixiao.yaml"
+    branch.write_text(branch.read_text(encoding="utf-8").replace(
+        "  name: 红·星闪闪\n",
+        "  name: 红·星闪闪\n  logo: images/logos/shili-logo.png\n  photos:\n"
+        "    - file: images/brands/示例照片.jpg\n      caption: 示例活动照片\n"), encoding="utf-8")
+    event = data / "events/2023-06-02-guanmo-tuijinhui.yaml"
+    event.write_text(event.read_text(encoding="utf-8") + "photos:\n  - file: images/events/small.jpg\n"
+                     "    caption: 示例会场\n", encoding="utf-8")
+    return data
+
+
+def dataset_of(data_dir: Path):
+    result = load_dataset(data_dir)
+    assert result.ok, [p.format() for p in result.errors]
+    return result.dataset
+
+
+def assert_no_metadata(data: bytes, label: str) -> None:
+    image = Image.open(io.BytesIO(data))
+    assert not image.getexif(), label
+    for key in ("exif", "xmp", "XML:com.adobe.xmp", "icc_profile", "comment", "Author", "dpi"):
+        assert key not in image.info, (label, key)
+    for needle in (b"Exif", b"xmpmeta", b"GPS", CAMERA.encode(), "示例作者".encode(), b"secret", b"ICC_PROFILE"):
+        assert needle not in data, (label, needle)
+
+
+def test_widths_are_never_upscaled() -> None:
+    assert rendition_widths(2400, (320, 640, 960, 1280)) == [320, 640, 960, 1280]
+    assert rendition_widths(1000, (320, 640, 960, 1280)) == [320, 640, 960, 1000]
+    assert rendition_widths(640, (320, 640, 960, 1280)) == [320, 640]
+    assert rendition_widths(200, (320, 640)) == [200]
+
+
+def test_plans_follow_the_records(data_dir: Path) -> None:
+    planned = plan_images(dataset_of(data_dir))
+    assert set(planned) == {"images/logos/shili-logo.png", "images/brands/示例照片.jpg", "images/events/small.jpg"}
+    photo = planned["images/brands/示例照片.jpg"]
+    assert (photo.kind, photo.width, photo.height) == ("photo", 1600, 2400)  # EXIF orientation 6: portrait
+    assert [r.width for r in photo.renditions] == [320, 640, 960, 1280]
+    assert all(r.format == "webp" and r.url.endswith(f"-{r.width}.webp") for r in photo.renditions)
+    assert photo.renditions[-1].height == 1920
+    assert photo.fallback.format == "jpeg" and photo.fallback.width == 960
+    assert re.fullmatch(r"images/shilizhaopian-[0-9a-f]{10}-960\.jpg", photo.fallback.url)
+    small = planned["images/events/small.jpg"]
+    assert [r.width for r in small.renditions] == [320, 500] and small.fallback.width == 500
+    logo = planned["images/logos/shili-logo.png"]
+    assert logo.kind == "logo" and [r.width for r in logo.renditions] == [160, 320, 480]
+    assert logo.fallback.format == "png" and logo.fallback.url.endswith("-320.png")
+
+
+def test_published_files_have_the_planned_sizes_and_no_metadata(data_dir: Path, tmp_path: Path) -> None:
+    dataset = dataset_of(data_dir)
+    planned = plan_images(dataset)
+    site = tmp_path / "site"
+    written = write_images(dataset, site, tmp_path / "cache", planned)
+    assert sorted(p.relative_to(site).as_posix() for p in written) == sorted(
+        r.url for image in planned.values() for r in image.files)
+    for image in planned.values():
+        for rendition in image.files:
+            data = (site / rendition.url).read_bytes()
+            assert_no_metadata(data, rendition.url)
+            with Image.open(io.BytesIO(data)) as published:
+                assert published.size == (rendition.width, rendition.height)
+                assert published.format == {"webp": "WEBP", "jpeg": "JPEG", "png": "PNG"}[rendition.format]
+                assert published.width <= image.width
+    logo = planned["images/logos/shili-logo.png"]
+    with Image.open(site / logo.renditions[0].url) as published:
+        assert published.mode == "RGBA" and published.getpixel((0, 0))[3] == 0  # transparency kept
+
+
+def test_orientation_is_applied_before_the_tag_is_dropped(data_dir: Path, tmp_path: Path) -> None:
+    dataset = dataset_of(data_dir)
+    image = plan_images(dataset)["images/brands/示例照片.jpg"]
+    write_images(dataset, tmp_path / "site", tmp_path / "cache")
+    with Image.open(tmp_path / "site" / image.fallback.url) as published:
+        published = published.convert("RGB")
+        top = published.getpixel((published.width // 2, published.height // 4))
+        bottom = published.getpixel((published.width // 2, published.height * 3 // 4))
+    assert top[0] > 150 and top[2] < 80, top  # the red left half is on top once rotated upright
+    assert bottom[2] > 150 and bottom[0] < 80, bottom
+
+
+def test_the_cache_is_used_on_rebuild_and_keyed_by_content(data_dir: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    dataset = dataset_of(data_dir)
+    cache = tmp_path / "cache"
+    first = {p.name: p.read_bytes() for p in write_images(dataset, tmp_path / "one", cache)}
+    encoded: list[str] = []
+    real = images.encode_renditions
+
+    def counting(path: Path, image: images.ResponsiveImage) -> dict[str, bytes]:
+        encoded.append(image.source)
+        return real(path, image)
+
+    monkeypatch.setattr(images, "encode_renditions", counting)
+    second = {p.name: p.read_bytes() for p in write_images(dataset, tmp_path / "two", cache)}
+    assert encoded == [] and second == first
+    # a new photo under the same name is a new key, new URLs, and is encoded again
+    fictional_photo(data_dir / "images/events/small.jpg", size=(520, 300), orientation=1)
+    dataset = dataset_of(data_dir)
+    third = write_images(dataset, tmp_path / "three", cache)
+    assert encoded == ["images/events/small.jpg"]
+    assert {p.name for p in third} - set(first) and any(p.name.endswith("-520.webp") for p in third)
+    # other encoder settings are another key too
+    before = plan_images(dataset)["images/events/small.jpg"].cache_key
+    monkeypatch.setitem(images.WEBP_QUALITY, "photo", 60)
+    assert plan_images(dataset)["images/events/small.jpg"].cache_key != before
+
+
+def test_encoding_is_reproducible(data_dir: Path, tmp_path: Path) -> None:
+    dataset = dataset_of(data_dir)
+    one = {p.name: p.read_bytes() for p in write_images(dataset, tmp_path / "a", tmp_path / "c1")}
+    two = {p.name: p.read_bytes() for p in write_images(dataset, tmp_path / "b", tmp_path / "c2")}
+    assert one == two
+
+
+def test_an_oversized_image_is_refused_in_chinese(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(images, "MAX_PIXELS", 1_000_000)
+    dataset = dataset_of(data_dir)
+    problems = list(check_image_limits(dataset))
+    assert len(problems) == 1
+    problem = problems[0]
+    assert problem.file == "data/branches/qu-yishixiao.yaml"
+    text = (data_dir / "branches/qu-yishixiao.yaml").read_text(encoding="utf-8").splitlines()
+    assert "images/brands/示例照片.jpg" in text[problem.line - 1]
+    assert "太大：1600×2400 像素" in problem.message and "缩小" in problem.hint
+    with pytest.raises(images.ImageError, match="上限约 1 百万像素"):
+        plan_image(data_dir, "images/brands/示例照片.jpg")
+
+
+def test_a_broken_image_is_told_not_raised(data_dir: Path) -> None:
+    broken = data_dir / "images/events/broken.jpg"
+    broken.write_bytes(b"\xff\xd8\xff" + b"\0" * 64)
+    with pytest.raises(images.ImageError, match="无法读取"):
+        plan_image(data_dir, "images/events/broken.jpg")
+    with pytest.raises(images.ImageError, match="data/ 以外"):
+        plan_image(data_dir, "../outside.jpg")
+
+
+def test_markup_has_srcset_sizes_dimensions_and_escaped_alt(data_dir: Path) -> None:
+    image = plan_image(data_dir, "images/brands/示例照片.jpg")
+    markup = image_html(image, '示例"><script>alert(1)</script>', url=lambda u: f"../../{u}")
+    assert markup.startswith("<picture><source type=\"image/webp\" srcset=\"") and markup.endswith("</picture>")
+    assert "<script>" not in markup
+    alt = re.search(r' alt="([^"]*)"', markup).group(1)
+    assert html.unescape(alt) == '示例"><script>alert(1)</script>'
+    srcset = re.search(r'srcset="([^"]+)"', markup).group(1)
+    widths = [int(w) for w in re.findall(r" (\d+)w", srcset)]
+    assert widths == [320, 640, 960, 1280]
+    assert 'width="960" height="1440"' in markup and 'loading="lazy"' in markup
+    assert re.search(r'sizes="[^"]+"', markup)
+
+
+def test_placeholder_svg_is_well_formed_escaped_and_in_theme_colours() -> None:
+    svg = placeholder_svg("红·星闪闪")
+    root = ET.fromstring(svg)
+    assert root.tag.endswith("svg") and root.get("aria-label") == "红星"
+    assert "#a61b1b" in svg and "#c9a227" in svg
+    assert "".join(root.itertext()) == "红星"
+    assert placeholder_text('"><script>') == "sc"
+    hostile = placeholder_svg("&<>")
+    ET.fromstring(hostile)
+    assert "党" in hostile
+
+
+def test_write_placeholder_names_the_file_by_content(tmp_path: Path) -> None:
+    url = write_placeholder(tmp_path, "示例品牌")
+    assert re.fullmatch(r"images/placeholder-[0-9a-f]{12}\.svg", url)
+    assert "示例" in (tmp_path / url).read_text(encoding="utf-8")
+    assert write_placeholder(tmp_path, "示例品牌") == url and write_placeholder(tmp_path, "另一品牌") != url
