@@ -357,8 +357,9 @@ def _to_python(node: yaml.Node, out: YamlFile, loc: Loc, seen: set[int], limits:
             position = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if "\u3000" in key:
                 bare = key.strip(" \u3000")
+                what = "行首有全角空格“　”" if key.startswith("\u3000") else f"键名“{bare}”里有全角空格“　”"
                 soft.append(Problem(out.name, position[0], position[1] + key.index("\u3000"),
-                                    f"键名“{bare}”前后有全角空格“　”，YAML 只认半角空格。",
+                                    f"文件格式有误：{what}，YAML 只认半角空格。",
                                     "把全角空格删掉，换成普通的半角空格（每级缩进两个空格）；"
                                     "中文输入法下按 Shift+空格 可切换全角/半角。"))
             key_loc = (*loc, key)
