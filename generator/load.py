@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pypinyin import lazy_pinyin
 
-from generator.dataset import Dataset, build_dataset, slugify
+from generator.dataset import Dataset, build_dataset
 from generator.model import (
     ID_RE,
     Branch,
@@ -271,6 +272,8 @@ def _value_slips(source: YamlFile) -> dict[tuple[Any, ...], Problem]:
     """Values such as `name：区一实小` or `name:区一实小`: a key and its value read as one piece of text."""
     slips: dict[tuple[Any, ...], Problem] = {}
     for loc, value in _walk_text(source.data, ()):
+        if loc not in source.plain:
+            continue
         match = _VALUE_SLIP.match(value)
         if match is None or match.group(1) not in ALL_KEYS:
             continue
@@ -502,7 +505,8 @@ def load_dataset(data_dir: Path | str, limits: Limits = DEFAULT_LIMITS) -> LoadR
 
 def _rename_hint(stem: str, folder: str) -> str:
     """How to rename a file whose stem cannot be an id: a suggestion made from the stem itself."""
-    suggestion = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") if stem.isascii() else slugify(stem)
+    words = lazy_pinyin(stem, errors=lambda chars: [chars])
+    suggestion = re.sub(r"[^a-z0-9]+", "-", "-".join(words).lower()).strip("-")
     if not suggestion or not ID_RE.match(suggestion):
         suggestion = {"branches": "shiyan-xiaoxue", "honours": "pingan-xiaoyuan-shiji-2023",
                       "events": "2023-06-02-guanmo-tuijinhui"}[folder]

@@ -43,6 +43,8 @@ class YamlFile:
     text: str = ""
     values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    plain: set[Loc] = field(default_factory=set)
+    """Locations of unquoted, non-block text values (where `key：value` slips can hide)."""
 
     def where(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """Line and column of the value (or key) at `loc`, or of its nearest known ancestor."""
@@ -377,6 +379,8 @@ def _to_python(node: yaml.Node, out: YamlFile, loc: Loc, seen: set[int], limits:
                                        "删掉“!”开头的标记。"))
         return [_to_python(item, out, (*loc, i), seen, limits, depth + 1, soft)
                 for i, item in enumerate(node.value)]
+    if not node.style and node.tag.endswith(":str"):  # the C loader says "", the Python one None
+        out.plain.add(loc)
     return _scalar_value(node, out, loc)
 
 

@@ -204,3 +204,8 @@ def test_generic_syntax_error_still_gets_a_chinese_hint() -> None:
     problem = parse_error("name: 示例\nbrand:\n  name: 品牌\n slogan: 口号\n")
     assert problem.line == 4
     assert problem.message.startswith("文件格式有误：") and "缩进" in problem.hint
+
+
+def test_plain_text_values_are_marked() -> None:
+    source, _ = parse_text('a: 文字\nb: "引号"\nc: |\n  块\nd: 2024\ne:\n  - 列表项\n', NAME)
+    assert source.plain == {("a",), ("e", 0)}
