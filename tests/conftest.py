@@ -31,6 +31,12 @@ def build_into(site_dir: Path, data_dir: Path = DATA, **options: Any) -> Path:
 
 
 @pytest.fixture(scope="session")
+def site_builder() -> Any:
+    """`site_builder(site_dir, data_dir=DATA, strict=…) -> Path`: build any data folder with mkdocs.yml."""
+    return build_into
+
+
+@pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled 洛龙区 data built once per session; returns the site folder."""
     return build_into(tmp_path_factory.mktemp("bundled") / "site")

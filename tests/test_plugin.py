@@ -1,0 +1,154 @@
+"""The MkDocs plugin: strict builds pass, bad data stops the build in Chinese, the HTML carries the data."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = ROOT / "mkdocs.yml"
+DATA = ROOT / "data"
+
+
+def run_mkdocs(*args: str, data: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("FIVESTAR_DATA", None)
+    if data is not None:
+        env["FIVESTAR_DATA"] = str(data)
+    return subprocess.run([sys.executable, "-m", "mkdocs", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=300, check=False)
+
+
+@pytest.fixture(scope="module")
+def sample_site(tmp_path_factory: pytest.TempPathFactory, sample_data: Path, site_builder: Any) -> Path:
+    return site_builder(tmp_path_factory.mktemp("sample-site") / "site", sample_data, strict=True)
+
+
+def read(site: Path, url: str) -> str:
+    return (site / url / "index.html").read_text(encoding="utf-8")
+
+
+def test_strict_mkdocs_build_of_the_bundled_data_passes(tmp_path: Path) -> None:
+    out = run_mkdocs("build", "--strict", "-f", str(CONFIG), "-d", str(tmp_path / "site"))
+    assert out.returncode == 0, out.stderr
+    assert "WARNING" not in out.stderr
+    assert (tmp_path / "site" / "honours" / "wen-ming-xiao-yuan" / "index.html").is_file()
+
+
+def test_bad_data_stops_mkdocs_build_with_the_chinese_report_and_no_traceback(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    honour = data / "honours" / "2023" / "pingan-xiaoyuan-shiji-2023.yaml"
+    text = honour.read_text(encoding="utf-8")
+    honour.write_text(text.replace("level: 市级\n", "level: 县级\n").replace("total: 6", "total: 6\ntotl: 6"),
+                      encoding="utf-8")
+    out = run_mkdocs("build", "-f", str(CONFIG), "-d", str(tmp_path / "site"), data=data)
+    assert out.returncode != 0
+    output = out.stdout + out.stderr
+    assert "Traceback" not in output
+    assert "数据检查未通过，网站没有更新。" in output
+    assert "data/honours/2023/pingan-xiaoyuan-shiji-2023.yaml:" in output
+    assert "不认识的键“totl”" in output and "是不是想写“total”" in output
+    assert not (tmp_path / "site" / "index.html").exists()
+    check = subprocess.run([sys.executable, "-m", "generator", "check", "--data", str(data)], cwd=ROOT,
+                           capture_output=True, text=True, timeout=120, check=False)
+    errors = [line for line in check.stderr.splitlines() if "错误：" in line]
+    assert errors and all(line in output for line in errors)
+
+
+def test_data_folder_comes_from_the_plugin_option_or_fivestar_data(tmp_path: Path, sample_data: Path) -> None:
+    from generator.plugin import DATA_ENV, FivestarPlugin
+
+    plugin = FivestarPlugin()
+    plugin.load_config({"data": "data"}, str(CONFIG))
+    config: Any = type("Config", (), {"config_file_path": str(CONFIG)})()
+    old = os.environ.pop(DATA_ENV, None)
+    try:
+        assert plugin.resolve_data_dir(config) == ROOT / "data"
+        os.environ[DATA_ENV] = str(sample_data)
+        assert plugin.resolve_data_dir(config) == sample_data
+    finally:
+        os.environ.pop(DATA_ENV, None)
+        if old is not None:
+            os.environ[DATA_ENV] = old
+
+
+def test_serve_watches_the_data_folder(sample_data: Path) -> None:
+    from generator.plugin import FivestarPlugin
+
+    watched: list[str] = []
+    server = type("Server", (), {"watch": lambda self, path: watched.append(path)})()
+    plugin = FivestarPlugin()
+    plugin.data_dir = sample_data
+    assert plugin.on_serve(server, config=None, builder=None) is server  # type: ignore[arg-type]
+    assert watched == [str(sample_data)]
+
+
+def test_site_name_footer_and_data_date_come_from_site_yaml(built_site: Path) -> None:
+    home = read(built_site, "")
+    assert "<title>洛龙区中小学校“五星”支部创建展示</title>" in home
+    footer = home[home.index('<div class="md-copyright fs-footer">'):]
+    assert "主办：洛阳市洛龙区教育体育局党组" in footer
+    assert '数据截至 <time datetime="2023-07-21">2023年7月21日</time>' in footer
+    assert "beian" not in footer and "ICP" not in footer  # the bundled data has no filing numbers
+    assert "Made with" not in home
+
+
+def test_footer_shows_icp_police_filing_and_contact_when_given(sample_site: Path) -> None:
+    footer = read(sample_site, "")
+    footer = footer[footer.index('<div class="md-copyright fs-footer">'):]
+    assert '<a href="https://beian.miit.gov.cn/" target="_blank" rel="noopener">豫ICP备00000000号</a>' in footer
+    assert "豫公网安备00000000000000号" in footer and "联系方式：示例区教育局办公室" in footer
+
+
+def test_nothing_is_fetched_from_outside_the_site(built_site: Path) -> None:
+    for page in built_site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "fonts.googleapis" not in text and "fonts.gstatic" not in text, page
+        fetched = re.findall(r'<(?:script|img|iframe)[^>]+src="([^"]+)"', text)
+        fetched += re.findall(
+            r'<link[^>]+rel="(?:stylesheet|icon|preload|preconnect|modulepreload)"[^>]+href="([^"]+)"', text)
+        for src in fetched:
+            assert not src.startswith(("http://", "https://", "//")), (page, src)
+
+
+def test_branch_pages_are_not_in_the_navigation(built_site: Path) -> None:
+    html = read(built_site, "branches/qu-yishixiao")
+    linked = set(re.findall(r'href="(?:\.\./)*branches/([a-z0-9-]+)/"', html))
+    linked |= set(re.findall(r'href="\.\./([a-z0-9-]+)/"', html))
+    assert len(linked - {"qu-yishixiao"}) <= 3
+    nav = read(built_site, "")
+    nav_titles = re.findall(r'class="md-tabs__link">\s*(\S+)\s*</a>', nav)
+    assert nav_titles == ["首页", "荣誉榜", "支部风采", "品牌展厅", "创建动态", "师德风采", "关于", "数据下载"]
+
+
+def test_images_are_published_with_their_size(sample_site: Path) -> None:
+    assert (sample_site / "media" / "images" / "photo-002.png").is_file()
+    event = read(sample_site, "events/2024-05-20-shili-guanmo")
+    tag = re.search(r"<img [^>]*photo-002\.png[^>]*>", event)
+    assert tag and 'width="300"' in tag.group(0) and 'height="180"' in tag.group(0)
+    assert 'loading="lazy"' in tag.group(0)
+
+
+def test_record_text_never_becomes_markup_in_the_html(sample_site: Path) -> None:
+    html = read(sample_site, "branches/shili-xiaoxue-003")
+    article = html[html.index('<article'):html.index("</article>")]
+    assert "<b>" not in article and 'href="javascript' not in article.lower()
+    assert "示例&lt;b&gt;小学&lt;/b&gt;003*强调*[链接](javascript:alert(1))" in article
+
+
+def test_news_posts_and_downloads_are_part_of_the_site(built_site: Path) -> None:
+    events = read(built_site, "events")
+    assert 'href="../news/2023-shide-shifeng/"' in events
+    assert (built_site / "news" / "2023-dangjian-pinpai" / "index.html").is_file()
+    downloads = read(built_site, "downloads")
+    if "下载文件正在准备中" not in downloads:
+        for href in re.findall(r'<li><a href="([^"]+)"', downloads):
+            assert (built_site / "downloads" / href).resolve().is_file(), href
