@@ -180,11 +180,14 @@ def check_stars(dataset: Dataset, context: Context) -> Iterator[Problem]:
                 yield _at(dataset, key, ("stars", i, "earned"),
                           f"count 是 {rating.count}，earned 却列了 {len(rating.earned)} 颗星。",
                           "earned 的个数要等于 count：补上或删掉星名，或改正 count。", on_key=True)
+            if not names and rating.earned:
+                yield _at(dataset, key, ("stars", i, "earned"), "site.yaml 里还没有写 stars（五颗星的名称），"
+                          "无法核对 earned。", "先在 site.yaml 里写上 stars，或删掉这里的 earned。", on_key=True)
+                continue
             for j, star in enumerate(rating.earned):
                 if star not in names:
-                    hint = ("可选：" + "、".join(names) + "。") if names else \
-                        "site.yaml 里还没有写 stars（五颗星的名称）；先写上，或删掉 earned。"
-                    yield _at(dataset, key, ("stars", i, "earned", j), f"“{star}”不是 site.yaml 里定义的星。", hint)
+                    yield _at(dataset, key, ("stars", i, "earned", j), f"“{star}”不是 site.yaml 里定义的星。",
+                              "可选：" + "、".join(names) + "。")
 
 
 def _period_key(period: str) -> tuple[int, int]:
