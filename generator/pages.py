@@ -21,6 +21,7 @@ from generator import press
 from generator.dataset import BrandEntry, Dataset, HonourTitle
 from generator.model import KINDS, Branch, Event, HonourList, StarRating
 from generator.sanitize import attribute, inline, markdown_block
+from generator.search import tag_forms
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 NEWS_DIR = "news"
@@ -405,7 +406,7 @@ def render_pages(dataset: Dataset, settings: PageSettings | None = None) -> list
 
     r.render("brands/index.md", "brands_index.md.j2", kinds=gallery_kinds(ds.brands))
     for entry in ds.brands:
-        r.render(brand_uri(entry.branch.id), "brand.md.j2", {"tags": [entry.brand.name]}, entry=entry)
+        r.render(brand_uri(entry.branch.id), "brand.md.j2", {"tags": tag_forms(entry.brand.name)}, entry=entry)
 
     r.render("events/index.md", "events_index.md.j2", news=settings.news)
     for event in ds.events:

@@ -32,6 +32,12 @@ def _parts(text: str) -> list[str]:
     return [part for part in _WORD_BREAK.split(text) if part]
 
 
+def tag_forms(name: str) -> list[str]:
+    """A name as search tags: as written (红·星闪闪) and run together (红星闪闪), since readers type both."""
+    compact = "".join(_parts(name))
+    return list(dict.fromkeys(form for form in (name.strip(), compact) if form))
+
+
 def user_words(dataset: Dataset) -> list[str]:
     """Words search must keep whole: school names and aliases, brand names (and their parts), honour titles."""
     words: list[str] = [dataset.site.region]
@@ -103,7 +109,7 @@ def branch_entries(dataset: Dataset, location_of: Callable[[str], str]) -> list[
     for branch in dataset.branches:
         tags = [branch.name, *(branch.aliases or [])]
         if branch.brand is not None:
-            tags.append(branch.brand.name)
+            tags += tag_forms(branch.brand.name)
         entry = {
             "location": location_of(branch.id),
             "title": segment(branch.name),

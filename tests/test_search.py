@@ -57,7 +57,7 @@ def test_branch_entries_are_small_tagged_and_point_at_branch_pages(bundled: Data
     assert len(entries) == len(bundled.branches)
     by_location = {e["location"]: e for e in entries}
     main = by_location["branches/qu-yishixiao/"]
-    assert main["tags"] == ["区一实小", "一实小", "红·星闪闪"]
+    assert main["tags"] == ["区一实小", "一实小", "红·星闪闪", "红星闪闪"]
     assert "区一实小" in SEPARATOR.split(main["title"])
     assert "文明校园" in main["text"] and "星闪闪" in SEPARATOR.split(main["text"])
     for entry in entries:
@@ -89,5 +89,5 @@ def test_built_index_has_one_compact_entry_per_branch_and_tagged_titles(built_si
     pingan = [d for d in docs if d["location"] == "honours/ping-an-xiao-yuan/"]
     assert pingan and pingan[0]["tags"] == ["平安校园"]
     brand = [d for d in docs if d["location"] == "brands/qu-yishixiao/"]
-    assert brand and brand[0]["tags"] == ["红·星闪闪"]
+    assert brand and brand[0]["tags"] == ["红·星闪闪", "红星闪闪"]
     assert "平安校园" in SEPARATOR.split(pingan[0]["title"])
