@@ -286,18 +286,23 @@ def default_cache_dir(data_dir: Path) -> Path:
     return Path(data_dir).resolve().parent / ".cache" / "fivestar" / "images"
 
 
+def cache_name(rendition: Rendition) -> str:
+    """A rendition's name inside its cache entry: by width and format only, so equal content shares it."""
+    return f"{rendition.width}.{rendition.format}"
+
+
 def cached_files(image: ResponsiveImage, data_dir: Path, cache_dir: Path) -> Path:
     """The folder holding this image's files in the cache, encoding them first if they are not there."""
     entry = cache_dir / image.cache_key[:2] / image.cache_key
-    names = [Path(r.url).name for r in image.files]
+    names = [cache_name(r) for r in image.files]
     if entry.is_dir() and all((entry / n).is_file() for n in names):
         return entry
     encoded = encode_renditions(source_path(data_dir, image.source), image)
     entry.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{image.cache_key}-", dir=entry.parent))
     try:
-        for url, data in encoded.items():
-            (staging / Path(url).name).write_bytes(data)
+        for rendition in image.files:
+            (staging / cache_name(rendition)).write_bytes(encoded[rendition.url])
         if entry.exists():
             shutil.rmtree(entry, ignore_errors=True)
         os.replace(staging, entry)
@@ -314,16 +319,12 @@ def write_images(dataset: Dataset, site_dir: Path, cache_dir: Path | None = None
     images = plan_images(dataset) if images is None else images
     cache_dir = default_cache_dir(dataset.data_dir) if cache_dir is None else Path(cache_dir)
     written: list[Path] = []
-    done: set[str] = set()
     for image in images.values():
-        if image.cache_key in done:
-            continue
-        done.add(image.cache_key)
         entry = cached_files(image, dataset.data_dir, cache_dir)
         for rendition in image.files:
             target = Path(site_dir) / rendition.url
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(entry / Path(rendition.url).name, target)
+            shutil.copyfile(entry / cache_name(rendition), target)
             written.append(target)
     return written
 

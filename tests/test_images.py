@@ -181,6 +181,26 @@ def test_the_cache_is_used_on_rebuild_and_keyed_by_content(data_dir: Path, tmp_p
     assert plan_images(dataset)["images/events/small.jpg"].cache_key != before
 
 
+def test_two_names_for_the_same_picture_are_both_published_and_encoded_once(
+        data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copyfile(data_dir / "images/events/small.jpg", data_dir / "images/events/small-copy.jpg")
+    event = data_dir / "events/2023-06-02-guanmo-tuijinhui.yaml"
+    event.write_text(event.read_text(encoding="utf-8") + "  - file: images/events/small-copy.jpg\n"
+                     "    caption: 同一张照片的副本\n", encoding="utf-8")
+    dataset = dataset_of(data_dir)
+    encoded: list[str] = []
+    real = images.encode_renditions
+    monkeypatch.setattr(images, "encode_renditions", lambda path, image: encoded.append(image.source)
+                        or real(path, image))
+    planned = plan_images(dataset)
+    write_images(dataset, tmp_path / "site", tmp_path / "cache", planned)
+    for name in ("images/events/small.jpg", "images/events/small-copy.jpg"):
+        for rendition in planned[name].files:
+            assert (tmp_path / "site" / rendition.url).is_file(), rendition.url
+    assert sorted(encoded) == ["images/brands/示例照片.jpg", "images/events/small.jpg",
+                               "images/logos/shili-logo.png"]
+
+
 def test_encoding_is_reproducible(data_dir: Path, tmp_path: Path) -> None:
     dataset = dataset_of(data_dir)
     one = {p.name: p.read_bytes() for p in write_images(dataset, tmp_path / "a", tmp_path / "c1")}
