@@ -422,6 +422,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("\n已中断。\n")
         return 130
+    except BrokenPipeError:  # `fivestar press | head`: the reader left; not a crash
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        return EXIT_OK
     except Exception:  # the last line of defence: staff see Chinese, engineers get the trace on request
         if os.environ.get("FIVESTAR_DEBUG"):
             raise
