@@ -360,6 +360,7 @@ def xlsx_bytes(dataset: Dataset, sheets: Sequence[tuple[str, Sequence[Mapping[st
 ATOM_NS = "http://www.w3.org/2005/Atom"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 NewsItem = tuple[dt.date | str, str, str]  # (date, title, url relative to the site root)
+_URL_SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 @dataclass(frozen=True)
@@ -413,7 +414,8 @@ def feed_entries(dataset: Dataset, news: Iterable[NewsItem] = ()) -> list[FeedEn
                                      summary, "\n".join(x for x in (summary, venue) if x))))
     for date, title, url in news:
         day = date if isinstance(date, dt.date) else dt.date.fromisoformat(str(date)[:10])
-        key = "news/" + (slugify(url.strip("/").rsplit("/", 1)[-1]) if url.strip("/") else slugify(title))
+        segment = url.strip("/").rsplit("/", 1)[-1]
+        key = "news/" + (segment if _URL_SEGMENT.fullmatch(segment) else slugify(segment or title))
         entries.append((2, FeedEntry(key, day, title, url.lstrip("/"), title, title)))
     entries.sort(key=lambda item: (-item[1].date.toordinal(), item[0], item[1].key))
     return [entry for _, entry in entries]

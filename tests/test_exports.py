@@ -292,6 +292,7 @@ def test_feed_of_sample_lists_the_newest_item_first(tmp_path: Path) -> None:
     assert first.findtext(f"{ATOM}title") == "示例区发布党建品牌名录"
     assert first.findtext(f"{ATOM}updated") == "2024-07-01T00:00:00+08:00"
     assert first.find(f"{ATOM}link").get("href") == "news/pinpai-minglu/"
+    assert first.findtext(f"{ATOM}id") == "tag:fivestar,2023:shi-li-qu/news/pinpai-minglu"
     titles = [e.findtext(f"{ATOM}title") for e in entries]
     assert titles.index("示例区召开师德师风推进会") < titles.index("2024年省级“安全校园”名单")  # 06-15 before 05-20
     honour = next(e for e in entries if e.findtext(f"{ATOM}title") == "2024年省级“安全校园”名单")
