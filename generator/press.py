@@ -189,24 +189,45 @@ def honour_sentence(honour: HonourList, dataset: Dataset) -> str:
     return award_clause(honour, dataset)
 
 
-def branch_summary(branch_id: str, dataset: Dataset) -> str:
-    """Rule: one sentence summing up a branch's school honours (not its campuses', not its teachers').
-
-    {name}获评{item}、{item}…, items highest level first, then newest year first, then by title; each
-    item is {year}年{level}“{title}” ({level}“{title}” for a standing title without a year). Titles are
-    quoted because several stand side by side, as in a running total. 获 replaces 获评 only when every
-    item is a 提名奖. No final full stop, like an award clause. Empty when the branch holds none.
-    区一实小获评省级“文明校园” · 甲小学获评2023年省级“平安校园”、2022年市级“文明校园”
+def running_total_names(title: HonourTitle, dataset: Dataset) -> str:
+    """Rule: the 复制名单 string beside a running total — every named school of the title's school lists,
+    highest level first, in list order, each once, joined by 、 (unnamed schools of 等N所 are not invented).
     """
-    awards = dataset.awards_by_branch.get(branch_id, ())
-    if not awards:
-        return ""
+    return join_names(name for _level, names, _total in _level_groups(title.lists, dataset) for name in names)
+
+
+def branch_honour_items(branch_id: str, dataset: Dataset) -> list[str]:
+    """Rule: a branch's school honours as items, highest level first, then newest year, then title.
+
+    Each item is {year}年{level}“{title}”, or {level}“{title}” for a standing title without a year. Only the
+    branch's own lists count: not its campuses', not its teachers'. Titles are quoted because several
+    stand side by side, as in a running total.
+    """
     rank = dataset.level_rank
-    honours = sorted({a.honour.id: a.honour for a in awards}.values(),
+    honours = sorted({a.honour.id: a.honour for a in dataset.awards_by_branch.get(branch_id, ())}.values(),
                      key=lambda h: (rank.get(h.level, len(rank)), -(h.year or 0), h.title, h.id))
     items = [f"{f'{h.year}年' if h.year is not None else ''}{fullwidth(h.level)}{quote(h.title)}" for h in honours]
-    verb = AWARDED_NOMINATION if all(verb_for(h.title) == AWARDED_NOMINATION for h in honours) else AWARDED
-    return f"{fullwidth(dataset.branch_name(branch_id))}{verb}{LIST_SEPARATOR.join(dict.fromkeys(items))}"
+    return list(dict.fromkeys(items))
+
+
+def branch_honours_list(branch_id: str, dataset: Dataset) -> str:
+    """Rule: the 复制名单 string beside a branch summary — its honour items joined by 、 (empty if none)."""
+    return join_names(branch_honour_items(branch_id, dataset))
+
+
+def branch_summary(branch_id: str, dataset: Dataset) -> str:
+    """Rule: one sentence summing up a branch's school honours: {name}获评{item}、{item}….
+
+    Items as in branch_honour_items. 获 replaces 获评 only when every item is a 提名奖. No final full stop,
+    like an award clause. Empty when the branch holds none.
+    区一实小获评省级“文明校园” · 甲小学获评2024年省级“平安校园”、2023年市级“文明校园”
+    """
+    items = branch_honour_items(branch_id, dataset)
+    if not items:
+        return ""
+    titles = {a.honour.title for a in dataset.awards_by_branch.get(branch_id, ())}
+    verb = AWARDED_NOMINATION if all(verb_for(t) == AWARDED_NOMINATION for t in titles) else AWARDED
+    return f"{fullwidth(dataset.branch_name(branch_id))}{verb}{LIST_SEPARATOR.join(items)}"
 
 
 def all_sentences(dataset: Dataset, title: str | None = None, year: int | None = None) -> list[str]:

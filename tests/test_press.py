@@ -305,6 +305,23 @@ def test_branch_summary_leaves_out_campuses_and_teachers(sample: Dataset) -> Non
     assert press.branch_summary("shili-005", sample) == ""
 
 
+def test_copy_lists_beside_totals_and_summaries(sample: Dataset, bundled: Dataset) -> None:
+    assert press.running_total_names(sample.title_by_name["美丽校园"], sample) == \
+        "示例小学001、示例小学002、示例小学003、示例·星光小学"
+    assert press.running_total_names(sample.title_by_name["安全校园"], sample) == \
+        "示例小学001、示例小学002、示例小学003、示例小学004"
+    assert press.running_total_names(sample.title_by_name["示例优秀教师"], sample) == ""
+    assert press.running_total_names(bundled.title_by_name["文明校园"], bundled) == \
+        "市实验小学、市实验初级中学、区一实小、行知初级中学、佃庄实验小学"
+    assert press.branch_honours_list("shili-001", sample) == "国家级“美丽校园”、2024年省级“安全校园”"
+    assert press.branch_honours_list("shili-005", sample) == ""
+
+
+def test_branch_summary_of_nominations_only(tmp_path: Path) -> None:
+    ds = make_dataset(tmp_path, {"n": school_list("示例文明单位提名奖", "市级", schools(1), year=2024)})
+    assert press.branch_summary("shili-001", ds) == "示例小学001获2024年市级“示例文明单位提名奖”"
+
+
 def test_branch_summary_bundled(bundled: Dataset) -> None:
     assert press.branch_summary("qu-yishixiao", bundled) == "区一实小获评省级“文明校园”"
     assert press.branch_summary("guanglijie-xiaoxue", bundled) == "广利街小学获评2023年省级“平安校园”"
