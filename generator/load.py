@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import types
 import typing
@@ -348,29 +349,40 @@ def validate_record(model: type[Record], source: YamlFile, record_id: str | None
     return record, problems
 
 
-def _is_record_file(path: Path) -> bool:
-    return path.suffix.lower() in RECORD_SUFFIXES and not path.name.startswith(".") and path.is_file()
+def _is_record_name(name: str) -> bool:
+    return name.lower().endswith(RECORD_SUFFIXES) and not name.startswith(".")
 
 
-def _record_files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.rglob("*") if _is_record_file(p))
+def _list_files(data_dir: Path) -> list[tuple[str, ...]]:
+    """Every regular file under `data_dir` except images/, as sorted relative parts (one walk, no stat per file)."""
+    found: list[tuple[str, ...]] = []
+    for folder, subfolders, files in os.walk(data_dir):
+        relative = Path(folder).relative_to(data_dir).parts
+        if not relative:
+            subfolders[:] = [name for name in subfolders if name != "images"]
+        subfolders.sort()
+        found += [(*relative, name) for name in files]
+    return sorted(found)
+
+
+def _record_files(data_dir: Path, folder: str, files: list[tuple[str, ...]]) -> list[Path]:
+    return [data_dir.joinpath(*parts) for parts in files
+            if parts[0] == folder and len(parts) > 1 and _is_record_name(parts[-1])]
 
 
 IGNORED_NAMES = frozenset({"thumbs.db", "desktop.ini", "readme.md", "readme.txt"})
 
 
-def _stray_files(data_dir: Path) -> Iterable[tuple[Path, str, str]]:
+def _stray_files(data_dir: Path, files: list[tuple[str, ...]]) -> Iterable[tuple[Path, str, str]]:
     """Files that will not be read: YAML outside the known folders, or other files inside them."""
-    for path in sorted(data_dir.rglob("*")):
-        if not path.is_file() or path.name.startswith((".", "~$")) or path.name.lower() in IGNORED_NAMES:
+    for parts in files:
+        path = data_dir.joinpath(*parts)
+        if path.name.startswith((".", "~$")) or path.name.lower() in IGNORED_NAMES:
             continue
-        rel = path.relative_to(data_dir)
-        if rel.parts[0] == "images" or rel.as_posix() in {"site.yaml", "site.yml"}:
+        if parts in {("site.yaml",), ("site.yml",)}:
             continue
-        if rel.parts[0] in FOLDERS and len(rel.parts) > 1:
-            if _is_record_file(path):
+        if parts[0] in FOLDERS and len(parts) > 1:
+            if _is_record_name(path.name):
                 continue
             if path.name.lower().endswith((".yaml.txt", ".yml.txt")):
                 fixed = path.name[: -len(".txt")]
@@ -434,8 +446,9 @@ def load_dataset(data_dir: Path | str, limits: Limits = DEFAULT_LIMITS) -> LoadR
     records: dict[str, dict[str, Any]] = {folder: {} for folder in FOLDERS}
     failed: dict[str, set[str]] = {folder: set() for folder in FOLDERS}
     seen_ids: dict[tuple[str, str], str] = {}
+    files = _list_files(data_dir)
     for folder, model in FOLDERS.items():
-        for path in _record_files(data_dir / folder):
+        for path in _record_files(data_dir, folder, files):
             name = display(path)
             stem = path.stem
             if path.is_symlink():
@@ -486,7 +499,7 @@ def load_dataset(data_dir: Path | str, limits: Limits = DEFAULT_LIMITS) -> LoadR
                                                    "把文件移到对应年份的文件夹，或改正 year。",
                                                    warning=True))
 
-    for path, message, hint in _stray_files(data_dir):
+    for path, message, hint in _stray_files(data_dir, files):
         problems.append(Problem(display(path), 0, 0, message, hint, Severity.WARNING))
     problems = _suggest_ids(problems, records["branches"])
 
