@@ -166,14 +166,19 @@ def test_stars_are_symbols_plus_words_and_missing_ratings_are_said(
     assert "已获得：支部过硬星、党员先锋星、立德树人星、品牌特色星。" in markdown
     assert "| 2023 | <span aria-hidden=\"true\">★★★☆☆</span> 三星 |" in markdown
     index = sample[1]["branches/index.md"]
-    assert '<span aria-hidden="true">★★★★☆</span> 四星' in index
+    assert '<span class="fs-nowrap"><span aria-hidden="true">★★★★☆</span> 四星</span>' in index
 
 
 def test_branch_index_has_name_kind_stars_brand_and_honour_count(site: dict[str, str]) -> None:
     markdown = site["branches/index.md"]
-    assert "| 支部 | 类型 | 星级 | 党建品牌 | 荣誉 |" in markdown
-    row = next(line for line in markdown.splitlines() if line.startswith("| [区一实小]"))
-    assert row == "| [区一实小](qu-yishixiao.md) | 小学 | 暂无 | [红·星闪闪](../brands/qu-yishixiao.md) | 1 项 |"
+    headers = re.findall(r'<th scope="col">([^<]+)</th>', markdown)
+    assert headers == ["支部", "类型", "星级", "党建品牌", "荣誉"]
+    row = next(line for line in markdown.splitlines() if "qu-yishixiao/" in line and "<tr>" in line)
+    assert row == ('<tr><th scope="row"><a href="qu-yishixiao/">区一实小</a></th><td data-label="类型">小学</td>'
+                   '<td data-label="星级">暂无</td><td data-label="党建品牌">'
+                   '<a href="../brands/qu-yishixiao/">红·星闪闪</a></td>'
+                   '<td data-label="荣誉"><span class="fs-nowrap">1 项</span></td></tr>')
+    assert markdown.count("<tr><th scope=\"row\">") == 21
     assert "共有党支部 68 个，本站收录其中 21 个" in markdown
 
 
@@ -299,12 +304,18 @@ def test_relative_urls_for_raw_html(here: str, target: str, expected: str) -> No
     assert pages.relative_url(here, target) == expected
 
 
-def test_markdown_links_point_at_generated_pages(site: dict[str, str]) -> None:
+def test_markdown_links_and_html_hrefs_point_at_generated_pages(site: dict[str, str]) -> None:
     import posixpath
 
+    urls = {pages.url_of(uri) for uri in site}
     for uri, markdown in site.items():
         for target in LINK.findall(markdown):
             if "://" in target:
                 continue
             path = posixpath.normpath(posixpath.join(posixpath.dirname(uri), target.split("#")[0]))
             assert path in site or path.startswith("news/"), (uri, target)
+        for target in re.findall(r'href="([^"]+)"', markdown):
+            base = pages.url_of(uri)
+            path = posixpath.normpath(posixpath.join(base, html.unescape(target)))
+            path = "" if path == "." else path + "/"
+            assert path in urls, (uri, target)
