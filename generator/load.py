@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import os
 import re
@@ -65,7 +66,9 @@ def _type_name(value: Any) -> str:
         return "“键: 值”映射"
     if value is None:
         return "空值"
-    return type(value).__name__
+    if isinstance(value, dt.date):
+        return f"日期（{value.isoformat()}）"
+    return "其他内容"
 
 
 def _inner_model(annotation: Any) -> type[BaseModel] | None:
@@ -211,6 +214,8 @@ def _translate(error: dict[str, Any], model: type[BaseModel], source: YamlFile) 
         hint = "把这个值写成文字。"
         if isinstance(value, bool):
             hint = "YAML 会把 yes/no/on/off/true/false 读成是/否值；如果要写文字，请加引号，如 'no'。"
+        elif isinstance(value, dt.date):
+            hint = "YAML 把它读成了日期；如果要写文字，请加引号，如 '2023-06-02'。"
         elif isinstance(value, list | dict):
             hint = "这里只写一段文字，不要写成列表或多层结构。"
         return source.problem(loc, f"“{label}”应当是文字，现在是{_type_name(value)}{about}。", hint)
@@ -252,7 +257,7 @@ def _translate(error: dict[str, Any], model: type[BaseModel], source: YamlFile) 
                               "删掉多余的项。")
     if kind in {"float_type", "float_parsing", "bool_type"}:
         return source.problem(loc, f"“{label}”的值类型不对，现在是{_type_name(value)}{about}。", "请核对。")
-    return source.problem(loc, f"“{label}”的值不对：{error.get('msg', '')}。", "请对照 EDITING.md 的模板修改。")
+    return source.problem(loc, f"“{label}”的值不对{about}。", "请对照 EDITING.md 里的模板和说明修改。")
 
 
 _VALUE_SLIP = re.compile(r"^([a-z_]+)(?:[ \u3000]*(：)|(:)(?=[^ /\r\n]))")

@@ -212,3 +212,16 @@ def test_problems_are_sorted_by_file_and_line(data: Path) -> None:
     places = [(p.file, p.line) for p in load_dataset(data).problems]
     assert places == sorted(places)
     assert len(places) == 3
+
+
+def test_date_where_text_is_meant(data: Path) -> None:
+    write(data, B2, "name: 示例小学002\nnote: 2024-05-10\n")
+    (problem,) = load_dataset(data).errors
+    assert problem.message.startswith("“note”应当是文字，现在是日期（2024-05-10）")
+    assert "请加引号" in problem.hint
+
+
+def test_date_with_a_time(data: Path) -> None:
+    write(data, "events/2024-05-10-a.yaml", "date: 2024-05-10 09:30\ntitle: 示例活动\n")
+    (problem,) = load_dataset(data).errors
+    assert problem.message.startswith("“date”的日期“2024-05-10 09:30”格式不对")
