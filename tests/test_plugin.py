@@ -152,3 +152,16 @@ def test_news_posts_and_downloads_are_part_of_the_site(built_site: Path) -> None
     if "下载文件正在准备中" not in downloads:
         for href in re.findall(r'<li><a href="([^"]+)"', downloads):
             assert (built_site / "downloads" / href).resolve().is_file(), href
+
+
+def test_the_same_site_builds_unchanged_under_properdocs(tmp_path: Path) -> None:
+    """ProperDocs (the maintained MkDocs 1.x fork) runs mkdocs plugins and reads mkdocs.yml as they are."""
+    properdocs = shutil.which("properdocs")
+    if properdocs is None:
+        pytest.skip("properdocs is not installed (pip install properdocs to run this check)")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("FIVESTAR_DATA", None)
+    out = subprocess.run([properdocs, "build", "--strict", "-f", str(CONFIG), "-d", str(tmp_path / "site")],
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "site" / "brands" / "index.html").read_text(encoding="utf-8").count('<li class="fs-card"') == 6
