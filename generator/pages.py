@@ -28,7 +28,7 @@ NEWS_DIR = "news"
 UNKNOWN_KIND = "未注明"
 STAR_WORDS = ("未获星", "一星", "二星", "三星", "四星", "五星")
 LATEST_HONOURS = 6
-LATEST_EVENTS = 3
+LATEST_EVENTS = 3  # plus two: the home page lists five events and news posts together
 
 # The sections: (source path, nav title). mkdocs.yml lists the same order in `nav`.
 SECTIONS: tuple[tuple[str, str], ...] = (
@@ -212,6 +212,24 @@ def year_counts(dataset: Dataset) -> list[tuple[str, int, int, int]]:
     return [(f"{year}年度" if year is not None else "累计", *counts) for year, counts in ordered]
 
 
+@dataclass(frozen=True)
+class NewsLine:
+    """One line of the home page's 最新动态: an event or a news post."""
+
+    date: dt.date
+    title: str
+    src_uri: str
+    venue: str | None = None
+
+
+def latest_news(dataset: Dataset, news: Sequence[NewsPost], limit: int = LATEST_EVENTS + 2) -> list[NewsLine]:
+    """Events and news posts together, newest first (events before posts of the same day)."""
+    lines = [(e.date, 0, NewsLine(e.date, e.title, event_uri(e.id), e.venue)) for e in dataset.events]
+    lines += [(p.date, 1, NewsLine(p.date, p.title, p.src_uri)) for p in news]
+    lines.sort(key=lambda item: (-item[0].toordinal(), item[1]))
+    return [line for _date, _kind, line in lines[:limit]]
+
+
 def event_names(event: Event, dataset: Dataset) -> list[str]:
     return [dataset.branch_name(b) for b in event.branches]
 
@@ -389,8 +407,7 @@ def render_pages(dataset: Dataset, settings: PageSettings | None = None) -> list
     common = {"title_of": title_of}
 
     dated = [h for h in ds.honours if h.year is not None][:LATEST_HONOURS]
-    r.render("index.md", "home.md.j2", latest_honours=dated, latest_events=ds.events[:LATEST_EVENTS],
-             news=settings.news[:LATEST_EVENTS], **common)
+    r.render("index.md", "home.md.j2", latest_honours=dated, latest_news=latest_news(ds, settings.news), **common)
 
     r.render("honours/index.md", "honours_index.md.j2", {"search": {"boost": 0.5}},
              counts={t.title: honour_counts(t, ds.site.levels) for t in ds.titles}, years=year_counts(ds))
