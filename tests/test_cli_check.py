@@ -265,3 +265,75 @@ def test_console_script_on_bundled_data() -> None:
                           encoding="utf-8", cwd=ROOT, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("检查通过：21 个支部")
+
+
+# --- the staff guide (EDITING.md) explains what check prints, and its templates pass -------------
+
+GUIDE = ROOT / "EDITING.md"
+_TEMPLATE = re.compile(r"<!-- 模板 (?P<path>\S+) -->\n```yaml\n(?P<body>.*?)```", re.S)
+
+
+def guide_rows() -> list[list[str]]:
+    """The first cell of every row of the guide's table of messages, split into its literal pieces."""
+    text = GUIDE.read_text(encoding="utf-8")
+    table = text[text.index("<!-- 提示表开始 -->"):text.index("<!-- 提示表结束 -->")]
+    rows = []
+    for line in table.splitlines():
+        if line.startswith("| ") and not line.startswith(("| 提示里的字样", "|---")):
+            cell = line.split(" | ")[0].removeprefix("| ")
+            rows.append([piece for piece in cell.replace("`", "").split("…") if piece])
+    return rows
+
+
+def explained(message: str, rows: list[list[str]]) -> bool:
+    for pieces in rows:
+        at = 0
+        for piece in pieces:
+            at = message.find(piece, at)
+            if at < 0:
+                break
+            at += len(piece)
+        else:
+            return True
+    return False
+
+
+def test_guide_table_quotes_the_code() -> None:
+    source = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "generator").glob("*.py"))
+    rows = guide_rows()
+    assert len(rows) >= 60
+    for pieces in rows:
+        assert max(len(piece) for piece in pieces) >= 3, pieces
+        for piece in pieces:
+            assert piece in source, f"EDITING.md quotes “{piece}”, which no message in generator/ contains"
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_guide_explains_every_message_of_the_corpus(name: str, tmp_path: Path) -> None:
+    data, _expect = case_folder(name, tmp_path)
+    rows = guide_rows()
+    for problem in load_dataset(data).problems:
+        message = problem.message.removeprefix("文件格式有误：")
+        assert explained(message, rows), f"EDITING.md has no row for: {problem.message}"
+
+
+def test_guide_templates_pass_the_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from PIL import Image
+
+    templates = _TEMPLATE.findall(GUIDE.read_text(encoding="utf-8"))
+    assert {path.split("/")[1].removesuffix(".yaml") for path, _body in templates} >= {
+        "site", "branches", "honours", "events"}
+    for relative, body in templates:
+        target = tmp_path / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(body, encoding="utf-8")
+        assert body.startswith("# yaml-language-server: $schema="), relative
+        modeline = body.splitlines()[0].split("=", 1)[1]
+        assert (ROOT / relative).parent.joinpath(modeline).resolve().is_file(), relative
+        for image in re.findall(r"(?:logo|file): (images/\S+)", body):
+            (tmp_path / "data" / image).parent.mkdir(parents=True, exist_ok=True)
+            Image.new("RGB", (8, 8), (180, 20, 20)).save(tmp_path / "data" / image)
+    code, out, err = run_check(capsys, tmp_path / "data")
+    assert code == 0, err
+    assert err == ""
+    assert out.startswith("检查通过：2 个支部（示例区共 30 个），4 份荣誉名单，1 项活动，1 个品牌。")
