@@ -19,6 +19,7 @@ from jinja2.runtime import Context
 
 from generator import press
 from generator.dataset import BrandEntry, Dataset, HonourTitle
+from generator.images import ResponsiveImage, image_html, plan_images
 from generator.model import KINDS, Branch, Event, HonourList, StarRating
 from generator.sanitize import attribute, inline, markdown_block
 from generator.search import tag_forms
@@ -120,16 +121,6 @@ class Download:
 
 
 @dataclass(frozen=True)
-class ImageInfo:
-    """An image named in a record, with the site path it is copied to and its pixel size."""
-
-    source: str
-    site_path: str
-    width: int | None
-    height: int | None
-
-
-@dataclass(frozen=True)
 class StarView:
     """How a star rating is shown: symbols plus words, never colour alone."""
 
@@ -146,7 +137,7 @@ class PageSettings:
     use_directory_urls: bool = True
     news: tuple[NewsPost, ...] = ()
     downloads: tuple[Download, ...] = ()
-    images: Mapping[str, ImageInfo] = field(default_factory=dict)
+    images: Mapping[str, ResponsiveImage] = field(default_factory=dict)
 
 
 def format_date(value: dt.date | None) -> str:
@@ -290,30 +281,9 @@ def find_downloads(dataset: Dataset) -> tuple[Download, ...]:
     return tuple(found)
 
 
-def image_info(dataset: Dataset, relative: str) -> ImageInfo:
-    """Where a record's image is published and its size (read from the file header with Pillow)."""
-    width = height = None
-    path = dataset.data_dir / relative
-    try:
-        from PIL import Image
-
-        with Image.open(path) as image:
-            width, height = image.size
-    except (OSError, ValueError):
-        pass
-    return ImageInfo(relative, posixpath.join("media", relative.replace("\\", "/")), width, height)
-
-
-def record_images(dataset: Dataset) -> dict[str, ImageInfo]:
-    """Every image named by a brand or an event, keyed by its path relative to data/."""
-    names: list[str] = []
-    for entry in dataset.brands:
-        if entry.brand.logo:
-            names.append(entry.brand.logo)
-        names += [p.file for p in entry.brand.photos]
-    for event in dataset.events:
-        names += [p.file for p in event.photos]
-    return {name: image_info(dataset, name) for name in dict.fromkeys(names)}
+def record_images(dataset: Dataset) -> dict[str, ResponsiveImage]:
+    """Every logo and photo the records name, planned as responsive images (generator.images), by data/ path."""
+    return plan_images(dataset)
 
 
 # -- the Jinja environment, built once ----------------------------------------------------------------------------
@@ -328,6 +298,14 @@ def _link(context: Context, target: str) -> str:
 def _href(context: Context, target: str) -> str:
     """An HTML href relative to the page being rendered (for raw HTML blocks)."""
     return relative_url(context["here"], target, context["settings"].use_directory_urls)
+
+
+@pass_context
+def _picture(context: Context, image: ResponsiveImage, alt: str, css_class: str | None = None,
+             sizes: str | None = None) -> str:
+    """A lazy, sized `<picture>` (WebP srcset plus fallback) with URLs relative to the page being rendered."""
+    here, use_urls = context["here"], context["settings"].use_directory_urls
+    return image_html(image, alt, sizes=sizes, url=lambda url: relative_url(here, url, use_urls), css_class=css_class)
 
 
 def _front_matter(meta: Mapping[str, Any]) -> str:
@@ -359,6 +337,7 @@ def environment() -> Environment:
     env.globals.update({
         "link": _link,
         "href": _href,
+        "picture": _picture,
         "press": press,
         "star_view": star_view,
         "kind_of": kind_of,

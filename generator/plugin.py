@@ -16,6 +16,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from generator import pages, search
 from generator.dataset import Dataset
+from generator.images import ImageError, write_images
 from generator.load import LoadResult, load_dataset
 from generator.problems import DataError
 from generator.sanitize import clean_html
@@ -79,11 +80,10 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.dataset is not None
-        images = pages.record_images(self.dataset)
-        for info in images.values():
-            source = self.dataset.data_dir / info.source
-            if source.is_file() and files.get_file_from_path(info.site_path) is None:
-                files.append(File.generated(config, info.site_path, abs_src_path=str(source)))
+        try:
+            images = pages.record_images(self.dataset)
+        except ImageError as error:
+            raise PluginError(f"图片无法发布，网站没有更新：{error}") from None
         self.settings = pages.PageSettings(
             use_directory_urls=config.use_directory_urls,
             news=pages.read_news(config.docs_dir),
@@ -112,6 +112,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
     @event_priority(-50)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.dataset is not None
+        self.write_images(config)
         self.write_downloads(config)
         index = Path(config.site_dir) / "search" / "search_index.json"
         if not index.is_file():
@@ -120,6 +121,14 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         entries = search.branch_entries(
             self.dataset, lambda branch_id: pages.url_of(pages.branch_uri(branch_id), use_urls))
         search.append_entries(index, entries)
+
+    def write_images(self, config: MkDocsConfig) -> None:
+        """Publish the records' images as responsive renditions (metadata stripped, cached); never the originals."""
+        assert self.dataset is not None
+        try:
+            write_images(self.dataset, Path(config.site_dir), images=self.settings.images)
+        except (ImageError, OSError) as error:
+            raise PluginError(f"图片无法发布，网站没有更新：{error}") from None
 
     def write_downloads(self, config: MkDocsConfig) -> None:
         """The export files listed on the 数据下载 page (generator.exports), beside the pages."""

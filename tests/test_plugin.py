@@ -129,10 +129,11 @@ def test_branch_pages_are_not_in_the_navigation(built_site: Path) -> None:
     assert nav_titles == ["首页", "荣誉榜", "支部风采", "品牌展厅", "创建动态", "师德风采", "关于", "数据下载"]
 
 
-def test_images_are_published_with_their_size(sample_site: Path) -> None:
-    assert (sample_site / "media" / "images" / "photo-002.png").is_file()
+def test_images_are_published_as_sized_renditions_never_as_originals(sample_site: Path) -> None:
+    assert list((sample_site / "images").glob("photo-002-*-300.webp"))
+    assert not list(sample_site.rglob("photo-002.png"))
     event = read(sample_site, "events/2024-05-20-shili-guanmo")
-    tag = re.search(r"<img [^>]*photo-002\.png[^>]*>", event)
+    tag = re.search(r"<img [^>]*photo-002-[^>]*>", event)
     assert tag and 'width="300"' in tag.group(0) and 'height="180"' in tag.group(0)
     assert 'loading="lazy"' in tag.group(0)
 
