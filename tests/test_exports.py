@@ -213,6 +213,49 @@ def test_xlsx_header_frozen_bold_and_widths_fit_chinese(written: tuple[Dataset, 
     assert exports.display_width("平安校园") == 8 and exports.display_width("ab1") == 3
 
 
+def openpyxl_sheet(columns: list[str], rows: list[dict[str, Any]], header: bool) -> bytes:
+    """The sheet XML openpyxl itself writes when every row is appended cell by cell."""
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("x")
+    if header:
+        exports._fill_sheet(sheet, columns, rows)
+    for row in rows:
+        sheet.append([row.get(c) if row.get(c) != "" else None for c in columns])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return zipfile.ZipFile(buffer).read("xl/worksheets/sheet1.xml")
+
+
+def test_fast_rows_are_exactly_what_openpyxl_writes() -> None:
+    columns = ["甲", "乙", "丙"]
+    rows = [{"甲": "a&b<c>\"'", "乙": " 前有空格", "丙": 7}, {"甲": "制表\t符", "乙": "换\n行", "丙": None},
+            {"甲": "", "乙": "后有空格 ", "丙": "x y"}, {"甲": "&amp;", "乙": "]]>", "丙": 0}]
+    sheet = openpyxl_sheet(columns, rows, header=False)
+    start, end = sheet.index(b"<sheetData>") + len(b"<sheetData>"), sheet.index(b"</sheetData>")
+    assert exports.rows_xml(columns, rows, first=1) == sheet[start:end]
+
+
+def test_xlsx_sheet_is_byte_for_byte_openpyxl() -> None:
+    dataset = load(SAMPLE)
+    rows = exports.honour_rows([exports.honour_record(h, dataset) for h in exports.ordered_honours(dataset)],
+                               dataset.site.as_of.isoformat())
+    ours = exports.xlsx_bytes(dataset, [("x", rows)], exports.HONOUR_COLUMNS, "t")
+    assert zipfile.ZipFile(io.BytesIO(ours)).read("xl/worksheets/sheet1.xml") == \
+        openpyxl_sheet(list(exports.HONOUR_COLUMNS), rows, header=True)
+
+
+def test_control_characters_are_dropped_not_fatal() -> None:
+    dataset = load(SAMPLE)
+    data = exports.xlsx_bytes(dataset, [("x", [{"甲": "示例\x01小学\x1f"}])], {"甲": "列"}, "t")
+    assert read_xlsx_bytes(data)["x"] == [["甲"], ["示例小学"]]
+
+
+def read_xlsx_bytes(data: bytes) -> dict[str, list[list[str]]]:
+    workbook = openpyxl.load_workbook(io.BytesIO(data))
+    return {sheet.title: [[text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            for sheet in workbook.worksheets}
+
+
 def test_sheet_names_are_valid_and_unique() -> None:
     used: set[str] = set()
     names = [exports.sheet_name(t, used) for t in ("甲/乙:丙", "甲/乙:丙", "很" * 40, "说明")]
