@@ -4,7 +4,7 @@ Files, relative to the built site (see `list_exports`):
 
 - `downloads/honours.csv|xlsx|json`: every honour list; `downloads/honours/<slug>.csv|xlsx|json` one title;
 - `downloads/branches.csv|xlsx|json`: every branch; `downloads/fivestar.json`: honours and branches together;
-- `feed.xml`: an Atom feed of honour lists, events and news, newest first.
+- `feed.xml`: an Atom feed of the newest honour lists, events and news (at most `FEED_LIMIT`), newest first.
 
 CSV: UTF-8 with a byte-order mark (so Excel and WPS read Chinese), CRLF line ends, a header row of Chinese
 column names, one row per recipient (`HONOUR_COLUMNS`) or per branch (`BRANCH_COLUMNS`); empty cells are
@@ -482,8 +482,13 @@ def tag_uri(dataset: Dataset, key: str) -> str:
     return f"tag:fivestar,2023:{slugify(dataset.site.region)}/{key}"
 
 
-def atom_bytes(dataset: Dataset, news: Iterable[NewsItem] = (), site_url: str | None = None) -> bytes:
-    """The Atom feed: honour lists, events and news, newest first; links relative to the site root."""
+FEED_LIMIT = 100  # entries in the feed: what is new, not the whole archive (that is in downloads/)
+
+
+def atom_bytes(dataset: Dataset, news: Iterable[NewsItem] = (), site_url: str | None = None,
+               limit: int = FEED_LIMIT) -> bytes:
+    """The Atom feed: the newest `limit` honour lists, events and news, newest first; links relative to the
+    site root (and to `site_url` through xml:base when given)."""
     ET.register_namespace("", ATOM_NS)
 
     def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
@@ -493,7 +498,7 @@ def atom_bytes(dataset: Dataset, news: Iterable[NewsItem] = (), site_url: str | 
         return element
 
     site = dataset.site
-    entries = feed_entries(dataset, news)
+    entries = feed_entries(dataset, news)[:limit]
     feed = ET.Element(f"{{{ATOM_NS}}}feed", {f"{{{XML_NS}}}lang": "zh-CN"})
     if site_url:
         feed.set(f"{{{XML_NS}}}base", site_url.rstrip("/") + "/")

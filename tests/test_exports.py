@@ -345,6 +345,15 @@ def test_feed_of_sample_lists_the_newest_item_first(tmp_path: Path) -> None:
     assert honour.findtext(f"{ATOM}summary") == "示例小学001获评省级安全校园"
 
 
+def test_feed_keeps_only_the_newest_entries() -> None:
+    dataset = load(SAMPLE)
+    everything = [e.key for e in exports.feed_entries(dataset, NEWS)]
+    root = ET.fromstring(exports.atom_bytes(dataset, NEWS, limit=3))
+    ids = [e.findtext(f"{ATOM}id") for e in root.findall(f"{ATOM}entry")]
+    assert ids == [exports.tag_uri(dataset, key) for key in everything[:3]]
+    assert len(everything) > 3 and exports.FEED_LIMIT >= 50
+
+
 def test_feed_ids_do_not_depend_on_the_site_url() -> None:
     dataset = load(SAMPLE)
     ids_of = [[e.findtext(f"{ATOM}id") for e in ET.fromstring(exports.atom_bytes(dataset, NEWS, url))]
