@@ -141,14 +141,14 @@ def award_sentence(lists: Sequence[HonourList], dataset: Dataset) -> str:
 
 def _level_groups(lists: Iterable[HonourList], dataset: Dataset) -> list[tuple[str, list[str], int]]:
     """School lists merged per level: (level, names in order without repeats, how many in all)."""
-    merged: dict[str, tuple[list[str], int]] = {}
+    merged: dict[str, tuple[dict[str, None], int]] = {}
     for honour in order_by_level((h for h in lists if not h.is_individual), dataset):
-        names, total = merged.get(honour.level, ([], 0))
+        names, total = merged.get(honour.level, ({}, 0))
         added = [recipient_name(r, dataset) for r in honour.recipients]
         repeats = sum(1 for n in added if n in names)
-        names = names + [n for n in added if n not in names]
+        names.update(dict.fromkeys(added))
         merged[honour.level] = (names, total + honour.count - repeats)
-    return [(level, names, total) for level, (names, total) in merged.items()]
+    return [(level, list(names), total) for level, (names, total) in merged.items()]
 
 
 def total_sentence(lists: Iterable[HonourList], title: str, dataset: Dataset) -> str:
