@@ -17,7 +17,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 
-from generator import press
+from generator import exports, press
 from generator.dataset import BrandEntry, Dataset, HonourTitle
 from generator.images import ResponsiveImage, image_html, plan_images
 from generator.model import KINDS, Branch, Event, HonourList, StarRating
@@ -410,5 +410,8 @@ def render_pages(dataset: Dataset, settings: PageSettings | None = None) -> list
 
     r.render("teachers/index.md", "teachers.md.j2", **common)
     r.render("about/index.md", "about.md.j2")
-    r.render("downloads/index.md", "downloads.md.j2", downloads=settings.downloads)
+    r.render("downloads/index.md", "downloads.md.j2", downloads=settings.downloads,
+             formats={"honour_columns": exports.HONOUR_COLUMNS, "branch_columns": exports.BRANCH_COLUMNS,
+                      "json_keys": exports.JSON_KEYS, "honour_keys": exports.HONOUR_KEYS,
+                      "recipient_keys": exports.RECIPIENT_KEYS, "branch_keys": exports.BRANCH_KEYS})
     return r.pages

@@ -47,8 +47,8 @@ def expected_strings(dataset: Dataset) -> dict[str, tuple[str, str]]:
         "sentence": ("复制新闻稿句", press.award_sentence(pingan, dataset)),
         "teachers": ("复制新闻稿句",
                      press.honour_sentence(dataset.honour_by_id["luoyang-zuimei-jiaoshi-2023"], dataset)),
-        "total": ("复制累计句", press.running_total(dataset.title_by_name["文明校园"], dataset)),
-        "branch": ("复制荣誉概述", press.branch_summary("qu-yishixiao", dataset)),
+        "total": ("复制新闻稿句", press.running_total(dataset.title_by_name["文明校园"], dataset)),
+        "branch": ("复制新闻稿句", press.branch_summary("qu-yishixiao", dataset)),
     }
 
 
@@ -235,7 +235,8 @@ def site_copies(dataset: Dataset) -> dict[str, tuple[str, str]]:
         for year, lists in years.items():
             copies[f"copy-{title.slug}-{year}"] = ("复制新闻稿句", press.award_sentence(lists, dataset))
         if total := press.running_total(title, dataset):
-            copies[f"copy-{title.slug}-total"] = ("复制累计句", total)
+            copies[f"copy-{title.slug}-total-names"] = ("复制名单", press.running_total_names(title, dataset))
+            copies[f"copy-{title.slug}-total"] = ("复制新闻稿句", total)
         for honour in title.lists:
             copies[f"copy-{honour.id}-names"] = ("复制名单", press.names_list(honour, dataset))
             copies[f"copy-{honour.id}-sentence"] = ("复制新闻稿句", press.honour_sentence(honour, dataset))
@@ -243,7 +244,8 @@ def site_copies(dataset: Dataset) -> dict[str, tuple[str, str]]:
                 copies[f"copy-teachers-{honour.id}"] = ("复制新闻稿句", press.honour_sentence(honour, dataset))
     for branch in dataset.branches:
         if summary := press.branch_summary(branch.id, dataset):
-            copies[f"copy-branch-{branch.id}"] = ("复制荣誉概述", summary)
+            copies[f"copy-branch-{branch.id}-list"] = ("复制名单", press.branch_honours_list(branch.id, dataset))
+            copies[f"copy-branch-{branch.id}"] = ("复制新闻稿句", summary)
     return copies
 
 
