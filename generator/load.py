@@ -25,7 +25,7 @@ from generator.model import (
     Record,
     Site,
 )
-from generator.problems import Problem, Severity, sort_problems
+from generator.problems import Problem, Severity, shorten, sort_problems
 from generator.yamlfile import DEFAULT_LIMITS, Limits, YamlFile, find_slip, read_yaml
 
 RECORD_SUFFIXES = (".yaml", ".yml")
@@ -57,7 +57,7 @@ def _type_name(value: Any) -> str:
     if isinstance(value, bool):
         return f"是/否值（{str(value).lower()}）"
     if isinstance(value, int | float):
-        return f"数字（{value}）"
+        return f"数字（{shorten(value)}）"
     if isinstance(value, str):
         return "文字"
     if isinstance(value, list):
@@ -184,6 +184,7 @@ def _translate(error: dict[str, Any], model: type[BaseModel], source: YamlFile) 
     loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
     kind = error["type"]
     value = error.get("input")
+    shown = shorten(value)
     ctx = error.get("ctx") or {}
     label = _key_label(loc)
     description = _field_description(model, loc)
@@ -223,24 +224,24 @@ def _translate(error: dict[str, Any], model: type[BaseModel], source: YamlFile) 
         return source.problem(loc, f"“{label}”应当是整数，现在是{_type_name(value)}{about}。",
                               "只写阿拉伯数字，如 6；不要加“所”“个”等字。")
     if kind in {"greater_than_equal", "greater_than"}:
-        return source.problem(loc, f"“{label}”的值 {value} 太小，不能小于 {ctx.get('ge', ctx.get('gt'))}{about}。",
+        return source.problem(loc, f"“{label}”的值 {shown} 太小，不能小于 {ctx.get('ge', ctx.get('gt'))}{about}。",
                               "请核对数字。")
     if kind in {"less_than_equal", "less_than"}:
-        return source.problem(loc, f"“{label}”的值 {value} 太大，不能大于 {ctx.get('le', ctx.get('lt'))}{about}。",
+        return source.problem(loc, f"“{label}”的值 {shown} 太大，不能大于 {ctx.get('le', ctx.get('lt'))}{about}。",
                               "请核对数字。")
     if kind == "string_pattern_mismatch":
         pattern = str(ctx.get("pattern", ""))
         if "Q[1-4]" in pattern:
-            return source.problem(loc, f"评定期“{value}”的格式不对。",
+            return source.problem(loc, f"评定期“{shown}”的格式不对。",
                                   "写成年份 2023、季度 2023Q2 或月份 2023-06。")
-        return source.problem(loc, f"编号“{value}”的格式不对：只能用小写英文字母、数字和连字符“-”。",
+        return source.problem(loc, f"编号“{shown}”的格式不对：只能用小写英文字母、数字和连字符“-”。",
                               "如 qu-yishixiao；中文名称写在 name 里。")
     if kind == "literal_error":
         expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
-        return source.problem(loc, f"“{value}”不是“{label}”允许的取值。",
+        return source.problem(loc, f"“{shown}”不是“{label}”允许的取值。",
                               f"可选：{expected.replace(', ', '、')}。")
     if kind.startswith("date_") or kind.startswith("datetime_"):
-        return source.problem(loc, f"“{label}”的日期“{value}”格式不对{about}。",
+        return source.problem(loc, f"“{label}”的日期“{shown}”格式不对{about}。",
                               "日期写成 YYYY-MM-DD，如 2023-06-02（月、日要两位数）。")
     if kind == "list_type":
         hint = "列表每项占一行，以“- ”（短横线加空格）开头，比下一级多缩进两个空格。"

@@ -44,6 +44,14 @@ class Problem:
         return text
 
 
+def shorten(value: object, limit: int = 40) -> str:
+    """A value as quoted in a message: its start only when it is long, so a pasted page never floods the report."""
+    text = str(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}…（共 {len(text)} 个字符）"
+
+
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
     """Order problems by file, line and column, dropping exact duplicates."""
     return sorted(set(problems), key=lambda p: (p.file, p.line, p.column, p.message))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from generator.dataset import Dataset
 from generator.model import Photo
-from generator.problems import Problem
+from generator.problems import Problem, shorten
 from generator.yamlfile import Loc, YamlFile
 
 
@@ -41,8 +41,9 @@ def _missing_branch(dataset: Dataset, key: str, loc: Loc, branch_id: str) -> Pro
     if close:
         hint = f"是不是“{close[0]}”（{dataset.branch_name(close[0])}）？检查拼写。"
     else:
-        hint = f"检查拼写（编号就是 data/branches/ 里的文件名）；新学校请先新建 data/branches/{branch_id}.yaml。"
-    return _at(dataset, key, loc, f"找不到编号为“{branch_id}”的支部。", hint)
+        hint = ("检查拼写（编号就是 data/branches/ 里的文件名）；"
+                f"新学校请先新建 data/branches/{shorten(branch_id)}.yaml。")
+    return _at(dataset, key, loc, f"找不到编号为“{shorten(branch_id)}”的支部。", hint)
 
 
 def check_references(dataset: Dataset, context: Context) -> Iterator[Problem]:
@@ -96,7 +97,7 @@ def check_lists(dataset: Dataset, context: Context) -> Iterator[Problem]:
     for honour in dataset.honours:
         key = f"honours:{honour.id}"
         if honour.level not in levels:
-            yield _at(dataset, key, ("level",), f"级别“{honour.level}”不在可选范围内。",
+            yield _at(dataset, key, ("level",), f"级别“{shorten(honour.level)}”不在可选范围内。",
                       _level_hint(honour.level, levels) + "（可在 site.yaml 的 levels 中设置）。")
         people = [r for r in honour.recipients if r.person]
         if people and len(people) != len(honour.recipients):
@@ -122,7 +123,7 @@ def check_lists(dataset: Dataset, context: Context) -> Iterator[Problem]:
         found = _level_prefix(honour.title, levels, honour.level)
         if found is not None:
             level, fixed = found
-            yield _at(dataset, key, ("title",), f"荣誉名称“{honour.title}”开头带了级别“{level}”。",
+            yield _at(dataset, key, ("title",), f"荣誉名称“{shorten(honour.title)}”开头带了级别“{level}”。",
                       f"级别单独写：改成 title: {fixed} 和 level: {level}。", warning=True)
     for event in dataset.events:
         key = f"events:{event.id}"
@@ -131,7 +132,7 @@ def check_lists(dataset: Dataset, context: Context) -> Iterator[Problem]:
                       f"总数 total: {event.total} 比列出的 {len(event.branches)} 个支部还少。",
                       "total 不能小于 branches 里列出的个数。")
         if event.level and event.level not in levels:
-            yield _at(dataset, key, ("level",), f"级别“{event.level}”不在可选范围内。",
+            yield _at(dataset, key, ("level",), f"级别“{shorten(event.level)}”不在可选范围内。",
                       _level_hint(event.level, levels) + "。")
         for i, branch_id in enumerate(event.branches):
             if branch_id in event.branches[:i]:
@@ -186,7 +187,7 @@ def check_stars(dataset: Dataset, context: Context) -> Iterator[Problem]:
                 continue
             for j, star in enumerate(rating.earned):
                 if star not in names:
-                    yield _at(dataset, key, ("stars", i, "earned", j), f"“{star}”不是 site.yaml 里定义的星。",
+                    yield _at(dataset, key, ("stars", i, "earned", j), f"“{shorten(star)}”不是 site.yaml 里定义的星。",
                               "可选：" + "、".join(names) + "。")
 
 
@@ -207,14 +208,14 @@ def check_names(dataset: Dataset, context: Context) -> Iterator[Problem]:
     for name, ids in owners.items():
         for branch_id in ids[1:]:
             yield _at(dataset, f"branches:{branch_id}", ("name",),
-                      f"名称“{name}”与 {ids[0]} 重复。",
+                      f"名称“{shorten(name)}”与 {ids[0]} 重复。",
                       "每个支部的 name 必须不同；同名学校请加上区分，如所在街道。")
     for branch in dataset.branches:
         for i, alias in enumerate(branch.aliases):
             others = [b for b in owners.get(alias, []) if b != branch.id]
             if others:
                 yield _at(dataset, f"branches:{branch.id}", ("aliases", i),
-                          f"别名“{alias}”是另一个支部（{others[0]}）的名称。",
+                          f"别名“{shorten(alias)}”是另一个支部（{others[0]}）的名称。",
                           "删掉这个别名，避免名单匹配和搜索混淆。")
 
 
@@ -240,25 +241,26 @@ def resolve_image(data_dir: Path, relative: str) -> tuple[Path | None, str]:
     if "\x00" in relative:
         return None, "图片路径里有非法字符。"
     path = Path(relative)
+    shown = shorten(relative)
     if path.is_absolute() or relative.startswith(("/", "\\")) or ":" in relative:
-        return None, f"图片路径“{relative}”是绝对路径；只能写相对于 data/ 的路径。"
+        return None, f"图片路径“{shown}”是绝对路径；只能写相对于 data/ 的路径。"
     if ".." in path.parts or "\\" in relative:
-        return None, f"图片路径“{relative}”指向 data/ 以外；只能引用 data/ 里的图片。"
+        return None, f"图片路径“{shown}”指向 data/ 以外；只能引用 data/ 里的图片。"
     root = data_dir.resolve()
     target = (data_dir / path).resolve()
     if not target.is_relative_to(root):
-        return None, f"图片路径“{relative}”（经符号链接）指向 data/ 以外。"
+        return None, f"图片路径“{shown}”（经符号链接）指向 data/ 以外。"
     if not target.is_file():
-        return None, f"找不到图片“{relative}”。"
+        return None, f"找不到图片“{shown}”。"
     if target.suffix.lower() not in IMAGE_SUFFIXES:
-        return None, f"“{relative}”不是图片（只支持 .jpg、.png、.webp、.gif）。"
+        return None, f"“{shown}”不是图片（只支持 .jpg、.png、.webp、.gif）。"
     if target.stat().st_size > MAX_IMAGE_BYTES:
         size = target.stat().st_size / 1024 / 1024
-        return None, f"图片“{relative}”太大（{size:.1f} MB，上限 {MAX_IMAGE_BYTES // 1024 // 1024} MB）。"
+        return None, f"图片“{shown}”太大（{size:.1f} MB，上限 {MAX_IMAGE_BYTES // 1024 // 1024} MB）。"
     with target.open("rb") as handle:
         head = handle.read(16)
     if not (head.startswith(IMAGE_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")):
-        return None, f"“{relative}”的内容不是图片（文件可能损坏或只是改了扩展名）。"
+        return None, f"“{shown}”的内容不是图片（文件可能损坏或只是改了扩展名）。"
     return target, ""
 
 

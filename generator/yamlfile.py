@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from generator.problems import Problem
+from generator.problems import Problem, shorten
 
 try:  # the C parser is ten times faster; positions are kept either way
     from yaml import CSafeLoader as _Loader
@@ -327,9 +327,12 @@ def _scalar_value(node: yaml.ScalarNode, out: YamlFile, loc: Loc) -> Any:
     except (yaml.YAMLError, ValueError, OverflowError):
         pass
     if node.tag.endswith(":timestamp"):
-        raise _Refused(out.problem(loc, f"日期“{node.value}”不存在。",
+        raise _Refused(out.problem(loc, f"日期“{shorten(node.value)}”不存在。",
                                    "核对年、月、日（如 2 月没有 30 日），写成 YYYY-MM-DD，如 2023-06-02。"))
-    raise _Refused(out.problem(loc, f"无法识别这个值“{node.value}”。", "请加上引号，把它当作文字。"))
+    if node.tag.endswith((":int", ":float")):
+        raise _Refused(out.problem(loc, f"数字“{shorten(node.value)}”太长，无法读取。",
+                                   "核对这个数字；如果它是一段文字（如编号），请加上引号。"))
+    raise _Refused(out.problem(loc, f"无法识别这个值“{shorten(node.value)}”。", "请加上引号，把它当作文字。"))
 
 
 def _to_python(node: yaml.Node, out: YamlFile, loc: Loc, seen: set[int], limits: Limits,

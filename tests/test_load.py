@@ -225,3 +225,16 @@ def test_date_with_a_time(data: Path) -> None:
     write(data, "events/2024-05-10-a.yaml", "date: 2024-05-10 09:30\ntitle: 示例活动\n")
     (problem,) = load_dataset(data).errors
     assert problem.message.startswith("“date”的日期“2024-05-10 09:30”格式不对")
+
+
+def test_long_values_are_shortened_in_messages(data: Path) -> None:
+    write(data, B2, "name: 示例小学002\nkind: " + "中学" * 500 + "\n")
+    (problem,) = load_dataset(data).errors
+    assert problem.message == "“" + "中学" * 20 + "…（共 1000 个字符）”不是“kind”允许的取值。"
+
+
+def test_a_number_too_long_to_read(data: Path) -> None:
+    write(data, B2, "name: 示例小学002\nstars:\n  - period: 2024\n    count: " + "9" * 5000 + "\n")
+    (problem,) = load_dataset(data).errors
+    assert (problem.line, problem.column) == (4, 12)
+    assert problem.message.startswith("数字“9999") and problem.message.endswith("（共 5000 个字符）”太长，无法读取。")
