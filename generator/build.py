@@ -184,6 +184,11 @@ def build_site(data_dir: Path | str = "data", config_file: Path | str | None = N
     return BuildOutcome(final, pages, time.monotonic() - started, tuple(log.messages))
 
 
+def _not_the_dirty_notice(record: logging.LogRecord) -> bool:
+    """MkDocs warns on every dirty rebuild that links may go stale; the fivestar plugin sees to that itself."""
+    return "'dirty' build" not in record.getMessage()
+
+
 def serve_site(data_dir: Path | str = "data", config_file: Path | str | None = None, *, port: int = 8000,
                loaded: LoadResult | None = None) -> None:
     """Preview on 127.0.0.1 with live reload; edits under data/ rebuild the pages. Blocks until Ctrl+C."""
@@ -202,11 +207,13 @@ def serve_site(data_dir: Path | str = "data", config_file: Path | str | None = N
     handler = logging.StreamHandler()
     handler.setLevel(logging.WARNING)
     handler.setFormatter(_PreviewFormatter())
+    handler.addFilter(_not_the_dirty_notice)
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
     logger.propagate = False
     try:
-        serve(config_file=str(config_path), livereload=True, dev_addr=f"127.0.0.1:{port}")
+        # Dirty rebuilds: the plugin re-renders only the pages an edit changed and keeps the search index whole.
+        serve(config_file=str(config_path), livereload=True, build_type="dirty", dev_addr=f"127.0.0.1:{port}")
     except OSError as error:
         raise BuildFailed(f"无法在端口 {port} 上启动预览（{error.strerror or error}）。端口可能已被占用，"
                           f"请换一个，如 fivestar serve --port {port + 1}。") from None

@@ -17,7 +17,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 
-from generator import exports, press
+from generator import exports, press, search
 from generator.dataset import BrandEntry, Dataset, HonourTitle
 from generator.images import ResponsiveImage, image_html, plan_images
 from generator.model import KINDS, Branch, Event, HonourList, StarRating
@@ -42,6 +42,10 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("about/index.md", "关于"),
     ("downloads/index.md", "数据下载"),
 )
+
+
+DATA_INDEXED: Mapping[str, Any] = {"search": {"exclude": True}}
+"""Front matter of the pages mkdocs-material does not index: `search_entries` describes them from the data."""
 
 
 # -- where things live ---------------------------------------------------------------------------------------------
@@ -98,6 +102,8 @@ class Page:
 
     src_uri: str
     markdown: str
+    indexed_by_data: bool = False
+    """Left out of mkdocs-material's HTML indexing; `search_entries` describes the page instead."""
 
 
 @dataclass(frozen=True)
@@ -365,7 +371,8 @@ class _Renderer:
         text = environment().get_template(template).render(
             here=src_uri, ds=ds, site=ds.site, as_of=format_date(ds.site.as_of), settings=self.settings,
             images=self.settings.images, **context)
-        self.pages.append(Page(src_uri, _front_matter(meta or {}) + text))
+        by_data = bool((meta or {}).get("search", {}).get("exclude"))
+        self.pages.append(Page(src_uri, _front_matter(meta or {}) + text, by_data))
 
 
 def _title_for(dataset: Dataset, honour: HonourList) -> HonourTitle:
@@ -388,30 +395,76 @@ def render_pages(dataset: Dataset, settings: PageSettings | None = None) -> list
     dated = [h for h in ds.honours if h.year is not None][:LATEST_HONOURS]
     r.render("index.md", "home.md.j2", latest_honours=dated, latest_news=latest_news(ds, settings.news), **common)
 
-    r.render("honours/index.md", "honours_index.md.j2", {"search": {"boost": 0.5}},
+    r.render("honours/index.md", "honours_index.md.j2", DATA_INDEXED,
              counts={t.title: honour_counts(t, ds.site.levels) for t in ds.titles}, years=year_counts(ds))
     for title in ds.titles:
-        r.render(honour_uri(title.slug), "honour.md.j2", {"tags": [title.title]}, title=title,
+        r.render(honour_uri(title.slug), "honour.md.j2", {"tags": [title.title], **DATA_INDEXED}, title=title,
                  by_year=lists_by_year(title), running_total=press.running_total(title, ds))
 
-    r.render("branches/index.md", "branches_index.md.j2", **common)
+    r.render("branches/index.md", "branches_index.md.j2", DATA_INDEXED, **common)
     for branch in ds.branches:
-        r.render(branch_uri(branch.id), "branch.md.j2", {"search": {"exclude": True}}, branch=branch,
+        r.render(branch_uri(branch.id), "branch.md.j2", DATA_INDEXED, branch=branch,
                  stars=star_view(branch.current_stars), summary=press.branch_summary(branch.id, ds),
                  brand=_brand_of(ds, branch.id), **common)
 
-    r.render("brands/index.md", "brands_index.md.j2", kinds=gallery_kinds(ds.brands))
+    r.render("brands/index.md", "brands_index.md.j2", DATA_INDEXED, kinds=gallery_kinds(ds.brands))
     for entry in ds.brands:
-        r.render(brand_uri(entry.branch.id), "brand.md.j2", {"tags": tag_forms(entry.brand.name)}, entry=entry)
+        r.render(brand_uri(entry.branch.id), "brand.md.j2", {"tags": tag_forms(entry.brand.name), **DATA_INDEXED},
+                 entry=entry)
 
-    r.render("events/index.md", "events_index.md.j2", news=settings.news)
+    r.render("events/index.md", "events_index.md.j2", DATA_INDEXED, news=settings.news)
     for event in ds.events:
-        r.render(event_uri(event.id), "event.md.j2", event=event)
+        r.render(event_uri(event.id), "event.md.j2", DATA_INDEXED, event=event)
 
-    r.render("teachers/index.md", "teachers.md.j2", **common)
+    r.render("teachers/index.md", "teachers.md.j2", DATA_INDEXED, **common)
     r.render("about/index.md", "about.md.j2")
     r.render("downloads/index.md", "downloads.md.j2", downloads=settings.downloads,
              formats={"honour_columns": exports.HONOUR_COLUMNS, "branch_columns": exports.BRANCH_COLUMNS,
                       "json_keys": exports.JSON_KEYS, "honour_keys": exports.HONOUR_KEYS,
                       "recipient_keys": exports.RECIPIENT_KEYS, "branch_keys": exports.BRANCH_KEYS})
     return r.pages
+
+
+# -- search entries built from the data ----------------------------------------------------------------------------
+
+def section_text(dataset: Dataset, src_uri: str) -> str:
+    """What a listing page holds, in a sentence that does not grow with the region."""
+    ds = dataset
+    region = ds.site.region
+    if src_uri == "honours/index.md":
+        return f"{region}各级荣誉名单汇总：" + "、".join(t.title for t in ds.titles)
+    if src_uri == "branches/index.md":
+        return f"{region}共有党支部{ds.branch_count}个，本站收录{len(ds.branches)}个：星级、党建品牌和荣誉。"
+    if src_uri == "brands/index.md":
+        return f"{region}党建品牌展厅，共{len(ds.brands)}个党建品牌，可按学校类型筛选。"
+    if src_uri == "events/index.md":
+        return f"{region}“五星”支部创建动态：观摩推进会、观摩评比、现场会和培训，共{len(ds.events)}项活动。"
+    if src_uri == "teachers/index.md":
+        titles = dict.fromkeys(a.honour.title for a in ds.personal_awards)
+        return f"{region}教师个人荣誉，共{len(ds.personal_awards)}人次：" + "、".join(titles)
+    return ""
+
+
+def search_entries(dataset: Dataset, use_directory_urls: bool = True) -> list[dict[str, Any]]:
+    """One compact entry for every page marked DATA_INDEXED, in page order; at most search.MAX_ENTRY_BYTES each."""
+    ds = dataset
+
+    def at(src_uri: str) -> str:
+        return url_of(src_uri, use_directory_urls)
+
+    sections = dict(SECTIONS)
+    entries = [search.make_entry(at("honours/index.md"), sections["honours/index.md"],
+                                 section_text(ds, "honours/index.md"), boost=0.5)]
+    entries += [search.title_entry(title, ds, at(honour_uri(title.slug))) for title in ds.titles]
+    entries.append(search.make_entry(at("branches/index.md"), sections["branches/index.md"],
+                                     section_text(ds, "branches/index.md")))
+    entries += search.branch_entries(ds, lambda branch_id: at(branch_uri(branch_id)))
+    entries.append(search.make_entry(at("brands/index.md"), sections["brands/index.md"],
+                                     section_text(ds, "brands/index.md")))
+    entries += [search.brand_entry(entry, at(brand_uri(entry.branch.id))) for entry in ds.brands]
+    entries.append(search.make_entry(at("events/index.md"), sections["events/index.md"],
+                                     section_text(ds, "events/index.md")))
+    entries += [search.event_entry(event, ds, at(event_uri(event.id))) for event in ds.events]
+    entries.append(search.make_entry(at("teachers/index.md"), sections["teachers/index.md"],
+                                     section_text(ds, "teachers/index.md")))
+    return entries

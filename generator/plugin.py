@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from importlib import import_module
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
@@ -15,6 +16,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from generator import pages, search
+from generator.background import Background, BackgroundFailed
 from generator.dataset import Dataset
 from generator.images import ImageError, write_images
 from generator.load import LoadResult, load_dataset
@@ -43,6 +45,15 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         self.data_dir: Path | None = None
         self.settings = pages.PageSettings()
         self.downloads: tuple[pages.Download, ...] = ()
+        self.dirty = False
+        self.background = Background()
+        # `fivestar serve` (dirty rebuilds): each generated page's fingerprint and output at the last good build.
+        self.built: dict[str, tuple[str, str]] = {}
+        self.building: dict[str, tuple[str, str]] = {}
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        # Defining on_startup keeps this one instance across `serve` rebuilds, so fingerprints survive.
+        self.dirty = dirty
 
     def use_loaded(self, result: LoadResult) -> None:
         """Reuse a dataset the caller has already loaded and checked (fivestar build), instead of loading twice."""
@@ -90,6 +101,8 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             downloads=self.downloads,
             images=images,
         )
+        signature = self.signature(config)
+        self.building = {}
         for page in pages.render_pages(self.dataset, self.settings):
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
@@ -98,7 +111,84 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             inclusion = InclusionLevel.INCLUDED if page.src_uri.endswith("index.md") else InclusionLevel.NOT_IN_NAV
             file = File.generated(config, page.src_uri, content=page.markdown, inclusion=inclusion)
             files.append(file)
+            if self.dirty and page.indexed_by_data:
+                self.skip_if_unchanged(file, page, signature)
+        if self.dirty:
+            for file in files.documentation_pages():
+                if file.src_uri not in self.building:
+                    file.is_modified = _modified  # type: ignore[method-assign]  # material indexes these anew
+        self.start_background(config)
         return files
+
+    # -- work that needs only the data, on the second core ------------------------------------------------------
+
+    def start_background(self, config: MkDocsConfig) -> None:
+        """Images, downloads and the data-built search entries, in a forked process while MkDocs renders pages."""
+        assert self.dataset is not None
+        self.background.abandon()
+        dataset, settings, site_dir = self.dataset, self.settings, Path(config.site_dir)
+        use_urls, site_url = config.use_directory_urls, config.site_url
+        news = [(post.date, post.title, pages.url_of(post.src_uri, use_urls)) for post in settings.news]
+
+        def job() -> tuple[str | None, list[dict[str, Any]]]:
+            try:
+                write_images(dataset, site_dir, images=settings.images)
+            except (ImageError, OSError) as error:
+                return f"图片无法发布，网站没有更新：{error}", []
+            write = getattr(import_module("generator.exports"), "write_exports", None) if settings.downloads else None
+            if write is not None:
+                try:
+                    write(dataset, site_dir, news, site_url)
+                except OSError as error:
+                    return f"下载文件无法写入，网站没有更新：{error}", []
+            return None, pages.search_entries(dataset, use_urls)
+
+        self.background = Background()
+        self.background.start(job)
+
+    def finish_background(self) -> list[dict[str, Any]]:
+        """The search entries from the background job; its failure stops the build with a Chinese message."""
+        try:
+            problem, entries = self.background.join()
+        except BackgroundFailed as error:
+            log.debug(str(error))
+            last = (str(error).strip().splitlines() or [""])[-1]
+            raise PluginError(f"生成图片、下载文件或搜索索引时出错，网站没有更新：{last}") from None
+        if problem:
+            raise PluginError(problem)
+        return entries
+
+    # -- `fivestar serve`: rebuild only the pages an edit touched ------------------------------------------------
+
+    @staticmethod
+    def signature(config: MkDocsConfig) -> str:
+        """What every page's HTML depends on besides its own Markdown: site settings, nav, theme and versions."""
+        import mkdocs
+
+        parts = [mkdocs.__version__, _package_version("mkdocs-material"), config.site_name, config.site_url or "",
+                 str(config.use_directory_urls), repr(config.extra), repr(config.nav), repr(config.theme.dirs),
+                 repr(config.markdown_extensions), repr(config.mdx_configs)]
+        return hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()
+
+    def skip_if_unchanged(self, file: File, page: pages.Page, signature: str) -> None:
+        """In a dirty rebuild, leave a page alone when its Markdown and everything around it are as last built."""
+        key = hashlib.sha1((signature + page.markdown).encode("utf-8")).hexdigest()
+        self.building[page.src_uri] = (key, file.abs_dest_path)
+        previous = self.built.get(page.src_uri)
+        unchanged = previous is not None and previous[0] == key and os.path.isfile(file.abs_dest_path)
+        file.is_modified = _unmodified if unchanged else _modified  # type: ignore[method-assign]
+
+    def finish_dirty_build(self, config: MkDocsConfig) -> None:
+        """Forget material's merged index (ours is whole), drop pages that are gone, remember this build."""
+        for plugin in config.plugins.values():
+            if hasattr(plugin, "search_index_prev"):
+                plugin.search_index_prev = None
+        current = {dest for _key, dest in self.building.values()}
+        for src_uri, (_key, dest) in self.built.items():
+            if src_uri not in self.building and dest not in current:
+                Path(dest).unlink(missing_ok=True)
+        self.built = self.building
+        self.building = {}
 
     def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         # The second fence after the template filters: only allow-listed tags and attributes reach the page.
@@ -112,33 +202,36 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
     @event_priority(-50)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.dataset is not None
-        self.write_images(config)
-        self.write_downloads(config)
+        entries = self.finish_background()
         index = Path(config.site_dir) / "search" / "search_index.json"
-        if not index.is_file():
-            return
-        use_urls = config.use_directory_urls
-        entries = search.branch_entries(
-            self.dataset, lambda branch_id: pages.url_of(pages.branch_uri(branch_id), use_urls))
-        search.append_entries(index, entries)
+        if index.is_file():
+            search.append_entries(index, entries)
+        if self.dirty:
+            self.finish_dirty_build(config)
 
-    def write_images(self, config: MkDocsConfig) -> None:
-        """Publish the records' images as responsive renditions (metadata stripped, cached); never the originals."""
-        assert self.dataset is not None
-        try:
-            write_images(self.dataset, Path(config.site_dir), images=self.settings.images)
-        except (ImageError, OSError) as error:
-            raise PluginError(f"图片无法发布，网站没有更新：{error}") from None
+    def on_build_error(self, *, error: Exception) -> None:
+        self.background.abandon()
+        self.building = {}
 
-    def write_downloads(self, config: MkDocsConfig) -> None:
-        """The export files listed on the 数据下载 page (generator.exports), beside the pages."""
-        assert self.dataset is not None
-        write = getattr(import_module("generator.exports"), "write_exports", None) if self.settings.downloads else None
-        if write is None:
-            return
-        use_urls = config.use_directory_urls
-        news = [(post.date, post.title, pages.url_of(post.src_uri, use_urls)) for post in self.settings.news]
-        write(self.dataset, Path(config.site_dir), news, config.site_url)
+    def on_shutdown(self) -> None:
+        self.background.abandon()
+
+
+def _modified() -> bool:
+    return True
+
+
+def _unmodified() -> bool:
+    return False
+
+
+def _package_version(name: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return ""
 
 
 def footer_context(dataset: Dataset) -> dict[str, Any]:

@@ -1,17 +1,25 @@
-"""Chinese search: a jieba user dictionary from the data, and one compact search entry per branch."""
+"""Chinese search: a jieba user dictionary from the data, and compact search entries built from the data.
+
+Pages whose words the Dataset already knows (branches, brands, honour titles, events and the section
+pages listing them) are left out of mkdocs-material's HTML indexing (`search: {exclude: true}` in their
+front matter) and get one small entry each from here instead: the index stays phone-sized (no repeated
+boilerplate, at most MAX_ENTRY_BYTES an entry) and is built without parsing any page's HTML.
+"""
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from generator import press
-from generator.dataset import Dataset
-from generator.model import Branch
+from generator.dataset import BrandEntry, Dataset, HonourTitle
+from generator.model import Branch, Event
 
 MAX_ENTRY_BYTES = 2048
 ZWSP = "\u200b"
@@ -60,17 +68,19 @@ def load_user_words(words: Iterable[str]) -> int:
             if len(run) > 1:
                 jieba.add_word(run)
                 count += 1
+    _cut_run.cache_clear()  # the new words change how runs are cut
     return count
+
+
+@lru_cache(maxsize=200_000)
+def _cut_run(run: str) -> str:
+    """One Han run cut into words, marked as material marks them; names and titles recur, so it is cached."""
+    return ZWSP + ZWSP.join(_jieba().cut(run)) + ZWSP
 
 
 def segment(text: str) -> str:
     """Segment Han runs with jieba and mark word boundaries with U+200B, exactly as material's search does."""
-    jieba = _jieba()
-
-    def cut(match: re.Match[str]) -> str:
-        return ZWSP + ZWSP.join(jieba.cut(match.group(0))) + ZWSP
-
-    return _HAN.sub(cut, text).strip(ZWSP)
+    return _HAN.sub(lambda match: _cut_run(match.group(0)), text).strip(ZWSP)
 
 
 def _clip(text: str, limit: int) -> str:
@@ -110,16 +120,68 @@ def branch_entries(dataset: Dataset, location_of: Callable[[str], str]) -> list[
         tags = [branch.name, *(branch.aliases or [])]
         if branch.brand is not None:
             tags += tag_forms(branch.brand.name)
-        entry = {
-            "location": location_of(branch.id),
-            "title": segment(branch.name),
-            "text": "",
-            "tags": list(dict.fromkeys(tags)),
-        }
-        room = MAX_ENTRY_BYTES - len(json.dumps(entry, ensure_ascii=False).encode("utf-8"))
-        entry["text"] = segment(_clip(branch_text(branch, dataset), max(0, room // 2)))
-        entries.append(entry)
+        entries.append(make_entry(location_of(branch.id), branch.name, branch_text(branch, dataset), tags))
     return entries
+
+
+_MARKDOWN = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)|[*_`#>|~]+|^\s*[-+]\s+", re.MULTILINE)
+
+
+def plain(text: str) -> str:
+    """Markdown as plain words: links keep their text, images and emphasis marks go, lines run together."""
+    return " ".join(_MARKDOWN.sub(lambda m: m.group(1) or "", text).split())
+
+
+def make_entry(location: str, title: str, text: str, tags: Sequence[str] = (),
+               boost: float | None = None) -> dict[str, Any]:
+    """One search entry in material's shape: segmented, HTML-escaped as material escapes page text (its results
+    are shown as HTML), and the text clipped so that the whole entry fits in MAX_ENTRY_BYTES."""
+    entry: dict[str, Any] = {"location": location, "title": html.escape(segment(title), quote=False), "text": ""}
+    if tags:
+        entry["tags"] = list(dict.fromkeys(tags))
+    if boost is not None:
+        entry["boost"] = boost
+    room = MAX_ENTRY_BYTES - len(json.dumps(entry, ensure_ascii=False).encode("utf-8"))
+    limit = max(0, room // 2)
+    while True:
+        entry["text"] = html.escape(segment(_clip(text, limit)), quote=False)
+        if limit == 0 or len(json.dumps(entry, ensure_ascii=False).encode("utf-8")) <= MAX_ENTRY_BYTES:
+            return entry
+        limit = limit * 4 // 5
+
+
+def title_entry(title: HonourTitle, dataset: Dataset, location: str) -> dict[str, Any]:
+    """An honour title page: its name as the tag, then each list's level, year, size, issuer and 文号."""
+    unit = "人" if title.is_individual else "所"
+    lists = []
+    for honour in title.lists:
+        size = len(honour.recipients) if honour.is_individual else honour.count
+        words = f"{honour.level}{f'{honour.year}年度' if honour.year else ''}{size}{unit}"
+        words += "".join(f" {part}" for part in (honour.issuer, honour.document) if part)
+        lists.append(words)
+    text = f"“{title.title}”名单{len(title.lists)}份：" + "；".join(lists)
+    return make_entry(location, title.title, text, [title.title])
+
+
+def brand_entry(entry: BrandEntry, location: str) -> dict[str, Any]:
+    """A brand page: the brand as the tag, its school, slogan and the start of its story."""
+    brand = entry.brand
+    parts = [f"{entry.branch.name}党支部的党建品牌", brand.slogan or "", plain(brand.story or "")]
+    return make_entry(location, brand.name, "。".join(p for p in parts if p), tag_forms(brand.name))
+
+
+def event_entry(event: Event, dataset: Dataset, location: str) -> dict[str, Any]:
+    """An event page: date, kind, place, the schools taking part, the officials, the start of its summary."""
+    parts = [f"{event.date.year}年{event.date.month}月{event.date.day}日", event.kind or "", event.level or ""]
+    if event.venue:
+        parts.append(f"地点{dataset.branch_name(event.venue)}")
+    if event.branches:
+        names = "、".join(dataset.branch_name(b) for b in event.branches)
+        parts.append(f"参加学校{names}" + (f"等{event.count}所" if event.count > len(event.branches) else ""))
+    parts += [f"{p.name}{p.title or ''}{p.part or ''}" for p in event.people]
+    if event.body:
+        parts.append(plain(event.body))
+    return make_entry(location, event.title, "。".join(p for p in parts if p))
 
 
 def append_entries(index_path: Path, entries: Sequence[dict[str, Any]]) -> int:
