@@ -59,11 +59,18 @@ class BrandEntry:
         return self.branch.id
 
 
+MAX_SLUG = 60
+"""Longest slug: keeps file names far below the 255-byte limit of every file system."""
+
+
 def slugify(text: str) -> str:
-    """An ASCII URL slug from Chinese text, by pinyin."""
-    words = lazy_pinyin(text, errors=lambda chars: [c for c in chars if c.isascii()])
+    """An ASCII URL slug from Chinese text, by pinyin, at most MAX_SLUG characters (cut at a hyphen)."""
+    words = lazy_pinyin(text[:4 * MAX_SLUG], errors=lambda chars: [c for c in chars if c.isascii()])
     slug = re.sub(r"[^a-z0-9]+", "-", "-".join(words).lower()).strip("-")
-    return slug or "item"
+    if len(slug) > MAX_SLUG:
+        cut = slug[:MAX_SLUG + 1]
+        slug = cut[:cut.rfind("-")] if "-" in cut else slug[:MAX_SLUG]
+    return slug.strip("-") or "item"
 
 
 def _frozen(mapping: Mapping[str, list]) -> Mapping[str, tuple]:
