@@ -65,7 +65,7 @@ MAX_SLUG = 60
 
 def slugify(text: str) -> str:
     """An ASCII URL slug from Chinese text, by pinyin, at most MAX_SLUG characters (cut at a hyphen)."""
-    words = lazy_pinyin(text[:4 * MAX_SLUG], errors=lambda chars: [c for c in chars if c.isascii()])
+    words = lazy_pinyin(text[:4 * MAX_SLUG], errors=lambda chars: ["".join(c for c in chars if c.isascii())])
     slug = re.sub(r"[^a-z0-9]+", "-", "-".join(words).lower()).strip("-")
     if len(slug) > MAX_SLUG:
         cut = slug[:MAX_SLUG + 1]
