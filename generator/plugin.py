@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import html
+import logging
 import os
+from dataclasses import dataclass
+from functools import partial
 from importlib import import_module
 from pathlib import Path
 from typing import Any, Literal
@@ -14,19 +19,27 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
 
 from generator import pages, search
-from generator.background import Background, BackgroundFailed
+from generator.background import Background, BackgroundFailed, Deliver
 from generator.dataset import Dataset
 from generator.images import ImageError, write_images
 from generator.load import LoadResult, load_dataset
 from generator.problems import DataError
-from generator.sanitize import clean_html
+from generator.sanitize import clean, clean_html, search_entry
 
 log = get_plugin_logger(__name__)
 
 DATA_ENV = "FIVESTAR_DATA"
 """Overrides the plugin's `data` option (used by `fivestar serve --data`)."""
+
+EPOCH_ENV = "SOURCE_DATE_EPOCH"
+"""The build date of reproducible builds (sitemap dates, gzip headers); defaults to midnight UTC of site.as_of."""
+
+MAX_USER_WORD = 40
+"""Longer names are not words anyone types into a search box, and teaching one to jieba takes time quadratic
+in its length (a 10,000-character name: minutes), so they are left out of the user dictionary."""
 
 
 class FivestarConfig(Config):
@@ -50,6 +63,11 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         # `fivestar serve` (dirty rebuilds): each generated page's fingerprint and output at the last good build.
         self.built: dict[str, tuple[str, str]] = {}
         self.building: dict[str, tuple[str, str]] = {}
+        # Pages whose Markdown the second process renders (see start_background), and what it made of them.
+        self.generated: set[str] = set()
+        self.offloaded: set[str] = set()
+        self.converted_pages: dict[str, Rendered] | None = None
+        self.pinned_epoch: str | None = None
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Defining on_startup keeps this one instance across `serve` rebuilds, so fingerprints survive.
@@ -80,14 +98,29 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             log.info(f"数据有 {len(result.warnings)} 条提醒（不影响生成），运行 fivestar check 查看。")
         dataset = result.dataset
         self.dataset = dataset
-        config.site_name = dataset.site.title
+        # MkDocs renders its theme without autoescaping: text from the records goes in escaped.
+        config.site_name = theme_text(dataset.site.title)
         if dataset.site.description:
-            config.site_description = dataset.site.description
+            config.site_description = theme_text(dataset.site.description)
+        self.pin_build_date(dataset.site.as_of)
         self.downloads = pages.find_downloads(dataset)
         config.extra["fivestar"] = {**footer_context(dataset),
                                     "feed": next((d.href for d in self.downloads if d.href.endswith(".xml")), None)}
-        search.load_user_words(search.user_words(dataset))
+        search.load_user_words(w for w in search.user_words(dataset) if len(w) <= MAX_USER_WORD)
         return config
+
+    def pin_build_date(self, as_of: dt.date) -> None:
+        """Two builds of the same data give the same bytes: unless the caller set SOURCE_DATE_EPOCH, use as_of."""
+        current = os.environ.get(EPOCH_ENV)
+        if current is None or current == self.pinned_epoch:
+            midnight = dt.datetime.combine(as_of, dt.time(), tzinfo=dt.UTC)
+            self.pinned_epoch = os.environ[EPOCH_ENV] = str(int(midnight.timestamp()))
+
+    def unpin_build_date(self) -> None:
+        """Leave the environment as it was (a later build in this process may use other data)."""
+        if self.pinned_epoch is not None and os.environ.get(EPOCH_ENV) == self.pinned_epoch:
+            del os.environ[EPOCH_ENV]
+        self.pinned_epoch = None
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.dataset is not None
@@ -103,7 +136,9 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         )
         signature = self.signature(config)
         self.building = {}
+        self.generated = set()
         for page in pages.render_pages(self.dataset, self.settings):
+            self.generated.add(page.src_uri)
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
                 log.info(f"content/{page.src_uri} 与自动生成的页面同名，已改用自动生成的页面。")
@@ -117,20 +152,37 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             for file in files.documentation_pages():
                 if file.src_uri not in self.building:
                     file.is_modified = _modified  # type: ignore[method-assign]  # material indexes these anew
-        self.start_background(config)
         return files
+
+    def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        self.start_background(config, files)
+        return nav
+
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
+        if page.file.src_uri in self.offloaded:
+            converted = self.converted().get(page.file.src_uri)
+            if converted is not None:  # rendered by the second process: take its HTML instead of converting again
+                page.render = partial(_take_rendered, page, converted)  # type: ignore[method-assign]
+        return page
 
     # -- work that needs only the data, on the second core ------------------------------------------------------
 
-    def start_background(self, config: MkDocsConfig) -> None:
-        """Images, downloads and the data-built search entries, in a forked process while MkDocs renders pages."""
+    def start_background(self, config: MkDocsConfig, files: Files) -> None:
+        """A forked second process renders the Markdown of the last pages MkDocs will reach (about half the work),
+        then writes the images and downloads and builds the search entries, while this one renders the rest."""
         assert self.dataset is not None
         self.background.abandon()
         dataset, settings, site_dir = self.dataset, self.settings, Path(config.site_dir)
         use_urls, site_url = config.use_directory_urls, config.site_url
         news = [(post.date, post.title, pages.url_of(post.src_uri, use_urls)) for post in settings.news]
+        share = offload_share(files, self.generated) if Background.forks() else []
+        self.offloaded = {file.src_uri for file in share}
+        self.converted_pages = None
 
-        def job() -> tuple[str | None, list[dict[str, Any]]]:
+        def job(deliver: Deliver) -> tuple[str | None, list[dict[str, Any]]]:
+            self.offloaded = set()  # this process renders them
+            if share:
+                deliver(CONVERTED, render_elsewhere(share, config, files))
             try:
                 write_images(dataset, site_dir, images=settings.images)
             except (ImageError, OSError) as error:
@@ -145,6 +197,16 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
 
         self.background = Background()
         self.background.start(job)
+
+    def converted(self) -> dict[str, Rendered]:
+        """The pages the second process rendered (waits for them once); empty if it could not, so MkDocs does."""
+        if self.converted_pages is None:
+            try:
+                self.converted_pages = self.background.wait_for(CONVERTED)
+            except BackgroundFailed as error:
+                log.debug(f"pages not rendered in the background, rendering them here: {error}")
+                self.converted_pages = {}
+        return self.converted_pages
 
     def finish_background(self) -> list[dict[str, Any]]:
         """The search entries from the background job; its failure stops the build with a Chinese message."""
@@ -192,6 +254,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
 
     def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         # The second fence after the template filters: only allow-listed tags and attributes reach the page.
+        guard_title(page)
         return clean_html(html)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
@@ -205,16 +268,117 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         entries = self.finish_background()
         index = Path(config.site_dir) / "search" / "search_index.json"
         if index.is_file():
-            search.append_entries(index, entries)
+            search.append_entries(index, [search_entry(entry) for entry in entries])
         if self.dirty:
             self.finish_dirty_build(config)
+        self.unpin_build_date()
 
     def on_build_error(self, *, error: Exception) -> None:
         self.background.abandon()
         self.building = {}
+        self.unpin_build_date()
 
     def on_shutdown(self) -> None:
         self.background.abandon()
+        self.unpin_build_date()
+
+
+# -- rendering Markdown in the second process ---------------------------------------------------------------------
+
+CONVERTED = "pages"
+OFFLOAD_MIN_BYTES = 400_000
+"""Below this much Markdown to render, a second process is not worth its start-up."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What MkDocs' Page.render leaves on a page, in a form that crosses processes."""
+
+    content: str
+    toc: Any
+    title: str | None
+    anchors: frozenset[str]
+    links_to_anchors: dict[str, dict[str, str]] | None
+    logged: tuple[tuple[str, int, str], ...]
+
+
+def offload_share(files: Files, generated: set[str]) -> list[File]:
+    """The generated pages the second process takes: the last ones MkDocs will reach, about half the Markdown."""
+    candidates = [f for f in files.documentation_pages() if f.src_uri in generated and f.is_modified()]
+    total = sum(len(f.content_string) for f in candidates)
+    if total < OFFLOAD_MIN_BYTES:
+        return []
+    share: list[File] = []
+    taken = 0
+    for file in reversed(candidates):
+        if taken >= total * OFFLOAD_FRACTION:
+            break
+        share.append(file)
+        taken += len(file.content_string)
+    return share
+
+
+OFFLOAD_FRACTION = 0.5
+
+
+class _Recorder(logging.Handler):
+    """Keeps what MkDocs logs while rendering in the second process, to be logged again by the first."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.records: list[tuple[str, int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.name, record.levelno, record.getMessage()))
+
+
+def render_elsewhere(share: list[File], config: MkDocsConfig, files: Files) -> dict[str, Rendered]:
+    """In the second process: MkDocs' own Page.render for each page of the share, exactly as the build would."""
+    rendered: dict[str, Rendered] = {}
+    logger = logging.getLogger("mkdocs")
+    handlers, propagate = list(logger.handlers), logger.propagate
+    logger.propagate = False  # the first process logs it all, once, in order
+    for handler in handlers:
+        logger.removeHandler(handler)
+    for file in share:
+        recorder = _Recorder()
+        logger.addHandler(recorder)
+        try:
+            page = Page(None, file, config)
+            page = config.plugins.on_pre_page(page, config=config, files=files)
+            page.read_source(config)
+            assert page.markdown is not None
+            page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
+            Page.render(page, config, files)
+        except Exception:  # leave this page to the first process, which reports the error properly
+            continue
+        finally:
+            logger.removeHandler(recorder)
+        links = None
+        if page.links_to_anchors is not None:
+            links = {target.src_uri: dict(anchors) for target, anchors in page.links_to_anchors.items()}
+        rendered[file.src_uri] = Rendered(page.content or "", page.toc, page._title_from_render,
+                                          frozenset(page.present_anchor_ids or ()), links, tuple(recorder.records))
+    for handler in handlers:
+        logger.addHandler(handler)
+    logger.propagate = propagate
+    return rendered
+
+
+def _take_rendered(page: Page, rendered: Rendered, config: MkDocsConfig, files: Files) -> None:
+    """Stands in for Page.render on a page the second process rendered: the same attributes, the same log."""
+    page.content = rendered.content
+    page.toc = rendered.toc
+    page._title_from_render = rendered.title
+    page.present_anchor_ids = set(rendered.anchors)
+    if rendered.links_to_anchors is not None:
+        page.links_to_anchors = {}
+        for src_uri, anchors in rendered.links_to_anchors.items():
+            target = files.get_file_from_path(src_uri)
+            if target is not None:
+                page.links_to_anchors[target] = anchors
+    for name, level, message in rendered.logged:
+        logging.getLogger(name).log(level, message)
 
 
 def _modified() -> bool:
@@ -232,6 +396,36 @@ def _package_version(name: str) -> str:
         return version(name)
     except PackageNotFoundError:
         return ""
+
+
+class TitleText(str):
+    """A page title that stays text in every place the theme prints it.
+
+    A title is HTML text (record text arrives entity-encoded, 〈 as &#60;). The theme prints it as it is in the
+    header and the nav, which is right, but passes it through `striptags` inside <title>, and `striptags`
+    unescapes once: a school named `</title><script>…` would end the title and run. Jinja's filters read
+    `__html__` first, so they get a copy escaped once more, and what comes out of `striptags` is still text.
+    """
+
+    __slots__ = ()
+
+    def __html__(self) -> str:
+        return html.escape(str(self), quote=True)
+
+
+def guard_title(page: Any) -> None:
+    """Make a rendered page's title (and a hand-written front-matter title, printed raw) safe for the theme."""
+    meta = getattr(page, "meta", None)
+    if isinstance(meta, dict) and isinstance(meta.get("title"), str) and not isinstance(meta["title"], TitleText):
+        meta["title"] = TitleText(html.escape(clean(meta["title"]), quote=True))
+    title = page.title
+    if isinstance(title, str) and not isinstance(title, TitleText):
+        page.title = TitleText(title)
+
+
+def theme_text(text: str) -> str:
+    """Record text for the theme's own templates (site name, description), which MkDocs does not escape."""
+    return html.escape(clean(text), quote=True)
 
 
 def footer_context(dataset: Dataset) -> dict[str, Any]:

@@ -102,6 +102,29 @@ def markdown_block(text: str) -> str:
     return re.sub("\x00([0-9]+)\x00", lambda m: f"<{autolinks[int(m.group(1))]}>", text)
 
 
+# -- search entries -----------------------------------------------------------------------------------------
+
+_UNSEEN_IN_SEARCH = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]"
+)
+"""INVISIBLE without the zero-width space, which mkdocs-material's search uses to mark Chinese word boundaries."""
+
+
+def search_entry(entry: dict[str, Any]) -> dict[str, Any]:
+    """A search index entry made safe for mkdocs-material, which shows a result's title, text and tags as HTML.
+
+    Title and text arrive as HTML text (escaped); tags arrive as plain record text and are escaped here. Direction
+    overrides and control characters go from all three.
+    """
+    safe = dict(entry)
+    for key in ("title", "text"):
+        if isinstance(safe.get(key), str):
+            safe[key] = _UNSEEN_IN_SEARCH.sub("", safe[key])
+    if isinstance(safe.get("tags"), list):
+        safe["tags"] = [html.escape(clean(str(tag)), quote=True) for tag in safe["tags"]]
+    return safe
+
+
 # -- the second fence: cleaning rendered HTML ---------------------------------------------------------------
 
 ALLOWED_TAGS = frozenset({
