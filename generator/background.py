@@ -1,9 +1,11 @@
-"""Work that needs only the Dataset (exports, search entries), done in a second process while pages render."""
+"""Work that needs only what is already loaded, done in a second process while the first renders pages."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
+import struct
 import sys
 import tempfile
 import traceback
@@ -11,6 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+Deliver = Callable[[str, Any], None]
+"""Hands one named part of the result back before the job ends (the parent may be waiting for it)."""
+
+FINAL = "result"
 
 
 class BackgroundFailed(Exception):
@@ -21,85 +28,160 @@ class BackgroundFailed(Exception):
 class Background:
     """One job run in a forked child (two cores, two processes); inline where fork is missing (Windows).
 
-    The child inherits the loaded Dataset for free (copy-on-write), so nothing is pickled on the way in;
-    the job's return value comes back pickled through a temporary file. The child never returns into
-    the caller's code: it leaves with os._exit, skipping atexit handlers and buffered output.
+    The child inherits everything loaded so far for free (copy-on-write), so nothing is pickled on the way
+    in. Results come back pickled through temporary files, announced by name on a pipe: `deliver(name, value)`
+    inside the job for parts the parent needs early, the job's return value for the rest. The child never
+    returns into the caller's code: it leaves with os._exit, skipping atexit handlers and buffered output.
     """
 
     pid: int | None = None
-    result_file: Path | None = None
-    inline_result: Any = None
-    inline_error: str | None = None
-    done: bool = field(default=False)
+    folder: Path | None = None
+    pipe: Any = None
+    arrived: dict[str, Any] = field(default_factory=dict)
+    failed: str | None = None
+    done: bool = False
 
-    def start(self, job: Callable[[], Any]) -> None:
-        if not hasattr(os, "fork") or os.environ.get("FIVESTAR_NO_FORK"):
+    @staticmethod
+    def forks() -> bool:
+        """Whether jobs run in a second process here (not on Windows, nor with FIVESTAR_NO_FORK set)."""
+        return hasattr(os, "fork") and not os.environ.get("FIVESTAR_NO_FORK")
+
+    def start(self, job: Callable[[Deliver], Any]) -> None:
+        if not self.forks():
             self._run_inline(job)
             return
-        handle, name = tempfile.mkstemp(prefix="fivestar-bg-", suffix=".pickle")
-        os.close(handle)
-        self.result_file = Path(name)
+        self.folder = Path(tempfile.mkdtemp(prefix="fivestar-bg-"))
+        read_end, write_end = os.pipe()
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:  # the child
+            os.close(read_end)
             status = 0
             try:
-                payload: tuple[bool, Any] = (True, job())
+                self._deliver_to(write_end, FINAL, (True, job(lambda name, value: self._deliver_to(
+                    write_end, name, (True, value)))))
             except BaseException:  # everything goes back to the parent, which decides
-                payload, status = (False, traceback.format_exc()), 1
-            try:
-                with open(name, "wb") as out:
-                    pickle.dump(payload, out, protocol=pickle.HIGHEST_PROTOCOL)
+                status = 1
+                with contextlib.suppress(BaseException):
+                    self._deliver_to(write_end, FINAL, (False, traceback.format_exc()))
             finally:
                 os._exit(status)
+        os.close(write_end)
         self.pid = pid
+        self.pipe = os.fdopen(read_end, "rb")
 
-    def _run_inline(self, job: Callable[[], Any]) -> None:
+    def _deliver_to(self, fd: int, name: str, payload: tuple[bool, Any]) -> None:
+        assert self.folder is not None
+        with open(self.folder / f"{name}.pickle", "wb") as out:
+            pickle.dump(payload, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.write(fd, name.encode("ascii") + b"\n")
+
+    def _run_inline(self, job: Callable[[Deliver], Any]) -> None:
         try:
-            self.inline_result = job()
+            self.arrived[FINAL] = job(lambda name, value: self.arrived.__setitem__(name, value))
         except Exception:
-            self.inline_error = traceback.format_exc()
+            self.failed = traceback.format_exc()
         self.done = True
 
-    def poll(self) -> bool:
-        """Whether the job has finished (reaps the child if so)."""
-        if self.done or self.pid is None:
-            return True
-        pid, _status = os.waitpid(self.pid, os.WNOHANG)
-        if pid:
+    def wait_for(self, name: str) -> Any:
+        """The part called `name` (waiting for the child to deliver it); BackgroundFailed if the job died."""
+        while name not in self.arrived:
+            if self.pipe is None or self.failed is not None:
+                raise BackgroundFailed(self.failed or f"the background job delivered no “{name}”")
+            line = self.pipe.readline()
+            if not line:  # the child has gone: collect its last word
+                self.pipe.close()
+                self.pipe = None
+                self._reap()
+                self.failed = self.failed or f"the background process ended without delivering “{name}”"
+                continue
+            arrived = line.decode("ascii").strip()
+            self._load(arrived)
+        return self.arrived[name]
+
+    def _load(self, name: str) -> None:
+        assert self.folder is not None
+        path = self.folder / f"{name}.pickle"
+        try:
+            with path.open("rb") as handle:
+                ok, value = pickle.load(handle)
+        except (OSError, EOFError, pickle.UnpicklingError) as error:
+            self.failed = f"the background process left no readable “{name}” ({error})"
+            return
+        finally:
+            path.unlink(missing_ok=True)
+        if ok:
+            self.arrived[name] = value
+        else:
+            self.failed = value
+
+    def _reap(self) -> None:
+        if self.pid is not None and not self.done:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self.pid, 0)
             self.done = True
-        return self.done
 
     def join(self) -> Any:
         """Wait for the job and return its result; raise BackgroundFailed with the child's traceback."""
-        if self.pid is None:
-            if self.inline_error:
-                raise BackgroundFailed(self.inline_error)
-            return self.inline_result
-        if not self.done:
-            os.waitpid(self.pid, 0)
-            self.done = True
-        assert self.result_file is not None
         try:
-            with self.result_file.open("rb") as handle:
-                ok, value = pickle.load(handle)
-        except (OSError, EOFError, pickle.UnpicklingError) as error:
-            raise BackgroundFailed(f"the background process left no result ({error})") from None
+            if self.failed is not None and FINAL not in self.arrived:
+                raise BackgroundFailed(self.failed)
+            return self.wait_for(FINAL)
         finally:
-            self.result_file.unlink(missing_ok=True)
-        if not ok:
-            raise BackgroundFailed(value)
-        return value
+            self._reap()
+            self._tidy()
 
     def abandon(self) -> None:
-        """Stop waiting for a job nobody needs any more (a build that failed): reap it when it ends."""
+        """Stop a job nobody needs any more (a build that failed)."""
         if self.pid is not None and not self.done:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, 15)
-                os.waitpid(self.pid, 0)
-            except (ProcessLookupError, ChildProcessError):
-                pass
-            self.done = True
-        if self.result_file is not None:
-            self.result_file.unlink(missing_ok=True)
+            self._reap()
+        self._tidy()
+
+    def _tidy(self) -> None:
+        if self.pipe is not None:
+            self.pipe.close()
+            self.pipe = None
+        if self.folder is not None:
+            for leftover in self.folder.glob("*.pickle"):
+                leftover.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                self.folder.rmdir()
+            self.folder = None
+
+
+class Meeting:
+    """A list of tasks worked from both ends: this process from the front, the forked one from the back.
+
+    Create it before forking; both processes then claim tasks under a shared lock until they meet, so the
+    split balances itself however the tasks' costs are spread.
+    """
+
+    def __init__(self, count: int) -> None:
+        import mmap
+        import multiprocessing
+
+        self.count = count
+        self.state = mmap.mmap(-1, 16)  # anonymous and shared with a forked child: (lowest back claim, highest front)
+        struct.pack_into("<qq", self.state, 0, count, -1)
+        self.lock = multiprocessing.get_context("fork").Lock()
+
+    def take_front(self, index: int) -> bool:
+        """In this process: may task `index` be done here? False once the other process has claimed it."""
+        with self.lock:
+            low, high = struct.unpack_from("<qq", self.state, 0)
+            if index >= low:
+                return False
+            struct.pack_into("<qq", self.state, 0, low, max(high, index))
+            return True
+
+    def take_back(self) -> int | None:
+        """In the forked process: the next task from the back, or None when the two ends have met."""
+        with self.lock:
+            low, high = struct.unpack_from("<qq", self.state, 0)
+            if low - 1 <= high:
+                return None
+            struct.pack_into("<qq", self.state, 0, low - 1, high)
+            return low - 1

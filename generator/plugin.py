@@ -22,7 +22,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from generator import pages, search
-from generator.background import Background, BackgroundFailed, Deliver
+from generator.background import Background, BackgroundFailed, Deliver, Meeting
 from generator.dataset import Dataset
 from generator.images import ImageError, write_images
 from generator.load import LoadResult, load_dataset
@@ -63,9 +63,10 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         # `fivestar serve` (dirty rebuilds): each generated page's fingerprint and output at the last good build.
         self.built: dict[str, tuple[str, str]] = {}
         self.building: dict[str, tuple[str, str]] = {}
-        # Pages whose Markdown the second process renders (see start_background), and what it made of them.
+        # Pages whose Markdown both processes render, one from each end (see start_background), and the results.
         self.generated: set[str] = set()
-        self.offloaded: set[str] = set()
+        self.shared: dict[str, int] = {}
+        self.meeting: Meeting | None = None
         self.converted_pages: dict[str, Rendered] | None = None
         self.pinned_epoch: str | None = None
 
@@ -159,7 +160,8 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         return nav
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
-        if page.file.src_uri in self.offloaded:
+        index = self.shared.get(page.file.src_uri)
+        if index is not None and self.meeting is not None and not self.meeting.take_front(index):
             converted = self.converted().get(page.file.src_uri)
             if converted is not None:  # rendered by the second process: take its HTML instead of converting again
                 page.render = partial(_take_rendered, page, converted)  # type: ignore[method-assign]
@@ -175,14 +177,16 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         dataset, settings, site_dir = self.dataset, self.settings, Path(config.site_dir)
         use_urls, site_url = config.use_directory_urls, config.site_url
         news = [(post.date, post.title, pages.url_of(post.src_uri, use_urls)) for post in settings.news]
-        share = offload_share(files, self.generated) if Background.forks() else []
-        self.offloaded = {file.src_uri for file in share}
+        shared = pages_to_share(files, self.generated) if Background.forks() else []
+        self.shared = {file.src_uri: i for i, file in enumerate(shared)}
+        self.meeting = Meeting(len(shared)) if shared else None
         self.converted_pages = None
+        meeting = self.meeting
 
         def job(deliver: Deliver) -> tuple[str | None, list[dict[str, Any]]]:
-            self.offloaded = set()  # this process renders them
-            if share:
-                deliver(CONVERTED, render_elsewhere(share, config, files))
+            self.shared = {}  # this process renders them
+            if meeting is not None:
+                deliver(CONVERTED, render_from_the_back(shared, meeting, config, files))
             try:
                 write_images(dataset, site_dir, images=settings.images)
             except (ImageError, OSError) as error:
@@ -286,8 +290,8 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
 # -- rendering Markdown in the second process ---------------------------------------------------------------------
 
 CONVERTED = "pages"
-OFFLOAD_MIN_BYTES = 400_000
-"""Below this much Markdown to render, a second process is not worth its start-up."""
+SHARE_MIN_BYTES = 400_000
+"""Below this much Markdown to render, sharing the work is not worth it."""
 
 
 @dataclass(frozen=True)
@@ -302,23 +306,12 @@ class Rendered:
     logged: tuple[tuple[str, int, str], ...]
 
 
-def offload_share(files: Files, generated: set[str]) -> list[File]:
-    """The generated pages the second process takes: the last ones MkDocs will reach, about half the Markdown."""
+def pages_to_share(files: Files, generated: set[str]) -> list[File]:
+    """The generated pages to be rendered, in the order MkDocs reaches them; none if too few to be worth it."""
     candidates = [f for f in files.documentation_pages() if f.src_uri in generated and f.is_modified()]
-    total = sum(len(f.content_string) for f in candidates)
-    if total < OFFLOAD_MIN_BYTES:
+    if sum(len(f.content_string) for f in candidates) < SHARE_MIN_BYTES:
         return []
-    share: list[File] = []
-    taken = 0
-    for file in reversed(candidates):
-        if taken >= total * OFFLOAD_FRACTION:
-            break
-        share.append(file)
-        taken += len(file.content_string)
-    return share
-
-
-OFFLOAD_FRACTION = 0.5
+    return candidates
 
 
 class _Recorder(logging.Handler):
@@ -332,15 +325,18 @@ class _Recorder(logging.Handler):
         self.records.append((record.name, record.levelno, record.getMessage()))
 
 
-def render_elsewhere(share: list[File], config: MkDocsConfig, files: Files) -> dict[str, Rendered]:
-    """In the second process: MkDocs' own Page.render for each page of the share, exactly as the build would."""
+def render_from_the_back(shared: list[File], meeting: Meeting, config: MkDocsConfig,
+                         files: Files) -> dict[str, Rendered]:
+    """In the second process: MkDocs' own Page.render, exactly as the build would, for pages taken from the
+    back of the list until it meets the first process coming from the front."""
     rendered: dict[str, Rendered] = {}
     logger = logging.getLogger("mkdocs")
     handlers, propagate = list(logger.handlers), logger.propagate
     logger.propagate = False  # the first process logs it all, once, in order
     for handler in handlers:
         logger.removeHandler(handler)
-    for file in share:
+    while (index := meeting.take_back()) is not None:
+        file = shared[index]
         recorder = _Recorder()
         logger.addHandler(recorder)
         try:
