@@ -132,3 +132,58 @@ def test_the_search_index_stays_small_and_knows_every_branch(built) -> None:
     largest = max(len(json.dumps(d, ensure_ascii=False).encode("utf-8")) for d in branch_docs)
     assert largest <= 2048, f"a branch's search entry takes {largest} bytes"
     assert len(raw) < 2048 * N
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_two_processes_build_exactly_what_one_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.background import Background
+
+    data = tmp_path / "data"
+    write_demo(data, 150)  # enough Markdown for the pages to be shared between the two processes
+    config = project_config(tmp_path)
+    build_site(data, config, tmp_path / "two")
+    monkeypatch.setenv("FIVESTAR_NO_FORK", "1")
+    assert not Background.forks()
+    build_site(data, config, tmp_path / "one")
+    two, one = tree(tmp_path / "two"), tree(tmp_path / "one")
+    assert two.keys() == one.keys()
+    assert [name for name in two if two[name] != one[name]] == []
+
+
+def test_a_preview_rebuild_renders_only_what_the_edit_changed(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    data = tmp_path / "data"
+    write_demo(data, 60)
+    config_path = project_config(tmp_path)
+    site = tmp_path / "site"
+    monkeypatch.setenv("FIVESTAR_DATA", str(data))
+    serve_url = "http://127.0.0.1:8000/"
+
+    def rebuild() -> dict[str, int]:
+        config = load_config(str(config_path), site_dir=str(site))  # the plugin instance is kept, as under serve
+        config.site_url = serve_url
+        build(config, serve_url=serve_url, dirty=True)
+        return {p.relative_to(site).as_posix(): p.stat().st_mtime_ns for p in site.rglob("index.html")}
+
+    first_config = load_config(str(config_path), site_dir=str(site))
+    first_config.plugins.on_startup(command="serve", dirty=True)
+    before = rebuild()
+    index_before = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+
+    record = data / "branches" / "shili-00030.yaml"
+    record.write_text(record.read_text(encoding="utf-8").replace("intro: |\n", "intro: |\n  预览修改标记。\n", 1),
+                      encoding="utf-8")
+    after = rebuild()
+    changed = sorted(name for name in after if after[name] != before.get(name))
+    assert "branches/shili-00030/index.html" in changed
+    assert "预览修改标记" in (site / "branches" / "shili-00030" / "index.html").read_text(encoding="utf-8")
+    assert not [name for name in changed if name.startswith("branches/shili-") and "shili-00030" not in name]
+    assert len(changed) <= 6, changed  # the page, plus the few pages material's own search indexes
+    index_after = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    assert sorted(d["location"] for d in index_after) == sorted(d["location"] for d in index_before)

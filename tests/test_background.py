@@ -1,0 +1,83 @@
+"""The second process: results come back by name, failures come back as errors, tasks are split exactly once."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+
+from generator.background import Background, BackgroundFailed, Meeting
+
+needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
+
+
+@needs_fork
+def test_a_job_runs_in_another_process_and_hands_back_parts_and_its_result() -> None:
+    parent = os.getpid()
+
+    def job(deliver: Any) -> dict[str, int]:
+        deliver("early", [os.getpid(), 1])
+        return {"pid": os.getpid()}
+
+    background = Background()
+    background.start(job)
+    early = background.wait_for("early")
+    result = background.join()
+    assert early[1] == 1 and early[0] != parent
+    assert result == {"pid": early[0]}
+    assert background.folder is None  # temporary files gone
+
+
+@needs_fork
+def test_a_failing_job_raises_in_the_parent_with_its_traceback() -> None:
+    def job(deliver: Any) -> None:
+        raise ValueError("在子进程里出错")
+
+    background = Background()
+    background.start(job)
+    with pytest.raises(BackgroundFailed, match="在子进程里出错"):
+        background.wait_for("never")
+    with pytest.raises(BackgroundFailed, match="ValueError"):
+        background.join()
+
+
+def test_without_fork_the_job_runs_inline(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FIVESTAR_NO_FORK", "1")
+    assert not Background.forks()
+    background = Background()
+    background.start(lambda deliver: (deliver("part", os.getpid()), "done")[1])
+    assert background.wait_for("part") == os.getpid()
+    assert background.join() == "done"
+
+
+@needs_fork
+def test_abandon_stops_a_job_nobody_waits_for() -> None:
+    import time
+
+    background = Background()
+    background.start(lambda deliver: time.sleep(60))
+    started = time.monotonic()
+    background.abandon()
+    assert time.monotonic() - started < 30
+    assert background.done
+
+
+@needs_fork
+@pytest.mark.parametrize("count", [0, 1, 2, 7, 200])
+def test_both_ends_share_every_task_exactly_once(count: int) -> None:
+    meeting = Meeting(count)
+
+    def job(deliver: Any) -> list[int]:
+        taken = []
+        while (index := meeting.take_back()) is not None:
+            taken.append(index)
+        return taken
+
+    background = Background()
+    background.start(job)
+    front = [i for i in range(count) if meeting.take_front(i)]
+    back = background.join()
+    assert sorted(front + back) == list(range(count))
+    assert not set(front) & set(back)
+    assert front == list(range(len(front)))  # the front is a prefix, the back the rest
