@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import shutil
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -106,12 +108,41 @@ def recover_previous(site_dir: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one indivisible step (Linux renameat2 RENAME_EXCHANGE); False where that is not possible.
+
+    With it there is no moment, however a build is killed, at which the site folder is missing or half there.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange) == 0
+
+
 def swap_in(new_site: Path, site_dir: Path) -> None:
-    """Put a finished build in place: move the old site away, move the new one in, then delete the old one."""
+    """Put a finished build in place: exchange it with the old site in one step, then delete the old one.
+
+    Where the system cannot exchange (Windows, some file systems) the old site is moved away and the new one
+    moved in; a build killed between the two is repaired by `recover_previous` at the start of the next build.
+    """
+    if site_dir.exists() and exchange(new_site, site_dir):
+        shutil.rmtree(new_site, ignore_errors=True)  # it holds the old site now
+        return
     old = site_dir.parent / f".{site_dir.name}-{PREVIOUS}-{uuid.uuid4().hex[:8]}"
     if site_dir.exists():
         site_dir.rename(old)
-    new_site.rename(site_dir)
+    try:
+        new_site.rename(site_dir)
+    except BaseException:
+        if old.exists() and not site_dir.exists():
+            old.rename(site_dir)  # put the last good site back before reporting the failure
+        raise
     shutil.rmtree(old, ignore_errors=True)
 
 

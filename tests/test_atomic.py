@@ -1,0 +1,192 @@
+"""Atomic builds: whatever stops a build, the last good site/ stays byte for byte as it was."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from generator import build as build_module
+from generator.build import BuildFailed, build_site, exchange, recover_previous, swap_in
+from generator.cli import main
+from generator.demo import write_demo
+from generator.problems import DataError
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = 20240521
+KILLS = 8
+
+
+def digest(site: Path) -> str:
+    """One hash of a whole folder: every file's path and bytes, and every empty folder."""
+    h = hashlib.sha256()
+    for path in sorted(site.rglob("*")):
+        h.update(path.relative_to(site).as_posix().encode() + b"\0")
+        if path.is_file():
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def leftovers(site: Path) -> list[str]:
+    return sorted(p.name for p in site.parent.iterdir() if p.name != site.name and site.name in p.name)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the bundled data and of the site settings, theme and pages, so they can be broken at will."""
+    for name in ("data", "theme", "content"):
+        shutil.copytree(REPO / name, tmp_path / name)
+    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    build_site(tmp_path / "data", tmp_path / "mkdocs.yml", tmp_path / "site")
+    return tmp_path
+
+
+def test_bad_data_leaves_the_site_intact(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = digest(project / "site")
+    branch = project / "data" / "branches" / "qu-yishixiao.yaml"
+    branch.write_text(branch.read_text(encoding="utf-8") + "kind: 大学\n", encoding="utf-8")
+    code = main(["build", "--data", str(project / "data"), "--site-dir", str(project / "site"),
+                 "--config", str(project / "mkdocs.yml")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "data/branches/qu-yishixiao.yaml" in err and "上一次生成的网站保持不变" in err
+    assert digest(project / "site") == before
+    assert leftovers(project / "site") == []
+
+
+def test_a_template_error_leaves_the_site_intact(project: Path) -> None:
+    before = digest(project / "site")
+    main_html = project / "theme" / "main.html"
+    main_html.write_text(main_html.read_text(encoding="utf-8")
+                         + "\n{% block footer %}{{ no_such_thing.call() }}{% endblock %}\n", encoding="utf-8")
+    with pytest.raises(BuildFailed) as failed:
+        build_site(project / "data", project / "mkdocs.yml", project / "site")
+    assert "网站没有更新" in str(failed.value) and "上一次生成的网站保持不变" in str(failed.value)
+    assert digest(project / "site") == before
+    assert leftovers(project / "site") == []
+
+
+def test_a_failure_after_every_page_was_written_leaves_the_site_intact(project: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    before = digest(project / "site")
+
+    def disk_full(*_args: object, **_kwargs: object) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("generator.search.append_entries", disk_full)
+    with pytest.raises(BuildFailed) as failed:
+        build_site(project / "data", project / "mkdocs.yml", project / "site")
+    assert "No space left on device" in str(failed.value)
+    assert digest(project / "site") == before
+    assert leftovers(project / "site") == []
+
+
+def test_invalid_data_is_refused_before_anything_is_written(project: Path) -> None:
+    before = digest(project / "site")
+    (project / "data" / "site.yaml").write_text("title: [\n", encoding="utf-8")
+    with pytest.raises(DataError):
+        build_site(project / "data", project / "mkdocs.yml", project / "site")
+    assert digest(project / "site") == before
+
+
+def test_the_swap_is_one_step_where_the_system_allows_it(tmp_path: Path) -> None:
+    old, new = tmp_path / "site", tmp_path / ".site-building-1"
+    old.mkdir()
+    new.mkdir()
+    (old / "index.html").write_text("old", encoding="utf-8")
+    (new / "index.html").write_text("new", encoding="utf-8")
+    if not exchange(new, old):
+        pytest.skip("this file system cannot exchange two folders in one step; the fallback is tested below")
+    assert (old / "index.html").read_text(encoding="utf-8") == "new"
+    assert (new / "index.html").read_text(encoding="utf-8") == "old"
+
+
+def test_a_failed_move_puts_the_last_good_site_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Without an atomic exchange the old site is moved away first; if moving the new one in fails, it comes back.
+    site, new = tmp_path / "site", tmp_path / ".site-building-1"
+    site.mkdir()
+    new.mkdir()
+    (site / "index.html").write_text("old", encoding="utf-8")
+    monkeypatch.setattr(build_module, "exchange", lambda _a, _b: False)
+    real_rename = Path.rename
+
+    def failing_rename(self: Path, target: Path) -> Path:
+        if self == new:
+            raise OSError(5, "Input/output error")
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", failing_rename)
+    with pytest.raises(OSError):
+        swap_in(new, site)
+    assert (site / "index.html").read_text(encoding="utf-8") == "old"
+
+
+def test_a_build_killed_between_the_fallback_moves_is_repaired_by_the_next(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    moved = tmp_path / ".site-previous-1234abcd"
+    moved.mkdir()
+    (moved / "index.html").write_text("last good", encoding="utf-8")
+    half = tmp_path / ".site-building-5678abcd"
+    half.mkdir()
+    (half / "index.html").write_text("half", encoding="utf-8")
+    recover_previous(site)
+    assert (site / "index.html").read_text(encoding="utf-8") == "last good"
+    assert leftovers(site) == []
+
+
+# -- the process killed at random moments --------------------------------------------------------------------------
+
+def run_build(data: Path, site: Path) -> subprocess.Popen[bytes]:
+    """`fivestar build` in its own process group, as a terminal runs it (the group includes its forked helper)."""
+    return subprocess.Popen([sys.executable, "-m", "generator", "build", "--data", str(data), "--site-dir", str(site),
+                             "--config", str(REPO / "mkdocs.yml")], cwd=REPO, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+@pytest.mark.slow
+def test_a_build_killed_at_random_moments_never_damages_the_site(tmp_path: Path) -> None:
+    data, site = tmp_path / "data", tmp_path / "site"
+    write_demo(data, 300)
+    assert run_build(data, site).wait() == 0
+    old = digest(site)
+
+    # The killed builds build different data, so a half-written swap would show as a mix of the two. Builds are
+    # reproducible, so a complete build of the new data elsewhere tells what the new site is, byte for byte.
+    branch = next((data / "branches").glob("*.yaml"))
+    branch.write_text(branch.read_text(encoding="utf-8").replace("示例", "改过的示例", 1), encoding="utf-8")
+    started = time.monotonic()
+    assert run_build(data, tmp_path / "reference" / "site").wait() == 0
+    duration = time.monotonic() - started
+    new = digest(tmp_path / "reference" / "site")
+    assert new != old
+
+    rng = random.Random(SEED)
+    interrupted = half_written = 0
+    for _ in range(KILLS):
+        process = run_build(data, site)
+        time.sleep(rng.uniform(0.05, 1.0) * duration)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        if process.wait() != 0:
+            interrupted += 1
+        assert site.is_dir()
+        assert digest(site) in {old, new}  # the last good site, or the new one whole: never a mix, never gone
+        # What a kill leaves behind is hidden (a dot folder beside site/) and never named like the site.
+        for name in leftovers(site):
+            assert name.startswith(f".{site.name}-building-") or name.startswith(f".{site.name}-previous-"), name
+        half_written += bool(leftovers(site))
+    assert interrupted >= KILLS // 2, "most kills should land while the build runs"
+    assert half_written >= 1, "some kills should land while files are being written"
+
+    assert run_build(data, site).wait() == 0
+    assert leftovers(site) == []
+    assert "改过的示例" in "".join(p.read_text(encoding="utf-8") for p in (site / "branches").rglob("index.html"))
