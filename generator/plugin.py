@@ -173,7 +173,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         """A forked second process renders the Markdown of the last pages MkDocs will reach (about half the work),
         then writes the images and downloads and builds the search entries, while this one renders the rest."""
         assert self.dataset is not None
-        self.background.abandon()
+        self.settle_downloads()
         dataset, settings, site_dir = self.dataset, self.settings, Path(config.site_dir)
         use_urls, site_url = config.use_directory_urls, config.site_url
         news = [(post.date, post.title, pages.url_of(post.src_uri, use_urls)) for post in settings.news]
@@ -183,21 +183,22 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         self.converted_pages = None
         meeting = self.meeting
 
-        def job(deliver: Deliver) -> tuple[str | None, list[dict[str, Any]]]:
+        def job(deliver: Deliver) -> str | None:
             self.shared = {}  # this process renders them
             if meeting is not None:
                 deliver(CONVERTED, render_from_the_back(shared, meeting, config, files))
             try:
                 write_images(dataset, site_dir, images=settings.images)
             except (ImageError, OSError) as error:
-                return f"图片无法发布，网站没有更新：{error}", []
+                return f"图片无法发布，网站没有更新：{error}"
+            deliver(ENTRIES, pages.search_entries(dataset, use_urls))
             write = getattr(import_module("generator.exports"), "write_exports", None) if settings.downloads else None
             if write is not None:
                 try:
                     write(dataset, site_dir, news, site_url)
                 except OSError as error:
-                    return f"下载文件无法写入，网站没有更新：{error}", []
-            return None, pages.search_entries(dataset, use_urls)
+                    return f"下载文件无法写入，网站没有更新：{error}"
+            return None
 
         self.background = Background()
         self.background.start(job)
@@ -212,17 +213,41 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
                 self.converted_pages = {}
         return self.converted_pages
 
-    def finish_background(self) -> list[dict[str, Any]]:
-        """The search entries from the background job; its failure stops the build with a Chinese message."""
+    def finish_background(self, *, downloads_too: bool = True) -> list[dict[str, Any]]:
+        """The search entries from the background job; its failure stops the build with a Chinese message.
+
+        A preview does not wait for the downloads (the slowest part, and nobody previews a spreadsheet): they
+        finish on their own and are collected at the next rebuild."""
         try:
-            problem, entries = self.background.join()
+            entries = self.background.wait_for(ENTRIES)
+            if downloads_too:
+                self.raise_problem(self.background.join())
         except BackgroundFailed as error:
+            self.raise_problem(self.last_word(), error)
+        return entries
+
+    def last_word(self) -> str | None:
+        try:
+            return self.background.join()
+        except BackgroundFailed:
+            return None
+
+    @staticmethod
+    def raise_problem(problem: str | None, error: BackgroundFailed | None = None) -> None:
+        if problem:
+            raise PluginError(problem)
+        if error is not None:
             log.debug(str(error))
             last = (str(error).strip().splitlines() or [""])[-1]
             raise PluginError(f"生成图片、下载文件或搜索索引时出错，网站没有更新：{last}") from None
-        if problem:
-            raise PluginError(problem)
-        return entries
+
+    def settle_downloads(self) -> None:
+        """Before a new build: let the previous preview's downloads finish, and say if they failed."""
+        if self.background.pid is not None and not self.background.done:
+            problem = self.last_word()
+            if problem:
+                log.warning(problem)
+        self.background.abandon()
 
     # -- `fivestar serve`: rebuild only the pages an edit touched ------------------------------------------------
 
@@ -269,7 +294,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
     @event_priority(-50)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.dataset is not None
-        entries = self.finish_background()
+        entries = self.finish_background(downloads_too=not self.dirty)
         index = Path(config.site_dir) / "search" / "search_index.json"
         if index.is_file():
             search.append_entries(index, [search_entry(entry) for entry in entries])
@@ -289,7 +314,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
 
 # -- rendering Markdown in the second process ---------------------------------------------------------------------
 
-CONVERTED = "pages"
+CONVERTED, ENTRIES = "pages", "entries"
 SHARE_MIN_BYTES = 400_000
 """Below this much Markdown to render, sharing the work is not worth it."""
 
