@@ -21,7 +21,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from generator import pages, search
+from generator import pages, privacy, search
 from generator.background import Background, BackgroundFailed, Deliver, Meeting
 from generator.dataset import Dataset
 from generator.images import ImageError, write_images
@@ -94,6 +94,12 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             result = load_dataset(self.data_dir)
         if not result.ok or result.dataset is None:
             raise PluginError("数据检查未通过，网站没有更新。\n" + DataError(result.problems).report())
+        pages_problems = privacy.scan_content(config.docs_dir)
+        if any(p.is_error for p in pages_problems):
+            raise PluginError("网页里有不能公开的个人信息，网站没有更新。\n"
+                              + DataError([p for p in pages_problems if p.is_error]).report())
+        for problem in pages_problems:
+            log.info(problem.format())
         if result.warnings:
             # Data warnings are for staff and `fivestar check` lists them; INFO keeps --strict builds passing.
             log.info(f"数据有 {len(result.warnings)} 条提醒（不影响生成），运行 fivestar check 查看。")

@@ -110,6 +110,30 @@ def test_the_swap_is_one_step_where_the_system_allows_it(tmp_path: Path) -> None
     assert (new / "index.html").read_text(encoding="utf-8") == "old"
 
 
+def test_where_the_system_allows_it_the_site_is_never_moved_away(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    site, new = tmp_path / "site", tmp_path / ".site-building-1"
+    site.mkdir()
+    new.mkdir()
+    (new / "index.html").write_text("new", encoding="utf-8")
+    probe_a, probe_b = tmp_path / "probe-a", tmp_path / "probe-b"
+    probe_a.mkdir()
+    probe_b.mkdir()
+    if not exchange(probe_a, probe_b):
+        pytest.skip("this file system cannot exchange two folders in one step")
+    real_rename = Path.rename
+
+    def no_moving_the_site(self: Path, target: Path) -> Path:
+        if self == site:
+            raise AssertionError("site/ was moved away: a kill at this moment would leave no site")
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", no_moving_the_site)
+    swap_in(new, site)
+    assert (site / "index.html").read_text(encoding="utf-8") == "new"
+    assert not new.exists()
+
+
 def test_a_failed_move_puts_the_last_good_site_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Without an atomic exchange the old site is moved away first; if moving the new one in fails, it comes back.
     site, new = tmp_path / "site", tmp_path / ".site-building-1"

@@ -391,3 +391,21 @@ def test_no_file_outside_the_site_folder_was_written(built, tmp_path: Path) -> N
     for path in site.rglob("*"):
         assert path.resolve().is_relative_to(site.resolve()), path
     assert not any(".." in p.name for p in site.rglob("*"))
+
+
+def test_a_very_long_name_is_kept_out_of_the_search_dictionary(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # jieba's dictionary lookup is quadratic in a word's length: one 10,000-character name stalled a build for
+    # minutes. The words handed to it must stay short (recorded here instead of taught, so this test is quick).
+    import generator.search
+    from generator.build import build_site
+
+    taught: list[str] = []
+    monkeypatch.setattr(generator.search, "load_user_words", lambda words: taught.extend(words) or len(taught))
+    data = tmp_path / "data"
+    (data / "branches").mkdir(parents=True)
+    (data / "site.yaml").write_text(SITE, encoding="utf-8")
+    (data / "branches" / "shili-001.yaml").write_text(f"name: {'长' * 10_000}\nbrand:\n  name: {'品' * 5_000}\n",
+                                                       encoding="utf-8")
+    build_site(data, REPO / "mkdocs.yml", tmp_path / "site")
+    assert taught and max(map(len, taught)) <= 40

@@ -456,3 +456,53 @@ def test_other_published_files_are_scanned_or_flagged(tmp_path: Path) -> None:
 
 def test_the_bundled_content_has_no_false_positives() -> None:
     assert [p for p in scan_content(REPO / "content") if p.is_error] == []
+
+
+# -- every build refuses a page with personal data ------------------------------------------------------------
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    import shutil
+
+    for name in ("data", "theme", "content"):
+        shutil.copytree(REPO / name, tmp_path / name)
+    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    return tmp_path
+
+
+def test_a_build_refuses_a_page_with_a_mobile_number(project: Path) -> None:
+    from generator.build import BuildFailed, build_site
+
+    build_site(project / "data", project / "mkdocs.yml", project / "site")
+    before = (project / "site" / "index.html").read_bytes()
+    write(project / "content" / "news" / "2024-shili.md", """\
+        ---
+        title: 示例新闻
+        date: 2024-01-01
+        ---
+        # 示例新闻
+
+        报名请联系王老师 139 0000 0000。
+        """)
+    with pytest.raises(BuildFailed) as failed:
+        build_site(project / "data", project / "mkdocs.yml", project / "site")
+    message = str(failed.value)
+    assert "content/news/2024-shili.md:7:" in message and "手机号 139****0000" in message
+    assert "139 0000 0000" not in message
+    assert (project / "site" / "index.html").read_bytes() == before
+
+
+def test_a_build_publishes_an_allowed_switchboard(project: Path) -> None:
+    from generator.build import build_site
+
+    write(project / "content" / "news" / "2024-shili.md", """\
+        ---
+        title: 示例新闻
+        date: 2024-01-01
+        ---
+        # 示例新闻
+
+        咨询电话 0379-62000000 <!-- fivestar: 公开号码 -->
+        """)
+    build_site(project / "data", project / "mkdocs.yml", project / "site")
+    assert "0379-62000000" in (project / "site" / "news" / "2024-shili" / "index.html").read_text(encoding="utf-8")
