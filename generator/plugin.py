@@ -7,6 +7,7 @@ import hashlib
 import html
 import logging
 import os
+import time
 from dataclasses import dataclass
 from functools import partial
 from importlib import import_module
@@ -213,7 +214,10 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         """The pages the second process rendered (waits for them once); empty if it could not, so MkDocs does."""
         if self.converted_pages is None:
             try:
+                waited = time.perf_counter()
                 self.converted_pages = self.background.wait_for(CONVERTED)
+                log.debug(f"second process rendered {len(self.converted_pages)} of {len(self.shared)} shared pages; "
+                          f"waited {time.perf_counter() - waited:.2f} s for it")
             except BackgroundFailed as error:
                 log.debug(f"pages not rendered in the background, rendering them here: {error}")
                 self.converted_pages = {}
