@@ -14,6 +14,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any, Literal
 
+from jinja2.bccache import Bucket, BytecodeCache
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -165,6 +166,11 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         self.start_background(config, files)
         return nav
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        # MkDocs makes a new theme environment for every build; keep the compiled templates between builds.
+        env.bytecode_cache = THEME_BYTECODE
+        return env
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
         index = self.shared.get(page.file.src_uri)
@@ -410,6 +416,24 @@ def _take_rendered(page: Page, rendered: Rendered, config: MkDocsConfig, files: 
                 page.links_to_anchors[target] = anchors
     for name, level, message in rendered.logged:
         logging.getLogger(name).log(level, message)
+
+
+class _MemoryBytecodeCache(BytecodeCache):
+    """Compiled theme templates, kept for the life of the process (a `fivestar serve` session)."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self.compiled.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+THEME_BYTECODE = _MemoryBytecodeCache()
 
 
 def _modified() -> bool:
