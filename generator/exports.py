@@ -247,13 +247,25 @@ def envelope(dataset: Dataset) -> dict[str, Any]:
 # -- writers -------------------------------------------------------------------------------------
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
+def csv_cell(value: Any) -> str:
+    """A CSV field Excel and WPS show as text: one starting like a formula (=, +, -, @) gets a leading '."""
+    text = _text(value)
+    if text.startswith(_FORMULA_START) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
 def csv_bytes(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> bytes:
-    """CSV as Excel and WPS want it: UTF-8 with BOM, CRLF, every field as text."""
+    """CSV as Excel and WPS want it: UTF-8 with BOM, CRLF, every field as text, no field read as a formula."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_text(row.get(c)) for c in columns])
+        writer.writerow([csv_cell(row.get(c)) for c in columns])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

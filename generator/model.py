@@ -6,7 +6,9 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from generator.sanitize import clean
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 ID_RE = re.compile(ID_PATTERN)
@@ -29,7 +31,8 @@ def _as_text(value: Any) -> Any:
 
 
 Id = Annotated[str, Field(pattern=ID_PATTERN, description="记录编号：小写字母、数字和连字符")]
-Text = Annotated[str, BeforeValidator(_as_text), Field(min_length=1)]
+Text = Annotated[str, BeforeValidator(_as_text), AfterValidator(clean), Field(min_length=1)]
+"""Plain text: characters a reader cannot see (direction overrides, zero-width, control) are dropped on load."""
 Period = Annotated[str, BeforeValidator(_as_text), Field(pattern=PERIOD_PATTERN)]
 
 

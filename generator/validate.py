@@ -246,6 +246,13 @@ def resolve_image(data_dir: Path, relative: str) -> tuple[Path | None, str]:
         return None, f"图片路径“{shown}”是绝对路径；只能写相对于 data/ 的路径。"
     if ".." in path.parts or "\\" in relative:
         return None, f"图片路径“{shown}”指向 data/ 以外；只能引用 data/ 里的图片。"
+    try:
+        return _inspect_image(data_dir, path, shown)
+    except OSError:
+        return None, f"图片路径“{shown}”无法读取（路径太长，或文件被占用）。"
+
+
+def _inspect_image(data_dir: Path, path: Path, shown: str) -> tuple[Path | None, str]:
     root = data_dir.resolve()
     target = (data_dir / path).resolve()
     if not target.is_relative_to(root):
@@ -283,6 +290,13 @@ def check_images(dataset: Dataset, context: Context) -> Iterator[Problem]:
             yield _at(dataset, key, loc, why, hint)
 
 
+def check_image_pixels(dataset: Dataset, context: Context) -> Iterator[Problem]:
+    """Images too large in pixels or unreadable, refused by check rather than later by the build."""
+    from generator.images import check_image_limits
+
+    return check_image_limits(dataset)
+
+
 def check_coverage(dataset: Dataset, context: Context) -> Iterator[Problem]:
     """Warnings: a branch with no honours, a brand with no logo, more files than branch_count."""
     honours_complete = not context.unreadable.get("honours")
@@ -317,6 +331,7 @@ RULES: tuple[Rule, ...] = (
     check_stars,
     check_names,
     check_images,
+    check_image_pixels,
     check_coverage,
 )
 
