@@ -205,7 +205,8 @@ def test_copy_blocks_follow_the_html_contract_with_press_strings(bundled: Datase
         "北京第二实验小学洛阳分校教师潘超超、市集贤中学教师张静、龙门一小教师马莉花获评2023“洛阳最美教师”")
     branch = {m.group("uid"): m.group("label") for m in COPY_BLOCK.finditer(site["branches/qu-yishixiao.md"])}
     assert branch == {"branch-qu-yishixiao-list": "复制名单", "branch-qu-yishixiao": "复制新闻稿句"}
-    assert wenming["wen-ming-xiao-yuan-total-names"] == "市实验小学、市实验初级中学、区一实小、行知初级中学、佃庄实验小学"
+    assert wenming["wen-ming-xiao-yuan-total-names"] == (
+        "市实验小学、市实验初级中学、区一实小、行知初级中学、佃庄实验小学")
 
 
 # -- the gallery ------------------------------------------------------------------------------------------------
