@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from generator.load import LoadResult, load_dataset
-from generator.problems import format_report
+from generator.problems import format_report, sort_problems
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -84,10 +84,27 @@ def count_lines(result: LoadResult) -> list[str]:
     return lines
 
 
+def load_checked(data_dir: Path) -> LoadResult:
+    """Load the records and scan the hand-written pages beside them (`content/`) for personal data."""
+    from generator.privacy import scan_content
+
+    result = load_dataset(data_dir)
+    pages = scan_content(data_dir.parent / "content")
+    if not pages:
+        return result
+    problems = tuple(sort_problems([*result.problems, *pages]))
+    failed = any(p.is_error for p in problems)
+    return LoadResult(None if failed else result.dataset, problems)
+
+
 def load_and_report(data_dir: Path) -> LoadResult:
     """Load, print every problem, and say in one line how it went."""
-    result = load_dataset(data_dir)
+    from generator.privacy import allowed_summary
+
+    result = load_checked(data_dir)
     print_problems(result)
+    if allowed := allowed_summary(result.problems):
+        sys.stderr.write(allowed + "\n")
     if not result.ok:
         errors = len(result.errors)
         sys.stderr.write(f"数据检查未通过：共 {errors} 处错误"

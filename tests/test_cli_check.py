@@ -337,3 +337,13 @@ def test_guide_templates_pass_the_check(tmp_path: Path, capsys: pytest.CaptureFi
     assert code == 0, err
     assert err == ""
     assert out.startswith("检查通过：2 个支部（示例区共 30 个），4 份荣誉名单，1 项活动，1 个品牌。")
+
+
+def test_check_scans_the_hand_written_pages_beside_the_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # content/ is published as it is: a mobile number there must stop `fivestar check` like one in data/.
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "notice.md").write_text("# 通知\n\n联系人：13912345678\n", encoding="utf-8")
+    assert main(["check", "--data", str(tmp_path / "data")]) == 1
+    err = capsys.readouterr().err
+    assert "content/notice.md:3:" in err and "139****5678" in err and "13912345678" not in err
