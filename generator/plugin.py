@@ -14,6 +14,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any, Literal
 
+from jinja2 import ChoiceLoader, DictLoader
 from jinja2.bccache import Bucket, BytecodeCache
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
@@ -22,6 +23,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
 from generator import pages, privacy, search
 from generator.background import Background, BackgroundFailed, Deliver, Meeting
@@ -147,7 +149,8 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         self.building = {}
         self.generated = set()
         for page in pages.render_pages(self.dataset, self.settings):
-            self.generated.add(page.src_uri)
+            if page.indexed_by_data and not page.src_uri.endswith("index.md"):
+                self.generated.add(page.src_uri)  # shareable: no search entry from material, not in the nav
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
                 log.info(f"content/{page.src_uri} 与自动生成的页面同名，已改用自动生成的页面。")
@@ -164,25 +167,27 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         return files
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        self.start_background(config, files)
+        self.start_background(config, files, nav)
         return nav
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         # MkDocs makes a new theme environment for every build; keep the compiled templates between builds.
         env.bytecode_cache = THEME_BYTECODE
+        # Pages the second process built and wrote render to nothing here, so MkDocs leaves their file alone.
+        env.loader = ChoiceLoader([DictLoader({BUILT_ELSEWHERE: ""}), env.loader])
         return env
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
         index = self.shared.get(page.file.src_uri)
         if index is not None and self.meeting is not None and not self.meeting.take_front(index):
-            converted = self.converted().get(page.file.src_uri)
+            converted = self.converted().pop(page.file.src_uri, None)  # held once, by the page
             if converted is not None:  # rendered by the second process: take its HTML instead of converting again
                 page.render = partial(_take_rendered, page, converted)  # type: ignore[method-assign]
         return page
 
     # -- work that needs only the data, on the second core ------------------------------------------------------
 
-    def start_background(self, config: MkDocsConfig, files: Files) -> None:
+    def start_background(self, config: MkDocsConfig, files: Files, nav: Any) -> None:
         """A forked second process renders the Markdown of the last pages MkDocs will reach (about half the work),
         then writes the images and downloads and builds the search entries, while this one renders the rest."""
         assert self.dataset is not None
@@ -193,13 +198,14 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         shared = pages_to_share(files, self.generated) if Background.forks() else []
         self.shared = {file.src_uri: i for i, file in enumerate(shared)}
         self.meeting = Meeting(len(shared)) if shared else None
+        _SKIPPED_HERE.clear()
         self.converted_pages = None
         meeting = self.meeting
 
         def job(deliver: Deliver) -> str | None:
             self.shared = {}  # this process renders them
             if meeting is not None:
-                deliver(CONVERTED, render_from_the_back(shared, meeting, config, files))
+                deliver(CONVERTED, render_from_the_back(shared, meeting, config, files, nav))
             try:
                 write_images(dataset, site_dir, images=settings.images)
             except (ImageError, OSError) as error:
@@ -331,6 +337,23 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
 # -- rendering Markdown in the second process ---------------------------------------------------------------------
 
 CONVERTED, ENTRIES = "pages", "entries"
+BUILT_ELSEWHERE = "fivestar/built-elsewhere.html"
+_SKIPPED_HERE: set[str] = set()
+
+
+class _QuietAboutPagesBuiltElsewhere(logging.Filter):
+    """MkDocs notes every page whose template rendered nothing; for pages the second process wrote, that is
+    the point, not news."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if not message.startswith("Page skipped: '"):
+            return True
+        return message.split("'", 2)[1] not in _SKIPPED_HERE
+
+
+_QUIET = _QuietAboutPagesBuiltElsewhere()
+logging.getLogger("mkdocs.commands.build").addFilter(_QUIET)
 SHARE_MIN_BYTES = 400_000
 """Below this much Markdown to render, sharing the work is not worth it."""
 
@@ -345,6 +368,8 @@ class Rendered:
     anchors: frozenset[str]
     links_to_anchors: dict[str, dict[str, str]] | None
     logged: tuple[tuple[str, int, str], ...]
+    built: bool = False
+    """The second process also built the page and wrote its HTML (then `content` is left empty)."""
 
 
 def pages_to_share(files: Files, generated: set[str]) -> list[File]:
@@ -366,20 +391,27 @@ class _Recorder(logging.Handler):
         self.records.append((record.name, record.levelno, record.getMessage()))
 
 
-def render_from_the_back(shared: list[File], meeting: Meeting, config: MkDocsConfig,
-                         files: Files) -> dict[str, Rendered]:
-    """In the second process: MkDocs' own Page.render, exactly as the build would, for pages taken from the
-    back of the list until it meets the first process coming from the front."""
+def render_from_the_back(shared: list[File], meeting: Meeting, config: MkDocsConfig, files: Files,
+                         nav: Any) -> dict[str, Rendered]:
+    """In the second process: for pages taken from the back of the list until it meets the first process coming
+    from the front, what MkDocs' build does to a page (render the Markdown, run the page events, render the
+    theme around it, write the file), with MkDocs' own functions; the first process gets back what it needs
+    to finish the build (anchors, title, what was logged), not the HTML."""
+    from mkdocs.commands.build import _build_page
+
     rendered: dict[str, Rendered] = {}
     logger = logging.getLogger("mkdocs")
     handlers, propagate = list(logger.handlers), logger.propagate
     logger.propagate = False  # the first process logs it all, once, in order
     for handler in handlers:
         logger.removeHandler(handler)
+    env = config.plugins.on_env(config.theme.get_env(), config=config, files=files)
+    doc_files = files.documentation_pages()
     while (index := meeting.take_back()) is not None:
         file = shared[index]
         recorder = _Recorder()
         logger.addHandler(recorder)
+        built = False
         try:
             page = Page(None, file, config)
             page = config.plugins.on_pre_page(page, config=config, files=files)
@@ -387,6 +419,13 @@ def render_from_the_back(shared: list[File], meeting: Meeting, config: MkDocsCon
             assert page.markdown is not None
             page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
             Page.render(page, config, files)
+            raw = page.content or ""
+            try:
+                page.content = config.plugins.on_page_content(raw, page=page, config=config, files=files)
+                _build_page(page, config, doc_files, nav, env)
+                built = True
+            except Exception:  # the first process builds it from the rendered Markdown, and reports any error
+                page.content = raw
         except Exception:  # leave this page to the first process, which reports the error properly
             continue
         finally:
@@ -394,8 +433,10 @@ def render_from_the_back(shared: list[File], meeting: Meeting, config: MkDocsCon
         links = None
         if page.links_to_anchors is not None:
             links = {target.src_uri: dict(anchors) for target, anchors in page.links_to_anchors.items()}
-        rendered[file.src_uri] = Rendered(page.content or "", page.toc, page._title_from_render,
-                                          frozenset(page.present_anchor_ids or ()), links, tuple(recorder.records))
+        rendered[file.src_uri] = Rendered("" if built else (page.content or ""), None if built else page.toc,
+                                          page._title_from_render, frozenset(page.present_anchor_ids or ()),
+                                          links, tuple(recorder.records), built)
+        page.content = None  # written: nothing here needs it any more
     for handler in handlers:
         logger.addHandler(handler)
     logger.propagate = propagate
@@ -403,9 +444,13 @@ def render_from_the_back(shared: list[File], meeting: Meeting, config: MkDocsCon
 
 
 def _take_rendered(page: Page, rendered: Rendered, config: MkDocsConfig, files: Files) -> None:
-    """Stands in for Page.render on a page the second process rendered: the same attributes, the same log."""
+    """Stands in for Page.render on a page the second process rendered: the same attributes, the same log;
+    a page it also built gets the empty template, so that MkDocs here writes nothing over its file."""
     page.content = rendered.content
-    page.toc = rendered.toc
+    page.toc = rendered.toc if rendered.toc is not None else get_toc([])
+    if rendered.built:
+        page.meta["template"] = BUILT_ELSEWHERE
+        _SKIPPED_HERE.add(page.file.src_uri)
     page._title_from_render = rendered.title
     page.present_anchor_ids = set(rendered.anchors)
     if rendered.links_to_anchors is not None:
