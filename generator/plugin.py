@@ -7,6 +7,7 @@ import hashlib
 import html
 import logging
 import os
+import tempfile
 import time
 from dataclasses import dataclass
 from functools import partial
@@ -210,7 +211,10 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
                 write_images(dataset, site_dir, images=settings.images)
             except (ImageError, OSError) as error:
                 return f"图片无法发布，网站没有更新：{error}"
-            deliver(ENTRIES, pages.search_entries(dataset, use_urls))
+            handle, fragment = tempfile.mkstemp(prefix="fivestar-search-", suffix=".json")
+            os.close(handle)
+            search.write_entries((search_entry(e) for e in pages.search_entries(dataset, use_urls)), Path(fragment))
+            deliver(ENTRIES, fragment)
             write = getattr(import_module("generator.exports"), "write_exports", None) if settings.downloads else None
             if write is not None:
                 try:
@@ -235,8 +239,8 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
                 self.converted_pages = {}
         return self.converted_pages
 
-    def finish_background(self, *, downloads_too: bool = True) -> list[dict[str, Any]]:
-        """The search entries from the background job; its failure stops the build with a Chinese message.
+    def finish_background(self, *, downloads_too: bool = True) -> str:
+        """The file of search entries from the background job; its failure stops the build with a Chinese message.
 
         A preview does not wait for the downloads (the slowest part, and nobody previews a spreadsheet): they
         finish on their own and are collected at the next rebuild."""
@@ -316,16 +320,22 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
     @event_priority(-50)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.dataset is not None
-        entries = self.finish_background(downloads_too=not self.dirty)
+        fragment = Path(self.finish_background(downloads_too=not self.dirty))
         index = Path(config.site_dir) / "search" / "search_index.json"
-        if index.is_file():
-            search.append_entries(index, [search_entry(entry) for entry in entries])
+        try:
+            if index.is_file():
+                search.splice_entries(index, fragment)
+        finally:
+            fragment.unlink(missing_ok=True)
         if self.dirty:
             self.finish_dirty_build(config)
         self.unpin_build_date()
 
     def on_build_error(self, *, error: Exception) -> None:
+        fragment = self.background.arrived.get(ENTRIES)
         self.background.abandon()
+        if isinstance(fragment, str):
+            Path(fragment).unlink(missing_ok=True)
         self.building = {}
         self.unpin_build_date()
 
@@ -451,6 +461,8 @@ def _take_rendered(page: Page, rendered: Rendered, config: MkDocsConfig, files: 
     if rendered.built:
         page.meta["template"] = BUILT_ELSEWHERE
         _SKIPPED_HERE.add(page.file.src_uri)
+        page.markdown = ""  # written by the other process: free both copies of its Markdown here
+        page.file.content_string = ""
     page._title_from_render = rendered.title
     page.present_anchor_ids = set(rendered.anchors)
     if rendered.links_to_anchors is not None:
