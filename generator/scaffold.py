@@ -8,7 +8,9 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -57,14 +59,22 @@ def schema_modeline(data_dir: Path, path: Path, schema: str) -> str:
     return f"# yaml-language-server: $schema={Path(relative).as_posix()}"
 
 
-def pinyin_slug(text: str) -> str:
-    """平安校园 → pingan-xiaoyuan: pinyin joined within words (by jieba), hyphens between words."""
+@cache
+def _segmenter() -> Any:
+    """A jieba tokenizer of its own: the site build teaches the shared one whole names (平安校园), which
+    would change the ids suggested here depending on what ran before in the same process."""
     import jieba
-    from pypinyin import lazy_pinyin
 
     jieba.setLogLevel(logging.WARNING)
+    return jieba.Tokenizer()
+
+
+def pinyin_slug(text: str) -> str:
+    """平安校园 → pingan-xiaoyuan: pinyin joined within words (by jieba's stock dictionary), hyphens between words."""
+    from pypinyin import lazy_pinyin
+
     words = []
-    for word in jieba.cut(text):
+    for word in _segmenter().cut(text):
         spelled = "".join(lazy_pinyin(word, errors=lambda chars: [c for c in chars if c.isascii()]))
         spelled = re.sub(r"[^a-z0-9]+", "-", spelled.lower()).strip("-")
         if spelled:
