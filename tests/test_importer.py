@@ -7,9 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers import run_cli as run
 from openpyxl import Workbook
 
-from generator.cli import main
 from generator.importer import NameMatcher, normalise, pick_names, read_names, region_prefixes
 from generator.load import load_dataset
 from generator.model import Branch, Site
@@ -57,10 +57,6 @@ def make_xlsx(path: Path, names: list[str], *, sheet: str = "名单", first_shee
     return path
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def import_args(table: Path, *extra: str) -> list[str]:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers import run_cli as run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.cli import main
 from generator.load import load_dataset
 from generator.model import Branch, Brand, Event, HonourList, Photo, StarRating
 from generator.scaffold import branch_text, event_text, honour_text, suggest_honour_id, yaml_scalar
@@ -29,10 +29,6 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def check_passes(capsys: pytest.CaptureFixture[str]) -> str:
