@@ -184,16 +184,6 @@ def event_entry(event: Event, dataset: Dataset, location: str) -> dict[str, Any]
     return make_entry(location, event.title, "。".join(p for p in parts if p))
 
 
-def append_entries(index_path: Path, entries: Sequence[dict[str, Any]]) -> int:
-    """Add entries to a built search_index.json (replacing any with the same location); return the count."""
-    data = json.loads(index_path.read_text(encoding="utf-8"))
-    locations = {e["location"] for e in entries}
-    docs = [d for d in data.get("docs", []) if d.get("location") not in locations]
-    data["docs"] = docs + list(entries)
-    index_path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    return len(entries)
-
-
 def write_entries(entries: Iterable[dict[str, Any]], path: Path) -> int:
     """Entries as the inside of a JSON array (`{…},{…}`), for `splice_entries`; returns how many."""
     count = 0

@@ -69,17 +69,6 @@ def test_long_branch_text_is_clipped_to_the_entry_budget(bundled: Dataset) -> No
     assert len(clipped.encode("utf-8")) <= 100 and clipped == "党" * 33
 
 
-def test_append_entries_replaces_entries_for_the_same_page(tmp_path: Path) -> None:
-    index = tmp_path / "search_index.json"
-    index.write_text(json.dumps({"config": {"lang": ["zh"]}, "docs": [
-        {"location": "a/", "title": "旧", "text": ""}, {"location": "b/", "title": "留", "text": ""}]}),
-        encoding="utf-8")
-    assert search.append_entries(index, [{"location": "a/", "title": "新", "text": ""}]) == 1
-    data = json.loads(index.read_text(encoding="utf-8"))
-    assert data["config"] == {"lang": ["zh"]}
-    assert [(d["location"], d["title"]) for d in data["docs"]] == [("b/", "留"), ("a/", "新")]
-
-
 def test_built_index_has_one_compact_entry_per_branch_and_tagged_titles(built_site: Path, bundled: Dataset) -> None:
     data = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert data["config"]["lang"] == ["zh"]
