@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from pypinyin import lazy_pinyin
 
 from generator.dataset import Dataset, build_dataset
 from generator.model import (
@@ -264,26 +263,20 @@ def _translate(error: dict[str, Any], model: type[BaseModel], source: YamlFile) 
 _VALUE_SLIP = re.compile(r"^([a-z_]+)(?:[ \u3000]*(：)|(:)(?=[^ /\r\n]))")
 
 
-def _walk_text(value: Any, loc: tuple[Any, ...]) -> Iterable[tuple[tuple[Any, ...], str]]:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _walk_text(item, (*loc, key))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _walk_text(item, (*loc, i))
-    elif isinstance(value, str):
-        yield loc, value
+def _value_at(data: Any, loc: tuple[Any, ...]) -> Any:
+    for part in loc:
+        data = data[part]
+    return data
 
 
 def _value_slips(source: YamlFile) -> dict[tuple[Any, ...], Problem]:
     """Values such as `name：区一实小` or `name:区一实小`: a key and its value read as one piece of text."""
     slips: dict[tuple[Any, ...], Problem] = {}
-    for loc, value in _walk_text(source.data, ()):
-        if loc not in source.plain:
-            continue
-        match = _VALUE_SLIP.match(value)
-        if match is None or match.group(1) not in ALL_KEYS:
-            continue
+    if not source.key_like_text:  # the usual file: no need to find where its values are
+        return slips
+    found = [(loc, match) for loc in source.plain  # only unquoted text can hide such a slip
+             if (match := _VALUE_SLIP.match(_value_at(source.data, loc))) and match.group(1) in ALL_KEYS]
+    for loc, match in sorted(found, key=lambda item: source.where(item[0])):
         key = match.group(1)
         line, column = source.where(loc)
         if match.group(2):
@@ -359,29 +352,40 @@ def _is_record_name(name: str) -> bool:
     return name.lower().endswith(RECORD_SUFFIXES) and not name.startswith(".")
 
 
-def _list_files(data_dir: Path) -> list[tuple[str, ...]]:
-    """Every regular file under `data_dir` except images/, as sorted relative parts (one walk, no stat per file)."""
-    found: list[tuple[str, ...]] = []
-    for folder, subfolders, files in os.walk(data_dir):
-        relative = Path(folder).relative_to(data_dir).parts
-        if not relative:
-            subfolders[:] = [name for name in subfolders if name != "images"]
-        subfolders.sort()
-        found += [(*relative, name) for name in files]
+def _list_files(data_dir: Path) -> list[tuple[tuple[str, ...], bool]]:
+    """Every file under `data_dir` except images/, as sorted relative parts, each with whether it is a link.
+
+    One directory scan per folder and no system call per file: the listing already says what each entry is.
+    """
+    found: list[tuple[tuple[str, ...], bool]] = []
+    pending: list[tuple[str, tuple[str, ...]]] = [(str(data_dir), ())]
+    while pending:
+        folder, relative = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            parts = (*relative, entry.name)
+            if entry.is_dir(follow_symlinks=False):
+                if relative or entry.name != "images":
+                    pending.append((entry.path, parts))
+            else:
+                found.append((parts, entry.is_symlink()))
     return sorted(found)
 
 
-def _record_files(data_dir: Path, folder: str, files: list[tuple[str, ...]]) -> list[Path]:
-    return [data_dir.joinpath(*parts) for parts in files
+def _record_files(folder: str, files: list[tuple[tuple[str, ...], bool]]) -> list[tuple[tuple[str, ...], bool]]:
+    return [(parts, link) for parts, link in files
             if parts[0] == folder and len(parts) > 1 and _is_record_name(parts[-1])]
 
 
 IGNORED_NAMES = frozenset({"thumbs.db", "desktop.ini", "readme.md", "readme.txt"})
 
 
-def _stray_files(data_dir: Path, files: list[tuple[str, ...]]) -> Iterable[tuple[Path, str, str]]:
+def _stray_files(data_dir: Path, files: list[tuple[tuple[str, ...], bool]]) -> Iterable[tuple[Path, str, str]]:
     """Files that will not be read: YAML outside the known folders, or other files inside them."""
-    for parts in files:
+    for parts, _link in files:
         path = data_dir.joinpath(*parts)
         if path.name.startswith((".", "~$")) or path.name.lower() in IGNORED_NAMES:
             continue
@@ -454,16 +458,17 @@ def load_dataset(data_dir: Path | str, limits: Limits = DEFAULT_LIMITS) -> LoadR
     seen_ids: dict[tuple[str, str], str] = {}
     files = _list_files(data_dir)
     for folder, model in FOLDERS.items():
-        for path in _record_files(data_dir, folder, files):
-            name = display(path)
-            stem = path.stem
-            if path.is_symlink():
+        for parts, link in _record_files(folder, files):
+            name = f"{root_name}/{'/'.join(parts)}"
+            file_name = parts[-1]
+            stem = file_name.rsplit(".", 1)[0]
+            if link:
                 problems.append(Problem(name, 0, 0, "记录文件不能是符号链接（快捷方式）。",
                                         "请把真实文件复制到这里。"))
                 continue
             if not ID_RE.match(stem):
                 problems.append(Problem(name, 0, 0,
-                                        f"文件名“{path.name}”不能用作编号：只能用小写英文字母、数字和连字符“-”。",
+                                        f"文件名“{file_name}”不能用作编号：只能用小写英文字母、数字和连字符“-”。",
                                         _rename_hint(stem, folder)))
                 continue
             if (folder, stem) in seen_ids:
@@ -473,19 +478,18 @@ def load_dataset(data_dir: Path | str, limits: Limits = DEFAULT_LIMITS) -> LoadR
                 continue
             seen_ids[(folder, stem)] = name
             if folder == "honours":
-                rel = path.relative_to(data_dir / folder)
-                if len(rel.parts) > 2 or (len(rel.parts) == 2 and not re.fullmatch(r"[0-9]{4}", rel.parts[0])):
+                if len(parts) > 3 or (len(parts) == 3 and not re.fullmatch(r"[0-9]{4}", parts[1])):
                     problems.append(Problem(name, 0, 0, "荣誉名单只能放在 honours/ 或 honours/<年份>/ 文件夹里。",
                                             "把文件移到 honours/2023/ 这样的年份文件夹（四位数字），"
                                             "或直接放在 honours/ 下。"))
                     failed[folder].add(stem)
                     continue
-            elif path.parent != data_dir / folder:
+            elif len(parts) != 2:
                 problems.append(Problem(name, 0, 0, f"{FOLDER_LABELS[folder]}记录不能放在子文件夹里。",
                                         f"把文件直接放到 {root_name}/{folder}/ 下。"))
                 failed[folder].add(stem)
                 continue
-            source, found = read_yaml(path, name, limits)
+            source, found = read_yaml(os.path.join(data_dir, *parts), name, limits)
             problems += found
             if found:
                 failed[folder].add(stem)
@@ -497,8 +501,8 @@ def load_dataset(data_dir: Path | str, limits: Limits = DEFAULT_LIMITS) -> LoadR
                 continue
             records[folder][stem] = record
             sources[f"{folder}:{stem}"] = source
-            if folder == "honours" and len(path.relative_to(data_dir / folder).parts) == 2:
-                folder_year = int(path.parent.name)
+            if folder == "honours" and len(parts) == 3:
+                folder_year = int(parts[1])
                 if record.year is not None and record.year != folder_year:
                     problems.append(source.problem(("year",), f"年度 {record.year} 与所在文件夹 "
                                                    f"{folder_year}/ 不一致。",
@@ -524,6 +528,8 @@ def load_dataset(data_dir: Path | str, limits: Limits = DEFAULT_LIMITS) -> LoadR
 
 def _rename_hint(stem: str, folder: str) -> str:
     """How to rename a file whose stem cannot be an id: a suggestion made from the stem itself."""
+    from pypinyin import lazy_pinyin
+
     words = lazy_pinyin(stem, errors=lambda chars: [chars])
     suggestion = re.sub(r"[^a-z0-9]+", "-", "-".join(words).lower()).strip("-")
     if not suggestion or not ID_RE.match(suggestion):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import codecs
+import datetime
+import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 import yaml
@@ -35,16 +37,46 @@ _constructor = yaml.constructor.SafeConstructor()
 
 
 @dataclass
-class YamlFile:
-    """A parsed file: its plain data and where each value and key sits (1-based line, column)."""
+class Positions:
+    """Where each value and key of a file starts (1-based line, column), and which values are unquoted text."""
 
-    name: str
-    data: Any = None
-    text: str = ""
     values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     plain: set[Loc] = field(default_factory=set)
     """Locations of unquoted, non-block text values (where `key：value` slips can hide)."""
+
+
+@dataclass
+class YamlFile:
+    """A parsed file: its plain data, and where each value and key sits.
+
+    Positions are found when first asked for (a problem to report), by reading the text once more: most files
+    have no problem, and their positions would cost time and memory for nothing.
+    """
+
+    name: str
+    data: Any = None
+    text: str = ""
+    key_like_text: bool = False
+    """Some unquoted text value starts like a key (`name：…`, `name:…`): only then can such a slip hide in it."""
+    positions: Positions | None = field(default=None, repr=False, compare=False)
+
+    def located(self) -> Positions:
+        if self.positions is None:
+            self.positions = locate(self.text)
+        return self.positions
+
+    @property
+    def values(self) -> dict[Loc, tuple[int, int]]:
+        return self.located().values
+
+    @property
+    def keys(self) -> dict[Loc, tuple[int, int]]:
+        return self.located().keys
+
+    @property
+    def plain(self) -> set[Loc]:
+        return self.located().plain
 
     def where(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """Line and column of the value (or key) at `loc`, or of its nearest known ancestor."""
@@ -281,151 +313,316 @@ def _reader_problem(text: str, name: str) -> Problem:
                    "这通常是从网页或 Word 复制时带进来的；删掉这一处（可以把这几个字重新输入一遍）。")
 
 
-def _scan_events(text: str, name: str, limits: Limits) -> None:
-    """Refuse aliases and deep nesting before the composer sees them (an alias bomb, a C stack overflow)."""
-    flow = text.count("[") + text.count("{")
-    indent = max((len(m.group(0)) for m in re.finditer(r"(?m)^[ \-]+", text)), default=0)
-    if "*" not in text and flow <= limits.max_depth and indent <= 2 * limits.max_depth:
-        return
-    depth = 0
-    try:
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.AliasEvent):
-                mark = event.start_mark
-                raise _Refused(Problem(
-                    name, mark.line + 1, mark.column + 1,
-                    f"不支持 YAML 的锚点和别名（“&”和“*”），这里用了别名“*{event.anchor}”。",
-                    "把要重复的内容直接写出来；如果“*”是内容的一部分，请给整个值加上引号。"))
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > limits.max_depth:
-                    mark = event.start_mark
-                    raise _Refused(Problem(
-                        name, mark.line + 1, mark.column + 1,
-                        f"嵌套层数超过 {limits.max_depth} 层，文件结构异常，已拒绝读取。",
-                        "记录文件最多只需要三四层缩进；请检查是否误粘贴了其他内容。"))
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-    except yaml.YAMLError:
-        return  # the composer reports the syntax error with its position
-
-
-_PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in
-                        ("str", "int", "float", "bool", "null", "timestamp", "map", "seq"))
+_YAML = "tag:yaml.org,2002:"
+_STR, _MAP, _SEQ = _YAML + "str", _YAML + "map", _YAML + "seq"
+_PLAIN_TAGS = frozenset(_YAML + name for name in ("str", "int", "float", "bool", "null", "timestamp"))
+_COLLECTION_TAGS = frozenset((_MAP, _SEQ))
+_INT, _TIMESTAMP = _YAML + "int", _YAML + "timestamp"
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_NO_KEY = object()
+_KEY_LIKE = re.compile("[a-z_]+[ \u3000]*[:：]")
+_IMPLICIT = {first: tuple(rules + _Loader.yaml_implicit_resolvers.get(None, []))
+             for first, rules in _Loader.yaml_implicit_resolvers.items() if first is not None}
+"""First character of a plain scalar -> the (tag, pattern) rules that may read it as other than text."""
 
 
 def _tag_label(tag: str) -> str:
-    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+    return "!!" + tag.removeprefix(_YAML) if tag.startswith(_YAML) else tag
 
 
-def _scalar_value(node: yaml.ScalarNode, out: YamlFile, loc: Loc) -> Any:
-    if node.tag not in _PLAIN_TAGS:
-        raise _Refused(out.problem(loc, f"不支持以“!”开头的 YAML 标记（{_tag_label(node.tag)}）。",
+def _scalar_value(tag: str, value: str, out: YamlFile, loc: Loc) -> Any:
+    if tag not in _PLAIN_TAGS:
+        raise _Refused(out.problem(loc, f"不支持以“!”开头的 YAML 标记（{_tag_label(tag)}）。",
                                    "删掉“!”开头的标记，只写普通文字、数字或日期；内容本身以“!”开头时请加引号。"))
     try:
-        return _constructor.construct_object(node)
+        return _convert(tag, value)
     except (yaml.YAMLError, ValueError, OverflowError):
         pass
-    if node.tag.endswith(":timestamp"):
-        raise _Refused(out.problem(loc, f"日期“{shorten(node.value)}”不存在。",
+    if tag == _TIMESTAMP:
+        raise _Refused(out.problem(loc, f"日期“{shorten(value)}”不存在。",
                                    "核对年、月、日（如 2 月没有 30 日），写成 YYYY-MM-DD，如 2023-06-02。"))
-    if node.tag.endswith((":int", ":float")):
-        raise _Refused(out.problem(loc, f"数字“{shorten(node.value)}”太长，无法读取。",
+    if tag.endswith((":int", ":float")):
+        raise _Refused(out.problem(loc, f"数字“{shorten(value)}”太长，无法读取。",
                                    "核对这个数字；如果它是一段文字（如编号），请加上引号。"))
-    raise _Refused(out.problem(loc, f"无法识别这个值“{shorten(node.value)}”。", "请加上引号，把它当作文字。"))
+    raise _Refused(out.problem(loc, f"无法识别这个值“{shorten(value)}”。", "请加上引号，把它当作文字。"))
 
 
-def _to_python(node: yaml.Node, out: YamlFile, loc: Loc, seen: set[int], limits: Limits,
-               depth: int, soft: list[Problem]) -> Any:
-    if id(node) in seen:
-        raise _Refused(out.problem(loc, "不支持 YAML 的锚点和别名（“&”和“*”）。",
-                                   "请把要重复的内容直接写出来。"))
-    seen.add(id(node))
-    if len(seen) > limits.max_nodes:
-        raise _Refused(out.problem(loc, f"文件内容超过 {limits.max_nodes} 项，已拒绝读取。",
-                                   "一个文件只写一条记录；请检查是否误粘贴了其他内容。"))
-    if depth > limits.max_depth:
-        raise _Refused(out.problem(loc, f"嵌套层数超过 {limits.max_depth} 层，已拒绝读取。",
-                                   "请检查缩进是否正确。"))
-    out.values[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, yaml.MappingNode):
-        if node.tag not in _PLAIN_TAGS:
-            raise _Refused(out.problem(loc, f"不支持以“!”开头的 YAML 标记（{_tag_label(node.tag)}）。",
-                                       "删掉“!”开头的标记。"))
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise _Refused(Problem(out.name, key_node.start_mark.line + 1,
-                                       key_node.start_mark.column + 1,
-                                       "键名必须是普通文字。", "每行写成 `键: 值` 的形式。"))
-            key = str(key_node.value)
-            position = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            if "\u3000" in key:
-                bare = key.strip(" \u3000")
-                what = "行首有全角空格“　”" if key.startswith("\u3000") else f"键名“{bare}”里有全角空格“　”"
-                soft.append(Problem(out.name, position[0], position[1] + key.index("\u3000"),
-                                    f"文件格式有误：{what}，YAML 只认半角空格。",
-                                    "把全角空格删掉，换成普通的半角空格（每级缩进两个空格）；"
-                                    "中文输入法下按 Shift+空格 可切换全角/半角。"))
-            key_loc = (*loc, key)
-            if key in result:
-                first = out.keys[key_loc]
-                soft.append(Problem(out.name, *position, f"键“{key}”重复出现（第一次在第 {first[0]} 行）。",
-                                    "同一层里每个键只能写一次；删掉多余的一行，或把两处内容合并。"))
+def _key_problems(key: str, position: tuple[int, int], loc: Loc, result: dict[str, Any], out: YamlFile,
+                  soft: list[Problem]) -> bool:
+    """Soft problems of one mapping key (a full-width space, a repeat); False when its value is to be dropped."""
+    if "\u3000" in key:
+        bare = key.strip(" \u3000")
+        what = "行首有全角空格“　”" if key.startswith("\u3000") else f"键名“{bare}”里有全角空格“　”"
+        soft.append(Problem(out.name, position[0], position[1] + key.index("\u3000"),
+                            f"文件格式有误：{what}，YAML 只认半角空格。",
+                            "把全角空格删掉，换成普通的半角空格（每级缩进两个空格）；"
+                            "中文输入法下按 Shift+空格 可切换全角/半角。"))
+    if key in result:
+        first = out.keys[(*loc, key)]
+        soft.append(Problem(out.name, *position, f"键“{key}”重复出现（第一次在第 {first[0]} 行）。",
+                            "同一层里每个键只能写一次；删掉多余的一行，或把两处内容合并。"))
+        return False
+    out.keys[(*loc, key)] = position
+    return True
+
+
+class _Unusual(Exception):
+    """Something the quick read leaves to the thorough one (which finds its position and words)."""
+
+
+def _convert(tag: str, value: str) -> Any:
+    """A resolved scalar as a Python value; ValueError (or a YAMLError) when it cannot be one."""
+    if tag == _STR:
+        return value
+    if tag not in _PLAIN_TAGS:
+        raise ValueError(tag)
+    if tag == _INT and _DECIMAL.fullmatch(value):  # the usual forms, without a node and a constructor
+        return int(value)
+    if tag == _TIMESTAMP and _DATE.fullmatch(value):
+        return datetime.date(int(value[:4]), int(value[5:7]), int(value[8:10]))
+    return _constructor.construct_object(yaml.ScalarNode(tag, value))
+
+
+def _read_quickly(loader: Any, out: YamlFile, limits: Limits) -> Any:
+    """The data of a usual file, with no positions; raises _Unusual at anything a problem could come of.
+
+    Repeated keys, full-width spaces in keys, tags, aliases, a second document, an empty file, too many
+    values or levels, a value that cannot be converted: all are left to `_build`, which reads the file again.
+    """
+    get_event = loader.get_event
+    stack: list[tuple[Any, Any]] = []
+    container: Any = None
+    key: Any = _NO_KEY
+    root: Any = None
+    nodes = 0
+    documents = 0
+    key_like = False
+    while True:
+        event = get_event()
+        kind = type(event)
+        if kind is _SCALAR:
+            value = event.value
+            if key is _NO_KEY and type(container) is dict:
+                if "\u3000" in value or value in container:
+                    raise _Unusual
+                key = value
                 continue
-            out.keys[key_loc] = position
-            result[key] = _to_python(value_node, out, key_loc, seen, limits, depth + 1, soft)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        if node.tag not in _PLAIN_TAGS:
-            raise _Refused(out.problem(loc, f"不支持以“!”开头的 YAML 标记（{_tag_label(node.tag)}）。",
-                                       "删掉“!”开头的标记。"))
-        return [_to_python(item, out, (*loc, i), seen, limits, depth + 1, soft)
-                for i, item in enumerate(node.value)]
-    if not node.style and node.tag.endswith(":str"):  # the C loader says "", the Python one None
-        out.plain.add(loc)
-    return _scalar_value(node, out, loc)
+            tag = event.tag
+            if tag is not None:
+                raise _Unusual
+            if event.implicit[0]:
+                for rule_tag, pattern in _IMPLICIT.get(value[:1], ()):
+                    if pattern.match(value):
+                        try:
+                            value = _convert(rule_tag, value)
+                        except (yaml.YAMLError, ValueError, OverflowError):
+                            raise _Unusual from None
+                        break
+                else:
+                    if not event.style and not key_like and _KEY_LIKE.match(value):
+                        key_like = True
+            new: Any = value
+        elif kind is _MAP_START or kind is _SEQ_START:
+            if event.tag is not None or len(stack) >= limits.max_depth or (key is _NO_KEY and type(container) is dict):
+                raise _Unusual  # a tag, too deep, or a list or mapping used as a key
+            new = {} if kind is _MAP_START else []
+        elif kind is _MAP_END or kind is _SEQ_END:
+            container, key = stack.pop()
+            continue
+        elif kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise _Unusual
+            continue
+        elif kind is yaml.StreamEndEvent:
+            if root is None:
+                raise _Unusual
+            out.key_like_text = key_like
+            return root
+        elif kind is yaml.StreamStartEvent or kind is yaml.DocumentEndEvent:
+            continue
+        else:  # an alias
+            raise _Unusual
+        nodes += 1
+        if nodes > limits.max_nodes:
+            raise _Unusual
+        if container is None:
+            root = new
+        elif type(container) is dict:
+            container[key] = new
+            key = _NO_KEY
+        else:
+            container.append(new)
+        if kind is not _SCALAR:
+            stack.append((container, key))
+            container, key = new, _NO_KEY
+
+
+_SCALAR, _MAP_START, _SEQ_START = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+_MAP_END, _SEQ_END = yaml.MappingEndEvent, yaml.SequenceEndEvent
+
+
+def _build(loader: Any, out: YamlFile, limits: Limits, soft: list[Problem]) -> Any:
+    """Plain values from the parser's events, recording where each value and key starts.
+
+    Walks the event stream with a stack instead of composing a node tree first: no resolver call per
+    node, no recursion, and aliases or deep nesting are refused the moment they appear. A stack frame is
+    [container, its loc, pending key, container kept, pending value kept]; values under a repeated key are
+    parsed but dropped, as they were reported already.
+    """
+    get_event = loader.get_event
+    positions = out.positions = Positions()
+    values, keys, plain = positions.values, positions.keys, positions.plain
+    stack: list[list[Any]] = []
+    frame: list[Any] | None = None
+    root: Any = None
+    nodes = 0
+    first_document: Any = None
+    while True:
+        event = get_event()
+        kind = type(event)
+        if kind is _SCALAR or kind is _MAP_START or kind is _SEQ_START:
+            mark = event.start_mark
+            if frame is None:
+                loc: Loc = ()
+                keep = True
+            else:
+                container = frame[0]
+                if type(container) is dict:
+                    key = frame[2]
+                    if key is _NO_KEY:  # this event is a key
+                        if kind is not _SCALAR:
+                            raise _Refused(Problem(out.name, mark.line + 1, mark.column + 1,
+                                                   "键名必须是普通文字。", "每行写成 `键: 值` 的形式。"))
+                        key = frame[2] = event.value
+                        position = (mark.line + 1, mark.column + 1)
+                        if not frame[3]:
+                            frame[4] = False
+                        elif "\u3000" in key or key in container:
+                            frame[4] = _key_problems(key, position, frame[1], container, out, soft)
+                        else:
+                            keys[(*frame[1], key)] = position
+                            frame[4] = True
+                        continue
+                    loc = (*frame[1], key)
+                    keep = frame[4]
+                    frame[2] = _NO_KEY
+                else:
+                    loc = (*frame[1], len(container))
+                    keep = frame[3]
+            if keep:
+                nodes += 1
+                if nodes > limits.max_nodes:
+                    raise _Refused(out.problem(loc, f"文件内容超过 {limits.max_nodes} 项，已拒绝读取。",
+                                               "一个文件只写一条记录；请检查是否误粘贴了其他内容。"))
+                values[loc] = (mark.line + 1, mark.column + 1)
+            tag = event.tag
+            value: Any
+            if kind is _SCALAR:
+                value = event.value
+                if tag is None or tag == "!":
+                    tag = _STR
+                    if event.implicit[0]:
+                        for rule_tag, pattern in _IMPLICIT.get(value[:1], ()):
+                            if pattern.match(value):
+                                tag = rule_tag
+                                break
+                        if tag is _STR and not event.style and keep:  # the C parser says "", the Python one None
+                            plain.add(loc)
+                            out.key_like_text = out.key_like_text or _KEY_LIKE.match(value) is not None
+                if tag is not _STR and keep:
+                    value = _scalar_value(tag, value, out, loc)
+            else:
+                if len(stack) >= limits.max_depth:
+                    raise _Refused(Problem(out.name, mark.line + 1, mark.column + 1,
+                                           f"嵌套层数超过 {limits.max_depth} 层，文件结构异常，已拒绝读取。",
+                                           "记录文件最多只需要三四层缩进；请检查是否误粘贴了其他内容。"))
+                if keep and tag is not None and tag != "!" and tag not in _COLLECTION_TAGS:
+                    raise _Refused(out.problem(loc, f"不支持以“!”开头的 YAML 标记（{_tag_label(tag)}）。",
+                                               "删掉“!”开头的标记。"))
+                value = {} if kind is _MAP_START else []
+            if frame is None:
+                root = value
+            elif type(frame[0]) is list:
+                frame[0].append(value)
+            elif keep:
+                frame[0][key] = value
+            if kind is not _SCALAR:
+                frame = [value, loc, _NO_KEY, keep, keep]
+                stack.append(frame)
+        elif kind is _MAP_END or kind is _SEQ_END:
+            stack.pop()
+            frame = stack[-1] if stack else None
+        elif kind is yaml.AliasEvent:
+            mark = event.start_mark
+            raise _Refused(Problem(out.name, mark.line + 1, mark.column + 1,
+                                   f"不支持 YAML 的锚点和别名（“&”和“*”），这里用了别名“*{event.anchor}”。",
+                                   "把要重复的内容直接写出来；如果“*”是内容的一部分，请给整个值加上引号。"))
+        elif kind is yaml.DocumentStartEvent:
+            if first_document is None:
+                first_document = event.start_mark
+            else:
+                raise yaml.composer.ComposerError("expected a single document in the stream", first_document,
+                                                  "but found another document", event.start_mark)
+        elif kind is yaml.StreamEndEvent:
+            return root
 
 
 def parse_text(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> tuple[YamlFile, list[Problem]]:
     """Parse text into a YamlFile; problems instead of exceptions."""
     out = YamlFile(name, text=text)
+    loader = _Loader(text)
     try:
-        _scan_events(text, name, limits)
-        node = yaml.compose(text, Loader=_Loader)
-    except _Refused as refused:
-        return out, [refused.problem]
-    except yaml.YAMLError as error:
-        return out, [_syntax_problem(error, text, name)]
-    except RecursionError:
-        return out, [Problem(name, 1, 1, "文件结构嵌套过深，已拒绝读取。", "请检查缩进是否正确。")]
-    empty = Problem(name, 1, 1, "文件是空的（或只有注释）。",
-                    "请按 EDITING.md 里的模板填写内容；不需要的记录请直接删除文件。")
-    if node is None:
-        return out, [empty]
+        out.data = _read_quickly(loader, out, limits)
+        return out, []
+    except (_Unusual, yaml.YAMLError):
+        pass
+    finally:
+        loader.dispose()
+    return _parse_thoroughly(text, name, limits)
+
+
+def _parse_thoroughly(text: str, name: str, limits: Limits) -> tuple[YamlFile, list[Problem]]:
+    """Parse text with the position of every value and key, reporting every problem in it."""
+    out = YamlFile(name, text=text)
     soft: list[Problem] = []
+    loader = _Loader(text)
     try:
-        out.data = _to_python(node, out, (), set(), limits, 0, soft)
+        out.data = _build(loader, out, limits, soft)
     except _Refused as refused:
         return out, [*soft, refused.problem]
-    except RecursionError:
-        return out, [Problem(name, 1, 1, "文件结构嵌套过深，已拒绝读取。", "请检查缩进是否正确。")]
-    if out.data is None and not soft:  # `---` or `~` alone: a document with nothing in it
-        return out, [empty]
+    except yaml.YAMLError as error:
+        return out, [_syntax_problem(error, text, name)]
+    finally:
+        loader.dispose()
+    if out.data is None and not soft:  # empty, comments only, `---` or `~` alone: nothing in it
+        return out, [Problem(name, 1, 1, "文件是空的（或只有注释）。",
+                             "请按 EDITING.md 里的模板填写内容；不需要的记录请直接删除文件。")]
     return out, soft
 
 
-def read_yaml(path: Path, name: str, limits: Limits = DEFAULT_LIMITS) -> tuple[YamlFile, list[Problem]]:
+def locate(text: str) -> Positions:
+    """The positions in a text that parsed without problems (or as many as can be found in one that did not)."""
+    return _parse_thoroughly(text, "", DEFAULT_LIMITS)[0].located()
+
+
+def read_yaml(path: str | os.PathLike[str], name: str,
+              limits: Limits = DEFAULT_LIMITS) -> tuple[YamlFile, list[Problem]]:
     """Read, decode and parse one record file, refusing anything too large or not text."""
     out = YamlFile(name)
     try:
-        size = path.stat().st_size
+        status = os.stat(path)
+        if not S_ISREG(status.st_mode):
+            return out, [Problem(name, 1, 1, "这不是普通文件（可能是文件夹、管道或设备），不能当作记录读取。",
+                                 "把它移出 data/ 文件夹，记录文件只能是普通的 .yaml 文本文件。")]
+        size = status.st_size
         if size > limits.max_bytes:
             return out, [Problem(name, 1, 1,
                                  f"文件太大（{size / 1024 / 1024:.1f} MB），一条记录最多 "
                                  f"{limits.max_bytes // 1024} KB。",
                                  "一个文件只写一条记录；图片等大文件请放在 data/images/ 下。")]
-        with path.open("rb") as handle:
+        with open(path, "rb") as handle:
             raw = handle.read(limits.max_bytes + 1)
     except OSError as error:
         return out, [Problem(name, 1, 1, f"无法读取文件：{error.strerror or error}。",

@@ -8,13 +8,15 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.load import LoadResult, load_dataset
 from generator.problems import Problem
-from generator.yamlfile import parse_text, read_yaml
+from generator.yamlfile import DEFAULT_LIMITS, _parse_thoroughly, parse_text, read_yaml
 
 VALID = Path(__file__).resolve().parent / "broken" / "_valid" / "data"
 TARGETS = ("site.yaml", "branches/shili-xiaoxue-002.yaml", "honours/2024/pingan-xiaoyuan-shiji-2024.yaml")
@@ -106,3 +108,46 @@ def test_load_dataset_never_raises_on_bytes(target: str, raw: bytes) -> None:
     with data_copy() as data:
         (data / target).write_bytes(raw)
         check_result(load_dataset(data))
+
+
+def _composed(node: yaml.Node, loc: tuple[str | int, ...],
+              out: dict[tuple[str | int, ...], tuple[int, int]]) -> Any:
+    """PyYAML's composer and constructor: the reference value and positions the event walk must agree with.
+
+    Keys stay the text they were written as (`2023:` is the key "2023"), as the loader keeps them.
+    """
+    out[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        return {key.value: _composed(value, (*loc, key.value), out) for key, value in node.value}
+    if isinstance(node, yaml.SequenceNode):
+        return [_composed(item, (*loc, i), out) for i, item in enumerate(node.value)]
+    return yaml.constructor.SafeConstructor().construct_object(node)
+
+
+def _agrees_with_pyyaml(text: str) -> None:
+    source, problems = parse_text(text, "data/branches/x.yaml")
+    thorough, same_problems = _parse_thoroughly(text, "data/branches/x.yaml", DEFAULT_LIMITS)
+    assert (source.data, source.key_like_text, problems) == (thorough.data, thorough.key_like_text, same_problems)
+    if problems:
+        return
+    expected: dict[tuple[str | int, ...], tuple[int, int]] = {}
+    assert source.data == _composed(yaml.compose(text, Loader=yaml.CSafeLoader), (), expected)
+    assert source.values == expected
+
+
+def test_reads_every_record_like_pyyaml() -> None:
+    """Values and positions of every record in the repository, as PyYAML's composer gives them.
+
+    Also: the quick read (no positions) and the thorough one give the same data and the same problems.
+    """
+    root = Path(__file__).resolve().parents[1]
+    files = sorted((root / "data").rglob("*.yaml")) + sorted((root / "tests").rglob("*.yaml"))
+    assert len(files) > 300
+    for path in files:
+        _agrees_with_pyyaml(path.read_text(encoding="utf-8", errors="replace"))
+
+
+@FUZZ
+@given(yamlish)
+def test_reads_like_pyyaml(text: str) -> None:
+    _agrees_with_pyyaml(text)
