@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,7 +52,12 @@ _ADDRESS = re.compile(
     rf"|{_HOUSE} ?[0-9]{{1,5}} ?(?:室|户)"
     r"|[\u4e00-\u9fff]{1,6}村 ?[0-9]{1,3} ?组"
 )
+_ADDRESS_HINT = re.compile(r"(?:路|街|大道|巷|胡同|村) ?[0-9]|[0-9] ?(?:号楼|栋|幢)")
+"""What every address form above must hold: a cheap search before the slow pattern."""
+_MOBILE_HINT = re.compile(r"1[3-9][0-9][ .-]?[0-9]{4}[ .-]?[0-9]{4}")
+"""What every mobile number must hold, without the optional country prefix that makes `_MOBILE` slow."""
 _STUDENT_ROLE = re.compile(r"学生|幼儿|儿童|少年|学员|少先队员|未成年")
+_DIGIT = re.compile(r"[0-9]")
 _URL = re.compile(r"(?i)\b(?:https?|ftp)://[^\s<>\"'）)\]]+")
 
 # Characters a reader cannot see are ignored when scanning, exactly as generator.sanitize drops them before
@@ -109,17 +114,20 @@ def _fold_char(ch: str) -> str:
 
 
 _FOLD_TABLE = _FoldTable()
+_FOLDED = re.compile("[\uff01-\uff5e" + "".join(re.escape(chr(c)) for c in {**_DASHES, **_SPACES} if c > 0x7F)
+                     + "]|(?![0-9])\\d")
+"""A character `_fold_char` changes: a full-width form, a dash, an odd space, a digit other than 0-9."""
 
 
-def normalise(text: str) -> tuple[str, list[int]]:
+def normalise(text: str) -> tuple[str, Sequence[int]]:
     """The text as the scanner reads it, and for each of its characters the offset in the original text.
 
     Full-width digits and letters become ASCII, Unicode dashes become `-`, odd spaces a plain space, and
     invisible characters (zero-width spaces, direction marks) vanish, so that `１３８​１２３４​５６７８`
     is read as the mobile number it is. The returned map has one extra entry: the original length.
     """
-    if not _IGNORED.search(text):  # the usual case: one character for one, folded in C
-        return text.translate(_FOLD_TABLE), list(range(len(text) + 1))
+    if not _IGNORED.search(text):  # the usual case: one character for one, folded in C when there is any
+        return text.translate(_FOLD_TABLE) if _FOLDED.search(text) else text, range(len(text) + 1)
     chars: list[str] = []
     offsets: list[int] = []
     for i, ch in enumerate(text):
@@ -153,7 +161,7 @@ def find_personal_data(text: str) -> list[Finding]:
         taken.append((start, end))
         found.append(Finding(kind, offsets[start], offsets[end - 1] + 1, masked))
 
-    has_digit = any(ch.isdigit() for ch in norm)
+    has_digit = _DIGIT.search(norm) is not None
     urls = [m.span() for m in _URL.finditer(norm)] if "://" in norm else []
 
     def in_url(match: re.Match[str]) -> bool:
@@ -166,7 +174,7 @@ def find_personal_data(text: str) -> list[Finding]:
                 add("身份证号", match, mask(number))
         for match in _ID15.finditer(norm):
             add("身份证号（15位）", match, mask(match.group(0)))
-        for match in _MOBILE.finditer(norm):
+        for match in _MOBILE.finditer(norm) if _MOBILE_HINT.search(norm) else ():
             if not in_url(match):  # long numbers in a web address are page numbers, not phones
                 add("手机号", match, mask("".join(match.groups()), 3, 4))
         for match in _LANDLINE.finditer(norm):
@@ -175,7 +183,7 @@ def find_personal_data(text: str) -> list[Finding]:
     if "@" in norm or "at" in norm:
         for match in _EMAIL.finditer(norm):
             add("电子邮箱", match, _mask_email(match.group(0)))
-    if has_digit:
+    if has_digit and _ADDRESS_HINT.search(norm):
         for match in _ADDRESS.finditer(norm):
             add("详细地址", match, _mask_address(match.group(0).strip()))
     return sorted(found, key=lambda f: f.start)
@@ -218,6 +226,20 @@ def _walk(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
         yield loc, str(value)
 
 
+def _collect_texts(value: Any, texts: list[str]) -> None:
+    """The scalars `_walk` yields, without their locations (the quick pass over a whole file)."""
+    if isinstance(value, str):
+        texts.append(value)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _collect_texts(item, texts)
+    elif isinstance(value, list):
+        for item in value:
+            _collect_texts(item, texts)
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        texts.append(str(value))
+
+
 def _locate(lines: list[str], first_line: int, needle: str, nth: int,
             fallback: tuple[int, int]) -> tuple[int, int]:
     """Line and column of the `nth` (0-based) appearance of `needle` in the file from the value's first line.
@@ -253,6 +275,12 @@ def _yaml_allowed(lines: list[str], line: int, value_line: int, value: str) -> b
 
 def scan_source(source: YamlFile) -> Iterator[Problem]:
     """Personal data in every text value of one record file, at the line where it is written."""
+    texts: list[str] = []
+    _collect_texts(source.data, texts)
+    # No pattern can match across a line break, so one pass over all the values joined by line breaks finds
+    # something exactly when some value holds something: most files need no value-by-value scan at all.
+    if not find_personal_data("\n".join(texts)):
+        return
     lines: list[str] | None = None
     for loc, value in _walk(source.data, ()):
         findings = find_personal_data(value)

@@ -506,3 +506,12 @@ def test_a_build_publishes_an_allowed_switchboard(project: Path) -> None:
         """)
     build_site(project / "data", project / "mkdocs.yml", project / "site")
     assert "0379-62000000" in (project / "site" / "news" / "2024-shili" / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_quick_fold_test_misses_no_character_that_folds() -> None:
+    """`normalise` skips folding when `_FOLDED` finds nothing: every character that folds must be found."""
+    from generator.privacy import _FOLDED, _fold_char
+
+    missed = [hex(code) for code in range(0x110000)
+              if not 0xD800 <= code <= 0xDFFF and _fold_char(chr(code)) != chr(code) and not _FOLDED.search(chr(code))]
+    assert missed == []
