@@ -13,11 +13,12 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 from typing import Literal
 
 from generator.dataset import Dataset
-from generator.problems import Problem
-from generator.yamlfile import Loc, YamlFile
+from generator.problems import shorten
+from generator.yamlfile import Loc
 
 Kind = Literal["photo", "logo"]
 
@@ -139,20 +140,87 @@ def file_slug(stem: str) -> str:
     return slug[:40].strip("-") or "image"
 
 
-def source_path(data_dir: Path, relative: str) -> Path:
-    from generator.validate import resolve_image
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif"})
+IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a")
+MAX_IMAGE_BYTES = 20 * 1024 * 1024
 
+
+def resolve_image(data_dir: Path, relative: str) -> tuple[Path | None, str]:
+    """The real path of an image named in a record, or why it cannot be used."""
+    if "\x00" in relative:
+        return None, "图片路径里有非法字符。"
+    path = Path(relative)
+    shown = shorten(relative)
+    if path.is_absolute() or relative.startswith(("/", "\\")) or ":" in relative:
+        return None, f"图片路径“{shown}”是绝对路径；只能写相对于 data/ 的路径。"
+    if ".." in path.parts or "\\" in relative:
+        return None, f"图片路径“{shown}”指向 data/ 以外；只能引用 data/ 里的图片。"
+    try:
+        return _inspect_image(data_dir, path, shown)
+    except OSError:
+        return None, f"图片路径“{shown}”无法读取（路径太长，或文件被占用）。"
+
+
+def _inspect_image(data_dir: Path, path: Path, shown: str) -> tuple[Path | None, str]:
+    root = os.path.realpath(data_dir)
+    target = os.path.realpath(os.path.join(root, path))
+    if os.path.commonpath((root, target)) != root:
+        return None, f"图片路径“{shown}”（经符号链接）指向 data/ 以外。"
+    try:
+        stat = os.stat(target)
+    except FileNotFoundError:
+        return None, f"找不到图片“{shown}”。"
+    if not S_ISREG(stat.st_mode):
+        return None, f"找不到图片“{shown}”。"
+    if os.path.splitext(target)[1].lower() not in IMAGE_SUFFIXES:
+        return None, f"“{shown}”不是图片（只支持 .jpg、.png、.webp、.gif）。"
+    if stat.st_size > MAX_IMAGE_BYTES:
+        size = stat.st_size / 1024 / 1024
+        return None, f"图片“{shown}”太大（{size:.1f} MB，上限 {MAX_IMAGE_BYTES // 1024 // 1024} MB）。"
+    with open(target, "rb") as handle:
+        head = handle.read(16)
+    if not (head.startswith(IMAGE_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")):
+        return None, f"“{shown}”的内容不是图片（文件可能损坏或只是改了扩展名）。"
+    return Path(target), ""
+
+
+IMAGE_HINTS: tuple[tuple[str, str], ...] = (
+    ("绝对路径", "把图片复制到 data/images/ 下，路径写成相对于 data/ 的形式，如 images/logos/文件名.png。"),
+    ("以外", "把图片复制到 data/images/ 下，路径写成相对于 data/ 的形式，不要用“..”。"),
+    ("找不到", "检查文件名和大小写是否与图片完全一致（含扩展名）；图片要放在 data/images/ 下。"),
+    ("太大", "用画图、WPS 或手机相册把照片缩小到长边 2000 像素左右再放进来。"),
+    ("不是图片", "只能引用 .jpg、.png、.webp、.gif 图片；请换成正确的图片文件。"),
+    ("内容不是图片", "用看图软件打开这个文件确认它是图片；改扩展名不能改变格式，请用画图或 WPS 另存为 .jpg 或 .png。"),
+    ("像素", "用手机或电脑自带的图片工具把照片缩小（如长边 4000 像素以内）后另存，再替换原文件。"),
+    ("无法读取", "用看图软件打开这个文件，确认它没有损坏、也没有被其他程序占用；"
+                 "必要时用画图或 WPS 重新另存为 .jpg 或 .png，文件名不要太长。"),
+)
+
+
+def image_problem(data_dir: Path, relative: str) -> tuple[str, str]:
+    """Why an image named in a record cannot be published, and what to do; ("", "") when it can."""
+    path, why = resolve_image(data_dir, relative)
+    if path is not None:
+        try:
+            read_header(path, relative)
+        except ImageError as error:
+            why = str(error)
+    if not why:
+        return "", ""
+    return why, next((h for word, h in reversed(IMAGE_HINTS) if word in why), "图片要放在 data/images/ 下。")
+
+
+def source_path(data_dir: Path, relative: str) -> Path:
     path, why = resolve_image(data_dir, relative)
     if path is None:
         raise ImageError(why)
     return path
 
 
-def plan_image(data_dir: Path, relative: str, kind: Kind = "photo") -> ResponsiveImage:
-    """Where an image will be published and at which sizes, from its header (the pixels are not decoded)."""
+def read_header(path: Path, relative: str) -> tuple[int, int, bool]:
+    """Upright width, height and whether it has alpha, from the header alone; refuses too many pixels."""
     from PIL import Image, UnidentifiedImageError
 
-    path = source_path(Path(data_dir), relative)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -166,6 +234,13 @@ def plan_image(data_dir: Path, relative: str, kind: Kind = "photo") -> Responsiv
     if width * height > MAX_PIXELS:
         raise ImageError(f"图片“{relative}”太大：{width}×{height} 像素（约 {width * height / 1e6:.0f} 百万像素），"
                          f"上限约 {MAX_PIXELS / 1e6:.0f} 百万像素。")
+    return width, height, alpha
+
+
+def plan_image(data_dir: Path, relative: str, kind: Kind = "photo") -> ResponsiveImage:
+    """Where an image will be published and at which sizes, from its header (the pixels are not decoded)."""
+    path = source_path(Path(data_dir), relative)
+    width, height, alpha = read_header(path, relative)
     digest = file_digest(path)
     stem = file_slug(Path(relative).stem)
     base = f"{OUTPUT_FOLDER}/{stem}-{digest[:10]}"
@@ -213,25 +288,6 @@ def plan_images(dataset: Dataset) -> dict[str, ResponsiveImage]:
         if kinds.get(ref.relative) != "photo":
             kinds[ref.relative] = ref.kind
     return {relative: plan_image(dataset.data_dir, relative, kind) for relative, kind in kinds.items()}
-
-
-def check_image_limits(dataset: Dataset) -> Iterator[Problem]:
-    """A rule for validate: images too large or unreadable, told at the line that names them."""
-    seen: set[str] = set()
-    for ref in image_refs(dataset):
-        if ref.relative in seen:
-            continue
-        seen.add(ref.relative)
-        try:
-            source_path(dataset.data_dir, ref.relative)
-        except ImageError:
-            continue  # missing, outside data/ or not an image: validate.check_images reports it
-        try:
-            plan_image(dataset.data_dir, ref.relative, ref.kind)
-        except ImageError as error:
-            source = dataset.source(ref.key) or YamlFile(ref.key)
-            yield source.problem(ref.loc, str(error), "用手机或电脑自带的图片工具把照片缩小（如长边 4000 像素以内）"
-                                                      "后另存，再替换原文件。")
 
 
 # -- encoding (pixels only: EXIF, GPS, XMP, ICC and comments never reach the output) ------------------------------

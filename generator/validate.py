@@ -6,10 +6,9 @@ import difflib
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from generator.dataset import Dataset
-from generator.model import Photo
+from generator.images import image_problem, image_refs
 from generator.problems import Problem, shorten
 from generator.yamlfile import Loc, YamlFile
 
@@ -25,9 +24,6 @@ class Context:
 
 
 Rule = Callable[[Dataset, Context], Iterator[Problem]]
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
-IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a")
-MAX_IMAGE_BYTES = 20 * 1024 * 1024
 
 
 def _at(dataset: Dataset, key: str, loc: Loc, message: str, hint: str = "", *,
@@ -219,82 +215,18 @@ def check_names(dataset: Dataset, context: Context) -> Iterator[Problem]:
                           "删掉这个别名，避免名单匹配和搜索混淆。")
 
 
-def _photos(dataset: Dataset) -> Iterator[tuple[str, Loc, str]]:
-    for branch in dataset.branches:
-        if branch.brand is None:
-            continue
-        key = f"branches:{branch.id}"
-        if branch.brand.logo:
-            yield key, ("brand", "logo"), branch.brand.logo
-        yield from _photo_refs(key, ("brand", "photos"), branch.brand.photos)
-    for event in dataset.events:
-        yield from _photo_refs(f"events:{event.id}", ("photos",), event.photos)
-
-
-def _photo_refs(key: str, loc: Loc, photos: list[Photo]) -> Iterator[tuple[str, Loc, str]]:
-    for i, photo in enumerate(photos):
-        yield key, (*loc, i, "file"), photo.file
-
-
-def resolve_image(data_dir: Path, relative: str) -> tuple[Path | None, str]:
-    """The real path of an image named in a record, or why it cannot be used."""
-    if "\x00" in relative:
-        return None, "图片路径里有非法字符。"
-    path = Path(relative)
-    shown = shorten(relative)
-    if path.is_absolute() or relative.startswith(("/", "\\")) or ":" in relative:
-        return None, f"图片路径“{shown}”是绝对路径；只能写相对于 data/ 的路径。"
-    if ".." in path.parts or "\\" in relative:
-        return None, f"图片路径“{shown}”指向 data/ 以外；只能引用 data/ 里的图片。"
-    try:
-        return _inspect_image(data_dir, path, shown)
-    except OSError:
-        return None, f"图片路径“{shown}”无法读取（路径太长，或文件被占用）。"
-
-
-def _inspect_image(data_dir: Path, path: Path, shown: str) -> tuple[Path | None, str]:
-    root = data_dir.resolve()
-    target = (data_dir / path).resolve()
-    if not target.is_relative_to(root):
-        return None, f"图片路径“{shown}”（经符号链接）指向 data/ 以外。"
-    if not target.is_file():
-        return None, f"找不到图片“{shown}”。"
-    if target.suffix.lower() not in IMAGE_SUFFIXES:
-        return None, f"“{shown}”不是图片（只支持 .jpg、.png、.webp、.gif）。"
-    if target.stat().st_size > MAX_IMAGE_BYTES:
-        size = target.stat().st_size / 1024 / 1024
-        return None, f"图片“{shown}”太大（{size:.1f} MB，上限 {MAX_IMAGE_BYTES // 1024 // 1024} MB）。"
-    with target.open("rb") as handle:
-        head = handle.read(16)
-    if not (head.startswith(IMAGE_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")):
-        return None, f"“{shown}”的内容不是图片（文件可能损坏或只是改了扩展名）。"
-    return target, ""
-
-
-IMAGE_HINTS: tuple[tuple[str, str], ...] = (
-    ("绝对路径", "把图片复制到 data/images/ 下，路径写成相对于 data/ 的形式，如 images/logos/文件名.png。"),
-    ("以外", "把图片复制到 data/images/ 下，路径写成相对于 data/ 的形式，不要用“..”。"),
-    ("找不到", "检查文件名和大小写是否与图片完全一致（含扩展名）；图片要放在 data/images/ 下。"),
-    ("太大", "用画图、WPS 或手机相册把照片缩小到长边 2000 像素左右再放进来。"),
-    ("不是图片", "只能引用 .jpg、.png、.webp、.gif 图片；请换成正确的图片文件。"),
-    ("内容不是图片", "用看图软件打开这个文件确认它是图片；改扩展名不能改变格式，请用画图或 WPS 另存为 .jpg 或 .png。"),
-)
-
-
 def check_images(dataset: Dataset, context: Context) -> Iterator[Problem]:
-    """Every image named must exist inside data/ and be a real, not oversized, image."""
-    for key, loc, relative in _photos(dataset):
-        path, why = resolve_image(dataset.data_dir, relative)
-        if path is None:
-            hint = next((h for word, h in reversed(IMAGE_HINTS) if word in why), "图片要放在 data/images/ 下。")
-            yield _at(dataset, key, loc, why, hint)
+    """Every image named must exist inside data/ and be a real image, not too large in bytes or pixels.
 
-
-def check_image_pixels(dataset: Dataset, context: Context) -> Iterator[Problem]:
-    """Images too large in pixels or unreadable, refused by check rather than later by the build."""
-    from generator.images import check_image_limits
-
-    return check_image_limits(dataset)
+    Each distinct path is looked at once, however many records name it; every record naming a bad one is told.
+    """
+    checked: dict[str, tuple[str, str]] = {}
+    for ref in image_refs(dataset):
+        if ref.relative not in checked:
+            checked[ref.relative] = image_problem(dataset.data_dir, ref.relative)
+        why, hint = checked[ref.relative]
+        if why:
+            yield _at(dataset, ref.key, ref.loc, why, hint)
 
 
 def check_coverage(dataset: Dataset, context: Context) -> Iterator[Problem]:
@@ -331,7 +263,6 @@ RULES: tuple[Rule, ...] = (
     check_stars,
     check_names,
     check_images,
-    check_image_pixels,
     check_coverage,
 )
 

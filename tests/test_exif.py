@@ -12,8 +12,8 @@ from PIL import Image, ImageCms, PngImagePlugin
 
 from generator.build import BuildFailed, build_site
 from generator.cli import main
+from generator.images import MAX_IMAGE_BYTES
 from generator.problems import DataError
-from generator.validate import MAX_IMAGE_BYTES
 
 REPO = Path(__file__).resolve().parent.parent
 GPS_IFD = 0x8825

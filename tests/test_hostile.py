@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from generator.dataset import slugify
+from generator.images import resolve_image
 from generator.load import load_dataset
 from generator.model import ID_RE
 from generator.sanitize import clean
-from generator.validate import resolve_image
 
 REPO = Path(__file__).resolve().parent.parent
 SITE = "title: 示例区“五星”支部展示\nowner: 示例区教育局党组\nregion: 示例区\nas_of: 2024-12-31\n"

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from generator.images import resolve_image
 from generator.load import LoadResult, load_dataset
-from generator.validate import _level_hint, _level_prefix, resolve_image
+from generator.validate import _level_hint, _level_prefix
 
 VALID = Path(__file__).resolve().parent / "broken" / "_valid" / "data"
 B1 = "branches/shili-xiaoxue-001.yaml"
