@@ -6,11 +6,10 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
-
-from pypinyin import lazy_pinyin
 
 from generator.model import Branch, Brand, Event, HonourList, Recipient, Site
 
@@ -65,6 +64,8 @@ MAX_SLUG = 60
 
 def slugify(text: str) -> str:
     """An ASCII URL slug from Chinese text, by pinyin, at most MAX_SLUG characters (cut at a hyphen)."""
+    from pypinyin import lazy_pinyin  # its phrase tables take a tenth of a second to load: only when needed
+
     words = lazy_pinyin(text[:4 * MAX_SLUG], errors=lambda chars: ["".join(c for c in chars if c.isascii())])
     slug = re.sub(r"[^a-z0-9]+", "-", "-".join(words).lower()).strip("-")
     if len(slug) > MAX_SLUG:
@@ -89,8 +90,6 @@ class Dataset:
     branch_by_id: Mapping[str, Branch]
     honour_by_id: Mapping[str, HonourList]
     event_by_id: Mapping[str, Event]
-    titles: tuple[HonourTitle, ...]
-    title_by_name: Mapping[str, HonourTitle]
     level_rank: Mapping[str, int]
     awards_by_branch: Mapping[str, tuple[Award, ...]]
     personal_awards_by_branch: Mapping[str, tuple[Award, ...]]
@@ -100,6 +99,17 @@ class Dataset:
     brands: tuple[BrandEntry, ...]
     totals_by_level: Mapping[str, int]
     sources: Mapping[str, YamlFile] = field(repr=False, compare=False)
+
+    # -- derived when first asked for: checking needs neither -----------------
+
+    @cached_property
+    def titles(self) -> tuple[HonourTitle, ...]:
+        """Every honour title with its lists, ordered by slug (pinyin)."""
+        return _group_titles(self.honours, self.level_rank)
+
+    @cached_property
+    def title_by_name(self) -> Mapping[str, HonourTitle]:
+        return MappingProxyType({t.title: t for t in self.titles})
 
     # -- small lookups used by every front end --------------------------------
 
@@ -131,19 +141,10 @@ def _honour_sort_key(level_rank: Mapping[str, int]):
     return key
 
 
-def build_dataset(site: Site, branches: Mapping[str, Branch], honours: Mapping[str, HonourList],
-                  events: Mapping[str, Event], sources: Mapping[str, YamlFile],
-                  data_dir: Path) -> Dataset:
-    """Assemble records and derive every fact once. Tolerates broken references (validate reports them)."""
-    level_rank = {level: i for i, level in enumerate(site.levels)}
+def _group_titles(honours: tuple[HonourList, ...], level_rank: Mapping[str, int]) -> tuple[HonourTitle, ...]:
     sort_key = _honour_sort_key(level_rank)
-    branch_list = tuple(sorted(branches.values(), key=lambda b: b.id))
-    honour_list = tuple(sorted(honours.values(),
-                               key=lambda h: (-(h.year or 0), h.title, *sort_key(h))))
-    event_list = tuple(sorted(events.values(), key=lambda e: (e.date, e.id), reverse=True))
-
     by_title: dict[str, list[HonourList]] = defaultdict(list)
-    for honour in honour_list:
+    for honour in honours:
         by_title[honour.title].append(honour)
     titles: list[HonourTitle] = []
     used_slugs: set[str] = set()
@@ -154,6 +155,19 @@ def build_dataset(site: Site, branches: Mapping[str, Branch], honours: Mapping[s
             slug, n = f"{base}-{n}", n + 1
         used_slugs.add(slug)
         titles.append(HonourTitle(title, slug, tuple(sorted(by_title[title], key=sort_key))))
+    return tuple(titles)
+
+
+def build_dataset(site: Site, branches: Mapping[str, Branch], honours: Mapping[str, HonourList],
+                  events: Mapping[str, Event], sources: Mapping[str, YamlFile],
+                  data_dir: Path) -> Dataset:
+    """Assemble records and derive every fact once. Tolerates broken references (validate reports them)."""
+    level_rank = {level: i for i, level in enumerate(site.levels)}
+    sort_key = _honour_sort_key(level_rank)
+    branch_list = tuple(sorted(branches.values(), key=lambda b: b.id))
+    honour_list = tuple(sorted(honours.values(),
+                               key=lambda h: (-(h.year or 0), h.title, *sort_key(h))))
+    event_list = tuple(sorted(events.values(), key=lambda e: (e.date, e.id), reverse=True))
 
     awards: dict[str, list[Award]] = defaultdict(list)
     personal: dict[str, list[Award]] = defaultdict(list)
@@ -192,8 +206,6 @@ def build_dataset(site: Site, branches: Mapping[str, Branch], honours: Mapping[s
         branch_by_id=MappingProxyType(dict(branches)),
         honour_by_id=MappingProxyType(dict(honours)),
         event_by_id=MappingProxyType(dict(events)),
-        titles=tuple(titles),
-        title_by_name=MappingProxyType({t.title: t for t in titles}),
         level_rank=MappingProxyType(level_rank),
         awards_by_branch=_frozen(awards),
         personal_awards_by_branch=_frozen(personal),
