@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import gc
 import os
 import re
 import types
 import typing
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -426,9 +428,30 @@ def _suggest_ids(problems: list[Problem], branches: dict[str, Any]) -> list[Prob
     return fixed
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector.
+
+    Loading makes millions of small objects and no reference cycles, so the collector would walk them again
+    and again for nothing: a quarter of a check's time at 5,000 branches. Reference counting still frees
+    everything as usual.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load_dataset(data_dir: Path | str, limits: Limits = DEFAULT_LIMITS) -> LoadResult:
     """Read every record under `data_dir`, validate it, and build the Dataset."""
-    data_dir = Path(data_dir)
+    with _collector_paused():
+        return _load_dataset(Path(data_dir), limits)
+
+
+def _load_dataset(data_dir: Path, limits: Limits) -> LoadResult:
     root_name = data_dir.resolve().name or "data"
     problems: list[Problem] = []
 

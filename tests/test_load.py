@@ -238,3 +238,21 @@ def test_a_number_too_long_to_read(data: Path) -> None:
     (problem,) = load_dataset(data).errors
     assert (problem.line, problem.column) == (4, 12)
     assert problem.message.startswith("数字“9999") and problem.message.endswith("（共 5000 个字符）”太长，无法读取。")
+
+
+def test_loading_leaves_no_reference_cycles() -> None:
+    """The cyclic collector is paused while loading; that is free only while loading makes no cycles."""
+    import gc
+
+    broken = Path(__file__).resolve().parent / "broken"
+    folders = [Path(__file__).resolve().parents[1] / "data",
+               *sorted(case / "data" for case in broken.iterdir() if (case / "data" / "site.yaml").is_file())]
+    gc.collect()
+    gc.disable()
+    try:
+        for folder in folders:
+            load_dataset(folder)
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
+    assert gc.isenabled()
