@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
+import inspect
 import logging
 import os
 import tempfile
@@ -382,8 +383,27 @@ class Rendered:
     """The second process also built the page and wrote its HTML (then `content` is left empty)."""
 
 
+_BUILD_PAGE_PARAMETERS = ("page", "config", "doc_files", "nav", "env", "dirty", "excluded")
+"""The parameters of MkDocs 1.6's private `mkdocs.commands.build._build_page`, which the second process calls."""
+
+
+def can_share_pages() -> bool:
+    """Whether this MkDocs has the private page builder the second process relies on, as this code knows it.
+
+    A later MkDocs may rename or change it: then every page is rendered here, as in a one-process build.
+    """
+    try:
+        from mkdocs.commands.build import _build_page
+    except ImportError:
+        return False
+    return tuple(inspect.signature(_build_page).parameters) == _BUILD_PAGE_PARAMETERS
+
+
 def pages_to_share(files: Files, generated: set[str]) -> list[File]:
     """The generated pages to be rendered, in the order MkDocs reaches them; none if too few to be worth it."""
+    if not can_share_pages():
+        log.debug("this MkDocs has no _build_page as 1.6 has it: every page is rendered in this process")
+        return []
     candidates = [f for f in files.documentation_pages() if f.src_uri in generated and f.is_modified()]
     if sum(len(f.content_string) for f in candidates) < SHARE_MIN_BYTES:
         return []

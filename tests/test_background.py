@@ -81,3 +81,16 @@ def test_both_ends_share_every_task_exactly_once(count: int) -> None:
     assert sorted(front + back) == list(range(count))
     assert not set(front) & set(back)
     assert front == list(range(len(front)))  # the front is a prefix, the back the rest
+
+
+def test_pages_are_shared_only_with_the_page_builder_this_code_knows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second process calls MkDocs' private `_build_page`; a MkDocs that changes it gets a one-process build."""
+    import mkdocs.commands.build
+
+    from generator.plugin import can_share_pages
+
+    assert can_share_pages(), "MkDocs changed _build_page: check render_from_the_back before raising the pin"
+    monkeypatch.setattr(mkdocs.commands.build, "_build_page", lambda page, config, nav, env: None)
+    assert not can_share_pages()
+    monkeypatch.delattr(mkdocs.commands.build, "_build_page")
+    assert not can_share_pages()
