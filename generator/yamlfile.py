@@ -321,6 +321,7 @@ _INT, _TIMESTAMP = _YAML + "int", _YAML + "timestamp"
 _DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _NO_KEY = object()
+_START = yaml.error.Mark("", 0, 0, 0, None, None)
 _KEY_LIKE = re.compile("[a-z_]+[ \u3000]*[:：]")
 _IMPLICIT = {first: tuple(rules + _Loader.yaml_implicit_resolvers.get(None, []))
              for first, rules in _Loader.yaml_implicit_resolvers.items() if first is not None}
@@ -365,6 +366,12 @@ def _key_problems(key: str, position: tuple[int, int], loc: Loc, result: dict[st
         return False
     out.keys[(*loc, key)] = position
     return True
+
+
+def _too_deep(name: str, mark: Any, limits: Limits) -> Problem:
+    return Problem(name, mark.line + 1, mark.column + 1,
+                   f"嵌套层数超过 {limits.max_depth} 层，文件结构异常，已拒绝读取。",
+                   "记录文件最多只需要三四层缩进；请检查是否误粘贴了其他内容。")
 
 
 class _Unusual(Exception):
@@ -535,9 +542,7 @@ def _build(loader: Any, out: YamlFile, limits: Limits, soft: list[Problem]) -> A
                     value = _scalar_value(tag, value, out, loc)
             else:
                 if len(stack) >= limits.max_depth:
-                    raise _Refused(Problem(out.name, mark.line + 1, mark.column + 1,
-                                           f"嵌套层数超过 {limits.max_depth} 层，文件结构异常，已拒绝读取。",
-                                           "记录文件最多只需要三四层缩进；请检查是否误粘贴了其他内容。"))
+                    raise _Refused(_too_deep(out.name, mark, limits))
                 if keep and tag is not None and tag != "!" and tag not in _COLLECTION_TAGS:
                     raise _Refused(out.problem(loc, f"不支持以“!”开头的 YAML 标记（{_tag_label(tag)}）。",
                                                "删掉“!”开头的标记。"))
@@ -593,6 +598,10 @@ def _parse_thoroughly(text: str, name: str, limits: Limits) -> tuple[YamlFile, l
     except _Refused as refused:
         return out, [*soft, refused.problem]
     except yaml.YAMLError as error:
+        if "nesting depth" in str(getattr(error, "problem", "")):
+            # libyaml since PyYAML 6.0.4 stops at 1,000 levels, and reads a line of brackets whole before
+            # the first event: the refusal then comes from the parser, not from the walk above
+            return out, [*soft, _too_deep(name, getattr(error, "problem_mark", None) or _START, limits)]
         return out, [_syntax_problem(error, text, name)]
     finally:
         loader.dispose()
