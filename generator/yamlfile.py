@@ -326,6 +326,16 @@ _KEY_LIKE = re.compile("[a-z_]+[ \u3000]*[:：]")
 _IMPLICIT = {first: tuple(rules + _Loader.yaml_implicit_resolvers.get(None, []))
              for first, rules in _Loader.yaml_implicit_resolvers.items() if first is not None}
 """First character of a plain scalar -> the (tag, pattern) rules that may read it as other than text."""
+_SCALAR, _MAP_START, _SEQ_START = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+_MAP_END, _SEQ_END = yaml.MappingEndEvent, yaml.SequenceEndEvent
+
+
+def _implicit_tag(value: str) -> str | None:
+    """The tag YAML 1.1 gives an unquoted scalar when it is not text (int, bool, date…); None for text."""
+    for tag, pattern in _IMPLICIT.get(value[:1], ()):
+        if pattern.match(value):
+            return tag
+    return None
 
 
 def _tag_label(tag: str) -> str:
@@ -419,16 +429,14 @@ def _read_quickly(loader: Any, out: YamlFile, limits: Limits) -> Any:
             if tag is not None:
                 raise _Unusual
             if event.implicit[0]:
-                for rule_tag, pattern in _IMPLICIT.get(value[:1], ()):
-                    if pattern.match(value):
-                        try:
-                            value = _convert(rule_tag, value)
-                        except (yaml.YAMLError, ValueError, OverflowError):
-                            raise _Unusual from None
-                        break
-                else:
-                    if not event.style and not key_like and _KEY_LIKE.match(value):
-                        key_like = True
+                tag = _implicit_tag(value)
+                if tag is not None:
+                    try:
+                        value = _convert(tag, value)
+                    except (yaml.YAMLError, ValueError, OverflowError):
+                        raise _Unusual from None
+                elif not event.style and not key_like and _KEY_LIKE.match(value):
+                    key_like = True
             new: Any = value
         elif kind is _MAP_START or kind is _SEQ_START:
             if event.tag is not None or len(stack) >= limits.max_depth or (key is _NO_KEY and type(container) is dict):
@@ -464,10 +472,6 @@ def _read_quickly(loader: Any, out: YamlFile, limits: Limits) -> Any:
         if kind is not _SCALAR:
             stack.append((container, key))
             container, key = new, _NO_KEY
-
-
-_SCALAR, _MAP_START, _SEQ_START = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
-_MAP_END, _SEQ_END = yaml.MappingEndEvent, yaml.SequenceEndEvent
 
 
 def _build(loader: Any, out: YamlFile, limits: Limits, soft: list[Problem]) -> Any:
@@ -529,15 +533,10 @@ def _build(loader: Any, out: YamlFile, limits: Limits, soft: list[Problem]) -> A
             if kind is _SCALAR:
                 value = event.value
                 if tag is None or tag == "!":
-                    tag = _STR
-                    if event.implicit[0]:
-                        for rule_tag, pattern in _IMPLICIT.get(value[:1], ()):
-                            if pattern.match(value):
-                                tag = rule_tag
-                                break
-                        if tag is _STR and not event.style and keep:  # the C parser says "", the Python one None
-                            plain.add(loc)
-                            out.key_like_text = out.key_like_text or _KEY_LIKE.match(value) is not None
+                    tag = (_implicit_tag(value) if event.implicit[0] else None) or _STR
+                    if tag is _STR and event.implicit[0] and not event.style and keep:  # C parser: "", Python: None
+                        plain.add(loc)
+                        out.key_like_text = out.key_like_text or _KEY_LIKE.match(value) is not None
                 if tag is not _STR and keep:
                     value = _scalar_value(tag, value, out, loc)
             else:
