@@ -515,3 +515,34 @@ def test_the_quick_fold_test_misses_no_character_that_folds() -> None:
     missed = [hex(code) for code in range(0x110000)
               if not 0xD800 <= code <= 0xDFFF and _fold_char(chr(code)) != chr(code) and not _FOLDED.search(chr(code))]
     assert missed == []
+
+
+PIECES = ["138", "1", "9", "0", "1234", "5678", " ", "-", ".", "+86", "(0379)", "0379", "转", "号", "号楼", "栋",
+          "幢", "单元", "室", "户", "路", "大道", "巷", "村", "组", "小区", "示例", "１３８", "－", "\u3000", "\u200b",
+          "@", "[at]", "example.org", "https://", "/"]
+_NUMBER = st.integers(0, 99999).map(str)
+_PLACE = st.sampled_from(["示例", "洛龙", "王家", ""])
+_PLACE_WORD = st.sampled_from(["路", "街", "大街", "大道", "巷", "胡同", "村", "小区", "花园", "公寓", "家园", "新村",
+                               "社区", ""])
+_UNIT = st.sampled_from(["号", "组", "号院", "号楼", "栋", "幢", "单元", "室", "户", ""])
+_SPACE = st.sampled_from(["", " "])
+_ADDRESS_LIKE = st.tuples(_PLACE, _PLACE_WORD, _SPACE, _NUMBER, _UNIT, _SPACE, _NUMBER, _UNIT).map("".join)
+_PHONE_LIKE = st.tuples(st.sampled_from(["", "+86 ", "0086", "(0379)", "0379-", "1"]), _NUMBER,
+                        st.sampled_from(["", " ", "-", "."]), _NUMBER, st.sampled_from(["", " ", "-"]), _NUMBER
+                        ).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(PIECES), _ADDRESS_LIKE, _PHONE_LIKE), max_size=8).map("".join))
+def test_the_cheap_hints_never_hide_a_finding(text: str) -> None:
+    """Mobile numbers and addresses are searched only where their hint is found: the hints must not drop any."""
+    import re
+
+    from generator import privacy
+
+    quick = find_personal_data(text)
+    anything = re.compile("")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(privacy, "_MOBILE_HINT", anything)
+        patch.setattr(privacy, "_ADDRESS_HINT", anything)
+        assert find_personal_data(text) == quick
