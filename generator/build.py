@@ -220,6 +220,29 @@ def _not_the_dirty_notice(record: logging.LogRecord) -> bool:
     return "'dirty' build" not in record.getMessage()
 
 
+@contextmanager
+def _no_english_abort() -> Iterator[None]:
+    """While previewing, MkDocs' own “Aborted with a BuildError!” after a failed rebuild prints nothing.
+
+    MkDocs' live-reload loop prints the Abort its build raises after logging the error; the Chinese report
+    logged just before says what went wrong and what to do, and the line after says the preview is paused.
+    """
+    import mkdocs.commands.build as mkdocs_build
+
+    original = mkdocs_build.Abort
+
+    class QuietAbort(original):  # type: ignore[valid-type, misc]
+        def __str__(self) -> str:
+            message = super().__str__()
+            return "" if "BuildError" in message else message
+
+    mkdocs_build.Abort = QuietAbort  # type: ignore[misc]
+    try:
+        yield
+    finally:
+        mkdocs_build.Abort = original  # type: ignore[misc]
+
+
 def serve_site(data_dir: Path | str = "data", config_file: Path | str | None = None, *, port: int = 8000,
                loaded: LoadResult | None = None) -> None:
     """Preview on 127.0.0.1 with live reload; edits under data/ rebuild the pages. Blocks until Ctrl+C."""
@@ -244,7 +267,8 @@ def serve_site(data_dir: Path | str = "data", config_file: Path | str | None = N
     logger.propagate = False
     try:
         # Dirty rebuilds: the plugin re-renders only the pages an edit changed and keeps the search index whole.
-        serve(config_file=str(config_path), livereload=True, build_type="dirty", dev_addr=f"127.0.0.1:{port}")
+        with _no_english_abort():
+            serve(config_file=str(config_path), livereload=True, build_type="dirty", dev_addr=f"127.0.0.1:{port}")
     except OSError as error:
         raise BuildFailed(f"无法在端口 {port} 上启动预览（{error.strerror or error}）。端口可能已被占用，"
                           f"请换一个，如 fivestar serve --port {port + 1}。") from None
