@@ -21,7 +21,7 @@ from jinja2.bccache import Bucket, BytecodeCache
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import BuildError, PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
@@ -32,6 +32,7 @@ from generator.background import Background, BackgroundFailed, Deliver, Meeting
 from generator.dataset import Dataset
 from generator.images import ImageError, write_images
 from generator.load import LoadResult, load_dataset
+from generator.preview import PreviewStatus, keep_serving
 from generator.problems import DataError
 from generator.sanitize import clean, clean_html, search_entry
 
@@ -75,6 +76,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         self.meeting: Meeting | None = None
         self.converted_pages: dict[str, Rendered] | None = None
         self.pinned_epoch: str | None = None
+        self.preview = PreviewStatus()
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Defining on_startup keeps this one instance across `serve` rebuilds, so fingerprints survive.
@@ -316,6 +318,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.data_dir is not None:
             server.watch(str(self.data_dir))
+        keep_serving(server, self.preview)  # a bad save: the last good pages, with the problems on each
         return server
 
     @event_priority(-50)  # after the search plugin has written its index
@@ -333,10 +336,13 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         self.unpin_build_date()
 
     def on_build_error(self, *, error: Exception) -> None:
+        self.preview.failed(str(error) if isinstance(error, BuildError) else None)  # our errors are Chinese
         fragment = self.background.arrived.get(ENTRIES)
         self.background.abandon()
         if isinstance(fragment, str):
             Path(fragment).unlink(missing_ok=True)
+        if self.building:  # it failed after choosing pages, some may be written: next time render every one anew
+            self.built = {src_uri: ("", dest) for src_uri, (_key, dest) in self.built.items()}
         self.building = {}
         self.unpin_build_date()
 
