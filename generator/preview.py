@@ -86,9 +86,10 @@ def render_banner(message: str | None) -> bytes:
                      "或运行 fivestar check 查看全部。</li>")
     items = "".join(shown)
     return (f'<div id="{BANNER_ID}" role="alert" lang="zh-CN"><style>{_BANNER_CSS}</style>'
-            f"<p><strong>{html.escape(lead)}</strong></p>"
+            f"<details open><summary><strong>{html.escape(lead)}</strong></summary>"
             + (f"<ul>{items}</ul>" if items else "")
-            + "<p><small>本提示只在本机预览中显示，不会出现在生成的网站里。</small></p></div>").encode("utf-8")
+            + "<p><small>本提示只在本机预览中显示，不会出现在生成的网站里；点上面的粗体字可以收起。</small></p>"
+              "</details></div>").encode("utf-8")
 
 
 def _line_html(line: str) -> str:
@@ -101,11 +102,15 @@ def _line_html(line: str) -> str:
     return f"<li>{html.escape(text)}</li>"
 
 
+# Fixed to the bottom of the window: wherever the browser puts the page after a reload (it keeps the scroll
+# position), the banner is in sight; a tap on its first line folds it away.
 _BANNER_CSS = (
-    f"#{BANNER_ID}{{position:relative;z-index:100;box-sizing:border-box;max-height:45vh;overflow:auto;"
-    "margin:0;padding:.75rem 1rem;background:#fdecea;color:#5f2120;border-bottom:3px solid #c62828;"
+    f"#{BANNER_ID}{{position:fixed;left:0;right:0;bottom:0;z-index:1000;box-sizing:border-box;max-height:40vh;"
+    "overflow:auto;margin:0;padding:.6rem 1rem;background:#fdecea;color:#5f2120;border-top:3px solid #c62828;"
+    "box-shadow:0 -2px 8px rgba(0,0,0,.2);"
     "font:15px/1.55 system-ui,-apple-system,'PingFang SC','Microsoft YaHei',sans-serif;overflow-wrap:anywhere}"
-    f"#{BANNER_ID} p{{margin:0 0 .35rem}}#{BANNER_ID} ul{{margin:0 0 .35rem;padding:0;list-style:none}}"
+    f"#{BANNER_ID} summary{{cursor:pointer}}#{BANNER_ID} details[open] summary{{margin-bottom:.35rem}}"
+    f"#{BANNER_ID} p{{margin:0}}#{BANNER_ID} ul{{margin:0 0 .35rem;padding:0;list-style:none}}"
     f"#{BANNER_ID} li{{margin:.15rem 0}}#{BANNER_ID} li.hint{{padding-left:1.5em;color:#3e2723}}"
     f"#{BANNER_ID} b{{font-weight:600;font-family:ui-monospace,monospace}}"
 )
@@ -150,7 +155,8 @@ def with_banner(app: Wsgi, status: PreviewStatus) -> Wsgi:
 
 
 def insert_banner(page: bytes, banner: bytes) -> bytes:
-    """The page with the banner first inside <body> (or first of all when there is no body tag)."""
+    """The page with the banner first inside <body> (or first of all when there is no body tag), so that it
+    comes first for a screen reader too."""
     body = re.search(rb"<body\b[^>]*>", page, re.IGNORECASE)
     at = body.end() if body else 0
     return page[:at] + banner + page[at:]

@@ -163,9 +163,43 @@ def fetch_any(url: str) -> str:
         return error.read().decode("utf-8")
 
 
+@pytest.mark.browser
+def test_on_a_phone_the_open_page_shows_the_banner_by_itself_and_drops_it_after_the_fix(
+        preview: tuple[Path, str, Path], open_page: Any, artifacts: Path) -> None:
+    data, base, _output = preview
+    record = data / "branches" / "weilai-xiaoxue.yaml"
+    original = record.read_text(encoding="utf-8")
+    watch = open_page({"width": 390, "height": 844})
+    page = watch.page
+    page.goto(base + "branches/weilai-xiaoxue/")
+    assert page.locator(f"#{BANNER_ID}").count() == 0
+
+    record.write_text(original.replace("\nname: 未来小学\n", "\nname：未来小学\n"), encoding="utf-8")
+    banner = page.locator(f"#{BANNER_ID}")
+    banner.wait_for(state="visible", timeout=120_000)  # live reload brought it, nobody pressed refresh
+    # In sight wherever the page is scrolled (a reload keeps the scroll position), and nothing of the theme's
+    # (its sticky header, the drawer) covers it.
+    for scrolled in (0, 5000):
+        page.evaluate(f"() => window.scrollTo(0, {scrolled})")
+        page.wait_for_function(f"""() => {{ const b = document.getElementById('{BANNER_ID}');
+            if (!b) return false;
+            const r = b.getBoundingClientRect();
+            return r.left >= 0 && r.right <= innerWidth && r.top >= 0 && r.bottom <= innerHeight && r.height > 40
+                && b.contains(document.elementFromPoint(r.left + r.width / 2, r.top + 8)); }}""", timeout=30_000)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    text = banner.inner_text()
+    assert f"{BRANCH}:2" in text and "中文冒号" in text and "怎么改" in text
+    page.screenshot(path=str(artifacts / "preview-banner-390.png"))
+
+    record.write_text(original, encoding="utf-8")
+    banner.wait_for(state="detached", timeout=120_000)
+    assert "未来小学" in page.inner_text("article")
+    assert watch.errors == []
+
+
 # -- the banner itself, without a server ---------------------------------------------------------------------------
 
-ALLOWED_TAGS = {"div", "style", "p", "strong", "ul", "li", "b", "small"}
+ALLOWED_TAGS = {"div", "style", "details", "summary", "p", "strong", "ul", "li", "b", "small"}
 
 
 class _Tags(HTMLParser):
