@@ -22,7 +22,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.preview import BANNER_ID, MAX_LINES, PreviewStatus, insert_banner, render_banner, with_banner
+from generator.preview import (
+    BANNER_ID,
+    MAX_LINES,
+    PreviewStatus,
+    insert_banner,
+    keep_serving,
+    render_banner,
+    with_banner,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 BRANCH = "data/branches/weilai-xiaoxue.yaml"
@@ -244,6 +252,47 @@ def test_a_long_report_is_cut_short_and_warnings_are_left_to_the_terminal() -> N
     assert banner.count("<li") == MAX_LINES + 1 and "另有" in banner and "fivestar check" in banner
     assert "data/branches/b1.yaml:1:1" in banner and "怎么改：改第 1 处" in banner
     assert "一条提醒" not in banner and "网站没有更新" not in banner
+
+
+class FakeServer:
+    """What keep_serving uses of MkDocs' live-reload server: its builder and its WSGI app."""
+
+    def __init__(self, builder: Callable[[], None]) -> None:
+        self.builder = builder
+        self.app = fake_app("text/html", b"<html><body><p>last good</p></body></html>")
+
+    def get_app(self) -> Any:
+        return self.app
+
+    def set_app(self, app: Any) -> None:
+        self.app = app
+
+
+@pytest.mark.parametrize("failure", ["a build error", "an abort", "anything else"])
+def test_any_failed_rebuild_counts_as_done_and_puts_the_banner_on_the_pages(failure: str) -> None:
+    # MkDocs counts a rebuild as done (and answers requests again) only when its builder returns.
+    status, fail = PreviewStatus(), [True]
+
+    def builder() -> None:
+        if not fail[0]:
+            return
+        if failure == "a build error":  # the plugin's on_build_error hands over the Chinese report first
+            status.failed("数据检查未通过，网站没有更新。\ndata/site.yaml:7:3: 错误：不对\n    怎么改：这样改")
+            raise SystemExit("Aborted with a BuildError!")
+        raise SystemExit(1) if failure == "an abort" else RuntimeError("boom")
+
+    server = FakeServer(builder)
+    keep_serving(server, status)
+    server.builder()  # returns: the failure is caught
+    page = served(server.app)[1].decode("utf-8")
+    assert BANNER_ID in page and "last good" in page and "boom" not in page
+    if failure == "a build error":
+        assert "data/site.yaml:7:3" in page and "怎么改：这样改" in page
+    else:
+        assert "意外问题" in page
+    fail[0] = False
+    server.builder()
+    assert BANNER_ID not in served(server.app)[1].decode("utf-8")
 
 
 def fake_app(kind: str, body: bytes) -> Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]:
