@@ -120,8 +120,8 @@ def name_problems(rel: PurePosixPath, name: str) -> list[Problem]:
     for part in parts:
         folded = part.translate(_NAME_SEPARATORS)
         for finding in privacy.find_personal_data(folded):
-            problems.append(Problem(name, 0, 0, f"文件名或文件夹名“{shorten(part)}”里有不能公开的个人信息："
-                                                f"{finding.kind} {finding.masked}（网站地址会用到文件名）。",
+            problems.append(Problem(name, 0, 0, f"文件名或文件夹名里有不能公开的个人信息：{finding.kind} "
+                                                f"{finding.masked}（网站地址会用到文件名）。",
                                     "改文件名：用拼音或日期命名，如 2024-shili-huodong.md，不要用电话、身份证号等。"))
     return problems
 
@@ -182,7 +182,7 @@ def _file_problems(content_dir: Path, path: Path, rel: PurePosixPath, name: str)
 def decode_page(raw: bytes, name: str) -> tuple[str | None, Problem | None]:
     """A page's bytes as text: UTF-8 (with or without BOM, as MkDocs reads it), else refused with the hint."""
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return None, Problem(name, 1, 1, "网页文件是 UTF-16 编码，生成网站时无法读取。", _UTF8_HINT)
+        return None, Problem(name, 1, 1, "网页文件是 UTF-16 编码，不是 UTF-8，生成网站时无法读取。", _UTF8_HINT)
     try:
         return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError as error:
