@@ -17,11 +17,12 @@ MAX_FIELD_CHARS = 30_000
 MAX_PAGE_CHARS = 100_000
 """A hand-written page under content/: a long article is under 20,000 characters."""
 
-MAX_LINES = 1_000
+MAX_LINES = 500
 """Lines in one field or page: Python-Markdown spends up to 55 µs on a short list item."""
 
-MAX_MARKUP = 3_000
-"""ASCII punctuation characters (what Markdown acts on) in one field or page: up to 16 µs each to render."""
+MAX_MARKUP = 1_000
+"""Characters Markdown acts on inline (`*_[]()!<>`&|#{}\\`) in one field or page: up to 40 µs each to render;
+half-width commas, full stops, colons, slashes and hyphens of ordinary text are not counted."""
 
 MAX_DEPTH = 12
 """Nested quotes, lists and indented blocks: Python-Markdown recurses once per level, and fails at a few hundred."""
@@ -29,11 +30,11 @@ MAX_DEPTH = 12
 MAX_HTML_DEPTH = 30
 """Nested raw HTML elements in a content/ page (`<div markdown>` recurses like a list)."""
 
-MAX_WORK = 60_000
-"""Scan units (see `markdown_work`) that one field or page may cost: about 35 ms at the worst measured shape."""
+MAX_WORK = 40_000
+"""Scan units (see `markdown_work`) that one field or page may cost: about 20 ms at the worst measured shape."""
 
-BLOCK_WORK_DIVISOR = 10
-"""A block split at a heading or rule line costs a tenth of an inline scan per character (C string work)."""
+BLOCK_WORK_DIVISOR = 4
+"""A block cut at a heading or rule line costs a quarter of an inline scan per character (C string work)."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ _BLOCK_SPLIT = re.compile(r"\n[ \t]*\n")
 _SPLITTING_LINE = re.compile(r"(?m)^ {0,3}(?:#|=+[ \t]*$|-+[ \t]*$|[*_-](?:[ \t]*[*_-]){2,}[ \t]*$|[!?]{3})")
 """Lines at which a block processor cuts its block and puts the rest back (headings, setext underlines, rules,
 admonitions): each cut copies the rest of the block, so many of them in one block cost the square of its length."""
-_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
+_PUNCTUATION = re.compile(r"[!#&()*<>\[\\\]_`{|}]")
 _CONTAINER = re.compile(r" {0,3}(?:>|[-*+](?=[ \t]|$)|[0-9]{1,9}[.)](?=[ \t]|$))[ \t]?")
 _HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?:[^<>]*?(/?)>)?")
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
@@ -67,15 +68,24 @@ def _blocks(text: str) -> Iterator[tuple[int, str]]:
     yield start, text[start:]
 
 
+_ESCAPE_WIDTH = 14
+"""Python-Markdown replaces an escaped character with a placeholder of 14 characters before its inline scans."""
+_FIELD_WIDTHS = {"&": 5, "<": 4, "{": 6}
+"""sanitize.markdown_block writes these as `&amp;`, `&lt;` and `&#123;` before a field is rendered."""
+
+
 def _scan_work(block: str, raw_html: bool) -> int:
     """How many characters Python-Markdown's inline patterns read in one block, counted the way they read.
 
     A `[` is read up to its matching `]` (or to the end of the block when there is none), a link's `(` up to its
     matching `)`, a run of backticks up to the next run of the same length, and in a page with raw HTML a `<` up
-    to the next `>`. Text without unclosed openers costs its length; a run of `[` costs the square of it.
+    to the next `>`. Distances are in the characters Python-Markdown sees: an escape is a 14-character placeholder,
+    and in a field `&`, `<`, `{` arrive as entities. Text without unclosed openers costs nothing here.
     """
+    widths = {} if raw_html else _FIELD_WIDTHS
     n = len(block)
     work = 0
+    x = 0  # the position in the text Python-Markdown scans
     brackets: list[int] = []
     parens: list[tuple[int, int]] = []
     level = 0
@@ -86,16 +96,18 @@ def _scan_work(block: str, raw_html: bool) -> int:
         c = block[i]
         if c == "\\":
             i += 2
+            x += _ESCAPE_WIDTH
             continue
         if c == "[":
-            brackets.append(i)
+            brackets.append(x)
         elif c == "]":
             if brackets:
-                work += i - brackets.pop()
+                work += x - brackets.pop()
             if i + 1 < n and block[i + 1] == "(":
                 level += 1
-                parens.append((i + 1, level))
+                parens.append((x + 1, level))
                 i += 2
+                x += 2
                 continue
         elif c == "(":
             level += 1
@@ -103,12 +115,13 @@ def _scan_work(block: str, raw_html: bool) -> int:
             if level:
                 level -= 1
             while parens and parens[-1][1] > level:
-                work += i - parens.pop()[0]
+                work += x - parens.pop()[0]
         elif c == "`":
-            start = i
+            start = x
             while i < n and block[i] == "`":
                 i += 1
-            length = i - start
+                x += 1
+            length = x - start
             opened = ticks.pop(length, None)
             if opened is None:
                 ticks[length] = start
@@ -116,13 +129,14 @@ def _scan_work(block: str, raw_html: bool) -> int:
                 work += start - opened
             continue
         elif raw_html and c == "<":
-            angles.append(i)
+            angles.append(x)
         elif raw_html and c == ">":
-            work += sum(i - a for a in angles)
+            work += sum(x - a for a in angles)
             angles.clear()
+        x += widths.get(c, 1)
         i += 1
-    work += sum(n - b for b in brackets) + sum(n - p for p, _level in parens) + sum(n - a for a in angles)
-    work += sum((n - t) * length for length, t in ticks.items())
+    work += sum(x - b for b in brackets) + sum(x - p for p, _level in parens) + sum(x - a for a in angles)
+    work += sum((x - t) * length for length, t in ticks.items())
     return work
 
 
@@ -190,7 +204,7 @@ def bound_flaws(text: str, *, page: bool = False) -> list[Flaw]:
     marks = _PUNCTUATION.findall(text)
     if len(marks) > MAX_MARKUP:
         offset = _nth_match_offset(_PUNCTUATION, text, MAX_MARKUP)
-        flaws.append(Flaw(offset, f"{what}里的英文符号太多（{len(marks)} 个，上限 {MAX_MARKUP} 个），"
+        flaws.append(Flaw(offset, f"{what}里的 Markdown 符号太多（{len(marks)} 个，上限 {MAX_MARKUP} 个），"
                                   "生成网页会非常慢。", _HEAVY_HINT))
     depth, where = nesting_depth(text)
     if depth > MAX_DEPTH:
@@ -235,7 +249,8 @@ def _heaviest_block(text: str, raw_html: bool) -> int:
 
 # -- link and image destinations -----------------------------------------------------------------------------------
 
-_INLINE_DEST = re.compile(r"(!?)\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\(\s*(<[^<>\n]*>|[^\s)]*)")
+_INLINE_DEST = re.compile(r"(!?)\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\(\s*(<[^<>\n]*>|[^)\n]*)")
+_TITLE = re.compile(r"""\s+(?:"[^"]*"?|'[^']*'?)\s*$""")
 _REFERENCE_DEF = re.compile(r"(?m)^ {0,3}\[([^\]\n]+)\]:[ \t]*(<[^<>\n]*>|\S+)")
 _REFERENCE_USE = re.compile(r"(!?)\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\] ?\[([^\]\n]*)\]")
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^<>\s]*)>")
@@ -243,8 +258,8 @@ _HTML_URL = re.compile(r"""(?i)<([a-z][a-z0-9-]*)\b[^<>]{0,2000}?\s(href|src|src
                        r"""poster|xlink:href|background|cite)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""")
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 _DANGEROUS_TAG = re.compile(r"(?i)<\s*(script|iframe|object|embed|frame|frameset|applet|base|form|input|button|"
-                            r"textarea|select|meta|link|style|svg|math|template)\b")
-_EVENT_ATTRIBUTE = re.compile(r"(?i)<[a-z][^<>]{0,2000}?[\s/\"']on[a-z]+\s*=")
+                            r"textarea|select|meta|link|style|svg|math|template|noscript|xmp|noembed|portal)\b")
+_EVENT_ATTRIBUTE = re.compile(r"(?i)<[a-z][^<>]{0,2000}?[\s/\"']on[a-z]+\s*=|\{:?[^{}\n]{0,2000}?\bon[a-z]+\s*=")
 
 _LINK_HINT = "改成 https:// 开头的地址，或站内链接（如 ../brands/index.md）。"
 _IMAGE_HINT = ("网站不从其他网站加载图片：把图片下载后放进 content/ 里（如 content/news/img/），"
@@ -295,7 +310,7 @@ def destination_flaws(text: str, *, page: bool = False) -> list[Flaw]:
         definitions.setdefault(match.group(1).strip().lower(), (match.start(2), match.group(2)))
     image_refs = {m.group(2).strip().lower() or "" for m in _REFERENCE_USE.finditer(text) if m.group(1)}
     for match in _INLINE_DEST.finditer(text):
-        flaws.append(_link_flaw(match.start(2), match.group(2), bool(match.group(1))))
+        flaws.append(_link_flaw(match.start(2), _TITLE.sub("", match.group(2)), bool(match.group(1))))
     for label, (offset, destination) in definitions.items():
         flaws.append(_link_flaw(offset, destination, label in image_refs))
     for match in _AUTOLINK.finditer(text):
@@ -316,7 +331,7 @@ def html_flaws(text: str) -> list[Flaw]:
         flaws.append(Flaw(match.start(), f"网页里有不允许的 HTML 标签 <{match.group(1).lower()}>。",
                           "网页正文请用 Markdown 写；不要放脚本、内嵌网页、表单和样式标签。"))
     for match in _EVENT_ATTRIBUTE.finditer(text):
-        flaws.append(Flaw(match.start(), "网页里的 HTML 标签带有 on… 事件属性（会运行脚本）。",
+        flaws.append(Flaw(match.start(), "网页里的 HTML 标签或属性列表“{: }”带有 on… 事件属性（会运行脚本）。",
                           "删掉 onclick、onerror 这类属性；网页正文请用 Markdown 写。"))
     return flaws
 
