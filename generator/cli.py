@@ -86,7 +86,7 @@ def count_lines(result: LoadResult) -> list[str]:
 
 def load_checked(data_dir: Path) -> LoadResult:
     """Load the records and scan the hand-written pages beside them (`content/`) for personal data."""
-    from generator.privacy import scan_content
+    from generator.content import scan_content
 
     result = load_dataset(data_dir)
     pages = scan_content(data_dir.parent / "content")

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from functools import partial
 from importlib import import_module
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from jinja2 import ChoiceLoader, DictLoader
@@ -27,13 +27,13 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from generator import pages, privacy, search
+from generator import content, pages, search
 from generator.background import Background, BackgroundFailed, Deliver, Meeting
 from generator.dataset import Dataset
-from generator.images import ImageError, write_images
+from generator.images import IMAGE_SUFFIXES, ImageError, write_images
 from generator.load import LoadResult, load_dataset
 from generator.preview import PreviewStatus, keep_serving
-from generator.problems import DataError
+from generator.problems import DataError, Problem
 from generator.sanitize import clean, clean_html, search_entry
 
 log = get_plugin_logger(__name__)
@@ -102,9 +102,9 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             result = load_dataset(self.data_dir)
         if not result.ok or result.dataset is None:
             raise PluginError("数据检查未通过，网站没有更新。\n" + DataError(result.problems).report())
-        pages_problems = privacy.scan_content(config.docs_dir)
+        pages_problems = content.scan_content(config.docs_dir)
         if any(p.is_error for p in pages_problems):
-            raise PluginError("网页里有不能公开的个人信息，网站没有更新。\n"
+            raise PluginError("content/ 里有不能发布的文件或内容，网站没有更新。\n"
                               + DataError([p for p in pages_problems if p.is_error]).report())
         for problem in pages_problems:
             log.info(problem.format())
@@ -149,6 +149,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             downloads=self.downloads,
             images=images,
         )
+        self.clean_content_files(files, config)
         signature = self.signature(config)
         self.building = {}
         self.generated = set()
@@ -169,6 +170,29 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
                 if file.src_uri not in self.building:
                     file.is_modified = _modified  # type: ignore[method-assign]  # material indexes these anew
         return files
+
+    @staticmethod
+    def clean_content_files(files: Files, config: MkDocsConfig) -> None:
+        """Publish content/'s images re-encoded without metadata; refuse any file the content scan did not see."""
+        docs_dir = os.path.abspath(config.docs_dir)
+        root_name = os.path.basename(docs_dir) or "content"
+        refused = []
+        for file in files:
+            if file.generated_by or file.src_dir is None or os.path.abspath(file.src_dir) != docs_dir \
+                    or file.inclusion.is_excluded():
+                continue
+            name = f"{root_name}/{file.src_uri}"
+            rel = PurePosixPath(file.src_uri)
+            problem = content.published_problem(file.src_uri, name) or content.refusal(rel, name)
+            if problem is not None:
+                refused.append(problem)
+            elif rel.suffix.lower() in IMAGE_SUFFIXES:
+                try:
+                    file.content_bytes = content.clean_image(docs_dir, file.src_uri)
+                except ImageError as error:
+                    refused.append(Problem(name, 0, 0, str(error), "用看图软件打开它，另存为 .jpg 或 .png 再放进来。"))
+        if refused:
+            raise PluginError("content/ 里有不能发布的文件，网站没有更新。\n" + DataError(refused).report())
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         self.start_background(config, files, nav)

@@ -341,38 +341,6 @@ def scan_markdown(path: Path, name: str) -> Iterator[Problem]:
         yield _problem(name, line, column, finding, allowed, advice)
 
 
-TEXT_SUFFIXES = frozenset({".md", ".markdown", ".html", ".htm", ".txt", ".csv", ".json", ".yaml", ".yml",
-                           ".xml", ".svg", ".js", ".css"})
-"""Files under `content/` that are published and read as text, so they are scanned."""
-
-OPAQUE_SUFFIXES = frozenset({".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".pdf", ".wps", ".et", ".dps",
-                             ".zip", ".rar", ".7z"})
-"""Files that MkDocs would publish as they are but that cannot be checked for personal data."""
-
-
-def scan_content(content_dir: Path | str) -> list[Problem]:
-    """Personal data in every page and text file under `content/` (MkDocs publishes them all)."""
-    content_dir = Path(content_dir)
-    if not content_dir.is_dir():
-        return []
-    root_name = content_dir.name or "content"
-    problems: list[Problem] = []
-    for path in sorted(content_dir.rglob("*")):
-        rel = path.relative_to(content_dir)
-        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
-            continue
-        name = f"{root_name}/{rel.as_posix()}"
-        suffix = path.suffix.lower()
-        if suffix in TEXT_SUFFIXES:
-            problems.extend(scan_markdown(path, name))
-        elif suffix in OPAQUE_SUFFIXES:
-            problems.append(Problem(name, 0, 0,
-                                    f"这个 {suffix} 文件会原样发布到网站上，本工具无法检查其中是否有个人信息。",
-                                    "请人工确认其中没有身份证号、手机号、住址、学生姓名等个人信息；"
-                                    "更好的做法是把要公开的内容写成网页（.md）。", Severity.WARNING))
-    return problems
-
-
 def _student_problems(dataset: Dataset) -> Iterator[Problem]:
     """Students' names are never published: an individual honour or an event person marked as a student."""
     hint = "网站只公开教师、校长等成年人的姓名和学校；学生获奖请只写学校，不写学生姓名。"

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from generator.dataset import Dataset
 from generator.images import image_problem, image_refs
+from generator.markup import check_markdown_fields
 from generator.problems import Problem, shorten
 from generator.yamlfile import Loc, YamlFile
 
@@ -264,6 +265,7 @@ RULES: tuple[Rule, ...] = (
     check_names,
     check_images,
     check_coverage,
+    check_markdown_fields,
 )
 
 

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.cli import main
+from generator.content import scan_content
 from generator.load import load_dataset
 from generator.privacy import (
     ALLOWED_PREFIX,
@@ -18,7 +19,6 @@ from generator.privacy import (
     is_id_number,
     mask,
     normalise,
-    scan_content,
     scan_dataset,
 )
 
@@ -439,19 +439,21 @@ def test_content_pages_use_an_html_comment_to_allow_a_number(tmp_path: Path) -> 
     assert "<!-- fivestar: 公开号码 -->" in problems[6].hint
 
 
-def test_other_published_files_are_scanned_or_flagged(tmp_path: Path) -> None:
+def test_other_published_files_are_scanned_or_refused(tmp_path: Path) -> None:
     content = tmp_path / "content"
     write(content / "files" / "list.csv", "姓名,电话\n王老师,13900000000\n")
+    write(content / "files" / "list.tsv", "姓名\t电话\n王老师\t13900000001\n", encoding="gbk")
     write(content / "gbk.md", "电话 13900000003\n", encoding="gbk")
     (content / "files" / "名单.xlsx").write_bytes(b"PK\x03\x04")
     write(content / ".hidden" / "x.md", "13900000004\n")
     problems = scan_content(content)
     by_file = {p.file: p for p in problems}
     assert by_file["content/files/list.csv"].line == 2
-    assert "139****0003" in by_file["content/gbk.md"].message
-    assert not by_file["content/files/名单.xlsx"].is_error
+    assert "139****0001" in by_file["content/files/list.tsv"].message
+    assert "UTF-8" in by_file["content/gbk.md"].message and "另存为 UTF-8" in by_file["content/gbk.md"].hint
+    assert by_file["content/files/名单.xlsx"].is_error
     assert "无法检查" in by_file["content/files/名单.xlsx"].message
-    assert not any(".hidden" in p.file for p in problems)
+    assert not any(".hidden" in p.file for p in problems)  # MkDocs does not publish dotfiles
 
 
 def test_the_bundled_content_has_no_false_positives() -> None:
