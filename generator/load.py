@@ -417,15 +417,15 @@ def _follow(link: str, shown: str, roots: tuple[str, ...], ancestors: tuple[str,
             return None, f"符号链接“{shown}”指向它自己（链接套链接形成了循环），里面的内容不会被读取。", \
                 "删掉这个链接；要共用的文件请直接复制过来。"
         target = os.readlink(link) if os.path.islink(link) else link
-        return None, f"符号链接“{shown}”指向的“{shorten(target)}”不存在，里面的内容不会被读取。", \
+        return None, f"符号链接“{shown}”指向的“{shorten(target, 200)}”不存在，里面的内容不会被读取。", \
             "改正链接的目标，或删掉这个链接。"
     target = os.path.realpath(link)
     if not any(_inside(target, root) for root in roots):
-        return None, f"符号链接“{shown}”指向项目文件夹以外的“{shorten(target)}”，不会被读取。", \
+        return None, f"符号链接“{shown}”指向项目文件夹以外的“{shorten(target, 200)}”，不会被读取。", \
             "把要用的文件复制到项目文件夹（mkdocs.yml 所在的文件夹）里，再删掉这个链接；" \
             "符号链接（快捷方式）只能指向项目文件夹里面。"
     if os.path.isdir(target) and any(_inside(ancestor, target) for ancestor in ancestors):
-        return None, f"符号链接“{shown}”指向它所在的上级文件夹“{shorten(target)}”，形成了循环，不会被读取。", \
+        return None, f"符号链接“{shown}”指向它所在的上级文件夹“{shorten(target, 200)}”，形成了循环，不会被读取。", \
             "删掉这个链接；要共用的文件请直接复制过来。"
     return target, "", ""
 

@@ -415,7 +415,8 @@ def _scalar_value(tag: str, value: str, out: YamlFile, loc: Loc) -> Any:
         pass
     if tag == _TIMESTAMP:
         raise _Refused(out.problem(loc, f"日期“{shorten(value)}”不存在。",
-                                   "核对年、月、日（如 2 月没有 30 日），写成 YYYY-MM-DD，如 2023-06-02。"))
+                                   "核对年、月、日（如 2 月没有 30 日），写成 YYYY-MM-DD，如 2023-06-02；"
+                                   f"如果它不是日期而是一段文字，请加上引号，如 '{shorten(value)}'。"))
     if tag.endswith((":int", ":float")):
         raise _Refused(out.problem(loc, f"数字“{shorten(value)}”太长，无法读取。",
                                    "核对这个数字；如果它是一段文字（如编号），请加上引号。"))
