@@ -216,26 +216,21 @@ def name_key(name: str) -> str:
 
 
 def check_names(dataset: Dataset, context: Context) -> Iterator[Problem]:
-    """Two branches must not share a name or a full name, even one written with look-alike characters; an alias
-    must not be another branch's name or full name."""
+    """Two branches must not share a name, even one written with look-alike characters (`name_key`); an alias must
+    not be another branch's name or full name."""
     owners: dict[str, list[str]] = defaultdict(list)
-    for field_name in ("name", "full_name"):
-        seen: dict[str, str] = {}
-        for branch in dataset.branches:
-            name = getattr(branch, field_name)
-            if not name:
-                continue
-            key = name_key(name)
-            if key in seen and seen[key] != branch.id:
-                label = "名称" if field_name == "name" else "全称"
-                yield _at(dataset, f"branches:{branch.id}", (field_name,),
-                          f"{label}“{shorten(name)}”与 {seen[key]} 重复（写法相同或只差全角/半角、空格、部首字等）。",
-                          f"每个支部的 {field_name} 必须不同；同名学校请加上区分，如所在街道。"
-                          "看着一样却被判重复时，请重新用输入法输入这个名称。")
-            else:
-                seen.setdefault(key, branch.id)
-            if branch.id not in owners[key]:
-                owners[key].append(branch.id)
+    for branch in dataset.branches:
+        key = name_key(branch.name)
+        if owners[key]:
+            yield _at(dataset, f"branches:{branch.id}", ("name",),
+                      f"名称“{shorten(branch.name)}”与 {owners[key][0]} 重复"
+                      "（写法相同或只差全角/半角、空格、部首字等）。",
+                      "每个支部的 name 必须不同；同名学校请加上区分，如所在街道。"
+                      "看着一样却被判重复时，请重新用输入法输入这个名称。")
+        owners[key].append(branch.id)
+    for branch in dataset.branches:
+        if branch.full_name and branch.id not in owners[name_key(branch.full_name)]:
+            owners[name_key(branch.full_name)].append(branch.id)
     for branch in dataset.branches:
         for i, alias in enumerate(branch.aliases):
             others = [b for b in owners.get(name_key(alias), []) if b != branch.id]

@@ -518,3 +518,17 @@ def test_a_refused_branches_folder_does_not_add_missing_references(tmp_path: Pat
     (data / "branches").symlink_to(outside)
     result = load_dataset(data)
     assert [p.file for p in result.errors] == ["data/branches"]
+
+
+def test_hostile_payloads_with_xml_illegal_characters_are_refused(data: Path) -> None:
+    import yaml
+    from hostile.dataset import load_payloads
+
+    from generator.yamlfile import ILLEGAL
+
+    illegal = [p["text"] for p in load_payloads() if ILLEGAL.search(p["text"])]
+    assert illegal
+    for text in illegal:
+        write(data, B2, yaml.safe_dump({"name": text, "kind": "小学"}, allow_unicode=True, sort_keys=False))
+        errors = load_dataset(data).errors
+        assert [(p.file, p.line) for p in errors] == [(f"data/{B2}", 1)] and "不允许的字符" in errors[0].message

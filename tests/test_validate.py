@@ -285,7 +285,7 @@ def look_alike(draw: st.DrawFn, name: str) -> str:
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data_=st.data(), name=st.sampled_from(["区一实小", "示例小学001", "示例中学AB", "龙门小学", "金谷园路小学"]),
-       field=st.sampled_from(["name", "full_name"]))
+       field=st.sampled_from(["name", "alias"]))
 def test_a_look_alike_of_another_branchs_name_is_a_duplicate(data_: st.DataObject, name: str, field: str,
                                                              tmp_path: Path) -> None:
     variant = data_.draw(look_alike(name))
@@ -295,10 +295,10 @@ def test_a_look_alike_of_another_branchs_name_is_a_duplicate(data_: st.DataObjec
         write(data, B1, f"name: {name}\n")
         write(data, B2, f"name: '{variant}'\n")
     else:
-        write(data, B1, f"name: 示例小学001\nfull_name: {name}\n")
-        write(data, B2, f"name: 示例小学002\nfull_name: '{variant}'\n")
+        write(data, B1, f"name: {name}\n")
+        write(data, B2, f"name: 示例小学002\naliases:\n  - '{variant}'\n")
     result = load_dataset(data)
-    found = [p for p in result.errors if p.file == f"data/{B2}" and "重复" in p.message]
+    found = [p for p in result.errors if p.file == f"data/{B2}" and ("重复" in p.message or "别名" in p.message)]
     assert found, (variant, [p.format() for p in result.problems])
 
 
