@@ -27,7 +27,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from generator import content, pages, search
+from generator import content, model, pages, search
 from generator.background import Background, BackgroundFailed, Deliver, Meeting
 from generator.dataset import Dataset
 from generator.images import IMAGE_SUFFIXES, ImageError, write_images
@@ -41,8 +41,9 @@ log = get_plugin_logger(__name__)
 DATA_ENV = "FIVESTAR_DATA"
 """Overrides the plugin's `data` option (used by `fivestar serve --data`)."""
 
-EPOCH_ENV = "SOURCE_DATE_EPOCH"
-"""The build date of reproducible builds (sitemap dates, gzip headers); defaults to midnight UTC of site.as_of."""
+EPOCH_ENV = model.EPOCH_ENV
+"""The build date of reproducible builds (sitemap dates, gzip headers); defaults to midnight UTC of site.as_of.
+A value that is not a whole number of seconds is refused by the data check, before MkDocs reads it."""
 
 MAX_USER_WORD = 40
 """Longer names are not words anyone types into a search box, and teaching one to jieba takes time quadratic
@@ -77,6 +78,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         self.converted_pages: dict[str, Rendered] | None = None
         self.pinned_epoch: str | None = None
         self.preview = PreviewStatus()
+        self.unpinned_epoch: str | None = None
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Defining on_startup keeps this one instance across `serve` rebuilds, so fingerprints survive.
@@ -125,17 +127,26 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         return config
 
     def pin_build_date(self, as_of: dt.date) -> None:
-        """Two builds of the same data give the same bytes: unless the caller set SOURCE_DATE_EPOCH, use as_of."""
+        """Two builds of the same data give the same bytes: unless the caller set SOURCE_DATE_EPOCH, use as_of.
+
+        An empty SOURCE_DATE_EPOCH counts as unset (MkDocs would stop on it); the pinned value is clamped to what
+        a gzip header holds (model.epoch_of), so an early or late as_of never stops the build.
+        """
         current = os.environ.get(EPOCH_ENV)
-        if current is None or current == self.pinned_epoch:
-            midnight = dt.datetime.combine(as_of, dt.time(), tzinfo=dt.UTC)
-            self.pinned_epoch = os.environ[EPOCH_ENV] = str(int(midnight.timestamp()))
+        if current is None or not current.strip() or current == self.pinned_epoch:
+            if self.pinned_epoch is None:
+                self.unpinned_epoch = current
+            self.pinned_epoch = os.environ[EPOCH_ENV] = str(model.epoch_of(as_of))
 
     def unpin_build_date(self) -> None:
         """Leave the environment as it was (a later build in this process may use other data)."""
         if self.pinned_epoch is not None and os.environ.get(EPOCH_ENV) == self.pinned_epoch:
-            del os.environ[EPOCH_ENV]
+            if self.unpinned_epoch is None:
+                del os.environ[EPOCH_ENV]
+            else:
+                os.environ[EPOCH_ENV] = self.unpinned_epoch
         self.pinned_epoch = None
+        self.unpinned_epoch = None
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.dataset is not None
