@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,7 +46,7 @@ _SEPARATOR = r"[ \-./_()\n]"
 """What people put between the digit groups of one number (after folding): spaces, dashes, dots, slashes,
 underscores, brackets, and the line breaks of a wrapped `|` block."""
 _CHAIN = re.compile(rf"(?<![0-9])(?=[0-9][0-9Xx \-./_()\n]{{10}})[0-9]+[Xx]?"
-                    rf"(?:{_SEPARATOR}{{1,3}}(?:[0-9]+[Xx]?|[Xx](?![A-Za-z0-9])))*")
+                    rf"(?:{_SEPARATOR}{{1,3}}(?:[0-9]+[Xx]?|[Xx]))*")
 """Digit groups joined by at most three separators, at least eleven characters long: where an ID or a mobile
 number can hide, however it is grouped or wrapped."""
 _GROUP = re.compile(r"[0-9]+[Xx]?|[Xx]")
@@ -224,19 +225,25 @@ _GRADE_LEAD = rf"(?:{_GRADE} ?(?:{_CLASS})?|{_CLASS})(?:的)?(?:{_PUPIL_LEAD})?"
 _NAME = (rf"(?!{'|'.join(_NOT_NAMES)})(?:{'|'.join(COMPOUND_SURNAMES)}|[{SURNAMES}])"
          rf"[^\x00-\u4dff{_STOP}\ua000-\U0010ffff]{{1,2}}")
 _STUDENT = re.compile(
-    rf"(?:{_GRADE_LEAD}|{_PUPIL_LEAD})(?P<name>{_NAME})(?!{_ADULT_AFTER})(?=[^\u4e00-\u9fff]|[{_STOP}]|$)"
-    rf"|(?P<called>{_NAME})(?=同学|小朋友)")
+    rf"(?:{_GRADE_LEAD}|{_PUPIL_LEAD})(?P<name>{_NAME})(?!{_ADULT_AFTER})(?=[^\u4e00-\u9fff]|[{_STOP}]|$)")
+"""A pupil's name after a pupil word or a grade or class: 三年级学生张三, 初二(3)班李四, 少先队员李小红."""
+_CALLED = re.compile(f"(?P<name>{_NAME})")
+"""A pupil's name right before 同学 or 小朋友 (王小明同学), tried only where those words are."""
+_CALLING = re.compile("同学|小朋友")
 _STUDENT_HINT = re.compile(r"学生|同学|队员|幼儿|小朋友|学子|学员|新生|毕业生|孩子|队长|班|年级|课代表|[初高][一二三]")
 """What every pupil pattern above must hold: a cheap search before the slow pattern."""
 
 
-def _mask_student(match: re.Match[str]) -> str:
-    """三年级学生张三 → 三年级学生张*: the context and the surname, never the given name."""
-    group = "name" if match.group("name") else "called"
-    start, end = match.span(group)
-    head = match.string[match.start():start]
-    name = match.string[start:end]
-    return head + name[0] + "*" * (len(name) - 1)
+def _students(norm: str) -> Iterator[tuple[int, int, str]]:
+    """Pupils' names in folded text: span and masked form (context and surname, never the given name)."""
+    for match in _STUDENT.finditer(norm):
+        start, end = match.span("name")
+        yield match.start(), end, norm[match.start():start + 1] + "*" * (end - start - 1)
+    for word in _CALLING.finditer(norm):
+        for start in range(max(word.start() - 4, 0), word.start() - 1):
+            if _CALLED.fullmatch(norm, start, word.start()):
+                yield start, word.start(), norm[start] + "*" * (word.start() - start - 1)
+                break
 
 
 def find_personal_data(text: str) -> list[Finding]:
@@ -244,12 +251,15 @@ def find_personal_data(text: str) -> list[Finding]:
     of the original text."""
     norm, offsets = normalise(text)
     found: list[Finding] = []
-    taken: list[tuple[int, int]] = []
+    starts: list[int] = []  # the spans taken so far, sorted and never overlapping
+    ends: list[int] = []
 
     def add(kind: str, start: int, end: int, masked: str) -> None:
-        if any(a < end and start < b for a, b in taken):
-            return
-        taken.append((start, end))
+        at = bisect_right(starts, start)
+        if (at and ends[at - 1] > start) or (at < len(starts) and starts[at] < end):
+            return  # a span taken first (an ID, a mobile) is never reported again as something else
+        starts.insert(at, start)
+        ends.insert(at, end)
         found.append(Finding(kind, offsets[start], offsets[end - 1] + 1, masked))
 
     urls = _url_spans(text, norm, offsets) if "://" in norm else []
@@ -274,8 +284,8 @@ def find_personal_data(text: str) -> list[Finding]:
         for match in _ADDRESS.finditer(norm):
             add("详细地址", *match.span(), _mask_address(match.group(0).strip()))
     if _STUDENT_HINT.search(norm):
-        for match in _STUDENT.finditer(norm):
-            add(STUDENT_NAME, *match.span(), _mask_student(match))
+        for start, end, masked in _students(norm):
+            add(STUDENT_NAME, start, end, masked)
     return sorted(found, key=lambda f: f.start)
 
 
@@ -283,8 +293,6 @@ def _url_spans(text: str, norm: str, offsets: Sequence[int]) -> list[tuple[int, 
     """Where the web addresses are in the folded text, found in the text as written."""
     if isinstance(offsets, range):
         return [m.span() for m in _URL.finditer(text)]
-    from bisect import bisect_left
-
     return [(bisect_left(offsets, m.start()), bisect_left(offsets, m.end())) for m in _URL.finditer(text)]
 
 
@@ -314,8 +322,8 @@ def _numbers(norm: str) -> Iterator[tuple[str, int, int, str, int]]:
                     rank, kind, masked = 2, "手机号", mask(digits[-11:], 3, 4)
                 else:
                     continue
-                candidates.append((rank, start - end, kind, start, end, masked, j - i + 1))
-        for _, _, kind, start, end, masked, joined in sorted(candidates):
+                candidates.append((rank, start, start - end, kind, end, masked, j - i + 1))
+        for _, start, _, kind, end, masked, joined in sorted(candidates):
             yield kind, start, end, masked, joined
 
 
