@@ -133,6 +133,10 @@ class Site(Record):
     about: Text | None = Field(None, description="“关于”页面正文（Markdown）")
     source: Text | None = Field(None, description="数据来源说明，如所依据的报道或文件")
     footer: Footer | None = Field(None, description="页脚：备案号与联系方式")
+    adult_roles: list[Text] | None = Field(
+        None, description="允许公开姓名的成年人身份，补充在默认名单（教师、班主任、校长、书记、主任、辅导员、教练、"
+                          "园长、教研员等）之后，如 保育员、校医；学生的身份不能加"
+    )
 
     _plain_numbers = field_validator("branch_count", mode="before")(_as_integer)
 

@@ -106,21 +106,22 @@ def test_total_equal_to_listed_is_fine_and_below_is_not(data: Path) -> None:
 
 def test_individual_list(data: Path) -> None:
     people = "recipients:\n  - person: 示例教师甲\n    branch: shili-xiaoxue-001\n    role: 教师\n" \
-             "  - person: 示例教师乙\n    branch: shili-xiaoxue-001\n"
+             "  - person: 示例教师乙\n    branch: shili-xiaoxue-001\n    role: 教师\n"
     honour(data, people, "honours/2024/shili-jiaoshi-2024.yaml")
     assert load_dataset(data).ok
     honour(data, people + "total: 9\n", "honours/2024/shili-jiaoshi-2024.yaml")
     (problem,) = load_dataset(data).errors
     assert problem.message == "个人荣誉名单不能写“total”（个人须全部列出）。"
-    honour(data, people + "  - person: 示例教师甲\n    branch: shili-xiaoxue-001\n",
+    honour(data, people + "  - person: 示例教师甲\n    branch: shili-xiaoxue-001\n    role: 教师\n",
            "honours/2024/shili-jiaoshi-2024.yaml")
     (problem,) = load_dataset(data).errors
-    assert problem.message == "“示例教师甲”在名单里出现了两次（第 1 项和第 3 项）。" and problem.line == 9
+    assert problem.message == "“示例教师甲”在名单里出现了两次（第 1 项和第 3 项）。" and problem.line == 10
 
 
 def test_same_person_at_two_schools_is_not_a_repeat(data: Path) -> None:
-    honour(data, "recipients:\n  - person: 示例教师甲\n    branch: shili-xiaoxue-001\n"
-                 "  - person: 示例教师甲\n    branch: shili-xiaoxue-002\n", "honours/2024/shili-jiaoshi-2024.yaml")
+    honour(data, "recipients:\n  - person: 示例教师甲\n    branch: shili-xiaoxue-001\n    role: 教师\n"
+                 "  - person: 示例教师甲\n    branch: shili-xiaoxue-002\n    role: 教师\n",
+           "honours/2024/shili-jiaoshi-2024.yaml")
     assert load_dataset(data).ok
 
 

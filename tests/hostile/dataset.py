@@ -72,7 +72,7 @@ def write_dataset(root: Path, *, clean: bool = False) -> Path:
             "title": f"{text}教师奖{i:03d}",
             "level": "区级",
             "year": 2024,
-            "recipients": [{"person": f"{text}教师", "branch": branch_id, "role": f"{text}岗位"}],
+            "recipients": [{"person": f"{text}教师", "branch": branch_id, "role": f"{text}教师岗位"}],
             "note": text,
         })
         _dump(data / "events" / f"{branch_id}.yaml", {
