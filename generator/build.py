@@ -16,6 +16,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.content import scan_content
 from generator.load import LoadResult, load_dataset
 from generator.problems import DataError
 
@@ -380,6 +381,9 @@ def build_site(data_dir: Path | str = "data", config_file: Path | str | None = N
             raise BuildFailed(f"{config_path} 没有启用 fivestar 插件；在 plugins 下加一行 `- fivestar`。", EXIT_DATA)
         plugin.config.data_ = str(data_dir.resolve())
         plugin.use_loaded(result)
+        refused = [p for p in scan_content(config.docs_dir) if p.is_error]
+        if refused:  # the same refusal as `fivestar check`: a data problem, told before anything is built
+            raise DataError(refused)
 
         final = Path(site_dir) if site_dir is not None else Path(config.site_dir)
         final = final.resolve()

@@ -21,7 +21,7 @@ from generator.problems import DataError
 
 ROOT = Path(__file__).resolve().parent.parent
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_FILE = re.compile(r"(?:data|content)/\S+\.(?:ya?ml|md)|SOURCE_DATE_EPOCH")
+_FILE = re.compile(r"data/\S+\.ya?ml|content/\S+|SOURCE_DATE_EPOCH")
 
 
 def lay_out_project(case: str, data: Path, root: Path) -> Path:
