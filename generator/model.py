@@ -21,6 +21,9 @@ MARKDOWN_FIELDS: frozenset[str] = frozenset({"intro", "story", "body", "about"})
 
 Kind = Literal["幼儿园", "小学", "初中", "九年一贯制", "高中", "完全中学", "特殊教育", "其他"]
 EventKind = Literal["观摩推进会", "观摩评比", "现场会", "培训", "其他"]
+HonourStatus = Literal["命名", "公示", "候选", "撤销"]
+STATUSES: tuple[str, ...] = ("命名", "公示", "候选", "撤销")
+NAMED, PUBLIC_NOTICE, CANDIDATE, REVOKED = STATUSES
 
 
 def _as_text(value: Any) -> Any:
@@ -107,14 +110,27 @@ class Branch(Record):
 
 
 class Recipient(Record):
-    branch: Id = Field(description="获奖支部（学校）的编号")
+    branch: Id = Field(description="获奖支部（学校）的编号；荣誉授予党建品牌时改写 brand")
+    brand: Id | None = Field(None, description="荣誉授予该支部的党建品牌（项目）时，写支部编号，"
+                                               "如 {brand: qu-yishixiao}")
     person: Text | None = Field(None, description="获奖个人姓名（个人荣誉填写）")
     role: Text | None = Field(None, description="个人的身份，如 教师、校长")
+    grade: Text | None = Field(None, description="名单内的等次或等级，按文件原样写，如 5A、一等奖、优秀")
+    note: Text | None = Field(None, description="这一项的备注（公开显示）")
 
     @model_validator(mode="before")
     @classmethod
     def _from_id(cls, value: Any) -> Any:
-        return {"branch": value} if isinstance(value, str) else value
+        """A bare id is a branch; `{brand: id}` names the branch whose brand project holds the honour."""
+        if isinstance(value, str):
+            return {"branch": value}
+        if isinstance(value, dict) and value.get("brand") is not None and value.get("branch") is None:
+            return {**value, "branch": value["brand"]}
+        return value
+
+    @property
+    def is_brand(self) -> bool:
+        return self.brand is not None
 
 
 class HonourList(Record):
@@ -129,6 +145,21 @@ class HonourList(Record):
     date: dt.date | None = Field(None, description="发文或公布日期（YYYY-MM-DD）")
     source: Text | None = Field(None, description="公布来源：网址或文件名")
     note: Text | None = Field(None, description="编者备注（公开显示）")
+    status: HonourStatus = Field(
+        "命名", description="名单状态：命名（正式命名，默认）、公示（拟命名，正在公示）、候选（候选名单）、"
+                            "撤销（已撤销，只作记录，不计入任何数字）")
+    batch: Text | None = Field(None, description="批次或届次，按文件原样写，如 第二批、第三届")
+    official: Text | None = Field(None, description="文件里印的完整荣誉名称，一字不改，如 全国文明校园；"
+                                                    "title 和 level 仍用于归类")
+    cumulative: bool = Field(False, description="true：这是截至发布日期的累计总名单（历年累计），"
+                                                "不是某一年新增的名单")
+    scope: Text | None = Field(None, description="名单本身的范围比本地区大时填写，如 全市、全省")
+    scope_total: int | None = Field(None, ge=1, description="整份名单在 scope 范围内的总数，如全市共 98 所就写 98")
+
+    @property
+    def is_counted(self) -> bool:
+        """A 命名 list: the only kind that counts towards figures and running totals."""
+        return self.status == NAMED
 
     @property
     def is_individual(self) -> bool:

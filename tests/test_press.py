@@ -105,8 +105,9 @@ def test_reference_teachers_sentence(bundled: Dataset) -> None:
 def test_all_sentences_of_bundled_data_contain_the_three_references(bundled: Dataset) -> None:
     sentences = press.all_sentences(bundled)
     for reference in (REFERENCE_TOTAL, REFERENCE_AWARD, REFERENCE_TEACHERS):
-        assert sentences.count(reference) == 1
-    assert "古城中学教师王焕景获2023“洛阳最美教师提名奖”" in sentences
+        assert sentences.count(press.complete(reference)) == 1  # printed sentences end with 。
+    assert "古城中学教师王焕景获2023“洛阳最美教师提名奖”。" in sentences
+    assert all(s.endswith("。") and not s.endswith("。。") for s in sentences)
     assert sentences[-1] == REFERENCE_TOTAL  # 目前…共有 comes last, as in the source
 
 
@@ -115,7 +116,7 @@ def test_bundled_names_list_and_per_list_sentences(bundled: Dataset) -> None:
     assert press.names_list(guojia, bundled) == "市实验小学、市实验初级中学"
     assert press.honour_sentence(guojia, bundled) == "洛龙区共有市实验小学和市实验初级中学2所国家级“文明校园”。"
     shiji = bundled.honour_by_id["pingan-xiaoyuan-shiji-2023"]
-    assert press.names_list(shiji, bundled) == "洛一高附小"
+    assert press.names_list(shiji, bundled) == "洛一高附小（共6所，其余5所名单未公布）"
     assert press.honour_sentence(shiji, bundled) == "洛一高附小等6所学校获评市级平安校园"
 
 
@@ -190,7 +191,7 @@ def test_award_clause_partial_lists(tmp_path: Path) -> None:
     })
     assert press.award_clause(ds.honour_by_id["p2"], ds) == "示例小学001等2所学校获评市级安全校园"
     assert press.award_clause(ds.honour_by_id["p3"], ds) == "示例小学008等3所学校获评省级依法治校示范校"
-    assert press.names_list(ds.honour_by_id["p3"], ds) == "示例小学008、示例小学009"
+    assert press.names_list(ds.honour_by_id["p3"], ds) == "示例小学008、示例小学009（共3所，其余1所名单未公布）"
 
 
 def test_award_sentence_orders_levels_highest_first(tmp_path: Path) -> None:
@@ -203,7 +204,7 @@ def test_award_sentence_orders_levels_highest_first(tmp_path: Path) -> None:
     assert press.award_sentence(lists, ds) == (
         "示例小学001获评国家级安全校园，示例小学002、示例小学003和示例小学004 3所学校获评市级安全校园，"
         "示例小学007等9所学校获评区级安全校园")
-    assert press.all_sentences(ds) == [press.award_sentence(lists, ds)]
+    assert press.all_sentences(ds) == [press.award_sentence(lists, ds) + "。"]
 
 
 def test_names_with_middle_dot_and_half_width_comma(tmp_path: Path) -> None:
@@ -249,7 +250,7 @@ def test_individuals_without_year(tmp_path: Path) -> None:
     ds = make_dataset(tmp_path, {"n": school_list("示例师德标兵", "区级", [
         {"person": "赵六", "branch": "shili-005", "role": "教师"}], year=None)})
     assert press.honour_sentence(ds.honour_by_id["n"], ds) == "示例小学005教师赵六获评“示例师德标兵”"
-    assert press.all_sentences(ds) == ["示例小学005教师赵六获评“示例师德标兵”"]
+    assert press.all_sentences(ds) == ["示例小学005教师赵六获评“示例师德标兵”。"]
     assert press.running_total(ds.title_by_name["示例师德标兵"], ds) == ""
 
 
@@ -273,8 +274,9 @@ def test_running_total_merges_years_of_one_level(tmp_path: Path) -> None:
         "y2023": school_list("安全校园", "市级", schools(1), total=3, year=2023),
         "y2024": school_list("安全校园", "市级", ["shili-001", "shili-002"], year=2024),
     })
-    # 3 in 2023 and 2 in 2024, but 示例小学001 is named in both: 4 schools, two of them named
-    assert press.running_total(ds.title_by_name["安全校园"], ds) == "示例区共有示例小学001等4所市级“安全校园”。"
+    # 3 in 2023 and 2 in 2024, 示例小学001 named in both: 示例小学002 may be one of 2023's unnamed two, so
+    # what is certain is 3 schools (the counting rule never adds list sizes: it cannot inflate)
+    assert press.running_total(ds.title_by_name["安全校园"], ds) == "示例区共有示例小学001等3所市级“安全校园”。"
 
 
 def test_title_with_and_without_year(tmp_path: Path) -> None:
@@ -283,10 +285,10 @@ def test_title_with_and_without_year(tmp_path: Path) -> None:
         "y2024": school_list("文明示范校", "市级", schools(1, start=6), year=2024),
     })
     assert press.all_sentences(ds) == [
-        "示例小学006获评市级文明示范校",
+        "示例小学006获评市级文明示范校。",
         "示例区共有示例小学001和示例小学002 2所省级“文明示范校”、示例小学006市级“文明示范校”。",
     ]
-    assert press.all_sentences(ds, year=2024) == ["示例小学006获评市级文明示范校"]
+    assert press.all_sentences(ds, year=2024) == ["示例小学006获评市级文明示范校。"]
 
 
 # -- branch summaries ----------------------------------------------------------------------------------
@@ -307,12 +309,12 @@ def test_branch_summary_leaves_out_campuses_and_teachers(sample: Dataset) -> Non
 
 def test_copy_lists_beside_totals_and_summaries(sample: Dataset, bundled: Dataset) -> None:
     assert press.running_total_names(sample.title_by_name["美丽校园"], sample) == \
-        "示例小学001、示例小学002、示例小学003、示例·星光小学"
+        "示例小学001、示例小学002、示例小学003、示例·星光小学（共15所次，其余11所次名单未公布）"
     assert press.running_total_names(sample.title_by_name["安全校园"], sample) == \
-        "示例小学001、示例小学002、示例小学003、示例小学004"
+        "示例小学001、示例小学002、示例小学003、示例小学004（共6所次，其余2所次名单未公布）"
     assert press.running_total_names(sample.title_by_name["示例优秀教师"], sample) == ""
     assert press.running_total_names(bundled.title_by_name["文明校园"], bundled) == \
-        "市实验小学、市实验初级中学、区一实小、行知初级中学、佃庄实验小学"
+        "市实验小学、市实验初级中学、区一实小、行知初级中学、佃庄实验小学（共58所次，其余53所次名单未公布）"
     assert press.branch_honours_list("shili-001", sample) == "国家级“美丽校园”、2024年省级“安全校园”"
     assert press.branch_honours_list("shili-005", sample) == ""
 
@@ -329,12 +331,12 @@ def test_branch_summary_bundled(bundled: Dataset) -> None:
 
 # -- all_sentences and filters --------------------------------------------------------------------------
 
-SAMPLE_SENTENCES = [
-    "示例小学001获评省级安全校园，示例小学002和示例小学003 2所学校获评市级安全校园",
-    "示例小学001东校区获评省级科普示范学校",
-    "示例小学001教师张三、示例小学002李四获评2024“示例优秀教师”",
-    "示例·星光小学校长王五获2024“示例优秀教师提名奖”",
-    "示例小学004等5所学校获评市级安全校园",
+SAMPLE_SENTENCES = [  # as printed and copied: complete sentences, each ending with 。
+    "示例小学001获评省级安全校园，示例小学002和示例小学003 2所学校获评市级安全校园。",
+    "示例小学001东校区获评省级科普示范学校。",
+    "示例小学001教师张三、示例小学002李四获评2024“示例优秀教师”。",
+    "示例·星光小学校长王五获2024“示例优秀教师提名奖”。",
+    "示例小学004等5所学校获评市级安全校园。",
     "示例区共有示例小学001、示例小学002和示例小学003 3所国家级“美丽校园”、示例·星光小学等12所省级“美丽校园”。",
 ]
 
@@ -364,7 +366,7 @@ def test_cli_prints_one_sentence_per_line(capsys: pytest.CaptureFixture[str]) ->
 
 def test_cli_title_and_year(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["press", "--data", str(SAMPLE), "--title", "安全校园", "--year", "2023"]) == 0
-    assert capsys.readouterr().out == "示例小学004等5所学校获评市级安全校园\n"
+    assert capsys.readouterr().out == "示例小学004等5所学校获评市级安全校园。\n"
 
 
 def test_cli_bundled_title(capsys: pytest.CaptureFixture[str]) -> None:
