@@ -166,13 +166,18 @@ class HonourList(Record):
         return any(r.person for r in self.recipients)
 
     @property
+    def listed(self) -> int:
+        """How many holders the list names (a school listed under two grades is one)."""
+        return len({(r.branch, r.person, r.is_brand) for r in self.recipients})
+
+    @property
     def count(self) -> int:
         """How many the region holds: `total` when given, otherwise the number listed."""
-        return self.total or len(self.recipients)
+        return self.total or self.listed
 
     @property
     def is_partial(self) -> bool:
-        return self.count > len(self.recipients)
+        return self.count > self.listed
 
 
 class Person(Record):

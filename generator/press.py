@@ -67,9 +67,9 @@ def quote(title: str) -> str:
 def complete(sentence: str) -> str:
     """Rule: a sentence printed by `fivestar press` or copied by a button ends with 。 (once)."""
     sentence = sentence.rstrip()
-    if not sentence or sentence.endswith((FULL_STOP, "！", "？")):
+    if not sentence or sentence.endswith(("！", "？")):
         return sentence
-    return sentence.rstrip("，、；,;") + FULL_STOP
+    return sentence.rstrip("。，、；,;") + FULL_STOP
 
 
 def join_names(names: Iterable[str]) -> str:
@@ -137,7 +137,7 @@ def names_list(honour: HonourList, dataset: Dataset) -> str:
     names = join_names(recipient_name(r, dataset) for r in _unique_holders(honour.recipients))
     if honour.is_partial:
         unit = unit_of(honour)
-        missing = honour.count - len(_unique_holders(honour.recipients))
+        missing = honour.count - honour.listed
         names += f"（共{honour.count}{unit}，其余{missing}{unit}名单未公布）"
     return names
 

@@ -103,9 +103,9 @@ def check_lists(dataset: Dataset, context: Context) -> Iterator[Problem]:
         elif people and honour.total is not None:
             yield _at(dataset, key, ("total",), "个人荣誉名单不能写“total”（个人须全部列出）。",
                       "删掉 total 这一行，把所有获奖人都写进 recipients。")
-        elif honour.total is not None and honour.total < len(honour.recipients):
+        elif honour.total is not None and honour.total < honour.listed:
             yield _at(dataset, key, ("total",),
-                      f"总数 total: {honour.total} 比名单里列出的 {len(honour.recipients)} 个还少。",
+                      f"总数 total: {honour.total} 比名单里列出的 {honour.listed} 个还少。",
                       "total 是“等N所”的 N，不能小于列出的个数；名单全部列出时不用写 total。")
         yield from _check_scope(dataset, key, honour)
         seen: dict[tuple[str, str | None, str | None, bool], int] = {}
@@ -147,7 +147,7 @@ def _check_scope(dataset: Dataset, key: str, honour: HonourList) -> Iterator[Pro
     if not honour.scope:
         yield _at(dataset, key, ("scope_total",), "写了 scope_total，却没有写 scope（名单的范围）。",
                   "加一行 scope，写名单覆盖的范围，如 scope: 全市。")
-    listed = len(honour.recipients) if honour.is_individual else honour.count
+    listed = honour.listed if honour.is_individual else honour.count
     if honour.scope_total < listed:
         yield _at(dataset, key, ("scope_total",),
                   f"scope_total: {honour.scope_total} 比本地区在这份名单上的 {listed} 个还少。",
