@@ -192,9 +192,14 @@ def test_copy_blocks_follow_the_html_contract_with_press_strings(bundled: Datase
     blocks = {m.group("uid"): (m.group("label"), html.unescape(m.group("text")))
               for m in COPY_BLOCK.finditer(site["honours/ping-an-xiao-yuan.md"])}
     pingan = [h for h in bundled.honours if h.title == "平安校园"]
-    assert blocks["ping-an-xiao-yuan-2023"] == ("复制新闻稿句", press.award_sentence(pingan, bundled))
-    assert blocks["ping-an-xiao-yuan-2023"][1] == "广利街小学获评省级平安校园，洛一高附小等6所学校获评市级平安校园"
-    assert blocks["pingan-xiaoyuan-shiji-2023-names"] == ("复制名单", "洛一高附小")
+    # every copied sentence is complete (ends with 。); a partly named list says how many are unnamed
+    assert blocks["ping-an-xiao-yuan-2023"] == ("复制新闻稿句", press.award_sentence(pingan, bundled) + "。")
+    assert blocks["ping-an-xiao-yuan-2023"][1] == "广利街小学获评省级平安校园，洛一高附小等6所学校获评市级平安校园。"
+    assert blocks["pingan-xiaoyuan-shiji-2023-names"] == ("复制名单", "洛一高附小（共6所，其余5所名单未公布）")
+    for uri, markdown in site.items():
+        for m in COPY_BLOCK.finditer(markdown):
+            if m.group("label") == "复制新闻稿句":
+                assert html.unescape(m.group("text")).endswith("。"), (uri, m.group("uid"))
     wenming = {m.group("uid"): html.unescape(m.group("text"))
                for m in COPY_BLOCK.finditer(site["honours/wen-ming-xiao-yuan.md"])}
     assert wenming["wen-ming-xiao-yuan-total"] == (
@@ -202,11 +207,11 @@ def test_copy_blocks_follow_the_html_contract_with_press_strings(bundled: Datase
         "行知初级中学等27所市级“文明校园”、佃庄实验小学等25所区级“文明校园”。")
     teachers = {m.group("uid"): html.unescape(m.group("text")) for m in COPY_BLOCK.finditer(site["teachers/index.md"])}
     assert teachers["teachers-luoyang-zuimei-jiaoshi-2023"] == (
-        "北京第二实验小学洛阳分校教师潘超超、市集贤中学教师张静、龙门一小教师马莉花获评2023“洛阳最美教师”")
+        "北京第二实验小学洛阳分校教师潘超超、市集贤中学教师张静、龙门一小教师马莉花获评2023“洛阳最美教师”。")
     branch = {m.group("uid"): m.group("label") for m in COPY_BLOCK.finditer(site["branches/qu-yishixiao.md"])}
     assert branch == {"branch-qu-yishixiao-list": "复制名单", "branch-qu-yishixiao": "复制新闻稿句"}
     assert wenming["wen-ming-xiao-yuan-total-names"] == (
-        "市实验小学、市实验初级中学、区一实小、行知初级中学、佃庄实验小学")
+        "市实验小学、市实验初级中学、区一实小、行知初级中学、佃庄实验小学（共58所次，其余53所次名单未公布）")
 
 
 # -- the gallery ------------------------------------------------------------------------------------------------
