@@ -348,7 +348,7 @@ def test_feed_of_sample_lists_the_newest_item_first(tmp_path: Path) -> None:
     assert honour.findtext(f"{ATOM}updated") == "2024-05-20T00:00:00+08:00"  # the list's own date
     content = honour.findtext(f"{ATOM}content")
     assert "示教安〔2024〕1号" in content and "示例省教育厅" in content and "数据截至 2024-06-30" in content
-    assert honour.findtext(f"{ATOM}summary") == "示例小学001获评省级安全校园"
+    assert honour.findtext(f"{ATOM}summary") == "示例小学001获评省级安全校园。"
 
 
 def test_feed_keeps_only_the_newest_entries() -> None:
