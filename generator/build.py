@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import ctypes
+import glob
 import logging
 import os
+import re
 import shutil
 import sys
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.load import LoadResult, load_dataset
 from generator.problems import DataError
 
-EXIT_DATA, EXIT_INTERNAL = 1, 3
+EXIT_DATA, EXIT_INTERNAL, EXIT_BUSY = 1, 3, 4
 PLUGIN_NAME = "fivestar"
 BUILDING, PREVIOUS = "building", "previous"
+LOCK_WAIT_SECONDS = 600.0
+"""How long a build waits for another build of the same site before it gives up (exit status EXIT_BUSY)."""
 
 
 class BuildFailed(Exception):
@@ -96,15 +100,192 @@ def find_config(config_file: Path | str | None) -> Path:
     raise BuildFailed("找不到网站设置文件 mkdocs.yml。请在项目根目录下运行。", EXIT_DATA)
 
 
+# -- one writer at a time, and only a dead writer's leftovers are tidied ------------------------------------------
+
+def lock_path(folder: Path) -> Path:
+    """The lock file of an output folder: beside it, named after it (site/ has .site.lock)."""
+    return folder.parent / f".{folder.name}.lock"
+
+
+def _read_holder(fd: int) -> int | None:
+    """The process id the current holder wrote into the lock file, if it is there and still running."""
+    try:
+        text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+    except OSError:
+        return None
+    return int(text) if text.isdigit() and owner_alive(int(text), 0) else None
+
+
+def _waiting_line(holder: int | None) -> str:
+    who = f"（进程 {holder}）" if holder else ""
+    return f"另一次生成正在进行{who}，等它完成后继续……"
+
+
+@contextmanager
+def folder_lock(folder: Path, *, wait: float | None = None,
+                on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the output folder's lock: one writer at a time for site/ (every `fivestar build` of it, and any other
+    command told to write there). A second writer waits, says so once (through `on_wait`, default stderr), and
+    gives up after `wait` seconds (default LOCK_WAIT_SECONDS) with BuildFailed (EXIT_BUSY) and nothing written.
+
+    The lock is `flock` on a file beside the folder, so the system releases it when the holder dies, however it
+    dies. Where there is no flock (Windows, some network drives) the folder is not locked; `recover_previous`
+    then still leaves the folders of a running build alone.
+    """
+    path = lock_path(folder)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = _take_lock(path, LOCK_WAIT_SECONDS if wait is None else wait, on_wait or _say)
+    try:
+        yield
+    finally:
+        if fd is not None:
+            with suppress(OSError):
+                path.unlink()  # while still held: whoever locks the old file next sees it gone and takes a new one
+            os.close(fd)  # lets go of the lock
+
+
+def _take_lock(path: Path, wait: float, on_wait: Callable[[str], None]) -> int | None:
+    """The open lock file, locked by this process; None where the system has no such lock."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        return None
+    deadline, said = time.monotonic() + wait, False
+    while True:
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError:
+            return None  # the build itself will say what is wrong with the folder
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _read_holder(fd)
+            os.close(fd)
+            if time.monotonic() >= deadline:
+                who = f"（进程 {holder}）" if holder else ""
+                raise BuildFailed(
+                    f"另一次生成{who}已经进行了 {_minutes(wait)}还没有结束，这次没有写入任何文件。"
+                    "请等它结束后再运行；如果它已经卡住，关掉运行它的窗口"
+                    + (f"（或结束进程 {holder}）" if holder else "") + "后重试。", EXIT_BUSY) from None
+            if not said:
+                on_wait(_waiting_line(holder))
+                said = True
+            time.sleep(0.2)
+            continue
+        except OSError:  # no flock on this file system
+            os.close(fd)
+            return None
+        if _same_file(fd, path):
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+            return fd
+        os.close(fd)  # the holder before removed this file as it let go: lock the one there now
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        opened, named = os.fstat(fd), os.stat(path)
+    except OSError:
+        return False
+    return (opened.st_dev, opened.st_ino) == (named.st_dev, named.st_ino)
+
+
+def _minutes(seconds: float) -> str:
+    return f"{seconds / 60:.0f} 分钟" if seconds >= 60 else f"{seconds:.0f} 秒"
+
+
+def _say(line: str) -> None:
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
+
+
+def start_time(pid: int) -> int:
+    """When a process started (clock ticks since boot, from /proc); 0 where the system does not say."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            fields = stat.read().rsplit(b")", 1)[1].split()
+        return int(fields[19])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def owner_tag() -> str:
+    """What names this process in its temporary folders: its id and start time (a reused id has another)."""
+    pid = os.getpid()
+    return f"{pid}-{start_time(pid)}"
+
+
+def owner_alive(pid: int, started: int) -> bool:
+    """Whether process `pid`, started at `started` (0: not known), is still running; in doubt, yes."""
+    if sys.platform == "win32":  # pragma: no cover - os.kill would end the process there
+        return _windows_process_alive(pid)
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            fields = stat.read().rsplit(b")", 1)[1].split()
+    except FileNotFoundError:
+        return False
+    except OSError:
+        fields = []
+    if fields:
+        if fields[0] in (b"Z", b"X"):  # killed, not yet collected by its parent: it writes nothing any more
+            return False
+        return not started or int(fields[19]) == started
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _windows_process_alive(pid: int) -> bool:  # pragma: no cover - Windows only
+    try:
+        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return ctypes.get_last_error() != 87  # ERROR_INVALID_PARAMETER: no such process
+        code = ctypes.c_ulong()
+        try:
+            kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        finally:
+            kernel32.CloseHandle(handle)
+        return code.value == 259  # STILL_ACTIVE
+    except (OSError, AttributeError):
+        return True
+
+
+def temporary_name(site_dir: Path, kind: str) -> Path:
+    """A hidden folder beside the site for a build or a moved-away site, named after the process that owns it."""
+    return site_dir.parent / f".{site_dir.name}-{kind}-{owner_tag()}-{uuid.uuid4().hex[:8]}"
+
+
+def _owned_leftovers(site_dir: Path, kind: str) -> list[tuple[Path, bool]]:
+    """The `kind` folders beside the site, each with whether its owner is still running (names from before
+    owners were recorded count as not)."""
+    pattern = re.compile(rf"\.{re.escape(site_dir.name)}-{kind}-(\d+)-(\d+)-[0-9a-f]+")
+    found = []
+    for path in site_dir.parent.glob(f".{glob.escape(site_dir.name)}-{kind}-*"):
+        owner = pattern.fullmatch(path.name)
+        found.append((path, owner is not None and owner_alive(int(owner[1]), int(owner[2]))))
+    return found
+
+
 def recover_previous(site_dir: Path) -> None:
-    """Tidy after a build killed half-way: bring back the last good site if it was moved away, drop leftovers."""
+    """Tidy after a build killed half-way: bring back the last good site if it was moved away, drop leftovers.
+
+    Only folders whose owner process is gone are touched, so a build running beside this one (one that does not
+    lock, or a lock the system cannot give) keeps its own; under the lock every owner is gone anyway.
+    """
     parent = site_dir.parent
     if not parent.is_dir():
         return
-    previous = sorted(parent.glob(f".{site_dir.name}-{PREVIOUS}-*"), key=lambda p: p.stat().st_mtime)
+    previous = sorted((path for path, alive in _owned_leftovers(site_dir, PREVIOUS) if not alive),
+                      key=lambda p: p.stat().st_mtime)
     if not site_dir.exists() and previous:
         previous.pop().rename(site_dir)
-    for leftover in [*previous, *parent.glob(f".{site_dir.name}-{BUILDING}-*")]:
+    building = [path for path, alive in _owned_leftovers(site_dir, BUILDING) if not alive]
+    for leftover in [*previous, *building]:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
@@ -134,7 +315,7 @@ def swap_in(new_site: Path, site_dir: Path) -> None:
     if site_dir.exists() and exchange(new_site, site_dir):
         shutil.rmtree(new_site, ignore_errors=True)  # it holds the old site now
         return
-    old = site_dir.parent / f".{site_dir.name}-{PREVIOUS}-{uuid.uuid4().hex[:8]}"
+    old = temporary_name(site_dir, PREVIOUS)
     if site_dir.exists():
         site_dir.rename(old)
     try:
@@ -168,9 +349,13 @@ def _explain(error: BaseException, messages: list[str]) -> str:
 
 def build_site(data_dir: Path | str = "data", config_file: Path | str | None = None,
                site_dir: Path | str | None = None, *, strict: bool = False,
-               loaded: LoadResult | None = None) -> BuildOutcome:
+               loaded: LoadResult | None = None, lock_wait: float | None = None,
+               on_wait: Callable[[str], None] | None = None) -> BuildOutcome:
     """Check the data, build into a fresh folder beside the site, and swap it in only when everything worked.
 
+    Holds the site's lock from tidying leftovers to the swap: another build of the same site waits (saying so
+    once through `on_wait`) and gives up after `lock_wait` seconds (default LOCK_WAIT_SECONDS) with
+    BuildFailed(EXIT_BUSY).
     Raises DataError when the records have errors and BuildFailed for anything else; the old site stays.
     """
     data_dir = Path(data_dir)
@@ -199,19 +384,22 @@ def build_site(data_dir: Path | str = "data", config_file: Path | str | None = N
         final = Path(site_dir) if site_dir is not None else Path(config.site_dir)
         final = final.resolve()
         final.parent.mkdir(parents=True, exist_ok=True)
-        recover_previous(final)
-        temporary = final.parent / f".{final.name}-{BUILDING}-{uuid.uuid4().hex[:8]}"
-        config.site_dir = str(temporary)
-        try:
-            build(config)
-            pages = count_pages(temporary)
-            swap_in(temporary, final)
-        except KeyboardInterrupt:
-            shutil.rmtree(temporary, ignore_errors=True)
-            raise
-        except (Abort, Exception) as error:
-            shutil.rmtree(temporary, ignore_errors=True)
-            raise BuildFailed(_explain(error, log.messages)) from None
+        waiting = time.monotonic()
+        with folder_lock(final, wait=lock_wait, on_wait=on_wait):
+            started += time.monotonic() - waiting  # the time spent waiting for another build is not this one's
+            recover_previous(final)
+            temporary = temporary_name(final, BUILDING)
+            config.site_dir = str(temporary)
+            try:
+                build(config)
+                pages = count_pages(temporary)
+                swap_in(temporary, final)
+            except KeyboardInterrupt:
+                shutil.rmtree(temporary, ignore_errors=True)
+                raise
+            except (Abort, Exception) as error:
+                shutil.rmtree(temporary, ignore_errors=True)
+                raise BuildFailed(_explain(error, log.messages)) from None
     return BuildOutcome(final, pages, time.monotonic() - started, tuple(log.messages))
 
 

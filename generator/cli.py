@@ -86,7 +86,7 @@ def count_lines(result: LoadResult) -> list[str]:
 
 def load_checked(data_dir: Path) -> LoadResult:
     """Load the records and scan the hand-written pages beside them (`content/`) for personal data."""
-    from generator.privacy import scan_content
+    from generator.content import scan_content
 
     result = load_dataset(data_dir)
     pages = scan_content(data_dir.parent / "content")
@@ -194,6 +194,7 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
 
 @subcommand("export", "导出下载文件：荣誉名单和支部名录（CSV、Excel、JSON）及订阅源", add_export_arguments)
 def run_export(args: argparse.Namespace) -> int:
+    from generator.build import BuildFailed, folder_lock
     from generator.exports import write_exports
 
     result = load_quietly(args.data)
@@ -201,7 +202,11 @@ def run_export(args: argparse.Namespace) -> int:
         return EXIT_DATA
     assert result.dataset is not None
     try:
-        paths = write_exports(result.dataset, args.out, site_url=args.site_url)
+        with folder_lock(args.out.resolve()):  # --out site: not while a build of site/ is under way
+            paths = write_exports(result.dataset, args.out, site_url=args.site_url)
+    except BuildFailed as error:
+        sys.stderr.write(f"{error}\n")
+        return error.exit_code
     except OSError as error:
         sys.stderr.write(f"无法写入文件夹“{args.out.as_posix()}”：{error.strerror or error}。"
                          "请检查路径和权限后重试。\n")

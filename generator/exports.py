@@ -45,7 +45,7 @@ from openpyxl.utils import get_column_letter
 
 from generator import press
 from generator.dataset import Dataset, HonourTitle, slugify
-from generator.model import Branch, HonourList
+from generator.model import EPOCH_ENV, Branch, HonourList, build_epoch
 
 SCHEMA_VERSION = 1
 DOWNLOADS = "downloads"
@@ -397,19 +397,31 @@ def _note_sheet(workbook: Workbook, dataset: Dataset, columns: Mapping[str, str]
         sheet.append([key, value])
 
 
+ZIP_EARLIEST = dt.datetime(1980, 1, 1)
+ZIP_LATEST = dt.datetime(2107, 12, 31, 23, 59, 58)
+"""The dates a zip entry (and so an XLSX file) can hold."""
+
+
 def fixed_timestamp(dataset: Dataset) -> dt.datetime:
-    """The one time written into files: SOURCE_DATE_EPOCH when set, else midnight of `as_of`."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).replace(tzinfo=None)
+    """The one time written into files: SOURCE_DATE_EPOCH when set, else midnight of `as_of`.
+
+    `fivestar check` refuses a SOURCE_DATE_EPOCH that is not a whole number of seconds (load.epoch_problems);
+    should one reach here anyway, `as_of` is used.
+    """
+    try:
+        epoch = build_epoch(os.environ.get(EPOCH_ENV))
+    except ValueError:
+        epoch = None
+    if epoch is not None:
+        return dt.datetime.fromtimestamp(epoch, tz=dt.UTC).replace(tzinfo=None)
     return dt.datetime.combine(dataset.site.as_of, dt.time())
 
 
 def _stable_zip(data: bytes, when: dt.datetime, sheet_rows: Mapping[str, bytes] | None = None) -> bytes:
     """Rewrite openpyxl's zip with fixed entry dates and a fixed `modified` property, adding the data rows
-    of each sheet (`sheet_rows`: part name → rows)."""
+    of each sheet (`sheet_rows`: part name → rows). Entry dates are held inside what a zip can record."""
     stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
-    date_time = max(when, dt.datetime(1980, 1, 1)).timetuple()[:6]
+    date_time = min(max(when, ZIP_EARLIEST), ZIP_LATEST).timetuple()[:6]
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, \
             zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:

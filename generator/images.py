@@ -184,6 +184,8 @@ def _inspect_image(data_dir: Path, path: Path, shown: str) -> tuple[Path | None,
     return Path(target), ""
 
 
+DAMAGED_HINT = "用看图软件打开确认图片完整；请从原处重新导出或换一张图片（另存为 .jpg 或 .png）后替换这个文件。"
+
 IMAGE_HINTS: tuple[tuple[str, str], ...] = (
     ("绝对路径", "把图片复制到 data/images/ 下，路径写成相对于 data/ 的形式，如 images/logos/文件名.png。"),
     ("以外", "把图片复制到 data/images/ 下，路径写成相对于 data/ 的形式，不要用“..”。"),
@@ -193,16 +195,22 @@ IMAGE_HINTS: tuple[tuple[str, str], ...] = (
     ("内容不是图片", "用看图软件打开这个文件确认它是图片；改扩展名不能改变格式，请用画图或 WPS 另存为 .jpg 或 .png。"),
     ("像素", "用手机或电脑自带的图片工具把照片缩小（如长边 4000 像素以内）后另存，再替换原文件。"),
     ("无法读取", "用看图软件打开这个文件，确认它没有损坏、也没有被其他程序占用；"
-                 "必要时用画图或 WPS 重新另存为 .jpg 或 .png，文件名不要太长。"),
+                 "必要时重新导出或换一张图片（用画图或 WPS 另存为 .jpg 或 .png），文件名不要太长。"),
+    ("已损坏", DAMAGED_HINT),
 )
 
 
-def image_problem(data_dir: Path, relative: str) -> tuple[str, str]:
-    """Why an image named in a record cannot be published, and what to do; ("", "") when it can."""
+def image_problem(data_dir: Path, relative: str, cache_dir: Path | None = None) -> tuple[str, str]:
+    """Why an image named in a record cannot be published, and what to do; ("", "") when it can.
+
+    The whole image is decoded, as the build will (a truncated or corrupt file fails here, not in the build);
+    an image decoded once is remembered by its content (see `verify_image`) and not decoded again.
+    """
     path, why = resolve_image(data_dir, relative)
     if path is not None:
         try:
             read_header(path, relative)
+            verify_image(path, relative, default_cache_dir(data_dir) if cache_dir is None else cache_dir)
         except ImageError as error:
             why = str(error)
     if not why:
@@ -235,6 +243,69 @@ def read_header(path: Path, relative: str) -> tuple[int, int, bool]:
         raise ImageError(f"图片“{relative}”太大：{width}×{height} 像素（约 {width * height / 1e6:.0f} 百万像素），"
                          f"上限约 {MAX_PIXELS / 1e6:.0f} 百万像素。")
     return width, height, alpha
+
+
+VERIFIED_FOLDER = "verified"
+"""Inside the image cache: one empty file per image content (by digest) that decoded completely."""
+
+
+def _decode_problem(relative: str) -> ImageError:
+    return ImageError(f"图片“{relative}”已损坏，无法完整读取（文件可能没有传完整、被截断，或内容有错）。")
+
+
+def decode_image(path: Path, relative: str) -> None:
+    """Decode the image as the build will (its first frame, every pixel), checking a PNG's chunk checksums too;
+    ImageError naming the image when it cannot be decoded."""
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                image.verify()  # PNG: structure and the checksum of every chunk; other formats: little
+            with Image.open(path) as image:
+                image.seek(0)
+                image.load()
+                jpeg = image.format == "JPEG"
+        if jpeg and not _has_jpeg_end(path):
+            raise _decode_problem(relative)
+    except ImageError:
+        raise
+    except Image.DecompressionBombError:
+        raise ImageError(f"图片“{relative}”的像素太多，已拒绝处理。") from None
+    except Exception:  # Pillow's decoders raise OSError, SyntaxError, EOFError, struct.error, zlib.error…
+        raise _decode_problem(relative) from None
+
+
+def _has_jpeg_end(path: Path) -> bool:
+    """Whether a JPEG's picture data ends with the end-of-image marker: bytes that are not a picture, written
+    after a good header, fill the pixels with noise without making the decoder fail, but seldom end so."""
+    data = path.read_bytes()
+    start = data.find(b"\xff\xda")
+    return start != -1 and data.find(b"\xff\xd9", start) != -1
+
+
+def verify_image(path: Path, relative: str, cache_dir: Path | None) -> None:
+    """`decode_image`, once per content: a stamp named by the file's digest in the image cache remembers a success.
+
+    `fivestar check` and the build share the stamp, so an image decoded by either is not decoded again while it
+    is unchanged. A cache that cannot be written (a read-only folder) only costs the decoding next time.
+    """
+    from PIL import __version__ as pillow
+
+    stamp = None
+    if cache_dir is not None:
+        digest = file_digest(path)
+        stamp = Path(cache_dir) / VERIFIED_FOLDER / digest[:2] / f"{digest}-{ENCODER_VERSION}-{pillow.split('.')[0]}"
+        if stamp.is_file():
+            return
+    decode_image(path, relative)
+    if stamp is not None:
+        try:
+            stamp.parent.mkdir(parents=True, exist_ok=True)
+            stamp.touch()
+        except OSError:
+            pass
 
 
 def plan_image(data_dir: Path, relative: str, kind: Kind = "photo") -> ResponsiveImage:
@@ -353,7 +424,12 @@ def cached_files(image: ResponsiveImage, data_dir: Path, cache_dir: Path) -> Pat
     names = [cache_name(r) for r in image.files]
     if entry.is_dir() and all((entry / n).is_file() for n in names):
         return entry
-    encoded = encode_renditions(source_path(data_dir, image.source), image)
+    path = source_path(data_dir, image.source)
+    verify_image(path, image.source, cache_dir)
+    try:
+        encoded = encode_renditions(path, image)
+    except (OSError, ValueError, SyntaxError, EOFError) as error:  # belt and braces: `check` decodes it first
+        raise _decode_problem(image.source) from error
     entry.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{image.cache_key}-", dir=entry.parent))
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import errno
 import gc
 import os
 import re
@@ -19,15 +20,19 @@ from pydantic import BaseModel, ValidationError
 
 from generator.dataset import Dataset, build_dataset
 from generator.model import (
+    EPOCH_ENV,
     ID_RE,
+    MAX_EPOCH,
     Branch,
     Event,
     HonourList,
     Record,
     Site,
+    build_epoch,
 )
 from generator.problems import Problem, Severity, shorten, sort_problems
-from generator.yamlfile import DEFAULT_LIMITS, Limits, YamlFile, find_slip, read_yaml
+from generator.validate import ANY_RECORD
+from generator.yamlfile import DEFAULT_LIMITS, Limits, YamlFile, find_slip, read_yaml, written_text
 
 RECORD_SUFFIXES = (".yaml", ".yml")
 FOLDERS: dict[str, type[Record]] = {"branches": Branch, "honours": HonourList, "events": Event}
@@ -58,7 +63,7 @@ def _type_name(value: Any) -> str:
     if isinstance(value, bool):
         return f"是/否值（{str(value).lower()}）"
     if isinstance(value, int | float):
-        return f"数字（{shorten(value)}）"
+        return f"数字（{shorten(written_text(value))}）"
     if isinstance(value, str):
         return "文字"
     if isinstance(value, list):
@@ -68,7 +73,7 @@ def _type_name(value: Any) -> str:
     if value is None:
         return "空值"
     if isinstance(value, dt.date):
-        return f"日期（{value.isoformat()}）"
+        return f"日期（{written_text(value)}）"
     return "其他内容"
 
 
@@ -185,7 +190,7 @@ def _translate(error: dict[str, Any], model: type[BaseModel], source: YamlFile) 
     loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
     kind = error["type"]
     value = error.get("input")
-    shown = shorten(value)
+    shown = shorten(written_text(value))
     ctx = error.get("ctx") or {}
     label = _key_label(loc)
     description = _field_description(model, loc)
@@ -207,10 +212,25 @@ def _translate(error: dict[str, Any], model: type[BaseModel], source: YamlFile) 
         if not key.isascii():
             hint += "键名一律用英文，中文只写在冒号后面的值里。"
         return source.problem(loc, f"不认识的键“{key}”。", hint, key=True)
+    if kind == "number_form":
+        written = ctx.get("written", "")
+        if not ctx.get("number"):
+            return source.problem(loc, f"“{label}”应当是整数，现在是是/否值（{written}）{about}。",
+                                  "写成普通的阿拉伯数字，如 6。")
+        return source.problem(loc, f"“{label}”的数字“{shorten(written)}”不是普通写法，"
+                              f"会被读成 {shorten(ctx.get('number', ''))}{about}。",
+                              "写成普通的阿拉伯数字，如 6、2023（不要以 0 开头，不加“+”、下划线、冒号或小数点）。")
+    if kind == "date_range":
+        return source.problem(loc, f"“{label}”的日期“{shown}”不在合理范围内"
+                              f"（{ctx.get('earliest')} 至 {ctx.get('latest')}）{about}。",
+                              "核对年份是否写错（如把 2023 写成了 2203 或 0023）。")
     if value is None and kind in {"string_type", "str_type", "list_type", "int_type", "date_type", "model_type",
                                   "dict_type", "model_attributes_type", "literal_error", "int_parsing"}:
         hint = "在冒号后面加一个空格再写内容。" if _is_required(model, loc) else \
             "在冒号后面加一个空格再写内容；不需要这一项就把这一行删掉。"
+        written = _raw_scalar(source, loc)
+        if written:  # `~` or `null`: YAML's word for “nothing”
+            hint = f"YAML 把“{written}”读成了“空”；如果要写这几个字，请加引号，如 '{written}'。"
         return source.problem(loc, f"“{label}”没有填写内容{about}。", hint)
     if kind in {"string_type", "str_type"}:
         hint = "把这个值写成文字。"
@@ -260,6 +280,21 @@ def _translate(error: dict[str, Any], model: type[BaseModel], source: YamlFile) 
     if kind in {"float_type", "float_parsing", "bool_type"}:
         return source.problem(loc, f"“{label}”的值类型不对，现在是{_type_name(value)}{about}。", "请核对。")
     return source.problem(loc, f"“{label}”的值不对{about}。", "请对照 EDITING.md 里的模板和说明修改。")
+
+
+_NULL_WORD = re.compile(r"(?:~|null|Null|NULL)(?=\s*(?:#|$|[,\]}]))")
+
+
+def _raw_scalar(source: YamlFile, loc: tuple[Any, ...]) -> str:
+    """The null word (`~`, `null`) written at `loc`, or "" when the value there is simply left empty."""
+    if loc not in source.values:
+        return ""
+    line, column = source.values[loc]
+    lines = source.text.splitlines()
+    if not 0 < line <= len(lines):
+        return ""
+    match = _NULL_WORD.match(lines[line - 1], column - 1)
+    return match.group() if match else ""
 
 
 _VALUE_SLIP = re.compile(r"^([a-z_]+)(?:[ \u3000]*(：)|(:)(?=[^ /\r\n]))")
@@ -354,40 +389,97 @@ def _is_record_name(name: str) -> bool:
     return name.lower().endswith(RECORD_SUFFIXES) and not name.startswith(".")
 
 
-def _list_files(data_dir: Path) -> list[tuple[tuple[str, ...], bool]]:
-    """Every file under `data_dir` except images/, as sorted relative parts, each with whether it is a link.
+Files = list[tuple[str, ...]]
+Refused = list[tuple[tuple[str, ...], str, str]]
+
+
+def project_roots(data_dir: Path) -> tuple[str, ...]:
+    """Where a symbolic link under the data folder may point: inside the project folder (the data folder's parent,
+    where mkdocs.yml lives) or inside the data folder itself (when that is a link to elsewhere)."""
+    absolute = Path(os.path.abspath(data_dir))
+    return tuple(dict.fromkeys((os.path.realpath(absolute.parent), os.path.realpath(absolute))))
+
+
+def _inside(path: str, root: str) -> bool:
+    return os.path.commonpath((root, path)) == root
+
+
+def _follow(link: str, shown: str, roots: tuple[str, ...], ancestors: tuple[str, ...]) -> tuple[str | None, str, str]:
+    """Where a symbolic link leads, or (None, why, how to fix) when it cannot be followed.
+
+    `ancestors` are the real folders from the data folder down to the link: a link back to one of them (or to a
+    folder holding the data folder) is a loop.
+    """
+    try:
+        os.stat(link)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return None, f"符号链接“{shown}”指向它自己（链接套链接形成了循环），里面的内容不会被读取。", \
+                "删掉这个链接；要共用的文件请直接复制过来。"
+        target = os.readlink(link) if os.path.islink(link) else link
+        return None, f"符号链接“{shown}”指向的“{shorten(target, 200)}”不存在，里面的内容不会被读取。", \
+            "改正链接的目标，或删掉这个链接。"
+    target = os.path.realpath(link)
+    if not any(_inside(target, root) for root in roots):
+        return None, f"符号链接“{shown}”指向项目文件夹以外的“{shorten(target, 200)}”，不会被读取。", \
+            "把要用的文件复制到项目文件夹（mkdocs.yml 所在的文件夹）里，再删掉这个链接；" \
+            "符号链接（快捷方式）只能指向项目文件夹里面。"
+    if os.path.isdir(target) and any(_inside(ancestor, target) for ancestor in ancestors):
+        return None, f"符号链接“{shown}”指向它所在的上级文件夹“{shorten(target, 200)}”，形成了循环，不会被读取。", \
+            "删掉这个链接；要共用的文件请直接复制过来。"
+    return target, "", ""
+
+
+def _list_files(data_dir: Path, root_name: str) -> tuple[Files, Refused]:
+    """Every file under `data_dir` except images/, as sorted relative parts; and the links that cannot be followed.
 
     One directory scan per folder and no system call per file: the listing already says what each entry is.
+    Symbolic links (to files or folders, at any depth) are followed when they stay inside the project folder
+    (`project_roots`); the others are refused with a reason, never dropped silently.
     """
-    found: list[tuple[tuple[str, ...], bool]] = []
-    pending: list[tuple[str, tuple[str, ...]]] = [(str(data_dir), ())]
+    roots = project_roots(data_dir)
+    found: Files = []
+    refused: Refused = []
+    pending: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
+        (str(data_dir), (), (os.path.realpath(data_dir),))]
     while pending:
-        folder, relative = pending.pop()
+        folder, relative, ancestors = pending.pop()
         try:
             entries = list(os.scandir(folder))
-        except OSError:
+        except OSError as error:
+            if relative:
+                refused.append((relative, f"无法读取文件夹：{error.strerror or error}，里面的记录没有检查。",
+                                "检查文件夹的权限，或它是否正被其他程序占用。"))
             continue
         for entry in entries:
             parts = (*relative, entry.name)
-            if entry.is_dir(follow_symlinks=False):
-                if relative or entry.name != "images":
-                    pending.append((entry.path, parts))
+            if not relative and entry.name == "images":
+                continue
+            if entry.is_symlink():
+                target, why, hint = _follow(entry.path, f"{root_name}/{'/'.join(parts)}", roots, ancestors)
+                if target is None:
+                    refused.append((parts, why, hint))
+                elif os.path.isdir(target):
+                    pending.append((entry.path, parts, (*ancestors, target)))
+                else:
+                    found.append(parts)
+            elif entry.is_dir(follow_symlinks=False):
+                pending.append((entry.path, parts, (*ancestors, os.path.join(ancestors[-1], entry.name))))
             else:
-                found.append((parts, entry.is_symlink()))
-    return sorted(found)
+                found.append(parts)
+    return sorted(found), refused
 
 
-def _record_files(folder: str, files: list[tuple[tuple[str, ...], bool]]) -> list[tuple[tuple[str, ...], bool]]:
-    return [(parts, link) for parts, link in files
-            if parts[0] == folder and len(parts) > 1 and _is_record_name(parts[-1])]
+def _record_files(folder: str, files: Files) -> Files:
+    return [parts for parts in files if parts[0] == folder and len(parts) > 1 and _is_record_name(parts[-1])]
 
 
 IGNORED_NAMES = frozenset({"thumbs.db", "desktop.ini", "readme.md", "readme.txt"})
 
 
-def _stray_files(data_dir: Path, files: list[tuple[tuple[str, ...], bool]]) -> Iterable[tuple[Path, str, str]]:
+def _stray_files(data_dir: Path, files: Files) -> Iterable[tuple[Path, str, str]]:
     """Files that will not be read: YAML outside the known folders, or other files inside them."""
-    for parts, _link in files:
+    for parts in files:
         path = data_dir.joinpath(*parts)
         if path.name.startswith((".", "~$")) or path.name.lower() in IGNORED_NAMES:
             continue
@@ -445,15 +537,54 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load_dataset(data_dir: Path | str, limits: Limits = DEFAULT_LIMITS) -> LoadResult:
-    """Read every record under `data_dir`, validate it, and build the Dataset."""
+def epoch_problems() -> list[Problem]:
+    """SOURCE_DATE_EPOCH, when set, must be a whole number of seconds that every output can hold.
+
+    Read here so that `fivestar check` refuses what `fivestar build` (MkDocs, the downloads) would stop on.
+    """
+    value = os.environ.get(EPOCH_ENV)
+    try:
+        build_epoch(value)
+    except ValueError:
+        return [Problem(EPOCH_ENV, 0, 0, f"环境变量 {EPOCH_ENV} 的值“{shorten(value)}”不是 0 到 {MAX_EPOCH} 之间的"
+                        "整数秒数，无法作为生成时间。",
+                        f"不需要固定生成时间就删掉这个环境变量（不设置时用 site.yaml 的 as_of）；"
+                        f"需要时写成整数秒数，如 {EPOCH_ENV}=1719705600。")]
+    return []
+
+
+def china_today() -> dt.date:
+    """Today's date in China (UTC+8), which a `数据截至` date may not pass (see validate.check_as_of)."""
+    return dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
+
+
+def load_dataset(data_dir: Path | str, limits: Limits = DEFAULT_LIMITS, *, today: dt.date | None = None) -> LoadResult:
+    """Read every record under `data_dir`, validate it, and build the Dataset.
+
+    `today` (default: the clock's date in China) is what `site.as_of` may not be later than; tests pass it.
+    """
     with _collector_paused():
-        return _load_dataset(Path(data_dir), limits)
+        return _load_dataset(Path(data_dir), limits, today or china_today())
 
 
-def _load_dataset(data_dir: Path, limits: Limits) -> LoadResult:
+def _find_site(data_dir: Path, root_name: str) -> tuple[Path | None, list[Problem]]:
+    """site.yaml (or site.yml), following a symbolic link that stays inside the project folder."""
+    for name in ("site.yaml", "site.yml"):
+        path = data_dir / name
+        shown = f"{root_name}/{name}"
+        if path.is_symlink():
+            target, why, hint = _follow(str(path), shown, project_roots(data_dir), (os.path.realpath(data_dir),))
+            if target is None:
+                return None, [Problem(shown, 0, 0, why, hint)]
+        if path.is_file():
+            return path, []
+    return None, [Problem(f"{root_name}/site.yaml", 0, 0, "缺少网站设置文件 site.yaml。",
+                          "在数据文件夹里新建 site.yaml，至少写 title、owner、region、as_of 四项。")]
+
+
+def _load_dataset(data_dir: Path, limits: Limits, today: dt.date) -> LoadResult:
     root_name = data_dir.resolve().name or "data"
-    problems: list[Problem] = []
+    problems: list[Problem] = epoch_problems()
 
     def display(path: Path) -> str:
         return f"{root_name}/{path.relative_to(data_dir).as_posix()}"
@@ -462,13 +593,11 @@ def _load_dataset(data_dir: Path, limits: Limits) -> LoadResult:
         return LoadResult(None, (Problem(str(data_dir), 0, 0, f"找不到数据文件夹“{data_dir}”。",
                                          "用 --data 指定数据文件夹，或在项目根目录下运行。"),))
 
-    site_path = next((data_dir / n for n in ("site.yaml", "site.yml") if (data_dir / n).is_file()), None)
+    site_path, found = _find_site(data_dir, root_name)
+    problems += found
     site: Site | None = None
     sources: dict[str, YamlFile] = {}
-    if site_path is None:
-        problems.append(Problem(f"{root_name}/site.yaml", 0, 0, "缺少网站设置文件 site.yaml。",
-                                "在数据文件夹里新建 site.yaml，至少写 title、owner、region、as_of 四项。"))
-    else:
+    if site_path is not None:
         source, found = read_yaml(site_path, display(site_path), limits)
         problems += found
         if not found:
@@ -479,16 +608,16 @@ def _load_dataset(data_dir: Path, limits: Limits) -> LoadResult:
     records: dict[str, dict[str, Any]] = {folder: {} for folder in FOLDERS}
     failed: dict[str, set[str]] = {folder: set() for folder in FOLDERS}
     seen_ids: dict[tuple[str, str], str] = {}
-    files = _list_files(data_dir)
+    files, refused = _list_files(data_dir, root_name)
+    for parts, why, hint in refused:
+        problems.append(Problem(f"{root_name}/{'/'.join(parts)}", 0, 0, why, hint))
+        if parts[0] in FOLDERS:  # its records are unknown: no “missing branch” on top of this
+            failed[parts[0]].add(parts[-1].rsplit(".", 1)[0] if _is_record_name(parts[-1]) else ANY_RECORD)
     for folder, model in FOLDERS.items():
-        for parts, link in _record_files(folder, files):
+        for parts in _record_files(folder, files):
             name = f"{root_name}/{'/'.join(parts)}"
             file_name = parts[-1]
             stem = file_name.rsplit(".", 1)[0]
-            if link:
-                problems.append(Problem(name, 0, 0, "记录文件不能是符号链接（快捷方式）。",
-                                        "请把真实文件复制到这里。"))
-                continue
             if not ID_RE.match(stem):
                 problems.append(Problem(name, 0, 0,
                                         f"文件名“{file_name}”不能用作编号：只能用小写英文字母、数字和连字符“-”。",
@@ -543,7 +672,8 @@ def _load_dataset(data_dir: Path, limits: Limits) -> LoadResult:
 
     dataset = build_dataset(site, records["branches"], records["honours"], records["events"],
                             sources, data_dir)
-    problems += validate_dataset(dataset, unreadable={folder: frozenset(ids) for folder, ids in failed.items()})
+    problems += validate_dataset(dataset, unreadable={folder: frozenset(ids) for folder, ids in failed.items()},
+                                 today=today)
     problems = sort_problems(problems)
     has_errors = any(p.is_error for p in problems)
     return LoadResult(None if has_errors else dataset, tuple(problems))

@@ -6,9 +6,11 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from generator.sanitize import clean
+from generator.yamlfile import written_text
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 ID_RE = re.compile(ID_PATTERN)
@@ -26,17 +28,84 @@ STATUSES: tuple[str, ...] = ("命名", "公示", "候选", "撤销")
 NAMED, PUBLIC_NOTICE, CANDIDATE, REVOKED = STATUSES
 
 
+EARLIEST_DATE = dt.date(1949, 10, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+"""Every date in the records lies between these (inclusive); years and periods too. Later than 2100 is a typing
+slip (2203 for 2023), and the downloads could not even record it (a zip file holds dates up to 2107)."""
+
+
+EPOCH_ENV = "SOURCE_DATE_EPOCH"
+"""The build time of a reproducible build, in whole seconds since 1970 (https://reproducible-builds.org)."""
+MAX_EPOCH = 2**32 - 1
+"""The latest SOURCE_DATE_EPOCH any output can hold: gzip headers keep four bytes of seconds (2106-02-07)."""
+_EPOCH = re.compile(r"\s*[0-9]{1,10}\s*")
+
+
+def build_epoch(text: str | None) -> int | None:
+    """SOURCE_DATE_EPOCH as a number of seconds, None when unset or empty; ValueError when it is not one."""
+    if text is None or not text.strip():
+        return None
+    if not _EPOCH.fullmatch(text) or int(text) > MAX_EPOCH:
+        raise ValueError(text)
+    return int(text)
+
+
+def epoch_of(day: dt.date) -> int:
+    """Midnight UTC of a day as SOURCE_DATE_EPOCH, held inside what every output can record."""
+    midnight = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+    return min(max(int(midnight.timestamp()), 0), MAX_EPOCH)
+
+
 def _as_text(value: Any) -> Any:
-    """Accept a bare number where text is meant (YAML reads `2023` as an int)."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
+    """Text exactly as written where YAML read a number or a date: `0123` stays 0123, `12:30:00` stays 12:30:00.
+
+    A plain number or a YYYY-MM-DD date is its own text (`2023`, `2023-06-02`); any other form carries the text
+    the file holds (see `yamlfile.WrittenInt`). Booleans (yes/no/on/off) are not text and are refused.
+    """
+    if isinstance(value, int | float | dt.date) and not isinstance(value, bool):
+        return str(written_text(value))
+    return value
+
+
+_DECIMAL_TEXT = re.compile(r"-?(?:0|[1-9][0-9]*)")
+
+
+def _as_integer(value: Any) -> Any:
+    """An integer field takes plain decimal digits only: never what YAML made of `0123`, `0x1F`, `1_000`, `yes`.
+
+    Used as a field validator on every integer field (an Annotated validator would hide the bounds from the
+    JSON Schema that VS Code reads)."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("number_form", "a yes/no value where a number is meant",
+                                  {"written": str(value).lower(), "number": ""})
+    text = getattr(value, "text", None)
+    if isinstance(text, str) and not _DECIMAL_TEXT.fullmatch(text):
+        raise PydanticCustomError("number_form", "a number not written in plain digits",
+                                  {"written": text, "number": str(value)})
+    return value
+
+
+def _in_date_range(value: dt.date) -> dt.date:
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise PydanticCustomError("date_range", "a date out of range",
+                                  {"earliest": EARLIEST_DATE.isoformat(), "latest": LATEST_DATE.isoformat()})
+    return value
+
+
+def _period_in_range(value: str) -> str:
+    if re.match(r"[0-9]{4}", value) and not EARLIEST_DATE.year <= int(value[:4]) <= LATEST_DATE.year:
+        raise PydanticCustomError("date_range", "a period out of range",
+                                  {"earliest": str(EARLIEST_DATE.year), "latest": str(LATEST_DATE.year)})
     return value
 
 
 Id = Annotated[str, Field(pattern=ID_PATTERN, description="记录编号：小写字母、数字和连字符")]
 Text = Annotated[str, BeforeValidator(_as_text), AfterValidator(clean), Field(min_length=1)]
-"""Plain text: characters a reader cannot see (direction overrides, zero-width, control) are dropped on load."""
-Period = Annotated[str, BeforeValidator(_as_text), Field(pattern=PERIOD_PATTERN)]
+"""Plain text as written: characters a reader cannot see (direction overrides, zero-width, control) are dropped
+on load; characters no XML may hold are refused when the file is read (yamlfile.ILLEGAL)."""
+Period = Annotated[str, BeforeValidator(_as_text), Field(pattern=PERIOD_PATTERN), AfterValidator(_period_in_range)]
+Date = Annotated[dt.date, AfterValidator(_in_date_range)]
+"""A date YYYY-MM-DD between EARLIEST_DATE and LATEST_DATE."""
 
 
 class Record(BaseModel):
@@ -55,7 +124,7 @@ class Site(Record):
     title: Text = Field(description="网站标题")
     owner: Text = Field(description="发布单位，如 洛阳市洛龙区教育体育局党组")
     region: Text = Field(description="数据覆盖的地区，如 洛龙区；也是“共有……”句子的主语")
-    as_of: dt.date = Field(description="数据截至日期（YYYY-MM-DD），显示在每份名单和下载文件上")
+    as_of: Date = Field(description="数据截至日期（YYYY-MM-DD），显示在每份名单和下载文件上")
     branch_count: int | None = Field(None, ge=0, description="本地区党支部总数（不是每个支部都有记录时填写）")
     stars: list[Text] | None = Field(
         None, max_length=5, description="五颗星的名称，按顺序；不同领域名称不同，不知道就不填"
@@ -67,6 +136,12 @@ class Site(Record):
     about: Text | None = Field(None, description="“关于”页面正文（Markdown）")
     source: Text | None = Field(None, description="数据来源说明，如所依据的报道或文件")
     footer: Footer | None = Field(None, description="页脚：备案号与联系方式")
+    adult_roles: list[Text] | None = Field(
+        None, description="允许公开姓名的成年人身份，补充在默认名单（教师、班主任、校长、书记、主任、辅导员、教练、"
+                          "园长、教研员等）之后，如 保育员、校医；学生的身份不能加"
+    )
+
+    _plain_numbers = field_validator("branch_count", mode="before")(_as_integer)
 
 
 class Photo(Record):
@@ -89,6 +164,8 @@ class StarRating(Record):
     earned: list[Text] | None = Field(
         None, description="已获得的星名称，取自 site.yaml 的 stars；填写时个数须等于 count"
     )
+
+    _plain_numbers = field_validator("count", mode="before")(_as_integer)
 
 
 class Branch(Record):
@@ -137,12 +214,12 @@ class HonourList(Record):
     id: Id = Field(description="名单编号（由文件名决定，不要在文件里写）")
     title: Text = Field(description="荣誉名称，不含级别，如 平安校园、文明校园")
     level: Text = Field(description="级别：国家级、省级、市级或区级")
-    year: int | None = Field(None, ge=1949, le=2100, description="年度；“累计共有”的荣誉不填")
+    year: int | None = Field(None, ge=EARLIEST_DATE.year, le=LATEST_DATE.year, description="年度；“累计共有”的荣誉不填")
     recipients: list[Recipient] = Field(min_length=1, description="获奖名单，按公布顺序")
     total: int | None = Field(None, ge=1, description="实际总数（名单只列出部分时填写，即“等N所”的 N）")
     issuer: Text | None = Field(None, description="发文单位")
     document: Text | None = Field(None, description="文号，如 教安全〔2023〕200号")
-    date: dt.date | None = Field(None, description="发文或公布日期（YYYY-MM-DD）")
+    date: Date | None = Field(None, description="发文或公布日期（YYYY-MM-DD）")
     source: Text | None = Field(None, description="公布来源：网址或文件名")
     note: Text | None = Field(None, description="编者备注（公开显示）")
     status: HonourStatus = Field(
@@ -160,6 +237,8 @@ class HonourList(Record):
     def is_counted(self) -> bool:
         """A 命名 list: the only kind that counts towards figures and running totals."""
         return self.status == NAMED
+
+    _plain_numbers = field_validator("year", "total", mode="before")(_as_integer)
 
     @property
     def is_individual(self) -> bool:
@@ -188,7 +267,7 @@ class Person(Record):
 
 class Event(Record):
     id: Id = Field(description="活动编号（由文件名决定，不要在文件里写）")
-    date: dt.date = Field(description="日期（YYYY-MM-DD）")
+    date: Date = Field(description="日期（YYYY-MM-DD）")
     title: Text = Field(description="活动名称")
     kind: EventKind | None = Field(None, description="活动类型")
     level: Text | None = Field(None, description="主办层级，如 区级、市级")
@@ -199,6 +278,8 @@ class Event(Record):
     photos: list[Photo] = Field(default_factory=list, description="活动照片")
     body: Text | None = Field(None, description="活动概述（Markdown，用自己的话写）")
     note: Text | None = Field(None, description="编者备注（公开显示）")
+
+    _plain_numbers = field_validator("total", mode="before")(_as_integer)
 
     @property
     def count(self) -> int:

@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 
 from generator import exports, press, search
+from generator.content import read_page_meta
 from generator.dataset import BrandEntry, Dataset, HonourTitle
 from generator.images import ResponsiveImage, image_html, plan_images
 from generator.model import KINDS, Branch, Event, HonourList, Recipient, StarRating
@@ -347,7 +348,7 @@ def read_front_matter(text: str) -> dict[str, Any]:
         return {}
     try:
         data = yaml.safe_load(text[3:end])
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError, RecursionError):  # 2024-13-45 is a timestamp PyYAML cannot make
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -359,7 +360,7 @@ def read_news(docs_dir: Path | str) -> tuple[NewsPost, ...]:
     if not folder.is_dir():
         return ()
     for path in sorted(folder.glob("*.md")):
-        meta = read_front_matter(path.read_text(encoding="utf-8-sig"))
+        meta = read_page_meta(path)  # a page that cannot be read is refused by the content scan, never a traceback
         date, title = meta.get("date"), meta.get("title")
         if isinstance(date, dt.datetime):
             date = date.date()

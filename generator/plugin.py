@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from functools import partial
 from importlib import import_module
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from jinja2 import ChoiceLoader, DictLoader
@@ -21,18 +21,19 @@ from jinja2.bccache import Bucket, BytecodeCache
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import BuildError, PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from generator import pages, privacy, search
+from generator import content, model, pages, search
 from generator.background import Background, BackgroundFailed, Deliver, Meeting
 from generator.dataset import Dataset
-from generator.images import ImageError, write_images
+from generator.images import IMAGE_SUFFIXES, ImageError, write_images
 from generator.load import LoadResult, load_dataset
-from generator.problems import DataError
+from generator.preview import PreviewStatus, keep_serving
+from generator.problems import DataError, Problem
 from generator.sanitize import clean, clean_html, search_entry
 
 log = get_plugin_logger(__name__)
@@ -40,8 +41,9 @@ log = get_plugin_logger(__name__)
 DATA_ENV = "FIVESTAR_DATA"
 """Overrides the plugin's `data` option (used by `fivestar serve --data`)."""
 
-EPOCH_ENV = "SOURCE_DATE_EPOCH"
-"""The build date of reproducible builds (sitemap dates, gzip headers); defaults to midnight UTC of site.as_of."""
+EPOCH_ENV = model.EPOCH_ENV
+"""The build date of reproducible builds (sitemap dates, gzip headers); defaults to midnight UTC of site.as_of.
+A value that is not a whole number of seconds is refused by the data check, before MkDocs reads it."""
 
 MAX_USER_WORD = 40
 """Longer names are not words anyone types into a search box, and teaching one to jieba takes time quadratic
@@ -75,6 +77,8 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         self.meeting: Meeting | None = None
         self.converted_pages: dict[str, Rendered] | None = None
         self.pinned_epoch: str | None = None
+        self.preview = PreviewStatus()
+        self.unpinned_epoch: str | None = None
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Defining on_startup keeps this one instance across `serve` rebuilds, so fingerprints survive.
@@ -100,9 +104,9 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             result = load_dataset(self.data_dir)
         if not result.ok or result.dataset is None:
             raise PluginError("数据检查未通过，网站没有更新。\n" + DataError(result.problems).report())
-        pages_problems = privacy.scan_content(config.docs_dir)
+        pages_problems = content.scan_content(config.docs_dir)
         if any(p.is_error for p in pages_problems):
-            raise PluginError("网页里有不能公开的个人信息，网站没有更新。\n"
+            raise PluginError("content/ 里有不能发布的文件或内容，网站没有更新。\n"
                               + DataError([p for p in pages_problems if p.is_error]).report())
         for problem in pages_problems:
             log.info(problem.format())
@@ -123,17 +127,26 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         return config
 
     def pin_build_date(self, as_of: dt.date) -> None:
-        """Two builds of the same data give the same bytes: unless the caller set SOURCE_DATE_EPOCH, use as_of."""
+        """Two builds of the same data give the same bytes: unless the caller set SOURCE_DATE_EPOCH, use as_of.
+
+        An empty SOURCE_DATE_EPOCH counts as unset (MkDocs would stop on it); the pinned value is clamped to what
+        a gzip header holds (model.epoch_of), so an early or late as_of never stops the build.
+        """
         current = os.environ.get(EPOCH_ENV)
-        if current is None or current == self.pinned_epoch:
-            midnight = dt.datetime.combine(as_of, dt.time(), tzinfo=dt.UTC)
-            self.pinned_epoch = os.environ[EPOCH_ENV] = str(int(midnight.timestamp()))
+        if current is None or not current.strip() or current == self.pinned_epoch:
+            if self.pinned_epoch is None:
+                self.unpinned_epoch = current
+            self.pinned_epoch = os.environ[EPOCH_ENV] = str(model.epoch_of(as_of))
 
     def unpin_build_date(self) -> None:
         """Leave the environment as it was (a later build in this process may use other data)."""
         if self.pinned_epoch is not None and os.environ.get(EPOCH_ENV) == self.pinned_epoch:
-            del os.environ[EPOCH_ENV]
+            if self.unpinned_epoch is None:
+                del os.environ[EPOCH_ENV]
+            else:
+                os.environ[EPOCH_ENV] = self.unpinned_epoch
         self.pinned_epoch = None
+        self.unpinned_epoch = None
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.dataset is not None
@@ -147,6 +160,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             downloads=self.downloads,
             images=images,
         )
+        self.clean_content_files(files, config)
         signature = self.signature(config)
         self.building = {}
         self.generated = set()
@@ -167,6 +181,29 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
                 if file.src_uri not in self.building:
                     file.is_modified = _modified  # type: ignore[method-assign]  # material indexes these anew
         return files
+
+    @staticmethod
+    def clean_content_files(files: Files, config: MkDocsConfig) -> None:
+        """Publish content/'s images re-encoded without metadata; refuse any file the content scan did not see."""
+        docs_dir = os.path.abspath(config.docs_dir)
+        root_name = os.path.basename(docs_dir) or "content"
+        refused = []
+        for file in files:
+            if file.generated_by or file.src_dir is None or os.path.abspath(file.src_dir) != docs_dir \
+                    or file.inclusion.is_excluded():
+                continue
+            name = f"{root_name}/{file.src_uri}"
+            rel = PurePosixPath(file.src_uri)
+            problem = content.published_problem(file.src_uri, name) or content.refusal(rel, name)
+            if problem is not None:
+                refused.append(problem)
+            elif rel.suffix.lower() in IMAGE_SUFFIXES:
+                try:
+                    file.content_bytes = content.clean_image(docs_dir, file.src_uri)
+                except ImageError as error:
+                    refused.append(Problem(name, 0, 0, str(error), "用看图软件打开它，另存为 .jpg 或 .png 再放进来。"))
+        if refused:
+            raise PluginError("content/ 里有不能发布的文件，网站没有更新。\n" + DataError(refused).report())
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         self.start_background(config, files, nav)
@@ -316,6 +353,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.data_dir is not None:
             server.watch(str(self.data_dir))
+        keep_serving(server, self.preview)  # a bad save: the last good pages, with the problems on each
         return server
 
     @event_priority(-50)  # after the search plugin has written its index
@@ -333,10 +371,13 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         self.unpin_build_date()
 
     def on_build_error(self, *, error: Exception) -> None:
+        self.preview.failed(str(error) if isinstance(error, BuildError) else None)  # our errors are Chinese
         fragment = self.background.arrived.get(ENTRIES)
         self.background.abandon()
         if isinstance(fragment, str):
             Path(fragment).unlink(missing_ok=True)
+        if self.building:  # it failed after choosing pages, some may be written: next time render every one anew
+            self.built = {src_uri: ("", dest) for src_uri, (_key, dest) in self.built.items()}
         self.building = {}
         self.unpin_build_date()
 

@@ -203,7 +203,7 @@ def honour_text(modeline: str, record_id: str, title: str, level: str, year: int
         f"level: {yaml_scalar(level)}",
         "# 年度；“累计共有”的荣誉不填",
         optional("year", year, "2023"),
-        "# 个人荣誉（如 洛阳最美教师）的名单每项写三行：person 是姓名，branch 是支部编号，role 是身份（可不写）：",
+        "# 个人荣誉（如 洛阳最美教师）的名单每项写三行：person 是姓名，branch 是支部编号，role 是身份（必写）：",
         "#   - person: 姓名",
         "#     branch: 支部编号",
         "#     role: 教师",

@@ -2,26 +2,37 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from generator.dataset import Dataset
 from generator.images import image_problem, image_refs
+from generator.markup import check_markdown_fields
 from generator.model import HonourList, Recipient
 from generator.problems import Problem, shorten
 from generator.yamlfile import Loc, YamlFile
 
+ANY_RECORD = "*"
+"""In `Context.unreadable`: a folder of records could not be read at all (a link that cannot be followed)."""
+AS_OF_MARGIN = dt.timedelta(days=7)
+"""How far `site.as_of` may run ahead of today: a list prepared a few days before its date, not a future one."""
+
 
 @dataclass(frozen=True)
 class Context:
-    """What the loader knows beyond the Dataset: record files that exist but could not be read."""
+    """What the loader knows beyond the Dataset: record files that exist but could not be read, and today."""
 
     unreadable: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    today: dt.date | None = None
 
     def broken(self, folder: str, record_id: str) -> bool:
-        return record_id in self.unreadable.get(folder, frozenset())
+        ids = self.unreadable.get(folder, frozenset())
+        return record_id in ids or ANY_RECORD in ids
 
 
 Rule = Callable[[Dataset, Context], Iterator[Problem]]
@@ -233,23 +244,50 @@ def _period_key(period: str) -> tuple[int, int]:
     return year, 0
 
 
+_NO_SPACE = re.compile(r"\s+")
+
+
+def name_key(name: str) -> str:
+    """A name as a reader sees it: compatibility forms folded (⼀ U+2F00 → 一, Ａ → a, ① → 1), case and spaces
+    ignored. Two names with the same key look the same on the page, in a list or in a search box."""
+    return _NO_SPACE.sub("", unicodedata.normalize("NFKC", name).casefold())
+
+
 def check_names(dataset: Dataset, context: Context) -> Iterator[Problem]:
-    """Two branches must not share a name; an alias must not be another branch's name."""
+    """Two branches must not share a name, even one written with look-alike characters (`name_key`); an alias must
+    not be another branch's name or full name."""
     owners: dict[str, list[str]] = defaultdict(list)
     for branch in dataset.branches:
-        owners[branch.name].append(branch.id)
-    for name, ids in owners.items():
-        for branch_id in ids[1:]:
-            yield _at(dataset, f"branches:{branch_id}", ("name",),
-                      f"名称“{shorten(name)}”与 {ids[0]} 重复。",
-                      "每个支部的 name 必须不同；同名学校请加上区分，如所在街道。")
+        key = name_key(branch.name)
+        if owners[key]:
+            yield _at(dataset, f"branches:{branch.id}", ("name",),
+                      f"名称“{shorten(branch.name)}”与 {owners[key][0]} 重复"
+                      "（写法相同或只差全角/半角、空格、部首字等）。",
+                      "每个支部的 name 必须不同；同名学校请加上区分，如所在街道。"
+                      "看着一样却被判重复时，请重新用输入法输入这个名称。")
+        owners[key].append(branch.id)
+    for branch in dataset.branches:
+        if branch.full_name and branch.id not in owners[name_key(branch.full_name)]:
+            owners[name_key(branch.full_name)].append(branch.id)
     for branch in dataset.branches:
         for i, alias in enumerate(branch.aliases):
-            others = [b for b in owners.get(alias, []) if b != branch.id]
+            others = [b for b in owners.get(name_key(alias), []) if b != branch.id]
             if others:
                 yield _at(dataset, f"branches:{branch.id}", ("aliases", i),
                           f"别名“{shorten(alias)}”是另一个支部（{others[0]}）的名称。",
                           "删掉这个别名，避免名单匹配和搜索混淆。")
+
+
+def check_as_of(dataset: Dataset, context: Context) -> Iterator[Problem]:
+    """`数据截至` may not lie in the future: a site saying its data runs to a later date is false."""
+    if context.today is None:
+        return
+    as_of = dataset.site.as_of
+    if as_of > context.today + AS_OF_MARGIN:
+        yield _at(dataset, "site", ("as_of",),
+                  f"数据截至日期 {as_of.isoformat()} 晚于今天（{context.today.isoformat()}），网站不能写未来的日期。",
+                  "写实际核对数据的日期（不晚于今天），如 "
+                  f"as_of: {context.today.isoformat()}；如果年份写错了，请改正。")
 
 
 def check_images(dataset: Dataset, context: Context) -> Iterator[Problem]:
@@ -294,6 +332,7 @@ def check_coverage(dataset: Dataset, context: Context) -> Iterator[Problem]:
 
 
 RULES: tuple[Rule, ...] = (
+    check_as_of,
     check_references,
     check_parent_cycles,
     check_lists,
@@ -301,18 +340,21 @@ RULES: tuple[Rule, ...] = (
     check_names,
     check_images,
     check_coverage,
+    check_markdown_fields,
 )
 
 
-def validate_dataset(dataset: Dataset, unreadable: Mapping[str, frozenset[str]] | None = None) -> list[Problem]:
+def validate_dataset(dataset: Dataset, unreadable: Mapping[str, frozenset[str]] | None = None,
+                     today: dt.date | None = None) -> list[Problem]:
     """Run every cross-record rule; privacy rules run here too.
 
     `unreadable` names, per folder, the record files that exist but have errors of their own: references
-    to them are not reported again as missing.
+    to them are not reported again as missing. `today`, when given, is the latest date `as_of` may be (give or
+    take `AS_OF_MARGIN`).
     """
     from generator.privacy import scan_dataset
 
-    context = Context(unreadable or {})
+    context = Context(unreadable or {}, today)
     problems: list[Problem] = []
     for rule in RULES:
         problems.extend(rule(dataset, context))

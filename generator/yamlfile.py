@@ -36,6 +36,61 @@ DEFAULT_LIMITS = Limits()
 _constructor = yaml.constructor.SafeConstructor()
 
 
+class WrittenInt(int):
+    """An integer YAML 1.1 read from an unusual form (`0123`, `0x1F`, `1_000`, `12:30:00`, `+5`): keeps the text."""
+
+    text: str
+
+    def __new__(cls, value: int, text: str) -> WrittenInt:
+        number = super().__new__(cls, value)
+        number.text = text
+        return number
+
+
+class WrittenFloat(float):
+    """A number with a point (`1.50`, `.inf`, `1.0e+3`) as YAML 1.1 reads it, with the text as written."""
+
+    text: str
+
+    def __new__(cls, value: float, text: str) -> WrittenFloat:
+        number = super().__new__(cls, value)
+        number.text = text
+        return number
+
+
+class WrittenDate(datetime.date):
+    """A date written in another form than YYYY-MM-DD (`2023-6-2 10:00`…), with the text as written."""
+
+    text: str
+
+    def __new__(cls, value: datetime.date, text: str) -> WrittenDate:
+        date = super().__new__(cls, value.year, value.month, value.day)
+        date.text = text
+        return date
+
+
+class WrittenDatetime(datetime.datetime):
+    """A date with a time (`2023-06-02 12:00:00`), with the text as written."""
+
+    text: str
+
+    def __new__(cls, value: datetime.datetime, text: str) -> WrittenDatetime:
+        moment = super().__new__(cls, value.year, value.month, value.day, value.hour, value.minute, value.second,
+                                 value.microsecond, value.tzinfo)
+        moment.text = text
+        return moment
+
+
+def written_text(value: Any) -> Any:
+    """The text a number or date was written as in the file (`0123`, not 83); other values unchanged."""
+    text = getattr(value, "text", None)
+    if isinstance(text, str):
+        return text
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value.isoformat()
+    return value
+
+
 @dataclass
 class Positions:
     """Where each value and key of a file starts (1-based line, column), and which values are unquoted text."""
@@ -146,6 +201,7 @@ _YAML_MESSAGES: tuple[tuple[str, str], ...] = (
     ("while scanning an anchor", "以“&”开头的值被当成了 YAML 锚点"),
     ("found unexpected ':'", "冒号位置不对"),
     ("found unknown escape character", "双引号里的反斜杠“\\”用法不对"),
+    ("invalid Unicode character escape code", "双引号里的“\\u…”写的是不存在的字符"),
     ("expected <block end>, but found", "缩进没有对齐"),
     ("while parsing a flow", "方括号或花括号没有成对"),
     ("while scanning a quoted scalar", "引号没有成对"),
@@ -159,6 +215,11 @@ _QUOTE_VALUE = re.compile(r"^(\s*(?:-\s+)?(?:[A-Za-z_][\w-]*\s*:\s+)?)([\"'])")
 _KEY_FULLWIDTH_COLON = re.compile(r"^([ \u3000]*(?:-\s+)?)([A-Za-z_][\w-]*)[ \u3000]*：")
 _KEY_NO_SPACE = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][\w-]*):(?=[^ \t\r\n/])")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufdd0-\ufdef"
+                     + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17)) + "]")
+"""Characters no XML file may hold (C0 controls but tab and line ends, surrogates) and Unicode noncharacters
+(U+FDD0–FDEF, U+xFFFE and U+xFFFF in every plane): a feed or page holding one is broken, so they are refused,
+whether typed or written as an escape such as "\\uFFFE"."""
 _SPECIAL_START = {"*": "星号“*”", "&": "“&”", "@": "“@”", "`": "反引号“`”", "%": "百分号“%”", "!": "叹号“!”",
                   "|": "竖线“|”", ">": "“>”"}
 
@@ -292,6 +353,8 @@ def _syntax_problem(error: yaml.YAMLError, text: str, name: str) -> Problem:
         line, column = context_mark.line + 1, context_mark.column + 1
     elif "single document" in raw:
         hint = "删掉“---”和它后面多余的内容；另一条记录请另建一个文件。"
+    elif "invalid Unicode" in raw:
+        hint = "删掉这个以“\\u”或“\\U”开头的写法（如 \\uD800），或换成要写的字本身。"
     elif "alias" in raw or "anchor" in raw:
         hint = "给整个值加上引号，如 note: '*待核实'。"
     elif "cannot start any token" in raw and 0 < line <= len(text.splitlines()):
@@ -352,7 +415,8 @@ def _scalar_value(tag: str, value: str, out: YamlFile, loc: Loc) -> Any:
         pass
     if tag == _TIMESTAMP:
         raise _Refused(out.problem(loc, f"日期“{shorten(value)}”不存在。",
-                                   "核对年、月、日（如 2 月没有 30 日），写成 YYYY-MM-DD，如 2023-06-02。"))
+                                   "核对年、月、日（如 2 月没有 30 日），写成 YYYY-MM-DD，如 2023-06-02；"
+                                   f"如果它不是日期而是一段文字，请加上引号，如 '{shorten(value)}'。"))
     if tag.endswith((":int", ":float")):
         raise _Refused(out.problem(loc, f"数字“{shorten(value)}”太长，无法读取。",
                                    "核对这个数字；如果它是一段文字（如编号），请加上引号。"))
@@ -378,6 +442,16 @@ def _key_problems(key: str, position: tuple[int, int], loc: Loc, result: dict[st
     return True
 
 
+def _illegal_problem(name: str, position: tuple[int, int], value: str) -> Problem:
+    """A value holding a character no web page or feed may hold (often written as an escape like "\\uFFFE")."""
+    found = ILLEGAL.search(value)
+    assert found is not None
+    code = ord(found.group())
+    escape = f"\\x{code:02X}" if code <= 0xFF else f"\\u{code:04X}" if code <= 0xFFFF else f"\\U{code:08X}"
+    return Problem(name, *position, f"这个值里有网页和订阅源都不允许的字符（U+{code:04X}），发布后会出错。",
+                   f"删掉这个字符；如果它写成了以反斜杠开头的转义（如 {escape}），把这段转义删掉，只写要显示的文字。")
+
+
 def _too_deep(name: str, mark: Any, limits: Limits) -> Problem:
     return Problem(name, mark.line + 1, mark.column + 1,
                    f"嵌套层数超过 {limits.max_depth} 层，文件结构异常，已拒绝读取。",
@@ -389,16 +463,31 @@ class _Unusual(Exception):
 
 
 def _convert(tag: str, value: str) -> Any:
-    """A resolved scalar as a Python value; ValueError (or a YAMLError) when it cannot be one."""
+    """A resolved scalar as a Python value; ValueError (or a YAMLError) when it cannot be one.
+
+    A number or date written in another form than its usual one (`0123`, `1_000`, `.inf`, `2023-06-02 10:00`)
+    keeps the text as written (`WrittenInt`…), so a text field can publish exactly what the file says.
+    """
     if tag == _STR:
         return value
     if tag not in _PLAIN_TAGS:
         raise ValueError(tag)
     if tag == _INT and _DECIMAL.fullmatch(value):  # the usual forms, without a node and a constructor
-        return int(value)
+        number = int(value)
+        return number if str(number) == value else WrittenInt(number, value)
     if tag == _TIMESTAMP and _DATE.fullmatch(value):
         return datetime.date(int(value[:4]), int(value[5:7]), int(value[8:10]))
-    return _constructor.construct_object(yaml.ScalarNode(tag, value))
+    converted = _constructor.construct_object(yaml.ScalarNode(tag, value))
+    kind = type(converted)
+    if kind is int:
+        return WrittenInt(converted, value)
+    if kind is float:
+        return WrittenFloat(converted, value)
+    if kind is datetime.datetime:
+        return WrittenDatetime(converted, value)
+    if kind is datetime.date:
+        return WrittenDate(converted, value)
+    return converted
 
 
 def _read_quickly(loader: Any, out: YamlFile, limits: Limits) -> Any:
@@ -420,6 +509,8 @@ def _read_quickly(loader: Any, out: YamlFile, limits: Limits) -> Any:
         kind = type(event)
         if kind is _SCALAR:
             value = event.value
+            if event.style == '"' and ILLEGAL.search(value):  # an escape such as "\\uFFFE"
+                raise _Unusual
             if key is _NO_KEY and type(container) is dict:
                 if "\u3000" in value or value in container:
                     raise _Unusual
@@ -508,6 +599,8 @@ def _build(loader: Any, out: YamlFile, limits: Limits, soft: list[Problem]) -> A
                                                    "键名必须是普通文字。", "每行写成 `键: 值` 的形式。"))
                         key = frame[2] = event.value
                         position = (mark.line + 1, mark.column + 1)
+                        if ILLEGAL.search(key):
+                            soft.append(_illegal_problem(out.name, position, key))
                         if not frame[3]:
                             frame[4] = False
                         elif "\u3000" in key or key in container:
@@ -532,6 +625,8 @@ def _build(loader: Any, out: YamlFile, limits: Limits, soft: list[Problem]) -> A
             value: Any
             if kind is _SCALAR:
                 value = event.value
+                if ILLEGAL.search(value):
+                    soft.append(_illegal_problem(out.name, (mark.line + 1, mark.column + 1), value))
                 if tag is None or tag == "!":
                     tag = (_implicit_tag(value) if event.implicit[0] else None) or _STR
                     if tag is _STR and event.implicit[0] and not event.style and keep:  # C parser: "", Python: None
@@ -575,6 +670,8 @@ def _build(loader: Any, out: YamlFile, limits: Limits, soft: list[Problem]) -> A
 
 def parse_text(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> tuple[YamlFile, list[Problem]]:
     """Parse text into a YamlFile; problems instead of exceptions."""
+    if ILLEGAL.search(text):  # a noncharacter typed as it is: the thorough read says where
+        return _parse_thoroughly(text, name, limits)
     out = YamlFile(name, text=text)
     loader = _Loader(text)
     try:

@@ -113,9 +113,17 @@ def test_valid_base_is_clean(capsys: pytest.CaptureFixture[str]) -> None:
     assert err == ""
 
 
+def set_case_environment(expect: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A case's `env:` (such as a SOURCE_DATE_EPOCH that is not a number) set for the run."""
+    for key, value in (expect.get("env") or {}).items():
+        monkeypatch.setenv(key, str(value))
+
+
 @pytest.mark.parametrize("name", CASES)
-def test_broken_case(name: str, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_broken_case(name: str, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                     monkeypatch: pytest.MonkeyPatch) -> None:
     data, expect = case_folder(name, tmp_path)
+    set_case_environment(expect, monkeypatch)
     code, out, err = run_check(capsys, data)
     assert "Traceback" not in out + err
     assert code == expect["exit"], err
@@ -309,8 +317,9 @@ def test_guide_table_quotes_the_code() -> None:
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_guide_explains_every_message_of_the_corpus(name: str, tmp_path: Path) -> None:
-    data, _expect = case_folder(name, tmp_path)
+def test_guide_explains_every_message_of_the_corpus(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data, expect = case_folder(name, tmp_path)
+    set_case_environment(expect, monkeypatch)
     rows = guide_rows()
     for problem in load_dataset(data).problems:
         message = problem.message.removeprefix("文件格式有误：")

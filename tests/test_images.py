@@ -260,3 +260,106 @@ def test_write_placeholder_names_the_file_by_content(tmp_path: Path) -> None:
     assert re.fullmatch(r"images/placeholder-[0-9a-f]{12}\.svg", url)
     assert "示例" in (tmp_path / url).read_text(encoding="utf-8")
     assert write_placeholder(tmp_path, "示例品牌") == url and write_placeholder(tmp_path, "另一品牌") != url
+
+
+# -- damaged images: check decodes what the build will decode --------------------------------------------------
+
+def _noisy(size: tuple[int, int] = (64, 48)) -> Image.Image:
+    import random
+
+    rng = random.Random(7)
+    return Image.frombytes("RGB", size, bytes(rng.randrange(256) for _ in range(size[0] * size[1] * 3)))
+
+
+def _encoded(fmt: str) -> bytes:
+    buffer = io.BytesIO()
+    image = _noisy()
+    if fmt == "GIF":
+        image = image.convert("P")
+    image.save(buffer, fmt)
+    return buffer.getvalue()
+
+
+def _png_chunks(data: bytes) -> list[tuple[int, bytes]]:
+    """(offset, type) of every chunk of a PNG."""
+    chunks, at = [], 8
+    while at < len(data):
+        length = int.from_bytes(data[at:at + 4], "big")
+        chunks.append((at, data[at + 4:at + 8]))
+        at += 12 + length
+    return chunks
+
+
+def _bad_idat(data: bytes, fix_crc: bool) -> bytes:
+    import zlib
+
+    at = next(offset for offset, kind in _png_chunks(data) if kind == b"IDAT")
+    length = int.from_bytes(data[at:at + 4], "big")
+    body = bytearray(data[at + 8:at + 8 + length])
+    body[2:10] = b"\xff" * 8  # the deflate stream is broken
+    crc = zlib.crc32(b"IDAT" + bytes(body)).to_bytes(4, "big") if fix_crc else data[at + 8 + length:at + 12 + length]
+    return data[:at + 8] + bytes(body) + crc + data[at + 12 + length:]
+
+
+def _flip_crc(data: bytes) -> bytes:
+    at = next(offset for offset, kind in _png_chunks(data) if kind == b"IDAT")
+    end = at + 12 + int.from_bytes(data[at:at + 4], "big")
+    return data[:end - 1] + bytes([data[end - 1] ^ 0xFF]) + data[end:]
+
+
+DAMAGES = {
+    "truncated-jpeg": (".jpg", lambda: _encoded("JPEG")[: len(_encoded("JPEG")) * 2 // 3]),
+    "garbage-after-jpeg-header": (".jpg", lambda: _encoded("JPEG")[:700] + bytes(range(256)) * 12),
+    "truncated-png": (".png", lambda: _encoded("PNG")[: len(_encoded("PNG")) // 2]),
+    "png-bad-crc": (".png", lambda: _flip_crc(_encoded("PNG"))),
+    "png-bad-idat": (".png", lambda: _bad_idat(_encoded("PNG"), fix_crc=True)),
+    "garbage-after-png-header": (".png", lambda: _encoded("PNG")[:41] + bytes(range(256)) * 12),
+    "truncated-gif": (".gif", lambda: _encoded("GIF")[: len(_encoded("GIF")) // 2]),
+    "truncated-webp": (".webp", lambda: _encoded("WEBP")[: len(_encoded("WEBP")) // 2]),
+}
+
+
+@pytest.mark.parametrize("damage", sorted(DAMAGES))
+def test_check_refuses_a_damaged_image_the_header_alone_would_pass(damage: str, data_dir: Path,
+                                                                    tmp_path: Path) -> None:
+    suffix, make = DAMAGES[damage]
+    relative = f"images/events/small{suffix}"
+    (data_dir / relative).write_bytes(make())
+    event = data_dir / "events/2023-06-02-guanmo-tuijinhui.yaml"
+    event.write_text(event.read_text(encoding="utf-8").replace("images/events/small.jpg", relative),
+                     encoding="utf-8")
+    errors = [p for p in load_dataset(data_dir).errors if relative in p.message]
+    assert len(errors) == 1, load_dataset(data_dir).errors
+    (problem,) = errors
+    assert problem.file == "data/events/2023-06-02-guanmo-tuijinhui.yaml"
+    lines = event.read_text(encoding="utf-8").splitlines()
+    assert relative in lines[problem.line - 1]
+    assert "已损坏" in problem.message or "无法读取" in problem.message
+    assert "重新导出或换一张图片" in problem.hint
+
+
+def test_a_good_image_is_decoded_once_while_unchanged(data_dir: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    decoded: list[str] = []
+    real = images.decode_image
+    monkeypatch.setattr(images, "decode_image", lambda path, relative: decoded.append(relative) or real(path, relative))
+    cache = images.default_cache_dir(data_dir)  # where `fivestar check` and the build keep it
+    assert images.image_problem(data_dir, "images/events/small.jpg", cache) == ("", "")
+    assert images.image_problem(data_dir, "images/events/small.jpg", cache) == ("", "")
+    assert decoded == ["images/events/small.jpg"]
+    # the build's encoder finds the stamp too, and a changed file is decoded again
+    write_images(dataset_of(data_dir), tmp_path / "site", cache)
+    assert decoded.count("images/events/small.jpg") == 1
+    fictional_photo(data_dir / "images/events/small.jpg", size=(510, 300), orientation=1)
+    assert images.image_problem(data_dir, "images/events/small.jpg", cache) == ("", "")
+    assert decoded.count("images/events/small.jpg") == 2
+
+
+def test_the_build_names_an_image_that_fails_to_decode(data_dir: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    dataset = dataset_of(data_dir)
+    planned = plan_images(dataset)
+    (data_dir / "images/events/small.jpg").write_bytes(DAMAGES["truncated-jpeg"][1]())  # damaged after the check
+    monkeypatch.setattr(images, "file_digest", lambda path: "0" * 64)  # same planned name, no stamp
+    with pytest.raises(images.ImageError, match=re.escape("images/events/small.jpg")):
+        write_images(dataset, tmp_path / "site", tmp_path / "cache", planned)

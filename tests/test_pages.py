@@ -94,7 +94,8 @@ def test_every_page_says_as_of_and_section_pages_have_a_heading(site: dict[str, 
 def test_wenming_page_shows_each_level_with_the_named_schools_linked(site: dict[str, str]) -> None:
     markdown = site["honours/wen-ming-xiao-yuan.md"]
     headings = re.findall(r"^## (.+?) \{: #", markdown, re.MULTILINE)
-    assert headings == ["新闻稿用句", "国家级 · 累计（2 所）", "省级 · 累计（4 所）", "市级 · 累计（27 所）", "区级 · 累计（25 所）"]
+    assert headings == ["新闻稿用句", "国家级 · 累计（2 所）", "省级 · 累计（4 所）", "市级 · 累计（27 所）",
+                        "区级 · 累计（25 所）"]
     assert linked_branches(section(markdown, "wenming-xiaoyuan-guojiaji")) == ["shi-shiyan-xiaoxue",
                                                                               "shi-shiyan-chuzhong"]
     assert "1. [市实验小学](../branches/shi-shiyan-xiaoxue.md)" in markdown
@@ -102,7 +103,8 @@ def test_wenming_page_shows_each_level_with_the_named_schools_linked(site: dict[
     assert "1. [行知初级中学](../branches/xingzhi-chuzhong.md)" in markdown
     assert "1. [佃庄实验小学](../branches/dianzhuang-shiyan-xiaoxue.md)" in markdown
     assert "等 27 所（名单仅列出 1 所，其余 26 所原文未列出名称）" in markdown
-    assert "本页收录“文明校园”名单 4 份：国家级（累计） 2 所、省级（累计） 4 所、市级（累计） 27 所、区级（累计） 25 所。" in markdown
+    assert ("本页收录“文明校园”名单 4 份：国家级（累计） 2 所、省级（累计） 4 所、市级（累计） 27 所、"
+            "区级（累计） 25 所。") in markdown
 
 
 def test_partial_lists_name_only_the_listed_schools_and_say_how_many_are_unnamed(

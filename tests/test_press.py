@@ -226,15 +226,15 @@ def test_fullwidth_keeps_numbers() -> None:
 # -- individuals -----------------------------------------------------------------------------------
 
 
-def test_individuals_with_and_without_role(tmp_path: Path) -> None:
+def test_individuals_with_their_roles(tmp_path: Path) -> None:
     ds = make_dataset(tmp_path, {"t": school_list("示例最美教师", "市级", [
         {"person": "张三", "branch": "shili-001", "role": "教师"},
-        {"person": "李四", "branch": "shili-002"},
+        {"person": "李四", "branch": "shili-002", "role": "副校长"},
         {"person": "欧阳·娜娜", "branch": "shili-003", "role": "校长"},
     ], year=2022)})
     honour = ds.honour_by_id["t"]
-    assert press.names_list(honour, ds) == "示例小学001教师张三、示例小学002李四、示例小学003校长欧阳·娜娜"
-    expected = "示例小学001教师张三、示例小学002李四、示例小学003校长欧阳·娜娜获评2022“示例最美教师”"
+    assert press.names_list(honour, ds) == "示例小学001教师张三、示例小学002副校长李四、示例小学003校长欧阳·娜娜"
+    expected = "示例小学001教师张三、示例小学002副校长李四、示例小学003校长欧阳·娜娜获评2022“示例最美教师”"
     assert press.individuals_sentence(honour, ds) == expected
     assert press.award_clause(honour, ds) == expected  # a list of people reads as its individuals clause
     assert press.honour_sentence(honour, ds) == expected
@@ -334,7 +334,7 @@ def test_branch_summary_bundled(bundled: Dataset) -> None:
 SAMPLE_SENTENCES = [  # as printed and copied: complete sentences, each ending with 。
     "示例小学001获评省级安全校园，示例小学002和示例小学003 2所学校获评市级安全校园。",
     "示例小学001东校区获评省级科普示范学校。",
-    "示例小学001教师张三、示例小学002李四获评2024“示例优秀教师”。",
+    "示例小学001教师张三、示例小学002副校长李四获评2024“示例优秀教师”。",
     "示例·星光小学校长王五获2024“示例优秀教师提名奖”。",
     "示例小学004等5所学校获评市级安全校园。",
     "示例区共有示例小学001、示例小学002和示例小学003 3所国家级“美丽校园”、示例·星光小学等12所省级“美丽校园”。",

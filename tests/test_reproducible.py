@@ -142,3 +142,71 @@ def test_the_comparison_reports_the_first_difference_clearly() -> None:
     assert report.startswith("index.html:") and "-<p>1</p>" in report and "+<p>2</p>" in report
     assert first_difference({"x.bin": a["x.bin"]}, {"x.bin": b["x.bin"]}).endswith("from byte 1 (sizes 2 and 2)")
     assert "only in the second: ['y']" in first_difference({}, {"y": b""})
+
+
+# -- SOURCE_DATE_EPOCH that is not a whole number of seconds, and dates at the edges of what outputs can hold -----
+
+@pytest.mark.parametrize("epoch", ["abc", "1.5", "-1", "+5", "1e9", "4294967296", "99999999999999999999", "1_000"])
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_a_bad_source_date_epoch_is_refused_in_chinese_by_check_and_build(
+        epoch: str, command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from generator.cli import main
+
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "tests" / "broken" / "_valid" / "data", data)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    extra = ["--site-dir", str(tmp_path / "site"), "--config", str(REPO / "mkdocs.yml")] if command == "build" else []
+    code = main([command, "--data", str(data), *extra])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert "SOURCE_DATE_EPOCH: 错误：环境变量 SOURCE_DATE_EPOCH 的值" in err and "整数秒数" in err
+    assert "Traceback" not in err and "ValueError" not in err
+    assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize("epoch", ["", "0", " 1700000000 ", "4294967295"])
+def test_a_whole_number_of_seconds_or_nothing_is_accepted(epoch: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.load import load_dataset
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    assert load_dataset(REPO / "tests" / "broken" / "_valid" / "data").ok
+
+
+@pytest.mark.parametrize(("as_of", "epoch"), [("1949-10-01", None), ("2100-12-31", None), ("2024-06-30", "0"),
+                                              ("2024-06-30", "4294967295")])
+def test_downloads_hold_any_accepted_date(as_of: str, epoch: str | None, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import zipfile
+
+    from generator.exports import write_exports
+    from generator.load import load_dataset
+
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "tests" / "broken" / "_valid" / "data", data)
+    site = data / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace("as_of: 2024-06-30", f"as_of: {as_of}"), "utf-8")
+    if epoch is None:
+        monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    else:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    result = load_dataset(data, today=dt.date(2101, 1, 1))
+    assert result.ok, result.errors
+    paths = write_exports(result.dataset, tmp_path / "out")
+    workbooks = [p for p in paths if p.suffix == ".xlsx"]
+    assert workbooks
+    for path in workbooks:
+        with zipfile.ZipFile(path) as book:
+            assert all((1980, 1, 1) <= info.date_time[:3] <= (2107, 12, 31) for info in book.infolist())
+
+
+@pytest.mark.parametrize("as_of", [dt.date(1949, 10, 1), dt.date(2100, 12, 31)])
+def test_the_pinned_build_date_fits_a_gzip_header(as_of: dt.date, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.plugin import FivestarPlugin
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    plugin = FivestarPlugin()
+    plugin.pin_build_date(as_of)
+    assert 0 <= int(os.environ["SOURCE_DATE_EPOCH"]) <= 2**32 - 1
+    plugin.unpin_build_date()
+    assert "SOURCE_DATE_EPOCH" not in os.environ

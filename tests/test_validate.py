@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from generator.images import resolve_image
@@ -102,21 +106,22 @@ def test_total_equal_to_listed_is_fine_and_below_is_not(data: Path) -> None:
 
 def test_individual_list(data: Path) -> None:
     people = "recipients:\n  - person: 示例教师甲\n    branch: shili-xiaoxue-001\n    role: 教师\n" \
-             "  - person: 示例教师乙\n    branch: shili-xiaoxue-001\n"
+             "  - person: 示例教师乙\n    branch: shili-xiaoxue-001\n    role: 教师\n"
     honour(data, people, "honours/2024/shili-jiaoshi-2024.yaml")
     assert load_dataset(data).ok
     honour(data, people + "total: 9\n", "honours/2024/shili-jiaoshi-2024.yaml")
     (problem,) = load_dataset(data).errors
     assert problem.message == "个人荣誉名单不能写“total”（个人须全部列出）。"
-    honour(data, people + "  - person: 示例教师甲\n    branch: shili-xiaoxue-001\n",
+    honour(data, people + "  - person: 示例教师甲\n    branch: shili-xiaoxue-001\n    role: 教师\n",
            "honours/2024/shili-jiaoshi-2024.yaml")
     (problem,) = load_dataset(data).errors
-    assert problem.message == "“示例教师甲”在名单里出现了两次（第 1 项和第 3 项）。" and problem.line == 9
+    assert problem.message == "“示例教师甲”在名单里出现了两次（第 1 项和第 3 项）。" and problem.line == 10
 
 
 def test_same_person_at_two_schools_is_not_a_repeat(data: Path) -> None:
-    honour(data, "recipients:\n  - person: 示例教师甲\n    branch: shili-xiaoxue-001\n"
-                 "  - person: 示例教师甲\n    branch: shili-xiaoxue-002\n", "honours/2024/shili-jiaoshi-2024.yaml")
+    honour(data, "recipients:\n  - person: 示例教师甲\n    branch: shili-xiaoxue-001\n    role: 教师\n"
+                 "  - person: 示例教师甲\n    branch: shili-xiaoxue-002\n    role: 教师\n",
+           "honours/2024/shili-jiaoshi-2024.yaml")
     assert load_dataset(data).ok
 
 
@@ -244,3 +249,75 @@ def test_coverage_warnings(data: Path) -> None:
         "branch_count 是 2，但 data/branches/ 里有 3 个支部。",
         "活动日期 2024-07-01 晚于数据截至日期 2024-06-30。",
     ])
+
+
+# -- names compared as a reader sees them ------------------------------------------------------------------------
+
+def _compatibility_forms() -> dict[str, list[str]]:
+    """Each character, and the other code points NFKC folds into it alone (⼀ U+2F00 → 一, Ａ → A, 豈 → 豈…)."""
+    import sys
+    import unicodedata
+
+    forms: dict[str, list[str]] = {}
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        folded = unicodedata.normalize("NFKC", char)
+        if folded != char and len(folded) == 1:
+            forms.setdefault(folded, []).append(char)
+    return forms
+
+
+COMPATIBILITY = _compatibility_forms()
+
+
+@st.composite
+def look_alike(draw: st.DrawFn, name: str) -> str:
+    """`name` with some characters swapped for compatibility forms, letters in another case, spaces put in."""
+    out = []
+    for char in name:
+        choices = [char, *COMPATIBILITY.get(char, []), *COMPATIBILITY.get(char.upper(), [])]
+        out.append(draw(st.sampled_from(choices)))
+        if draw(st.booleans()) and draw(st.booleans()):
+            out.append(draw(st.sampled_from([" ", "\u3000"])))
+    variant = "".join(out).strip(" \u3000")
+    assume(variant != name)
+    return variant
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data_=st.data(), name=st.sampled_from(["区一实小", "示例小学001", "示例中学AB", "龙门小学", "金谷园路小学"]),
+       field=st.sampled_from(["name", "alias"]))
+def test_a_look_alike_of_another_branchs_name_is_a_duplicate(data_: st.DataObject, name: str, field: str,
+                                                             tmp_path: Path) -> None:
+    variant = data_.draw(look_alike(name))
+    data = Path(tempfile.mkdtemp(dir=tmp_path)) / "data"
+    shutil.copytree(VALID, data)
+    if field == "name":
+        write(data, B1, f"name: {name}\n")
+        write(data, B2, f"name: '{variant}'\n")
+    else:
+        write(data, B1, f"name: {name}\n")
+        write(data, B2, f"name: 示例小学002\naliases:\n  - '{variant}'\n")
+    result = load_dataset(data)
+    found = [p for p in result.errors if p.file == f"data/{B2}" and ("重复" in p.message or "别名" in p.message)]
+    assert found, (variant, [p.format() for p in result.problems])
+
+
+def test_an_alias_that_looks_like_another_branchs_full_name(data: Path) -> None:
+    write(data, B1, "name: 示例小学001\nfull_name: 示例市第一实验小学\n")
+    write(data, B2, "name: 示例小学002\naliases:\n  - 示例市第⼀实验小学\n")
+    assert [(p.file, p.line) for p in load_dataset(data).errors] == [(f"data/{B2}", 3)]
+
+
+# -- a data-as-of date in the future ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("as_of", "refused"), [("2024-06-30", False), ("2024-07-08", False), ("2024-07-09", True),
+                                                ("2099-01-01", True)])
+def test_as_of_may_not_run_ahead_of_today(data: Path, as_of: str, refused: bool) -> None:
+    site = (data / "site.yaml").read_text(encoding="utf-8")
+    write(data, "site.yaml", site.replace("as_of: 2024-06-30", f"as_of: {as_of}"))
+    result = load_dataset(data, today=dt.date(2024, 7, 1))
+    errors = [p for p in result.errors if "晚于今天" in p.message]
+    assert bool(errors) == refused, result.errors
+    if refused:
+        assert (errors[0].file, errors[0].line) == ("data/site.yaml", 5)

@@ -8,6 +8,8 @@ from typing import Any
 
 import yaml
 
+from generator.yamlfile import ILLEGAL
+
 HERE = Path(__file__).resolve().parent
 
 
@@ -39,7 +41,8 @@ def write_dataset(root: Path, *, clean: bool = False) -> Path:
     """Write the data folder under `root` and return it; `clean` writes the same shape with harmless text."""
     data = root / "data"
     payloads = load_payloads()
-    texts = [f"示例文字{i:03d}" if clean else p["text"] for i, p in enumerate(payloads)]
+    # characters no XML may hold (NUL, BEL…) are refused on load (tests/test_load.py); the rest of the text must show
+    texts = [f"示例文字{i:03d}" if clean else ILLEGAL.sub("", p["text"]) for i, p in enumerate(payloads)]
     _dump(data / "site.yaml", _site("示例文字" if clean else texts[0]))
     for i, text in enumerate(texts):
         branch_id = f"hostile-{i:03d}"
@@ -69,7 +72,7 @@ def write_dataset(root: Path, *, clean: bool = False) -> Path:
             "title": f"{text}教师奖{i:03d}",
             "level": "区级",
             "year": 2024,
-            "recipients": [{"person": f"{text}教师", "branch": branch_id, "role": f"{text}岗位"}],
+            "recipients": [{"person": f"{text}教师", "branch": branch_id, "role": f"{text}教师岗位"}],
             "note": text,
         })
         _dump(data / "events" / f"{branch_id}.yaml", {
