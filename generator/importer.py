@@ -212,6 +212,7 @@ LEVEL_HEADERS = ("级别", "层级", "层次")
 NOTE_HEADERS = ("备注", "说明", "附注", "备考")
 SEQUENCE_HEADERS = ("序号", "编号", "排序", "顺序", "序")
 STAR_HEADERS = ("星级",)
+DISTRICT_HEADERS = ("区县", "县区", "所属区", "所在区", "所属县", "地区", "区域", "县(市、区)", "县（市、区）")
 _GRADE_CORE = (r"[1-5]A|A{1,5}|[A-E]\+|[A-E](?=[级等类])|[甲乙丙丁](?=[等级类])"
                r"|[一二三四五六七八九十]{1,2}(?=[等级类档])|特等|特级|[金银铜]奖|[金银铜](?=[级等])|优秀|优胜|优良|良好|合格|达标|先进|标兵|示范|提名|入围|鼓励|特色")
 GRADE_VALUE = re.compile(rf"(?:{_GRADE_CORE})(?:级|等|类|档|奖|单位|学校|校|集体)*")
@@ -253,12 +254,23 @@ class TableNames:
     levels: tuple[tuple[int, str], ...] = ()
     ignored: tuple[OtherColumn, ...] = ()
     skipped: tuple[tuple[int, str], ...] = ()
+    districts: tuple[str, ...] = ()
+    district_column: str | None = None
+    district_sample: str = ""
 
     def grade(self, index: int) -> str:
         return self.grades[index] if index < len(self.grades) else ""
 
     def note(self, index: int) -> str:
         return self.notes[index] if index < len(self.notes) else ""
+
+    def in_region(self, index: int, region: str) -> bool | None:
+        """What the district column (所属区县) says of a row: in the region, elsewhere, or nothing."""
+        district = normalise(self.districts[index]) if index < len(self.districts) else ""
+        if not district:
+            return None
+        wanted = normalise(region)
+        return wanted in district or district in wanted
 
 
 def _cell_text(value: Any) -> str:
@@ -423,6 +435,7 @@ class _Roles:
     grade: int | None = None
     note: int | None = None
     level: int | None = None
+    district: int | None = None
     ignored: list[tuple[int, OtherColumn]] = field(default_factory=list)
 
 
@@ -460,6 +473,9 @@ def _assign_roles(header: list[str], body: list[list[str]], name_index: int, wid
             continue
         elif roles.note is None and _header_is(label, NOTE_HEADERS):
             roles.note = c
+            continue
+        elif roles.district is None and _header_is(label, DISTRICT_HEADERS):
+            roles.district = c
             continue
         hint = ""
         if _header_is(label, STAR_HEADERS) or all(STAR_VALUE.fullmatch(fold_value(v)) for v in values):
@@ -554,6 +570,7 @@ def pick_names(rows: list[list[str]], column: str | None = None, sheet: str | No
     grades: list[str] = []
     notes: list[str] = []
     found_levels: list[tuple[int, str]] = []
+    districts: list[str] = []
     skipped: list[tuple[int, str]] = []
     heading = ""
     for r in range(first, len(rows)):
@@ -578,6 +595,7 @@ def pick_names(rows: list[list[str]], column: str | None = None, sheet: str | No
         names.append((r + 1, name))
         grades.append(grade or inline or heading)
         notes.append(" ".join(at(roles.note).split()))
+        districts.append(at(roles.district))
         for value in (at(roles.level), level):
             if value:
                 found_levels.append((r + 1, fold_value(value)))
@@ -588,7 +606,9 @@ def pick_names(rows: list[list[str]], column: str | None = None, sheet: str | No
                       column_label if roles.grade is not None else None,
                       _shown_label(header, roles.note) if roles.note is not None else None,
                       _shown_label(header, roles.level) if roles.level is not None else None,
-                      tuple(found_levels), tuple(other for _c, other in roles.ignored), tuple(skipped))
+                      tuple(found_levels), tuple(other for _c, other in roles.ignored), tuple(skipped),
+                      tuple(districts), _shown_label(header, roles.district) if roles.district is not None else None,
+                      next((d for d in districts if d), ""))
 
 
 def _shown_label(header: list[str], index: int | None) -> str:
@@ -626,6 +646,8 @@ class ImportPlan:
     duplicates: list[tuple[int, int, str, str]] = field(default_factory=list)
     items: list[Planned] = field(default_factory=list)
     near: list[tuple[int, Match]] = field(default_factory=list)
+    claimed: list[tuple[int, Match]] = field(default_factory=list)
+    elsewhere: list[tuple[int, Match]] = field(default_factory=list)
 
     @property
     def recipients(self) -> list[Planned]:
@@ -652,18 +674,26 @@ class ImportPlan:
 
 
 def plan_import(table: TableNames, matcher: NameMatcher, exact_only: bool = False, *,
-                scope: bool = False) -> ImportPlan:
+                scope: bool = False, region: str = "") -> ImportPlan:
     """Match every row and keep one item per school and grade, in first-appearance order. With `exact_only`,
-    a loose match counts as unmatched; with `scope` (a list wider than the region) it does too, and is kept
-    apart in `near`: in a city's list a name like one of ours is more often another district's school."""
+    a loose match counts as unmatched. With `scope` (a list wider than the region) a loose match counts as
+    unmatched too and is kept apart in `near` (in a city's list a name like one of ours is more often another
+    district's school), unless the table's district column says the row is the region's; a row that column
+    puts elsewhere is never written, and a row it puts here must match a branch (`claimed`)."""
     plan = ImportPlan(table)
     first: dict[tuple[str, str], int] = {}
     for i, (row, text) in enumerate(table.rows):
         match = matcher.match(text)
-        if match.kind == "loose" and (exact_only or scope):
+        said = table.in_region(i, region) if scope and region else None
+        if said is False and match.kind in ("exact", "loose", "ambiguous"):
+            plan.elsewhere.append((row, match))
+            match = Match(match.text, "none", candidates=match.candidates)
+        elif match.kind == "loose" and (exact_only or (scope and said is None)):
             if scope:
                 plan.near.append((row, match))
             match = Match(match.text, "none", candidates=match.candidates)
+        if said is True and not match.matched:
+            plan.claimed.append((row, match))
         plan.matches.append((row, match))
         if not match.matched or match.branch_id is None:
             continue
@@ -708,11 +738,19 @@ def review_table(plan: ImportPlan, matcher: NameMatcher, *, scoped: bool = False
     """The rows a person must look at: unmatched, ambiguous and loose matches, with the closest branches.
     For a list wider than the region (`scoped`), names that match nothing are expected and left out here."""
     near = {row for row, _m in plan.near}
+    claimed = {row for row, _m in plan.claimed}
+    elsewhere = {row: m for row, m in plan.elsewhere}
     rows: list[list[str]] = []
     for row, match in plan.matches:
-        if match.kind == "exact" or (scoped and match.kind == "none" and row not in near):
+        if match.kind == "exact" or (scoped and match.kind == "none" and row not in near | claimed | set(elsewhere)):
             continue
-        if row in near:
+        if row in elsewhere:
+            was = elsewhere[row]
+            like = matcher.branches[was.branch_id].name if was.branch_id else "本地区的学校"
+            result = f"像{like}，但表中写明不属于本地区，未写入"
+        elif row in claimed:
+            result = "表中写明属于本地区，但没有匹配到支部"
+        elif row in near:
             result = "与本地区学校相近，未写入，请核对"
         elif match.kind == "loose" and match.branch_id:
             result = f"近似匹配 → {matcher.branches[match.branch_id].name}，请核对"
@@ -774,17 +812,24 @@ def _rows_text(rows: Sequence[int]) -> str:
     return f"第 {shown}{' 等' if len(rows) > 8 else ''} 行"
 
 
-def describe_columns(table: TableNames, level: str) -> list[str]:
-    """What was taken from the table besides the names, what was left out, and a level that disagrees."""
+def describe_columns(table: TableNames, level: str, region: str | None = None) -> list[str]:
+    """What was taken from the table besides the names, what was left out, and a level that disagrees.
+    `region`: the list is wider than the region, and a district column (所属区县) tells whose a row is."""
     out: list[str] = []
+    ignored = list(table.ignored)
+    if table.district_column and region:
+        out.append(f"“{table.district_column}”列用来核对每一行是否属于{region}。")
+    elif table.district_column:
+        ignored.append(OtherColumn(table.district_column, table.district_sample,
+                                   "全市、全省名单加 --scope 时用它核对是否属于本地区"))
     if table.grade_column:
         out.append(f"等次取自“{table.grade_column}”列，写入各项的 grade。")
     elif any(table.grades):
         out.append("等次取自表中的分段标题（如“一、5A级”）或名称后括号里的等次，写入各项的 grade。")
     if table.note_column:
         out.append(f"备注取自“{table.note_column}”列，写入各项的 note（会公开显示）。")
-    if table.ignored:
-        parts = [f"“{c.label}”（如“{c.sample}”" + (f"；{c.hint}" if c.hint else "") + "）" for c in table.ignored]
+    if ignored:
+        parts = [f"“{c.label}”（如“{c.sample}”" + (f"；{c.hint}" if c.hint else "") + "）" for c in ignored]
         out.append("以下各列没有导入：" + "、".join(parts) + "。")
     if table.skipped:
         shown = "、".join(f"第 {r} 行“{t}”" for r, t in table.skipped[:6])
@@ -819,8 +864,9 @@ def _checked_notes(plan: ImportPlan, out: list[str]) -> dict[int, str]:
 def _scope_lines(plan: ImportPlan, scope: str, region: str) -> tuple[list[str], list[str]]:
     """The report of a wider list, and the names that are not the region's (distinct, in table order)."""
     by_name: dict[str, str] = {}
-    for _row, match in plan.matches:
-        if match.kind == "none":
+    claimed = {row for row, _m in plan.claimed}
+    for row, match in plan.matches:
+        if match.kind == "none" and row not in claimed:
             by_name.setdefault(normalise(match.text), match.text)
     outside = list(by_name.values())
     listed = f"；以下 {len(outside)} 所不属于{region}，没有写入：" + "、".join(outside) if outside else ""
@@ -828,6 +874,9 @@ def _scope_lines(plan: ImportPlan, scope: str, region: str) -> tuple[list[str], 
     if plan.near:
         report.append(f"注意：其中 {len(plan.near)} 个名称与{region}的学校相近（见上表），没有写入；"
                       "如果确是本地区的学校，把表中写法加到该支部的 aliases，再重新导入。")
+    if plan.elsewhere:
+        report.append(f"注意：其中 {len(plan.elsewhere)} 个名称像{region}的学校，但表中写明不属于{region}"
+                      "（见上表），没有写入。")
     return report, outside
 
 
@@ -858,19 +907,21 @@ def import_list(request: ImportRequest) -> ImportResult:
                        levels=levels)
     matcher = NameMatcher(snapshot.branches.values(), snapshot.site)
     scoped = bool(request.scope)
-    plan = plan_import(table, matcher, request.exact_only, scope=scoped)
-    result.plan = plan
     region = snapshot.site.region if snapshot.site is not None else "本地区"
+    plan = plan_import(table, matcher, request.exact_only, scope=scoped,
+                       region=snapshot.site.region if snapshot.site is not None else "")
+    result.plan = plan
     where = f"“{request.table.name}”" + (f"工作表“{table.sheet}”" if table.sheet else "") + f"的“{table.column}”列"
     counts = {kind: sum(1 for _r, m in plan.matches if m.kind == kind) for kind in ("exact", "loose")}
-    missing = [(r, m) for r, m in plan.unmatched if not scoped or m.kind == "ambiguous"]
+    claimed = {row for row, _m in plan.claimed}
+    missing = [(r, m) for r, m in plan.unmatched if not scoped or m.kind == "ambiguous" or r in claimed]
     if scoped:
-        out.append(f"从{where}读到 {len(plan.matches)} 个名称：属于{region}的 {counts['exact']} 个，"
-                   f"有多个同名的 {len(missing)} 个，其余不属于{region}。")
+        out.append(f"从{where}读到 {len(plan.matches)} 个名称：属于{region}的 {counts['exact'] + counts['loose']} 个，"
+                   f"待处理的 {len(missing)} 个，其余不属于{region}。")
     else:
         out.append(f"从{where}读到 {len(plan.matches)} 个名称：准确匹配 {counts['exact']} 个，"
                    f"近似匹配 {counts['loose']} 个，未匹配 {len(missing)} 个。")
-    out += describe_columns(table, request.level)
+    out += describe_columns(table, request.level, region if scoped else None)
     table_text = review_table(plan, matcher, scoped=scoped)
     if table_text:
         out += ["", table_text, ""]
