@@ -205,7 +205,7 @@ class NameMatcher:
 # -- reading tables -------------------------------------------------------------------------------
 
 NAME_HEADER_EXCLUDES = ("所属", "主管", "类别", "类型", "性质", "等级", "级别", "等次", "备注", "说明", "区县", "地区",
-                        "代码", "地址", "联系", "推荐")
+                        "代码", "地址", "联系", "推荐", "奖", "荣誉", "称号", "项目")
 GRADE_HEADERS = ("等级", "等次", "等第", "奖项", "奖次", "档次", "获奖等", "评定结果", "评选结果", "认定结果",
                  "评估结果")
 LEVEL_HEADERS = ("级别", "层级", "层次")
@@ -462,7 +462,7 @@ def _assign_roles(header: list[str], body: list[list[str]], name_index: int, wid
         shown = label or f"第 {c + 1} 列"
         all_grades = all(is_grade(v) for v in values)
         all_levels = all(is_level(v, levels) for v in values)
-        grade_header = _header_is(label, GRADE_HEADERS) and not all_levels
+        grade_header = _header_is(label, GRADE_HEADERS) and "名称" not in label and not all_levels
         grade_values = all_grades and (_header_is(label, LEVEL_HEADERS) or not label)
         if all_levels and (_header_is(label, (*LEVEL_HEADERS, *GRADE_HEADERS)) or not label):
             if roles.level is None:
@@ -482,6 +482,8 @@ def _assign_roles(header: list[str], body: list[list[str]], name_index: int, wid
             hint = "星级是支部的星级评定，写在支部文件的 stars 里，不作为名单的等次导入"
         elif all_grades:
             hint = f"看起来是等次；要把它作为等次导入，加 --grade-column {shown}"
+        elif any(is_grade(v) for v in values) and any(is_level(v, levels) for v in values):
+            hint = f"有的写级别、有的写等次，请核对；要把它作为等次导入，加 --grade-column {shown}"
         roles.ignored.append((c, OtherColumn(shown, values[0], hint)))
     return roles
 
@@ -507,8 +509,9 @@ def _find_name_column(rows: list[list[str]], column: str | None, width: int) -> 
         found = [(c, cell) for c, cell in enumerate(row)
                  if cell and 0 < len(normalise(cell)) <= 8 and any(w in normalise(cell) for w in HEADER_WORDS)]
         if found:
-            c, cell = next(((c, cell) for c, cell in found
-                            if not any(w in normalise(cell) for w in NAME_HEADER_EXCLUDES)), found[0])
+            plain = [(c, cell) for c, cell in found if not any(w in normalise(cell) for w in NAME_HEADER_EXCLUDES)]
+            school = [(c, cell) for c, cell in plain if "学校" in cell or "单位" in cell]
+            c, cell = (school or plain or found)[0]
             return r, c, cell
     start = next((r for r, row in enumerate(rows) if any(row)), 0)
     header_row = start if any(_looks_like_header(c) for c in rows[start]) else None
@@ -826,6 +829,11 @@ def describe_columns(table: TableNames, level: str, region: str | None = None) -
         out.append(f"等次取自“{table.grade_column}”列，写入各项的 grade。")
     elif any(table.grades):
         out.append("等次取自表中的分段标题（如“一、5A级”）或名称后括号里的等次，写入各项的 grade。")
+    if table.grade_column and any(table.grades):
+        blank = [row for i, (row, _name) in enumerate(table.rows) if not table.grade(i)]
+        if blank:
+            out.append(f"注意：{_rows_text(blank)}的“{table.grade_column}”是空的，这几项没有写等次。"
+                       "如果表格里的等次是合并单元格，请用 .xlsx 文件导入，或在表格里把每一行的等次填上。")
     if table.note_column:
         out.append(f"备注取自“{table.note_column}”列，写入各项的 note（会公开显示）。")
     if ignored:

@@ -472,3 +472,23 @@ def test_the_items_are_the_distinct_school_grade_pairs_in_first_appearance_order
     honour = HonourList(id="x", **data)
     assert [(r.branch, r.grade or "") for r in honour.recipients] == expected
     assert len(plan.duplicates) == len(rows) - len(expected)
+
+
+def test_a_blank_grade_is_reported_and_a_mixed_level_column_is_listed(region: Path, capsys) -> None:
+    table = city_table(region / "名单.csv", ["序号", "学校名称", "等次", "级别"],
+                       [("香山路小学", "5A", "省级"), ("青年路中学", "", "5A"), ("红星小学", "4A", "省级")])
+    code, out, err = run(capsys, *city_args(table))
+    assert code == 0, out + err
+    assert [r.grade for r in written(region).recipients] == ["5A", None, "4A"]
+    assert "注意：第 3 行的“等次”是空的，这几项没有写等次" in out
+    assert "“级别”（如“省级”；有的写级别、有的写等次，请核对" in out
+
+
+def test_a_column_named_like_an_honour_is_neither_the_names_nor_the_grades(region: Path, capsys) -> None:
+    rows = [("平安校园", "示例区教育局", "香山路小学", "5A"), ("平安校园", "示例区教育局", "红星小学", "4A")]
+    table = city_table(region / "名单.csv", ["序号", "奖项名称", "所属单位", "学校名称", "等级"], rows)
+    code, out, err = run(capsys, *city_args(table))
+    assert code == 0, out + err
+    assert [(r.branch, r.grade) for r in written(region).recipients] == [("shili-xiangshan", "5A"),
+                                                                         ("shili-hongxing", "4A")]
+    assert "“学校名称”列" in out and "“奖项名称”（如“平安校园”）" in out and "“所属单位”（如“示例区教育局”）" in out
