@@ -45,7 +45,7 @@ from openpyxl.utils import get_column_letter
 
 from generator import press
 from generator.dataset import Dataset, HonourTitle, slugify
-from generator.model import EPOCH_ENV, Branch, HonourList, build_epoch
+from generator.model import EPOCH_ENV, Branch, HonourList, PartialDate, build_epoch
 
 SCHEMA_VERSION = 1
 DOWNLOADS = "downloads"
@@ -481,10 +481,12 @@ class FeedEntry:
 
 
 def honour_date(honour: HonourList, dataset: Dataset) -> dt.date:
-    """The date a list is known by: its `date`; else the end of its year, not after `as_of`; else `as_of`."""
+    """The day a list is known by: its `date` (a month or year given alone: its last day, not after `as_of`);
+    else the end of its year, not after `as_of`; else `as_of`."""
     as_of = dataset.site.as_of
     if honour.date:
-        return honour.date
+        day = PartialDate.of(honour.date).last_day
+        return min(day, as_of) if honour.date <= as_of else day
     if honour.year is not None:
         return min(dt.date(honour.year, 12, 31), as_of)
     return as_of
@@ -517,7 +519,8 @@ def feed_entries(dataset: Dataset, news: Iterable[NewsItem] = ()) -> list[FeedEn
     for event in dataset.events:
         venue = f"地点：{dataset.branch_name(event.venue)}" if event.venue else ""
         summary = f"{event.date.isoformat()} {event.title}"
-        entries.append((1, FeedEntry(f"events/{event.id}", event.date, event.title, f"events/{event.id}/",
+        day = min(PartialDate.of(event.date).last_day, max(dataset.site.as_of, event.date))
+        entries.append((1, FeedEntry(f"events/{event.id}", day, event.title, f"events/{event.id}/",
                                      summary, "\n".join(x for x in (summary, venue) if x))))
     for date, title, url in news:
         day = date if isinstance(date, dt.date) else dt.date.fromisoformat(str(date)[:10])

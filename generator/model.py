@@ -6,7 +6,16 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from generator.sanitize import clean
@@ -106,6 +115,97 @@ on load; characters no XML may hold are refused when the file is read (yamlfile.
 Period = Annotated[str, BeforeValidator(_as_text), Field(pattern=PERIOD_PATTERN), AfterValidator(_period_in_range)]
 Date = Annotated[dt.date, AfterValidator(_in_date_range)]
 """A date YYYY-MM-DD between EARLIEST_DATE and LATEST_DATE."""
+
+
+class PartialDate(dt.date):
+    """A date only as precise as its source: a year (2019), a month (2019-10) or a day (2019-10-09).
+
+    It is a `date` (the first day of its period) so that it sorts and compares with other dates; it writes
+    itself back as it was given (`isoformat`, `str`) and in Chinese as 2019年, 2019年10月 or 2019年10月9日, so a
+    report that gives only a month is never shown with an invented day.
+    """
+
+    precision: Literal["year", "month", "day"]
+
+    def __new__(cls, year: int, month: int | None = None, day: int | None = None) -> PartialDate:
+        if day is not None and month is None:
+            raise ValueError("a day needs a month")
+        self = super().__new__(cls, year, month or 1, day or 1)
+        self.precision = "day" if day is not None else "month" if month is not None else "year"
+        return self
+
+    @classmethod
+    def of(cls, value: dt.date) -> PartialDate:
+        """A full date as a PartialDate of day precision (a PartialDate stays as it is)."""
+        return value if isinstance(value, PartialDate) else cls(value.year, value.month, value.day)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return PartialDate, self.parts
+
+    @property
+    def parts(self) -> tuple[int, int | None, int | None]:
+        return (self.year, self.month if self.precision != "year" else None,
+                self.day if self.precision == "day" else None)
+
+    def isoformat(self) -> str:
+        if self.precision == "year":
+            return f"{self.year:04d}"
+        if self.precision == "month":
+            return f"{self.year:04d}-{self.month:02d}"
+        return super().isoformat()
+
+    __str__ = isoformat
+
+    def __repr__(self) -> str:
+        return f"PartialDate({self.isoformat()!r})"
+
+    def chinese(self) -> str:
+        """2019年, 2019年10月 or 2019年10月9日."""
+        text = f"{self.year}年"
+        if self.precision != "year":
+            text += f"{self.month}月"
+        if self.precision == "day":
+            text += f"{self.day}日"
+        return text
+
+    @property
+    def last_day(self) -> dt.date:
+        """The last day of its period (a plain date): where a whole day is needed, as in a feed's timestamp."""
+        if self.precision == "year":
+            return dt.date(self.year, 12, 31)
+        if self.precision == "month":
+            following = dt.date(self.year + self.month // 12, self.month % 12 + 1, 1)
+            return following - dt.timedelta(days=1)
+        return dt.date(self.year, self.month, self.day)
+
+
+PARTIAL_DATE_PATTERN = r"^[0-9]{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01]))?)?$"
+_PARTIAL_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+
+
+def partial_date(value: Any) -> Any:
+    """YYYY, YYYY-MM or YYYY-MM-DD as a PartialDate; anything else is left for the date check to refuse."""
+    if isinstance(value, bool | dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return PartialDate.of(value)
+    if isinstance(value, int):
+        value = str(written_text(value))
+    if isinstance(value, str) and (match := _PARTIAL_DATE.fullmatch(value.strip())):
+        year, month, day = (int(g) if g else None for g in match.groups())
+        try:
+            return PartialDate(year, month, day)
+        except ValueError:
+            raise PydanticCustomError("partial_date", "no such month or day", {"written": value}) from None
+    return value
+
+
+MonthDate = Annotated[
+    dt.date, BeforeValidator(partial_date), AfterValidator(_in_date_range),
+    WithJsonSchema({"anyOf": [{"type": "string", "pattern": PARTIAL_DATE_PATTERN},
+                              {"type": "integer", "minimum": EARLIEST_DATE.year, "maximum": LATEST_DATE.year}]}),
+]
+"""A date as precise as the source gives it (see PartialDate): every record date but site.as_of."""
 
 
 class Record(BaseModel):
@@ -219,7 +319,8 @@ class HonourList(Record):
     total: int | None = Field(None, ge=1, description="实际总数（名单只列出部分时填写，即“等N所”的 N）")
     issuer: Text | None = Field(None, description="发文单位")
     document: Text | None = Field(None, description="文号，如 教安全〔2023〕200号")
-    date: Date | None = Field(None, description="发文或公布日期（YYYY-MM-DD）")
+    date: MonthDate | None = Field(
+        None, description="发文或公布日期：YYYY-MM-DD；原文只写到月或年时写 YYYY-MM 或 YYYY，不要自己补日子")
     source: Text | None = Field(None, description="公布来源：网址或文件名")
     note: Text | None = Field(None, description="编者备注（公开显示）")
     status: HonourStatus = Field(
@@ -267,7 +368,7 @@ class Person(Record):
 
 class Event(Record):
     id: Id = Field(description="活动编号（由文件名决定，不要在文件里写）")
-    date: Date = Field(description="日期（YYYY-MM-DD）")
+    date: MonthDate = Field(description="日期：YYYY-MM-DD；原文只写到月或年时写 YYYY-MM 或 YYYY，不要自己补日子")
     title: Text = Field(description="活动名称")
     kind: EventKind | None = Field(None, description="活动类型")
     level: Text | None = Field(None, description="主办层级，如 区级、市级")

@@ -21,7 +21,7 @@ from generator import exports, press, search
 from generator.content import read_page_meta
 from generator.dataset import BrandEntry, Dataset, HonourTitle
 from generator.images import ResponsiveImage, image_html, plan_images
-from generator.model import KINDS, Branch, Event, HonourList, Recipient, StarRating
+from generator.model import KINDS, Branch, Event, HonourList, PartialDate, Recipient, StarRating
 from generator.sanitize import attribute, inline, markdown_block
 from generator.search import tag_forms
 
@@ -167,9 +167,11 @@ class PageSettings:
 
 
 def format_date(value: dt.date | None) -> str:
-    """2023-07-21 → 2023年7月21日."""
+    """2023-07-21 → 2023年7月21日; a month or a year given alone stays so: 2019年10月, 2019年."""
     if value is None:
         return ""
+    if isinstance(value, PartialDate):
+        return value.chinese()
     return f"{value.year}年{value.month}月{value.day}日"
 
 

@@ -29,13 +29,22 @@ class ScaffoldError(Exception):
 
 
 def date_argument(text: str) -> dt.date:
-    """A command-line date (argparse `type=`), refused in Chinese when malformed."""
+    """A command-line date (argparse `type=`): YYYY-MM-DD, or YYYY-MM / YYYY when the source gives no day."""
     import argparse
 
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"日期“{text}”格式不对，写成 YYYY-MM-DD，如 2023-06-02") from None
+    from generator.model import EARLIEST_DATE, LATEST_DATE, PARTIAL_DATE_PATTERN, PartialDate
+
+    match = re.fullmatch(PARTIAL_DATE_PATTERN, text.strip())
+    if match:
+        year, month, day = (int(p) if p else None for p in [*text.strip().split("-"), None, None][:3])
+        try:
+            value = PartialDate(year, month, day)
+        except ValueError:
+            value = None
+        if value is not None and EARLIEST_DATE <= value <= LATEST_DATE:
+            return value
+    raise argparse.ArgumentTypeError(f"日期“{text}”不对：写成 YYYY-MM-DD，如 2023-06-02；原文只写到月或年时写"
+                                     " 2019-10 或 2019") from None
 
 
 def yaml_scalar(value: str | int) -> str:
@@ -261,7 +270,7 @@ def honour_text(modeline: str, record_id: str, title: str, level: str, year: int
         optional("issuer", issuer, "某某厅"),
         "# 文号，如 教安全〔2023〕200号",
         optional("document", document, "某某〔2023〕1号"),
-        "# 发文或公布日期（YYYY-MM-DD）",
+        "# 发文或公布日期：YYYY-MM-DD；原文只写到月或年时写 2019-10 或 2019，不要自己补日子",
         optional("date", date, "2023-06-30"),
         "# 公布来源：网址或文件名",
         optional("source", source, "https://…"),
@@ -278,7 +287,7 @@ def event_text(modeline: str, record_id: str, date: dt.date, title: str,
         f"# 一项活动（观摩推进会、现场会……）。文件名 {record_id} 就是它的编号。",
         "# 以“# ”开头的行是说明或备用项：要填写时删掉行首的“# ”。改完运行 fivestar check 检查。",
         "",
-        "# 日期（YYYY-MM-DD）",
+        "# 日期：YYYY-MM-DD；原文只写到月或年时写 2019-10 或 2019，不要自己补日子",
         f"date: {date.isoformat()}",
         "# 活动名称",
         f"title: {yaml_scalar(title)}",

@@ -19,7 +19,7 @@ from typing import Any
 
 from generator import press
 from generator.dataset import BrandEntry, Dataset, HonourTitle
-from generator.model import Branch, Event
+from generator.model import Branch, Event, PartialDate
 
 MAX_ENTRY_BYTES = 2048
 ZWSP = "\u200b"
@@ -172,7 +172,7 @@ def brand_entry(entry: BrandEntry, location: str) -> dict[str, Any]:
 
 def event_entry(event: Event, dataset: Dataset, location: str) -> dict[str, Any]:
     """An event page: date, kind, place, the schools taking part, the officials, the start of its summary."""
-    parts = [f"{event.date.year}年{event.date.month}月{event.date.day}日", event.kind or "", event.level or ""]
+    parts = [PartialDate.of(event.date).chinese(), event.kind or "", event.level or ""]
     if event.venue:
         parts.append(f"地点{dataset.branch_name(event.venue)}")
     if event.branches:

@@ -287,6 +287,7 @@ TEXT_PLACES: dict[tuple[str, str], Place] = {
     ("Site", "description"): ("site.yaml", SITE + "description: {v}\n", ("site", None, ("description",))),
     ("Site", "about"): ("site.yaml", SITE + "about: {v}\n", ("site", None, ("about",))),
     ("Site", "source"): ("site.yaml", SITE + "source: {v}\n", ("site", None, ("source",))),
+    ("Site", "adult_roles"): ("site.yaml", SITE + "adult_roles:\n  - {v}\n", ("site", None, ("adult_roles", 0))),
     ("Footer", "icp"): ("site.yaml", SITE + "footer:\n  icp: {v}\n", ("site", None, ("footer", "icp"))),
     ("Footer", "police"): ("site.yaml", SITE + "footer:\n  police: {v}\n", ("site", None, ("footer", "police"))),
     ("Footer", "contact"): ("site.yaml", SITE + "footer:\n  contact: {v}\n", ("site", None, ("footer", "contact"))),
@@ -310,11 +311,19 @@ TEXT_PLACES: dict[tuple[str, str], Place] = {
                                  ("honour", "pingan-xiaoyuan-shiji-2024", ("document",))),
     ("HonourList", "source"): (H, HONOUR + "source: {v}\n", ("honour", "pingan-xiaoyuan-shiji-2024", ("source",))),
     ("HonourList", "note"): (H, HONOUR + "note: {v}\n", ("honour", "pingan-xiaoyuan-shiji-2024", ("note",))),
+    ("HonourList", "batch"): (H, HONOUR + "batch: {v}\n", ("honour", "pingan-xiaoyuan-shiji-2024", ("batch",))),
+    ("HonourList", "official"): (H, HONOUR + "official: {v}\n",
+                                 ("honour", "pingan-xiaoyuan-shiji-2024", ("official",))),
+    ("HonourList", "scope"): (H, HONOUR + "scope: {v}\n", ("honour", "pingan-xiaoyuan-shiji-2024", ("scope",))),
+    ("Recipient", "grade"): (H, "title: 平安校园\nlevel: 市级\nyear: 2024\n"
+                             "recipients:\n  - branch: shili-xiaoxue-001\n    grade: {v}\n",
+                             ("honour", "pingan-xiaoyuan-shiji-2024", ("recipients", 0, "grade"))),
+    ("Recipient", "note"): (H, "title: 平安校园\nlevel: 市级\nyear: 2024\n"
+                            "recipients:\n  - branch: shili-xiaoxue-001\n    note: {v}\n",
+                            ("honour", "pingan-xiaoyuan-shiji-2024", ("recipients", 0, "note"))),
     ("Recipient", "person"): (TEACHERS, "title: 最美教师\nlevel: 市级\nyear: 2024\n"
-                              "recipients:\n  - person: {v}\n    branch: shili-xiaoxue-001\n",
+                              "recipients:\n  - person: {v}\n    branch: shili-xiaoxue-001\n    role: 教师\n",
                               ("honour", "zuimei-jiaoshi-2024", ("recipients", 0, "person"))),
-    ("Recipient", "role"): (TEACHERS, "title: 最美教师\nlevel: 市级\nyear: 2024\n" + PERSON + "    role: {v}\n",
-                            ("honour", "zuimei-jiaoshi-2024", ("recipients", 0, "role"))),
     ("Event", "title"): (EVENT, "date: 2024-05-10\ntitle: {v}\n", ("event", "2024-05-10-guanmo", ("title",))),
     ("Event", "body"): (EVENT, EVENT_TEXT + "body: {v}\n", ("event", "2024-05-10-guanmo", ("body",))),
     ("Event", "note"): (EVENT, EVENT_TEXT + "note: {v}\n", ("event", "2024-05-10-guanmo", ("note",))),
@@ -327,7 +336,8 @@ TEXT_PLACES: dict[tuple[str, str], Place] = {
 }
 VOCABULARY_FIELDS = {("HonourList", "level"): "a level from site.yaml", ("Event", "level"): "a level from site.yaml",
                      ("StarRating", "earned"): "star names from site.yaml", ("Photo", "file"): "an image path",
-                     ("Photo", "caption"): "needs an image", ("Brand", "logo"): "an image path"}
+                     ("Photo", "caption"): "needs an image", ("Brand", "logo"): "an image path",
+                     ("Recipient", "role"): "an adult role from the allow-list (privacy.DEFAULT_ADULT_ROLES)"}
 """Text fields whose value must name something else: a number there is refused for that reason."""
 
 
