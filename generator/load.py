@@ -123,7 +123,15 @@ def _takes_partial_date(model: type[BaseModel], loc: tuple[Any, ...]) -> bool:
     if parent is None or not loc or not isinstance(loc[-1], str):
         return False
     field = parent.model_fields.get(loc[-1])
-    return field is not None and any(getattr(m, "func", None) is partial_date for m in field.metadata)
+    if field is None:
+        return False
+
+    def carries(annotation: Any) -> bool:  # the validator sits in an Annotated, possibly inside `| None`
+        metadata = getattr(annotation, "__metadata__", ())
+        return any(getattr(m, "func", None) is partial_date for m in metadata) or \
+            any(carries(arg) for arg in typing.get_args(annotation))
+
+    return any(getattr(m, "func", None) is partial_date for m in field.metadata) or carries(field.annotation)
 
 
 def _is_required(model: type[BaseModel], loc: tuple[Any, ...]) -> bool:

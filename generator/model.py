@@ -202,7 +202,8 @@ def partial_date(value: Any) -> Any:
 
 MonthDate = Annotated[
     dt.date, BeforeValidator(partial_date), AfterValidator(_in_date_range),
-    WithJsonSchema({"anyOf": [{"type": "string", "pattern": PARTIAL_DATE_PATTERN},
+    WithJsonSchema({"anyOf": [{"type": "string", "format": "date"},
+                              {"type": "string", "pattern": r"^[0-9]{4}-(?:0[1-9]|1[0-2])$"},
                               {"type": "integer", "minimum": EARLIEST_DATE.year, "maximum": LATEST_DATE.year}]}),
 ]
 """A date as precise as the source gives it (see PartialDate): every record date but site.as_of."""

@@ -252,6 +252,7 @@ class ListView:
 
     honour: HonourList
     heading: str
+    full_name: str
     status_label: str
     list_words: str
     when: str
@@ -277,7 +278,8 @@ def list_view(honour: HonourList, dataset: Dataset) -> ListView:
         region = press.fullwidth(dataset.site.region)
         scope_line = f"{press.fullwidth(honour.scope)}共{honour.scope_total}{unit}，{region}{here}{unit}"
     words = "获奖名单" if honour.is_individual and honour.status == "命名" else LIST_WORDS[honour.status]
-    return ListView(honour, heading, STATUS_LABELS.get(honour.status, ""), words, when, graded, scope_line)
+    return ListView(honour, heading, press.honour_name(honour), STATUS_LABELS.get(honour.status, ""), words, when,
+                    graded, scope_line)
 
 
 @dataclass(frozen=True)
