@@ -155,9 +155,10 @@ def title_entry(title: HonourTitle, dataset: Dataset, location: str) -> dict[str
     unit = "人" if title.is_individual else "所"
     lists = []
     for honour in title.lists:
-        size = len(honour.recipients) if honour.is_individual else honour.count
-        words = f"{honour.level}{f'{honour.year}年度' if honour.year else ''}{size}{unit}"
-        words += "".join(f" {part}" for part in (honour.issuer, honour.document) if part)
+        size = honour.listed if honour.is_individual else honour.count
+        status = {"公示": "（拟命名，公示中）", "候选": "（候选名单）", "撤销": "（已撤销）"}.get(honour.status, "")
+        words = f"{honour.batch or ''}{honour.level}{f'{honour.year}年度' if honour.year else ''}{size}{unit}{status}"
+        words += "".join(f" {part}" for part in (honour.official, honour.issuer, honour.document) if part)
         lists.append(words)
     text = f"“{title.title}”名单{len(title.lists)}份：" + "；".join(lists)
     return make_entry(location, title.title, text, [title.title])
