@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -32,7 +33,9 @@ class ChineseArgumentParser(argparse.ArgumentParser):
         }
         for en, zh in translations.items():
             message = message.replace(en, zh)
-        self.print_usage(sys.stderr)
+        message = re.sub(r"argument (\S+?): ", r"参数 \1：", message)
+        message = re.sub(r" ?\(choose from (.*)\)$", lambda m: f"（可选：{m[1].replace(', ', '、')}）", message)
+        sys.stderr.write(self.format_usage().replace("usage:", "用法：", 1))
         sys.stderr.write(f"fivestar: 用法错误：{message}\n运行 `fivestar --help` 查看用法。\n")
         raise SystemExit(EXIT_USAGE)
 
@@ -240,6 +243,16 @@ def run_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def add_honour_status_arguments(parser: argparse.ArgumentParser) -> None:
+    """--status, --batch, --official: how the bureau published the list (shared by `new honour` and `import`)."""
+    from generator.model import STATUSES
+
+    parser.add_argument("--status", choices=STATUSES, metavar="状态",
+                        help="名单状态：" + "、".join(STATUSES) + "（默认 命名；公示即拟命名名单）")
+    parser.add_argument("--batch", help="批次或届次，按文件原样写，如 第二批")
+    parser.add_argument("--official", help="文件里印的完整荣誉名称，一字不改，如 示例市平安校园")
+
+
 def add_new_arguments(parser: argparse.ArgumentParser) -> None:
     from generator.scaffold import date_argument as _date_argument
 
@@ -255,6 +268,7 @@ def add_new_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--recipients", "--branches", action="append", metavar="名称",
                         help="获奖（或参加）的学校，名称或编号，按顺序，用顿号或逗号隔开")
     parser.add_argument("--venue", help="活动举办地点：学校名称或编号")
+    add_honour_status_arguments(parser)
     add_data_argument(parser)
 
 
@@ -268,7 +282,8 @@ def run_new(args: argparse.Namespace) -> int:
             created = new_branch(args.data, args.id, args.name)
         elif kind == "honour":
             created = new_honour(args.data, args.id, args.title, args.level, args.year,
-                                 split_names(args.recipients), args.total)
+                                 split_names(args.recipients), args.total, status=args.status, batch=args.batch,
+                                 official=args.official)
         else:
             created = new_event(args.data, args.id, args.title, args.date, split_names(args.recipients), args.venue)
     except ScaffoldError as error:
@@ -300,6 +315,12 @@ def add_import_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--document", help="文号，如 教安全〔2023〕200号")
     parser.add_argument("--date", type=_date_argument, help="发文或公布日期 YYYY-MM-DD")
     parser.add_argument("--source", help="公布来源：网址或文件名")
+    add_honour_status_arguments(parser)
+    parser.add_argument("--scope", metavar="范围",
+                        help="名单比本地区大时写它的范围，如 全市：不属于本地区的学校只列出、不算错，"
+                             "名单总数写进 scope_total")
+    parser.add_argument("--grade-column", metavar="列名",
+                        help="等次所在的列（列名或列字母）；默认自动识别 等次、等级、奖项 等列")
     add_data_argument(parser)
 
 
@@ -309,7 +330,9 @@ def run_import(args: argparse.Namespace) -> int:
 
     request = ImportRequest(args.data, args.file, args.title, args.level, args.year, args.column, args.sheet,
                             args.total, args.record_id, args.allow_unmatched, args.exact, args.force,
-                            args.issuer, args.document, args.date, args.source)
+                            args.issuer, args.document, args.date, args.source, status=args.status,
+                            batch=args.batch, official=args.official, scope=args.scope,
+                            grade_column=args.grade_column)
     try:
         result = import_list(request)
     except TableError as error:

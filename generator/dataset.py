@@ -11,7 +11,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from generator.model import Branch, Brand, Event, HonourList, Recipient, Site
+from generator.model import NAMED, REVOKED, Branch, Brand, Event, HonourList, Recipient, Site
 
 if TYPE_CHECKING:
     from generator.yamlfile import YamlFile
@@ -44,6 +44,36 @@ class HonourTitle:
     @property
     def years(self) -> tuple[int | None, ...]:
         return tuple(sorted({h.year for h in self.lists}, key=lambda y: -(y or 0)))
+
+
+@dataclass(frozen=True)
+class SchoolCount:
+    """How many schools hold one title at one level with one status, by the counting rules.
+
+    `schools` is the union of the schools named on every list of that title, level and status (a school on
+    a yearly list and on the running roll counts once), raised to the largest `total` of any of those lists
+    when that is larger (a cumulative roll's 等11所, or one list's 等6所: the unnamed schools are known to
+    exist but not whether they overlap, so the figure is the least that is certainly true). 撤销 lists are
+    never counted; 公示 and 候选 lists are counted apart from 命名 ones.
+    """
+
+    title: str
+    level: str
+    status: str
+    schools: int
+    named: tuple[str, ...]
+    lists: tuple[HonourList, ...]
+
+    @property
+    def unnamed(self) -> int:
+        return self.schools - len(self.named)
+
+
+def count_schools(lists: tuple[HonourList, ...] | list[HonourList]) -> tuple[int, tuple[str, ...]]:
+    """The counting rule for lists of one title, level and status: (schools, named branch ids in order)."""
+    named = tuple(dict.fromkeys(r.branch for h in lists for r in h.recipients))
+    largest = max((h.count for h in lists), default=0)
+    return max(len(named), largest), named
 
 
 @dataclass(frozen=True)
@@ -110,6 +140,27 @@ class Dataset:
     @cached_property
     def title_by_name(self) -> Mapping[str, HonourTitle]:
         return MappingProxyType({t.title: t for t in self.titles})
+
+    @cached_property
+    def school_counts(self) -> Mapping[tuple[str, str, str], SchoolCount]:
+        """Every figure of schools on the site: (title, level, status) → SchoolCount, school lists only.
+
+        The one place where schools are counted (data-format.md, “Counting”); pages, exports and sentences
+        read it and never add list sizes themselves.
+        """
+        grouped: dict[tuple[str, str, str], list[HonourList]] = defaultdict(list)
+        for honour in sorted(self.honours, key=_honour_sort_key(self.level_rank)):
+            if not honour.is_individual and honour.status != REVOKED:
+                grouped[(honour.title, honour.level, honour.status)].append(honour)
+        counts = {}
+        for (title, level, status), lists in grouped.items():
+            schools, named = count_schools(lists)
+            counts[(title, level, status)] = SchoolCount(title, level, status, schools, named, tuple(lists))
+        return MappingProxyType(counts)
+
+    def schools_holding(self, title: str, level: str, status: str = NAMED) -> SchoolCount | None:
+        """The count of schools holding `title` at `level` (命名 lists unless another status is asked for)."""
+        return self.school_counts.get((title, level, status))
 
     # -- small lookups used by every front end --------------------------------
 
@@ -180,9 +231,14 @@ def build_dataset(site: Site, branches: Mapping[str, Branch], honours: Mapping[s
                 personal[recipient.branch].append(award)
                 personal_all.append(award)
         else:
-            totals[honour.level] = totals.get(honour.level, 0) + honour.count
             for recipient in honour.recipients:
                 awards[recipient.branch].append(Award(honour, recipient))
+    by_title_level: dict[tuple[str, str], list[HonourList]] = defaultdict(list)
+    for honour in honour_list:
+        if not honour.is_individual and honour.status == NAMED:
+            by_title_level[(honour.title, honour.level)].append(honour)
+    for (_title, level), lists in by_title_level.items():
+        totals[level] = totals.get(level, 0) + count_schools(lists)[0]
 
     campuses: dict[str, list[Branch]] = defaultdict(list)
     for branch in branch_list:

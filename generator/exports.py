@@ -45,7 +45,7 @@ from openpyxl.utils import get_column_letter
 
 from generator import press
 from generator.dataset import Dataset, HonourTitle, slugify
-from generator.model import EPOCH_ENV, Branch, HonourList, build_epoch
+from generator.model import EPOCH_ENV, Branch, HonourList, PartialDate, build_epoch
 
 SCHEMA_VERSION = 1
 DOWNLOADS = "downloads"
@@ -69,6 +69,15 @@ HONOUR_COLUMNS: Mapping[str, str] = {
     "备注": "编者备注，如哪些信息为推断",
     "名单编号": "名单在本站的编号（网址的一部分），可用于核对",
     "单位编号": "获奖学校在本站的编号，可用于与支部名录对照",
+    "状态": "名单状态：命名（正式命名）、公示（拟命名，公示中）、候选、撤销（不计入统计）",
+    "批次": "批次或届次，如 第二批（有则填）",
+    "文件名称": "文件里的完整荣誉名称，如 全国文明校园（有则填）",
+    "等次": "这一项在名单内的等次或等级，如 5A、一等奖（有则填）",
+    "获奖品牌": "荣誉授予学校的党建品牌时，品牌名称；否则为空",
+    "项目备注": "这一项的备注（有则填）",
+    "范围": "名单本身的范围比本地区大时，如 全市（有则填）",
+    "范围总数": "整份名单在该范围内的总数，如全市共 98 所（有则填）",
+    "累计名单": "“是”表示这是截至发布日期的历年累计总名单，不是当年新增",
     "数据截至": "本站数据截至的日期",
 }
 BRANCH_COLUMNS: Mapping[str, str] = {
@@ -109,12 +118,18 @@ HONOUR_KEYS: Mapping[str, str] = {
     "individual": "是否为个人荣誉",
     "issuer": "发文单位（无则为 null）",
     "document": "文号（无则为 null）",
-    "date": "日期 YYYY-MM-DD（无则为 null）",
+    "date": "日期，按原文精度写成 YYYY、YYYY-MM 或 YYYY-MM-DD（无则为 null）",
     "source": "来源（无则为 null）",
     "note": "编者备注（无则为 null）",
-    "names": "名单文字：各名称以“、”连接，与网站“复制名单”按钮相同",
-    "sentence": "新闻稿句，与网站“复制新闻稿句”按钮相同",
+    "names": "名单文字：各名称以“、”连接，与网站“复制名单”按钮相同（只列出部分时，末尾注明共几所、其余几所未公布）",
+    "sentence": "新闻稿句，与网站“复制新闻稿句”按钮相同，以“。”结尾（撤销的名单为空字符串）",
     "recipients": "获奖者数组，按公布顺序",
+    "status": "名单状态：命名、公示、候选或撤销；只有“命名”计入统计",
+    "batch": "批次或届次（无则为 null）",
+    "official": "文件里的完整荣誉名称（无则为 null）",
+    "cumulative": "是否为截至发布日期的历年累计总名单（true/false）",
+    "scope": "名单本身的范围，如 全市（无则为 null）",
+    "scope_total": "整份名单在 scope 范围内的总数（无则为 null）",
 }
 RECIPIENT_KEYS: Mapping[str, str] = {
     "position": "序号，从 1 开始",
@@ -122,6 +137,9 @@ RECIPIENT_KEYS: Mapping[str, str] = {
     "branch": "学校简称",
     "person": "获奖个人姓名（学校荣誉为 null）",
     "role": "个人身份（无则为 null）",
+    "grade": "等次或等级，如 5A、一等奖（无则为 null）",
+    "brand": "荣誉授予该校党建品牌时为品牌名称（否则为 null）",
+    "note": "这一项的备注（无则为 null）",
 }
 BRANCH_KEYS: Mapping[str, str] = {
     "id": "支部编号",
@@ -169,7 +187,7 @@ def honour_record(honour: HonourList, dataset: Dataset) -> dict[str, Any]:
         "level": honour.level,
         "year": honour.year,
         "total": honour.count,
-        "listed": len(honour.recipients),
+        "listed": honour.listed,
         "partial": honour.is_partial,
         "individual": honour.is_individual,
         "issuer": honour.issuer,
@@ -178,12 +196,19 @@ def honour_record(honour: HonourList, dataset: Dataset) -> dict[str, Any]:
         "source": honour.source,
         "note": honour.note,
         "names": press.names_list(honour, dataset),
-        "sentence": press.honour_sentence(honour, dataset),
+        "sentence": press.complete(press.honour_sentence(honour, dataset)),
         "recipients": [
             {"position": i, "branch_id": r.branch, "branch": press.fullwidth(dataset.branch_name(r.branch)),
-             "person": r.person, "role": r.role}
+             "person": r.person, "role": r.role, "grade": r.grade,
+             "brand": press.brand_name(r.branch, dataset) if r.is_brand else None, "note": r.note}
             for i, r in enumerate(honour.recipients, start=1)
         ],
+        "status": honour.status,
+        "batch": honour.batch,
+        "official": honour.official,
+        "cumulative": honour.cumulative,
+        "scope": honour.scope,
+        "scope_total": honour.scope_total,
     }
 
 
@@ -195,7 +220,11 @@ def honour_row(record: Mapping[str, Any], recipient: Mapping[str, Any], as_of: s
         "身份": recipient["role"], "名单总数": record["total"], "名单列出数": record["listed"],
         "发文单位": record["issuer"], "文号": record["document"], "日期": record["date"],
         "来源": record["source"], "备注": record["note"], "名单编号": record["id"],
-        "单位编号": recipient["branch_id"], "数据截至": as_of,
+        "单位编号": recipient["branch_id"],
+        "状态": record["status"], "批次": record["batch"], "文件名称": record["official"],
+        "等次": recipient["grade"], "获奖品牌": recipient["brand"], "项目备注": recipient["note"],
+        "范围": record["scope"], "范围总数": record["scope_total"], "累计名单": "是" if record["cumulative"] else "",
+        "数据截至": as_of,
     }
 
 
@@ -452,10 +481,12 @@ class FeedEntry:
 
 
 def honour_date(honour: HonourList, dataset: Dataset) -> dt.date:
-    """The date a list is known by: its `date`; else the end of its year, not after `as_of`; else `as_of`."""
+    """The day a list is known by: its `date` (a month or year given alone: its last day, not after `as_of`);
+    else the end of its year, not after `as_of`; else `as_of`."""
     as_of = dataset.site.as_of
     if honour.date:
-        return honour.date
+        day = PartialDate.of(honour.date).last_day
+        return min(day, as_of) if honour.date <= as_of else day
     if honour.year is not None:
         return min(dt.date(honour.year, 12, 31), as_of)
     return as_of
@@ -463,17 +494,19 @@ def honour_date(honour: HonourList, dataset: Dataset) -> dt.date:
 
 def _honour_entry(honour: HonourList, title: HonourTitle, dataset: Dataset) -> FeedEntry:
     year = f"{honour.year}年" if honour.year is not None else ""
-    label = f"{year}{honour.level}{press.quote(honour.title)}名单"
+    status = {"公示": "拟命名名单（公示中）", "候选": "候选名单", "撤销": "名单（已撤销）"}.get(honour.status, "名单")
+    label = f"{year}{press.fullwidth(honour.batch or '')}{honour.level}{press.quote(honour.title)}{status}"
     facts = [f"名单：{press.names_list(honour, dataset)}"]
     if honour.is_partial:
-        facts.append(f"共 {honour.count} 所，名单列出 {len(honour.recipients)} 所，其余未公布名称。")
-    for name, value in (("发文单位", honour.issuer), ("文号", honour.document),
+        facts.append(f"共 {honour.count} 所，名单列出 {honour.listed} 所，其余未公布名称。")
+    for name, value in (("文件名称", honour.official), ("范围", press.scope_note(honour).strip("（）")),
+                        ("发文单位", honour.issuer), ("文号", honour.document),
                         ("日期", honour.date.isoformat() if honour.date else None),
                         ("来源", honour.source), ("备注", honour.note)):
         if value:
             facts.append(f"{name}：{value}")
     facts.append(f"数据截至 {dataset.site.as_of.isoformat()}")
-    sentence = press.honour_sentence(honour, dataset)
+    sentence = press.complete(press.honour_sentence(honour, dataset))
     return FeedEntry(f"honours/{honour.id}", honour_date(honour, dataset), label,
                      f"honours/{title.slug}/#{honour.id}", sentence, "\n".join([sentence, *facts]))
 
@@ -486,7 +519,8 @@ def feed_entries(dataset: Dataset, news: Iterable[NewsItem] = ()) -> list[FeedEn
     for event in dataset.events:
         venue = f"地点：{dataset.branch_name(event.venue)}" if event.venue else ""
         summary = f"{event.date.isoformat()} {event.title}"
-        entries.append((1, FeedEntry(f"events/{event.id}", event.date, event.title, f"events/{event.id}/",
+        day = min(PartialDate.of(event.date).last_day, max(dataset.site.as_of, event.date))
+        entries.append((1, FeedEntry(f"events/{event.id}", day, event.title, f"events/{event.id}/",
                                      summary, "\n".join(x for x in (summary, venue) if x))))
     for date, title, url in news:
         day = date if isinstance(date, dt.date) else dt.date.fromisoformat(str(date)[:10])

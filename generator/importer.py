@@ -204,14 +204,73 @@ class NameMatcher:
 
 # -- reading tables -------------------------------------------------------------------------------
 
+NAME_HEADER_EXCLUDES = ("所属", "主管", "类别", "类型", "性质", "等级", "级别", "等次", "备注", "说明", "区县", "地区",
+                        "代码", "地址", "联系", "推荐", "奖", "荣誉", "称号", "项目")
+GRADE_HEADERS = ("等级", "等次", "等第", "奖项", "奖次", "档次", "获奖等", "评定结果", "评选结果", "认定结果",
+                 "评估结果")
+LEVEL_HEADERS = ("级别", "层级", "层次")
+NOTE_HEADERS = ("备注", "说明", "附注", "备考")
+SEQUENCE_HEADERS = ("序号", "编号", "排序", "顺序", "序")
+STAR_HEADERS = ("星级",)
+DISTRICT_HEADERS = ("区县", "县区", "所属区", "所在区", "所属县", "地区", "区域", "县(市、区)", "县（市、区）")
+_GRADE_CORE = (r"[1-5]A|A{1,5}|[A-E]\+|[A-E](?=[级等类])|[甲乙丙丁](?=[等级类])"
+               r"|[一二三四五六七八九十]{1,2}(?=[等级类档])|特等|特级|[金银铜]奖|[金银铜](?=[级等])|优秀|优胜|优良|良好|合格|达标|先进|标兵|示范|提名|入围|鼓励|特色")
+GRADE_VALUE = re.compile(rf"(?:{_GRADE_CORE})(?:级|等|类|档|奖|单位|学校|校|集体)*")
+GRADE_AT_START = re.compile(rf"(?:{_GRADE_CORE})(?:级|等|类|档|奖|单位|集体)*")
+_STRONG_GRADE = re.compile(r"(?:[1-5]A|A{2,5}|.*[级等类档奖位体])")
+_SCHOOL_END = re.compile(r"(?:学校|小学|中学|幼儿园|学院|大学|附小|附中|分校|校区|中心校|实小|高中|初中|完小)$")
+LEVEL_VALUE = re.compile(r"(?:国家|全国|省|市|州|区|县|乡镇|镇|校)级")
+_LEVEL_PREFIX = re.compile(r"^((?:国家|全国|省|市|州|区|县)级)(.+)$")
+STAR_VALUE = re.compile(r"[一二三四五1-5]星(?:级)?")
+_SEQUENCE_VALUE = re.compile(r"\d{1,5}[.．、]?")
+_HEADING_ORDINAL = re.compile(r"^(?:(?:[一二三四五六七八九十]{1,3}|\d{1,2})[、.．:：\s]+"
+                              r"|[(（][一二三四五六七八九十\d]{1,3}[)）]\s*)")
+_HEADING_COUNT = re.compile(r"[（(]?(?:共|计)?\d+\s*(?:所|个|家|项|名|单位)[)）]?[:：]?$")
+_INLINE_GRADE = re.compile(r"[（(]([^（）()]{1,12})[）)]$")
+_REMARK = re.compile(r"^(?:注|备注|说明|附注)\s*[:：]|不分先后|^(?:合计|总计|共计)|^以上")
+
+
+@dataclass(frozen=True)
+class OtherColumn:
+    """A column of the table that was not imported, with a sample value and, where useful, why."""
+
+    label: str
+    sample: str
+    hint: str = ""
+
 
 @dataclass(frozen=True)
 class TableNames:
-    """The names read from one column of a table, with the row each came from."""
+    """The names read from one column of a table, with the row each came from, and what the other columns held."""
 
     rows: tuple[tuple[int, str], ...]
     column: str
     sheet: str | None = None
+    grades: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    grade_column: str | None = None
+    note_column: str | None = None
+    level_column: str | None = None
+    levels: tuple[tuple[int, str], ...] = ()
+    ignored: tuple[OtherColumn, ...] = ()
+    skipped: tuple[tuple[int, str], ...] = ()
+    districts: tuple[str, ...] = ()
+    district_column: str | None = None
+    district_sample: str = ""
+
+    def grade(self, index: int) -> str:
+        return self.grades[index] if index < len(self.grades) else ""
+
+    def note(self, index: int) -> str:
+        return self.notes[index] if index < len(self.notes) else ""
+
+    def in_region(self, index: int, region: str) -> bool | None:
+        """What the district column (所属区县) says of a row: in the region, elsewhere, or nothing."""
+        district = normalise(self.districts[index]) if index < len(self.districts) else ""
+        if not district:
+            return None
+        wanted = normalise(region)
+        return wanted in district or district in wanted
 
 
 def _cell_text(value: Any) -> str:
@@ -269,12 +328,17 @@ def _read_csv_text(text: str, delimiter: str | None) -> list[list[str]]:
     return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
 
 
+MERGED_CELLS_LIMIT = 8 * 1024 * 1024
+"""Workbooks up to this size are read fully, so that a merged cell (an 等次 spanning ten rows) fills every row."""
+
+
 def _read_xlsx(path: Path, sheet: str | None) -> tuple[list[list[str]], str | None]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    whole = path.stat().st_size <= MERGED_CELLS_LIMIT
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        workbook = load_workbook(path, read_only=not whole, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
         raise TableError(f"“{path.name}”打不开：文件可能损坏，或不是 Excel 工作簿。"
                            "请在 Excel 或 WPS 中打开确认，再“另存为 .xlsx”。") from None
@@ -289,9 +353,25 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[list[list[str]], str | No
             names = "、".join(f"“{n}”" for n in workbook.sheetnames)
             raise TableError(f"“{path.name}”里没有名为“{sheet}”的工作表。现有的工作表：{names}。")
         rows = [[_cell_text(v) for v in row] for row in worksheet.iter_rows(values_only=True)]
+        for merged in getattr(worksheet, "merged_cells", None) or ():
+            _fill_merged(rows, merged.min_row - 1, merged.max_row - 1, merged.min_col - 1, merged.max_col - 1)
         return rows, worksheet.title
     finally:
         workbook.close()
+
+
+def _fill_merged(rows: list[list[str]], top: int, bottom: int, left: int, right: int) -> None:
+    """Give every cell of a merged range the value Excel shows in it (stored only in its top-left cell)."""
+    if top >= len(rows) or left >= len(rows[top]):
+        return
+    value = rows[top][left]
+    for r in range(top, min(bottom, len(rows) - 1) + 1):
+        row = rows[r]
+        if len(row) <= right:
+            row.extend([""] * (right + 1 - len(row)))
+        for c in range(left, right + 1):
+            if not row[c]:
+                row[c] = value
 
 
 def _column_index(label: str) -> int | None:
@@ -308,100 +388,273 @@ def _column_index(label: str) -> int | None:
 
 def _looks_like_header(cell: str) -> bool:
     norm = normalise(cell)
-    return 0 < len(norm) <= 8 and any(word in norm for word in (*HEADER_WORDS, *OTHER_HEADER_WORDS))
+    known = (*HEADER_WORDS, *OTHER_HEADER_WORDS, *GRADE_HEADERS, *LEVEL_HEADERS, *NOTE_HEADERS, *STAR_HEADERS)
+    return 0 < len(norm) <= 8 and any(word in norm for word in known)
 
 
-def pick_names(rows: list[list[str]], column: str | None = None, sheet: str | None = None) -> TableNames:
-    """Find the name column (given, or the first header with 学校/单位/名称, else the first text column)."""
-    rows = [row for row in rows]
-    width = max((len(r) for r in rows), default=0)
-    if width == 0 or not any(any(c for c in r) for r in rows):
-        raise TableError("表格是空的，没有读到任何名称。")
-    header_row: int | None = None
-    index: int | None = None
-    label = ""
+def fold_value(text: str) -> str:
+    """A cell as compared and written: full/half width folded, whitespace gone (５Ａ → 5A)."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", str(text))).upper()
+
+
+def is_grade(text: str) -> bool:
+    """5A, AAAA, 一等奖, 优秀, 示范校, 甲等: a grade or class within a list (never a level like 市级)."""
+    return bool(GRADE_VALUE.fullmatch(split_level(text)[1]))
+
+
+def split_level(text: str) -> tuple[str, str]:
+    """市级一等奖 → (市级, 一等奖); a plain grade → ("", grade): the level goes to the level check."""
+    folded = fold_value(text)
+    found = _LEVEL_PREFIX.match(folded)
+    if found and GRADE_VALUE.fullmatch(found.group(2)):
+        return found.group(1), found.group(2)
+    return "", folded
+
+
+def is_level(text: str, levels: Sequence[str] = ()) -> bool:
+    folded = fold_value(text)
+    return bool(LEVEL_VALUE.fullmatch(folded)) or folded in {fold_value(level) for level in levels}
+
+
+def _column_values(body: list[list[str]], index: int) -> list[str]:
+    return [row[index] for row in body if index < len(row) and row[index]]
+
+
+def _is_sequence(label: str, values: list[str]) -> bool:
+    norm = normalise(label) if label else ""
+    return (not norm or norm in SEQUENCE_HEADERS) and all(_SEQUENCE_VALUE.fullmatch(fold_value(v)) for v in values)
+
+
+def _header_is(label: str, words: Sequence[str]) -> bool:
+    norm = normalise(label) if label else ""
+    return 0 < len(norm) <= 10 and any(word in norm for word in words)
+
+
+@dataclass
+class _Roles:
+    grade: int | None = None
+    note: int | None = None
+    level: int | None = None
+    district: int | None = None
+    ignored: list[tuple[int, OtherColumn]] = field(default_factory=list)
+
+
+def _assign_roles(header: list[str], body: list[list[str]], name_index: int, width: int,
+                  grade_column: str | None, levels: Sequence[str]) -> _Roles:
+    """Which column holds grades, notes or levels; every other non-empty column is listed as ignored."""
+    roles = _Roles()
+    if grade_column:
+        wanted = normalise(grade_column)
+        forced = next((c for c, cell in enumerate(header) if cell and normalise(cell) == wanted),
+                      _column_index(grade_column))
+        if forced is None or forced >= width or forced == name_index:
+            shown = "、".join(f"“{h}”" for h in header if h) or "（无）"
+            raise TableError(f"表格里没有“{grade_column}”这一列可作等次。列名是：{shown}。"
+                             "用 --grade-column 写出其中一个，或写列字母（如 C）。")
+        roles.grade = forced
+    for c in range(width):
+        if c in (name_index, roles.grade):
+            continue
+        label = header[c] if c < len(header) else ""
+        values = _column_values(body, c)
+        if not values or _is_sequence(label, values):
+            continue
+        shown = label or f"第 {c + 1} 列"
+        all_grades = all(is_grade(v) for v in values)
+        all_levels = all(is_level(v, levels) for v in values)
+        grade_header = _header_is(label, GRADE_HEADERS) and "名称" not in label and not all_levels
+        grade_values = all_grades and (_header_is(label, LEVEL_HEADERS) or not label)
+        if all_levels and (_header_is(label, (*LEVEL_HEADERS, *GRADE_HEADERS)) or not label):
+            if roles.level is None:
+                roles.level = c
+                continue
+        elif roles.grade is None and (grade_header or grade_values):
+            roles.grade = c
+            continue
+        elif roles.note is None and _header_is(label, NOTE_HEADERS):
+            roles.note = c
+            continue
+        elif roles.district is None and _header_is(label, DISTRICT_HEADERS):
+            roles.district = c
+            continue
+        hint = ""
+        if _header_is(label, STAR_HEADERS) or all(STAR_VALUE.fullmatch(fold_value(v)) for v in values):
+            hint = "星级是支部的星级评定，写在支部文件的 stars 里，不作为名单的等次导入"
+        elif all_grades:
+            hint = f"看起来是等次；要把它作为等次导入，加 --grade-column {shown}"
+        elif any(is_grade(v) for v in values) and any(is_level(v, levels) for v in values):
+            hint = f"有的写级别、有的写等次，请核对；要把它作为等次导入，加 --grade-column {shown}"
+        roles.ignored.append((c, OtherColumn(shown, values[0], hint)))
+    return roles
+
+
+def _find_name_column(rows: list[list[str]], column: str | None, width: int) -> tuple[int | None, int, str]:
+    """The header row (if any), the name column and its label: given, or found by its header, or guessed."""
     if column:
         wanted = normalise(column)
         for r, row in enumerate(rows[:20]):
             for c, cell in enumerate(row):
                 if cell and normalise(cell) == wanted:
-                    header_row, index, label = r, c, cell
-                    break
-            if index is not None:
-                break
-        if index is None:
-            index = _column_index(column)
-            if index is None or index >= width:
-                headers = next((r for r in rows[:20] if any(_looks_like_header(c) for c in r)),
-                               next((r for r in rows if any(r)), []))
-                shown = "、".join(f"“{h}”" for h in headers if h) or "（无）"
-                raise TableError(f"表格里没有“{column}”这一列。第一行的列名是：{shown}。"
-                                   "用 --column 写出其中一个，或写列字母（如 B）。")
-            label = f"第 {index + 1} 列"
-            for r, row in enumerate(rows[:20]):
-                if any(_looks_like_header(c) for c in row):
-                    header_row = r
-                    break
-    else:
-        for r, row in enumerate(rows[:20]):
-            for c, cell in enumerate(row):
-                norm = normalise(cell) if cell else ""
-                if 0 < len(norm) <= 8 and any(word in norm for word in HEADER_WORDS):
-                    header_row, index, label = r, c, cell
-                    break
-            if index is not None:
-                break
-        if index is None:
-            start = next((r for r, row in enumerate(rows) if any(row)), 0)
-            if any(_looks_like_header(c) for c in rows[start]):
-                header_row = start
-            body = rows[(header_row + 1) if header_row is not None else 0:]
-            for c in range(width):
-                values = [row[c] for row in body if c < len(row) and row[c]]
-                if values and not all(re.fullmatch(r"[\d.]+", v) for v in values):
-                    index = c
-                    break
-            if index is None:
-                raise TableError("表格里没有找到学校名称这一列。请用 --column 写出列名或列字母（如 B）。")
-            label = f"第 {index + 1} 列"
+                    return r, c, cell
+        index = _column_index(column)
+        if index is None or index >= width:
+            headers = next((r for r in rows[:20] if any(_looks_like_header(c) for c in r)),
+                           next((r for r in rows if any(r)), []))
+            shown = "、".join(f"“{h}”" for h in headers if h) or "（无）"
+            raise TableError(f"表格里没有“{column}”这一列。第一行的列名是：{shown}。"
+                               "用 --column 写出其中一个，或写列字母（如 B）。")
+        header_row = next((r for r, row in enumerate(rows[:20]) if any(_looks_like_header(c) for c in row)), None)
+        return header_row, index, f"第 {index + 1} 列"
+    for r, row in enumerate(rows[:20]):
+        found = [(c, cell) for c, cell in enumerate(row)
+                 if cell and 0 < len(normalise(cell)) <= 8 and any(w in normalise(cell) for w in HEADER_WORDS)]
+        if found:
+            plain = [(c, cell) for c, cell in found if not any(w in normalise(cell) for w in NAME_HEADER_EXCLUDES)]
+            school = [(c, cell) for c, cell in plain if "学校" in cell or "单位" in cell]
+            c, cell = (school or plain or found)[0]
+            return r, c, cell
+    start = next((r for r, row in enumerate(rows) if any(row)), 0)
+    header_row = start if any(_looks_like_header(c) for c in rows[start]) else None
+    body = rows[(header_row + 1) if header_row is not None else 0:]
+    for c in range(width):
+        values = _column_values(body, c)
+        if values and not all(re.fullmatch(r"[\d.]+", v) for v in values) and not all(is_grade(v) for v in values):
+            return header_row, c, f"第 {c + 1} 列"
+    raise TableError("表格里没有找到学校名称这一列。请用 --column 写出列名或列字母（如 B）。")
+
+
+def section_grade(row: list[str]) -> str | None:
+    """A row that heads a section of the list (一、5A级（10所）): its grade, "" for a heading without one,
+    None for an ordinary row."""
+    texts = {cell for cell in row if cell}
+    if len(texts) != 1:
+        return None
+    text = fold_value(next(iter(texts)))
+    rest = _HEADING_ORDINAL.sub("", text)
+    numbered = rest != text
+    counted = _HEADING_COUNT.search(rest)
+    if counted:
+        rest = rest[: counted.start()]
+    colon = rest.endswith((":", "："))
+    rest = rest.rstrip(":：")
+    grade = GRADE_AT_START.match(split_level(rest)[1])
+    if grade and not _SCHOOL_END.search(rest) and (
+            grade.end() == len(split_level(rest)[1]) or _STRONG_GRADE.fullmatch(grade.group(0))) and (
+            numbered or counted or colon or is_grade(rest)):
+        return grade.group(0)
+    if counted and numbered:
+        return ""
+    return None
+
+
+def split_inline_grade(name: str) -> tuple[str, str]:
+    """示例小学（5A） → (示例小学, 5A): a grade printed after the name, in brackets."""
+    found = _INLINE_GRADE.search(name.strip())
+    if found and is_grade(found.group(1)):
+        return name.strip()[: found.start()].strip(), fold_value(found.group(1))
+    return name, ""
+
+
+def pick_names(rows: list[list[str]], column: str | None = None, sheet: str | None = None, *,
+               grade_column: str | None = None, levels: Sequence[str] = ()) -> TableNames:
+    """Find the name column (given, or the first header with 学校/单位/名称, else the first text column), and
+    what the other columns hold: a grade (等次, 等级, 奖项, or 级别 holding 5A/一等奖), a note (备注), a level."""
+    rows = [list(row) for row in rows]
+    width = max((len(r) for r in rows), default=0)
+    if width == 0 or not any(any(c for c in r) for r in rows):
+        raise TableError("表格是空的，没有读到任何名称。")
+    header_row, index, label = _find_name_column(rows, column, width)
     first = (header_row + 1) if header_row is not None else 0
+    header = rows[header_row] if header_row is not None else []
+    body = [row for row in rows[first:] if index < len(row) and row[index] and section_grade(row) is None
+            and not _REMARK.search(fold_value(row[index]))]
+    roles = _assign_roles(header, body, index, width, grade_column, levels)
     names: list[tuple[int, str]] = []
+    grades: list[str] = []
+    notes: list[str] = []
+    found_levels: list[tuple[int, str]] = []
+    districts: list[str] = []
+    skipped: list[tuple[int, str]] = []
+    heading = ""
     for r in range(first, len(rows)):
         row = rows[r]
+        section = section_grade(row)
+        if section is not None:
+            heading = section or heading
+            skipped.append((r + 1, next(cell for cell in row if cell)))
+            continue
         cell = row[index] if index < len(row) else ""
         if not cell or re.fullmatch(r"[\d.\s]+", cell):
             continue
-        names.append((r + 1, cell))
+        if _REMARK.search(fold_value(cell)):
+            skipped.append((r + 1, cell))
+            continue
+        name, inline = split_inline_grade(cell)
+
+        def at(c: int | None, row: list[str] = row) -> str:
+            return row[c] if c is not None and c < len(row) else ""
+
+        level, grade = split_level(at(roles.grade))
+        names.append((r + 1, name))
+        grades.append(grade or inline or heading)
+        notes.append(" ".join(at(roles.note).split()))
+        districts.append(at(roles.district))
+        for value in (at(roles.level), level):
+            if value:
+                found_levels.append((r + 1, fold_value(value)))
     if not names:
         raise TableError(f"“{label}”这一列下面没有任何名称。请检查 --column 和 --sheet。")
-    return TableNames(tuple(names), label, sheet)
+    column_label = _shown_label(header, roles.grade)
+    return TableNames(tuple(names), label, sheet, tuple(grades), tuple(notes),
+                      column_label if roles.grade is not None else None,
+                      _shown_label(header, roles.note) if roles.note is not None else None,
+                      _shown_label(header, roles.level) if roles.level is not None else None,
+                      tuple(found_levels), tuple(other for _c, other in roles.ignored), tuple(skipped),
+                      tuple(districts), _shown_label(header, roles.district) if roles.district is not None else None,
+                      next((d for d in districts if d), ""))
 
 
-def read_names(path: Path, sheet: str | None = None, column: str | None = None) -> TableNames:
+def _shown_label(header: list[str], index: int | None) -> str:
+    if index is None:
+        return ""
+    return header[index] if index < len(header) and header[index] else f"第 {index + 1} 列"
+
+
+def read_names(path: Path, sheet: str | None = None, column: str | None = None, *,
+               grade_column: str | None = None, levels: Sequence[str] = ()) -> TableNames:
     rows, sheet_name = read_rows(path, sheet)
-    return pick_names(rows, column, sheet_name)
+    return pick_names(rows, column, sheet_name, grade_column=grade_column, levels=levels)
 
 
 # -- the whole import -----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Planned:
+    """One item to write: a branch, the row it came from, its grade and note."""
+
+    branch_id: str
+    match: Match
+    row: int
+    grade: str = ""
+    note: str = ""
+
+
 @dataclass
 class ImportPlan:
-    """The rows, their matches, and the branch ids to write, in the list's order."""
+    """The rows, their matches, and the items to write, in the list's order."""
 
     table: TableNames
     matches: list[tuple[int, Match]] = field(default_factory=list)
-    duplicates: list[tuple[int, int, str]] = field(default_factory=list)
+    duplicates: list[tuple[int, int, str, str]] = field(default_factory=list)
+    items: list[Planned] = field(default_factory=list)
+    near: list[tuple[int, Match]] = field(default_factory=list)
+    claimed: list[tuple[int, Match]] = field(default_factory=list)
+    elsewhere: list[tuple[int, Match]] = field(default_factory=list)
 
     @property
-    def recipients(self) -> list[tuple[str, Match]]:
-        seen: set[str] = set()
-        out: list[tuple[str, Match]] = []
-        for _row, match in self.matches:
-            if match.matched and match.branch_id is not None and match.branch_id not in seen:
-                seen.add(match.branch_id)
-                out.append((match.branch_id, match))
-        return out
+    def recipients(self) -> list[Planned]:
+        return list(self.items)
 
     @property
     def unmatched(self) -> list[tuple[int, Match]]:
@@ -411,21 +664,53 @@ class ImportPlan:
     def loose(self) -> list[tuple[int, Match]]:
         return [(row, m) for row, m in self.matches if m.kind == "loose"]
 
+    @property
+    def schools(self) -> int:
+        """Distinct branches written (a school under two grades is one)."""
+        return len({item.branch_id for item in self.items})
 
-def plan_import(table: TableNames, matcher: NameMatcher, exact_only: bool = False) -> ImportPlan:
-    """Match every row; with `exact_only`, a loose match counts as unmatched."""
+    @property
+    def distinct_names(self) -> int:
+        """Distinct schools the table names: matched rows by branch, the others by their folded name."""
+        keys = {("branch", m.branch_id) if m.matched else ("name", normalise(m.text)) for _r, m in self.matches}
+        return len(keys)
+
+
+def plan_import(table: TableNames, matcher: NameMatcher, exact_only: bool = False, *,
+                scope: bool = False, region: str = "") -> ImportPlan:
+    """Match every row and keep one item per school and grade, in first-appearance order. With `exact_only`,
+    a loose match counts as unmatched. With `scope` (a list wider than the region) a loose match counts as
+    unmatched too and is kept apart in `near` (in a city's list a name like one of ours is more often another
+    district's school), unless the table's district column says the row is the region's; a row that column
+    puts elsewhere is never written, and a row it puts here must match a branch (`claimed`)."""
     plan = ImportPlan(table)
-    first_row: dict[str, int] = {}
-    for row, text in table.rows:
+    first: dict[tuple[str, str], int] = {}
+    for i, (row, text) in enumerate(table.rows):
         match = matcher.match(text)
-        if exact_only and match.kind == "loose":
+        said = table.in_region(i, region) if scope and region else None
+        if said is False and match.kind in ("exact", "loose", "ambiguous"):
+            plan.elsewhere.append((row, match))
             match = Match(match.text, "none", candidates=match.candidates)
+        elif match.kind == "loose" and (exact_only or (scope and said is None)):
+            if scope:
+                plan.near.append((row, match))
+            match = Match(match.text, "none", candidates=match.candidates)
+        if said is True and not match.matched:
+            plan.claimed.append((row, match))
         plan.matches.append((row, match))
-        if match.matched and match.branch_id is not None:
-            if match.branch_id in first_row:
-                plan.duplicates.append((first_row[match.branch_id], row, match.branch_id))
-            else:
-                first_row[match.branch_id] = row
+        if not match.matched or match.branch_id is None:
+            continue
+        grade, note = table.grade(i), table.note(i)
+        key = (match.branch_id, grade)
+        if key in first:
+            kept = plan.items[first[key]]
+            plan.duplicates.append((kept.row, row, match.branch_id, grade))
+            if note and note not in kept.note.split("；"):
+                merged = f"{kept.note}；{note}" if kept.note else note
+                plan.items[first[key]] = Planned(kept.branch_id, kept.match, kept.row, kept.grade, merged)
+            continue
+        first[key] = len(plan.items)
+        plan.items.append(Planned(match.branch_id, match, row, grade, note))
     return plan
 
 
@@ -452,13 +737,25 @@ def _candidates_text(match: Match, matcher: NameMatcher) -> str:
     return "；".join(f"{c.name}（{c.branch_id}，相似度 {c.score:.0%}）" for c in match.candidates)
 
 
-def review_table(plan: ImportPlan, matcher: NameMatcher) -> str:
-    """The rows a person must look at: unmatched, ambiguous and loose matches, with the closest branches."""
+def review_table(plan: ImportPlan, matcher: NameMatcher, *, scoped: bool = False) -> str:
+    """The rows a person must look at: unmatched, ambiguous and loose matches, with the closest branches.
+    For a list wider than the region (`scoped`), names that match nothing are expected and left out here."""
+    near = {row for row, _m in plan.near}
+    claimed = {row for row, _m in plan.claimed}
+    elsewhere = {row: m for row, m in plan.elsewhere}
     rows: list[list[str]] = []
     for row, match in plan.matches:
-        if match.kind == "exact":
+        if match.kind == "exact" or (scoped and match.kind == "none" and row not in near | claimed | set(elsewhere)):
             continue
-        if match.kind == "loose" and match.branch_id:
+        if row in elsewhere:
+            was = elsewhere[row]
+            like = matcher.branches[was.branch_id].name if was.branch_id else "本地区的学校"
+            result = f"像{like}，但表中写明不属于本地区，未写入"
+        elif row in claimed:
+            result = "表中写明属于本地区，但没有匹配到支部"
+        elif row in near:
+            result = "与本地区学校相近，未写入，请核对"
+        elif match.kind == "loose" and match.branch_id:
             result = f"近似匹配 → {matcher.branches[match.branch_id].name}，请核对"
         else:
             result = {"ambiguous": "有多个同名，未匹配", "none": "未匹配"}.get(match.kind, match.kind)
@@ -488,6 +785,11 @@ class ImportRequest:
     document: str | None = None
     date: dt.date | None = None
     source: str | None = None
+    status: str | None = None
+    batch: str | None = None
+    official: str | None = None
+    scope: str | None = None
+    grade_column: str | None = None
 
 
 @dataclass
@@ -500,7 +802,7 @@ class ImportResult:
     ok: bool = False
 
 
-def _recipient_note(match: Match, name: str) -> str:
+def _recipient_comment(match: Match, name: str) -> str:
     if match.kind == "loose":
         return f"{name}（表中写作“{match.text}”，近似匹配，请核对）"
     if normalise(match.text) != normalise(name):
@@ -508,10 +810,89 @@ def _recipient_note(match: Match, name: str) -> str:
     return name
 
 
+def _rows_text(rows: Sequence[int]) -> str:
+    shown = "、".join(str(r) for r in rows[:8])
+    return f"第 {shown}{' 等' if len(rows) > 8 else ''} 行"
+
+
+def describe_columns(table: TableNames, level: str, region: str | None = None) -> list[str]:
+    """What was taken from the table besides the names, what was left out, and a level that disagrees.
+    `region`: the list is wider than the region, and a district column (所属区县) tells whose a row is."""
+    out: list[str] = []
+    ignored = list(table.ignored)
+    if table.district_column and region:
+        out.append(f"“{table.district_column}”列用来核对每一行是否属于{region}。")
+    elif table.district_column:
+        ignored.append(OtherColumn(table.district_column, table.district_sample,
+                                   "全市、全省名单加 --scope 时用它核对是否属于本地区"))
+    if table.grade_column:
+        out.append(f"等次取自“{table.grade_column}”列，写入各项的 grade。")
+    elif any(table.grades):
+        out.append("等次取自表中的分段标题（如“一、5A级”）或名称后括号里的等次，写入各项的 grade。")
+    if table.grade_column and any(table.grades):
+        blank = [row for i, (row, _name) in enumerate(table.rows) if not table.grade(i)]
+        if blank:
+            out.append(f"注意：{_rows_text(blank)}的“{table.grade_column}”是空的，这几项没有写等次。"
+                       "如果表格里的等次是合并单元格，请用 .xlsx 文件导入，或在表格里把每一行的等次填上。")
+    if table.note_column:
+        out.append(f"备注取自“{table.note_column}”列，写入各项的 note（会公开显示）。")
+    if ignored:
+        parts = [f"“{c.label}”（如“{c.sample}”" + (f"；{c.hint}" if c.hint else "") + "）" for c in ignored]
+        out.append("以下各列没有导入：" + "、".join(parts) + "。")
+    if table.skipped:
+        shown = "、".join(f"第 {r} 行“{t}”" for r, t in table.skipped[:6])
+        more = f"等 {len(table.skipped)} 行" if len(table.skipped) > 6 else ""
+        out.append(f"{shown}{more}是分段标题或说明文字，没有当作学校。")
+    other: dict[str, list[int]] = defaultdict(list)
+    for row, value in table.levels:
+        if fold_value(value) != fold_value(level):
+            other[value].append(row)
+    for value, rows in other.items():
+        where = f"“{table.level_column}”列" if table.level_column else "等次"
+        out.append(f"注意：{where}在{_rows_text(rows)}写的是“{value}”，与 --level {level} 不同。"
+                   "一份名单只有一个级别：请核对级别；级别不同的学校请分开导入（可先删去表中这些行）。")
+    return out
+
+
+def _checked_notes(plan: ImportPlan, out: list[str]) -> dict[int, str]:
+    """Each item's note, or none where the note holds personal data (a phone, an ID number): said, not written."""
+    from generator.privacy import find_personal_data
+
+    notes: dict[int, str] = {}
+    for item in plan.items:
+        if not item.note:
+            continue
+        if find_personal_data(item.note):
+            out.append(f"第 {item.row} 行的备注含有电话、身份证号等个人信息，没有写入（网站不公开个人信息）。")
+            continue
+        notes[item.row] = item.note
+    return notes
+
+
+def _scope_lines(plan: ImportPlan, scope: str, region: str) -> tuple[list[str], list[str]]:
+    """The report of a wider list, and the names that are not the region's (distinct, in table order)."""
+    by_name: dict[str, str] = {}
+    claimed = {row for row, _m in plan.claimed}
+    for row, match in plan.matches:
+        if match.kind == "none" and row not in claimed:
+            by_name.setdefault(normalise(match.text), match.text)
+    outside = list(by_name.values())
+    listed = f"；以下 {len(outside)} 所不属于{region}，没有写入：" + "、".join(outside) if outside else ""
+    report = [f"{scope}名单共 {plan.distinct_names} 所，其中{region} {plan.schools} 所{listed}。"]
+    if plan.near:
+        report.append(f"注意：其中 {len(plan.near)} 个名称与{region}的学校相近（见上表），没有写入；"
+                      "如果确是本地区的学校，把表中写法加到该支部的 aliases，再重新导入。")
+    if plan.elsewhere:
+        report.append(f"注意：其中 {len(plan.elsewhere)} 个名称像{region}的学校，但表中写明不属于{region}"
+                      "（见上表），没有写入。")
+    return report, outside
+
+
 def import_list(request: ImportRequest) -> ImportResult:
     """Read the table, match every name, and write the honour list only when every name is accounted for."""
     from generator.diff import read_snapshot
     from generator.scaffold import (
+        Item,
         ScaffoldError,
         check_id,
         existing_record,
@@ -529,27 +910,42 @@ def import_list(request: ImportRequest) -> ImportResult:
     if snapshot.site is not None and request.level not in snapshot.site.levels:
         out.append(f"级别“{request.level}”不在可选范围内。可选：" + "、".join(snapshot.site.levels) + "。")
         return result
-    table = read_names(request.table, request.sheet, request.column)
+    levels = snapshot.site.levels if snapshot.site is not None else ()
+    table = read_names(request.table, request.sheet, request.column, grade_column=request.grade_column,
+                       levels=levels)
     matcher = NameMatcher(snapshot.branches.values(), snapshot.site)
-    plan = plan_import(table, matcher, request.exact_only)
+    scoped = bool(request.scope)
+    region = snapshot.site.region if snapshot.site is not None else "本地区"
+    plan = plan_import(table, matcher, request.exact_only, scope=scoped,
+                       region=snapshot.site.region if snapshot.site is not None else "")
     result.plan = plan
     where = f"“{request.table.name}”" + (f"工作表“{table.sheet}”" if table.sheet else "") + f"的“{table.column}”列"
     counts = {kind: sum(1 for _r, m in plan.matches if m.kind == kind) for kind in ("exact", "loose")}
-    missing = plan.unmatched
-    out.append(f"从{where}读到 {len(plan.matches)} 个名称：准确匹配 {counts['exact']} 个，"
-               f"近似匹配 {counts['loose']} 个，未匹配 {len(missing)} 个。")
-    table_text = review_table(plan, matcher)
+    claimed = {row for row, _m in plan.claimed}
+    missing = [(r, m) for r, m in plan.unmatched if not scoped or m.kind == "ambiguous" or r in claimed]
+    if scoped:
+        out.append(f"从{where}读到 {len(plan.matches)} 个名称：属于{region}的 {counts['exact'] + counts['loose']} 个，"
+                   f"待处理的 {len(missing)} 个，其余不属于{region}。")
+    else:
+        out.append(f"从{where}读到 {len(plan.matches)} 个名称：准确匹配 {counts['exact']} 个，"
+                   f"近似匹配 {counts['loose']} 个，未匹配 {len(missing)} 个。")
+    out += describe_columns(table, request.level, region if scoped else None)
+    table_text = review_table(plan, matcher, scoped=scoped)
     if table_text:
         out += ["", table_text, ""]
-    for first, again, branch_id in plan.duplicates:
-        out.append(f"第 {again} 行与第 {first} 行是同一所学校（{matcher.branches[branch_id].name}），只写入一次。")
+    for first, again, branch_id, grade in plan.duplicates:
+        what = matcher.branches[branch_id].name + (f"，{grade}" if grade else "")
+        out.append(f"第 {again} 行与第 {first} 行是同一所学校（{what}），只写入一次。")
+    outside: list[str] = []
+    if scoped:
+        lines, outside = _scope_lines(plan, request.scope or "", region)
+        out += lines
     if missing and not request.allow_unmatched:
         out.append("有名称未能匹配，没有写入任何文件。请按上表处理：名称写法不同的，把表中写法加到该支部的 aliases；"
                    "还没有记录的学校，先用 fivestar new branch 新建；然后重新导入。"
                    "确认要先跳过这些名称时，加 --allow-unmatched。")
         return result
-    recipients = plan.recipients
-    if not recipients:
+    if not plan.items:
         out.append("没有任何名称匹配到支部，没有写入文件。")
         return result
     record_id = request.record_id or suggest_honour_id(request.title, request.level, request.year)
@@ -567,18 +963,28 @@ def import_list(request: ImportRequest) -> ImportResult:
     if found is not None and found != path:
         out.append(f"已经有 {shown_path(found)}（在另一个文件夹）。请先删除或改名它，再导入。")
         return result
-    header = [f"由 fivestar import 从{where}导入，共 {len(recipients)} 所，顺序与表格一致。"]
+    schools = plan.schools
+    header = [f"由 fivestar import 从{where}导入，共 {schools} 所"
+              + (f"、{len(plan.items)} 项（同一所学校在不同等次下各一项）" if len(plan.items) > schools else "")
+              + "，顺序与表格一致。"]
+    if scoped:
+        header.append(f"{request.scope}名单共 {plan.distinct_names} 所，这里只写属于{region}的 {schools} 所；"
+                      f"其余 {len(outside)} 所见导入时的报告。")
     if missing:
         skipped = "、".join(m.text for _r, m in missing)
         header.append(f"表中另有 {len(missing)} 个名称未能匹配，没有写入：{skipped}。")
-    notes = [(branch_id, _recipient_note(match, matcher.branches[branch_id].name)) for branch_id, match in recipients]
     total = request.total
-    if total is not None and total < len(recipients):
-        out.append(f"--total {total} 比写入的 {len(recipients)} 所还少，没有写入文件。total 是“等N所”的 N。")
+    if total is not None and total < schools:
+        out.append(f"--total {total} 比写入的 {schools} 所还少，没有写入文件。total 是“等N所”的 N。")
         return result
+    notes = _checked_notes(plan, out)
+    items = [Item(item.branch_id, _recipient_comment(item.match, matcher.branches[item.branch_id].name),
+                  item.grade or None, notes.get(item.row)) for item in plan.items]
     text = honour_text(schema_modeline(request.data_dir, path, "honour"), record_id, request.title, request.level,
-                       request.year, notes, total=total, issuer=request.issuer, document=request.document,
-                       date=request.date, source=request.source, header=header)
+                       request.year, items, total=total, issuer=request.issuer, document=request.document,
+                       date=request.date, source=request.source, header=header, status=request.status,
+                       batch=request.batch, official=request.official, scope=request.scope,
+                       scope_total=plan.distinct_names if scoped else None)
     problems = write_checked(request.data_dir, path, text, replace=found is not None)
     if problems:
         from generator.problems import format_report
@@ -587,7 +993,9 @@ def import_list(request: ImportRequest) -> ImportResult:
         return result
     result.path, result.ok = path, True
     out.append(f"已写入 {shown_path(path)}：{request.level}{request.title}"
-               + (f"（{request.year}年）" if request.year else "") + f"，{len(recipients)} 所。")
+               + (f"（{request.year}年）" if request.year else "") + f"，{schools} 所"
+               + (f"，{len(plan.items)} 项" if len(plan.items) > schools else "")
+               + (f"，scope: {request.scope}，scope_total: {plan.distinct_names}" if scoped else "") + "。")
     if missing:
         out.append(f"注意：{len(missing)} 个名称没有写入（见上表）；如果名单本来更长，请用 --total 写明总数。")
     if plan.loose:

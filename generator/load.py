@@ -29,6 +29,7 @@ from generator.model import (
     Record,
     Site,
     build_epoch,
+    partial_date,
 )
 from generator.problems import Problem, Severity, shorten, sort_problems
 from generator.validate import ANY_RECORD
@@ -114,6 +115,23 @@ def _field_description(model: type[BaseModel], loc: tuple[Any, ...]) -> str:
         return ""
     field = parent.model_fields.get(loc[-1])
     return (field.description or "") if field else ""
+
+
+def _takes_partial_date(model: type[BaseModel], loc: tuple[Any, ...]) -> bool:
+    """A date field that accepts a month or a year alone (model.MonthDate)."""
+    parent = _model_at(model, loc[:-1])
+    if parent is None or not loc or not isinstance(loc[-1], str):
+        return False
+    field = parent.model_fields.get(loc[-1])
+    if field is None:
+        return False
+
+    def carries(annotation: Any) -> bool:  # the validator sits in an Annotated, possibly inside `| None`
+        metadata = getattr(annotation, "__metadata__", ())
+        return any(getattr(m, "func", None) is partial_date for m in metadata) or \
+            any(carries(arg) for arg in typing.get_args(annotation))
+
+    return any(getattr(m, "func", None) is partial_date for m in field.metadata) or carries(field.annotation)
 
 
 def _is_required(model: type[BaseModel], loc: tuple[Any, ...]) -> bool:
@@ -261,9 +279,12 @@ def _translate(error: dict[str, Any], model: type[BaseModel], source: YamlFile) 
         expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
         return source.problem(loc, f"“{shown}”不是“{label}”允许的取值。",
                               f"可选：{expected.replace(', ', '、')}。")
-    if kind.startswith("date_") or kind.startswith("datetime_"):
-        return source.problem(loc, f"“{label}”的日期“{shown}”格式不对{about}。",
-                              "日期写成 YYYY-MM-DD，如 2023-06-02（月、日要两位数）。")
+    if kind == "partial_date" or kind.startswith("date_") or kind.startswith("datetime_"):
+        hint = "日期写成 YYYY-MM-DD，如 2023-06-02（月、日要两位数）。"
+        if _takes_partial_date(model, loc):
+            hint = ("日期写成 YYYY-MM-DD，如 2023-06-02（月、日要两位数）；原文只写到月或年时写 2019-10 或 2019，"
+                    "不要自己补日子。")
+        return source.problem(loc, f"“{label}”的日期“{shown}”格式不对{about}。", hint)
     if kind == "list_type":
         hint = "列表每项占一行，以“- ”（短横线加空格）开头，比下一级多缩进两个空格。"
         if isinstance(value, str) and value.lstrip().startswith("-"):

@@ -6,7 +6,16 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from generator.sanitize import clean
@@ -23,6 +32,9 @@ MARKDOWN_FIELDS: frozenset[str] = frozenset({"intro", "story", "body", "about"})
 
 Kind = Literal["幼儿园", "小学", "初中", "九年一贯制", "高中", "完全中学", "特殊教育", "其他"]
 EventKind = Literal["观摩推进会", "观摩评比", "现场会", "培训", "其他"]
+HonourStatus = Literal["命名", "公示", "候选", "撤销"]
+STATUSES: tuple[str, ...] = ("命名", "公示", "候选", "撤销")
+NAMED, PUBLIC_NOTICE, CANDIDATE, REVOKED = STATUSES
 
 
 EARLIEST_DATE = dt.date(1949, 10, 1)
@@ -105,6 +117,98 @@ Date = Annotated[dt.date, AfterValidator(_in_date_range)]
 """A date YYYY-MM-DD between EARLIEST_DATE and LATEST_DATE."""
 
 
+class PartialDate(dt.date):
+    """A date only as precise as its source: a year (2019), a month (2019-10) or a day (2019-10-09).
+
+    It is a `date` (the first day of its period) so that it sorts and compares with other dates; it writes
+    itself back as it was given (`isoformat`, `str`) and in Chinese as 2019年, 2019年10月 or 2019年10月9日, so a
+    report that gives only a month is never shown with an invented day.
+    """
+
+    precision: Literal["year", "month", "day"]
+
+    def __new__(cls, year: int, month: int | None = None, day: int | None = None) -> PartialDate:
+        if day is not None and month is None:
+            raise ValueError("a day needs a month")
+        self = super().__new__(cls, year, month or 1, day or 1)
+        self.precision = "day" if day is not None else "month" if month is not None else "year"
+        return self
+
+    @classmethod
+    def of(cls, value: dt.date) -> PartialDate:
+        """A full date as a PartialDate of day precision (a PartialDate stays as it is)."""
+        return value if isinstance(value, PartialDate) else cls(value.year, value.month, value.day)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return PartialDate, self.parts
+
+    @property
+    def parts(self) -> tuple[int, int | None, int | None]:
+        return (self.year, self.month if self.precision != "year" else None,
+                self.day if self.precision == "day" else None)
+
+    def isoformat(self) -> str:
+        if self.precision == "year":
+            return f"{self.year:04d}"
+        if self.precision == "month":
+            return f"{self.year:04d}-{self.month:02d}"
+        return super().isoformat()
+
+    __str__ = isoformat
+
+    def __repr__(self) -> str:
+        return f"PartialDate({self.isoformat()!r})"
+
+    def chinese(self) -> str:
+        """2019年, 2019年10月 or 2019年10月9日."""
+        text = f"{self.year}年"
+        if self.precision != "year":
+            text += f"{self.month}月"
+        if self.precision == "day":
+            text += f"{self.day}日"
+        return text
+
+    @property
+    def last_day(self) -> dt.date:
+        """The last day of its period (a plain date): where a whole day is needed, as in a feed's timestamp."""
+        if self.precision == "year":
+            return dt.date(self.year, 12, 31)
+        if self.precision == "month":
+            following = dt.date(self.year + self.month // 12, self.month % 12 + 1, 1)
+            return following - dt.timedelta(days=1)
+        return dt.date(self.year, self.month, self.day)
+
+
+PARTIAL_DATE_PATTERN = r"^[0-9]{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01]))?)?$"
+_PARTIAL_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+
+
+def partial_date(value: Any) -> Any:
+    """YYYY, YYYY-MM or YYYY-MM-DD as a PartialDate; anything else is left for the date check to refuse."""
+    if isinstance(value, bool | dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return PartialDate.of(value)
+    if isinstance(value, int):
+        value = str(written_text(value))
+    if isinstance(value, str) and (match := _PARTIAL_DATE.fullmatch(value.strip())):
+        year, month, day = (int(g) if g else None for g in match.groups())
+        try:
+            return PartialDate(year, month, day)
+        except ValueError:
+            raise PydanticCustomError("partial_date", "no such month or day", {"written": value}) from None
+    return value
+
+
+MonthDate = Annotated[
+    dt.date, BeforeValidator(partial_date), AfterValidator(_in_date_range),
+    WithJsonSchema({"anyOf": [{"type": "string", "format": "date"},
+                              {"type": "string", "pattern": r"^[0-9]{4}-(?:0[1-9]|1[0-2])$"},
+                              {"type": "integer", "minimum": EARLIEST_DATE.year, "maximum": LATEST_DATE.year}]}),
+]
+"""A date as precise as the source gives it (see PartialDate): every record date but site.as_of."""
+
+
 class Record(BaseModel):
     """Base for every record: immutable, unknown keys refused."""
 
@@ -184,14 +288,27 @@ class Branch(Record):
 
 
 class Recipient(Record):
-    branch: Id = Field(description="获奖支部（学校）的编号")
+    branch: Id = Field(description="获奖支部（学校）的编号；荣誉授予党建品牌时改写 brand")
+    brand: Id | None = Field(None, description="荣誉授予该支部的党建品牌（项目）时，写支部编号，"
+                                               "如 {brand: qu-yishixiao}")
     person: Text | None = Field(None, description="获奖个人姓名（个人荣誉填写）")
     role: Text | None = Field(None, description="个人的身份，如 教师、校长")
+    grade: Text | None = Field(None, description="名单内的等次或等级，按文件原样写，如 5A、一等奖、优秀")
+    note: Text | None = Field(None, description="这一项的备注（公开显示）")
 
     @model_validator(mode="before")
     @classmethod
     def _from_id(cls, value: Any) -> Any:
-        return {"branch": value} if isinstance(value, str) else value
+        """A bare id is a branch; `{brand: id}` names the branch whose brand project holds the honour."""
+        if isinstance(value, str):
+            return {"branch": value}
+        if isinstance(value, dict) and value.get("brand") is not None and value.get("branch") is None:
+            return {**value, "branch": value["brand"]}
+        return value
+
+    @property
+    def is_brand(self) -> bool:
+        return self.brand is not None
 
 
 class HonourList(Record):
@@ -203,9 +320,25 @@ class HonourList(Record):
     total: int | None = Field(None, ge=1, description="实际总数（名单只列出部分时填写，即“等N所”的 N）")
     issuer: Text | None = Field(None, description="发文单位")
     document: Text | None = Field(None, description="文号，如 教安全〔2023〕200号")
-    date: Date | None = Field(None, description="发文或公布日期（YYYY-MM-DD）")
+    date: MonthDate | None = Field(
+        None, description="发文或公布日期：YYYY-MM-DD；原文只写到月或年时写 YYYY-MM 或 YYYY，不要自己补日子")
     source: Text | None = Field(None, description="公布来源：网址或文件名")
     note: Text | None = Field(None, description="编者备注（公开显示）")
+    status: HonourStatus = Field(
+        "命名", description="名单状态：命名（正式命名，默认）、公示（拟命名，正在公示）、候选（候选名单）、"
+                            "撤销（已撤销，只作记录，不计入任何数字）")
+    batch: Text | None = Field(None, description="批次或届次，按文件原样写，如 第二批、第三届")
+    official: Text | None = Field(None, description="文件里印的完整荣誉名称，一字不改，如 全国文明校园；"
+                                                    "title 和 level 仍用于归类")
+    cumulative: bool = Field(False, description="true：这是截至发布日期的累计总名单（历年累计），"
+                                                "不是某一年新增的名单")
+    scope: Text | None = Field(None, description="名单本身的范围比本地区大时填写，如 全市、全省")
+    scope_total: int | None = Field(None, ge=1, description="整份名单在 scope 范围内的总数，如全市共 98 所就写 98")
+
+    @property
+    def is_counted(self) -> bool:
+        """A 命名 list: the only kind that counts towards figures and running totals."""
+        return self.status == NAMED
 
     _plain_numbers = field_validator("year", "total", mode="before")(_as_integer)
 
@@ -214,13 +347,18 @@ class HonourList(Record):
         return any(r.person for r in self.recipients)
 
     @property
+    def listed(self) -> int:
+        """How many holders the list names (a school listed under two grades is one)."""
+        return len({(r.branch, r.person, r.is_brand) for r in self.recipients})
+
+    @property
     def count(self) -> int:
         """How many the region holds: `total` when given, otherwise the number listed."""
-        return self.total or len(self.recipients)
+        return self.total or self.listed
 
     @property
     def is_partial(self) -> bool:
-        return self.count > len(self.recipients)
+        return self.count > self.listed
 
 
 class Person(Record):
@@ -231,7 +369,7 @@ class Person(Record):
 
 class Event(Record):
     id: Id = Field(description="活动编号（由文件名决定，不要在文件里写）")
-    date: Date = Field(description="日期（YYYY-MM-DD）")
+    date: MonthDate = Field(description="日期：YYYY-MM-DD；原文只写到月或年时写 YYYY-MM 或 YYYY，不要自己补日子")
     title: Text = Field(description="活动名称")
     kind: EventKind | None = Field(None, description="活动类型")
     level: Text | None = Field(None, description="主办层级，如 区级、市级")

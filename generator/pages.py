@@ -21,7 +21,7 @@ from generator import exports, press, search
 from generator.content import read_page_meta
 from generator.dataset import BrandEntry, Dataset, HonourTitle
 from generator.images import ResponsiveImage, image_html, plan_images
-from generator.model import KINDS, Branch, Event, HonourList, StarRating
+from generator.model import KINDS, Branch, Event, HonourList, PartialDate, Recipient, StarRating
 from generator.sanitize import attribute, inline, markdown_block
 from generator.search import tag_forms
 
@@ -167,9 +167,11 @@ class PageSettings:
 
 
 def format_date(value: dt.date | None) -> str:
-    """2023-07-21 → 2023年7月21日."""
+    """2023-07-21 → 2023年7月21日; a month or a year given alone stays so: 2019年10月, 2019年."""
     if value is None:
         return ""
+    if isinstance(value, PartialDate):
+        return value.chinese()
     return f"{value.year}年{value.month}月{value.day}日"
 
 
@@ -197,36 +199,126 @@ def placeholder_text(name: str) -> str:
     return "".join(chars[:2]) or "党"
 
 
-def honour_counts(title: HonourTitle, levels: Sequence[str]) -> dict[str, int]:
-    """How many recipients hold a title at each level (schools or people)."""
-    counts = dict.fromkeys(levels, 0)
+def honour_counts(title: HonourTitle, dataset: Dataset) -> dict[str, int]:
+    """How many hold a title at each level: schools by the Dataset's counting rule (命名 lists), or people."""
+    counts = dict.fromkeys(dataset.site.levels, 0)
     for honour in title.lists:
-        counts[honour.level] = counts.get(honour.level, 0) + (len(honour.recipients) if honour.is_individual
-                                                             else honour.count)
+        if honour.is_individual and honour.is_counted:
+            counts[honour.level] = counts.get(honour.level, 0) + honour.listed
+        elif not honour.is_individual:
+            held = dataset.schools_holding(title.title, honour.level)
+            counts[honour.level] = held.schools if held else counts.get(honour.level, 0)
     return counts
 
 
 def lists_by_year(title: HonourTitle) -> list[tuple[int, list[HonourList]]]:
-    """A title's dated school lists grouped by year (newest first), for the combined award sentence."""
+    """A title's yearly 命名 school lists grouped by year (newest first), for the combined award sentence."""
     years: dict[int, list[HonourList]] = {}
     for honour in title.lists:
-        if honour.year is not None and not honour.is_individual:
+        if honour.year is not None and not honour.is_individual and honour.is_counted and not honour.cumulative:
             years.setdefault(honour.year, []).append(honour)
     return sorted(years.items(), key=lambda item: -item[0])
 
 
 def year_counts(dataset: Dataset) -> list[tuple[str, int, int, int]]:
-    """Per year: number of lists, school awards and personal awards; newest first, standing counts last."""
+    """Per year: lists, school awards (所次) and personal awards (人次) of 命名 lists; rolls as 累计, last.
+
+    A cumulative roll is not a year's new names, so it stands under 累计 with the lists that have no year.
+    """
     per: dict[int | None, tuple[int, int, int]] = {}
     for honour in dataset.honours:
-        lists, schools, people = per.get(honour.year, (0, 0, 0))
+        if not honour.is_counted:
+            continue
+        year = None if honour.cumulative else honour.year
+        lists, schools, people = per.get(year, (0, 0, 0))
         if honour.is_individual:
-            people += len(honour.recipients)
+            people += honour.listed
         else:
             schools += honour.count
-        per[honour.year] = (lists + 1, schools, people)
+        per[year] = (lists + 1, schools, people)
     ordered = sorted(per.items(), key=lambda item: (item[0] is None, -(item[0] or 0)))
     return [(f"{year}年度" if year is not None else "累计", *counts) for year, counts in ordered]
+
+
+STATUS_LABELS = {"公示": "公示中", "候选": "候选", "撤销": "已撤销"}
+"""The badge beside a list that is not (or no longer) a final 命名 list."""
+LIST_WORDS = {"命名": "获评名单", "公示": "拟命名名单", "候选": "候选名单",
+              "撤销": "已撤销的名单（仅作记录，不计入任何统计）"}
+
+
+@dataclass(frozen=True)
+class ListView:
+    """How one honour list reads on a page: its heading, status, grades and reach, ready to format."""
+
+    honour: HonourList
+    heading: str
+    full_name: str
+    status_label: str
+    list_words: str
+    when: str
+    grades: tuple[tuple[str, tuple[Recipient, ...]], ...]
+    scope_line: str
+
+
+def list_view(honour: HonourList, dataset: Dataset) -> ListView:
+    """The words a page shows for one list (the templates only format them)."""
+    if honour.official:  # the document's own name heads the list, its batch before it
+        heading = " ".join(p for p in (press.fullwidth(honour.batch or ""), press.bare(honour.official)) if p)
+    else:  # the title is the page's: the level (and batch) tell its lists apart
+        heading = " · ".join(p for p in (honour.level, press.fullwidth(honour.batch or "")) if p)
+    when = f"{honour.year}年度" if honour.year is not None else ""
+    if honour.cumulative:
+        when = f"截至{format_date(honour.date)}累计" if honour.date else "累计"
+    groups = press.grade_groups(honour)
+    graded = tuple((g or "未注明等次", tuple(rs)) for g, rs in groups) if any(g for g, _ in groups) else ()
+    scope_line = ""
+    if honour.scope_total is not None and honour.scope:
+        unit = "人" if honour.is_individual else press.unit_of(honour)
+        here = honour.listed if honour.is_individual else honour.count
+        region = press.fullwidth(dataset.site.region)
+        scope_line = f"{press.fullwidth(honour.scope)}共{honour.scope_total}{unit}，{region}{here}{unit}"
+    words = "获奖名单" if honour.is_individual and honour.status == "命名" else LIST_WORDS[honour.status]
+    return ListView(honour, heading, press.honour_name(honour), STATUS_LABELS.get(honour.status, ""), words, when,
+                    graded, scope_line)
+
+
+@dataclass(frozen=True)
+class HeldTitle:
+    """One title at one level that a branch holds: every list it appears on, newest first."""
+
+    title: str
+    level: str
+    lists: tuple[HonourList, ...]
+
+    @property
+    def first(self) -> HonourList:
+        return self.lists[0]
+
+
+def held_titles(branch_id: str, dataset: Dataset) -> list[tuple[str, list[HeldTitle]]]:
+    """A branch's school honours by level (highest first), each title once with all its years and batches.
+
+    Lists that are not 命名 (公示, 候选) are kept apart by the caller through `pending_lists`; 撤销 ones are
+    left out.
+    """
+    rank = dataset.level_rank
+    grouped: dict[tuple[str, str], list[HonourList]] = {}
+    for award in dataset.honours_of(branch_id):
+        honour = award.honour
+        if honour.is_counted and honour not in grouped.get((honour.level, honour.title), []):
+            grouped.setdefault((honour.level, honour.title), []).append(honour)
+    by_level: dict[str, list[HeldTitle]] = {}
+    for (level, title), lists in sorted(grouped.items(), key=lambda item: (rank.get(item[0][0], 99), item[0][1])):
+        lists.sort(key=lambda h: (-(h.year or 0), h.id))
+        by_level.setdefault(level, []).append(HeldTitle(title, level, tuple(lists)))
+    return list(by_level.items())
+
+
+def pending_lists(branch_id: str, dataset: Dataset) -> list[HonourList]:
+    """The 公示 and 候选 lists a branch is on: shown with their status, never as honours held."""
+    found = {a.honour.id: a.honour for a in dataset.honours_of(branch_id)
+             if a.honour.status in ("公示", "候选")}
+    return sorted(found.values(), key=lambda h: (dataset.level_rank.get(h.level, 99), h.title, h.id))
 
 
 @dataclass(frozen=True)
@@ -374,6 +466,9 @@ def environment() -> Environment:
         "honour_uri": honour_uri,
         "event_uri": event_uri,
         "event_names": event_names,
+        "list_view": list_view,
+        "held_titles": held_titles,
+        "pending_lists": pending_lists,
         "UNKNOWN_KIND": UNKNOWN_KIND,
     })
     return env
@@ -413,11 +508,11 @@ def render_pages(dataset: Dataset, settings: PageSettings | None = None) -> list
     title_of: Callable[[HonourList], HonourTitle] = lambda h: _title_for(ds, h)  # noqa: E731
     common = {"title_of": title_of}
 
-    dated = [h for h in ds.honours if h.year is not None][:LATEST_HONOURS]
+    dated = [h for h in ds.honours if h.year is not None and h.status != "撤销"][:LATEST_HONOURS]
     r.render("index.md", "home.md.j2", latest_honours=dated, latest_news=latest_news(ds, settings.news), **common)
 
     r.render("honours/index.md", "honours_index.md.j2", DATA_INDEXED,
-             counts={t.title: honour_counts(t, ds.site.levels) for t in ds.titles}, years=year_counts(ds))
+             counts={t.title: honour_counts(t, ds) for t in ds.titles}, years=year_counts(ds))
     for title in ds.titles:
         r.render(honour_uri(title.slug), "honour.md.j2", {"tags": [title.title], **DATA_INDEXED}, title=title,
                  by_year=lists_by_year(title), running_total=press.running_total(title, ds))

@@ -29,13 +29,22 @@ class ScaffoldError(Exception):
 
 
 def date_argument(text: str) -> dt.date:
-    """A command-line date (argparse `type=`), refused in Chinese when malformed."""
+    """A command-line date (argparse `type=`): YYYY-MM-DD, or YYYY-MM / YYYY when the source gives no day."""
     import argparse
 
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"日期“{text}”格式不对，写成 YYYY-MM-DD，如 2023-06-02") from None
+    from generator.model import EARLIEST_DATE, LATEST_DATE, PARTIAL_DATE_PATTERN, PartialDate
+
+    match = re.fullmatch(PARTIAL_DATE_PATTERN, text.strip())
+    if match:
+        year, month, day = (int(p) if p else None for p in [*text.strip().split("-"), None, None][:3])
+        try:
+            value = PartialDate(year, month, day)
+        except ValueError:
+            value = None
+        if value is not None and EARLIEST_DATE <= value <= LATEST_DATE:
+            return value
+    raise argparse.ArgumentTypeError(f"日期“{text}”不对：写成 YYYY-MM-DD，如 2023-06-02；原文只写到月或年时写"
+                                     " 2019-10 或 2019") from None
 
 
 def yaml_scalar(value: str | int) -> str:
@@ -175,15 +184,42 @@ def branch_text(modeline: str, record_id: str, name: str | None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def recipient_lines(recipients: Sequence[tuple[str, str]]) -> list[str]:
-    """`  - branch-id  # 名称（说明）` for each recipient, in order."""
-    return [f"  - {branch_id}" + (f"  # {comment_text(note)}" if note else "") for branch_id, note in recipients]
+@dataclass(frozen=True)
+class Item:
+    """One recipient to write: a branch id, the comment after it (the school's name), and its grade and note."""
+
+    branch: str
+    comment: str = ""
+    grade: str | None = None
+    note: str | None = None
+
+
+def recipient_item(item: Item) -> str:
+    """`branch-id`, or `{branch: branch-id, grade: 5A, note: …}` when the item has a grade or a note."""
+    if not item.grade and not item.note:
+        return item.branch
+    mapping: dict[str, str] = {"branch": item.branch}
+    if item.grade:
+        mapping["grade"] = " ".join(item.grade.split())
+    if item.note:
+        mapping["note"] = " ".join(item.note.split())
+    return yaml.safe_dump(mapping, default_flow_style=True, allow_unicode=True, sort_keys=False,
+                          width=1_000_000).strip()
+
+
+def recipient_lines(recipients: Sequence[tuple[str, str] | Item]) -> list[str]:
+    """`  - branch-id  # 名称（说明）` for each recipient, in order; with a grade or note, as a mapping."""
+    items = [r if isinstance(r, Item) else Item(*r) for r in recipients]
+    return [f"  - {recipient_item(item)}" + (f"  # {comment_text(item.comment)}" if item.comment else "")
+            for item in items]
 
 
 def honour_text(modeline: str, record_id: str, title: str, level: str, year: int | None,
-                recipients: Sequence[tuple[str, str]], *, total: int | None = None,
+                recipients: Sequence[tuple[str, str] | Item], *, total: int | None = None,
                 issuer: str | None = None, document: str | None = None, date: dt.date | None = None,
-                source: str | None = None, header: Sequence[str] = ()) -> str:
+                source: str | None = None, header: Sequence[str] = (), status: str | None = None,
+                batch: str | None = None, official: str | None = None, scope: str | None = None,
+                scope_total: int | None = None) -> str:
     """An honour list: the given keys written, the rest commented out, each with its Chinese comment."""
 
     def optional(key: str, value: str | int | dt.date | None, example: str) -> str:
@@ -203,20 +239,38 @@ def honour_text(modeline: str, record_id: str, title: str, level: str, year: int
         f"level: {yaml_scalar(level)}",
         "# 年度；“累计共有”的荣誉不填",
         optional("year", year, "2023"),
+        "# 名单状态：命名（正式命名，默认，可不写）、公示（拟命名，正在公示）、候选（候选名单）、"
+        "撤销（已撤销，只作记录，不计入任何数字）",
+        optional("status", status, "公示"),
+        "# 批次或届次，按文件原样写，如 第二批、第三届",
+        optional("batch", batch, "第二批"),
+        "# 文件里印的完整荣誉名称，一字不改，如 全国文明校园（title 和 level 仍用于归类）",
+        optional("official", official, "示例市中小学平安校园"),
+        "# 累计名单：这是截至发布日期的历年累计总名单（不是某一年新增的）时写 true，year 不填",
+        "# cumulative: true",
         "# 个人荣誉（如 洛阳最美教师）的名单每项写三行：person 是姓名，branch 是支部编号，role 是身份（必写）：",
         "#   - person: 姓名",
         "#     branch: 支部编号",
         "#     role: 教师",
+        "# 名单分等次（5A、一等奖、优秀……）时每项写成下面这样，grade 照文件原样写；同一所学校在两个等次下各写一项：",
+        "#   - {branch: zhibu-bianhao, grade: 5A}",
+        "# 某一项要加备注（公开显示）时写 note，如 - {branch: zhibu-bianhao, note: 备注}",
+        "# 荣誉授予学校的党建品牌（项目）时，把 branch 换成 brand：",
+        "#   - {brand: zhibu-bianhao}",
         "# 获奖名单，按公布顺序，每行一个支部编号（# 后面是学校名称，只作提示）",
         "recipients:",
         *recipient_lines(recipients),
         "# 实际总数：名单只列出部分学校时填写（即“等N所”的 N）；全部列出时不写",
         optional("total", total, "6"),
+        "# 名单本身比本地区大（如全市名单）时，scope 写它的范围，如 全市、全省；",
+        "# scope_total 写整份名单的总数（全市共 98 所就写 98），与本地区的 total 无关",
+        optional("scope", scope, "全市"),
+        optional("scope_total", scope_total, "98"),
         "# 发文单位",
         optional("issuer", issuer, "某某厅"),
         "# 文号，如 教安全〔2023〕200号",
         optional("document", document, "某某〔2023〕1号"),
-        "# 发文或公布日期（YYYY-MM-DD）",
+        "# 发文或公布日期：YYYY-MM-DD；原文只写到月或年时写 2019-10 或 2019，不要自己补日子",
         optional("date", date, "2023-06-30"),
         "# 公布来源：网址或文件名",
         optional("source", source, "https://…"),
@@ -233,7 +287,7 @@ def event_text(modeline: str, record_id: str, date: dt.date, title: str,
         f"# 一项活动（观摩推进会、现场会……）。文件名 {record_id} 就是它的编号。",
         "# 以“# ”开头的行是说明或备用项：要填写时删掉行首的“# ”。改完运行 fivestar check 检查。",
         "",
-        "# 日期（YYYY-MM-DD）",
+        "# 日期：YYYY-MM-DD；原文只写到月或年时写 2019-10 或 2019，不要自己补日子",
         f"date: {date.isoformat()}",
         "# 活动名称",
         f"title: {yaml_scalar(title)}",
@@ -362,7 +416,8 @@ def new_branch(data_dir: Path, record_id: str, name: str | None) -> Created:
 
 
 def new_honour(data_dir: Path, record_id: str, title: str | None, level: str | None, year: int | None,
-               recipients: Sequence[str], total: int | None = None) -> Created:
+               recipients: Sequence[str], total: int | None = None, *, status: str | None = None,
+               batch: str | None = None, official: str | None = None) -> Created:
     if not title or not level:
         raise ScaffoldError("新建荣誉名单需要 --title（荣誉名称，不含级别）和 --level（级别），"
                             "如 fivestar new honour pingan-xiaoyuan-shiji-2023 --title 平安校园 --level 市级 "
@@ -375,7 +430,7 @@ def new_honour(data_dir: Path, record_id: str, title: str | None, level: str | N
     resolved = resolve_branches(data_dir, recipients)
     path = record_path(data_dir, "honour", record_id, year)
     text = honour_text(schema_modeline(data_dir, path, "honour"), record_id, title, level, year, resolved,
-                       total=total)
+                       total=total, status=status, batch=batch, official=official)
     problems = write_checked(data_dir, path, text)
     if problems:
         raise ScaffoldError(_rejected(problems))

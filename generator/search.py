@@ -19,7 +19,7 @@ from typing import Any
 
 from generator import press
 from generator.dataset import BrandEntry, Dataset, HonourTitle
-from generator.model import Branch, Event
+from generator.model import Branch, Event, PartialDate
 
 MAX_ENTRY_BYTES = 2048
 ZWSP = "\u200b"
@@ -155,9 +155,10 @@ def title_entry(title: HonourTitle, dataset: Dataset, location: str) -> dict[str
     unit = "人" if title.is_individual else "所"
     lists = []
     for honour in title.lists:
-        size = len(honour.recipients) if honour.is_individual else honour.count
-        words = f"{honour.level}{f'{honour.year}年度' if honour.year else ''}{size}{unit}"
-        words += "".join(f" {part}" for part in (honour.issuer, honour.document) if part)
+        size = honour.listed if honour.is_individual else honour.count
+        status = {"公示": "（拟命名，公示中）", "候选": "（候选名单）", "撤销": "（已撤销）"}.get(honour.status, "")
+        words = f"{honour.batch or ''}{honour.level}{f'{honour.year}年度' if honour.year else ''}{size}{unit}{status}"
+        words += "".join(f" {part}" for part in (honour.official, honour.issuer, honour.document) if part)
         lists.append(words)
     text = f"“{title.title}”名单{len(title.lists)}份：" + "；".join(lists)
     return make_entry(location, title.title, text, [title.title])
@@ -172,7 +173,7 @@ def brand_entry(entry: BrandEntry, location: str) -> dict[str, Any]:
 
 def event_entry(event: Event, dataset: Dataset, location: str) -> dict[str, Any]:
     """An event page: date, kind, place, the schools taking part, the officials, the start of its summary."""
-    parts = [f"{event.date.year}年{event.date.month}月{event.date.day}日", event.kind or "", event.level or ""]
+    parts = [PartialDate.of(event.date).chinese(), event.kind or "", event.level or ""]
     if event.venue:
         parts.append(f"地点{dataset.branch_name(event.venue)}")
     if event.branches:

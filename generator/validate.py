@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from generator.dataset import Dataset
 from generator.images import image_problem, image_refs
 from generator.markup import check_markdown_fields
+from generator.model import HonourList, Recipient
 from generator.problems import Problem, shorten
 from generator.yamlfile import Loc, YamlFile
 
@@ -113,18 +114,21 @@ def check_lists(dataset: Dataset, context: Context) -> Iterator[Problem]:
         elif people and honour.total is not None:
             yield _at(dataset, key, ("total",), "个人荣誉名单不能写“total”（个人须全部列出）。",
                       "删掉 total 这一行，把所有获奖人都写进 recipients。")
-        elif honour.total is not None and honour.total < len(honour.recipients):
+        elif honour.total is not None and honour.total < honour.listed:
             yield _at(dataset, key, ("total",),
-                      f"总数 total: {honour.total} 比名单里列出的 {len(honour.recipients)} 个还少。",
+                      f"总数 total: {honour.total} 比名单里列出的 {honour.listed} 个还少。",
                       "total 是“等N所”的 N，不能小于列出的个数；名单全部列出时不用写 total。")
-        seen: dict[tuple[str, str | None], int] = {}
+        yield from _check_scope(dataset, key, honour)
+        seen: dict[tuple[str, str | None, str | None, bool], int] = {}
         for i, recipient in enumerate(honour.recipients):
-            ident = (recipient.branch, recipient.person)
+            yield from _check_brand_recipient(dataset, key, i, recipient)
+            ident = (recipient.branch, recipient.person, recipient.grade, recipient.is_brand)
             if ident in seen:
                 who = recipient.person or dataset.branch_name(recipient.branch)
+                grade = f"（{recipient.grade}）" if recipient.grade else ""
                 yield _at(dataset, key, ("recipients", i),
-                          f"“{who}”在名单里出现了两次（第 {seen[ident] + 1} 项和第 {i + 1} 项）。",
-                          "删掉重复的一项。")
+                          f"“{who}”{grade}在名单里出现了两次（第 {seen[ident] + 1} 项和第 {i + 1} 项）。",
+                          "删掉重复的一项；同一所学校在不同等次下各出现一次时，分别写上 grade。")
             else:
                 seen[ident] = i
         found = _level_prefix(honour.title, levels, honour.level)
@@ -145,6 +149,39 @@ def check_lists(dataset: Dataset, context: Context) -> Iterator[Problem]:
             if branch_id in event.branches[:i]:
                 yield _at(dataset, key, ("branches", i), f"“{dataset.branch_name(branch_id)}”列了两次。",
                           "删掉重复的一项。")
+
+
+def _check_scope(dataset: Dataset, key: str, honour: HonourList) -> Iterator[Problem]:
+    """A list wider than the region: `scope_total` goes with `scope` and is at least what the region holds."""
+    if honour.scope_total is None:
+        return
+    if not honour.scope:
+        yield _at(dataset, key, ("scope_total",), "写了 scope_total，却没有写 scope（名单的范围）。",
+                  "加一行 scope，写名单覆盖的范围，如 scope: 全市。")
+    listed = honour.listed if honour.is_individual else honour.count
+    if honour.scope_total < listed:
+        yield _at(dataset, key, ("scope_total",),
+                  f"scope_total: {honour.scope_total} 比本地区在这份名单上的 {listed} 个还少。",
+                  "scope_total 是整份名单（如全市）的总数，不能小于本地区列出的个数（或 total）；请核对原文件。")
+
+
+def _check_brand_recipient(dataset: Dataset, key: str, index: int, recipient: Recipient) -> Iterator[Problem]:
+    """`{brand: id}`: the branch must have a brand, the item names nobody, and says one branch only."""
+    if recipient.brand is None:
+        return
+    if recipient.brand != recipient.branch:
+        yield _at(dataset, key, ("recipients", index, "brand"),
+                  f"这一项同时写了 brand: {recipient.brand} 和 branch: {recipient.branch}，指向不同的支部。",
+                  "荣誉授予党建品牌时只写 brand（支部编号），删掉 branch。")
+    elif recipient.person:
+        yield _at(dataset, key, ("recipients", index, "brand"), "授予党建品牌的一项不能同时写个人姓名。",
+                  "个人荣誉写 person 和 branch；品牌荣誉只写 brand。")
+    else:
+        branch = dataset.branch_by_id.get(recipient.brand)
+        if branch is not None and branch.brand is None:
+            yield _at(dataset, key, ("recipients", index, "brand"),
+                      f"“{branch.name}”的记录里没有党建品牌（brand），这一项无法指向品牌。",
+                      f"先在 branches/{branch.id}.yaml 里写上 brand，或把这一项改成学校：- {branch.id}。")
 
 
 LEVEL_WORDS = {"全国": "国家级", "国家": "国家级"}

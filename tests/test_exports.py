@@ -27,7 +27,10 @@ NEWS = [("2024-06-15", "示例区召开师德师风推进会", "news/shide-tuiji
         (dt.date(2024, 7, 1), "示例区发布党建品牌名录", "news/pinpai-minglu/")]
 
 HONOUR_HEADER = ["荣誉名称", "级别", "年度", "序号", "获奖单位", "获奖个人", "身份", "名单总数", "名单列出数",
-                 "发文单位", "文号", "日期", "来源", "备注", "名单编号", "单位编号", "数据截至"]
+                 "发文单位", "文号", "日期", "来源", "备注", "名单编号", "单位编号",
+                 # added with the bureau-list keys, after the old columns, which keep their place
+                 "状态", "批次", "文件名称", "等次", "获奖品牌", "项目备注", "范围", "范围总数", "累计名单",
+                 "数据截至"]
 BRANCH_HEADER = ["单位编号", "名称", "全称", "别名", "类型", "所属主校", "当前星级", "星级评定期", "党建品牌",
                  "品牌口号", "学校荣誉数", "个人荣誉数", "荣誉概述", "数据截至"]
 
@@ -54,7 +57,9 @@ def json_honour_rows(payload: dict[str, Any]) -> list[list[str]]:
     """The rows a reporter expects, derived here from the JSON alone."""
     return [[text(v) for v in (h["title"], h["level"], h["year"], r["position"], r["branch"], r["person"],
                                r["role"], h["total"], h["listed"], h["issuer"], h["document"], h["date"],
-                               h["source"], h["note"], h["id"], r["branch_id"], payload["as_of"])]
+                               h["source"], h["note"], h["id"], r["branch_id"],
+                               h["status"], h["batch"], h["official"], r["grade"], r["brand"], r["note"],
+                               h["scope"], h["scope_total"], "是" if h["cumulative"] else "", payload["as_of"])]
             for h in payload["honours"] for r in h["recipients"]]
 
 
@@ -189,7 +194,7 @@ def test_json_carries_the_press_strings(written: tuple[Dataset, Path]) -> None:
     for record in payload["honours"]:
         honour = dataset.honour_by_id[record["id"]]
         assert record["names"] == press.names_list(honour, dataset)
-        assert record["sentence"] == press.honour_sentence(honour, dataset)
+        assert record["sentence"] == press.complete(press.honour_sentence(honour, dataset))
         assert record["partial"] == (record["total"] > record["listed"])
 
 
@@ -198,7 +203,8 @@ def test_bundled_partial_list_is_honest(tmp_path: Path) -> None:
     exports.write_exports(dataset, tmp_path)
     rows = [r for r in read_csv(tmp_path / "downloads/honours.csv") if r[14] == "pingan-xiaoyuan-shiji-2023"]
     assert rows == [["平安校园", "市级", "2023", "1", "洛一高附小", "", "", "6", "1", "", "", "", rows[0][12],
-                     rows[0][13], "pingan-xiaoyuan-shiji-2023", "luoyigao-fuxiao", "2023-07-21"]]
+                     rows[0][13], "pingan-xiaoyuan-shiji-2023", "luoyigao-fuxiao",
+                     "命名", "", "", "", "", "", "", "", "", "2023-07-21"]]
 
 
 def test_xlsx_header_frozen_bold_and_widths_fit_chinese(written: tuple[Dataset, Path]) -> None:
@@ -342,7 +348,7 @@ def test_feed_of_sample_lists_the_newest_item_first(tmp_path: Path) -> None:
     assert honour.findtext(f"{ATOM}updated") == "2024-05-20T00:00:00+08:00"  # the list's own date
     content = honour.findtext(f"{ATOM}content")
     assert "示教安〔2024〕1号" in content and "示例省教育厅" in content and "数据截至 2024-06-30" in content
-    assert honour.findtext(f"{ATOM}summary") == "示例小学001获评省级安全校园"
+    assert honour.findtext(f"{ATOM}summary") == "示例小学001获评省级安全校园。"
 
 
 def test_feed_keeps_only_the_newest_entries() -> None:

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from helpers import run_cli as run
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from generator.importer import NameMatcher, normalise, pick_names, read_names, region_prefixes
+from generator.importer import NameMatcher, normalise, pick_names, plan_import, read_names, region_prefixes
 from generator.load import load_dataset
-from generator.model import Branch, Site
+from generator.model import Branch, HonourList, Site
+from generator.scaffold import Item, honour_text
 
 ROOT = Path(__file__).resolve().parent.parent
 HONOUR = Path("data/honours/2024/pingan-xiaoyuan-shiji-2024.yaml")
@@ -215,3 +220,275 @@ def test_a_plain_text_list_from_a_notice(tmp_path: Path) -> None:
     path = tmp_path / "通知.txt"
     path.write_text("香山小学、未来小学、区一实小\n广利街小学\n", encoding="utf-8")
     assert [name for _row, name in read_names(path).rows] == ["香山小学", "未来小学", "区一实小", "广利街小学"]
+
+
+# -- honour lists as bureaus publish them: a city's list with grades, notes and other districts' schools ---------
+
+REGION_SITE = """\
+title: 示例区中小学校“五星”支部创建展示
+owner: 示例市示例区教育局党组
+region: 示例区
+as_of: 2024-12-31
+"""
+REGION_BRANCHES = {
+    "shili-yishixiao": ("区一实小", "示例市示例区第一实验小学"),
+    "shili-erzhong": ("示例区第二中学", None),
+    "shili-xiangshan": ("香山路小学", None),
+    "shili-hongxing": ("红星小学", "示例区红星小学"),
+    "shili-qingnian": ("青年路中学", None),
+    "shili-chuzhong": ("示例区实验初级中学", None),
+}
+HEADER = ["序号", "学校名称", "所属区县", "类别", "等次", "备注"]
+# (name, district, kind, grade, note): 20 rows, 18 distinct names, 5 schools of 示例区 (one under two grades,
+# one row repeated exactly), and 样板区第一实验小学: like 示例区第一实验小学, but another district's school.
+CITY_ROWS = [
+    ("示例市示例区第一实验小学", "示例区", "小学", "5A", ""),
+    ("样板区第一实验小学", "样板区", "小学", "5A", ""),
+    ("模范县实验中学", "模范县", "初中", "5A", ""),
+    ("示例区第二中学", "示例区", "初中", "5A", "初中部"),
+    ("样板区第二中学", "样板区", "初中", "5A", ""),
+    ("模范县城关小学", "模范县", "小学", "5A", ""),
+    ("先锋区育才小学", "先锋区", "小学", "5A", ""),
+    ("先锋区第三中学", "先锋区", "高中", "4A", ""),
+    ("示例区第二中学", "示例区", "初中", "4A", "高中部"),
+    ("香山路小学", "示例区", "小学", "4A", ""),
+    ("样板区实验幼儿园", "样板区", "幼儿园", "4A", ""),
+    ("模范县第一中学", "模范县", "高中", "4A", ""),
+    ("先锋区文化路小学", "先锋区", "小学", "4A", ""),
+    ("示例区红星小学", "示例区", "小学", "4A", "新增"),
+    ("样板区青年路小学", "样板区", "小学", "4A", ""),
+    ("模范县特殊教育学校", "模范县", "特殊教育", "4A", ""),
+    ("先锋区光明中学", "先锋区", "初中", "4A", ""),
+    ("青年路中学", "示例区", "初中", "4A", ""),
+    ("青年路中学", "示例区", "初中", "4A", ""),
+    ("样板区东方红小学", "样板区", "小学", "4A", ""),
+]
+EXPECTED_ITEMS = [("shili-yishixiao", "5A", None), ("shili-erzhong", "5A", "初中部"),
+                  ("shili-erzhong", "4A", "高中部"), ("shili-xiangshan", "4A", None),
+                  ("shili-hongxing", "4A", "新增"), ("shili-qingnian", "4A", None)]
+OUTSIDE = [name for name, district, *_ in CITY_ROWS if district != "示例区"]
+
+
+@pytest.fixture
+def region(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fictional region (示例区) of six schools, with the bundled schema beside its data."""
+    data = tmp_path / "data"
+    (data / "branches").mkdir(parents=True)
+    (data / "site.yaml").write_text(REGION_SITE, encoding="utf-8")
+    for branch_id, (name, full_name) in REGION_BRANCHES.items():
+        text = f"name: {name}\n" + (f"full_name: {full_name}\n" if full_name else "")
+        (data / "branches" / f"{branch_id}.yaml").write_text(text, encoding="utf-8")
+    shutil.copytree(ROOT / "schema", tmp_path / "schema")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def city_table(path: Path, header: list[str], rows: list[tuple[str, ...]], *, title: str | None = None) -> Path:
+    """The table as a notice's attachment prints it: optionally a title row, a header row, numbered rows."""
+    lines: list[list[object]] = ([[title]] if title else []) + [header]
+    lines += [[i, *row] for i, row in enumerate(rows, start=1)]
+    if path.suffix == ".csv":
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+            csv.writer(handle).writerows(lines)
+        return path
+    workbook = Workbook()
+    for line in lines:
+        workbook.active.append(line)
+    workbook.save(path)
+    return path
+
+
+def city_args(table: Path, *extra: str) -> list[str]:
+    return ["import", str(table), "--title", "平安校园", "--level", "市级", "--year", "2024", "--id", "pingan-2024",
+            *extra]
+
+
+def written(project: Path, record_id: str = "pingan-2024") -> HonourList:
+    return load_dataset(project / "data").dataset.honour_by_id[record_id]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_a_city_list_with_grades_notes_and_other_districts(region: Path, capsys, suffix: str) -> None:
+    table = city_table(region / f"全市名单{suffix}", HEADER, CITY_ROWS, title="示例市第二批平安校园拟命名名单")
+    code, out, err = run(capsys, *city_args(table, "--scope", "全市", "--batch", "第二批", "--status", "公示",
+                                             "--official", "示例市平安校园"))
+    assert code == 0, out + err
+    honour = written(region)
+    assert [(r.branch, r.grade, r.note) for r in honour.recipients] == EXPECTED_ITEMS
+    distinct = len({name for name, *_ in CITY_ROWS})
+    assert (honour.scope, honour.scope_total) == ("全市", distinct) and distinct == 18
+    assert (honour.status, honour.batch, honour.official) == ("公示", "第二批", "示例市平安校园")
+    assert honour.listed == 5
+    assert f"全市名单共 {distinct} 所，其中示例区 5 所；以下 {len(OUTSIDE)} 所不属于示例区，没有写入：" in out
+    assert "、".join(OUTSIDE) in out
+    assert "以下各列没有导入：“类别”（如“小学”）" in out
+    assert "等次取自“等次”列" in out and "备注取自“备注”列" in out and "“所属区县”列用来核对" in out
+    assert "第 21 行与第 20 行是同一所学校（青年路中学，4A），只写入一次" in out
+    elsewhere = next(line for line in out.splitlines() if line.startswith("4 "))
+    assert "样板区第一实验小学" in elsewhere and "表中写明不属于本地区，未写入" in elsewhere  # like 区一实小
+    text = (region / "data/honours/2024/pingan-2024.yaml").read_text(encoding="utf-8")
+    assert "  - {branch: shili-erzhong, grade: 5A, note: 初中部}  # 示例区第二中学\n" in text
+    assert "status: 公示\n" in text and "scope_total: 18\n" in text
+    assert run(capsys, "check")[0] == 0
+
+
+def test_without_scope_the_other_districts_stop_the_import(region: Path, capsys) -> None:
+    table = city_table(region / "全市名单.csv", HEADER, CITY_ROWS)
+    code, out, _err = run(capsys, *city_args(table))
+    assert code == 1 and "没有写入任何文件" in out and "模范县实验中学" in out
+    assert not (region / "data/honours").exists()
+
+
+def test_in_a_city_list_a_name_like_ours_is_not_taken_without_a_district_column(region: Path, capsys) -> None:
+    header = ["序号", "学校名称", "等级"]
+    rows = [("样板区第一实验小学", "AAAAA"), ("香山路小学", "AAAA"), ("模范县实验中学", "AAAA")]
+    table = city_table(region / "名单.xlsx", header, rows)
+    code, out, err = run(capsys, *city_args(table, "--scope", "全市"))
+    assert code == 0, out + err
+    assert [(r.branch, r.grade) for r in written(region).recipients] == [("shili-xiangshan", "AAAA")]
+    assert written(region).scope_total == 3
+    near = next(line for line in out.splitlines() if line.startswith("1 ") or "样板区第一实验小学  " in line)
+    assert "与本地区学校相近，未写入" in near
+    assert "如果确是本地区的学校，把表中写法加到该支部的 aliases" in out
+
+
+def test_a_row_the_district_column_puts_here_must_match(region: Path, capsys) -> None:
+    rows = [("香山路小学", "示例区", "小学", "4A", ""), ("示例区未来小学", "示例区", "小学", "4A", "")]
+    table = city_table(region / "名单.csv", HEADER, rows)
+    code, out, _err = run(capsys, *city_args(table, "--scope", "全市"))
+    assert code == 1 and "表中写明属于本地区，但没有匹配到支部" in out and "没有写入任何文件" in out
+
+
+@pytest.mark.parametrize("header", ["级别", "等级"])
+def test_a_level_column_is_not_taken_as_grades_and_a_different_level_is_reported(
+        region: Path, capsys, header: str) -> None:
+    rows = [("香山路小学", "省级"), ("青年路中学", "省级"), ("红星小学", "市级")]
+    table = city_table(region / "名单.csv", ["序号", "学校名称", header], rows)
+    code, out, err = run(capsys, *city_args(table))
+    assert code == 0, out + err
+    assert all(r.grade is None for r in written(region).recipients)
+    assert f"注意：“{header}”列在第 2、3 行写的是“省级”，与 --level 市级 不同" in out
+    assert "等次取自" not in out
+
+
+@pytest.mark.parametrize(("header", "values"), [
+    ("级别", ["一等奖", "二等奖", "二等奖"]),
+    ("获奖等次", ["特等奖", "优秀", "优秀"]),
+    ("评定等级", ["AAAAA", "AAAA", "AAA"]),
+    ("奖项", ["市级一等奖", "市级二等奖", "市级二等奖"]),
+    ("等　次", ["５Ａ", "4A", " 4A "]),
+])
+def test_grade_columns_by_header_or_by_values(region: Path, capsys, header: str, values: list[str]) -> None:
+    names = ["香山路小学", "青年路中学", "红星小学"]
+    table = city_table(region / "名单.csv", ["序号", "学校名称", header], list(zip(names, values, strict=True)))
+    code, out, err = run(capsys, *city_args(table))
+    assert code == 0, out + err
+    grades = [r.grade for r in written(region).recipients]
+    assert grades == [v.strip().replace("市级", "").replace("５Ａ", "5A") for v in values]
+    assert "与 --level" not in out
+
+
+def test_a_star_column_is_the_branch_rating_not_a_grade(region: Path, capsys) -> None:
+    rows = [("香山路小学", "五星"), ("红星小学", "四星")]
+    table = city_table(region / "名单.csv", ["序号", "学校名称", "星级"], rows)
+    code, out, err = run(capsys, *city_args(table))
+    assert code == 0, out + err
+    assert all(r.grade is None for r in written(region).recipients)
+    assert "“星级”（如“五星”；星级是支部的星级评定" in out
+    code, out, err = run(capsys, *city_args(table, "--grade-column", "星级", "--force"))
+    assert code == 0, out + err
+    assert [r.grade for r in written(region).recipients] == ["五星", "四星"]
+
+
+def test_grades_as_section_headings_merged_cells_and_brackets(region: Path, capsys) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["示例市平安校园名单"])
+    sheet.merge_cells("A1:C1")
+    sheet.append(["序号", "学校名称", "备注"])
+    sheet.append(["一、AAAAA级平安校园（2所）"])
+    sheet.merge_cells("A3:C3")
+    sheet.append([1, "香山路小学", None])
+    sheet.append([2, "青年路中学", None])
+    sheet.append(["二、AAAA级平安校园（1所）"])
+    sheet.merge_cells("A6:C6")
+    sheet.append([3, "红星小学（示范校）", "两个校区"])
+    sheet.append([4, "区一实小", None])
+    sheet.merge_cells("C7:C8")
+    sheet.append(["注：排名不分先后"])
+    sheet.merge_cells("A9:C9")
+    workbook.save(region / "名单.xlsx")
+    code, out, err = run(capsys, *city_args(region / "名单.xlsx"))
+    assert code == 0, out + err
+    assert [(r.branch, r.grade, r.note) for r in written(region).recipients] == [
+        ("shili-xiangshan", "AAAAA级", None), ("shili-qingnian", "AAAAA级", None),
+        ("shili-hongxing", "示范校", "两个校区"), ("shili-yishixiao", "AAAA级", "两个校区")]
+    assert "第 3 行“一、AAAAA级平安校园（2所）”" in out and "第 9 行“注：排名不分先后”" in out
+
+
+def test_a_note_with_a_phone_number_is_not_written(region: Path, capsys) -> None:
+    table = city_table(region / "名单.csv", ["序号", "学校名称", "备注"],
+                       [("香山路小学", "联系电话 13912345678"), ("红星小学", "新增")])
+    code, out, err = run(capsys, *city_args(table))
+    assert code == 0, out + err
+    assert [r.note for r in written(region).recipients] == [None, "新增"]
+    assert "第 2 行的备注含有电话、身份证号等个人信息，没有写入" in out
+    assert "13912345678" not in (region / "data/honours/2024/pingan-2024.yaml").read_text(encoding="utf-8")
+
+
+def test_status_choices_are_refused_in_chinese(region: Path, capsys) -> None:
+    table = city_table(region / "名单.csv", ["学校名称"], [("香山路小学",)])
+    with pytest.raises(SystemExit) as stop:
+        run(capsys, *city_args(table, "--status", "拟命名"))
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert "参数 --status：无效的选项" in err and "可选：'命名'、'公示'、'候选'、'撤销'" in err
+    assert "usage" not in err and "choose from" not in err and "argument" not in err
+
+
+GRADES = ["5A", "4A", "一等奖", "优秀", ""]
+SPELLINGS = {  # each school as different lists print it
+    "shili-yishixiao": ["区一实小", "示例市示例区第一实验小学", "示例区第一实验小学"],
+    "shili-erzhong": ["示例区第二中学", "示例区 第二中学"],
+    "shili-xiangshan": ["香山路小学", "示例区香山路小学"],
+    "shili-hongxing": ["红星小学", "示例区红星小学"],
+}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(sorted(SPELLINGS)), st.integers(0, 2), st.sampled_from(GRADES)),
+                min_size=1, max_size=25))
+def test_the_items_are_the_distinct_school_grade_pairs_in_first_appearance_order(
+        rows: list[tuple[str, int, str]]) -> None:
+    site = Site(title="示例", owner="示例市示例区教育局党组", region="示例区", as_of=dt.date(2024, 12, 31))
+    branches = [Branch(id=b, name=n, full_name=f) for b, (n, f) in REGION_BRANCHES.items()]
+    table_rows = [["序号", "学校名称", "等次"]]
+    table_rows += [[str(i), SPELLINGS[b][k % len(SPELLINGS[b])], g] for i, (b, k, g) in enumerate(rows, start=1)]
+    plan = plan_import(pick_names(table_rows), NameMatcher(branches, site))
+    expected = list(dict.fromkeys((b, g) for b, _k, g in rows))
+    text = honour_text("# m", "x", "平安校园", "市级", 2024,
+                       [Item(i.branch_id, "", i.grade or None, i.note or None) for i in plan.items])
+    data = yaml.safe_load(text)
+    honour = HonourList(id="x", **data)
+    assert [(r.branch, r.grade or "") for r in honour.recipients] == expected
+    assert len(plan.duplicates) == len(rows) - len(expected)
+
+
+def test_a_blank_grade_is_reported_and_a_mixed_level_column_is_listed(region: Path, capsys) -> None:
+    table = city_table(region / "名单.csv", ["序号", "学校名称", "等次", "级别"],
+                       [("香山路小学", "5A", "省级"), ("青年路中学", "", "5A"), ("红星小学", "4A", "省级")])
+    code, out, err = run(capsys, *city_args(table))
+    assert code == 0, out + err
+    assert [r.grade for r in written(region).recipients] == ["5A", None, "4A"]
+    assert "注意：第 3 行的“等次”是空的，这几项没有写等次" in out
+    assert "“级别”（如“省级”；有的写级别、有的写等次，请核对" in out
+
+
+def test_a_column_named_like_an_honour_is_neither_the_names_nor_the_grades(region: Path, capsys) -> None:
+    rows = [("平安校园", "示例区教育局", "香山路小学", "5A"), ("平安校园", "示例区教育局", "红星小学", "4A")]
+    table = city_table(region / "名单.csv", ["序号", "奖项名称", "所属单位", "学校名称", "等级"], rows)
+    code, out, err = run(capsys, *city_args(table))
+    assert code == 0, out + err
+    assert [(r.branch, r.grade) for r in written(region).recipients] == [("shili-xiangshan", "5A"),
+                                                                         ("shili-hongxing", "4A")]
+    assert "“学校名称”列" in out and "“奖项名称”（如“平安校园”）" in out and "“所属单位”（如“示例区教育局”）" in out

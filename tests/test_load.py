@@ -311,6 +311,16 @@ TEXT_PLACES: dict[tuple[str, str], Place] = {
                                  ("honour", "pingan-xiaoyuan-shiji-2024", ("document",))),
     ("HonourList", "source"): (H, HONOUR + "source: {v}\n", ("honour", "pingan-xiaoyuan-shiji-2024", ("source",))),
     ("HonourList", "note"): (H, HONOUR + "note: {v}\n", ("honour", "pingan-xiaoyuan-shiji-2024", ("note",))),
+    ("HonourList", "batch"): (H, HONOUR + "batch: {v}\n", ("honour", "pingan-xiaoyuan-shiji-2024", ("batch",))),
+    ("HonourList", "official"): (H, HONOUR + "official: {v}\n",
+                                 ("honour", "pingan-xiaoyuan-shiji-2024", ("official",))),
+    ("HonourList", "scope"): (H, HONOUR + "scope: {v}\n", ("honour", "pingan-xiaoyuan-shiji-2024", ("scope",))),
+    ("Recipient", "grade"): (H, "title: 平安校园\nlevel: 市级\nyear: 2024\n"
+                             "recipients:\n  - branch: shili-xiaoxue-001\n    grade: {v}\n",
+                             ("honour", "pingan-xiaoyuan-shiji-2024", ("recipients", 0, "grade"))),
+    ("Recipient", "note"): (H, "title: 平安校园\nlevel: 市级\nyear: 2024\n"
+                            "recipients:\n  - branch: shili-xiaoxue-001\n    note: {v}\n",
+                            ("honour", "pingan-xiaoyuan-shiji-2024", ("recipients", 0, "note"))),
     ("Recipient", "person"): (TEACHERS, "title: 最美教师\nlevel: 市级\nyear: 2024\n"
                               "recipients:\n  - person: {v}\n    branch: shili-xiaoxue-001\n    role: 教师\n",
                               ("honour", "zuimei-jiaoshi-2024", ("recipients", 0, "person"))),

@@ -94,7 +94,8 @@ def test_every_page_says_as_of_and_section_pages_have_a_heading(site: dict[str, 
 def test_wenming_page_shows_each_level_with_the_named_schools_linked(site: dict[str, str]) -> None:
     markdown = site["honours/wen-ming-xiao-yuan.md"]
     headings = re.findall(r"^## (.+?) \{: #", markdown, re.MULTILINE)
-    assert headings == ["新闻稿用句", "国家级（2 所）", "省级（4 所）", "市级（27 所）", "区级（25 所）"]
+    assert headings == ["新闻稿用句", "国家级 · 累计（2 所）", "省级 · 累计（4 所）", "市级 · 累计（27 所）",
+                        "区级 · 累计（25 所）"]
     assert linked_branches(section(markdown, "wenming-xiaoyuan-guojiaji")) == ["shi-shiyan-xiaoxue",
                                                                               "shi-shiyan-chuzhong"]
     assert "1. [市实验小学](../branches/shi-shiyan-xiaoxue.md)" in markdown
@@ -102,7 +103,8 @@ def test_wenming_page_shows_each_level_with_the_named_schools_linked(site: dict[
     assert "1. [行知初级中学](../branches/xingzhi-chuzhong.md)" in markdown
     assert "1. [佃庄实验小学](../branches/dianzhuang-shiyan-xiaoxue.md)" in markdown
     assert "等 27 所（名单仅列出 1 所，其余 26 所原文未列出名称）" in markdown
-    assert "本页收录“文明校园”名单 4 份：国家级 2 所、省级 4 所、市级 27 所、区级 25 所。" in markdown
+    assert ("本页收录“文明校园”名单 4 份：国家级（累计） 2 所、省级（累计） 4 所、市级（累计） 27 所、"
+            "区级（累计） 25 所。") in markdown
 
 
 def test_partial_lists_name_only_the_listed_schools_and_say_how_many_are_unnamed(
@@ -192,9 +194,14 @@ def test_copy_blocks_follow_the_html_contract_with_press_strings(bundled: Datase
     blocks = {m.group("uid"): (m.group("label"), html.unescape(m.group("text")))
               for m in COPY_BLOCK.finditer(site["honours/ping-an-xiao-yuan.md"])}
     pingan = [h for h in bundled.honours if h.title == "平安校园"]
-    assert blocks["ping-an-xiao-yuan-2023"] == ("复制新闻稿句", press.award_sentence(pingan, bundled))
-    assert blocks["ping-an-xiao-yuan-2023"][1] == "广利街小学获评省级平安校园，洛一高附小等6所学校获评市级平安校园"
-    assert blocks["pingan-xiaoyuan-shiji-2023-names"] == ("复制名单", "洛一高附小")
+    # every copied sentence is complete (ends with 。); a partly named list says how many are unnamed
+    assert blocks["ping-an-xiao-yuan-2023"] == ("复制新闻稿句", press.award_sentence(pingan, bundled) + "。")
+    assert blocks["ping-an-xiao-yuan-2023"][1] == "广利街小学获评省级平安校园，洛一高附小等6所学校获评市级平安校园。"
+    assert blocks["pingan-xiaoyuan-shiji-2023-names"] == ("复制名单", "洛一高附小（共6所，其余5所名单未公布）")
+    for uri, markdown in site.items():
+        for m in COPY_BLOCK.finditer(markdown):
+            if m.group("label") == "复制新闻稿句":
+                assert html.unescape(m.group("text")).endswith("。"), (uri, m.group("uid"))
     wenming = {m.group("uid"): html.unescape(m.group("text"))
                for m in COPY_BLOCK.finditer(site["honours/wen-ming-xiao-yuan.md"])}
     assert wenming["wen-ming-xiao-yuan-total"] == (
@@ -202,11 +209,11 @@ def test_copy_blocks_follow_the_html_contract_with_press_strings(bundled: Datase
         "行知初级中学等27所市级“文明校园”、佃庄实验小学等25所区级“文明校园”。")
     teachers = {m.group("uid"): html.unescape(m.group("text")) for m in COPY_BLOCK.finditer(site["teachers/index.md"])}
     assert teachers["teachers-luoyang-zuimei-jiaoshi-2023"] == (
-        "北京第二实验小学洛阳分校教师潘超超、市集贤中学教师张静、龙门一小教师马莉花获评2023“洛阳最美教师”")
+        "北京第二实验小学洛阳分校教师潘超超、市集贤中学教师张静、龙门一小教师马莉花获评2023“洛阳最美教师”。")
     branch = {m.group("uid"): m.group("label") for m in COPY_BLOCK.finditer(site["branches/qu-yishixiao.md"])}
     assert branch == {"branch-qu-yishixiao-list": "复制名单", "branch-qu-yishixiao": "复制新闻稿句"}
     assert wenming["wen-ming-xiao-yuan-total-names"] == (
-        "市实验小学、市实验初级中学、区一实小、行知初级中学、佃庄实验小学")
+        "市实验小学、市实验初级中学、区一实小、行知初级中学、佃庄实验小学（共58所次，其余53所次名单未公布）")
 
 
 # -- the gallery ------------------------------------------------------------------------------------------------

@@ -105,8 +105,9 @@ def test_reference_teachers_sentence(bundled: Dataset) -> None:
 def test_all_sentences_of_bundled_data_contain_the_three_references(bundled: Dataset) -> None:
     sentences = press.all_sentences(bundled)
     for reference in (REFERENCE_TOTAL, REFERENCE_AWARD, REFERENCE_TEACHERS):
-        assert sentences.count(reference) == 1
-    assert "古城中学教师王焕景获2023“洛阳最美教师提名奖”" in sentences
+        assert sentences.count(press.complete(reference)) == 1  # printed sentences end with 。
+    assert "古城中学教师王焕景获2023“洛阳最美教师提名奖”。" in sentences
+    assert all(s.endswith("。") and not s.endswith("。。") for s in sentences)
     assert sentences[-1] == REFERENCE_TOTAL  # 目前…共有 comes last, as in the source
 
 
@@ -115,7 +116,7 @@ def test_bundled_names_list_and_per_list_sentences(bundled: Dataset) -> None:
     assert press.names_list(guojia, bundled) == "市实验小学、市实验初级中学"
     assert press.honour_sentence(guojia, bundled) == "洛龙区共有市实验小学和市实验初级中学2所国家级“文明校园”。"
     shiji = bundled.honour_by_id["pingan-xiaoyuan-shiji-2023"]
-    assert press.names_list(shiji, bundled) == "洛一高附小"
+    assert press.names_list(shiji, bundled) == "洛一高附小（共6所，其余5所名单未公布）"
     assert press.honour_sentence(shiji, bundled) == "洛一高附小等6所学校获评市级平安校园"
 
 
@@ -190,7 +191,7 @@ def test_award_clause_partial_lists(tmp_path: Path) -> None:
     })
     assert press.award_clause(ds.honour_by_id["p2"], ds) == "示例小学001等2所学校获评市级安全校园"
     assert press.award_clause(ds.honour_by_id["p3"], ds) == "示例小学008等3所学校获评省级依法治校示范校"
-    assert press.names_list(ds.honour_by_id["p3"], ds) == "示例小学008、示例小学009"
+    assert press.names_list(ds.honour_by_id["p3"], ds) == "示例小学008、示例小学009（共3所，其余1所名单未公布）"
 
 
 def test_award_sentence_orders_levels_highest_first(tmp_path: Path) -> None:
@@ -203,7 +204,7 @@ def test_award_sentence_orders_levels_highest_first(tmp_path: Path) -> None:
     assert press.award_sentence(lists, ds) == (
         "示例小学001获评国家级安全校园，示例小学002、示例小学003和示例小学004 3所学校获评市级安全校园，"
         "示例小学007等9所学校获评区级安全校园")
-    assert press.all_sentences(ds) == [press.award_sentence(lists, ds)]
+    assert press.all_sentences(ds) == [press.award_sentence(lists, ds) + "。"]
 
 
 def test_names_with_middle_dot_and_half_width_comma(tmp_path: Path) -> None:
@@ -249,7 +250,7 @@ def test_individuals_without_year(tmp_path: Path) -> None:
     ds = make_dataset(tmp_path, {"n": school_list("示例师德标兵", "区级", [
         {"person": "赵六", "branch": "shili-005", "role": "教师"}], year=None)})
     assert press.honour_sentence(ds.honour_by_id["n"], ds) == "示例小学005教师赵六获评“示例师德标兵”"
-    assert press.all_sentences(ds) == ["示例小学005教师赵六获评“示例师德标兵”"]
+    assert press.all_sentences(ds) == ["示例小学005教师赵六获评“示例师德标兵”。"]
     assert press.running_total(ds.title_by_name["示例师德标兵"], ds) == ""
 
 
@@ -273,8 +274,9 @@ def test_running_total_merges_years_of_one_level(tmp_path: Path) -> None:
         "y2023": school_list("安全校园", "市级", schools(1), total=3, year=2023),
         "y2024": school_list("安全校园", "市级", ["shili-001", "shili-002"], year=2024),
     })
-    # 3 in 2023 and 2 in 2024, but 示例小学001 is named in both: 4 schools, two of them named
-    assert press.running_total(ds.title_by_name["安全校园"], ds) == "示例区共有示例小学001等4所市级“安全校园”。"
+    # 3 in 2023 and 2 in 2024, 示例小学001 named in both: 示例小学002 may be one of 2023's unnamed two, so
+    # what is certain is 3 schools (the counting rule never adds list sizes: it cannot inflate)
+    assert press.running_total(ds.title_by_name["安全校园"], ds) == "示例区共有示例小学001等3所市级“安全校园”。"
 
 
 def test_title_with_and_without_year(tmp_path: Path) -> None:
@@ -283,10 +285,10 @@ def test_title_with_and_without_year(tmp_path: Path) -> None:
         "y2024": school_list("文明示范校", "市级", schools(1, start=6), year=2024),
     })
     assert press.all_sentences(ds) == [
-        "示例小学006获评市级文明示范校",
+        "示例小学006获评市级文明示范校。",
         "示例区共有示例小学001和示例小学002 2所省级“文明示范校”、示例小学006市级“文明示范校”。",
     ]
-    assert press.all_sentences(ds, year=2024) == ["示例小学006获评市级文明示范校"]
+    assert press.all_sentences(ds, year=2024) == ["示例小学006获评市级文明示范校。"]
 
 
 # -- branch summaries ----------------------------------------------------------------------------------
@@ -307,12 +309,12 @@ def test_branch_summary_leaves_out_campuses_and_teachers(sample: Dataset) -> Non
 
 def test_copy_lists_beside_totals_and_summaries(sample: Dataset, bundled: Dataset) -> None:
     assert press.running_total_names(sample.title_by_name["美丽校园"], sample) == \
-        "示例小学001、示例小学002、示例小学003、示例·星光小学"
+        "示例小学001、示例小学002、示例小学003、示例·星光小学（共15所次，其余11所次名单未公布）"
     assert press.running_total_names(sample.title_by_name["安全校园"], sample) == \
-        "示例小学001、示例小学002、示例小学003、示例小学004"
+        "示例小学001、示例小学002、示例小学003、示例小学004（共6所次，其余2所次名单未公布）"
     assert press.running_total_names(sample.title_by_name["示例优秀教师"], sample) == ""
     assert press.running_total_names(bundled.title_by_name["文明校园"], bundled) == \
-        "市实验小学、市实验初级中学、区一实小、行知初级中学、佃庄实验小学"
+        "市实验小学、市实验初级中学、区一实小、行知初级中学、佃庄实验小学（共58所次，其余53所次名单未公布）"
     assert press.branch_honours_list("shili-001", sample) == "国家级“美丽校园”、2024年省级“安全校园”"
     assert press.branch_honours_list("shili-005", sample) == ""
 
@@ -329,12 +331,12 @@ def test_branch_summary_bundled(bundled: Dataset) -> None:
 
 # -- all_sentences and filters --------------------------------------------------------------------------
 
-SAMPLE_SENTENCES = [
-    "示例小学001获评省级安全校园，示例小学002和示例小学003 2所学校获评市级安全校园",
-    "示例小学001东校区获评省级科普示范学校",
-    "示例小学001教师张三、示例小学002副校长李四获评2024“示例优秀教师”",
-    "示例·星光小学校长王五获2024“示例优秀教师提名奖”",
-    "示例小学004等5所学校获评市级安全校园",
+SAMPLE_SENTENCES = [  # as printed and copied: complete sentences, each ending with 。
+    "示例小学001获评省级安全校园，示例小学002和示例小学003 2所学校获评市级安全校园。",
+    "示例小学001东校区获评省级科普示范学校。",
+    "示例小学001教师张三、示例小学002副校长李四获评2024“示例优秀教师”。",
+    "示例·星光小学校长王五获2024“示例优秀教师提名奖”。",
+    "示例小学004等5所学校获评市级安全校园。",
     "示例区共有示例小学001、示例小学002和示例小学003 3所国家级“美丽校园”、示例·星光小学等12所省级“美丽校园”。",
 ]
 
@@ -364,7 +366,7 @@ def test_cli_prints_one_sentence_per_line(capsys: pytest.CaptureFixture[str]) ->
 
 def test_cli_title_and_year(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["press", "--data", str(SAMPLE), "--title", "安全校园", "--year", "2023"]) == 0
-    assert capsys.readouterr().out == "示例小学004等5所学校获评市级安全校园\n"
+    assert capsys.readouterr().out == "示例小学004等5所学校获评市级安全校园。\n"
 
 
 def test_cli_bundled_title(capsys: pytest.CaptureFixture[str]) -> None:
@@ -403,3 +405,137 @@ def test_cli_bad_year_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> No
         main(["press", "--year", "二〇二三"])
     assert exit_info.value.code == 2
     assert "应当是整数" in capsys.readouterr().err
+
+
+# -- lists as bureaus publish them (press-style.md, “Lists as bureaus publish them”) --------------------
+
+
+def bureau_list(title: str, level: str, recipients: list[Any], **keys: Any) -> dict[str, Any]:
+    record = school_list(title, level, recipients, total=keys.pop("total", None), year=keys.pop("year", 2024))
+    record.update(keys)
+    return record
+
+
+SHUANGCHUANG = '党建"双创"工作培育创建单位'
+
+
+def test_nested_quotes_in_totals_and_bare_titles(tmp_path: Path) -> None:
+    ds = make_dataset(tmp_path, {
+        "sc-2024": bureau_list(SHUANGCHUANG, "市级", schools(6), batch="第二批"),
+        "sc-roll": bureau_list(SHUANGCHUANG, "市级", schools(6), total=11, year=None, cumulative=True),
+    })
+    assert press.award_clause(ds.honour_by_id["sc-2024"], ds) == \
+        "示例小学001等6所学校获评第二批市级党建“双创”工作培育创建单位"
+    assert press.running_total(ds.title_by_name[SHUANGCHUANG], ds) == \
+        "示例区共有示例小学001等11所市级“党建‘双创’工作培育创建单位”。"
+    for sentence in press.all_sentences(ds):
+        inner = sentence.split("“", 1)[1] if "“" in sentence else ""
+        assert "“" not in inner.split("”")[0], sentence  # never “…“…”…”
+
+
+def test_yearly_and_cumulative_lists_count_each_school_once(tmp_path: Path) -> None:
+    ds = make_dataset(tmp_path, {
+        "sc-2024": bureau_list(SHUANGCHUANG, "市级", schools(6)),
+        "sc-roll": bureau_list(SHUANGCHUANG, "市级", schools(6), total=11, year=None, cumulative=True),
+    })
+    count = ds.schools_holding(SHUANGCHUANG, "市级")
+    assert (count.schools, len(count.named), count.unnamed) == (11, 6, 5)
+    assert ds.totals_by_level["市级"] == 11  # not 6 + 11
+    # the school holds one honour, listed once with its year, and its sentence names it once
+    assert press.branch_honour_items("shili-001", ds) == ["2024年市级“党建‘双创’工作培育创建单位”"]
+    assert press.branch_summary("shili-001", ds) == "示例小学001获评2024年市级“党建‘双创’工作培育创建单位”"
+
+
+def test_public_notice_and_candidate_lists_never_say_awarded(tmp_path: Path) -> None:
+    ds = make_dataset(tmp_path, {
+        "gs": bureau_list("文明校园", "国家级", schools(1), status="公示", batch="第三届", official="全国文明校园"),
+        "hx": bureau_list("文明校园", "省级", schools(2, start=2), status="候选"),
+        "cx": bureau_list("文明校园", "市级", schools(1, start=4), status="撤销"),
+    })
+    assert press.award_clause(ds.honour_by_id["gs"], ds) == "示例小学001入选第三届全国文明校园拟命名名单"
+    assert press.award_clause(ds.honour_by_id["hx"], ds) == \
+        "示例小学002和示例小学003 2所学校入选省级文明校园候选名单"
+    assert press.award_clause(ds.honour_by_id["cx"], ds) == ""
+    sentences = press.all_sentences(ds)
+    assert sentences == ["示例小学001入选第三届全国文明校园拟命名名单。",
+                         "示例小学002和示例小学003 2所学校入选省级文明校园候选名单。"]
+    assert not any("获评" in s for s in sentences)
+    assert ds.totals_by_level == {"国家级": 0, "省级": 0, "市级": 0, "区级": 0}
+    assert press.running_total(ds.title_by_name["文明校园"], ds) == ""
+    assert press.branch_summary("shili-001", ds) == ""  # a 公示 list is not an honour yet
+    assert press.branch_summary("shili-004", ds) == ""  # nor a revoked one
+    assert ds.schools_holding("文明校园", "国家级", "公示").schools == 1
+
+
+def test_official_name_replaces_level_and_title(tmp_path: Path) -> None:
+    ds = make_dataset(tmp_path, {"qg": bureau_list("文明校园", "国家级", schools(2), official="全国文明校园")})
+    assert press.award_clause(ds.honour_by_id["qg"], ds) == "示例小学001和示例小学002 2所学校获评全国文明校园"
+    # running totals keep grouping by level and title
+    assert press.running_total(ds.title_by_name["文明校园"], ds) == \
+        "示例区共有示例小学001和示例小学002 2所国家级“文明校园”。"
+
+
+def test_grades_one_clause_each_in_file_order(tmp_path: Path) -> None:
+    ds = make_dataset(tmp_path, {
+        "pa": bureau_list("平安校园", "市级", [
+            {"branch": "shili-004", "grade": "4A"}, {"branch": "shili-001", "grade": "5A"},
+            {"branch": "shili-005", "grade": "4A"}, {"branch": "shili-002", "grade": "5A"},
+            {"branch": "shili-003", "grade": "5A"}]),
+        "kc": bureau_list("科技创新大赛", "市级", [
+            {"branch": "shili-006", "grade": "一等奖"}, {"branch": "shili-007", "grade": "二等奖"},
+            {"branch": "shili-008", "grade": "二等奖"}]),
+        "gf": bureau_list("文明校园", "省级", [{"branch": "shili-009", "grade": "5A"}],
+                          official="示例省文明校园"),
+    })
+    assert press.award_clause(ds.honour_by_id["pa"], ds) == (
+        "示例小学004和示例小学005 2所学校获评市级4A级平安校园，"
+        "示例小学001、示例小学002和示例小学003 3所学校获评市级5A级平安校园")
+    assert press.award_clause(ds.honour_by_id["kc"], ds) == (
+        "示例小学006获市级科技创新大赛一等奖，示例小学007和示例小学008 2所学校获市级科技创新大赛二等奖")
+    assert press.award_clause(ds.honour_by_id["gf"], ds) == "示例小学009获评5A级示例省文明校园"
+
+
+def test_a_school_under_two_grades_is_one_school(tmp_path: Path) -> None:
+    ds = make_dataset(tmp_path, {"kc": bureau_list("科技创新大赛", "市级", [
+        {"branch": "shili-001", "grade": "一等奖"}, {"branch": "shili-001", "grade": "二等奖"},
+        {"branch": "shili-002", "grade": "二等奖"}])})
+    assert ds.schools_holding("科技创新大赛", "市级").schools == 2
+    assert press.names_list(ds.honour_by_id["kc"], ds) == "示例小学001、示例小学002"
+
+
+def test_scope_after_the_clause(tmp_path: Path) -> None:
+    ds = make_dataset(tmp_path, {"sc": bureau_list(SHUANGCHUANG, "市级", schools(6), batch="第二批",
+                                                   scope="全市", scope_total=98)})
+    assert press.award_clause(ds.honour_by_id["sc"], ds) == \
+        "示例小学001等6所学校获评第二批市级党建“双创”工作培育创建单位（全市共98所）"
+    assert ds.schools_holding(SHUANGCHUANG, "市级").schools == 6  # the city's 98 are not the region's
+    assert "98所学校" not in "".join(press.all_sentences(ds))
+
+
+def test_brand_project_as_recipient(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    make_dataset(tmp_path, {})
+    write_yaml(data / "branches" / "shili-001.yaml", {"name": "示例小学001", "brand": {"name": '"红育"党建'}})
+    write_yaml(data / "honours" / "2024" / "sc.yaml",
+               bureau_list(SHUANGCHUANG, "市级", [{"brand": "shili-001"}, "shili-002"]))
+    result = load_dataset(data)
+    assert result.ok, [p.format() for p in result.errors]
+    ds = result.dataset
+    honour = ds.honour_by_id["sc"]
+    assert honour.recipients[0].is_brand and honour.recipients[0].branch == "shili-001"
+    assert press.names_list(honour, ds) == "示例小学001“红育”党建、示例小学002"
+
+
+def test_partial_list_copy_says_how_many_are_unnamed(tmp_path: Path) -> None:
+    ds = make_dataset(tmp_path, {"sc": bureau_list(SHUANGCHUANG, "市级", schools(6), total=11)})
+    assert press.names_list(ds.honour_by_id["sc"], ds) == (
+        "示例小学001、示例小学002、示例小学003、示例小学004、示例小学005、示例小学006"
+        "（共11所，其余5所名单未公布）")
+
+
+@given(st.lists(st.sampled_from(["", "。", "，", "、", "；", "！"]), max_size=3),
+       st.text(alphabet="示例小学获评省级平安校园“”", min_size=1, max_size=20))
+def test_complete_ends_with_exactly_one_full_stop(endings: list[str], text: str) -> None:
+    sentence = press.complete(text + "".join(endings))
+    assert sentence.endswith(("。", "！")) and not sentence.endswith("。。")
+    assert press.complete(sentence) == sentence

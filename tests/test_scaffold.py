@@ -13,8 +13,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.load import load_dataset
-from generator.model import Branch, Brand, Event, HonourList, Photo, StarRating
-from generator.scaffold import branch_text, event_text, honour_text, suggest_honour_id, yaml_scalar
+from generator.model import Branch, Brand, Event, HonourList, Photo, Recipient, StarRating
+from generator.scaffold import (
+    Item,
+    branch_text,
+    event_text,
+    honour_text,
+    recipient_lines,
+    suggest_honour_id,
+    yaml_scalar,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY_LINE = re.compile(r"^#?\s*(?:-\s+)?([a-z_]+):(?:\s|$)")
@@ -189,3 +197,41 @@ def test_yaml_scalar_reads_back_as_the_same_text(value: str) -> None:
     written = yaml_scalar(value)
     assert "\n" not in written
     assert yaml.safe_load(f"key: {written}\n")["key"] == " ".join(value.split())
+
+
+def test_new_honour_takes_status_batch_and_official(project: Path, capsys) -> None:
+    code, _out, err = run(capsys, "new", "honour", "pingan-xiaoyuan-shiji-2024", "--title", "平安校园",
+                          "--level", "市级", "--year", "2024", "--recipients", "香山小学", "--status", "公示",
+                          "--batch", "第二批", "--official", "示例市平安校园")
+    assert code == 0, err
+    text = (project / "data/honours/2024/pingan-xiaoyuan-shiji-2024.yaml").read_text(encoding="utf-8")
+    assert all(f"\n{line}\n" in text for line in ("status: 公示", "batch: 第二批", "official: 示例市平安校园"))
+    assert "# scope: 全市\n# scope_total: 98\n" in text and "# cumulative: true\n" in text
+    check_passes(capsys)
+    honour = load_dataset(project / "data").dataset.honour_by_id["pingan-xiaoyuan-shiji-2024"]
+    assert (honour.status, honour.batch, honour.official, honour.scope) == ("公示", "第二批", "示例市平安校园", None)
+    with pytest.raises(SystemExit):
+        run(capsys, "new", "honour", "x-2024", "--title", "平安校园", "--level", "市级", "--recipients", "香山小学",
+            "--status", "拟命名")
+    assert "可选：'命名'、'公示'、'候选'、'撤销'" in capsys.readouterr().err
+
+
+def test_the_template_examples_for_grades_and_brands_read_as_recipients() -> None:
+    """Uncommenting the grade and brand examples of the template gives items the model reads."""
+    text = honour_text("# m", "x", "示例荣誉", "市级", 2023, [("x", "示例小学")])
+    examples = [line[2:] for line in text.splitlines() if line.startswith("#   - {")]
+    assert len(examples) == 2
+    data = yaml.safe_load("recipients:\n" + "\n".join(examples))
+    items = [Recipient.model_validate(item) for item in data["recipients"]]
+    assert (items[0].grade, items[1].is_brand) == ("5A", True)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(min_size=1, max_size=30).filter(lambda s: s.split()),
+       st.one_of(st.none(), st.text(min_size=1, max_size=30).filter(lambda s: s.split())))
+def test_a_recipient_with_grade_and_note_reads_back(grade: str, note: str | None) -> None:
+    lines = recipient_lines([Item("shili-xiaoxue", "示例小学 # 表中写作“示例小学”", grade, note)])
+    data = yaml.safe_load("recipients:\n" + "\n".join(lines))
+    item = data["recipients"][0]
+    assert item["branch"] == "shili-xiaoxue" and item["grade"] == " ".join(grade.split())
+    assert item.get("note") == (" ".join(note.split()) if note else None)
