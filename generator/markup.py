@@ -215,13 +215,25 @@ def bound_flaws(text: str, *, page: bool = False) -> list[Flaw]:
         if depth > MAX_HTML_DEPTH:
             flaws.append(Flaw(where, f"HTML 标签嵌套太深（{depth} 层，上限 {MAX_HTML_DEPTH} 层）。",
                               "网页请用 Markdown 写，少用 HTML 标签；检查是否有没写结束标签的 <div>。"))
-    if not flaws:
+    if not flaws and not _cannot_be_heavy(text, raw_html=page):
         work = markdown_work(text, raw_html=page)
         if work > MAX_WORK:
             flaws.append(Flaw(_heaviest_block(text, page), f"{what}的写法会让生成网页非常慢"
                               f"（估算工作量 {work}，上限 {MAX_WORK}），多半是有没配对的方括号“[”、圆括号"
                               "或反引号，或一段里有很多标题行。", _HEAVY_HINT))
     return flaws
+
+
+def _cannot_be_heavy(text: str, *, raw_html: bool) -> bool:
+    """True when `markdown_work` cannot exceed MAX_WORK, told from a few counts (the usual field: no scan needed).
+
+    Every inline scan starts at an opener (`[`, `(`, a backtick, and `<` with raw HTML) and reads at most the whole
+    text, each character at most _ESCAPE_WIDTH wide; every heading or rule cut copies at most the whole text.
+    """
+    openers = text.count("[") + text.count("(") + text.count("`") + (text.count("<") if raw_html else 0)
+    lines = text.count("\n") + 1
+    bound = _ESCAPE_WIDTH * len(text) * openers + lines * len(text) // BLOCK_WORK_DIVISOR
+    return bound <= MAX_WORK
 
 
 def _nth_line_offset(text: str, n: int) -> int:

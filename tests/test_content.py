@@ -342,15 +342,17 @@ def test_build_publishes_content_images_stripped_at_the_same_url(project: Path) 
 ])
 def test_check_and_build_refuse_the_same_file(project: Path, capsys: pytest.CaptureFixture[str], rel: str,
                                               data: bytes) -> None:
-    from generator.build import BuildFailed, build_site
+    from generator.build import build_site
+    from generator.problems import DataError
 
     write(project / "content" / rel, data)
     assert main(["check", "--data", str(project / "data")]) == 1
     err = capsys.readouterr().err
     assert f"content/{rel}" in err and "Traceback" not in err
-    with pytest.raises(BuildFailed) as failed:
+    with pytest.raises(DataError) as failed:  # a data problem (exit 1), as check says, not an internal error
         build_site(project / "data", project / "mkdocs.yml", project / "site")
-    assert f"content/{rel}" in str(failed.value) and "Traceback" not in str(failed.value)
+    report = failed.value.report()
+    assert f"content/{rel}" in report and "Traceback" not in report
 
 
 def test_a_dotfile_published_through_exclude_docs_is_refused_by_build(project: Path) -> None:

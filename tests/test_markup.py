@@ -21,6 +21,7 @@ from generator.markup import (
     MAX_LINES,
     MAX_MARKUP,
     MAX_WORK,
+    _cannot_be_heavy,
     destination_kind,
     markdown_flaws,
     markdown_work,
@@ -103,6 +104,15 @@ def test_any_accepted_text_over_the_dangerous_alphabet_costs_bounded_work(pieces
         return
     assert markdown_work(text) <= MAX_WORK
     assert python_lines(markdown_block(text)) <= lines_allowed(text), text[:200]
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(_DANGEROUS, min_size=1, max_size=40), repeat=st.integers(1, 200), page=st.booleans())
+def test_the_quick_bound_never_skips_a_heavy_text(pieces: list[str], repeat: int, page: bool) -> None:
+    """Most fields skip the scan (`_cannot_be_heavy`); that must only happen where the scan could not refuse."""
+    text = "".join(pieces) * repeat
+    if _cannot_be_heavy(text, raw_html=page):
+        assert markdown_work(text, raw_html=page) <= MAX_WORK
 
 
 @settings(max_examples=20, deadline=None)

@@ -476,7 +476,8 @@ def project(tmp_path: Path) -> Path:
 
 
 def test_a_build_refuses_a_page_with_a_mobile_number(project: Path) -> None:
-    from generator.build import BuildFailed, build_site
+    from generator.build import build_site
+    from generator.problems import DataError
 
     build_site(project / "data", project / "mkdocs.yml", project / "site")
     before = (project / "site" / "index.html").read_bytes()
@@ -489,9 +490,9 @@ def test_a_build_refuses_a_page_with_a_mobile_number(project: Path) -> None:
 
         报名请联系王老师 139 0000 0000。
         """)
-    with pytest.raises(BuildFailed) as failed:
+    with pytest.raises(DataError) as failed:  # told as a data problem before anything is built
         build_site(project / "data", project / "mkdocs.yml", project / "site")
-    message = str(failed.value)
+    message = failed.value.report()
     assert "content/news/2024-shili.md:7:" in message and "手机号 139****0000" in message
     assert "139 0000 0000" not in message
     assert (project / "site" / "index.html").read_bytes() == before
@@ -928,3 +929,26 @@ def test_many_findings_in_one_text_are_all_reported() -> None:
     # Each finding is checked against the spans already taken: kept sorted, this stays linear in the findings.
     text = "王小明同学、13900000000；" * 20_000
     assert len(find_personal_data(text)) == 40_000
+
+
+# -- the quick pass over a whole file joins its values, and must neither merge nor lose them -----------------------
+
+from generator.privacy import VALUE_BOUNDARY  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 99_999).map(str), min_size=2, max_size=16))
+def test_numbers_in_separate_values_never_join_into_one(values: list[str]) -> None:
+    """Years, counts and periods side by side (2020, 1, 2021, 0…) are not one long number across values."""
+    assert not find_personal_data(VALUE_BOUNDARY.join(values))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["2024", "3", "示例小学001", "市级", "教师", "2023Q2", "平安校园", "一实小"]),
+                max_size=8),
+       st.sampled_from(["id", "mobile", "pupil"]), st.integers(0, 8))
+def test_a_finding_in_one_value_is_found_in_the_joined_values(values: list[str], kind: str, where: int) -> None:
+    secret = {"id": fake_id(), "mobile": "13800138000", "pupil": "三年级学生张三同学在比赛中获奖"}[kind]
+    values.insert(min(where, len(values)), secret)
+    assert find_personal_data(secret)
+    assert find_personal_data(VALUE_BOUNDARY.join(values))
