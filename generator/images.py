@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import io
@@ -410,7 +411,13 @@ def encode_renditions(path: Path, image: ResponsiveImage) -> dict[str, bytes]:
 
 
 def default_cache_dir(data_dir: Path) -> Path:
-    return Path(data_dir).resolve().parent / ".cache" / "fivestar" / "images"
+    """`.cache/fivestar/images` beside the data folder (resolved once per folder: check asks for every image)."""
+    return _cache_dir_of(os.getcwd(), str(data_dir))
+
+
+@functools.cache
+def _cache_dir_of(cwd: str, data_dir: str) -> Path:
+    return Path(cwd, data_dir).resolve().parent / ".cache" / "fivestar" / "images"
 
 
 def cache_name(rendition: Rendition) -> str:

@@ -316,6 +316,8 @@ def _link_flaw(offset: int, destination: str, image: bool) -> Flaw | None:
 
 def destination_flaws(text: str, *, page: bool = False) -> list[Flaw]:
     """Every link and image destination that is not `https://` or site-relative (images: relative only)."""
+    if "]" not in text and "<" not in text:
+        return []  # no link, image, reference definition, autolink or HTML tag can be written without them
     flaws: list[Flaw] = []
     definitions: dict[str, tuple[int, str]] = {}
     for match in _REFERENCE_DEF.finditer(text):
