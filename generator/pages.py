@@ -314,6 +314,11 @@ def held_titles(branch_id: str, dataset: Dataset) -> list[tuple[str, list[HeldTi
     return list(by_level.items())
 
 
+def honours_held(branch_id: str, dataset: Dataset) -> int:
+    """How many honours a school holds: each title at each level once, whatever the years and rolls (命名 only)."""
+    return sum(len(held) for _level, held in held_titles(branch_id, dataset))
+
+
 def pending_lists(branch_id: str, dataset: Dataset) -> list[HonourList]:
     """The 公示 and 候选 lists a branch is on: shown with their status, never as honours held."""
     found = {a.honour.id: a.honour for a in dataset.honours_of(branch_id)
@@ -468,6 +473,7 @@ def environment() -> Environment:
         "event_names": event_names,
         "list_view": list_view,
         "held_titles": held_titles,
+        "honours_held": honours_held,
         "pending_lists": pending_lists,
         "UNKNOWN_KIND": UNKNOWN_KIND,
     })

@@ -199,3 +199,10 @@ def test_exports_carry_every_new_key(files: dict[str, bytes]) -> None:
     assert "拟命名名单（公示中）" in feed
     # a month-only event reads as a month; Atom needs a whole timestamp, so it carries the month's last day
     assert "<summary>2019-10 示例区“五星”支部创建观摩推进会</summary>" in feed
+
+
+def test_the_branch_list_counts_each_honour_once(site: dict[str, str]) -> None:
+    """A school on the yearly list and on the running roll holds one honour, not 2 项; a 候选 list adds none."""
+    rows = dict(re.findall(r'<a href="[^"]*shili-(\w+)[^"]*">[^<]+</a>.*?data-label="荣誉"><span[^>]*>(\d+) 项',
+                           site["branches/index.md"]))
+    assert rows == {"er": "2", "liu": "1", "san": "2", "si": "2", "wu": "2", "yi": "1", "yucai": "1"}
