@@ -230,8 +230,8 @@ _STUDENT = re.compile(
 _CALLED = re.compile(f"(?P<name>{_NAME})")
 """A pupil's name right before 同学 or 小朋友 (王小明同学), tried only where those words are."""
 _CALLING = re.compile("同学|小朋友")
-_STUDENT_HINT = re.compile(r"学生|同学|队员|幼儿|小朋友|学子|学员|新生|毕业生|孩子|队长|[大中小一二三四五六七八九十0-9)]班"
-                           r"|班长|年级|课代表|[初高][一二三]")
+_STUDENT_HINT = re.compile(r"学生|同学|队员|幼儿|小朋友|学子|学员|新生|毕业生|孩子|队长"
+                           r"|[大中小一二三四五六七八九十0-9)]班|班长|年级|课代表|[初高][一二三]")
 """What every pupil pattern above must hold: a cheap search before the slow pattern. A class is a 班 after a
 number or 大/中/小 (三年级二班, (3)班, 中班), so 班子 and 值班 in ordinary copy do not wake the slow pattern."""
 
