@@ -14,6 +14,7 @@ import pytest
 from generator import press
 from generator.dataset import Dataset
 from generator.load import load_dataset
+from generator.pages import lists_by_year
 
 pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
@@ -227,25 +228,23 @@ def test_harness_status_resets(harness_page: Page) -> None:
 def site_copies(dataset: Dataset) -> dict[str, tuple[str, str]]:
     """Every copy block the site renders: element id -> (button label, the string press.py returns)."""
     copies: dict[str, tuple[str, str]] = {}
+    complete = press.complete  # a copied sentence is complete: it ends with 。
     for title in dataset.titles:
-        years: dict[int, list] = {}
-        for honour in title.lists:
-            if honour.year is not None and not honour.is_individual:
-                years.setdefault(honour.year, []).append(honour)
-        for year, lists in years.items():
-            copies[f"copy-{title.slug}-{year}"] = ("复制新闻稿句", press.award_sentence(lists, dataset))
+        for year, lists in lists_by_year(title):
+            copies[f"copy-{title.slug}-{year}"] = ("复制新闻稿句", complete(press.award_sentence(lists, dataset)))
         if total := press.running_total(title, dataset):
             copies[f"copy-{title.slug}-total-names"] = ("复制名单", press.running_total_names(title, dataset))
-            copies[f"copy-{title.slug}-total"] = ("复制新闻稿句", total)
+            copies[f"copy-{title.slug}-total"] = ("复制新闻稿句", complete(total))
         for honour in title.lists:
             copies[f"copy-{honour.id}-names"] = ("复制名单", press.names_list(honour, dataset))
-            copies[f"copy-{honour.id}-sentence"] = ("复制新闻稿句", press.honour_sentence(honour, dataset))
-            if honour.is_individual:
-                copies[f"copy-teachers-{honour.id}"] = ("复制新闻稿句", press.honour_sentence(honour, dataset))
+            if sentence := press.honour_sentence(honour, dataset):
+                copies[f"copy-{honour.id}-sentence"] = ("复制新闻稿句", complete(sentence))
+                if honour.is_individual:
+                    copies[f"copy-teachers-{honour.id}"] = ("复制新闻稿句", complete(sentence))
     for branch in dataset.branches:
         if summary := press.branch_summary(branch.id, dataset):
             copies[f"copy-branch-{branch.id}-list"] = ("复制名单", press.branch_honours_list(branch.id, dataset))
-            copies[f"copy-branch-{branch.id}"] = ("复制新闻稿句", summary)
+            copies[f"copy-branch-{branch.id}"] = ("复制新闻稿句", complete(summary))
     return copies
 
 
@@ -310,7 +309,7 @@ def test_site_reference_sentences_copy_word_for_word(site_page: Page, site_url: 
     expect(site_page.locator(".fs-copy:has(#copy-luoyang-zuimei-jiaoshi-2023-sentence) .fs-copy__status")) \
         .to_have_text("已复制")
     assert read_clipboard(site_page) == ("北京第二实验小学洛阳分校教师潘超超、市集贤中学教师张静、龙门一小教师马莉花"
-                                         "获评2023“洛阳最美教师”")
+                                         "获评2023“洛阳最美教师”。")
 
 
 def test_site_keyboard_reaches_and_presses_a_copy_button(site_page: Page, site_url: str, dataset: Dataset) -> None:
