@@ -125,13 +125,16 @@ def _takes_partial_date(model: type[BaseModel], loc: tuple[Any, ...]) -> bool:
     field = parent.model_fields.get(loc[-1])
     if field is None:
         return False
+    return any(getattr(m, "func", None) is partial_date for m in field.metadata) or _carries_partial_date(
+        field.annotation)
 
-    def carries(annotation: Any) -> bool:  # the validator sits in an Annotated, possibly inside `| None`
-        metadata = getattr(annotation, "__metadata__", ())
-        return any(getattr(m, "func", None) is partial_date for m in metadata) or \
-            any(carries(arg) for arg in typing.get_args(annotation))
 
-    return any(getattr(m, "func", None) is partial_date for m in field.metadata) or carries(field.annotation)
+def _carries_partial_date(annotation: Any) -> bool:
+    """The partial-date validator in an Annotated, possibly inside `| None` (a module function: a nested
+    recursive one would be a reference cycle, and loading runs with the cyclic collector paused)."""
+    metadata = getattr(annotation, "__metadata__", ())
+    return any(getattr(m, "func", None) is partial_date for m in metadata) or \
+        any(_carries_partial_date(arg) for arg in typing.get_args(annotation))
 
 
 def _is_required(model: type[BaseModel], loc: tuple[Any, ...]) -> bool:

@@ -445,9 +445,9 @@ def test_hand_written_pages_are_cleaned_too(tmp_path: Path) -> None:
     page.write_text('---\ntitle: "</title><script>alert(\'meta\')</script>"\ndate: 2024-01-01\n---\n\n'
                     f"# 示例新闻\n\n{body}\n", encoding="utf-8")
     from generator import markup
-    from generator.build import BuildFailed
+    from generator.problems import DataError
 
-    with pytest.raises(BuildFailed):  # the first fence: the content scan refuses the page
+    with pytest.raises(DataError):  # the first fence: the content scan refuses the page, as check does
         build_site(tmp_path / "data", tmp_path / "mkdocs.yml", tmp_path / "site")
     with pytest.MonkeyPatch.context() as patch:  # the second fence, on its own
         patch.setattr(markup, "page_problems", lambda *args, **kwargs: [])
