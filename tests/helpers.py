@@ -1,6 +1,9 @@
-"""Small helpers shared by the tests (not fixtures): running the CLI in-process."""
+"""Small helpers shared by the tests (not fixtures): running the CLI in-process, copying the project."""
 
 from __future__ import annotations
+
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -12,3 +15,12 @@ def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, s
     code = main(list(argv))
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def copy_project(root: Path) -> Path:
+    """A copy of the repository's project (data/, theme/, content/ and mkdocs.yml) in `root`, to break at will."""
+    repo = Path(__file__).resolve().parent.parent
+    for name in ("data", "theme", "content"):
+        shutil.copytree(repo / name, root / name)
+    shutil.copy(repo / "mkdocs.yml", root / "mkdocs.yml")
+    return root

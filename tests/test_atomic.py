@@ -7,7 +7,6 @@ import ctypes
 import hashlib
 import os
 import random
-import shutil
 import signal
 import subprocess
 import sys
@@ -15,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import copy_project
 
 from generator import build as build_module
 from generator.build import BuildFailed, build_site, exchange, recover_previous, swap_in
@@ -44,9 +44,7 @@ def leftovers(site: Path) -> list[str]:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A copy of the bundled data and of the site settings, theme and pages, so they can be broken at will."""
-    for name in ("data", "theme", "content"):
-        shutil.copytree(REPO / name, tmp_path / name)
-    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    copy_project(tmp_path)
     build_site(tmp_path / "data", tmp_path / "mkdocs.yml", tmp_path / "site")
     return tmp_path
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import io
-import shutil
 import sys
 from pathlib import Path
 
 import pytest
+from helpers import copy_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -311,9 +311,7 @@ def test_a_pdf_with_an_id_number_is_refused_and_a_clean_one_passes(tmp_path: Pat
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    for name in ("data", "theme", "content"):
-        shutil.copytree(REPO / name, tmp_path / name)
-    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    copy_project(tmp_path)
     return tmp_path
 
 

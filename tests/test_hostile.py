@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from helpers import copy_project
 from hostile.dataset import load_payloads, write_dataset
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -433,13 +434,10 @@ def test_a_very_long_name_is_kept_out_of_the_search_dictionary(tmp_path: Path,
 def test_hand_written_pages_are_cleaned_too(tmp_path: Path) -> None:
     # Pages under content/ are Markdown written by staff, raw HTML allowed by Markdown itself: only the plugin's
     # final cleaning (clean_html) and title guard stand between such a page and the reader.
-    import shutil
 
     from generator.build import build_site
 
-    for name in ("data", "theme", "content"):
-        shutil.copytree(REPO / name, tmp_path / name)
-    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    copy_project(tmp_path)
     body = "\n\n".join(p["text"] for p in load_payloads() if "\x00" not in p["text"])
     page = tmp_path / "content" / "news" / "2024-hostile.md"
     page.write_text('---\ntitle: "</title><script>alert(\'meta\')</script>"\ndate: 2024-01-01\n---\n\n'

@@ -4,7 +4,6 @@ the leftovers of builds that are gone are tidied."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -14,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers import copy_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -55,9 +55,7 @@ def wait_for(check: Callable[[], bool], what: str, seconds: float = 180) -> None
 @pytest.fixture
 def project(tmp_path: Path) -> tuple[Path, list[str]]:
     """A copy of the bundled data and site settings, built once: (project folder, the files a whole build has)."""
-    for name in ("data", "theme", "content"):
-        shutil.copytree(REPO / name, tmp_path / name)
-    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    copy_project(tmp_path)
     build_site(tmp_path / "data", tmp_path / "mkdocs.yml", tmp_path / "site")
     return tmp_path, files_of(tmp_path / "site")
 

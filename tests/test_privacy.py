@@ -8,6 +8,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from helpers import copy_project
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -467,11 +468,8 @@ def test_the_bundled_content_has_no_false_positives() -> None:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    import shutil
 
-    for name in ("data", "theme", "content"):
-        shutil.copytree(REPO / name, tmp_path / name)
-    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    copy_project(tmp_path)
     return tmp_path
 
 
