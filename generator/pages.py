@@ -242,8 +242,7 @@ def year_counts(dataset: Dataset) -> list[tuple[str, int, int, int]]:
 
 STATUS_LABELS = {"公示": "公示中", "候选": "候选", "撤销": "已撤销"}
 """The badge beside a list that is not (or no longer) a final 命名 list."""
-LIST_WORDS = {"命名": "获评名单", "公示": "拟命名名单", "候选": "候选名单",
-              "撤销": "已撤销的名单（仅作记录，不计入任何统计）"}
+LIST_WORDS = {"命名": "获评名单", "公示": "拟命名名单", "候选": "候选名单", "撤销": "已撤销的名单"}
 
 
 @dataclass(frozen=True)
