@@ -247,6 +247,12 @@ def _show(value: Any) -> str:
     return clean(str(value)).replace("\n", " ")
 
 
+def _described(model: type[Record], key: str) -> str:
+    """A field's Chinese name for a key FIELD_LABELS does not know: its description up to the first comma."""
+    description = model.model_fields[key].description or key
+    return re.split(r"[，。：（(]", description, maxsplit=1)[0] or key
+
+
 def field_changes(old: Record, new: Record, skip: Iterable[str] = (),
                   names: Callable[[str], str] | None = None) -> list[str]:
     """`文号：（空） → 教安全〔2023〕200号` for short fields, `简介有修改` for long ones."""
@@ -258,7 +264,7 @@ def field_changes(old: Record, new: Record, skip: Iterable[str] = (),
         before, after = getattr(old, key), getattr(new, key)
         if before == after:
             continue
-        label = FIELD_LABELS.get(key, key)
+        label = FIELD_LABELS.get(key) or _described(type(new), key)
         if key in SHORT_FIELDS:
             if names is not None and key in {"parent", "venue"}:
                 before = names(before) if before else None
