@@ -23,6 +23,7 @@ from generator.scaffold import (
     check_id,
     existing_record,
     honour_text,
+    record_kind,
     record_path,
     schema_modeline,
     shown_path,
@@ -778,7 +779,7 @@ def import_list(request: ImportRequest) -> ImportResult:
         out.append(str(error))
         return result
     path = record_path(request.data_dir, "honour", record_id, request.year)
-    found = existing_record(request.data_dir, "honours", record_id)
+    found = existing_record(request.data_dir, record_kind("honour").folder, record_id)
     if found is not None and not request.force:
         out.append(f"已经有 {shown_path(found)}，不会覆盖它。要用新名单替换，加 --force；"
                    "要另存为一份新名单，用 --id 换一个编号。")
