@@ -27,7 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from generator.load import FOLDERS, load_dataset, validate_record  # noqa: E402
+from generator.kinds import all_kinds  # noqa: E402
+from generator.load import load_dataset, validate_record  # noqa: E402
 from generator.model import Site  # noqa: E402
 from generator.yamlfile import read_yaml  # noqa: E402
 
@@ -46,8 +47,8 @@ def median_ms(run: Callable[[], object], repeat: int) -> float:
 
 def record_paths(data: Path) -> list[tuple[type, Path]]:
     paths: list[tuple[type, Path]] = [(Site, data / "site.yaml")]
-    for folder, model in FOLDERS.items():
-        paths += [(model, p) for p in sorted((data / folder).rglob("*.yaml"))]
+    for kind in all_kinds():
+        paths += [(kind.model, p) for p in sorted((data / kind.folder).rglob("*.yaml"))]
     return paths
 
 

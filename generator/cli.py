@@ -254,10 +254,11 @@ def add_honour_status_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def add_new_arguments(parser: argparse.ArgumentParser) -> None:
+    from generator.kinds import all_kinds
     from generator.scaffold import date_argument as _date_argument
 
-    parser.add_argument("kind", choices=["branch", "honour", "event", "支部", "荣誉", "活动"], metavar="类型",
-                        help="branch（支部）、honour（荣誉名单）或 event（活动）")
+    parser.add_argument("kind", choices=[word for kind in all_kinds() for word in kind.words], metavar="类型",
+                        help="、".join(f"{kind.name}（{kind.label}）" for kind in all_kinds()))
     parser.add_argument("id", metavar="编号", help="小写英文字母、数字和连字符，如 qu-yishixiao；也是文件名")
     parser.add_argument("--name", help="支部：新闻稿中使用的简称，如 区一实小")
     parser.add_argument("--title", help="荣誉名称（不含级别）或活动名称")
@@ -274,9 +275,17 @@ def add_new_arguments(parser: argparse.ArgumentParser) -> None:
 
 @subcommand("new", "新建一条记录（支部、荣誉名单或活动），文件里每一项都有中文说明", add_new_arguments)
 def run_new(args: argparse.Namespace) -> int:
-    from generator.scaffold import KIND_ALIASES, ScaffoldError, new_branch, new_event, new_honour, split_names
+    from generator.scaffold import (
+        ScaffoldError,
+        new_branch,
+        new_event,
+        new_honour,
+        new_record,
+        record_kind,
+        split_names,
+    )
 
-    kind = KIND_ALIASES[args.kind]
+    kind = record_kind(args.kind).name
     try:
         if kind == "branch":
             created = new_branch(args.data, args.id, args.name)
@@ -284,8 +293,10 @@ def run_new(args: argparse.Namespace) -> int:
             created = new_honour(args.data, args.id, args.title, args.level, args.year,
                                  split_names(args.recipients), args.total, status=args.status, batch=args.batch,
                                  official=args.official)
-        else:
+        elif kind == "event":
             created = new_event(args.data, args.id, args.title, args.date, split_names(args.recipients), args.venue)
+        else:
+            created = new_record(args.data, kind, args.id, args.name)
     except ScaffoldError as error:
         sys.stderr.write(f"没有新建文件：{error}\n")
         return EXIT_USAGE

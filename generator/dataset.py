@@ -11,7 +11,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from generator.model import NAMED, REVOKED, Branch, Brand, Event, HonourList, Recipient, Site
+from generator.model import NAMED, REVOKED, Branch, Brand, Event, HonourList, Recipient, Record, Site
 
 if TYPE_CHECKING:
     from generator.yamlfile import YamlFile
@@ -129,6 +129,8 @@ class Dataset:
     brands: tuple[BrandEntry, ...]
     totals_by_level: Mapping[str, int]
     sources: Mapping[str, YamlFile] = field(repr=False, compare=False)
+    records: Mapping[str, Mapping[str, Record]] = field(default_factory=dict, repr=False, compare=False)
+    """Every record by its kind's folder and id (kinds.KINDS), the typed fields above included."""
 
     # -- derived when first asked for: checking needs neither -----------------
 
@@ -211,8 +213,12 @@ def _group_titles(honours: tuple[HonourList, ...], level_rank: Mapping[str, int]
 
 def build_dataset(site: Site, branches: Mapping[str, Branch], honours: Mapping[str, HonourList],
                   events: Mapping[str, Event], sources: Mapping[str, YamlFile],
-                  data_dir: Path) -> Dataset:
-    """Assemble records and derive every fact once. Tolerates broken references (validate reports them)."""
+                  data_dir: Path, *, records: Mapping[str, Mapping[str, Record]] | None = None) -> Dataset:
+    """Assemble records and derive every fact once. Tolerates broken references (validate reports them).
+
+    `records` holds every kind's records by folder, so that a kind added to the registry reaches the Dataset
+    before it has a field of its own.
+    """
     level_rank = {level: i for i, level in enumerate(site.levels)}
     sort_key = _honour_sort_key(level_rank)
     branch_list = tuple(sorted(branches.values(), key=lambda b: b.id))
@@ -271,4 +277,5 @@ def build_dataset(site: Site, branches: Mapping[str, Branch], honours: Mapping[s
         brands=brands,
         totals_by_level=MappingProxyType(totals),
         sources=MappingProxyType(dict(sources)),
+        records=MappingProxyType(dict(records or {})),
     )

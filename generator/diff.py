@@ -8,16 +8,17 @@ import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from generator.kinds import RecordKind, all_kinds
+from generator.load import DataRead, read_data
 from generator.model import Branch, Brand, Event, HonourList, Recipient, Record, Site
 from generator.problems import Problem
 from generator.sanitize import clean
-from generator.yamlfile import read_yaml
 
 RECORD_SUFFIXES = (".yaml", ".yml")
-RECORD_FOLDERS: dict[str, type[Record]] = {"branches": Branch, "honours": HonourList, "events": Event}
 STAR_WORDS = ("零", "一", "二", "三", "四", "五")
 SECTIONS = ("网站设置", "荣誉名单", "支部", "党建品牌", "活动")
 
@@ -45,55 +46,47 @@ class DiffError(Exception):
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The records of one data folder that load on their own; broken files are left out and named."""
+    """A thin view over one tolerant reading of a data folder (load.read_data): the records that load on their
+    own; broken files are left out and named. No reading means no data folder at that revision."""
 
-    site: Site | None
-    branches: Mapping[str, Branch]
-    honours: Mapping[str, HonourList]
-    events: Mapping[str, Event]
-    files: Mapping[str, str]
-    problems: tuple[Problem, ...] = ()
+    read: DataRead | None = None
+
+    @property
+    def site(self) -> Site | None:
+        return self.read.site if self.read is not None else None
+
+    def of(self, kind: RecordKind | str) -> Mapping[str, Any]:
+        return self.read.of(kind) if self.read is not None else {}
+
+    @property
+    def branches(self) -> Mapping[str, Branch]:
+        return self.of("branches")
+
+    @property
+    def honours(self) -> Mapping[str, HonourList]:
+        return self.of("honours")
+
+    @property
+    def events(self) -> Mapping[str, Event]:
+        return self.of("events")
+
+    @cached_property
+    def files(self) -> Mapping[str, str]:
+        """Each record's key (`site`, `branches:<id>`) and the file it came from, as messages show it."""
+        return {key: source.name for key, source in self.read.sources.items()} if self.read is not None else {}
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        return self.read.errors if self.read is not None else ()
 
     def branch_name(self, branch_id: str) -> str:
         branch = self.branches.get(branch_id)
         return branch.name if branch else branch_id
 
 
-def _record_paths(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.rglob("*") if p.suffix in RECORD_SUFFIXES and p.is_file())
-
-
 def read_snapshot(data_dir: Path) -> Snapshot:
     """Read every record that is valid on its own; cross-record rules are not applied."""
-    from generator.load import validate_record
-
-    root_name = data_dir.name or "data"
-    problems: list[Problem] = []
-    files: dict[str, str] = {}
-    site: Site | None = None
-    site_path = next((data_dir / n for n in ("site.yaml", "site.yml") if (data_dir / n).is_file()), None)
-    if site_path is not None:
-        name = f"{root_name}/{site_path.name}"
-        source, found = read_yaml(site_path, name)
-        if not found:
-            site, found = validate_record(Site, source, None)
-        problems += found
-        files["site"] = name
-    records: dict[str, dict[str, Any]] = {folder: {} for folder in RECORD_FOLDERS}
-    for folder, model in RECORD_FOLDERS.items():
-        for path in _record_paths(data_dir / folder):
-            name = f"{root_name}/{path.relative_to(data_dir).as_posix()}"
-            source, found = read_yaml(path, name)
-            record = None
-            if not found:
-                record, found = validate_record(model, source, path.stem)
-            problems += [p for p in found if p.is_error]
-            if record is not None and path.stem not in records[folder]:
-                records[folder][path.stem] = record
-                files[f"{folder}:{path.stem}"] = name
-    return Snapshot(site, records["branches"], records["honours"], records["events"], files, tuple(problems))
+    return Snapshot(read_data(data_dir))
 
 
 # -- git ------------------------------------------------------------------------------------------
@@ -185,7 +178,7 @@ def snapshot_at(data_dir: Path, rev: str) -> tuple[Snapshot, str]:
         dest = Path(tmp) / data_dir.name
         dest.mkdir()
         if not extract_revision(root, rev, data_rel, dest):
-            return Snapshot(None, {}, {}, {}, {}), label
+            return Snapshot(), label
         return read_snapshot(dest), label
 
 
@@ -254,6 +247,12 @@ def _show(value: Any) -> str:
     return clean(str(value)).replace("\n", " ")
 
 
+def _described(model: type[Record], key: str) -> str:
+    """A field's Chinese name for a key FIELD_LABELS does not know: its description up to the first comma."""
+    description = model.model_fields[key].description or key
+    return re.split(r"[，。：（(]", description, maxsplit=1)[0] or key
+
+
 def field_changes(old: Record, new: Record, skip: Iterable[str] = (),
                   names: Callable[[str], str] | None = None) -> list[str]:
     """`文号：（空） → 教安全〔2023〕200号` for short fields, `简介有修改` for long ones."""
@@ -265,7 +264,7 @@ def field_changes(old: Record, new: Record, skip: Iterable[str] = (),
         before, after = getattr(old, key), getattr(new, key)
         if before == after:
             continue
-        label = FIELD_LABELS.get(key, key)
+        label = FIELD_LABELS.get(key) or _described(type(new), key)
         if key in SHORT_FIELDS:
             if names is not None and key in {"parent", "venue"}:
                 before = names(before) if before else None
@@ -430,14 +429,54 @@ def compare_events(report: Report, old: Snapshot, new: Snapshot) -> None:
                    details)
 
 
+def _record_title(record: Record, record_id: str) -> str:
+    """What names a record of a kind with no comparison of its own: its name or title, else its id."""
+    for key in ("name", "title"):
+        value = getattr(record, key, None)
+        if isinstance(value, str) and value:
+            return clean(value)
+    return record_id
+
+
+def compare_records(report: Report, kind: RecordKind, old: Snapshot, new: Snapshot) -> None:
+    """Added, deleted and changed records of a kind with no comparison of its own, field by field."""
+    before_all, after_all = old.of(kind), new.of(kind)
+    for record_id, record in after_all.items():
+        if record_id not in before_all:
+            report.add(kind.label, "+", f"新增{kind.label} {_record_title(record, record_id)}"
+                       f"（{new.files[kind.key(record_id)]}）")
+    for record_id, record in before_all.items():
+        if record_id not in after_all:
+            report.add(kind.label, "-", f"删除{kind.label} {_record_title(record, record_id)}"
+                       f"（{old.files[kind.key(record_id)]}）")
+    for record_id, after in after_all.items():
+        before = before_all.get(record_id)
+        if before is not None and before != after:
+            report.add(kind.label, "~", f"修改{kind.label} {_record_title(after, record_id)}"
+                       f"（{new.files[kind.key(record_id)]}）", field_changes(before, after))
+
+
+COMPARISONS: dict[str, Callable[[Report, Snapshot, Snapshot], None]] = {
+    "honours": compare_honours, "branches": compare_branches, "events": compare_events}
+"""Kinds told in their own words; every other kind of the registry is compared field by field."""
+
+
+def sections() -> tuple[str, ...]:
+    """The report's sections in order: the fixed ones, then one per other kind of the registry."""
+    return tuple(dict.fromkeys((*SECTIONS, *(kind.label for kind in all_kinds()))))
+
+
 def compare(old: Snapshot, new: Snapshot, old_label: str, new_label: str) -> Report:
     """Every change a reviewer needs, grouped by section."""
     report = Report(old_label, new_label, old_problems=old.problems, new_problems=new.problems)
     compare_site(report, old.site, new.site)
-    compare_honours(report, old, new)
-    compare_branches(report, old, new)
-    compare_events(report, old, new)
-    order = {name: i for i, name in enumerate(SECTIONS)}
+    for kind in all_kinds():
+        special = COMPARISONS.get(kind.folder)
+        if special is not None:
+            special(report, old, new)
+        else:
+            compare_records(report, kind, old, new)
+    order = {name: i for i, name in enumerate(sections())}
     signs = {"+": 0, "~": 1, "-": 2}
     report.changes.sort(key=lambda c: (order.get(c.section, 99), signs.get(c.sign, 9)))
     return report
@@ -470,7 +509,7 @@ def render_text(report: Report) -> str:
     if not report.changes:
         lines.append("数据没有变化。")
         return "\n".join(lines)
-    for section in SECTIONS:
+    for section in sections():
         changes = [c for c in report.changes if c.section == section]
         if not changes:
             continue
@@ -494,7 +533,7 @@ def render_markdown(report: Report) -> str:
     if not report.changes:
         lines.append("数据没有变化。")
         return "\n".join(lines) + "\n"
-    for section in SECTIONS:
+    for section in sections():
         changes = [c for c in report.changes if c.section == section]
         if not changes:
             continue

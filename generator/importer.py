@@ -5,201 +5,38 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import difflib
 import io
 import re
 import unicodedata
 import zipfile
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from generator.model import Branch, Site
+from generator.load import read_data
+from generator.match import SPACES, Match, NameMatcher, normalise
+from generator.scaffold import (
+    Item,
+    ScaffoldError,
+    check_id,
+    existing_record,
+    honour_text,
+    record_kind,
+    record_path,
+    schema_modeline,
+    shown_path,
+    suggest_honour_id,
+    write_checked,
+)
 
 HEADER_WORDS = ("学校", "单位", "名称")
 OTHER_HEADER_WORDS = ("序号", "编号", "级别", "备注", "地区", "县区", "姓名", "类别", "名单")
-PARTY_SUFFIXES = ("党总支部委员会", "党支部委员会", "党总支部", "党总支", "党支部", "党委", "支部")
-ADMIN_UNIT = re.compile(r"[\u4e00-\u9fff]{2,7}?(?:特别行政区|自治区|自治州|省|市|地区|盟|区|县|旗)")
-PROVINCES = (
-    "北京市", "天津市", "上海市", "重庆市", "河北省", "山西省", "辽宁省", "吉林省", "黑龙江省", "江苏省", "浙江省",
-    "安徽省", "福建省", "江西省", "山东省", "河南省", "湖北省", "湖南省", "广东省", "海南省", "四川省", "贵州省",
-    "云南省", "陕西省", "甘肃省", "青海省", "台湾省", "内蒙古自治区", "广西壮族自治区", "西藏自治区",
-    "宁夏回族自治区", "新疆维吾尔自治区", "香港特别行政区", "澳门特别行政区",
-)
-DEFAULT_PREFIXES: tuple[str, ...] = ("中共", *PROVINCES)
-_ORDINAL = re.compile(r"^(?:\d{1,4}|[一二三四五六七八九十]{1,3})[.．、,，)）:：\s]+(?=\D)")
-_SPACES = re.compile(r"[\s\u200b-\u200d\u2060\ufeff]+")
-_DOTS = re.compile("[·・•‧∙]")
-LOOSE_CUTOFF = 0.72
-LOOSE_MARGIN = 0.05
-CANDIDATE_CUTOFF = 0.5
-
-MatchKind = Literal["exact", "loose", "ambiguous", "none"]
 
 
 class TableError(Exception):
     """The table cannot be read or used; carries a Chinese message for staff."""
-
-
-# -- names ----------------------------------------------------------------------------------------
-
-
-def normalise(text: str) -> str:
-    """A name as compared: full/half width folded, all whitespace and middle dots gone, no list number."""
-    text = unicodedata.normalize("NFKC", str(text)).strip()
-    text = _ORDINAL.sub("", text)
-    text = _SPACES.sub("", text)
-    text = _DOTS.sub("", text)
-    for suffix in PARTY_SUFFIXES:
-        if text.endswith(suffix) and len(text) > len(suffix) + 1:
-            text = text[: -len(suffix)]
-            break
-    return text.lower()
-
-
-def region_prefixes(site: Site | None, extra: Iterable[str] = ()) -> tuple[str, ...]:
-    """Place names a list may put before a school's name: from site.region and site.owner, plus defaults."""
-    found: list[str] = []
-    if site is not None:
-        found.append(site.region)
-        owner = unicodedata.normalize("NFKC", site.owner)
-        owner = owner.removeprefix("中共")
-        while (match := ADMIN_UNIT.match(owner)) is not None:
-            found.append(match.group(0))
-            owner = owner[match.end():]
-    found += [*extra, *DEFAULT_PREFIXES]
-    unique = dict.fromkeys(normalise(p) for p in found if p and len(normalise(p)) >= 2)
-    return tuple(sorted(unique, key=len, reverse=True))
-
-
-def _short_form(prefix: str) -> str | None:
-    """洛阳市 → 市, 洛龙区 → 区: news copy shortens a school's place to its level (市实验小学)."""
-    for unit in ("市", "区", "县", "省"):
-        if prefix.endswith(unit) and len(prefix) > 1:
-            return unit
-    return None
-
-
-def name_variants(name: str, prefixes: Sequence[str]) -> list[str]:
-    """The normalised name, then the same without leading place names (and with them shortened)."""
-    start = normalise(name)
-    variants = [start]
-    frontier = [start]
-    for _depth in range(3):
-        following: list[str] = []
-        for item in frontier:
-            for prefix in prefixes:
-                if not item.startswith(prefix) or len(item) <= len(prefix) + 1:
-                    continue
-                rest = item[len(prefix):]
-                short = _short_form(prefix)
-                for variant in (rest, f"{short}{rest}" if short else None):
-                    if variant and variant not in variants:
-                        variants.append(variant)
-                        following.append(variant)
-        frontier = following
-    return variants
-
-
-@dataclass(frozen=True)
-class Candidate:
-    branch_id: str
-    name: str
-    score: float
-
-
-@dataclass(frozen=True)
-class Match:
-    """How one name from the table was matched."""
-
-    text: str
-    kind: MatchKind
-    branch_id: str | None = None
-    via: str = ""
-    candidates: tuple[Candidate, ...] = ()
-
-    @property
-    def matched(self) -> bool:
-        return self.kind in ("exact", "loose")
-
-
-class NameMatcher:
-    """Matches names to branches by `name`, `full_name` and `aliases`, ignoring width, spaces and place names."""
-
-    def __init__(self, branches: Iterable[Branch], site: Site | None = None, extra_prefixes: Iterable[str] = ()):
-        self.prefixes = region_prefixes(site, extra_prefixes)
-        self.branches = {b.id: b for b in branches}
-        self.direct: dict[str, set[str]] = defaultdict(set)
-        self.loose_keys: dict[str, set[str]] = defaultdict(set)
-        self.variants: dict[str, set[str]] = defaultdict(set)
-        for branch in self.branches.values():
-            for label in (branch.name, branch.full_name, *branch.aliases):
-                if not label:
-                    continue
-                variants = name_variants(label, self.prefixes)
-                self.direct[variants[0]].add(branch.id)
-                for variant in variants:
-                    self.variants[variant].add(branch.id)
-                    self.loose_keys[variant].add(branch.id)
-
-    def match(self, text: str) -> Match:
-        """Exact (after normalising) first, then with place names ignored, then loosely by similarity."""
-        text = str(text).strip()
-        if text in self.branches:
-            return Match(text, "exact", text, "编号")
-        variants = name_variants(text, self.prefixes)
-        if not variants[0]:
-            return Match(text, "none")
-        hits = self.direct.get(variants[0], set())
-        if len(hits) == 1:
-            return Match(text, "exact", next(iter(hits)), self._via(variants[0], next(iter(hits))))
-        if len(hits) > 1:
-            return Match(text, "ambiguous", candidates=self._as_candidates(hits, 1.0))
-        found: set[str] = set()
-        for variant in variants:
-            found |= self.variants.get(variant, set())
-        if len(found) == 1:
-            branch_id = next(iter(found))
-            return Match(text, "exact", branch_id, "忽略地名前缀")
-        if len(found) > 1:
-            return Match(text, "ambiguous", candidates=self._as_candidates(found, 1.0))
-        candidates = self.closest(variants)
-        if candidates and candidates[0].score >= LOOSE_CUTOFF and (
-                len(candidates) == 1 or candidates[0].score - candidates[1].score >= LOOSE_MARGIN):
-            return Match(text, "loose", candidates[0].branch_id, "近似", tuple(candidates))
-        return Match(text, "none", candidates=tuple(candidates))
-
-    def _via(self, key: str, branch_id: str) -> str:
-        branch = self.branches[branch_id]
-        if normalise(branch.name) == key:
-            return "名称"
-        if branch.full_name and normalise(branch.full_name) == key:
-            return "全称"
-        return "别名"
-
-    def _as_candidates(self, ids: Iterable[str], score: float) -> tuple[Candidate, ...]:
-        return tuple(Candidate(i, self.branches[i].name, score) for i in sorted(ids))
-
-    def closest(self, variants: Sequence[str], limit: int = 3) -> list[Candidate]:
-        """The branches whose names look most like the given name, best first."""
-        best: dict[str, float] = {}
-        for variant in variants:
-            matcher = difflib.SequenceMatcher(autojunk=False)
-            matcher.set_seq2(variant)
-            for key, ids in self.loose_keys.items():
-                matcher.set_seq1(key)
-                if matcher.real_quick_ratio() < CANDIDATE_CUTOFF or matcher.quick_ratio() < CANDIDATE_CUTOFF:
-                    continue
-                score = matcher.ratio()
-                if score < CANDIDATE_CUTOFF:
-                    continue
-                for branch_id in ids:
-                    if score > best.get(branch_id, 0.0):
-                        best[branch_id] = score
-        ranked = sorted(best.items(), key=lambda item: (-item[1], self.branches[item[0]].name))
-        return [Candidate(i, self.branches[i].name, round(s, 2)) for i, s in ranked[:limit]]
 
 
 # -- reading tables -------------------------------------------------------------------------------
@@ -394,7 +231,7 @@ def _looks_like_header(cell: str) -> bool:
 
 def fold_value(text: str) -> str:
     """A cell as compared and written: full/half width folded, whitespace gone (５Ａ → 5A)."""
-    return _SPACES.sub("", unicodedata.normalize("NFKC", str(text))).upper()
+    return SPACES.sub("", unicodedata.normalize("NFKC", str(text))).upper()
 
 
 def is_grade(text: str) -> bool:
@@ -890,34 +727,21 @@ def _scope_lines(plan: ImportPlan, scope: str, region: str) -> tuple[list[str], 
 
 def import_list(request: ImportRequest) -> ImportResult:
     """Read the table, match every name, and write the honour list only when every name is accounted for."""
-    from generator.diff import read_snapshot
-    from generator.scaffold import (
-        Item,
-        ScaffoldError,
-        check_id,
-        existing_record,
-        honour_text,
-        record_path,
-        schema_modeline,
-        shown_path,
-        suggest_honour_id,
-        write_checked,
-    )
 
     result = ImportResult(None)
     out = result.lines
-    snapshot = read_snapshot(request.data_dir)
-    if snapshot.site is not None and request.level not in snapshot.site.levels:
-        out.append(f"级别“{request.level}”不在可选范围内。可选：" + "、".join(snapshot.site.levels) + "。")
+    read = read_data(request.data_dir)
+    if read.site is not None and request.level not in read.site.levels:
+        out.append(f"级别“{request.level}”不在可选范围内。可选：" + "、".join(read.site.levels) + "。")
         return result
-    levels = snapshot.site.levels if snapshot.site is not None else ()
+    levels = read.site.levels if read.site is not None else ()
     table = read_names(request.table, request.sheet, request.column, grade_column=request.grade_column,
                        levels=levels)
-    matcher = NameMatcher(snapshot.branches.values(), snapshot.site)
+    matcher = NameMatcher(read.of("branches").values(), read.site)
     scoped = bool(request.scope)
-    region = snapshot.site.region if snapshot.site is not None else "本地区"
+    region = read.site.region if read.site is not None else "本地区"
     plan = plan_import(table, matcher, request.exact_only, scope=scoped,
-                       region=snapshot.site.region if snapshot.site is not None else "")
+                       region=read.site.region if read.site is not None else "")
     result.plan = plan
     where = f"“{request.table.name}”" + (f"工作表“{table.sheet}”" if table.sheet else "") + f"的“{table.column}”列"
     counts = {kind: sum(1 for _r, m in plan.matches if m.kind == kind) for kind in ("exact", "loose")}
@@ -955,7 +779,7 @@ def import_list(request: ImportRequest) -> ImportResult:
         out.append(str(error))
         return result
     path = record_path(request.data_dir, "honour", record_id, request.year)
-    found = existing_record(request.data_dir, "honours", record_id)
+    found = existing_record(request.data_dir, record_kind("honour").folder, record_id)
     if found is not None and not request.force:
         out.append(f"已经有 {shown_path(found)}，不会覆盖它。要用新名单替换，加 --force；"
                    "要另存为一份新名单，用 --id 换一个编号。")
@@ -985,7 +809,7 @@ def import_list(request: ImportRequest) -> ImportResult:
                        date=request.date, source=request.source, header=header, status=request.status,
                        batch=request.batch, official=request.official, scope=request.scope,
                        scope_total=plan.distinct_names if scoped else None)
-    problems = write_checked(request.data_dir, path, text, replace=found is not None)
+    problems = write_checked(request.data_dir, path, text, read, replace=found is not None)
     if problems:
         from generator.problems import format_report
 

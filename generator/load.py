@@ -10,34 +10,24 @@ import os
 import re
 import types
 import typing
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from generator import kinds
 from generator.dataset import Dataset, build_dataset
-from generator.model import (
-    EPOCH_ENV,
-    ID_RE,
-    MAX_EPOCH,
-    Branch,
-    Event,
-    HonourList,
-    Record,
-    Site,
-    build_epoch,
-    partial_date,
-)
+from generator.kinds import RecordKind, folders_text, kind_of_folder
+from generator.model import EPOCH_ENV, ID_RE, MAX_EPOCH, Record, Site, build_epoch, partial_date
 from generator.problems import Problem, Severity, shorten, sort_problems
 from generator.validate import ANY_RECORD
 from generator.yamlfile import DEFAULT_LIMITS, Limits, YamlFile, find_slip, read_yaml, written_text
 
 RECORD_SUFFIXES = (".yaml", ".yml")
-FOLDERS: dict[str, type[Record]] = {"branches": Branch, "honours": HonourList, "events": Event}
-FOLDER_LABELS = {"branches": "支部", "honours": "荣誉名单", "events": "活动"}
 
 
 @dataclass(frozen=True)
@@ -165,10 +155,15 @@ def _all_models(model: type[BaseModel], found: dict[str, type[BaseModel]] | None
     return found
 
 
-ALL_KEYS: frozenset[str] = frozenset(
-    name for root in (Site, *FOLDERS.values()) for model in _all_models(root).values() for name in model.model_fields
-)
-"""Every key any record may hold: a value starting with one of them and a colon is a slip."""
+@cache
+def _keys_of(roots: tuple[type[BaseModel], ...]) -> frozenset[str]:
+    return frozenset(name for root in roots for model in _all_models(root).values() for name in model.model_fields)
+
+
+def all_keys() -> frozenset[str]:
+    """Every key any record may hold (site.yaml's and every kind's): a value starting with one and a colon is a
+    slip."""
+    return _keys_of((Site, *(kind.model for kind in kinds.all_kinds())))
 
 CHINESE_KEYS: dict[str, tuple[str, ...]] = {
     "名称": ("name", "title"), "简称": ("name",), "校名": ("name",), "学校": ("name", "branch"), "全称": ("full_name",),
@@ -336,7 +331,7 @@ def _value_slips(source: YamlFile) -> dict[tuple[Any, ...], Problem]:
     if not source.key_like_text:  # the usual file: no need to find where its values are
         return slips
     found = [(loc, match) for loc in source.plain  # only unquoted text can hide such a slip
-             if (match := _VALUE_SLIP.match(_value_at(source.data, loc))) and match.group(1) in ALL_KEYS]
+             if (match := _VALUE_SLIP.match(_value_at(source.data, loc))) and match.group(1) in all_keys()]
     for loc, match in sorted(found, key=lambda item: source.where(item[0])):
         key = match.group(1)
         line, column = source.where(loc)
@@ -509,7 +504,7 @@ def _stray_files(data_dir: Path, files: Files) -> Iterable[tuple[Path, str, str]
             continue
         if parts in {("site.yaml",), ("site.yml",)}:
             continue
-        if parts[0] in FOLDERS and len(parts) > 1:
+        if kind_of_folder(parts[0]) is not None and len(parts) > 1:
             if _is_record_name(path.name):
                 continue
             if path.name.lower().endswith((".yaml.txt", ".yml.txt")):
@@ -521,7 +516,7 @@ def _stray_files(data_dir: Path, files: Files) -> Iterable[tuple[Path, str, str]
                     "记录文件的扩展名必须是 .yaml；图片请放到 data/images/ 下。"
             continue
         if path.suffix.lower() in RECORD_SUFFIXES:
-            yield path, "这个文件不在 branches/、honours/、events/ 任何一个文件夹里，不会被读取。", \
+            yield path, f"这个文件不在 {folders_text()} 任何一个文件夹里，不会被读取。", \
                 "检查文件夹名称是否拼错，把文件移到对应文件夹。"
 
 
@@ -582,13 +577,56 @@ def china_today() -> dt.date:
     return dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
 
 
+@dataclass(frozen=True)
+class DataRead:
+    """A data folder read file by file: the records that loaded on their own, where each came from, and the
+    problems met reading them; rules across records are not applied yet (`check_read` applies them).
+
+    Staff tools (diff, new, import) use it as it is: they work with what loaded and name what did not.
+    """
+
+    data_dir: Path
+    site: Site | None
+    records: Mapping[str, Mapping[str, Record]]
+    """Each kind's folder, and its records by id."""
+    sources: Mapping[str, YamlFile]
+    """Each file read: `site`, `branches:<id>`, …"""
+    unreadable: Mapping[str, frozenset[str]]
+    """Per folder, the ids whose files could not be read (`validate.ANY_RECORD` when unknown)."""
+    problems: tuple[Problem, ...]
+
+    def of(self, kind: RecordKind | str) -> Mapping[str, Record]:
+        """One kind's records by id (none for a folder with no records)."""
+        return self.records.get(kind if isinstance(kind, str) else kind.folder, {})
+
+    def shown_name(self, key: str) -> str:
+        """The file a record came from, as messages show it (`data/branches/x.yaml`)."""
+        return self.sources[key].name
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.is_error)
+
+
 def load_dataset(data_dir: Path | str, limits: Limits = DEFAULT_LIMITS, *, today: dt.date | None = None) -> LoadResult:
-    """Read every record under `data_dir`, validate it, and build the Dataset.
+    """Read every record under `data_dir`, validate it, and build the Dataset (None when anything is wrong).
 
     `today` (default: the clock's date in China) is what `site.as_of` may not be later than; tests pass it.
     """
     with _collector_paused():
-        return _load_dataset(Path(data_dir), limits, today or china_today())
+        return _check_read(_read_data(Path(data_dir), limits), today or china_today())
+
+
+def read_data(data_dir: Path | str, limits: Limits = DEFAULT_LIMITS) -> DataRead:
+    """Read every record under `data_dir` that loads on its own, keeping the problems (the tolerant reading)."""
+    with _collector_paused():
+        return _read_data(Path(data_dir), limits)
+
+
+def check_read(read: DataRead, *, today: dt.date | None = None) -> LoadResult:
+    """Apply the rules across records to what `read_data` read: exactly what `load_dataset` reports."""
+    with _collector_paused():
+        return _check_read(read, today or china_today())
 
 
 def _find_site(data_dir: Path, root_name: str) -> tuple[Path | None, list[Problem]]:
@@ -606,16 +644,16 @@ def _find_site(data_dir: Path, root_name: str) -> tuple[Path | None, list[Proble
                           "在数据文件夹里新建 site.yaml，至少写 title、owner、region、as_of 四项。")]
 
 
-def _load_dataset(data_dir: Path, limits: Limits, today: dt.date) -> LoadResult:
+def _read_data(data_dir: Path, limits: Limits) -> DataRead:
     root_name = data_dir.resolve().name or "data"
-    problems: list[Problem] = epoch_problems()
+    problems: list[Problem] = []
 
     def display(path: Path) -> str:
         return f"{root_name}/{path.relative_to(data_dir).as_posix()}"
 
     if not data_dir.is_dir():
-        return LoadResult(None, (Problem(str(data_dir), 0, 0, f"找不到数据文件夹“{data_dir}”。",
-                                         "用 --data 指定数据文件夹，或在项目根目录下运行。"),))
+        return DataRead(data_dir, None, {}, {}, {}, (Problem(str(data_dir), 0, 0, f"找不到数据文件夹“{data_dir}”。",
+                                                             "用 --data 指定数据文件夹，或在项目根目录下运行。"),))
 
     site_path, found = _find_site(data_dir, root_name)
     problems += found
@@ -629,15 +667,17 @@ def _load_dataset(data_dir: Path, limits: Limits, today: dt.date) -> LoadResult:
             problems += found
         sources["site"] = source
 
-    records: dict[str, dict[str, Any]] = {folder: {} for folder in FOLDERS}
-    failed: dict[str, set[str]] = {folder: set() for folder in FOLDERS}
+    record_kinds = kinds.all_kinds()
+    records: dict[str, dict[str, Any]] = {kind.folder: {} for kind in record_kinds}
+    failed: dict[str, set[str]] = {kind.folder: set() for kind in record_kinds}
     seen_ids: dict[tuple[str, str], str] = {}
     files, refused = _list_files(data_dir, root_name)
     for parts, why, hint in refused:
         problems.append(Problem(f"{root_name}/{'/'.join(parts)}", 0, 0, why, hint))
-        if parts[0] in FOLDERS:  # its records are unknown: no “missing branch” on top of this
+        if parts[0] in failed:  # its records are unknown: no “missing branch” on top of this
             failed[parts[0]].add(parts[-1].rsplit(".", 1)[0] if _is_record_name(parts[-1]) else ANY_RECORD)
-    for folder, model in FOLDERS.items():
+    for kind in record_kinds:
+        folder = kind.folder
         for parts in _record_files(folder, files):
             name = f"{root_name}/{'/'.join(parts)}"
             file_name = parts[-1]
@@ -645,7 +685,7 @@ def _load_dataset(data_dir: Path, limits: Limits, today: dt.date) -> LoadResult:
             if not ID_RE.match(stem):
                 problems.append(Problem(name, 0, 0,
                                         f"文件名“{file_name}”不能用作编号：只能用小写英文字母、数字和连字符“-”。",
-                                        _rename_hint(stem, folder)))
+                                        _rename_hint(stem, kind)))
                 continue
             if (folder, stem) in seen_ids:
                 problems.append(Problem(name, 0, 0,
@@ -653,16 +693,9 @@ def _load_dataset(data_dir: Path, limits: Limits, today: dt.date) -> LoadResult:
                                         "同一类记录的文件名不能重复（即使在不同年份文件夹里）；请给其中一个改名。"))
                 continue
             seen_ids[(folder, stem)] = name
-            if folder == "honours":
-                if len(parts) > 3 or (len(parts) == 3 and not re.fullmatch(r"[0-9]{4}", parts[1])):
-                    problems.append(Problem(name, 0, 0, "荣誉名单只能放在 honours/ 或 honours/<年份>/ 文件夹里。",
-                                            "把文件移到 honours/2023/ 这样的年份文件夹（四位数字），"
-                                            "或直接放在 honours/ 下。"))
-                    failed[folder].add(stem)
-                    continue
-            elif len(parts) != 2:
-                problems.append(Problem(name, 0, 0, f"{FOLDER_LABELS[folder]}记录不能放在子文件夹里。",
-                                        f"把文件直接放到 {root_name}/{folder}/ 下。"))
+            misplaced = _misplaced(kind, parts, root_name)
+            if misplaced is not None:
+                problems.append(Problem(name, 0, 0, *misplaced))
                 failed[folder].add(stem)
                 continue
             source, found = read_yaml(os.path.join(data_dir, *parts), name, limits)
@@ -670,47 +703,59 @@ def _load_dataset(data_dir: Path, limits: Limits, today: dt.date) -> LoadResult:
             if found:
                 failed[folder].add(stem)
                 continue
-            record, found = validate_record(model, source, stem)
+            record, found = validate_record(kind.model, source, stem)
             problems += found
             if record is None:
                 failed[folder].add(stem)
                 continue
             records[folder][stem] = record
-            sources[f"{folder}:{stem}"] = source
-            if folder == "honours" and len(parts) == 3:
-                folder_year = int(parts[1])
-                if record.year is not None and record.year != folder_year:
-                    problems.append(source.problem(("year",), f"年度 {record.year} 与所在文件夹 "
-                                                   f"{folder_year}/ 不一致。",
-                                                   "把文件移到对应年份的文件夹，或改正 year。",
-                                                   warning=True))
+            sources[kind.key(stem)] = source
+            record_year = getattr(record, "year", None)
+            if kind.year_folders and len(parts) == 3 and record_year is not None and record_year != int(parts[1]):
+                problems.append(source.problem(("year",), f"年度 {record_year} 与所在文件夹 {parts[1]}/ 不一致。",
+                                               "把文件移到对应年份的文件夹，或改正 year。", warning=True))
 
     for path, message, hint in _stray_files(data_dir, files):
         problems.append(Problem(display(path), 0, 0, message, hint, Severity.WARNING))
-    problems = _suggest_ids(problems, records["branches"])
+    problems = _suggest_ids(problems, records.get("branches", {}))
+    return DataRead(data_dir, site, {folder: types.MappingProxyType(found) for folder, found in records.items()},
+                    types.MappingProxyType(sources), {folder: frozenset(ids) for folder, ids in failed.items()},
+                    tuple(sort_problems(problems)))
 
-    if site is None:
+
+def _misplaced(kind: RecordKind, parts: tuple[str, ...], root_name: str) -> tuple[str, str] | None:
+    """Why a record file sits in the wrong sub-folder of its kind's folder (message and hint), or None."""
+    if kind.year_folders:
+        if len(parts) > 3 or (len(parts) == 3 and not re.fullmatch(r"[0-9]{4}", parts[1])):
+            return (f"{kind.label}只能放在 {kind.folder}/ 或 {kind.folder}/<年份>/ 文件夹里。",
+                    f"把文件移到 {kind.folder}/2023/ 这样的年份文件夹（四位数字），或直接放在 {kind.folder}/ 下。")
+    elif len(parts) != 2:
+        return f"{kind.label}记录不能放在子文件夹里。", f"把文件直接放到 {root_name}/{kind.folder}/ 下。"
+    return None
+
+
+def _check_read(read: DataRead, today: dt.date) -> LoadResult:
+    problems = [*epoch_problems(), *read.problems]
+    if read.site is None:
         return LoadResult(None, tuple(sort_problems(problems)))
 
     from generator.validate import validate_dataset
 
-    dataset = build_dataset(site, records["branches"], records["honours"], records["events"],
-                            sources, data_dir)
-    problems += validate_dataset(dataset, unreadable={folder: frozenset(ids) for folder, ids in failed.items()},
-                                 today=today)
+    dataset = build_dataset(read.site, read.of("branches"), read.of("honours"), read.of("events"),
+                            read.sources, read.data_dir, records=read.records)
+    problems += validate_dataset(dataset, unreadable=read.unreadable, today=today)
     problems = sort_problems(problems)
     has_errors = any(p.is_error for p in problems)
     return LoadResult(None if has_errors else dataset, tuple(problems))
 
 
-def _rename_hint(stem: str, folder: str) -> str:
+def _rename_hint(stem: str, kind: RecordKind) -> str:
     """How to rename a file whose stem cannot be an id: a suggestion made from the stem itself."""
     from pypinyin import lazy_pinyin
 
     words = lazy_pinyin(stem, errors=lambda chars: [chars])
     suggestion = re.sub(r"[^a-z0-9]+", "-", "-".join(words).lower()).strip("-")
     if not suggestion or not ID_RE.match(suggestion):
-        suggestion = {"branches": "shiyan-xiaoxue", "honours": "pingan-xiaoyuan-shiji-2023",
-                      "events": "2023-06-02-guanmo-tuijinhui"}[folder]
+        suggestion = kind.example_id
     return (f"把文件改名为 {suggestion}.yaml 这样的名字（拼音或英文，小写，用“-”连接）；"
             "中文名称写在文件里的 name 或 title 中。")

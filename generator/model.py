@@ -387,10 +387,3 @@ class Event(Record):
     def count(self) -> int:
         return self.total or len(self.branches)
 
-
-RECORD_MODELS: dict[str, type[Record]] = {
-    "site": Site,
-    "branch": Branch,
-    "honour": HonourList,
-    "event": Event,
-}

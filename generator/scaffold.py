@@ -14,13 +14,12 @@ from typing import Any
 
 import yaml
 
+from generator.kinds import RecordKind, kind_named
+from generator.load import DataRead, check_read, load_dataset, read_data
+from generator.match import NameMatcher
 from generator.model import ID_RE
 from generator.problems import Problem
 
-KIND_ALIASES = {"branch": "branch", "支部": "branch", "学校": "branch",
-                "honour": "honour", "honor": "honour", "荣誉": "honour", "名单": "honour",
-                "event": "event", "活动": "event"}
-FOLDER_OF = {"branch": "branches", "honour": "honours", "event": "events"}
 DATE_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-")
 
 
@@ -117,9 +116,20 @@ def existing_record(data_dir: Path, folder: str, record_id: str) -> Path | None:
     return None
 
 
+def record_kind(word: str) -> RecordKind:
+    """The registry's kind for a word (`branch`, `支部`); a ScaffoldError in Chinese for a word it does not know."""
+    found = kind_named(word)
+    if found is None:
+        raise ScaffoldError(f"不认识的记录类型“{word}”。")
+    return found
+
+
 def record_path(data_dir: Path, kind: str, record_id: str, year: int | None = None) -> Path:
-    folder = data_dir / FOLDER_OF[kind]
-    if kind == "honour" and year is not None:
+    """Where a new record of `kind` goes: `<folder>/<id>.yaml`, or `<folder>/<year>/<id>.yaml` for a kind kept in
+    year folders."""
+    found = record_kind(kind)
+    folder = data_dir / found.folder
+    if found.year_folders and year is not None:
         folder = folder / str(year)
     return folder / f"{record_id}.yaml"
 
@@ -319,22 +329,40 @@ def event_text(modeline: str, record_id: str, date: dt.date, title: str,
     return "\n".join(lines) + "\n"
 
 
+def record_text(kind: RecordKind, modeline: str, record_id: str, name: str | None) -> str:
+    """A record of a kind with no template of its own: every field with its Chinese description, the required
+    ones written (`name` from the command line, the others as 请填写), the rest commented out."""
+    lines = [modeline, f"# 一条{kind.label}记录。文件名 {record_id} 就是它的编号。",
+             "# 以“# ”开头的行是说明或备用项：要填写时删掉行首的“# ”。改完运行 fivestar check 检查。", ""]
+    for key, info in kind.model.model_fields.items():
+        if key == "id":
+            continue
+        if info.description:
+            lines.append(f"# {comment_text(info.description)}")
+        if info.is_required():
+            lines.append(f"{key}: {yaml_scalar(name if key == 'name' and name else '请填写')}")
+        else:
+            lines.append(f"# {key}: ")
+    return "\n".join(lines) + "\n"
+
+
 # -- writing --------------------------------------------------------------------------------------
 
 
-def error_set(data_dir: Path) -> set[Problem]:
-    from generator.load import load_dataset
+def error_set(data_dir: Path, read: DataRead | None = None) -> set[Problem]:
+    """The errors the data has now; from a reading already made when given (no second pass over the files)."""
+    return set(check_read(read if read is not None else read_data(data_dir)).errors)
 
-    return set(load_dataset(data_dir).errors)
 
-
-def write_checked(data_dir: Path, path: Path, text: str, before: set[Problem] | None = None,
+def write_checked(data_dir: Path, path: Path, text: str, before: set[Problem] | DataRead | None = None,
                   *, replace: bool = False) -> list[Problem]:
-    """Write a new record and keep it only if it adds no error to the data; otherwise undo and return why."""
-    from generator.load import load_dataset
+    """Write a new record and keep it only if it adds no error to the data; otherwise undo and return why.
 
-    if before is None:
-        before = error_set(data_dir)
+    `before` is the data as it was: its errors, or the reading the caller already made (then the files are read
+    once more, after writing, and not twice).
+    """
+    if not isinstance(before, set):
+        before = error_set(data_dir, before)
     created_dirs = [p for p in reversed(path.parents) if not p.exists()]
     path.parent.mkdir(parents=True, exist_ok=True)
     previous = path.read_bytes() if replace and path.exists() else None
@@ -369,19 +397,15 @@ def shown_path(path: Path) -> str:
 
 
 def refuse_existing(data_dir: Path, kind: str, record_id: str) -> None:
-    found = existing_record(data_dir, FOLDER_OF[kind], record_id)
+    found = existing_record(data_dir, record_kind(kind).folder, record_id)
     if found is not None:
         raise ScaffoldError(f"已经有 {shown_path(found)}，不会覆盖它。要修改请直接编辑这个文件；"
                             "要新建另一条记录，请换一个编号。")
 
 
-def resolve_branches(data_dir: Path, names: Sequence[str]) -> list[tuple[str, str]]:
+def resolve_branches(read: DataRead, names: Sequence[str]) -> list[tuple[str, str]]:
     """Branch ids for ids or names given on the command line; exact matches only."""
-    from generator.diff import read_snapshot
-    from generator.importer import NameMatcher
-
-    snapshot = read_snapshot(data_dir)
-    matcher = NameMatcher(snapshot.branches.values(), snapshot.site)
+    matcher = NameMatcher(read.of("branches").values(), read.site)
     out: list[tuple[str, str]] = []
     for text in names:
         match = matcher.match(text)
@@ -427,11 +451,12 @@ def new_honour(data_dir: Path, record_id: str, title: str | None, level: str | N
     if not recipients:
         raise ScaffoldError("荣誉名单至少要有一个获奖支部：用 --recipients 写出学校名称或编号"
                             "（按公布顺序，用顿号隔开）；名单在表格里的，用 fivestar import 直接导入。")
-    resolved = resolve_branches(data_dir, recipients)
+    read = read_data(data_dir)
+    resolved = resolve_branches(read, recipients)
     path = record_path(data_dir, "honour", record_id, year)
     text = honour_text(schema_modeline(data_dir, path, "honour"), record_id, title, level, year, resolved,
                        total=total, status=status, batch=batch, official=official)
-    problems = write_checked(data_dir, path, text)
+    problems = write_checked(data_dir, path, text, read)
     if problems:
         raise ScaffoldError(_rejected(problems))
     step = (f"下一步：打开 {shown_path(path)}，核对名单顺序与公布的一致，填写发文单位、文号、日期；"
@@ -454,16 +479,30 @@ def new_event(data_dir: Path, record_id: str, title: str | None, date: dt.date |
     if not title:
         raise ScaffoldError("请用 --title 写出活动名称，如 --title 全区中小学校“五星”支部创建观摩推进会")
     refuse_existing(data_dir, "event", record_id)
-    resolved = resolve_branches(data_dir, branches) if branches else []
-    place = resolve_branches(data_dir, [venue])[0] if venue else None
+    read = read_data(data_dir)
+    resolved = resolve_branches(read, branches) if branches else []
+    place = resolve_branches(read, [venue])[0] if venue else None
     path = record_path(data_dir, "event", record_id)
     text = event_text(schema_modeline(data_dir, path, "event"), record_id, date, title, resolved, place)
-    problems = write_checked(data_dir, path, text)
+    problems = write_checked(data_dir, path, text, read)
     if problems:
         raise ScaffoldError(_rejected(problems))
     step = (f"下一步：打开 {shown_path(path)}，按注释补充类型、参加支部、出席领导、照片和概述，"
             "保存后运行 fivestar check。")
     return Created(path, step)
+
+
+def new_record(data_dir: Path, kind: str, record_id: str, name: str | None = None) -> Created:
+    """A new record of any kind of the registry, from its model's fields (kinds with a template use theirs)."""
+    found = record_kind(kind)
+    check_id(record_id)
+    refuse_existing(data_dir, found.name, record_id)
+    path = record_path(data_dir, found.name, record_id)
+    problems = write_checked(data_dir, path, record_text(found, schema_modeline(data_dir, path, found.schema_name),
+                                                         record_id, name))
+    if problems:
+        raise ScaffoldError(_rejected(problems))
+    return Created(path, f"下一步：用编辑器打开 {shown_path(path)}，按注释填写，保存后运行 fivestar check。")
 
 
 def _rejected(problems: Sequence[Problem]) -> str:

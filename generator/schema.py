@@ -6,20 +6,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from generator.model import DEFAULT_LEVELS, ID_PATTERN, PERIOD_PATTERN, RECORD_MODELS
+from generator.kinds import SITE_SCHEMA, kind_named, record_models
+from generator.model import DEFAULT_LEVELS, ID_PATTERN, PERIOD_PATTERN
 
-SCHEMA_TITLES = {
-    "site": "网站设置 data/site.yaml",
-    "branch": "支部记录 data/branches/<编号>.yaml",
-    "honour": "荣誉名单 data/honours/[<年份>/]<编号>.yaml",
-    "event": "活动记录 data/events/<编号>.yaml",
-}
-SCHEMA_DESCRIPTIONS = {
-    "site": "全站设置：网站标题、发布单位、地区、数据截至日期等。整个数据文件夹只有一个。",
-    "branch": "一个党支部（一所学校，或一个校区、分校）。文件名就是支部编号，只用小写字母、数字和“-”。",
-    "honour": "一份荣誉名单：一种荣誉在一个级别的一次公布。文件名就是名单编号。",
-    "event": "一次活动，如观摩推进会、现场会。文件名就是活动编号。",
-}
+SITE_TITLE = "网站设置 data/site.yaml"
+SITE_DESCRIPTION = "全站设置：网站标题、发布单位、地区、数据截至日期等。整个数据文件夹只有一个。"
 DEFINITION_TITLES = {
     "Brand": "党建品牌",
     "Photo": "照片",
@@ -83,7 +74,7 @@ def _rename_refs(node: Any) -> Any:
 
 def record_schema(kind: str) -> dict[str, Any]:
     """The JSON Schema of one kind of record file, as staff write it (no `id`: the file name is the id)."""
-    model = RECORD_MODELS[kind]
+    model = record_models()[kind]
     schema = model.model_json_schema(mode="validation")
     definitions = schema.pop("$defs", {})
     _drop_id(schema)
@@ -110,8 +101,9 @@ def record_schema(kind: str) -> dict[str, Any]:
         schema["definitions"] = definitions
     schema = _rename_refs(schema)
     schema["$schema"] = "http://json-schema.org/draft-07/schema#"
-    schema["title"] = SCHEMA_TITLES[kind]
-    schema["description"] = SCHEMA_DESCRIPTIONS[kind]
+    record_kind = kind_named(kind) if kind != SITE_SCHEMA else None
+    schema["title"] = record_kind.schema_title if record_kind else SITE_TITLE
+    schema["description"] = record_kind.description if record_kind else SITE_DESCRIPTION
     return schema
 
 
@@ -124,7 +116,7 @@ def write_schemas(out_dir: Path) -> list[Path]:
     """Write one `<kind>.schema.json` per record kind."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for kind in RECORD_MODELS:
+    for kind in record_models():
         path = out_dir / f"{kind}.schema.json"
         path.write_text(schema_text(kind), encoding="utf-8")
         written.append(path)

@@ -14,8 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from generator.importer import NameMatcher, normalise, pick_names, plan_import, read_names, region_prefixes
+from generator.importer import pick_names, plan_import, read_names
 from generator.load import load_dataset
+from generator.match import NameMatcher, normalise, region_prefixes
 from generator.model import Branch, HonourList, Site
 from generator.scaffold import Item, honour_text
 

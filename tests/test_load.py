@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.load import ALL_KEYS, LoadResult, load_dataset
+from generator.load import LoadResult, all_keys, load_dataset
 from generator.problems import Problem
 
 VALID = Path(__file__).resolve().parent / "broken" / "_valid" / "data"
@@ -104,7 +104,7 @@ def test_chinese_text_with_a_colon_is_fine(data: Path) -> None:
 
 
 def test_all_keys_cover_every_model() -> None:
-    assert {"name", "title", "recipients", "earned", "caption", "person", "icp", "part"} <= ALL_KEYS
+    assert {"name", "title", "recipients", "earned", "caption", "person", "icp", "part"} <= all_keys()
 
 
 @pytest.mark.parametrize(("line", "message"), [
@@ -343,11 +343,12 @@ VOCABULARY_FIELDS = {("HonourList", "level"): "a level from site.yaml", ("Event"
 
 def text_fields() -> set[tuple[str, str]]:
     """Every (model, field) of the records typed as plain text (model.Text), found from the models themselves."""
-    from generator.load import FOLDERS, _all_models
+    from generator.kinds import all_kinds
+    from generator.load import _all_models
     from generator.model import Site
 
     found = set()
-    for root in (Site, *FOLDERS.values()):
+    for root in (Site, *(kind.model for kind in all_kinds())):
         for name, model in _all_models(root).items():
             for field_name, info in model.model_fields.items():
                 if "clean" in repr(info.annotation) or any("clean" in repr(m) for m in info.metadata):

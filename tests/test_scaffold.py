@@ -142,6 +142,31 @@ def test_new_event_takes_its_date_from_the_id(project: Path, capsys) -> None:
     assert code == 2 and "--date" in err
 
 
+@pytest.mark.parametrize("argv", [
+    ("new", "branch", "shili-xiaoxue-9", "--name", "示例小学九"),
+    ("new", "honour", "shili-mingdan-2023", "--title", "示例荣誉", "--level", "区级", "--year", "2023",
+     "--recipients", "区一实小、香山小学"),
+    ("new", "event", "2023-07-01-shili-peixun", "--title", "示例培训", "--venue", "区一实小",
+     "--branches", "香山小学、未来小学"),
+])
+def test_new_reads_the_data_folder_twice_at_most(project: Path, capsys, monkeypatch: pytest.MonkeyPatch,
+                                                 argv: tuple[str, ...]) -> None:
+    """Once before writing (names resolved and the errors already there), once after: not once per step."""
+    import generator.load as load
+
+    reads: list[Path] = []
+    real = load._read_data
+
+    def counted(data_dir: Path, limits: load.Limits) -> load.DataRead:
+        reads.append(data_dir)
+        return real(data_dir, limits)
+
+    monkeypatch.setattr(load, "_read_data", counted)
+    code, _out, err = run(capsys, *argv)
+    assert code == 0, err
+    assert len(reads) == 2
+
+
 def _documented(lines: list[str], index: int, key: str) -> bool:
     """A key is documented by the comment line above it, or named in a comment just above its block."""
     above = lines[index - 1].lstrip("# ").strip() if index else ""

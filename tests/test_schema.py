@@ -12,10 +12,13 @@ import pytest
 import yaml
 
 from generator.cli import main
-from generator.model import DEFAULT_LEVELS, EVENT_KINDS, KINDS, RECORD_MODELS
+from generator.kinds import record_models
+from generator.model import DEFAULT_LEVELS, EVENT_KINDS, KINDS
 from generator.schema import record_schema, schema_text
 
 jsonschema = pytest.importorskip("jsonschema")
+
+RECORD_MODELS = record_models()
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_DIR = ROOT / "schema"
