@@ -1,4 +1,4 @@
-"""Responsive images: WebP renditions plus a fallback, metadata stripped, placeholders, and a content-keyed cache."""
+"""Responsive images: WebP renditions plus a fallback, metadata stripped, and a content-keyed cache."""
 
 from __future__ import annotations
 
