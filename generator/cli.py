@@ -223,22 +223,26 @@ def add_demo_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, required=True, metavar="DIR",
                         help="写入的数据文件夹（须为空文件夹，或以前 demo 生成的文件夹）")
     parser.add_argument("--seed", type=int, default=None, metavar="S", help="随机种子（默认固定值，结果每次相同）")
+    parser.add_argument("--dense", action="store_true",
+                        help="密集数据：每个支部都有星级记录、党建品牌（标识和 2 张照片）、至少 8 份荣誉名单、"
+                             "活动，并在新闻稿中出现（新闻稿写入数据文件夹旁边的 content/news/）")
 
 
 @subcommand("demo", "生成虚构的演示数据（示例区，N 个支部），用于演示和性能测试", add_demo_arguments)
 def run_demo(args: argparse.Namespace) -> int:
-    from generator.demo import SEED, DemoOutputError, write_demo
+    from generator.demo import SEED, DemoOutputError, news_folder, write_demo
 
     if args.branches < 1:
         sys.stderr.write("fivestar demo：--branches 至少为 1。\n")
         return EXIT_USAGE
     try:
-        region = write_demo(args.out, args.branches, SEED if args.seed is None else args.seed)
+        region = write_demo(args.out, args.branches, SEED if args.seed is None else args.seed, args.dense)
     except DemoOutputError as error:
         sys.stderr.write(f"fivestar demo：{error}\n请换一个空文件夹，如 --out demo-data。\n")
         return EXIT_USAGE
+    news = f"，{len(region.news)} 篇新闻稿（在 {news_folder(args.out).as_posix()}）" if region.news else ""
     print(f"已在 {args.out.as_posix()} 生成演示数据（全部虚构）：{len(region.branches)} 个支部，"
-          f"{len(region.honours)} 份荣誉名单，{len(region.events)} 项活动。"
+          f"{len(region.honours)} 份荣誉名单，{len(region.events)} 项活动{news}。"
           f"检查：fivestar check --data {args.out.as_posix()}")
     return EXIT_OK
 

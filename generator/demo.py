@@ -113,6 +113,18 @@ OFFICIAL_PARTS = ("讲话", "点评", "总结", "主持会议", "作专题辅导
 PHOTO_CAPTIONS = ("与会人员参观党建阵地", "党支部书记作交流发言", "观摩学校的特色课程展示", "集中点评现场",
                   "党员教师重温入党誓词", "主题党日活动现场")
 PHOTO_POOL = 12
+DENSE_HONOURS = 8
+"""School honour lists every branch of a dense region is named on (at least)."""
+DENSE_PHOTOS = 2
+DENSE_NEWS_SIZE = 20
+"""Branches one news post of a dense region names (each branch is named in one)."""
+NEWS_FOLDER = "news"
+NEWS_SENTENCES = (
+    "近日，示例区教育局对中小学校“五星”支部创建工作进行了调研，以下学校的做法受到好评。",
+    "各校党支部结合办学特色，把党建品牌建设落实到课堂、活动和日常管理之中。",
+    "调研组查阅了创建档案，听取了支部书记的汇报，并与党员教师进行了座谈。",
+    "下一步，示例区将继续推动“五星”支部创建向纵深发展，以高质量党建引领学校高质量发展。",
+)
 
 
 @dataclass
@@ -124,6 +136,8 @@ class DemoRegion:
     events: dict[str, dict[str, Any]] = field(default_factory=dict)
     logos: list[tuple[str, int]] = field(default_factory=list)
     site: dict[str, Any] = field(default_factory=dict)
+    news: dict[str, str] = field(default_factory=dict)
+    """News posts (Markdown with front matter) by file name, for content/news/ beside the data folder."""
 
 
 def pick_weighted(rng: random.Random, choices: tuple[tuple[Any, ...], ...]) -> tuple[Any, ...]:
@@ -181,7 +195,7 @@ def make_stars(rng: random.Random) -> list[dict[str, Any]]:
     return history
 
 
-def make_brand(rng: random.Random, branch_id: str, name: str, used: set[str]) -> dict[str, Any]:
+def make_brand(rng: random.Random, branch_id: str, name: str, used: set[str], dense: bool = False) -> dict[str, Any]:
     brand_name = ""
     for _ in range(8):
         brand_name = f"{rng.choice(BRAND_HEADS)}·{rng.choice(BRAND_TAILS)}{rng.choice(BRAND_EXTRAS)}"
@@ -193,7 +207,10 @@ def make_brand(rng: random.Random, branch_id: str, name: str, used: set[str]) ->
     story = "\n\n".join(s.format(brand=brand_name, slogan=slogan, name=name) for s in sentences) + "\n"
     brand: dict[str, Any] = {"name": brand_name, "slogan": slogan, "story": story,
                              "logo": f"images/logos/{branch_id}.png"}
-    if rng.random() < 0.2:
+    if dense:
+        brand["photos"] = [{"file": photo_path(index), "caption": rng.choice(PHOTO_CAPTIONS)}
+                           for index in rng.sample(range(PHOTO_POOL), DENSE_PHOTOS)]
+    elif rng.random() < 0.2:
         brand["photos"] = [{"file": photo_path(rng.randrange(PHOTO_POOL)), "caption": rng.choice(PHOTO_CAPTIONS)}
                            for _ in range(rng.randint(1, 2))]
     return brand
@@ -203,7 +220,8 @@ def photo_path(index: int) -> str:
     return f"images/photos/demo-photo-{index + 1:02d}.jpg"
 
 
-def make_branches(rng: random.Random, n: int, region: DemoRegion) -> None:
+def make_branches(rng: random.Random, n: int, region: DemoRegion, dense: bool = False) -> None:
+    """N branches, some with campuses; in a dense region every one has a star history and a brand with photos."""
     brand_names: set[str] = set()
     campuses: dict[str, int] = {}
     previous: tuple[str, str, str | None, bool] | None = None  # id, name, kind, is main school
@@ -227,10 +245,10 @@ def make_branches(rng: random.Random, n: int, region: DemoRegion) -> None:
             if kind:
                 record["kind"] = kind
             previous = (branch_id, name, kind, True)
-        if rng.random() < 0.85:
+        if dense or rng.random() < 0.85:
             record["stars"] = make_stars(rng)
-        if rng.random() < 0.3:
-            record["brand"] = make_brand(rng, branch_id, name, brand_names)
+        if dense or rng.random() < 0.3:
+            record["brand"] = make_brand(rng, branch_id, name, brand_names, dense)
             region.logos.append((branch_id, i))
         record["intro"] = make_intro(rng, name)
         if rng.random() < 0.5:
@@ -286,14 +304,19 @@ def school_titles(n: int) -> list[str]:
     return [*SCHOOL_TITLES, *extended][: 12 + n // 250]
 
 
-def make_honours(rng: random.Random, n: int, region: DemoRegion) -> None:
+def make_honours(rng: random.Random, n: int, region: DemoRegion, dense: bool = False) -> None:
+    """School lists (about 1.2 N; in a dense region until every branch is on DENSE_HONOURS), then teacher awards."""
     ids = list(region.branches)
     stream = RecipientStream(rng, ids)
     titles = school_titles(n)
     slugs = {t: slugify(t) for t in [*titles, *PERSON_TITLES]}
     holders: dict[tuple[str, str, int | None], set[str]] = {}
     counters: dict[str, int] = {}
-    for _ in range(max(12, (n * 6) // 5)):
+    named_on = dict.fromkeys(ids, 0)
+    lists = 0
+    while (lists < max(12, (n * 6) // 5) if not dense
+           else lists < 12 or min(named_on.values()) < DENSE_HONOURS):
+        lists += 1
         title = rng.choice(titles)
         level = pick_weighted(rng, (("国家级", 5), ("省级", 20), ("市级", 35), ("区级", 40)))[0]
         year: int | None = None if rng.random() < 0.05 else rng.choice(YEARS)
@@ -303,6 +326,8 @@ def make_honours(rng: random.Random, n: int, region: DemoRegion) -> None:
         if not recipients:
             continue
         refused.update(recipients)
+        for recipient in recipients:
+            named_on[recipient] += 1
         record: dict[str, Any] = {"title": title, "level": level}
         if year is not None:
             record["year"] = year
@@ -348,15 +373,21 @@ def add_issue_details(rng: random.Random, record: dict[str, Any], level: str, ye
         record["note"] = "演示数据：名单为虚构，仅用于展示版式。"
 
 
-def make_events(rng: random.Random, n: int, region: DemoRegion) -> None:
+def make_events(rng: random.Random, n: int, region: DemoRegion, dense: bool = False) -> None:
+    """N/10 events; in a dense region N/8, each branch taking part in at least one."""
     ids = list(region.branches)
     names = {i: r["name"] for i, r in region.branches.items()}
     span = (AS_OF - dt.date(YEARS[0], 1, 1)).days
-    for k in range(1, max(1, n // 10) + 1):
+    stream = RecipientStream(rng, ids)
+    for k in range(1, (-(-n // 8) if dense else max(1, n // 10)) + 1):
         date = dt.date(YEARS[0], 1, 1) + dt.timedelta(days=rng.randrange(span + 1))
         kind, stem = rng.choice(EVENT_KINDS)
-        venue = rng.choice(ids)
-        taking_part = rng.sample(ids, min(len(ids), rng.randint(3, 12)))
+        if dense:
+            taking_part = stream.take(min(len(ids), rng.randint(8, 12)), set())
+            venue = taking_part[0]
+        else:
+            venue = rng.choice(ids)
+            taking_part = rng.sample(ids, min(len(ids), rng.randint(3, 12)))
         record: dict[str, Any] = {"date": date, "title": f"示例区{stem}（第{k}场）", "kind": kind,
                                   "level": rng.choice(("区级", "区级", "市级")), "venue": venue,
                                   "branches": taking_part}
@@ -372,15 +403,43 @@ def make_events(rng: random.Random, n: int, region: DemoRegion) -> None:
         region.events[f"{date.isoformat()}-shili-{k:04d}"] = record
 
 
-def make_region(n: int, seed: int = SEED) -> DemoRegion:
-    """All records of an N-branch demo region; the same `n` and `seed` always give the same region."""
+def make_news(rng: random.Random, region: DemoRegion) -> None:
+    """News posts for content/news/, each naming DENSE_NEWS_SIZE branches with links to their pages."""
+    ids = list(region.branches)
+    span = (AS_OF - dt.date(YEARS[0], 1, 1)).days
+    for k, start in enumerate(range(0, len(ids), DENSE_NEWS_SIZE), start=1):
+        date = dt.date(YEARS[0], 1, 1) + dt.timedelta(days=rng.randrange(span + 1))
+        title = f"示例区“五星”支部创建工作简讯（第{k}期）"
+        named = ids[start:start + DENSE_NEWS_SIZE]
+        items = "\n".join(news_item(b, region.branches[b]) for b in named)
+        body = "\n\n".join(rng.sample(NEWS_SENTENCES, 2))
+        summary = f"演示数据：{len(named)} 所学校的创建做法（虚构）。"
+        region.news[f"{date.isoformat()}-jianxun-{k:04d}.md"] = (
+            f"---\ntitle: {title}\ndate: {date.isoformat()}\nsummary: {summary}\n---\n\n"
+            f"# {title}\n\n{body}\n\n{items}\n")
+
+
+def news_item(branch_id: str, record: dict[str, Any]) -> str:
+    """One line of a news post: the school, linked to its page, and its brand when it has one."""
+    line = f"- [{record['name']}](../branches/{branch_id}.md)"
+    return f"{line}：“{record['brand']['name']}”" if "brand" in record else line
+
+
+def make_region(n: int, seed: int = SEED, dense: bool = False) -> DemoRegion:
+    """All records of an N-branch demo region; the same `n`, `seed` and `dense` always give the same region.
+
+    A dense region gives every branch a star history, a brand with a logo and two photos, a place on at least
+    eight school honour lists, a part in an event and a mention in a news post (content/news/ beside the data).
+    """
     if n < 1:
         raise ValueError("n must be at least 1")
     rng = random.Random(seed)
     region = DemoRegion(site=make_site(n))
-    make_branches(rng, n, region)
-    make_honours(rng, n, region)
-    make_events(rng, n, region)
+    make_branches(rng, n, region, dense)
+    make_honours(rng, n, region, dense)
+    make_events(rng, n, region, dense)
+    if dense:
+        make_news(rng, region)
     return region
 
 
@@ -514,13 +573,18 @@ class DemoOutputError(Exception):
     """The output folder holds something that is not an earlier demo."""
 
 
-def prepare_output(out: Path) -> None:
-    """Make `out` empty: refuse a folder with other content, clear an earlier demo."""
+def check_output(out: Path) -> None:
+    """Refuse a file, or a folder with content that no earlier demo wrote."""
     if out.exists() and not out.is_dir():
         raise DemoOutputError(f"“{out}”是一个文件，不是文件夹。")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise DemoOutputError(f"文件夹“{out}”不是空的，也不是 fivestar demo 生成的；为免覆盖数据，已停止。")
+
+
+def prepare_output(out: Path) -> None:
+    """Make `out` empty: refuse a folder with other content, clear an earlier demo."""
+    check_output(out)
     if out.is_dir() and any(out.iterdir()):
-        if not (out / MARKER).is_file():
-            raise DemoOutputError(f"文件夹“{out}”不是空的，也不是 fivestar demo 生成的；为免覆盖数据，已停止。")
         for child in out.iterdir():
             if child.is_dir() and not child.is_symlink():
                 shutil.rmtree(child)
@@ -529,8 +593,25 @@ def prepare_output(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
 
 
+def news_folder(out: Path) -> Path:
+    """Where a dense region's news posts go: content/news/ beside the data folder (`fivestar check` reads it)."""
+    return out.parent / "content" / NEWS_FOLDER
+
+
+def write_news(region: DemoRegion, folder: Path) -> int:
+    """Write the region's news posts into `folder` (prepared like the data folder); the number written."""
+    prepare_output(folder)
+    (folder / MARKER).write_text("这个文件夹由 fivestar demo --dense 生成，内容全部虚构；再次运行 demo 会覆盖它。\n",
+                                 encoding="utf-8")
+    for name, text in region.news.items():
+        (folder / name).write_text(text, encoding="utf-8", newline="\n")
+    return len(region.news)
+
+
 def write_region(region: DemoRegion, out: Path) -> int:
-    """Write every record and image under `out`; returns the number of files written."""
+    """Write every record and image under `out` (news posts beside it); returns the number of files written."""
+    if region.news:
+        check_output(news_folder(out))
     prepare_output(out)
     (out / MARKER).write_text("这个文件夹由 fivestar demo 生成，内容全部虚构；再次运行 demo 会覆盖它。\n",
                               encoding="utf-8")
@@ -557,11 +638,13 @@ def write_region(region: DemoRegion, out: Path) -> int:
             index = int(relative.rsplit("-", 1)[1].split(".")[0]) - 1
             (out / relative).write_bytes(photo_jpeg(index))
             written += 1
+    if region.news:
+        written += write_news(region, news_folder(out))
     return written
 
 
-def write_demo(out: Path, n: int, seed: int = SEED) -> DemoRegion:
-    """Generate the N-branch demo region and write it to `out` (a data folder)."""
-    region = make_region(n, seed)
+def write_demo(out: Path, n: int, seed: int = SEED, dense: bool = False) -> DemoRegion:
+    """Generate the N-branch demo region and write it to `out` (a data folder; a dense one's news beside it)."""
+    region = make_region(n, seed, dense)
     write_region(region, out)
     return region

@@ -1,10 +1,9 @@
-"""Responsive images: WebP renditions plus a fallback, metadata stripped, placeholders, and a content-keyed cache."""
+"""Responsive images: WebP renditions plus a fallback, metadata stripped, and a content-keyed cache."""
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import html
 import io
 import os
 import re
@@ -33,8 +32,6 @@ OUTPUT_FOLDER = "images"
 WEBP_QUALITY = {"photo": 80, "logo": 90}
 JPEG_QUALITY = 82
 ENCODER_VERSION = "1"
-THEME_RED = "#a61b1b"
-THEME_GOLD = "#c9a227"
 ORIENTATION_TAG = 0x0112
 
 
@@ -484,35 +481,3 @@ def image_html(image: ResponsiveImage, alt: str, sizes: str | None = None,
     return (f'<picture><source type="image/webp" srcset="{srcset}" sizes="{attribute(sizes)}">'
             f'<img{extra} src="{attribute(url(image.src))}" alt="{attribute(alt)}" '
             f'width="{image.fallback.width}" height="{image.fallback.height}"{loading} decoding="async"></picture>')
-
-
-def placeholder_text(name: str) -> str:
-    """The one or two characters shown on a brand's generated placeholder: letters and digits only."""
-    chars = [c for c in name if c.isalnum()]
-    return "".join(chars[:2]) or "党"
-
-
-def placeholder_svg(text: str, size: int = 120) -> str:
-    """A brand placeholder: its first characters in gold on the theme red, inside a gold ring (escaped SVG)."""
-    label = html.escape(placeholder_text(text), quote=True)
-    font = size * (0.34 if len(placeholder_text(text)) > 1 else 0.46)
-    half = size / 2
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" viewBox="0 0 {size} {size}" '
-            f'role="img" aria-label="{label}">'
-            f'<circle cx="{half:g}" cy="{half:g}" r="{half - 1:g}" fill="{THEME_RED}"/>'
-            f'<circle cx="{half:g}" cy="{half:g}" r="{half - size * 0.06:g}" fill="none" stroke="{THEME_GOLD}" '
-            f'stroke-width="{size * 0.03:g}"/>'
-            f'<text x="50%" y="50%" dominant-baseline="central" text-anchor="middle" fill="{THEME_GOLD}" '
-            f'font-size="{font:g}" font-weight="700" font-family="\'Noto Serif CJK SC\', \'Source Han Serif SC\', '
-            f'\'Songti SC\', SimSun, serif">{label}</text></svg>')
-
-
-def write_placeholder(site_dir: Path, name: str) -> str:
-    """Write a brand's placeholder SVG once (named by its content) and return its URL relative to the site root."""
-    svg = placeholder_svg(name)
-    url = f"{OUTPUT_FOLDER}/placeholder-{hashlib.sha256(svg.encode()).hexdigest()[:12]}.svg"
-    target = Path(site_dir) / url
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(svg, encoding="utf-8")
-    return url

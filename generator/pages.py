@@ -380,27 +380,9 @@ def read_news(docs_dir: Path | str) -> tuple[NewsPost, ...]:
 
 
 def find_downloads(dataset: Dataset) -> tuple[Download, ...]:
-    """The export files, when generator.exports offers `list_exports(dataset)`; none otherwise."""
-    try:
-        from generator import exports  # type: ignore[attr-defined]
-    except ImportError:
-        return ()
-    lister = getattr(exports, "list_exports", None)
-    if lister is None:
-        return ()
-    found: list[Download] = []
-    for item in lister(dataset):
-        def pick(*names: str, item: Any = item) -> str:
-            for name in names:
-                value = item.get(name) if isinstance(item, Mapping) else getattr(item, name, None)
-                if value:
-                    return str(value)
-            return ""
-        href = pick("href", "path", "filename", "name")
-        if href:
-            found.append(Download(pick("title", "label", "name") or href, href, pick("description", "format"),
-                                  pick("title_slug") or None))
-    return tuple(found)
+    """The export files (generator.exports), as the 数据下载 page and each list's links show them."""
+    return tuple(Download(item.label, item.path, item.format, item.title_slug)
+                 for item in exports.list_exports(dataset))
 
 
 def record_images(dataset: Dataset) -> dict[str, ResponsiveImage]:

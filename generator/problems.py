@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
 
 
 class Severity(StrEnum):
@@ -55,14 +54,6 @@ def shorten(value: object, limit: int = 40) -> str:
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
     """Order problems by file, line and column, dropping exact duplicates."""
     return sorted(set(problems), key=lambda p: (p.file, p.line, p.column, p.message))
-
-
-def relative_name(path: Path, root: Path) -> str:
-    """Name a file as staff see it: relative to the data folder's parent, with forward slashes."""
-    try:
-        return path.resolve().relative_to(root.resolve().parent).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 WARNINGS_HEADING = "—— 以下是提醒：不影响检查结果，建议处理 ——"

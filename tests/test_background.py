@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import threading
 from typing import Any
 
 import pytest
 
 from generator.background import Background, BackgroundFailed, Meeting
+
+HANG = 300  # seconds; reached only when something hangs
 
 needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
 
@@ -53,14 +58,27 @@ def test_without_fork_the_job_runs_inline(monkeypatch: pytest.MonkeyPatch) -> No
 
 @needs_fork
 def test_abandon_stops_a_job_nobody_waits_for() -> None:
-    import time
+    if not Background.forks():
+        pytest.skip("FIVESTAR_NO_FORK is set: the job would run inline and never end")
+
+    def job(deliver: Any) -> None:
+        deliver("started", os.getpid())
+        threading.Event().wait()  # never set: only a signal ends this job
 
     background = Background()
-    background.start(lambda deliver: time.sleep(60))
-    started = time.monotonic()
-    background.abandon()
-    assert time.monotonic() - started < 30
-    assert background.done
+    background.start(job)
+    child = background.wait_for("started")
+    stopper = threading.Thread(target=background.abandon, daemon=True)
+    stopper.start()
+    stopper.join(HANG)  # a bound on a hang, not a speed limit: abandon either returns or never does
+    try:
+        assert not stopper.is_alive(), "abandon did not return: the child was not stopped"
+        assert background.done and background.folder is None
+        with pytest.raises(ProcessLookupError):  # stopped and reaped, not left running or as a zombie
+            os.kill(child, 0)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(child, signal.SIGKILL)
 
 
 @needs_fork

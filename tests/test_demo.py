@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.cli import main
-from generator.demo import MARKER, STARS, logo_png, make_region, write_demo
+from generator.demo import DENSE_HONOURS, DENSE_PHOTOS, MARKER, STARS, logo_png, make_region, news_folder, write_demo
 from generator.load import load_dataset
+from generator.pages import read_news
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -140,3 +144,72 @@ def test_cli_refuses_a_folder_it_did_not_make(tmp_path: Path, capsys: pytest.Cap
     assert "不是空的" in capsys.readouterr().err
     assert keep.read_text(encoding="utf-8") == "不要删我"
     assert not (tmp_path / "branches").exists()
+
+
+# -- the dense region: every branch with everything a branch page can show ------------------------------------------
+
+def news_links(text: str) -> set[str]:
+    return set(re.findall(r"\]\(\.\./branches/([^)]+)\.md\)", text))
+
+
+@settings(max_examples=25, deadline=None)
+@given(n=st.integers(min_value=1, max_value=60), seed=st.integers(min_value=0, max_value=2**32))
+def test_a_dense_region_gives_every_branch_everything(n: int, seed: int) -> None:
+    region = make_region(n, seed, dense=True)
+    assert len(region.branches) == n
+    named_on = Counter(r for _year, h in region.honours.values() for r in h["recipients"] if isinstance(r, str))
+    in_events = {b for e in region.events.values() for b in e["branches"]}
+    in_news = set().union(*(news_links(text) for text in region.news.values()))
+    for branch_id, record in region.branches.items():
+        assert record["stars"], branch_id
+        brand = record["brand"]
+        assert brand["logo"] == f"images/logos/{branch_id}.png"
+        assert len({p["file"] for p in brand["photos"]}) == DENSE_PHOTOS
+        assert named_on[branch_id] >= DENSE_HONOURS
+    assert {b for b, _index in region.logos} == set(region.branches)
+    assert in_events == set(region.branches) and in_news == set(region.branches)
+    assert make_region(n, seed, dense=True) == region  # deterministic
+
+
+def test_dense_is_only_added_when_asked() -> None:
+    assert make_region(40) == make_region(40, dense=False)
+    assert make_region(40).news == {}
+
+
+def test_cli_dense_demo_passes_check_and_shows_everything_on_every_branch(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "data"
+    assert main(["demo", "--dense", "--branches", "40", "--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert "40 个支部" in said and "篇新闻稿" in said and "Traceback" not in said
+    assert main(["check", "--data", str(out)]) == 0
+    assert "检查通过" in capsys.readouterr().out
+    result = load_dataset(out)
+    assert result.errors == () and result.warnings == ()
+    dataset = result.dataset
+    assert dataset is not None and len(dataset.branches) == 40
+    news = read_news(tmp_path / "content")
+    assert len(news) == 2
+    mentioned = set().union(*(news_links((tmp_path / "content" / p.src_uri).read_text(encoding="utf-8"))
+                              for p in news))
+    for branch in dataset.branches:
+        assert branch.stars and branch.brand is not None and branch.brand.logo
+        assert (out / branch.brand.logo).is_file()
+        assert len(branch.brand.photos) == DENSE_PHOTOS
+        assert all((out / photo.file).is_file() for photo in branch.brand.photos)
+        on_lists = [a for a in dataset.honours_of(branch.id) if not a.honour.is_individual]
+        assert len(on_lists) >= DENSE_HONOURS
+        assert dataset.events_by_branch.get(branch.id)
+        assert branch.id in mentioned
+    assert main(["demo", "--dense", "--branches", "20", "--out", str(out)]) == 0  # rewrites both folders
+    assert len(read_news(news_folder(out).parent)) == 1
+
+
+def test_dense_demo_refuses_a_news_folder_it_did_not_make(tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    own = tmp_path / "content" / "news" / "2024-01-01-own.md"
+    own.parent.mkdir(parents=True)
+    own.write_text("---\ntitle: 自己写的\ndate: 2024-01-01\n---\n\n# 自己写的\n", encoding="utf-8")
+    assert main(["demo", "--dense", "--branches", "5", "--out", str(tmp_path / "data")]) == 2
+    assert "不是空的" in capsys.readouterr().err
+    assert own.is_file() and not (tmp_path / "data").exists()

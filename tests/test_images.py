@@ -6,7 +6,6 @@ import html
 import io
 import re
 import shutil
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -15,13 +14,10 @@ from PIL import Image, ImageCms
 from generator import images
 from generator.images import (
     image_html,
-    placeholder_svg,
-    placeholder_text,
     plan_image,
     plan_images,
     rendition_widths,
     write_images,
-    write_placeholder,
 )
 from generator.load import load_dataset
 
@@ -241,25 +237,6 @@ def test_markup_has_srcset_sizes_dimensions_and_escaped_alt(data_dir: Path) -> N
     assert widths == [320, 640, 960, 1280]
     assert 'width="960" height="1440"' in markup and 'loading="lazy"' in markup
     assert re.search(r'sizes="[^"]+"', markup)
-
-
-def test_placeholder_svg_is_well_formed_escaped_and_in_theme_colours() -> None:
-    svg = placeholder_svg("红·星闪闪")
-    root = ET.fromstring(svg)
-    assert root.tag.endswith("svg") and root.get("aria-label") == "红星"
-    assert "#a61b1b" in svg and "#c9a227" in svg
-    assert "".join(root.itertext()) == "红星"
-    assert placeholder_text('"><script>') == "sc"
-    hostile = placeholder_svg("&<>")
-    ET.fromstring(hostile)
-    assert "党" in hostile
-
-
-def test_write_placeholder_names_the_file_by_content(tmp_path: Path) -> None:
-    url = write_placeholder(tmp_path, "示例品牌")
-    assert re.fullmatch(r"images/placeholder-[0-9a-f]{12}\.svg", url)
-    assert "示例" in (tmp_path / url).read_text(encoding="utf-8")
-    assert write_placeholder(tmp_path, "示例品牌") == url and write_placeholder(tmp_path, "另一品牌") != url
 
 
 # -- damaged images: check decodes what the build will decode --------------------------------------------------
