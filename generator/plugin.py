@@ -30,6 +30,7 @@ from mkdocs.structure.toc import get_toc
 from generator import content, model, pages, search
 from generator.background import Background, BackgroundFailed, Deliver, Meeting
 from generator.dataset import Dataset
+from generator.engine_mkdocs import PAGE_SKIPPED_TEXT
 from generator.images import IMAGE_SUFFIXES, ImageError, write_images
 from generator.load import LoadResult, load_dataset
 from generator.preview import PreviewStatus, keep_serving
@@ -399,7 +400,7 @@ class _QuietAboutPagesBuiltElsewhere(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if not message.startswith("Page skipped: '"):
+        if not message.startswith(PAGE_SKIPPED_TEXT):
             return True
         return message.split("'", 2)[1] not in _SKIPPED_HERE
 
@@ -425,7 +426,7 @@ class Rendered:
 
 
 _BUILD_PAGE_PARAMETERS = ("page", "config", "doc_files", "nav", "env", "dirty", "excluded")
-"""The parameters of MkDocs 1.6's private `mkdocs.commands.build._build_page`, which the second process calls."""
+"""The parameters of MkDocs 1.6.1's private `mkdocs.commands.build._build_page`, which the second process calls."""
 
 
 def can_share_pages() -> bool:
@@ -497,16 +498,19 @@ def render_from_the_back(shared: list[File], meeting: Meeting, config: MkDocsCon
                 built = True
             except Exception:  # the first process builds it from the rendered Markdown, and reports any error
                 page.content = raw
+            links = None
+            if page.links_to_anchors is not None:
+                links = {target.src_uri: dict(anchors) for target, anchors in page.links_to_anchors.items()}
+            # Private (MkDocs 1.6.1, see engine_mkdocs.INTERNALS): read inside this try, so a MkDocs that renames
+            # it leaves the page to the first process instead of stopping the build.
+            title = page._title_from_render
+            rendered[file.src_uri] = Rendered("" if built else (page.content or ""), None if built else page.toc,
+                                              title, frozenset(page.present_anchor_ids or ()), links,
+                                              tuple(recorder.records), built)
         except Exception:  # leave this page to the first process, which reports the error properly
             continue
         finally:
             logger.removeHandler(recorder)
-        links = None
-        if page.links_to_anchors is not None:
-            links = {target.src_uri: dict(anchors) for target, anchors in page.links_to_anchors.items()}
-        rendered[file.src_uri] = Rendered("" if built else (page.content or ""), None if built else page.toc,
-                                          page._title_from_render, frozenset(page.present_anchor_ids or ()),
-                                          links, tuple(recorder.records), built)
         page.content = None  # written: nothing here needs it any more
     for handler in handlers:
         logger.addHandler(handler)
@@ -524,7 +528,7 @@ def _take_rendered(page: Page, rendered: Rendered, config: MkDocsConfig, files: 
         _SKIPPED_HERE.add(page.file.src_uri)
         page.markdown = ""  # written by the other process: free both copies of its Markdown here
         page.file.content_string = ""
-    page._title_from_render = rendered.title
+    page._title_from_render = rendered.title  # private (MkDocs 1.6.1, engine_mkdocs.INTERNALS): Page.title reads it
     page.present_anchor_ids = set(rendered.anchors)
     if rendered.links_to_anchors is not None:
         page.links_to_anchors = {}

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -127,3 +128,125 @@ def test_engine_modules_need_mkdocs(name: str, tmp_path: Path) -> None:
     done = run_blocked(f"import generator.{name}", tmp_path)
     assert done.returncode != 0
     assert "blocked for the engine-boundary test" in done.stderr
+
+
+# -- contracts: every MkDocs or Material internal the engine touches, checked against the installed version ------
+
+def _source(module_name: str) -> str:
+    import importlib
+    import inspect
+
+    return inspect.getsource(importlib.import_module(module_name))
+
+
+def _build_page() -> None:
+    from generator import plugin
+
+    assert plugin.can_share_pages(), f"the parameters of _build_page are no longer {plugin._BUILD_PAGE_PARAMETERS}"
+
+
+def _title_from_render() -> None:
+    source = _source("mkdocs.structure.pages")
+    assert "self._title_from_render: str | None = None" in source, "Page no longer starts with _title_from_render"
+    assert "self._title_from_render = extract_title_ext.title" in source, "Page.render no longer sets it"
+    assert "if self._title_from_render:\n            return self._title_from_render" in source, \
+        "Page.title no longer reads it"
+
+
+def _abort() -> None:
+    import mkdocs.commands.build as mkdocs_build
+    from mkdocs.exceptions import Abort
+
+    from generator import engine_mkdocs
+
+    assert mkdocs_build.Abort is Abort and issubclass(Abort, SystemExit)
+    source = _source("mkdocs.commands.build")
+    assert "raise Abort('Aborted with a BuildError!')" in source, "build() no longer raises this Abort by name"
+    with engine_mkdocs.no_english_abort():
+        assert str(mkdocs_build.Abort("Aborted with a BuildError!")) == ""
+        assert isinstance(mkdocs_build.Abort("x"), Abort)
+    assert mkdocs_build.Abort is Abort
+
+
+def _text_in(module_name: str, text: str) -> Callable[[], None]:
+    def check() -> None:
+        assert text in _source(module_name), f"{module_name} no longer says {text!r}"
+    return check
+
+
+def _plugin_cache() -> None:
+    from mkdocs.config import load_config
+
+    first = load_config(str(ROOT / "mkdocs.yml")).plugins["fivestar"]
+    second = load_config(str(ROOT / "mkdocs.yml")).plugins["fivestar"]
+    assert first is second, "a plugin with on_startup is no longer kept between loads of the settings"
+
+
+def _material_search_index() -> None:
+    from material.plugins.search.plugin import SearchIndex, SearchPlugin
+
+    assert "search_index_prev" in _source("material.plugins.search.plugin")
+    assert hasattr(SearchPlugin(), "search_index_prev") or "self.search_index_prev = None" in \
+        _source("material.plugins.search.plugin")
+    index = SearchIndex(lang=["zh"], separator="x", pipeline=[], fields={})
+    index.entries.append({"location": "a/", "title": "t", "text": "x"})
+    text = index.generate_search_index(None)
+    assert text.endswith('"docs":[{"location":"a/","title":"t","text":"x"}]}'), \
+        "the index no longer ends with the docs list"
+
+
+def _livereload_server() -> None:
+    from mkdocs.livereload import LiveReloadServer
+
+    assert callable(LiveReloadServer.get_app) and callable(LiveReloadServer.set_app)
+    assert "self.builder = builder" in _source("mkdocs.livereload")
+
+
+CONTRACTS: dict[str, Callable[[], None]] = {
+    "build_page": _build_page,
+    "title_from_render": _title_from_render,
+    "abort": _abort,
+    "rebuild_error_text": _text_in("mkdocs.livereload", "An error happened during the rebuild"),
+    "dirty_notice_text": _text_in("mkdocs.commands.build", "A 'dirty' build is being performed"),
+    "page_skipped_text": _text_in("mkdocs.commands.build", "log.info(f\"Page skipped: '{page.file.src_uri}'"),
+    "strict_text": _text_in("mkdocs.commands.build", "raise Abort(f'Aborted with {msg} in strict mode!')"),
+    "plugin_cache": _plugin_cache,
+    "material_search_index": _material_search_index,
+    "livereload_server": _livereload_server,
+}
+
+
+def test_every_internal_has_a_contract_and_the_engine_uses_its_texts() -> None:
+    from generator import engine_mkdocs
+
+    assert [i.key for i in engine_mkdocs.INTERNALS] == list(CONTRACTS)
+    assert "An error happened during the rebuild".startswith(engine_mkdocs.REBUILD_ERROR_TEXT)
+    assert engine_mkdocs.DIRTY_NOTICE_TEXT in "A 'dirty' build is being performed"
+    assert engine_mkdocs.PAGE_SKIPPED_TEXT == "Page skipped: '"
+    assert engine_mkdocs.STRICT_TEXT in "Aborted with 1 warnings in strict mode!"
+
+
+@pytest.mark.parametrize("key", list(CONTRACTS))
+def test_internal_still_as_read(key: str) -> None:
+    """Fails with the internal's name, the version it was read from and the installed one when MkDocs or
+    Material changes it: read the new version, adapt the engine, and update the version in engine_mkdocs."""
+    from importlib.metadata import version
+
+    from generator import engine_mkdocs
+
+    internal = next(i for i in engine_mkdocs.INTERNALS if i.key == key)
+    installed = f"mkdocs {version('mkdocs')}, mkdocs-material {version('mkdocs-material')}"
+    try:
+        CONTRACTS[key]()
+    except (AssertionError, ImportError, AttributeError, TypeError) as error:
+        pytest.fail(f"{internal.name} (read from {internal.version}; installed: {installed}) changed: {error}. "
+                    f"Used by {internal.used_for}.")
+
+
+def test_installed_versions_are_the_ones_read() -> None:
+    from importlib.metadata import version
+
+    from generator import engine_mkdocs
+
+    assert version("mkdocs") == engine_mkdocs.MKDOCS_READ
+    assert version("mkdocs-material") == engine_mkdocs.MATERIAL_READ
