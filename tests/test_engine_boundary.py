@@ -250,3 +250,15 @@ def test_installed_versions_are_the_ones_read() -> None:
 
     assert version("mkdocs") == engine_mkdocs.MKDOCS_READ
     assert version("mkdocs-material") == engine_mkdocs.MATERIAL_READ
+
+
+def test_the_engine_is_pinned_to_the_versions_read() -> None:
+    import tomllib
+    from importlib.metadata import version
+
+    from generator import engine_mkdocs
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert f"mkdocs=={engine_mkdocs.MKDOCS_READ}" in project["dependencies"]
+    assert f"mkdocs-material=={engine_mkdocs.MATERIAL_READ}" in project["dependencies"]
+    assert f"properdocs=={version('properdocs')}" in project["optional-dependencies"]["test"]
