@@ -32,7 +32,7 @@ STAR_WORDS = ("未获星", "一星", "二星", "三星", "四星", "五星")
 LATEST_HONOURS = 6
 LATEST_EVENTS = 3  # plus two: the home page lists five events and news posts together
 
-# The sections: (source path, nav title). mkdocs.yml lists the same order in `nav`.
+# The sections: (source path, nav title), in nav order; the one list the site's nav is made from (plugin.on_config).
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("index.md", "首页"),
     ("honours/index.md", "荣誉榜"),

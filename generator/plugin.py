@@ -116,6 +116,8 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             log.info(f"数据有 {len(result.warnings)} 条提醒（不影响生成），运行 fivestar check 查看。")
         dataset = result.dataset
         self.dataset = dataset
+        if config.nav is None:  # the sections, from the one list (a mkdocs.yml that writes its own nav keeps it)
+            config.nav = section_nav()
         # MkDocs renders its theme without autoescaping: text from the records goes in escaped.
         config.site_name = theme_text(dataset.site.title)
         if dataset.site.description:
@@ -603,6 +605,11 @@ def guard_title(page: Any) -> None:
 def theme_text(text: str) -> str:
     """Record text for the theme's own templates (site name, description), which MkDocs does not escape."""
     return html.escape(clean(text), quote=True)
+
+
+def section_nav() -> list[dict[str, str]]:
+    """MkDocs' `nav` setting made from pages.SECTIONS: one tab per section, in order."""
+    return [{title: src_uri} for src_uri, title in pages.SECTIONS]
 
 
 def footer_context(dataset: Dataset) -> dict[str, Any]:

@@ -129,6 +129,15 @@ def test_branch_pages_are_not_in_the_navigation(built_site: Path) -> None:
     assert nav_titles == ["首页", "荣誉榜", "支部风采", "品牌展厅", "创建动态", "师德风采", "关于", "数据下载"]
 
 
+def test_the_nav_comes_from_pages_sections_only(built_site: Path) -> None:
+    """One list: mkdocs.yml has no nav of its own, and the tabs are pages.SECTIONS in order."""
+    from generator import pages
+
+    assert not re.search(r"^nav:", CONFIG.read_text(encoding="utf-8"), re.MULTILINE)
+    tabs = re.findall(r'class="md-tabs__link">\s*(\S+)\s*</a>', read(built_site, ""))
+    assert tabs == [title for _uri, title in pages.SECTIONS]
+
+
 def test_images_are_published_as_sized_renditions_never_as_originals(sample_site: Path) -> None:
     assert list((sample_site / "images").glob("photo-002-*-300.webp"))
     assert not list(sample_site.rglob("photo-002.png"))
