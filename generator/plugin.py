@@ -39,9 +39,6 @@ from generator.sanitize import clean, clean_html, search_entry
 
 log = get_plugin_logger(__name__)
 
-DATA_ENV = "FIVESTAR_DATA"
-"""Overrides the plugin's `data` option (used by `fivestar serve --data`)."""
-
 EPOCH_ENV = model.EPOCH_ENV
 """The build date of reproducible builds (sitemap dates, gzip headers); defaults to midnight UTC of site.as_of.
 A value that is not a whole number of seconds is refused by the data check, before MkDocs reads it."""
@@ -52,6 +49,8 @@ in its length (a 10,000-character name: minutes), so they are left out of the us
 
 
 class FivestarConfig(Config):
+    """The plugin's options in mkdocs.yml: `- fivestar: {data: data}`."""
+
     # `data` clashes with the dict behind Config; a trailing underscore maps the attribute to the key `data`.
     data_ = config_options.Type(str, default="data")
 
@@ -90,7 +89,9 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         self.preloaded = result
 
     def resolve_data_dir(self, config: MkDocsConfig) -> Path:
-        configured = Path(os.environ.get(DATA_ENV) or self.config.data_)
+        """The typed `data` option (relative to mkdocs.yml); `fivestar build`/`serve --data` set it through the
+        settings (engine_mkdocs.open_site and plugins_with_data), so no environment variable is read."""
+        configured = Path(self.config.data_)
         if not configured.is_absolute() and config.config_file_path:
             configured = Path(config.config_file_path).parent / configured
         return configured

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -17,11 +18,19 @@ CONFIG = ROOT / "mkdocs.yml"
 DATA = ROOT / "data"
 
 
-def run_mkdocs(*args: str, data: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run_mkdocs(*args: str, data: Path | None = None, tmp: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """`mkdocs …` on the project's settings; with `data`, on settings inheriting them whose fivestar plugin reads
+    that folder instead (the typed option: no environment variable chooses the data)."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    env.pop("FIVESTAR_DATA", None)
     if data is not None:
-        env["FIVESTAR_DATA"] = str(data)
+        assert tmp is not None
+        config = tmp / "mkdocs-data.yml"
+        config.write_text(json.dumps({"INHERIT": str(CONFIG), "docs_dir": str(ROOT / "content"),
+                                      "theme": {"name": "material", "custom_dir": str(ROOT / "theme"),
+                                                "language": "zh", "font": False},
+                                      "plugins": [{"search": {"lang": "zh"}}, {"fivestar": {"data": str(data)}}]},
+                                     ensure_ascii=False), encoding="utf-8")
+        args = tuple(str(config) if a == str(CONFIG) else a for a in args)
     return subprocess.run([sys.executable, "-m", "mkdocs", *args], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=300, check=False)
 
@@ -49,7 +58,7 @@ def test_bad_data_stops_mkdocs_build_with_the_chinese_report_and_no_traceback(tm
     text = honour.read_text(encoding="utf-8")
     honour.write_text(text.replace("level: 市级\n", "level: 县级\n").replace("total: 6", "total: 6\ntotl: 6"),
                       encoding="utf-8")
-    out = run_mkdocs("build", "-f", str(CONFIG), "-d", str(tmp_path / "site"), data=data)
+    out = run_mkdocs("build", "-f", str(CONFIG), "-d", str(tmp_path / "site"), data=data, tmp=tmp_path)
     assert out.returncode != 0
     output = out.stdout + out.stderr
     assert "Traceback" not in output
@@ -63,21 +72,36 @@ def test_bad_data_stops_mkdocs_build_with_the_chinese_report_and_no_traceback(tm
     assert errors and all(line in output for line in errors)
 
 
-def test_data_folder_comes_from_the_plugin_option_or_fivestar_data(tmp_path: Path, sample_data: Path) -> None:
-    from generator.plugin import DATA_ENV, FivestarPlugin
+def test_data_folder_comes_from_the_typed_plugin_option_only(monkeypatch: pytest.MonkeyPatch,
+                                                              sample_data: Path) -> None:
+    from generator.plugin import FivestarPlugin
 
-    plugin = FivestarPlugin()
-    plugin.load_config({"data": "data"}, str(CONFIG))
+    monkeypatch.setenv("FIVESTAR_DATA", str(sample_data))  # the old override: no longer read
     config: Any = type("Config", (), {"config_file_path": str(CONFIG)})()
-    old = os.environ.pop(DATA_ENV, None)
-    try:
-        assert plugin.resolve_data_dir(config) == ROOT / "data"
-        os.environ[DATA_ENV] = str(sample_data)
-        assert plugin.resolve_data_dir(config) == sample_data
-    finally:
-        os.environ.pop(DATA_ENV, None)
-        if old is not None:
-            os.environ[DATA_ENV] = old
+    plugin = FivestarPlugin()
+    assert plugin.load_config({"data": "data"}, str(CONFIG)) == ([], [])
+    assert plugin.resolve_data_dir(config) == ROOT / "data"
+    plugin.load_config({"data": str(sample_data)}, str(CONFIG))
+    assert plugin.resolve_data_dir(config) == sample_data
+    failed, _warnings = FivestarPlugin().load_config({"data": 3}, str(CONFIG))
+    assert failed and failed[0][0] == "data"  # typed: a number is refused
+
+
+def test_serve_settings_carry_the_data_folder_as_the_plugin_option(tmp_path: Path) -> None:
+    """`fivestar serve --data` reaches the plugin through the settings MkDocs loads on every rebuild, given in
+    the mapping form, which MkDocs reads without emptying."""
+    from generator.engine_mkdocs import plugins_with_data
+
+    plugins = plugins_with_data(CONFIG, tmp_path / "elsewhere")
+    assert list(plugins) == ["search", "fivestar"]
+    assert plugins["fivestar"] == {"data": str((tmp_path / "elsewhere").resolve())}
+    assert plugins["search"] == {"lang": "zh"}
+    forms = ("plugins:\n  - fivestar\n", "plugins:\n  - fivestar:\n      data: x\n",
+             "plugins:\n  - search\n  - fivestar: {}\n", "plugins:\n  search: {}\n  fivestar:\n    data: x\n")
+    for form in forms:
+        config = tmp_path / "form.yml"
+        config.write_text(form, encoding="utf-8")
+        assert plugins_with_data(config, tmp_path)["fivestar"] == {"data": str(tmp_path.resolve())}, form
 
 
 def test_serve_watches_the_data_folder(sample_data: Path) -> None:
@@ -203,7 +227,6 @@ def test_the_same_site_builds_unchanged_under_properdocs(tmp_path: Path) -> None
     properdocs = shutil.which("properdocs")
     assert properdocs is not None, "properdocs is one of the test extras: pip install -e '.[test]'"
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    env.pop("FIVESTAR_DATA", None)
     out = subprocess.run([properdocs, "build", "--strict", "-f", str(CONFIG), "-d", str(tmp_path / "site")],
                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
     assert out.returncode == 0, out.stderr
