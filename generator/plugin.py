@@ -115,6 +115,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         if result.warnings:
             # Data warnings are for staff and `fivestar check` lists them; INFO keeps --strict builds passing.
             log.info(f"数据有 {len(result.warnings)} 条提醒（不影响生成），运行 fivestar check 查看。")
+        logging.getLogger("mkdocs.commands.build").addFilter(_QUIET)
         dataset = result.dataset
         self.dataset = dataset
         if config.nav is None:  # the sections, from the one list (a mkdocs.yml that writes its own nav keeps it)
@@ -409,7 +410,7 @@ class _QuietAboutPagesBuiltElsewhere(logging.Filter):
 
 
 _QUIET = _QuietAboutPagesBuiltElsewhere()
-logging.getLogger("mkdocs.commands.build").addFilter(_QUIET)
+"""Added to MkDocs' build logger by on_config (once: a logger keeps one copy of a filter), not on import."""
 SHARE_MIN_BYTES = 400_000
 """Below this much Markdown to render, sharing the work is not worth it."""
 

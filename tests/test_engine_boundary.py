@@ -262,3 +262,18 @@ def test_the_engine_is_pinned_to_the_versions_read() -> None:
     assert f"mkdocs=={engine_mkdocs.MKDOCS_READ}" in project["dependencies"]
     assert f"mkdocs-material=={engine_mkdocs.MATERIAL_READ}" in project["dependencies"]
     assert f"properdocs=={version('properdocs')}" in project["optional-dependencies"]["test"]
+
+
+def test_importing_the_engine_changes_no_logging(tmp_path: Path) -> None:
+    """No module-level side effects: the plugin's log filter is added when a build starts, not on import."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    code = textwrap.dedent("""
+        import logging
+        import generator.engine_mkdocs, generator.plugin
+        names = ["mkdocs", "mkdocs.commands.build", "mkdocs.plugins.generator.plugin"]
+        print(sum(len(logging.getLogger(n).filters) for n in names))
+    """)
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "0"
