@@ -11,6 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -277,3 +279,22 @@ def test_importing_the_engine_changes_no_logging(tmp_path: Path) -> None:
                           timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "0"
+
+
+SEGMENT = st.text(alphabet=st.sampled_from("abz09-_.~ %#?&学习区·（）"), min_size=1, max_size=8).filter(
+    lambda part: part not in (".", "..") and not part.startswith("."))
+SOURCE = st.builds(lambda parts, stem: "/".join([*parts, f"{stem}.md"]), st.lists(SEGMENT, max_size=3),
+                   st.one_of(SEGMENT, st.sampled_from(["index", "README"])))
+
+
+@settings(max_examples=300, deadline=None)
+@given(src_uri=SOURCE, use_directory_urls=st.booleans())
+def test_page_urls_are_the_ones_mkdocs_gives(src_uri: str, use_directory_urls: bool) -> None:
+    """pages.url_of knows the site's URLs without MkDocs (search entries, exports, links in raw HTML); this
+    keeps it equal to what MkDocs computes for any page name (its "./" for the home page is our "")."""
+    from mkdocs.structure.files import File
+
+    from generator.pages import url_of
+
+    theirs = File(src_uri, "/docs", "/site", use_directory_urls).url
+    assert url_of(src_uri, use_directory_urls) == ("" if theirs == "./" else theirs)
