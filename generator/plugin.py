@@ -239,7 +239,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         dataset, settings, site_dir = self.dataset, self.settings, Path(config.site_dir)
         use_urls, site_url = config.use_directory_urls, config.site_url
         news = [(post.date, post.title, pages.url_of(post.src_uri, use_urls)) for post in settings.news]
-        shared = pages_to_share(files, self.generated) if Background.forks() else []
+        shared = pages_to_share(files, self.generated, list(config.plugins)) if Background.forks() else []
         self.shared = {file.src_uri: i for i, file in enumerate(shared)}
         self.meeting = Meeting(len(shared)) if shared else None
         _SKIPPED_HERE.clear()
@@ -445,10 +445,26 @@ def can_share_pages() -> bool:
     return tuple(inspect.signature(_build_page).parameters) == _BUILD_PAGE_PARAMETERS
 
 
-def pages_to_share(files: Files, generated: set[str]) -> list[File]:
-    """The generated pages to be rendered, in the order MkDocs reaches them; none if too few to be worth it."""
+SHARING_PLUGINS = frozenset({"material/search", "search", "fivestar"})
+"""The plugins whose page events are known to be safe in the second process: search does not index the shared
+pages (the data describes them), and fivestar keeps no state from them. Another plugin's page events would run
+in the child and what they record would be lost with it, so with any other plugin nothing is shared."""
+
+
+def can_share_with(plugins: list[str]) -> bool:
+    """Whether pages may be rendered in the second process with these plugins configured (see SHARING_PLUGINS)."""
+    return set(plugins) <= SHARING_PLUGINS
+
+
+def pages_to_share(files: Files, generated: set[str], plugins: list[str]) -> list[File]:
+    """The generated pages to be rendered, in the order MkDocs reaches them; none if too few to be worth it,
+    or if a plugin whose page events the second process would swallow is configured."""
     if not can_share_pages():
         log.debug("this MkDocs has no _build_page as 1.6 has it: every page is rendered in this process")
+        return []
+    if not can_share_with(plugins):
+        log.debug(f"plugins {sorted(set(plugins) - SHARING_PLUGINS)} may keep state from page events: "
+                  "every page is rendered in this process")
         return []
     candidates = [f for f in files.documentation_pages() if f.src_uri in generated and f.is_modified()]
     if sum(len(f.content_string) for f in candidates) < SHARE_MIN_BYTES:

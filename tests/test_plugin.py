@@ -231,3 +231,37 @@ def test_the_same_site_builds_unchanged_under_properdocs(tmp_path: Path) -> None
                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
     assert out.returncode == 0, out.stderr
     assert (tmp_path / "site" / "brands" / "index.html").read_text(encoding="utf-8").count('<li class="fs-card"') == 6
+
+
+def test_pages_are_shared_only_when_no_other_plugin_sees_page_events(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A plugin added later would run its page events for shared pages in the second process and lose what it
+    recorded there: with any plugin besides search and fivestar, every page is rendered in one process."""
+    from mkdocs.config import load_config
+
+    from generator import plugin
+
+    assert plugin.can_share_with(list(load_config(str(CONFIG)).plugins))  # the project's own settings share
+    assert not plugin.can_share_with(["material/search", "fivestar", "material/tags"])
+
+    seen: list[tuple[list[str], int]] = []
+    original = plugin.pages_to_share
+
+    def spy(files: Any, generated: set[str], plugins: list[str]) -> Any:
+        shared = original(files, generated, plugins)
+        seen.append((plugins, len(shared)))
+        return shared
+
+    monkeypatch.setattr(plugin, "SHARE_MIN_BYTES", 0)
+    monkeypatch.setattr(plugin, "pages_to_share", spy)
+    config = tmp_path / "mkdocs-tags.yml"
+    config.write_text(json.dumps({"INHERIT": str(CONFIG), "docs_dir": str(ROOT / "content"),
+                                  "theme": {"name": "material", "custom_dir": str(ROOT / "theme"), "language": "zh",
+                                            "font": False},
+                                  "plugins": [{"search": {"lang": "zh"}}, "tags", {"fivestar": {"data": str(DATA)}}]},
+                                 ensure_ascii=False), encoding="utf-8")
+    from generator.background import Background
+    from generator.build import build_site
+
+    build_site(DATA, config, tmp_path / "site")
+    assert seen == ([(["material/search", "material/tags", "fivestar"], 0)] if Background.forks() else [])
