@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ctypes
 import glob
-import logging
 import os
 import re
 import shutil
@@ -14,7 +13,9 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
+from types import ModuleType
 
 from generator.content import scan_content
 from generator.load import LoadResult, load_dataset
@@ -43,48 +44,6 @@ class BuildOutcome:
     pages: int
     seconds: float
     warnings: tuple[str, ...]
-
-
-class _Collector(logging.Handler):
-    """Keeps MkDocs' warnings and errors so they can be shown in Chinese context, not as raw log lines."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-@contextmanager
-def _collect_mkdocs_log() -> Iterator[_Collector]:
-    logger = logging.getLogger("mkdocs")
-    collector = _Collector()
-    propagate = logger.propagate
-    logger.addHandler(collector)
-    logger.propagate = False
-    try:
-        yield collector
-    finally:
-        logger.removeHandler(collector)
-        logger.propagate = propagate
-
-
-class _PreviewFormatter(logging.Formatter):
-    """Preview log lines for staff: our Chinese reports as they are, MkDocs' own lines explained."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        message = record.getMessage()
-        if "An error happened during the rebuild" in message:
-            return "预览暂停更新：请按上面的提示修改，保存后会自动重新生成。"
-        if record.levelno >= logging.ERROR or not message.isascii():
-            return message
-        return f"提醒：{message}"
-
-
-def _quiet_mkdocs() -> None:
-    """No “MkDocs 2.0” banner from the theme: it means nothing to staff (the project pins MkDocs 1.x)."""
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
 def find_config(config_file: Path | str | None) -> Path:
@@ -332,20 +291,14 @@ def count_pages(site_dir: Path) -> int:
     return sum(1 for p in site_dir.rglob("*.html") if p.name != "404.html")
 
 
-def _explain(error: BaseException, messages: list[str]) -> str:
-    """A Chinese account of why MkDocs stopped, with its own (English) lines kept as detail."""
-    text = str(error)
-    if "strict mode" in text:
-        head = "严格模式（--strict）下出现了警告，网站没有更新。"
-    elif isinstance(error, OSError):
-        head = f"读写文件时出错：{error}。请检查磁盘空间和文件夹权限。"
-    else:
-        head = "生成网站时出错，网站没有更新。"
-    detail = [m for m in messages if m]
-    if not detail and not isinstance(error, OSError) and text:
-        detail = [f"{type(error).__name__}: {text}"]
-    lines = [head, *(f"  - {m}" for m in detail), "上一次生成的网站保持不变。"]
-    return "\n".join(lines)
+def _engine() -> ModuleType:
+    """The MkDocs engine adapter, imported only when a site is built or previewed (check, press and exports
+    never need it)."""
+    try:
+        return import_module("generator.engine_mkdocs")
+    except ImportError as error:
+        raise BuildFailed("没有安装生成网站所需的 MkDocs（或 mkdocs-material），网站没有生成。"
+                          f"请让技术人员在项目文件夹里运行 pip install -e . 后重试。（{error}）") from None
 
 
 def build_site(data_dir: Path | str = "data", config_file: Path | str | None = None,
@@ -365,107 +318,44 @@ def build_site(data_dir: Path | str = "data", config_file: Path | str | None = N
         raise DataError(result.problems)
     config_path = find_config(config_file)
 
-    _quiet_mkdocs()
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError
-
+    engine = _engine()
     started = time.monotonic()
-    with _collect_mkdocs_log() as log:
-        try:
-            config = load_config(str(config_path), strict=strict)
-        except (ConfigurationError, Abort, OSError) as error:
-            raise BuildFailed(f"网站设置文件 {config_path} 有误：{error}", EXIT_DATA) from None
-        plugin = config.plugins.get(PLUGIN_NAME)
-        if plugin is None:
-            raise BuildFailed(f"{config_path} 没有启用 fivestar 插件；在 plugins 下加一行 `- fivestar`。", EXIT_DATA)
-        plugin.config.data_ = str(data_dir.resolve())
-        plugin.use_loaded(result)
-        refused = [p for p in scan_content(config.docs_dir) if p.is_error]
-        if refused:  # the same refusal as `fivestar check`: a data problem, told before anything is built
-            raise DataError(refused)
-
-        final = Path(site_dir) if site_dir is not None else Path(config.site_dir)
-        final = final.resolve()
-        final.parent.mkdir(parents=True, exist_ok=True)
-        waiting = time.monotonic()
-        with folder_lock(final, wait=lock_wait, on_wait=on_wait):
-            started += time.monotonic() - waiting  # the time spent waiting for another build is not this one's
-            recover_previous(final)
-            temporary = temporary_name(final, BUILDING)
-            config.site_dir = str(temporary)
-            try:
-                build(config)
-                pages = count_pages(temporary)
-                swap_in(temporary, final)
-            except KeyboardInterrupt:
-                shutil.rmtree(temporary, ignore_errors=True)
-                raise
-            except (Abort, Exception) as error:
-                shutil.rmtree(temporary, ignore_errors=True)
-                raise BuildFailed(_explain(error, log.messages)) from None
-    return BuildOutcome(final, pages, time.monotonic() - started, tuple(log.messages))
-
-
-def _not_the_dirty_notice(record: logging.LogRecord) -> bool:
-    """MkDocs warns on every dirty rebuild that links may go stale; the fivestar plugin sees to that itself."""
-    return "'dirty' build" not in record.getMessage()
-
-
-@contextmanager
-def _no_english_abort() -> Iterator[None]:
-    """While previewing, MkDocs' own “Aborted with a BuildError!” after a failed rebuild prints nothing.
-
-    MkDocs' live-reload loop prints the Abort its build raises after logging the error; the Chinese report
-    logged just before says what went wrong and what to do, and the line after says the preview is paused.
-    """
-    import mkdocs.commands.build as mkdocs_build
-
-    original = mkdocs_build.Abort
-
-    class QuietAbort(original):  # type: ignore[valid-type, misc]
-        def __str__(self) -> str:
-            message = super().__str__()
-            return "" if "BuildError" in message else message
-
-    mkdocs_build.Abort = QuietAbort  # type: ignore[misc]
     try:
-        yield
-    finally:
-        mkdocs_build.Abort = original  # type: ignore[misc]
+        with engine.open_site(config_path, data_dir, result, strict=strict) as site:
+            refused = [p for p in scan_content(site.docs_dir) if p.is_error]
+            if refused:  # the same refusal as `fivestar check`: a data problem, told before anything is built
+                raise DataError(refused)
+            final = Path(site_dir) if site_dir is not None else site.site_dir
+            final = final.resolve()
+            final.parent.mkdir(parents=True, exist_ok=True)
+            waiting = time.monotonic()
+            with folder_lock(final, wait=lock_wait, on_wait=on_wait):
+                started += time.monotonic() - waiting  # the time spent waiting for another build is not this one's
+                recover_previous(final)
+                temporary = temporary_name(final, BUILDING)
+                try:
+                    site.build(temporary)
+                    pages = count_pages(temporary)
+                    swap_in(temporary, final)
+                except BaseException:
+                    shutil.rmtree(temporary, ignore_errors=True)
+                    raise
+            warnings = site.warnings
+    except engine.EngineFailed as error:
+        raise BuildFailed(str(error), error.exit_code) from None
+    return BuildOutcome(final, pages, time.monotonic() - started, warnings)
 
 
 def serve_site(data_dir: Path | str = "data", config_file: Path | str | None = None, *, port: int = 8000,
                loaded: LoadResult | None = None) -> None:
     """Preview on 127.0.0.1 with live reload; edits under data/ rebuild the pages. Blocks until Ctrl+C."""
-    from generator.plugin import DATA_ENV
-
     data_dir = Path(data_dir)
     result = loaded if loaded is not None else load_dataset(data_dir)
     if not result.ok:
         raise DataError(result.problems)
     config_path = find_config(config_file)
-    os.environ[DATA_ENV] = str(data_dir.resolve())
-    _quiet_mkdocs()
-    from mkdocs.commands.serve import serve
-    from mkdocs.exceptions import Abort, ConfigurationError
-
-    handler = logging.StreamHandler()
-    handler.setLevel(logging.WARNING)
-    handler.setFormatter(_PreviewFormatter())
-    handler.addFilter(_not_the_dirty_notice)
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(handler)
-    logger.propagate = False
+    engine = _engine()
     try:
-        # Dirty rebuilds: the plugin re-renders only the pages an edit changed and keeps the search index whole.
-        with _no_english_abort():
-            serve(config_file=str(config_path), livereload=True, build_type="dirty", dev_addr=f"127.0.0.1:{port}")
-    except OSError as error:
-        raise BuildFailed(f"无法在端口 {port} 上启动预览（{error.strerror or error}）。端口可能已被占用，"
-                          f"请换一个，如 fivestar serve --port {port + 1}。") from None
-    except (Abort, ConfigurationError) as error:
-        raise BuildFailed(f"预览没有启动：{error}") from None
-    finally:
-        logger.removeHandler(handler)
-        logger.propagate = True
+        engine.serve_site(config_path, data_dir, port)
+    except engine.EngineFailed as error:
+        raise BuildFailed(str(error), error.exit_code) from None

@@ -32,7 +32,7 @@ STAR_WORDS = ("未获星", "一星", "二星", "三星", "四星", "五星")
 LATEST_HONOURS = 6
 LATEST_EVENTS = 3  # plus two: the home page lists five events and news posts together
 
-# The sections: (source path, nav title). mkdocs.yml lists the same order in `nav`.
+# The sections: (source path, nav title), in nav order; the one list the site's nav is made from (plugin.on_config).
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("index.md", "首页"),
     ("honours/index.md", "荣誉榜"),
@@ -68,15 +68,20 @@ def event_uri(event_id: str) -> str:
 
 
 def url_of(src_uri: str, use_directory_urls: bool = True) -> str:
-    """The site URL (relative to the site root) of a Markdown source path, as MkDocs computes it."""
-    stem, _ext = posixpath.splitext(src_uri)
+    """The site URL (relative to the site root; "" for the home page) of a Markdown source path, as MkDocs 1.6.1
+    computes it: README counts as index, and the URL is percent-encoded (a news post may have a Chinese name).
+    tests/test_engine_boundary.py compares it with MkDocs' own for every shape of name."""
+    parent, filename = posixpath.split(src_uri)
+    stem = posixpath.splitext(filename)[0]
+    if stem == "README":
+        stem = "index"
     if not use_directory_urls:
-        return f"{stem}.html"
-    if stem == "index":
-        return ""
-    if stem.endswith("/index"):
-        return stem[: -len("index")]
-    return f"{stem}/"
+        url = posixpath.join(parent, f"{stem}.html")
+    elif stem == "index":
+        url = f"{parent}/" if parent else ""
+    else:
+        url = posixpath.join(parent, stem) + "/"
+    return quote(url)
 
 
 def relpath(path: str, start: str) -> str:

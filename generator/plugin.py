@@ -30,6 +30,7 @@ from mkdocs.structure.toc import get_toc
 from generator import content, model, pages, search
 from generator.background import Background, BackgroundFailed, Deliver, Meeting
 from generator.dataset import Dataset
+from generator.engine_mkdocs import PAGE_SKIPPED_TEXT
 from generator.images import IMAGE_SUFFIXES, ImageError, write_images
 from generator.load import LoadResult, load_dataset
 from generator.preview import PreviewStatus, keep_serving
@@ -37,9 +38,6 @@ from generator.problems import DataError, Problem
 from generator.sanitize import clean, clean_html, search_entry
 
 log = get_plugin_logger(__name__)
-
-DATA_ENV = "FIVESTAR_DATA"
-"""Overrides the plugin's `data` option (used by `fivestar serve --data`)."""
 
 EPOCH_ENV = model.EPOCH_ENV
 """The build date of reproducible builds (sitemap dates, gzip headers); defaults to midnight UTC of site.as_of.
@@ -51,6 +49,8 @@ in its length (a 10,000-character name: minutes), so they are left out of the us
 
 
 class FivestarConfig(Config):
+    """The plugin's options in mkdocs.yml: `- fivestar: {data: data}`."""
+
     # `data` clashes with the dict behind Config; a trailing underscore maps the attribute to the key `data`.
     data_ = config_options.Type(str, default="data")
 
@@ -89,7 +89,9 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         self.preloaded = result
 
     def resolve_data_dir(self, config: MkDocsConfig) -> Path:
-        configured = Path(os.environ.get(DATA_ENV) or self.config.data_)
+        """The typed `data` option (relative to mkdocs.yml); `fivestar build`/`serve --data` set it through the
+        settings (engine_mkdocs.open_site and plugins_with_data), so no environment variable is read."""
+        configured = Path(self.config.data_)
         if not configured.is_absolute() and config.config_file_path:
             configured = Path(config.config_file_path).parent / configured
         return configured
@@ -113,8 +115,11 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         if result.warnings:
             # Data warnings are for staff and `fivestar check` lists them; INFO keeps --strict builds passing.
             log.info(f"数据有 {len(result.warnings)} 条提醒（不影响生成），运行 fivestar check 查看。")
+        logging.getLogger("mkdocs.commands.build").addFilter(_QUIET)
         dataset = result.dataset
         self.dataset = dataset
+        if config.nav is None:  # the sections, from the one list (a mkdocs.yml that writes its own nav keeps it)
+            config.nav = section_nav()
         # MkDocs renders its theme without autoescaping: text from the records goes in escaped.
         config.site_name = theme_text(dataset.site.title)
         if dataset.site.description:
@@ -234,7 +239,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         dataset, settings, site_dir = self.dataset, self.settings, Path(config.site_dir)
         use_urls, site_url = config.use_directory_urls, config.site_url
         news = [(post.date, post.title, pages.url_of(post.src_uri, use_urls)) for post in settings.news]
-        shared = pages_to_share(files, self.generated) if Background.forks() else []
+        shared = pages_to_share(files, self.generated, list(config.plugins)) if Background.forks() else []
         self.shared = {file.src_uri: i for i, file in enumerate(shared)}
         self.meeting = Meeting(len(shared)) if shared else None
         _SKIPPED_HERE.clear()
@@ -399,13 +404,13 @@ class _QuietAboutPagesBuiltElsewhere(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if not message.startswith("Page skipped: '"):
+        if not message.startswith(PAGE_SKIPPED_TEXT):
             return True
         return message.split("'", 2)[1] not in _SKIPPED_HERE
 
 
 _QUIET = _QuietAboutPagesBuiltElsewhere()
-logging.getLogger("mkdocs.commands.build").addFilter(_QUIET)
+"""Added to MkDocs' build logger by on_config (once: a logger keeps one copy of a filter), not on import."""
 SHARE_MIN_BYTES = 400_000
 """Below this much Markdown to render, sharing the work is not worth it."""
 
@@ -425,7 +430,7 @@ class Rendered:
 
 
 _BUILD_PAGE_PARAMETERS = ("page", "config", "doc_files", "nav", "env", "dirty", "excluded")
-"""The parameters of MkDocs 1.6's private `mkdocs.commands.build._build_page`, which the second process calls."""
+"""The parameters of MkDocs 1.6.1's private `mkdocs.commands.build._build_page`, which the second process calls."""
 
 
 def can_share_pages() -> bool:
@@ -440,10 +445,26 @@ def can_share_pages() -> bool:
     return tuple(inspect.signature(_build_page).parameters) == _BUILD_PAGE_PARAMETERS
 
 
-def pages_to_share(files: Files, generated: set[str]) -> list[File]:
-    """The generated pages to be rendered, in the order MkDocs reaches them; none if too few to be worth it."""
+SHARING_PLUGINS = frozenset({"material/search", "search", "fivestar"})
+"""The plugins whose page events are known to be safe in the second process: search does not index the shared
+pages (the data describes them), and fivestar keeps no state from them. Another plugin's page events would run
+in the child and what they record would be lost with it, so with any other plugin nothing is shared."""
+
+
+def can_share_with(plugins: list[str]) -> bool:
+    """Whether pages may be rendered in the second process with these plugins configured (see SHARING_PLUGINS)."""
+    return set(plugins) <= SHARING_PLUGINS
+
+
+def pages_to_share(files: Files, generated: set[str], plugins: list[str]) -> list[File]:
+    """The generated pages to be rendered, in the order MkDocs reaches them; none if too few to be worth it,
+    or if a plugin whose page events the second process would swallow is configured."""
     if not can_share_pages():
         log.debug("this MkDocs has no _build_page as 1.6 has it: every page is rendered in this process")
+        return []
+    if not can_share_with(plugins):
+        log.debug(f"plugins {sorted(set(plugins) - SHARING_PLUGINS)} may keep state from page events: "
+                  "every page is rendered in this process")
         return []
     candidates = [f for f in files.documentation_pages() if f.src_uri in generated and f.is_modified()]
     if sum(len(f.content_string) for f in candidates) < SHARE_MIN_BYTES:
@@ -497,16 +518,19 @@ def render_from_the_back(shared: list[File], meeting: Meeting, config: MkDocsCon
                 built = True
             except Exception:  # the first process builds it from the rendered Markdown, and reports any error
                 page.content = raw
+            links = None
+            if page.links_to_anchors is not None:
+                links = {target.src_uri: dict(anchors) for target, anchors in page.links_to_anchors.items()}
+            # Private (MkDocs 1.6.1, see engine_mkdocs.INTERNALS): read inside this try, so a MkDocs that renames
+            # it leaves the page to the first process instead of stopping the build.
+            title = page._title_from_render
+            rendered[file.src_uri] = Rendered("" if built else (page.content or ""), None if built else page.toc,
+                                              title, frozenset(page.present_anchor_ids or ()), links,
+                                              tuple(recorder.records), built)
         except Exception:  # leave this page to the first process, which reports the error properly
             continue
         finally:
             logger.removeHandler(recorder)
-        links = None
-        if page.links_to_anchors is not None:
-            links = {target.src_uri: dict(anchors) for target, anchors in page.links_to_anchors.items()}
-        rendered[file.src_uri] = Rendered("" if built else (page.content or ""), None if built else page.toc,
-                                          page._title_from_render, frozenset(page.present_anchor_ids or ()),
-                                          links, tuple(recorder.records), built)
         page.content = None  # written: nothing here needs it any more
     for handler in handlers:
         logger.addHandler(handler)
@@ -524,7 +548,7 @@ def _take_rendered(page: Page, rendered: Rendered, config: MkDocsConfig, files: 
         _SKIPPED_HERE.add(page.file.src_uri)
         page.markdown = ""  # written by the other process: free both copies of its Markdown here
         page.file.content_string = ""
-    page._title_from_render = rendered.title
+    page._title_from_render = rendered.title  # private (MkDocs 1.6.1, engine_mkdocs.INTERNALS): Page.title reads it
     page.present_anchor_ids = set(rendered.anchors)
     if rendered.links_to_anchors is not None:
         page.links_to_anchors = {}
@@ -599,6 +623,11 @@ def guard_title(page: Any) -> None:
 def theme_text(text: str) -> str:
     """Record text for the theme's own templates (site name, description), which MkDocs does not escape."""
     return html.escape(clean(text), quote=True)
+
+
+def section_nav() -> list[dict[str, str]]:
+    """MkDocs' `nav` setting made from pages.SECTIONS: one tab per section, in order."""
+    return [{title: src_uri} for src_uri, title in pages.SECTIONS]
 
 
 def footer_context(dataset: Dataset) -> dict[str, Any]:

@@ -162,7 +162,6 @@ def test_a_preview_rebuild_renders_only_what_the_edit_changed(tmp_path: Path,
     write_demo(data, 60)
     config_path = project_config(tmp_path)
     site = tmp_path / "site"
-    monkeypatch.setenv("FIVESTAR_DATA", str(data))
     serve_url = "http://127.0.0.1:8000/"
 
     def rebuild() -> dict[str, int]:

@@ -1,0 +1,258 @@
+"""The MkDocs engine: runs MkDocs' build and serve for build.py, and names every MkDocs internal fivestar touches."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import mkdocs.commands.build as mkdocs_build
+from mkdocs.commands.serve import serve
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort, ConfigurationError
+from mkdocs.utils import yaml_load
+
+from generator.load import LoadResult
+
+PLUGIN_NAME = "fivestar"
+EXIT_DATA, EXIT_INTERNAL = 1, 3
+MKDOCS_READ = "1.6.1"
+MATERIAL_READ = "9.8.2"
+"""The versions the internals below were read from (pyproject.toml pins them; tests/test_engine_boundary.py
+checks each internal against the installed version and names the one that changed)."""
+
+
+@dataclass(frozen=True)
+class Internal:
+    """One thing fivestar relies on that MkDocs or Material does not promise: where it is, and what we use."""
+
+    key: str
+    """Short name, which tests/test_engine_boundary.py's contract test of it is filed under."""
+    name: str
+    version: str
+    used_for: str
+
+
+INTERNALS = (
+    Internal("build_page", "mkdocs.commands.build._build_page(page, config, doc_files, nav, env, dirty, excluded)",
+             MKDOCS_READ,
+             "plugin.render_from_the_back: the second process builds and writes shared pages (guarded by "
+             "plugin.can_share_pages; a change gives a one-process build)"),
+    Internal("title_from_render", "mkdocs.structure.pages.Page._title_from_render", MKDOCS_READ,
+             "plugin.render_from_the_back/_take_rendered: the title a rendered page found in its first heading "
+             "(read inside the per-page try: a rename leaves that page to the first process)"),
+    Internal("abort", "mkdocs.commands.build.Abort, raised as Abort('Aborted with a BuildError!')", MKDOCS_READ,
+             "no_english_abort: the live-reload loop prints it after a failed rebuild; swapped for a quiet one"),
+    Internal("rebuild_error_text", "log text 'An error happened during the rebuild'", MKDOCS_READ,
+             "PreviewFormatter: the live-reload server's English line, told in Chinese"),
+    Internal("dirty_notice_text", "log text \"A 'dirty' build is being performed\"", MKDOCS_READ,
+             "not_the_dirty_notice: dropped; the plugin keeps a dirty preview's links right itself"),
+    Internal("page_skipped_text", "log text \"Page skipped: '<src_uri>'\" from mkdocs.commands.build", MKDOCS_READ,
+             "plugin._QuietAboutPagesBuiltElsewhere: pages the second process wrote are not news"),
+    Internal("strict_text", "Abort text '… in strict mode!'", MKDOCS_READ,
+             "explain: a strict build stopped by warnings"),
+    Internal("plugin_cache", "config_options.Plugins.plugin_cache keeps plugins with on_startup across serve rebuilds",
+             MKDOCS_READ,
+             "plugin.on_startup: fingerprints of a dirty preview survive rebuilds"),
+    Internal("material_search_index",
+             "material search plugin: search_index_prev; search/search_index.json ends with the docs list ']}'",
+             MATERIAL_READ, "plugin.finish_dirty_build and search.splice_entries: our entries appended unparsed"),
+    Internal("livereload_server", "LiveReloadServer.builder, get_app, set_app", MKDOCS_READ,
+             "preview.keep_serving: a failed rebuild counts as done (checked with callable/hasattr first)"),
+)
+"""Every private MkDocs or Material internal fivestar touches, in one place."""
+
+REBUILD_ERROR_TEXT = "An error happened during the rebuild"
+DIRTY_NOTICE_TEXT = "'dirty' build"
+STRICT_TEXT = "strict mode"
+PAGE_SKIPPED_TEXT = "Page skipped: '"
+BUILD_ERROR_ABORT_TEXT = "BuildError"
+
+
+class EngineFailed(Exception):
+    """MkDocs could not load the settings or build, explained in Chinese; carries the exit status."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_INTERNAL) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+class _Collector(logging.Handler):
+    """Keeps MkDocs' warnings and errors so they can be shown in Chinese context, not as raw log lines."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def collect_log() -> Iterator[_Collector]:
+    logger = logging.getLogger("mkdocs")
+    collector = _Collector()
+    propagate = logger.propagate
+    logger.addHandler(collector)
+    logger.propagate = False
+    try:
+        yield collector
+    finally:
+        logger.removeHandler(collector)
+        logger.propagate = propagate
+
+
+class PreviewFormatter(logging.Formatter):
+    """Preview log lines for staff: our Chinese reports as they are, MkDocs' own lines explained."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        if REBUILD_ERROR_TEXT in message:
+            return "预览暂停更新：请按上面的提示修改，保存后会自动重新生成。"
+        if record.levelno >= logging.ERROR or not message.isascii():
+            return message
+        return f"提醒：{message}"
+
+
+def quiet_banner() -> None:
+    """No “MkDocs 2.0” banner from the theme: it means nothing to staff (the project pins MkDocs 1.x)."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+def not_the_dirty_notice(record: logging.LogRecord) -> bool:
+    """MkDocs warns on every dirty rebuild that links may go stale; the fivestar plugin sees to that itself."""
+    return DIRTY_NOTICE_TEXT not in record.getMessage()
+
+
+@contextmanager
+def no_english_abort() -> Iterator[None]:
+    """While previewing, MkDocs' own “Aborted with a BuildError!” after a failed rebuild prints nothing.
+
+    MkDocs' live-reload loop prints the Abort its build raises after logging the error; the Chinese report
+    logged just before says what went wrong and what to do, and the line after says the preview is paused.
+    """
+    original = mkdocs_build.Abort
+
+    class QuietAbort(original):  # type: ignore[valid-type, misc]
+        def __str__(self) -> str:
+            message = super().__str__()
+            return "" if BUILD_ERROR_ABORT_TEXT in message else message
+
+    mkdocs_build.Abort = QuietAbort  # type: ignore[misc]
+    try:
+        yield
+    finally:
+        mkdocs_build.Abort = original  # type: ignore[misc]
+
+
+def explain(error: BaseException, messages: list[str]) -> str:
+    """A Chinese account of why MkDocs stopped, with its own (English) lines kept as detail."""
+    text = str(error)
+    if STRICT_TEXT in text:
+        head = "严格模式（--strict）下出现了警告，网站没有更新。"
+    elif isinstance(error, OSError):
+        head = f"读写文件时出错：{error}。请检查磁盘空间和文件夹权限。"
+    else:
+        head = "生成网站时出错，网站没有更新。"
+    detail = [m for m in messages if m]
+    if not detail and not isinstance(error, OSError) and text:
+        detail = [f"{type(error).__name__}: {text}"]
+    lines = [head, *(f"  - {m}" for m in detail), "上一次生成的网站保持不变。"]
+    return "\n".join(lines)
+
+
+class MkDocsSite:
+    """A loaded mkdocs.yml whose fivestar plugin has its data: what build.py needs, with no MkDocs types."""
+
+    def __init__(self, config: MkDocsConfig, log: _Collector) -> None:
+        self.config = config
+        self.log = log
+
+    @property
+    def docs_dir(self) -> Path:
+        return Path(self.config.docs_dir)
+
+    @property
+    def site_dir(self) -> Path:
+        return Path(self.config.site_dir)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return tuple(self.log.messages)
+
+    def build(self, into: Path) -> None:
+        """Build the whole site into `into`; EngineFailed (in Chinese) if MkDocs stops."""
+        self.config.site_dir = str(into)
+        try:
+            mkdocs_build.build(self.config)
+        except KeyboardInterrupt:
+            raise
+        except (Abort, Exception) as error:
+            raise EngineFailed(explain(error, self.log.messages)) from None
+
+
+@contextmanager
+def open_site(config_path: Path, data_dir: Path, loaded: LoadResult, *, strict: bool = False) -> Iterator[MkDocsSite]:
+    """Load the settings, hand the fivestar plugin its checked data, and collect what MkDocs logs meanwhile."""
+    quiet_banner()
+    with collect_log() as log:
+        try:
+            config = load_config(str(config_path), strict=strict)
+        except (ConfigurationError, Abort, OSError) as error:
+            raise EngineFailed(f"网站设置文件 {config_path} 有误：{error}", EXIT_DATA) from None
+        plugin = config.plugins.get(PLUGIN_NAME)
+        if plugin is None:
+            raise EngineFailed(f"{config_path} 没有启用 fivestar 插件；在 plugins 下加一行 `- fivestar`。", EXIT_DATA)
+        plugin.config.data_ = str(data_dir.resolve())
+        plugin.use_loaded(loaded)  # type: ignore[attr-defined]
+        yield MkDocsSite(config, log)
+
+
+def plugins_with_data(config_path: Path, data_dir: Path) -> Any:
+    """The `plugins` setting of mkdocs.yml with fivestar's typed `data` option set to `data_dir`, to be passed
+    to MkDocs as a setting (serve loads the settings again on every rebuild, so setting the option on a loaded
+    config would not last). Given in MkDocs' mapping form, which it reads without emptying (it empties the
+    one-key mappings of the list form as it reads them, so a list would be gone by the first rebuild)."""
+    with config_path.open(encoding="utf-8") as file:
+        raw = yaml_load(file) or {}
+    plugins = raw.get("plugins") if isinstance(raw, dict) else None
+    if isinstance(plugins, list):
+        pairs = [(e, {}) if isinstance(e, str) else next(iter(e.items())) for e in plugins
+                 if isinstance(e, str) or (isinstance(e, dict) and len(e) == 1)]
+        if len(pairs) != len(plugins) or len({name for name, _cfg in pairs}) != len(pairs):
+            return plugins  # not a shape MkDocs accepts twice either: let it say what is wrong
+        plugins = dict(pairs)
+    if not isinstance(plugins, dict) or PLUGIN_NAME not in plugins:
+        return plugins
+    return {**plugins, PLUGIN_NAME: {**(plugins[PLUGIN_NAME] or {}), "data": str(data_dir.resolve())}}
+
+
+def serve_site(config_path: Path, data_dir: Path, port: int) -> None:
+    """Preview on 127.0.0.1 with live reload until Ctrl+C; EngineFailed (in Chinese) if it cannot start."""
+    quiet_banner()
+    handler = logging.StreamHandler()
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(PreviewFormatter())
+    handler.addFilter(not_the_dirty_notice)
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        plugins = plugins_with_data(config_path, data_dir)
+        # Dirty rebuilds: the plugin re-renders only the pages an edit changed and keeps the search index whole.
+        with no_english_abort():
+            serve(config_file=str(config_path), livereload=True, build_type="dirty", dev_addr=f"127.0.0.1:{port}",
+                  plugins=plugins)
+    except OSError as error:
+        raise EngineFailed(f"无法在端口 {port} 上启动预览（{error.strerror or error}）。端口可能已被占用，"
+                           f"请换一个，如 fivestar serve --port {port + 1}。") from None
+    except (Abort, ConfigurationError) as error:
+        raise EngineFailed(f"预览没有启动：{error}") from None
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = True

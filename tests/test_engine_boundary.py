@@ -1,0 +1,300 @@
+"""The engine boundary: the core builds its data, sentences and downloads with no MkDocs or Material at all."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+
+NAMED_CORE = ("model", "load", "dataset", "validate", "privacy", "press", "exports", "pages", "search", "images",
+                "content", "markup", "diff", "scaffold", "importer", "demo", "schema", "problems", "yamlfile",
+                "sanitize", "cli", "build", "preview", "background", "hooks")
+"""The core modules the issue names; every module not in ENGINE_MODULES is core (`core_modules`)."""
+
+ENGINE_MODULES = ("plugin", "engine_mkdocs")
+"""The engine adapter: the only modules that import MkDocs (they move to engine/mkdocs/ later)."""
+
+
+
+def core_modules() -> list[str]:
+    """Everything above the engine: none of these may need mkdocs, material or properdocs to import or run."""
+    found = {p.stem for p in (ROOT / "generator").glob("*.py")} - {"__init__", "__main__"}
+    return sorted(found - set(ENGINE_MODULES))
+
+
+BLOCKER = textwrap.dedent("""
+    import importlib.abc, sys
+
+    class Refuse(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path=None, target=None):
+            if name.split(".")[0] in ("mkdocs", "material", "properdocs"):
+                raise ImportError(f"blocked for the engine-boundary test: {name}")
+            return None
+
+    sys.meta_path.insert(0, Refuse())
+""")
+
+
+def run_blocked(code: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """Run Python code in a fresh interpreter in which importing mkdocs, material or properdocs fails."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": "0"}
+    return subprocess.run([sys.executable, "-c", BLOCKER + textwrap.dedent(code)], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_the_blocker_blocks(tmp_path: Path) -> None:
+    """Without this, every test below could pass because nothing was blocked."""
+    done = run_blocked("""
+        for name in ("mkdocs", "material", "properdocs", "mkdocs.commands.build"):
+            try:
+                __import__(name)
+            except ImportError:
+                continue
+            raise SystemExit(f"{name} imported")
+        import generator.plugin
+    """, tmp_path)
+    assert done.returncode != 0
+    assert "blocked for the engine-boundary test: mkdocs" in done.stderr
+    assert "imported" not in done.stderr.splitlines()[-1]
+
+
+def test_core_modules_import_without_mkdocs(tmp_path: Path) -> None:
+    names = json.dumps([f"generator.{name}" for name in core_modules()])
+    done = run_blocked(f"""
+        import importlib, json, sys
+        for name in {names}:
+            importlib.import_module(name)
+        leaked = sorted(m for m in sys.modules if m.split(".")[0] in ("mkdocs", "material", "properdocs"))
+        print(json.dumps(leaked))
+    """, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == []
+
+
+def test_every_module_but_the_engine_is_core() -> None:
+    """A module added later is core unless it is listed as engine: the import test covers it too."""
+    found = {p.stem for p in (ROOT / "generator").glob("*.py")} - {"__init__", "__main__"}
+    assert set(NAMED_CORE) <= found
+    assert set(ENGINE_MODULES) <= found
+    assert set(core_modules()) == found - set(ENGINE_MODULES)
+
+
+def test_check_press_and_export_run_without_mkdocs(tmp_path: Path) -> None:
+    out = tmp_path / "export"
+    done = run_blocked(f"""
+        import sys
+        from generator.cli import main
+        data = {str(DATA)!r}
+        for argv in (["check", "--data", data], ["press", "--data", data],
+                     ["export", "--data", data, "--out", {str(out)!r}]):
+            code = main(argv)
+            if code != 0:
+                raise SystemExit(f"{{argv[0]}} exited {{code}}")
+            print("done", argv[0], file=sys.stderr)
+    """, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert [line for line in done.stderr.splitlines() if line.startswith("done ")] == \
+        ["done check", "done press", "done export"]
+    assert "。" in done.stdout  # press wrote sentences
+    assert (out / "feed.xml").is_file()
+    assert any((out / "downloads").iterdir())
+
+
+def test_build_without_mkdocs_says_so_in_chinese(tmp_path: Path) -> None:
+    """`fivestar build` with no engine installed: a Chinese message and a non-zero exit, never a traceback."""
+    done = run_blocked(f"""
+        from generator.cli import main
+        raise SystemExit(main(["build", "--data", {str(DATA)!r}, "--config", {str(ROOT / "mkdocs.yml")!r},
+                               "--site-dir", {str(tmp_path / "site")!r}]))
+    """, tmp_path)
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr
+    assert "MkDocs" in done.stderr and "pip install" in done.stderr
+    assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize("name", ENGINE_MODULES)
+def test_engine_modules_need_mkdocs(name: str, tmp_path: Path) -> None:
+    """The other half of the boundary: the adapter really is where MkDocs is imported."""
+    done = run_blocked(f"import generator.{name}", tmp_path)
+    assert done.returncode != 0
+    assert "blocked for the engine-boundary test" in done.stderr
+
+
+# -- contracts: every MkDocs or Material internal the engine touches, checked against the installed version ------
+
+def _source(module_name: str) -> str:
+    import importlib
+    import inspect
+
+    return inspect.getsource(importlib.import_module(module_name))
+
+
+def _build_page() -> None:
+    from generator import plugin
+
+    assert plugin.can_share_pages(), f"the parameters of _build_page are no longer {plugin._BUILD_PAGE_PARAMETERS}"
+
+
+def _title_from_render() -> None:
+    source = _source("mkdocs.structure.pages")
+    assert "self._title_from_render: str | None = None" in source, "Page no longer starts with _title_from_render"
+    assert "self._title_from_render = extract_title_ext.title" in source, "Page.render no longer sets it"
+    assert "if self._title_from_render:\n            return self._title_from_render" in source, \
+        "Page.title no longer reads it"
+
+
+def _abort() -> None:
+    import mkdocs.commands.build as mkdocs_build
+    from mkdocs.exceptions import Abort
+
+    from generator import engine_mkdocs
+
+    assert mkdocs_build.Abort is Abort and issubclass(Abort, SystemExit)
+    source = _source("mkdocs.commands.build")
+    assert "raise Abort('Aborted with a BuildError!')" in source, "build() no longer raises this Abort by name"
+    with engine_mkdocs.no_english_abort():
+        assert str(mkdocs_build.Abort("Aborted with a BuildError!")) == ""
+        assert isinstance(mkdocs_build.Abort("x"), Abort)
+    assert mkdocs_build.Abort is Abort
+
+
+def _text_in(module_name: str, text: str) -> Callable[[], None]:
+    def check() -> None:
+        assert text in _source(module_name), f"{module_name} no longer says {text!r}"
+    return check
+
+
+def _plugin_cache() -> None:
+    from mkdocs.config import load_config
+
+    first = load_config(str(ROOT / "mkdocs.yml")).plugins["fivestar"]
+    second = load_config(str(ROOT / "mkdocs.yml")).plugins["fivestar"]
+    assert first is second, "a plugin with on_startup is no longer kept between loads of the settings"
+
+
+def _material_search_index() -> None:
+    from material.plugins.search.plugin import SearchIndex, SearchPlugin
+
+    assert "search_index_prev" in _source("material.plugins.search.plugin")
+    assert hasattr(SearchPlugin(), "search_index_prev") or "self.search_index_prev = None" in \
+        _source("material.plugins.search.plugin")
+    index = SearchIndex(lang=["zh"], separator="x", pipeline=[], fields={})
+    index.entries.append({"location": "a/", "title": "t", "text": "x"})
+    text = index.generate_search_index(None)
+    assert text.endswith('"docs":[{"location":"a/","title":"t","text":"x"}]}'), \
+        "the index no longer ends with the docs list"
+
+
+def _livereload_server() -> None:
+    from mkdocs.livereload import LiveReloadServer
+
+    assert callable(LiveReloadServer.get_app) and callable(LiveReloadServer.set_app)
+    assert "self.builder = builder" in _source("mkdocs.livereload")
+
+
+CONTRACTS: dict[str, Callable[[], None]] = {
+    "build_page": _build_page,
+    "title_from_render": _title_from_render,
+    "abort": _abort,
+    "rebuild_error_text": _text_in("mkdocs.livereload", "An error happened during the rebuild"),
+    "dirty_notice_text": _text_in("mkdocs.commands.build", "A 'dirty' build is being performed"),
+    "page_skipped_text": _text_in("mkdocs.commands.build", "log.info(f\"Page skipped: '{page.file.src_uri}'"),
+    "strict_text": _text_in("mkdocs.commands.build", "raise Abort(f'Aborted with {msg} in strict mode!')"),
+    "plugin_cache": _plugin_cache,
+    "material_search_index": _material_search_index,
+    "livereload_server": _livereload_server,
+}
+
+
+def test_every_internal_has_a_contract_and_the_engine_uses_its_texts() -> None:
+    from generator import engine_mkdocs
+
+    assert [i.key for i in engine_mkdocs.INTERNALS] == list(CONTRACTS)
+    assert "An error happened during the rebuild".startswith(engine_mkdocs.REBUILD_ERROR_TEXT)
+    assert engine_mkdocs.DIRTY_NOTICE_TEXT in "A 'dirty' build is being performed"
+    assert engine_mkdocs.PAGE_SKIPPED_TEXT == "Page skipped: '"
+    assert engine_mkdocs.STRICT_TEXT in "Aborted with 1 warnings in strict mode!"
+
+
+@pytest.mark.parametrize("key", list(CONTRACTS))
+def test_internal_still_as_read(key: str) -> None:
+    """Fails with the internal's name, the version it was read from and the installed one when MkDocs or
+    Material changes it: read the new version, adapt the engine, and update the version in engine_mkdocs."""
+    from importlib.metadata import version
+
+    from generator import engine_mkdocs
+
+    internal = next(i for i in engine_mkdocs.INTERNALS if i.key == key)
+    installed = f"mkdocs {version('mkdocs')}, mkdocs-material {version('mkdocs-material')}"
+    try:
+        CONTRACTS[key]()
+    except (AssertionError, ImportError, AttributeError, TypeError) as error:
+        pytest.fail(f"{internal.name} (read from {internal.version}; installed: {installed}) changed: {error}. "
+                    f"Used by {internal.used_for}.")
+
+
+def test_installed_versions_are_the_ones_read() -> None:
+    from importlib.metadata import version
+
+    from generator import engine_mkdocs
+
+    assert version("mkdocs") == engine_mkdocs.MKDOCS_READ
+    assert version("mkdocs-material") == engine_mkdocs.MATERIAL_READ
+
+
+def test_the_engine_is_pinned_to_the_versions_read() -> None:
+    import tomllib
+    from importlib.metadata import version
+
+    from generator import engine_mkdocs
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert f"mkdocs=={engine_mkdocs.MKDOCS_READ}" in project["dependencies"]
+    assert f"mkdocs-material=={engine_mkdocs.MATERIAL_READ}" in project["dependencies"]
+    assert f"properdocs=={version('properdocs')}" in project["optional-dependencies"]["test"]
+
+
+def test_importing_the_engine_changes_no_logging(tmp_path: Path) -> None:
+    """No module-level side effects: the plugin's log filter is added when a build starts, not on import."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    code = textwrap.dedent("""
+        import logging
+        import generator.engine_mkdocs, generator.plugin
+        names = ["mkdocs", "mkdocs.commands.build", "mkdocs.plugins.generator.plugin"]
+        print(sum(len(logging.getLogger(n).filters) for n in names))
+    """)
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "0"
+
+
+SEGMENT = st.text(alphabet=st.sampled_from("abz09-_.~ %#?&学习区·（）"), min_size=1, max_size=8).filter(
+    lambda part: part not in (".", "..") and not part.startswith("."))
+SOURCE = st.builds(lambda parts, stem: "/".join([*parts, f"{stem}.md"]), st.lists(SEGMENT, max_size=3),
+                   st.one_of(SEGMENT, st.sampled_from(["index", "README"])))
+
+
+@settings(max_examples=300, deadline=None)
+@given(src_uri=SOURCE, use_directory_urls=st.booleans())
+def test_page_urls_are_the_ones_mkdocs_gives(src_uri: str, use_directory_urls: bool) -> None:
+    """pages.url_of knows the site's URLs without MkDocs (search entries, exports, links in raw HTML); this
+    keeps it equal to what MkDocs computes for any page name (its "./" for the home page is our "")."""
+    from mkdocs.structure.files import File
+
+    from generator.pages import url_of
+
+    theirs = File(src_uri, "/docs", "/site", use_directory_urls).url
+    assert url_of(src_uri, use_directory_urls) == ("" if theirs == "./" else theirs)
