@@ -21,14 +21,24 @@ from generator import exports, press, search
 from generator.content import read_page_meta
 from generator.dataset import BrandEntry, Dataset, HonourTitle
 from generator.images import ResponsiveImage, image_html, plan_images
-from generator.model import KINDS, Branch, Event, HonourList, PartialDate, Recipient, StarRating
+from generator.model import KINDS, Event, HonourList
 from generator.sanitize import attribute, inline, markdown_block
 from generator.search import tag_forms
+from generator.urls import branch_uri, brand_uri, event_uri, honour_uri
+from generator.views import (
+    UNKNOWN_KIND,
+    branch_view,
+    format_date,
+    held_titles,
+    honours_held,
+    kind_of,
+    list_view,
+    pending_lists,
+    star_view,
+)
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 NEWS_DIR = "news"
-UNKNOWN_KIND = "未注明"
-STAR_WORDS = ("未获星", "一星", "二星", "三星", "四星", "五星")
 LATEST_HONOURS = 6
 LATEST_EVENTS = 3  # plus two: the home page lists five events and news posts together
 
@@ -50,22 +60,6 @@ DATA_INDEXED: Mapping[str, Any] = {"search": {"exclude": True}}
 
 
 # -- where things live ---------------------------------------------------------------------------------------------
-
-def branch_uri(branch_id: str) -> str:
-    return f"branches/{branch_id}.md"
-
-
-def brand_uri(branch_id: str) -> str:
-    return f"brands/{branch_id}.md"
-
-
-def honour_uri(slug: str) -> str:
-    return f"honours/{slug}.md"
-
-
-def event_uri(event_id: str) -> str:
-    return f"events/{event_id}.md"
-
 
 def url_of(src_uri: str, use_directory_urls: bool = True) -> str:
     """The site URL (relative to the site root) of a Markdown source path, as MkDocs computes it."""
@@ -147,16 +141,6 @@ class Download:
 
 
 @dataclass(frozen=True)
-class StarView:
-    """How a star rating is shown: symbols plus words, never colour alone."""
-
-    symbols: str
-    label: str
-    period: str
-    earned: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class PageSettings:
     """What the front end tells the core about the site it is building."""
 
@@ -164,26 +148,6 @@ class PageSettings:
     news: tuple[NewsPost, ...] = ()
     downloads: tuple[Download, ...] = ()
     images: Mapping[str, ResponsiveImage] = field(default_factory=dict)
-
-
-def format_date(value: dt.date | None) -> str:
-    """2023-07-21 → 2023年7月21日; a month or a year given alone stays so: 2019年10月, 2019年."""
-    if value is None:
-        return ""
-    if isinstance(value, PartialDate):
-        return value.chinese()
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
-def star_view(rating: StarRating | None) -> StarView | None:
-    if rating is None:
-        return None
-    count = max(0, min(rating.count, 5))
-    return StarView("★" * count + "☆" * (5 - count), STAR_WORDS[count], rating.period, tuple(rating.earned or ()))
-
-
-def kind_of(branch: Branch) -> str:
-    return branch.kind or UNKNOWN_KIND
 
 
 def gallery_kinds(brands: Sequence[BrandEntry]) -> list[tuple[str, int]]:
@@ -238,91 +202,6 @@ def year_counts(dataset: Dataset) -> list[tuple[str, int, int, int]]:
         per[year] = (lists + 1, schools, people)
     ordered = sorted(per.items(), key=lambda item: (item[0] is None, -(item[0] or 0)))
     return [(f"{year}年度" if year is not None else "累计", *counts) for year, counts in ordered]
-
-
-STATUS_LABELS = {"公示": "公示中", "候选": "候选", "撤销": "已撤销"}
-"""The badge beside a list that is not (or no longer) a final 命名 list."""
-LIST_WORDS = {"命名": "获评名单", "公示": "拟命名名单", "候选": "候选名单", "撤销": "已撤销的名单"}
-
-
-@dataclass(frozen=True)
-class ListView:
-    """How one honour list reads on a page: its heading, status, grades and reach, ready to format."""
-
-    honour: HonourList
-    heading: str
-    full_name: str
-    status_label: str
-    list_words: str
-    when: str
-    grades: tuple[tuple[str, tuple[Recipient, ...]], ...]
-    scope_line: str
-
-
-def list_view(honour: HonourList, dataset: Dataset) -> ListView:
-    """The words a page shows for one list (the templates only format them)."""
-    if honour.official:  # the document's own name heads the list, its batch before it
-        heading = " ".join(p for p in (press.fullwidth(honour.batch or ""), press.bare(honour.official)) if p)
-    else:  # the title is the page's: the level (and batch) tell its lists apart
-        heading = " · ".join(p for p in (honour.level, press.fullwidth(honour.batch or "")) if p)
-    when = f"{honour.year}年度" if honour.year is not None else ""
-    if honour.cumulative:
-        when = f"截至{format_date(honour.date)}累计" if honour.date else "累计"
-    groups = press.grade_groups(honour)
-    graded = tuple((g or "未注明等次", tuple(rs)) for g, rs in groups) if any(g for g, _ in groups) else ()
-    scope_line = ""
-    if honour.scope_total is not None and honour.scope:
-        unit = "人" if honour.is_individual else press.unit_of(honour)
-        here = honour.listed if honour.is_individual else honour.count
-        region = press.fullwidth(dataset.site.region)
-        scope_line = f"{press.fullwidth(honour.scope)}共{honour.scope_total}{unit}，{region}{here}{unit}"
-    words = "获奖名单" if honour.is_individual and honour.status == "命名" else LIST_WORDS[honour.status]
-    return ListView(honour, heading, press.honour_name(honour), STATUS_LABELS.get(honour.status, ""), words, when,
-                    graded, scope_line)
-
-
-@dataclass(frozen=True)
-class HeldTitle:
-    """One title at one level that a branch holds: every list it appears on, newest first."""
-
-    title: str
-    level: str
-    lists: tuple[HonourList, ...]
-
-    @property
-    def first(self) -> HonourList:
-        return self.lists[0]
-
-
-def held_titles(branch_id: str, dataset: Dataset) -> list[tuple[str, list[HeldTitle]]]:
-    """A branch's school honours by level (highest first), each title once with all its years and batches.
-
-    Lists that are not 命名 (公示, 候选) are kept apart by the caller through `pending_lists`; 撤销 ones are
-    left out.
-    """
-    rank = dataset.level_rank
-    grouped: dict[tuple[str, str], list[HonourList]] = {}
-    for award in dataset.honours_of(branch_id):
-        honour = award.honour
-        if honour.is_counted and honour not in grouped.get((honour.level, honour.title), []):
-            grouped.setdefault((honour.level, honour.title), []).append(honour)
-    by_level: dict[str, list[HeldTitle]] = {}
-    for (level, title), lists in sorted(grouped.items(), key=lambda item: (rank.get(item[0][0], 99), item[0][1])):
-        lists.sort(key=lambda h: (-(h.year or 0), h.id))
-        by_level.setdefault(level, []).append(HeldTitle(title, level, tuple(lists)))
-    return list(by_level.items())
-
-
-def honours_held(branch_id: str, dataset: Dataset) -> int:
-    """How many honours a school holds: each title at each level once, whatever the years and rolls (命名 only)."""
-    return sum(len(held) for _level, held in held_titles(branch_id, dataset))
-
-
-def pending_lists(branch_id: str, dataset: Dataset) -> list[HonourList]:
-    """The 公示 and 候选 lists a branch is on: shown with their status, never as honours held."""
-    found = {a.honour.id: a.honour for a in dataset.honours_of(branch_id)
-             if a.honour.status in ("公示", "候选")}
-    return sorted(found.values(), key=lambda h: (dataset.level_rank.get(h.level, 99), h.title, h.id))
 
 
 @dataclass(frozen=True)
@@ -506,9 +385,7 @@ def render_pages(dataset: Dataset, settings: PageSettings | None = None) -> list
 
     r.render("branches/index.md", "branches_index.md.j2", DATA_INDEXED, **common)
     for branch in ds.branches:
-        r.render(branch_uri(branch.id), "branch.md.j2", DATA_INDEXED, branch=branch,
-                 stars=star_view(branch.current_stars), summary=press.branch_summary(branch.id, ds),
-                 brand=_brand_of(ds, branch.id), **common)
+        r.render(branch_uri(branch.id), "branch.md.j2", DATA_INDEXED, view=branch_view(branch, ds))
 
     r.render("brands/index.md", "brands_index.md.j2", DATA_INDEXED, kinds=gallery_kinds(ds.brands))
     for entry in ds.brands:

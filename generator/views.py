@@ -1,0 +1,262 @@
+"""What each page shows, decided here from the Dataset: templates receive these views and only format them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from generator import press
+from generator.dataset import Dataset
+from generator.model import Branch, HonourList, PartialDate, Recipient, StarRating
+from generator.urls import branch_uri, brand_uri, event_uri, honour_uri
+
+UNKNOWN_KIND = "未注明"
+STAR_WORDS = ("未获星", "一星", "二星", "三星", "四星", "五星")
+
+
+@dataclass(frozen=True)
+class StarView:
+    """How a star rating is shown: symbols plus words, never colour alone."""
+
+    symbols: str
+    label: str
+    period: str
+    earned: tuple[str, ...]
+
+
+def format_date(value: dt.date | None) -> str:
+    """2023-07-21 → 2023年7月21日; a month or a year given alone stays so: 2019年10月, 2019年."""
+    if value is None:
+        return ""
+    if isinstance(value, PartialDate):
+        return value.chinese()
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def star_view(rating: StarRating | None) -> StarView | None:
+    if rating is None:
+        return None
+    count = max(0, min(rating.count, 5))
+    return StarView("★" * count + "☆" * (5 - count), STAR_WORDS[count], rating.period, tuple(rating.earned or ()))
+
+
+def kind_of(branch: Branch) -> str:
+    return branch.kind or UNKNOWN_KIND
+
+
+STATUS_LABELS = {"公示": "公示中", "候选": "候选", "撤销": "已撤销"}
+"""The badge beside a list that is not (or no longer) a final 命名 list."""
+LIST_WORDS = {"命名": "获评名单", "公示": "拟命名名单", "候选": "候选名单", "撤销": "已撤销的名单"}
+
+
+@dataclass(frozen=True)
+class ListView:
+    """How one honour list reads on a page: its heading, status, grades and reach, ready to format."""
+
+    honour: HonourList
+    heading: str
+    full_name: str
+    status_label: str
+    list_words: str
+    when: str
+    grades: tuple[tuple[str, tuple[Recipient, ...]], ...]
+    scope_line: str
+
+
+def list_view(honour: HonourList, dataset: Dataset) -> ListView:
+    """The words a page shows for one list (the templates only format them)."""
+    if honour.official:  # the document's own name heads the list, its batch before it
+        heading = " ".join(p for p in (press.fullwidth(honour.batch or ""), press.bare(honour.official)) if p)
+    else:  # the title is the page's: the level (and batch) tell its lists apart
+        heading = " · ".join(p for p in (honour.level, press.fullwidth(honour.batch or "")) if p)
+    when = f"{honour.year}年度" if honour.year is not None else ""
+    if honour.cumulative:
+        when = f"截至{format_date(honour.date)}累计" if honour.date else "累计"
+    groups = press.grade_groups(honour)
+    graded = tuple((g or "未注明等次", tuple(rs)) for g, rs in groups) if any(g for g, _ in groups) else ()
+    scope_line = ""
+    if honour.scope_total is not None and honour.scope:
+        unit = "人" if honour.is_individual else press.unit_of(honour)
+        here = honour.listed if honour.is_individual else honour.count
+        region = press.fullwidth(dataset.site.region)
+        scope_line = f"{press.fullwidth(honour.scope)}共{honour.scope_total}{unit}，{region}{here}{unit}"
+    words = "获奖名单" if honour.is_individual and honour.status == "命名" else LIST_WORDS[honour.status]
+    return ListView(honour, heading, press.honour_name(honour), STATUS_LABELS.get(honour.status, ""), words, when,
+                    graded, scope_line)
+
+
+@dataclass(frozen=True)
+class HeldTitle:
+    """One title at one level that a branch holds: every list it appears on, newest first."""
+
+    title: str
+    level: str
+    lists: tuple[HonourList, ...]
+
+    @property
+    def first(self) -> HonourList:
+        return self.lists[0]
+
+
+def held_titles(branch_id: str, dataset: Dataset) -> list[tuple[str, list[HeldTitle]]]:
+    """A branch's school honours by level (highest first), each title once with all its years and batches.
+
+    Lists that are not 命名 (公示, 候选) are kept apart by the caller through `pending_lists`; 撤销 ones are
+    left out.
+    """
+    rank = dataset.level_rank
+    grouped: dict[tuple[str, str], list[HonourList]] = {}
+    for award in dataset.honours_of(branch_id):
+        honour = award.honour
+        if honour.is_counted and honour not in grouped.get((honour.level, honour.title), []):
+            grouped.setdefault((honour.level, honour.title), []).append(honour)
+    by_level: dict[str, list[HeldTitle]] = {}
+    for (level, title), lists in sorted(grouped.items(), key=lambda item: (rank.get(item[0][0], 99), item[0][1])):
+        lists.sort(key=lambda h: (-(h.year or 0), h.id))
+        by_level.setdefault(level, []).append(HeldTitle(title, level, tuple(lists)))
+    return list(by_level.items())
+
+
+def honours_held(branch_id: str, dataset: Dataset) -> int:
+    """How many honours a school holds: each title at each level once, whatever the years and rolls (命名 only)."""
+    return sum(len(held) for _level, held in held_titles(branch_id, dataset))
+
+
+def pending_lists(branch_id: str, dataset: Dataset) -> list[HonourList]:
+    """The 公示 and 候选 lists a branch is on: shown with their status, never as honours held."""
+    found = {a.honour.id: a.honour for a in dataset.honours_of(branch_id)
+             if a.honour.status in ("公示", "候选")}
+    return sorted(found.values(), key=lambda h: (dataset.level_rank.get(h.level, 99), h.title, h.id))
+
+
+# -- links between pages ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Link:
+    """A page to link to: the words shown and the target's source path (None: plain words, nothing to open)."""
+
+    text: str
+    target: str | None
+
+
+def branch_link(branch_id: str, dataset: Dataset) -> Link:
+    """A school by its name, linked to its page (an unknown id is shown as written, unlinked)."""
+    if branch_id in dataset.branch_by_id:
+        return Link(dataset.branch_name(branch_id), branch_uri(branch_id))
+    return Link(branch_id, None)
+
+
+def title_target(honour: HonourList, dataset: Dataset) -> str:
+    """The place of one list on its title's page."""
+    return f"{honour_uri(dataset.title_by_name[honour.title].slug)}#{honour.id}"
+
+
+def year_label(honour: HonourList) -> str:
+    return f"{honour.year}年度" if honour.year is not None else "累计"
+
+
+# -- the page of one branch ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class HeldItem:
+    """One title at one level a branch holds, with every list it is on (years, batches, 等N所)."""
+
+    title: str
+    target: str
+    lists: str
+
+
+@dataclass(frozen=True)
+class PendingItem:
+    """A 公示 or 候选 list a branch is on: shown with its badge, never as an honour held."""
+
+    status: str
+    badge: str
+    name: str
+    target: str
+    date: str
+
+
+@dataclass(frozen=True)
+class TeacherItem:
+    person: str
+    role: str | None
+    year_label: str
+    level: str
+    title: str
+    target: str
+
+
+@dataclass(frozen=True)
+class EventItem:
+    date: str
+    title: str
+    target: str
+    part: str
+
+
+@dataclass(frozen=True)
+class BranchView:
+    """Everything the page of one branch shows."""
+
+    branch: Branch
+    kind: str
+    parent: Link | None
+    campuses: tuple[Link, ...]
+    stars: StarView | None
+    star_history: tuple[tuple[str, StarView], ...]
+    brand_name: str | None
+    brand_slogan: str | None
+    brand_target: str
+    held: tuple[tuple[str, tuple[HeldItem, ...]], ...]
+    pending: tuple[PendingItem, ...]
+    copy_list: str
+    copy_sentence: str
+    teachers: tuple[TeacherItem, ...]
+    events: tuple[EventItem, ...]
+
+
+def _held_lists(held: HeldTitle, dataset: Dataset) -> str:
+    """2024年度第二批；截至2024年12月累计，与其他学校同列“等 11 所”名单."""
+    parts = []
+    for honour in held.lists:
+        part = (list_view(honour, dataset).when or year_label(honour)) + (honour.batch or "")
+        if honour.is_partial:
+            part += f"，与其他学校同列“等 {honour.count} 所”名单"
+        parts.append(part)
+    return "；".join(parts)
+
+
+def branch_view(branch: Branch, dataset: Dataset) -> BranchView:
+    """The page of one branch, decided from the Dataset once."""
+    ds = dataset
+    ratings = tuple((r.period, star_view(r)) for r in reversed(branch.stars)) if len(branch.stars) > 1 else ()
+    summary = press.branch_summary(branch.id, ds)
+    held = tuple((level, tuple(HeldItem(press.bare(t.title), title_target(t.first, ds), _held_lists(t, ds))
+                               for t in titles)) for level, titles in held_titles(branch.id, ds))
+    pending = tuple(PendingItem(h.status, STATUS_LABELS.get(h.status, ""), list_view(h, ds).full_name,
+                                title_target(h, ds), format_date(h.date) if h.date else "")
+                    for h in pending_lists(branch.id, ds))
+    teachers = tuple(TeacherItem(a.recipient.person or "", a.recipient.role, year_label(a.honour), a.honour.level,
+                                 a.honour.title, title_target(a.honour, ds))
+                     for a in ds.personal_awards_by_branch.get(branch.id, ()))
+    events = tuple(EventItem(format_date(e.date), e.title, event_uri(e.id),
+                             "举办地点" if e.venue == branch.id else "参加")
+                   for e in ds.events_by_branch.get(branch.id, ()))
+    return BranchView(
+        branch=branch,
+        kind=kind_of(branch),
+        parent=branch_link(branch.parent, ds) if branch.parent else None,
+        campuses=tuple(branch_link(c.id, ds) for c in ds.campuses.get(branch.id, ())),
+        stars=star_view(branch.current_stars),
+        star_history=ratings,  # type: ignore[arg-type]
+        brand_name=branch.brand.name if branch.brand else None,
+        brand_slogan=branch.brand.slogan if branch.brand else None,
+        brand_target=brand_uri(branch.id),
+        held=held,
+        pending=pending,
+        copy_list=press.branch_honours_list(branch.id, ds) if summary else "",
+        copy_sentence=press.complete(summary) if summary else "",
+        teachers=teachers,
+        events=events,
+    )
