@@ -35,6 +35,7 @@ from generator.views import (
     list_view,
     pending_lists,
     star_view,
+    title_view,
 )
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -173,15 +174,6 @@ def honour_counts(title: HonourTitle, dataset: Dataset) -> dict[str, int]:
             held = dataset.schools_holding(title.title, honour.level)
             counts[honour.level] = held.schools if held else counts.get(honour.level, 0)
     return counts
-
-
-def lists_by_year(title: HonourTitle) -> list[tuple[int, list[HonourList]]]:
-    """A title's yearly 命名 school lists grouped by year (newest first), for the combined award sentence."""
-    years: dict[int, list[HonourList]] = {}
-    for honour in title.lists:
-        if honour.year is not None and not honour.is_individual and honour.is_counted and not honour.cumulative:
-            years.setdefault(honour.year, []).append(honour)
-    return sorted(years.items(), key=lambda item: -item[0])
 
 
 def year_counts(dataset: Dataset) -> list[tuple[str, int, int, int]]:
@@ -380,8 +372,8 @@ def render_pages(dataset: Dataset, settings: PageSettings | None = None) -> list
     r.render("honours/index.md", "honours_index.md.j2", DATA_INDEXED,
              counts={t.title: honour_counts(t, ds) for t in ds.titles}, years=year_counts(ds))
     for title in ds.titles:
-        r.render(honour_uri(title.slug), "honour.md.j2", {"tags": [title.title], **DATA_INDEXED}, title=title,
-                 by_year=lists_by_year(title), running_total=press.running_total(title, ds))
+        r.render(honour_uri(title.slug), "honour.md.j2", {"tags": [title.title], **DATA_INDEXED},
+                 view=title_view(title, ds))
 
     r.render("branches/index.md", "branches_index.md.j2", DATA_INDEXED, **common)
     for branch in ds.branches:

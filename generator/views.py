@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from generator import press
-from generator.dataset import Dataset
+from generator.dataset import Dataset, HonourTitle
 from generator.model import Branch, HonourList, PartialDate, Recipient, StarRating
 from generator.urls import branch_uri, brand_uri, event_uri, honour_uri
 
@@ -56,6 +56,7 @@ class ListView:
     honour: HonourList
     heading: str
     full_name: str
+    full_name_bare: str
     status_label: str
     list_words: str
     when: str
@@ -81,8 +82,8 @@ def list_view(honour: HonourList, dataset: Dataset) -> ListView:
         region = press.fullwidth(dataset.site.region)
         scope_line = f"{press.fullwidth(honour.scope)}共{honour.scope_total}{unit}，{region}{here}{unit}"
     words = "获奖名单" if honour.is_individual and honour.status == "命名" else LIST_WORDS[honour.status]
-    return ListView(honour, heading, press.honour_name(honour), STATUS_LABELS.get(honour.status, ""), words, when,
-                    graded, scope_line)
+    return ListView(honour, heading, press.honour_name(honour), press.bare(honour.official or honour.title),
+                    STATUS_LABELS.get(honour.status, ""), words, when, graded, scope_line)
 
 
 @dataclass(frozen=True)
@@ -259,4 +260,124 @@ def branch_view(branch: Branch, dataset: Dataset) -> BranchView:
         copy_sentence=press.complete(summary) if summary else "",
         teachers=teachers,
         events=events,
+    )
+
+
+# -- the page of one honour title ------------------------------------------------------------------------------------
+
+def recipient_link(recipient: Recipient, dataset: Dataset) -> Link:
+    """A school, or its brand project (named 学校“品牌”, linked to the brand page)."""
+    branch = dataset.branch_by_id.get(recipient.branch)
+    if recipient.is_brand and branch is not None and branch.brand is not None:
+        return Link(press.brand_name(recipient.branch, dataset), brand_uri(recipient.branch))
+    return branch_link(recipient.branch, dataset)
+
+
+def group_note(listed: int, total: int, unit: str = "所") -> str:
+    """等 6 所（名单仅列出 1 所，其余 5 所原文未列出名称）, or 共 2 所 for a complete list of several."""
+    if total > listed:
+        return f"等 {total} {unit}（名单仅列出 {listed} {unit}，其余 {total - listed} {unit}原文未列出名称）"
+    return f"共 {total} {unit}" if total > 1 else ""
+
+
+STATUS_TEXTS = {
+    "公示": ("这是公示中的拟命名名单", "公示", "，名单上的学校尚未正式命名。"),
+    "候选": ("这是候选名单", "公布", "，不是评选结果。"),
+    "撤销": ("这份名单已撤销", "", "，仅作记录，不计入任何统计。"),
+}
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    person: str
+    role: str
+    school: Link
+    grade: str
+
+
+@dataclass(frozen=True)
+class ListSection:
+    """One list on its title's page: heading, status, facts, recipients and the strings to copy."""
+
+    honour: HonourList
+    view: ListView
+    size: int
+    status_text: str
+    year_text: str
+    people: tuple[PersonRow, ...]
+    graded: tuple[tuple[str, tuple[Link, ...]], ...]
+    schools: tuple[Link, ...]
+    partial_note: str
+    copy_names: str
+    copy_sentence: str
+
+
+@dataclass(frozen=True)
+class TitleView:
+    """Everything the page of one honour title shows."""
+
+    title: HonourTitle
+    name: str
+    quoted: str
+    unit: str
+    by_year: tuple[tuple[int, str], ...]
+    total_names: str
+    total_sentence: str
+    sections: tuple[ListSection, ...]
+
+
+def _status_text(honour: HonourList) -> str:
+    if honour.status not in STATUS_TEXTS:
+        return ""
+    lead, verb, tail = STATUS_TEXTS[honour.status]
+    when = f"（{format_date(honour.date)}{verb}）" if honour.date else ""
+    return lead + when + tail
+
+
+def list_section(honour: HonourList, dataset: Dataset) -> ListSection:
+    view = list_view(honour, dataset)
+    standing = "历年累计" if honour.cumulative else "未注明（累计数）"
+    year_text = str(honour.year) if honour.year is not None else standing
+    people = tuple(PersonRow(r.person or "", r.role or "—", branch_link(r.branch, dataset), r.grade or "—")
+                   for r in honour.recipients) if honour.is_individual else ()
+    graded = tuple((grade, tuple(recipient_link(r, dataset) for r in recipients))
+                   for grade, recipients in view.grades) if not honour.is_individual else ()
+    sentence = press.honour_sentence(honour, dataset)
+    return ListSection(
+        honour=honour,
+        view=view,
+        size=honour.listed if honour.is_individual else honour.count,
+        status_text=_status_text(honour),
+        year_text=year_text,
+        people=people,
+        graded=graded,
+        schools=tuple(recipient_link(r, dataset) for r in honour.recipients),
+        partial_note=group_note(honour.listed, honour.count) or "共 1 所",
+        copy_names=press.names_list(honour, dataset),
+        copy_sentence=press.complete(sentence) if sentence else "",
+    )
+
+
+def lists_by_year(title: HonourTitle) -> list[tuple[int, list[HonourList]]]:
+    """A title's yearly 命名 school lists grouped by year (newest first), for the combined award sentence."""
+    years: dict[int, list[HonourList]] = {}
+    for honour in title.lists:
+        if honour.year is not None and not honour.is_individual and honour.is_counted and not honour.cumulative:
+            years.setdefault(honour.year, []).append(honour)
+    return sorted(years.items(), key=lambda item: -item[0])
+
+
+def title_view(title: HonourTitle, dataset: Dataset) -> TitleView:
+    """The page of one honour title, decided from the Dataset once."""
+    total = press.running_total(title, dataset)
+    return TitleView(
+        title=title,
+        name=press.bare(title.title),
+        quoted=press.nested(title.title),
+        unit="人" if title.is_individual else "所",
+        by_year=tuple((year, press.complete(press.award_sentence(lists, dataset)))
+                      for year, lists in lists_by_year(title)),
+        total_names=press.running_total_names(title, dataset) if total else "",
+        total_sentence=press.complete(total) if total else "",
+        sections=tuple(list_section(h, dataset) for h in title.lists),
     )
