@@ -30,6 +30,7 @@ from generator.views import (
     branch_view,
     format_date,
     held_titles,
+    home_view,
     honours_held,
     kind_of,
     list_view,
@@ -367,7 +368,8 @@ def render_pages(dataset: Dataset, settings: PageSettings | None = None) -> list
     common = {"title_of": title_of}
 
     dated = [h for h in ds.honours if h.year is not None and h.status != "撤销"][:LATEST_HONOURS]
-    r.render("index.md", "home.md.j2", latest_honours=dated, latest_news=latest_news(ds, settings.news), **common)
+    news = [(line.date, line.title, line.src_uri, line.venue) for line in latest_news(ds, settings.news)]
+    r.render("index.md", "home.md.j2", view=home_view(ds, dated, news))
 
     r.render("honours/index.md", "honours_index.md.j2", DATA_INDEXED,
              counts={t.title: honour_counts(t, ds) for t in ds.titles}, years=year_counts(ds))

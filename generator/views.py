@@ -381,3 +381,75 @@ def title_view(title: HonourTitle, dataset: Dataset) -> TitleView:
         total_sentence=press.complete(total) if total else "",
         sections=tuple(list_section(h, dataset) for h in title.lists),
     )
+
+
+# -- the home page -----------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LatestHonour:
+    """One dated list in 最新荣誉: its badge, when, level, name, and who is on it."""
+
+    status: str
+    badge: str
+    year_label: str
+    level: str
+    name: str
+    target: str
+    schools: tuple[Link, ...]
+    people: tuple[tuple[str, Link, str], ...]
+    partial_note: str
+
+
+@dataclass(frozen=True)
+class NewsLineView:
+    date: str
+    title: str
+    target: str
+    venue: Link | None
+
+
+@dataclass(frozen=True)
+class HomeView:
+    """Everything the home page shows: the headline figures, the latest honours and news, the sections."""
+
+    branch_count: int
+    brand_count: int
+    event_count: int
+    teacher_awards: int
+    level_figures: tuple[tuple[str, int], ...]
+    latest: tuple[LatestHonour, ...]
+    news: tuple[NewsLineView, ...]
+    title_count: int
+    branch_files: int
+
+
+def latest_honour(honour: HonourList, dataset: Dataset) -> LatestHonour:
+    if honour.is_individual:
+        people = tuple((r.person or "", branch_link(r.branch, dataset), r.role or "") for r in honour.recipients)
+        schools: tuple[Link, ...] = ()
+        note = ""
+    else:
+        people = ()
+        holders = {r.branch: r for r in reversed(honour.recipients)}  # the first of each school, in order
+        schools = tuple(recipient_link(r, dataset) for r in honour.recipients if holders.get(r.branch) is r)
+        note = group_note(honour.listed, honour.count) if honour.is_partial else ""
+    return LatestHonour(honour.status, STATUS_LABELS.get(honour.status, ""), year_label(honour), honour.level,
+                        press.bare(honour.official or honour.title), title_target(honour, dataset), schools, people,
+                        note)
+
+
+def home_view(dataset: Dataset, latest: list[HonourList], news: list[tuple[dt.date, str, str, str | None]]) -> HomeView:
+    """The home page. `news` is the newest events and posts as (date, title, page, venue id)."""
+    ds = dataset
+    return HomeView(
+        branch_count=ds.branch_count,
+        brand_count=len(ds.brands),
+        event_count=len(ds.events),
+        teacher_awards=len(ds.personal_awards),
+        level_figures=tuple((level, ds.totals_by_level.get(level, 0)) for level in ds.site.levels),
+        latest=tuple(latest_honour(h, ds) for h in latest),
+        news=tuple(NewsLineView(format_date(day), title, target, branch_link(venue, ds) if venue else None)
+                   for day, title, target, venue in news),
+        title_count=len(ds.titles),
+        branch_files=len(ds.branches),
+    )
