@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import posixpath
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -17,25 +17,26 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 
-from generator import exports, press, search
+from generator import exports, search
 from generator.content import read_page_meta
 from generator.dataset import BrandEntry, Dataset, HonourTitle
 from generator.images import ResponsiveImage, image_html, plan_images
-from generator.model import KINDS, Event, HonourList
+from generator.model import KINDS
 from generator.sanitize import attribute, inline, markdown_block
 from generator.search import tag_forms
 from generator.urls import branch_uri, brand_uri, event_uri, honour_uri
 from generator.views import (
     UNKNOWN_KIND,
     branch_view,
+    branches_index_view,
+    brand_card,
+    download_titles,
+    event_view,
     format_date,
-    held_titles,
     home_view,
-    honours_held,
+    honours_index_view,
     kind_of,
-    list_view,
-    pending_lists,
-    star_view,
+    teacher_lists,
     title_view,
 )
 
@@ -215,10 +216,6 @@ def latest_news(dataset: Dataset, news: Sequence[NewsPost], limit: int = LATEST_
     return [line for _date, _kind, line in lines[:limit]]
 
 
-def event_names(event: Event, dataset: Dataset) -> list[str]:
-    return [dataset.branch_name(b) for b in event.branches]
-
-
 def read_front_matter(text: str) -> dict[str, Any]:
     """The YAML front matter of a Markdown file, or {} when there is none or it is not a mapping."""
     if not text.startswith("---"):
@@ -315,20 +312,7 @@ def environment() -> Environment:
         "link": _link,
         "href": _href,
         "picture": _picture,
-        "press": press,
-        "star_view": star_view,
-        "kind_of": kind_of,
         "placeholder_text": placeholder_text,
-        "branch_uri": branch_uri,
-        "brand_uri": brand_uri,
-        "honour_uri": honour_uri,
-        "event_uri": event_uri,
-        "event_names": event_names,
-        "list_view": list_view,
-        "held_titles": held_titles,
-        "honours_held": honours_held,
-        "pending_lists": pending_lists,
-        "UNKNOWN_KIND": UNKNOWN_KIND,
     })
     return env
 
@@ -344,19 +328,10 @@ class _Renderer:
     def render(self, src_uri: str, template: str, meta: Mapping[str, Any] | None = None, **context: Any) -> None:
         ds = self.dataset
         text = environment().get_template(template).render(
-            here=src_uri, ds=ds, site=ds.site, as_of=format_date(ds.site.as_of), settings=self.settings,
+            here=src_uri, site=ds.site, as_of=format_date(ds.site.as_of), settings=self.settings,
             images=self.settings.images, **context)
         by_data = bool((meta or {}).get("search", {}).get("exclude"))
         self.pages.append(Page(src_uri, _front_matter(meta or {}) + text, by_data))
-
-
-def _title_for(dataset: Dataset, honour: HonourList) -> HonourTitle:
-    return dataset.title_by_name[honour.title]
-
-
-def _brand_of(dataset: Dataset, branch_id: str) -> BrandEntry | None:
-    branch = dataset.branch_by_id.get(branch_id)
-    return BrandEntry(branch, branch.brand) if branch is not None and branch.brand is not None else None
 
 
 def render_pages(dataset: Dataset, settings: PageSettings | None = None) -> list[Page]:
@@ -364,35 +339,35 @@ def render_pages(dataset: Dataset, settings: PageSettings | None = None) -> list
     settings = settings or PageSettings()
     r = _Renderer(dataset, settings)
     ds = dataset
-    title_of: Callable[[HonourList], HonourTitle] = lambda h: _title_for(ds, h)  # noqa: E731
-    common = {"title_of": title_of}
 
     dated = [h for h in ds.honours if h.year is not None and h.status != "撤销"][:LATEST_HONOURS]
     news = [(line.date, line.title, line.src_uri, line.venue) for line in latest_news(ds, settings.news)]
     r.render("index.md", "home.md.j2", view=home_view(ds, dated, news))
 
     r.render("honours/index.md", "honours_index.md.j2", DATA_INDEXED,
-             counts={t.title: honour_counts(t, ds) for t in ds.titles}, years=year_counts(ds))
+             view=honours_index_view(ds, {t.title: honour_counts(t, ds) for t in ds.titles}), years=year_counts(ds))
     for title in ds.titles:
         r.render(honour_uri(title.slug), "honour.md.j2", {"tags": [title.title], **DATA_INDEXED},
                  view=title_view(title, ds))
 
-    r.render("branches/index.md", "branches_index.md.j2", DATA_INDEXED, **common)
+    r.render("branches/index.md", "branches_index.md.j2", DATA_INDEXED, view=branches_index_view(ds))
     for branch in ds.branches:
         r.render(branch_uri(branch.id), "branch.md.j2", DATA_INDEXED, view=branch_view(branch, ds))
 
-    r.render("brands/index.md", "brands_index.md.j2", DATA_INDEXED, kinds=gallery_kinds(ds.brands))
+    r.render("brands/index.md", "brands_index.md.j2", DATA_INDEXED, kinds=gallery_kinds(ds.brands),
+             cards=[brand_card(entry, ds) for entry in ds.brands])
     for entry in ds.brands:
         r.render(brand_uri(entry.branch.id), "brand.md.j2", {"tags": tag_forms(entry.brand.name), **DATA_INDEXED},
-                 entry=entry)
+                 card=brand_card(entry, ds))
 
-    r.render("events/index.md", "events_index.md.j2", DATA_INDEXED, news=settings.news)
+    r.render("events/index.md", "events_index.md.j2", DATA_INDEXED, news=settings.news,
+             events=[event_view(e, ds) for e in ds.events])
     for event in ds.events:
-        r.render(event_uri(event.id), "event.md.j2", DATA_INDEXED, event=event)
+        r.render(event_uri(event.id), "event.md.j2", DATA_INDEXED, view=event_view(event, ds))
 
-    r.render("teachers/index.md", "teachers.md.j2", DATA_INDEXED, **common)
+    r.render("teachers/index.md", "teachers.md.j2", DATA_INDEXED, lists=teacher_lists(ds))
     r.render("about/index.md", "about.md.j2")
-    r.render("downloads/index.md", "downloads.md.j2", downloads=settings.downloads,
+    r.render("downloads/index.md", "downloads.md.j2", downloads=settings.downloads, titles=download_titles(ds),
              formats={"honour_columns": exports.HONOUR_COLUMNS, "branch_columns": exports.BRANCH_COLUMNS,
                       "json_keys": exports.JSON_KEYS, "honour_keys": exports.HONOUR_KEYS,
                       "recipient_keys": exports.RECIPIENT_KEYS, "branch_keys": exports.BRANCH_KEYS})

@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from generator import press
-from generator.dataset import Dataset, HonourTitle
-from generator.model import Branch, HonourList, PartialDate, Recipient, StarRating
+from generator.dataset import BrandEntry, Dataset, HonourTitle
+from generator.model import Branch, Event, HonourList, PartialDate, Recipient, StarRating
 from generator.urls import branch_uri, brand_uri, event_uri, honour_uri
 
 UNKNOWN_KIND = "未注明"
@@ -453,3 +453,123 @@ def home_view(dataset: Dataset, latest: list[HonourList], news: list[tuple[dt.da
         title_count=len(ds.titles),
         branch_files=len(ds.branches),
     )
+
+
+# -- events ----------------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class EventView:
+    """One event: the record (its own words), its place and schools as links, and the honest count."""
+
+    event: Event
+    target: str
+    date: str
+    venue: Link | None
+    schools: tuple[Link, ...]
+    group_note: str
+
+
+def event_view(event: Event, dataset: Dataset) -> EventView:
+    return EventView(event, event_uri(event.id), format_date(event.date),
+                     branch_link(event.venue, dataset) if event.venue else None,
+                     tuple(branch_link(b, dataset) for b in event.branches),
+                     group_note(len(event.branches), event.count))
+
+
+# -- the section indexes -----------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BranchRow:
+    name: str
+    target: str
+    kind: str
+    parent_name: str | None
+    stars: StarView | None
+    brand_name: str | None
+    brand_target: str
+    honours: int
+
+
+@dataclass(frozen=True)
+class BranchesIndexView:
+    branch_count: int
+    listed: int
+    rows: tuple[BranchRow, ...]
+
+
+def branches_index_view(dataset: Dataset) -> BranchesIndexView:
+    ds = dataset
+    rows = tuple(BranchRow(b.name, branch_uri(b.id), kind_of(b), ds.branch_name(b.parent) if b.parent else None,
+                           star_view(b.current_stars), b.brand.name if b.brand else None, brand_uri(b.id),
+                           honours_held(b.id, ds)) for b in ds.branches)
+    return BranchesIndexView(ds.branch_count, len(ds.branches), rows)
+
+
+@dataclass(frozen=True)
+class TitleRow:
+    name: str
+    target: str
+    unit: str
+    counts: tuple[tuple[str, int], ...]
+    years: str
+
+
+@dataclass(frozen=True)
+class HonoursIndexView:
+    title_count: int
+    list_count: int
+    rows: tuple[TitleRow, ...]
+
+
+def honours_index_view(dataset: Dataset, counts: dict[str, dict[str, int]]) -> HonoursIndexView:
+    """The table of titles; `counts` is each title's figure per level (pages.honour_counts)."""
+    rows = tuple(TitleRow(press.bare(t.title), honour_uri(t.slug), "人" if t.is_individual else "所",
+                          tuple((level, counts[t.title].get(level, 0)) for level in dataset.site.levels),
+                          "、".join(str(y) if y is not None else "累计" for y in t.years)) for t in dataset.titles)
+    return HonoursIndexView(len(dataset.titles), len(dataset.honours), rows)
+
+
+# -- brands, teachers, downloads -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BrandCard:
+    """A brand in the gallery or on its page: the entry (its own words), its school and kind, where it lives."""
+
+    entry: BrandEntry
+    target: str
+    school: Link
+    kind: str
+
+
+def brand_card(entry: BrandEntry, dataset: Dataset) -> BrandCard:
+    return BrandCard(entry, brand_uri(entry.branch.id), branch_link(entry.branch.id, dataset), kind_of(entry.branch))
+
+
+@dataclass(frozen=True)
+class TeacherList:
+    """One list of individuals on the 师德风采 page."""
+
+    honour: HonourList
+    year_label: str
+    badge: str
+    people: tuple[PersonRow, ...]
+    copy_sentence: str
+    target: str
+
+
+def teacher_lists(dataset: Dataset) -> tuple[TeacherList, ...]:
+    lists = []
+    for honour in dataset.honours:
+        if not honour.is_individual:
+            continue
+        sentence = press.honour_sentence(honour, dataset)
+        people = tuple(PersonRow(r.person or "", r.role or "—", branch_link(r.branch, dataset), r.grade or "—")
+                       for r in honour.recipients)
+        lists.append(TeacherList(honour, year_label(honour), STATUS_LABELS.get(honour.status, ""), people,
+                                 press.complete(sentence) if sentence else "", title_target(honour, dataset)))
+    return tuple(lists)
+
+
+def download_titles(dataset: Dataset) -> tuple[tuple[str, str, str], ...]:
+    """Each title with downloads of its own: (name, its page, its slug)."""
+    return tuple((t.title, honour_uri(t.slug), t.slug) for t in dataset.titles)
