@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import posixpath
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -17,18 +17,31 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 
-from generator import exports, press, search
+from generator import exports, search
 from generator.content import read_page_meta
 from generator.dataset import BrandEntry, Dataset, HonourTitle
 from generator.images import ResponsiveImage, image_html, plan_images
-from generator.model import KINDS, Branch, Event, HonourList, PartialDate, Recipient, StarRating
+from generator.model import KINDS
 from generator.sanitize import attribute, inline, markdown_block
 from generator.search import tag_forms
+from generator.urls import branch_uri, brand_uri, event_uri, honour_uri
+from generator.views import (
+    UNKNOWN_KIND,
+    branch_view,
+    branches_index_view,
+    brand_card,
+    download_titles,
+    event_view,
+    format_date,
+    home_view,
+    honours_index_view,
+    kind_of,
+    teacher_lists,
+    title_view,
+)
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 NEWS_DIR = "news"
-UNKNOWN_KIND = "未注明"
-STAR_WORDS = ("未获星", "一星", "二星", "三星", "四星", "五星")
 LATEST_HONOURS = 6
 LATEST_EVENTS = 3  # plus two: the home page lists five events and news posts together
 
@@ -50,22 +63,6 @@ DATA_INDEXED: Mapping[str, Any] = {"search": {"exclude": True}}
 
 
 # -- where things live ---------------------------------------------------------------------------------------------
-
-def branch_uri(branch_id: str) -> str:
-    return f"branches/{branch_id}.md"
-
-
-def brand_uri(branch_id: str) -> str:
-    return f"brands/{branch_id}.md"
-
-
-def honour_uri(slug: str) -> str:
-    return f"honours/{slug}.md"
-
-
-def event_uri(event_id: str) -> str:
-    return f"events/{event_id}.md"
-
 
 def url_of(src_uri: str, use_directory_urls: bool = True) -> str:
     """The site URL (relative to the site root; "" for the home page) of a Markdown source path, as MkDocs 1.6.1
@@ -152,16 +149,6 @@ class Download:
 
 
 @dataclass(frozen=True)
-class StarView:
-    """How a star rating is shown: symbols plus words, never colour alone."""
-
-    symbols: str
-    label: str
-    period: str
-    earned: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class PageSettings:
     """What the front end tells the core about the site it is building."""
 
@@ -169,26 +156,6 @@ class PageSettings:
     news: tuple[NewsPost, ...] = ()
     downloads: tuple[Download, ...] = ()
     images: Mapping[str, ResponsiveImage] = field(default_factory=dict)
-
-
-def format_date(value: dt.date | None) -> str:
-    """2023-07-21 → 2023年7月21日; a month or a year given alone stays so: 2019年10月, 2019年."""
-    if value is None:
-        return ""
-    if isinstance(value, PartialDate):
-        return value.chinese()
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
-def star_view(rating: StarRating | None) -> StarView | None:
-    if rating is None:
-        return None
-    count = max(0, min(rating.count, 5))
-    return StarView("★" * count + "☆" * (5 - count), STAR_WORDS[count], rating.period, tuple(rating.earned or ()))
-
-
-def kind_of(branch: Branch) -> str:
-    return branch.kind or UNKNOWN_KIND
 
 
 def gallery_kinds(brands: Sequence[BrandEntry]) -> list[tuple[str, int]]:
@@ -216,15 +183,6 @@ def honour_counts(title: HonourTitle, dataset: Dataset) -> dict[str, int]:
     return counts
 
 
-def lists_by_year(title: HonourTitle) -> list[tuple[int, list[HonourList]]]:
-    """A title's yearly 命名 school lists grouped by year (newest first), for the combined award sentence."""
-    years: dict[int, list[HonourList]] = {}
-    for honour in title.lists:
-        if honour.year is not None and not honour.is_individual and honour.is_counted and not honour.cumulative:
-            years.setdefault(honour.year, []).append(honour)
-    return sorted(years.items(), key=lambda item: -item[0])
-
-
 def year_counts(dataset: Dataset) -> list[tuple[str, int, int, int]]:
     """Per year: lists, school awards (所次) and personal awards (人次) of 命名 lists; rolls as 累计, last.
 
@@ -245,91 +203,6 @@ def year_counts(dataset: Dataset) -> list[tuple[str, int, int, int]]:
     return [(f"{year}年度" if year is not None else "累计", *counts) for year, counts in ordered]
 
 
-STATUS_LABELS = {"公示": "公示中", "候选": "候选", "撤销": "已撤销"}
-"""The badge beside a list that is not (or no longer) a final 命名 list."""
-LIST_WORDS = {"命名": "获评名单", "公示": "拟命名名单", "候选": "候选名单", "撤销": "已撤销的名单"}
-
-
-@dataclass(frozen=True)
-class ListView:
-    """How one honour list reads on a page: its heading, status, grades and reach, ready to format."""
-
-    honour: HonourList
-    heading: str
-    full_name: str
-    status_label: str
-    list_words: str
-    when: str
-    grades: tuple[tuple[str, tuple[Recipient, ...]], ...]
-    scope_line: str
-
-
-def list_view(honour: HonourList, dataset: Dataset) -> ListView:
-    """The words a page shows for one list (the templates only format them)."""
-    if honour.official:  # the document's own name heads the list, its batch before it
-        heading = " ".join(p for p in (press.fullwidth(honour.batch or ""), press.bare(honour.official)) if p)
-    else:  # the title is the page's: the level (and batch) tell its lists apart
-        heading = " · ".join(p for p in (honour.level, press.fullwidth(honour.batch or "")) if p)
-    when = f"{honour.year}年度" if honour.year is not None else ""
-    if honour.cumulative:
-        when = f"截至{format_date(honour.date)}累计" if honour.date else "累计"
-    groups = press.grade_groups(honour)
-    graded = tuple((g or "未注明等次", tuple(rs)) for g, rs in groups) if any(g for g, _ in groups) else ()
-    scope_line = ""
-    if honour.scope_total is not None and honour.scope:
-        unit = "人" if honour.is_individual else press.unit_of(honour)
-        here = honour.listed if honour.is_individual else honour.count
-        region = press.fullwidth(dataset.site.region)
-        scope_line = f"{press.fullwidth(honour.scope)}共{honour.scope_total}{unit}，{region}{here}{unit}"
-    words = "获奖名单" if honour.is_individual and honour.status == "命名" else LIST_WORDS[honour.status]
-    return ListView(honour, heading, press.honour_name(honour), STATUS_LABELS.get(honour.status, ""), words, when,
-                    graded, scope_line)
-
-
-@dataclass(frozen=True)
-class HeldTitle:
-    """One title at one level that a branch holds: every list it appears on, newest first."""
-
-    title: str
-    level: str
-    lists: tuple[HonourList, ...]
-
-    @property
-    def first(self) -> HonourList:
-        return self.lists[0]
-
-
-def held_titles(branch_id: str, dataset: Dataset) -> list[tuple[str, list[HeldTitle]]]:
-    """A branch's school honours by level (highest first), each title once with all its years and batches.
-
-    Lists that are not 命名 (公示, 候选) are kept apart by the caller through `pending_lists`; 撤销 ones are
-    left out.
-    """
-    rank = dataset.level_rank
-    grouped: dict[tuple[str, str], list[HonourList]] = {}
-    for award in dataset.honours_of(branch_id):
-        honour = award.honour
-        if honour.is_counted and honour not in grouped.get((honour.level, honour.title), []):
-            grouped.setdefault((honour.level, honour.title), []).append(honour)
-    by_level: dict[str, list[HeldTitle]] = {}
-    for (level, title), lists in sorted(grouped.items(), key=lambda item: (rank.get(item[0][0], 99), item[0][1])):
-        lists.sort(key=lambda h: (-(h.year or 0), h.id))
-        by_level.setdefault(level, []).append(HeldTitle(title, level, tuple(lists)))
-    return list(by_level.items())
-
-
-def honours_held(branch_id: str, dataset: Dataset) -> int:
-    """How many honours a school holds: each title at each level once, whatever the years and rolls (命名 only)."""
-    return sum(len(held) for _level, held in held_titles(branch_id, dataset))
-
-
-def pending_lists(branch_id: str, dataset: Dataset) -> list[HonourList]:
-    """The 公示 and 候选 lists a branch is on: shown with their status, never as honours held."""
-    found = {a.honour.id: a.honour for a in dataset.honours_of(branch_id)
-             if a.honour.status in ("公示", "候选")}
-    return sorted(found.values(), key=lambda h: (dataset.level_rank.get(h.level, 99), h.title, h.id))
-
-
 @dataclass(frozen=True)
 class NewsLine:
     """One line of the home page's 最新动态: an event or a news post."""
@@ -346,10 +219,6 @@ def latest_news(dataset: Dataset, news: Sequence[NewsPost], limit: int = LATEST_
     lines += [(p.date, 1, NewsLine(p.date, p.title, p.src_uri)) for p in news]
     lines.sort(key=lambda item: (-item[0].toordinal(), item[1]))
     return [line for _date, _kind, line in lines[:limit]]
-
-
-def event_names(event: Event, dataset: Dataset) -> list[str]:
-    return [dataset.branch_name(b) for b in event.branches]
 
 
 def read_front_matter(text: str) -> dict[str, Any]:
@@ -448,20 +317,7 @@ def environment() -> Environment:
         "link": _link,
         "href": _href,
         "picture": _picture,
-        "press": press,
-        "star_view": star_view,
-        "kind_of": kind_of,
         "placeholder_text": placeholder_text,
-        "branch_uri": branch_uri,
-        "brand_uri": brand_uri,
-        "honour_uri": honour_uri,
-        "event_uri": event_uri,
-        "event_names": event_names,
-        "list_view": list_view,
-        "held_titles": held_titles,
-        "honours_held": honours_held,
-        "pending_lists": pending_lists,
-        "UNKNOWN_KIND": UNKNOWN_KIND,
     })
     return env
 
@@ -477,19 +333,10 @@ class _Renderer:
     def render(self, src_uri: str, template: str, meta: Mapping[str, Any] | None = None, **context: Any) -> None:
         ds = self.dataset
         text = environment().get_template(template).render(
-            here=src_uri, ds=ds, site=ds.site, as_of=format_date(ds.site.as_of), settings=self.settings,
+            here=src_uri, site=ds.site, as_of=format_date(ds.site.as_of), settings=self.settings,
             images=self.settings.images, **context)
         by_data = bool((meta or {}).get("search", {}).get("exclude"))
         self.pages.append(Page(src_uri, _front_matter(meta or {}) + text, by_data))
-
-
-def _title_for(dataset: Dataset, honour: HonourList) -> HonourTitle:
-    return dataset.title_by_name[honour.title]
-
-
-def _brand_of(dataset: Dataset, branch_id: str) -> BrandEntry | None:
-    branch = dataset.branch_by_id.get(branch_id)
-    return BrandEntry(branch, branch.brand) if branch is not None and branch.brand is not None else None
 
 
 def render_pages(dataset: Dataset, settings: PageSettings | None = None) -> list[Page]:
@@ -497,36 +344,35 @@ def render_pages(dataset: Dataset, settings: PageSettings | None = None) -> list
     settings = settings or PageSettings()
     r = _Renderer(dataset, settings)
     ds = dataset
-    title_of: Callable[[HonourList], HonourTitle] = lambda h: _title_for(ds, h)  # noqa: E731
-    common = {"title_of": title_of}
 
     dated = [h for h in ds.honours if h.year is not None and h.status != "撤销"][:LATEST_HONOURS]
-    r.render("index.md", "home.md.j2", latest_honours=dated, latest_news=latest_news(ds, settings.news), **common)
+    news = [(line.date, line.title, line.src_uri, line.venue) for line in latest_news(ds, settings.news)]
+    r.render("index.md", "home.md.j2", view=home_view(ds, dated, news))
 
     r.render("honours/index.md", "honours_index.md.j2", DATA_INDEXED,
-             counts={t.title: honour_counts(t, ds) for t in ds.titles}, years=year_counts(ds))
+             view=honours_index_view(ds, {t.title: honour_counts(t, ds) for t in ds.titles}), years=year_counts(ds))
     for title in ds.titles:
-        r.render(honour_uri(title.slug), "honour.md.j2", {"tags": [title.title], **DATA_INDEXED}, title=title,
-                 by_year=lists_by_year(title), running_total=press.running_total(title, ds))
+        r.render(honour_uri(title.slug), "honour.md.j2", {"tags": [title.title], **DATA_INDEXED},
+                 view=title_view(title, ds))
 
-    r.render("branches/index.md", "branches_index.md.j2", DATA_INDEXED, **common)
+    r.render("branches/index.md", "branches_index.md.j2", DATA_INDEXED, view=branches_index_view(ds))
     for branch in ds.branches:
-        r.render(branch_uri(branch.id), "branch.md.j2", DATA_INDEXED, branch=branch,
-                 stars=star_view(branch.current_stars), summary=press.branch_summary(branch.id, ds),
-                 brand=_brand_of(ds, branch.id), **common)
+        r.render(branch_uri(branch.id), "branch.md.j2", DATA_INDEXED, view=branch_view(branch, ds))
 
-    r.render("brands/index.md", "brands_index.md.j2", DATA_INDEXED, kinds=gallery_kinds(ds.brands))
+    r.render("brands/index.md", "brands_index.md.j2", DATA_INDEXED, kinds=gallery_kinds(ds.brands),
+             cards=[brand_card(entry, ds) for entry in ds.brands])
     for entry in ds.brands:
         r.render(brand_uri(entry.branch.id), "brand.md.j2", {"tags": tag_forms(entry.brand.name), **DATA_INDEXED},
-                 entry=entry)
+                 card=brand_card(entry, ds))
 
-    r.render("events/index.md", "events_index.md.j2", DATA_INDEXED, news=settings.news)
+    r.render("events/index.md", "events_index.md.j2", DATA_INDEXED, news=settings.news,
+             events=[event_view(e, ds) for e in ds.events])
     for event in ds.events:
-        r.render(event_uri(event.id), "event.md.j2", DATA_INDEXED, event=event)
+        r.render(event_uri(event.id), "event.md.j2", DATA_INDEXED, view=event_view(event, ds))
 
-    r.render("teachers/index.md", "teachers.md.j2", DATA_INDEXED, **common)
+    r.render("teachers/index.md", "teachers.md.j2", DATA_INDEXED, lists=teacher_lists(ds))
     r.render("about/index.md", "about.md.j2")
-    r.render("downloads/index.md", "downloads.md.j2", downloads=settings.downloads,
+    r.render("downloads/index.md", "downloads.md.j2", downloads=settings.downloads, titles=download_titles(ds),
              formats={"honour_columns": exports.HONOUR_COLUMNS, "branch_columns": exports.BRANCH_COLUMNS,
                       "json_keys": exports.JSON_KEYS, "honour_keys": exports.HONOUR_KEYS,
                       "recipient_keys": exports.RECIPIENT_KEYS, "branch_keys": exports.BRANCH_KEYS})

@@ -14,7 +14,7 @@ import pytest
 from generator import press
 from generator.dataset import Dataset
 from generator.load import load_dataset
-from generator.pages import lists_by_year
+from generator.views import lists_by_year
 
 pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect

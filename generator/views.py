@@ -1,0 +1,575 @@
+"""What each page shows, decided here from the Dataset: templates receive these views and only format them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from generator import press
+from generator.dataset import BrandEntry, Dataset, HonourTitle
+from generator.model import Branch, Event, HonourList, PartialDate, Recipient, StarRating
+from generator.urls import branch_uri, brand_uri, event_uri, honour_uri
+
+UNKNOWN_KIND = "未注明"
+STAR_WORDS = ("未获星", "一星", "二星", "三星", "四星", "五星")
+
+
+@dataclass(frozen=True)
+class StarView:
+    """How a star rating is shown: symbols plus words, never colour alone."""
+
+    symbols: str
+    label: str
+    period: str
+    earned: tuple[str, ...]
+
+
+def format_date(value: dt.date | None) -> str:
+    """2023-07-21 → 2023年7月21日; a month or a year given alone stays so: 2019年10月, 2019年."""
+    if value is None:
+        return ""
+    if isinstance(value, PartialDate):
+        return value.chinese()
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def star_view(rating: StarRating | None) -> StarView | None:
+    if rating is None:
+        return None
+    count = max(0, min(rating.count, 5))
+    return StarView("★" * count + "☆" * (5 - count), STAR_WORDS[count], rating.period, tuple(rating.earned or ()))
+
+
+def kind_of(branch: Branch) -> str:
+    return branch.kind or UNKNOWN_KIND
+
+
+STATUS_LABELS = {"公示": "公示中", "候选": "候选", "撤销": "已撤销"}
+"""The badge beside a list that is not (or no longer) a final 命名 list."""
+LIST_WORDS = {"命名": "获评名单", "公示": "拟命名名单", "候选": "候选名单", "撤销": "已撤销的名单"}
+
+
+@dataclass(frozen=True)
+class ListView:
+    """How one honour list reads on a page: its heading, status, grades and reach, ready to format."""
+
+    honour: HonourList
+    heading: str
+    full_name: str
+    full_name_bare: str
+    status_label: str
+    list_words: str
+    when: str
+    grades: tuple[tuple[str, tuple[Recipient, ...]], ...]
+    scope_line: str
+
+
+def list_view(honour: HonourList, dataset: Dataset) -> ListView:
+    """The words a page shows for one list (the templates only format them)."""
+    if honour.official:  # the document's own name heads the list, its batch before it
+        heading = " ".join(p for p in (press.fullwidth(honour.batch or ""), press.bare(honour.official)) if p)
+    else:  # the title is the page's: the level (and batch) tell its lists apart
+        heading = " · ".join(p for p in (honour.level, press.fullwidth(honour.batch or "")) if p)
+    when = f"{honour.year}年度" if honour.year is not None else ""
+    if honour.cumulative:
+        when = f"截至{format_date(honour.date)}累计" if honour.date else "累计"
+    groups = press.grade_groups(honour)
+    graded = tuple((g or "未注明等次", tuple(rs)) for g, rs in groups) if any(g for g, _ in groups) else ()
+    scope_line = ""
+    if honour.scope_total is not None and honour.scope:
+        unit = "人" if honour.is_individual else press.unit_of(honour)
+        here = honour.listed if honour.is_individual else honour.count
+        region = press.fullwidth(dataset.site.region)
+        scope_line = f"{press.fullwidth(honour.scope)}共{honour.scope_total}{unit}，{region}{here}{unit}"
+    words = "获奖名单" if honour.is_individual and honour.status == "命名" else LIST_WORDS[honour.status]
+    return ListView(honour, heading, press.honour_name(honour), press.bare(honour.official or honour.title),
+                    STATUS_LABELS.get(honour.status, ""), words, when, graded, scope_line)
+
+
+@dataclass(frozen=True)
+class HeldTitle:
+    """One title at one level that a branch holds: every list it appears on, newest first."""
+
+    title: str
+    level: str
+    lists: tuple[HonourList, ...]
+
+    @property
+    def first(self) -> HonourList:
+        return self.lists[0]
+
+
+def held_titles(branch_id: str, dataset: Dataset) -> list[tuple[str, list[HeldTitle]]]:
+    """A branch's school honours by level (highest first), each title once with all its years and batches.
+
+    Lists that are not 命名 (公示, 候选) are kept apart by the caller through `pending_lists`; 撤销 ones are
+    left out.
+    """
+    rank = dataset.level_rank
+    grouped: dict[tuple[str, str], list[HonourList]] = {}
+    for award in dataset.honours_of(branch_id):
+        honour = award.honour
+        if honour.is_counted and honour not in grouped.get((honour.level, honour.title), []):
+            grouped.setdefault((honour.level, honour.title), []).append(honour)
+    by_level: dict[str, list[HeldTitle]] = {}
+    for (level, title), lists in sorted(grouped.items(), key=lambda item: (rank.get(item[0][0], 99), item[0][1])):
+        lists.sort(key=lambda h: (-(h.year or 0), h.id))
+        by_level.setdefault(level, []).append(HeldTitle(title, level, tuple(lists)))
+    return list(by_level.items())
+
+
+def honours_held(branch_id: str, dataset: Dataset) -> int:
+    """How many honours a school holds: each title at each level once, whatever the years and rolls (命名 only)."""
+    return sum(len(held) for _level, held in held_titles(branch_id, dataset))
+
+
+def pending_lists(branch_id: str, dataset: Dataset) -> list[HonourList]:
+    """The 公示 and 候选 lists a branch is on: shown with their status, never as honours held."""
+    found = {a.honour.id: a.honour for a in dataset.honours_of(branch_id)
+             if a.honour.status in ("公示", "候选")}
+    return sorted(found.values(), key=lambda h: (dataset.level_rank.get(h.level, 99), h.title, h.id))
+
+
+# -- links between pages ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Link:
+    """A page to link to: the words shown and the target's source path (None: plain words, nothing to open)."""
+
+    text: str
+    target: str | None
+
+
+def branch_link(branch_id: str, dataset: Dataset) -> Link:
+    """A school by its name, linked to its page (an unknown id is shown as written, unlinked)."""
+    if branch_id in dataset.branch_by_id:
+        return Link(dataset.branch_name(branch_id), branch_uri(branch_id))
+    return Link(branch_id, None)
+
+
+def title_target(honour: HonourList, dataset: Dataset) -> str:
+    """The place of one list on its title's page."""
+    return f"{honour_uri(dataset.title_by_name[honour.title].slug)}#{honour.id}"
+
+
+def year_label(honour: HonourList) -> str:
+    return f"{honour.year}年度" if honour.year is not None else "累计"
+
+
+# -- the page of one branch ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class HeldItem:
+    """One title at one level a branch holds, with every list it is on (years, batches, 等N所)."""
+
+    title: str
+    target: str
+    lists: str
+
+
+@dataclass(frozen=True)
+class PendingItem:
+    """A 公示 or 候选 list a branch is on: shown with its badge, never as an honour held."""
+
+    status: str
+    badge: str
+    name: str
+    target: str
+    date: str
+
+
+@dataclass(frozen=True)
+class TeacherItem:
+    person: str
+    role: str | None
+    year_label: str
+    level: str
+    title: str
+    target: str
+
+
+@dataclass(frozen=True)
+class EventItem:
+    date: str
+    title: str
+    target: str
+    part: str
+
+
+@dataclass(frozen=True)
+class BranchView:
+    """Everything the page of one branch shows."""
+
+    branch: Branch
+    kind: str
+    parent: Link | None
+    campuses: tuple[Link, ...]
+    stars: StarView | None
+    star_history: tuple[tuple[str, StarView], ...]
+    brand_name: str | None
+    brand_slogan: str | None
+    brand_target: str
+    held: tuple[tuple[str, tuple[HeldItem, ...]], ...]
+    pending: tuple[PendingItem, ...]
+    copy_list: str
+    copy_sentence: str
+    teachers: tuple[TeacherItem, ...]
+    events: tuple[EventItem, ...]
+
+
+def _held_lists(held: HeldTitle, dataset: Dataset) -> str:
+    """2024年度第二批；截至2024年12月累计，与其他学校同列“等 11 所”名单."""
+    parts = []
+    for honour in held.lists:
+        part = (list_view(honour, dataset).when or year_label(honour)) + (honour.batch or "")
+        if honour.is_partial:
+            part += f"，与其他学校同列“等 {honour.count} 所”名单"
+        parts.append(part)
+    return "；".join(parts)
+
+
+def branch_view(branch: Branch, dataset: Dataset) -> BranchView:
+    """The page of one branch, decided from the Dataset once."""
+    ds = dataset
+    ratings = tuple((r.period, star_view(r)) for r in reversed(branch.stars)) if len(branch.stars) > 1 else ()
+    summary = press.branch_summary(branch.id, ds)
+    held = tuple((level, tuple(HeldItem(press.bare(t.title), title_target(t.first, ds), _held_lists(t, ds))
+                               for t in titles)) for level, titles in held_titles(branch.id, ds))
+    pending = tuple(PendingItem(h.status, STATUS_LABELS.get(h.status, ""), list_view(h, ds).full_name,
+                                title_target(h, ds), format_date(h.date) if h.date else "")
+                    for h in pending_lists(branch.id, ds))
+    teachers = tuple(TeacherItem(a.recipient.person or "", a.recipient.role, year_label(a.honour), a.honour.level,
+                                 a.honour.title, title_target(a.honour, ds))
+                     for a in ds.personal_awards_by_branch.get(branch.id, ()))
+    events = tuple(EventItem(format_date(e.date), e.title, event_uri(e.id),
+                             "举办地点" if e.venue == branch.id else "参加")
+                   for e in ds.events_by_branch.get(branch.id, ()))
+    return BranchView(
+        branch=branch,
+        kind=kind_of(branch),
+        parent=branch_link(branch.parent, ds) if branch.parent else None,
+        campuses=tuple(branch_link(c.id, ds) for c in ds.campuses.get(branch.id, ())),
+        stars=star_view(branch.current_stars),
+        star_history=ratings,  # type: ignore[arg-type]
+        brand_name=branch.brand.name if branch.brand else None,
+        brand_slogan=branch.brand.slogan if branch.brand else None,
+        brand_target=brand_uri(branch.id),
+        held=held,
+        pending=pending,
+        copy_list=press.branch_honours_list(branch.id, ds) if summary else "",
+        copy_sentence=press.complete(summary) if summary else "",
+        teachers=teachers,
+        events=events,
+    )
+
+
+# -- the page of one honour title ------------------------------------------------------------------------------------
+
+def recipient_link(recipient: Recipient, dataset: Dataset) -> Link:
+    """A school, or its brand project (named 学校“品牌”, linked to the brand page)."""
+    branch = dataset.branch_by_id.get(recipient.branch)
+    if recipient.is_brand and branch is not None and branch.brand is not None:
+        return Link(press.brand_name(recipient.branch, dataset), brand_uri(recipient.branch))
+    return branch_link(recipient.branch, dataset)
+
+
+def group_note(listed: int, total: int, unit: str = "所") -> str:
+    """等 6 所（名单仅列出 1 所，其余 5 所原文未列出名称）, or 共 2 所 for a complete list of several."""
+    if total > listed:
+        return f"等 {total} {unit}（名单仅列出 {listed} {unit}，其余 {total - listed} {unit}原文未列出名称）"
+    return f"共 {total} {unit}" if total > 1 else ""
+
+
+STATUS_TEXTS = {
+    "公示": ("这是公示中的拟命名名单", "公示", "，名单上的学校尚未正式命名。"),
+    "候选": ("这是候选名单", "公布", "，不是评选结果。"),
+    "撤销": ("这份名单已撤销", "", "，仅作记录，不计入任何统计。"),
+}
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    person: str
+    role: str
+    school: Link
+    grade: str
+
+
+@dataclass(frozen=True)
+class ListSection:
+    """One list on its title's page: heading, status, facts, recipients and the strings to copy."""
+
+    honour: HonourList
+    view: ListView
+    size: int
+    status_text: str
+    year_text: str
+    people: tuple[PersonRow, ...]
+    graded: tuple[tuple[str, tuple[Link, ...]], ...]
+    schools: tuple[Link, ...]
+    partial_note: str
+    copy_names: str
+    copy_sentence: str
+
+
+@dataclass(frozen=True)
+class TitleView:
+    """Everything the page of one honour title shows."""
+
+    title: HonourTitle
+    name: str
+    quoted: str
+    unit: str
+    by_year: tuple[tuple[int, str], ...]
+    total_names: str
+    total_sentence: str
+    sections: tuple[ListSection, ...]
+
+
+def _status_text(honour: HonourList) -> str:
+    if honour.status not in STATUS_TEXTS:
+        return ""
+    lead, verb, tail = STATUS_TEXTS[honour.status]
+    when = f"（{format_date(honour.date)}{verb}）" if honour.date else ""
+    return lead + when + tail
+
+
+def list_section(honour: HonourList, dataset: Dataset) -> ListSection:
+    view = list_view(honour, dataset)
+    standing = "历年累计" if honour.cumulative else "未注明（累计数）"
+    year_text = str(honour.year) if honour.year is not None else standing
+    people = tuple(PersonRow(r.person or "", r.role or "—", branch_link(r.branch, dataset), r.grade or "—")
+                   for r in honour.recipients) if honour.is_individual else ()
+    graded = tuple((grade, tuple(recipient_link(r, dataset) for r in recipients))
+                   for grade, recipients in view.grades) if not honour.is_individual else ()
+    sentence = press.honour_sentence(honour, dataset)
+    return ListSection(
+        honour=honour,
+        view=view,
+        size=honour.listed if honour.is_individual else honour.count,
+        status_text=_status_text(honour),
+        year_text=year_text,
+        people=people,
+        graded=graded,
+        schools=tuple(recipient_link(r, dataset) for r in honour.recipients),
+        partial_note=group_note(honour.listed, honour.count) or "共 1 所",
+        copy_names=press.names_list(honour, dataset),
+        copy_sentence=press.complete(sentence) if sentence else "",
+    )
+
+
+def lists_by_year(title: HonourTitle) -> list[tuple[int, list[HonourList]]]:
+    """A title's yearly 命名 school lists grouped by year (newest first), for the combined award sentence."""
+    years: dict[int, list[HonourList]] = {}
+    for honour in title.lists:
+        if honour.year is not None and not honour.is_individual and honour.is_counted and not honour.cumulative:
+            years.setdefault(honour.year, []).append(honour)
+    return sorted(years.items(), key=lambda item: -item[0])
+
+
+def title_view(title: HonourTitle, dataset: Dataset) -> TitleView:
+    """The page of one honour title, decided from the Dataset once."""
+    total = press.running_total(title, dataset)
+    return TitleView(
+        title=title,
+        name=press.bare(title.title),
+        quoted=press.nested(title.title),
+        unit="人" if title.is_individual else "所",
+        by_year=tuple((year, press.complete(press.award_sentence(lists, dataset)))
+                      for year, lists in lists_by_year(title)),
+        total_names=press.running_total_names(title, dataset) if total else "",
+        total_sentence=press.complete(total) if total else "",
+        sections=tuple(list_section(h, dataset) for h in title.lists),
+    )
+
+
+# -- the home page -----------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LatestHonour:
+    """One dated list in 最新荣誉: its badge, when, level, name, and who is on it."""
+
+    status: str
+    badge: str
+    year_label: str
+    level: str
+    name: str
+    target: str
+    schools: tuple[Link, ...]
+    people: tuple[tuple[str, Link, str], ...]
+    partial_note: str
+
+
+@dataclass(frozen=True)
+class NewsLineView:
+    date: str
+    title: str
+    target: str
+    venue: Link | None
+
+
+@dataclass(frozen=True)
+class HomeView:
+    """Everything the home page shows: the headline figures, the latest honours and news, the sections."""
+
+    branch_count: int
+    brand_count: int
+    event_count: int
+    teacher_awards: int
+    level_figures: tuple[tuple[str, int], ...]
+    latest: tuple[LatestHonour, ...]
+    news: tuple[NewsLineView, ...]
+    title_count: int
+    branch_files: int
+
+
+def latest_honour(honour: HonourList, dataset: Dataset) -> LatestHonour:
+    if honour.is_individual:
+        people = tuple((r.person or "", branch_link(r.branch, dataset), r.role or "") for r in honour.recipients)
+        schools: tuple[Link, ...] = ()
+        note = ""
+    else:
+        people = ()
+        holders = {r.branch: r for r in reversed(honour.recipients)}  # the first of each school, in order
+        schools = tuple(recipient_link(r, dataset) for r in honour.recipients if holders.get(r.branch) is r)
+        note = group_note(honour.listed, honour.count) if honour.is_partial else ""
+    return LatestHonour(honour.status, STATUS_LABELS.get(honour.status, ""), year_label(honour), honour.level,
+                        press.bare(honour.official or honour.title), title_target(honour, dataset), schools, people,
+                        note)
+
+
+def home_view(dataset: Dataset, latest: list[HonourList], news: list[tuple[dt.date, str, str, str | None]]) -> HomeView:
+    """The home page. `news` is the newest events and posts as (date, title, page, venue id)."""
+    ds = dataset
+    return HomeView(
+        branch_count=ds.branch_count,
+        brand_count=len(ds.brands),
+        event_count=len(ds.events),
+        teacher_awards=len(ds.personal_awards),
+        level_figures=tuple((level, ds.totals_by_level.get(level, 0)) for level in ds.site.levels),
+        latest=tuple(latest_honour(h, ds) for h in latest),
+        news=tuple(NewsLineView(format_date(day), title, target, branch_link(venue, ds) if venue else None)
+                   for day, title, target, venue in news),
+        title_count=len(ds.titles),
+        branch_files=len(ds.branches),
+    )
+
+
+# -- events ----------------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class EventView:
+    """One event: the record (its own words), its place and schools as links, and the honest count."""
+
+    event: Event
+    target: str
+    date: str
+    venue: Link | None
+    schools: tuple[Link, ...]
+    group_note: str
+
+
+def event_view(event: Event, dataset: Dataset) -> EventView:
+    return EventView(event, event_uri(event.id), format_date(event.date),
+                     branch_link(event.venue, dataset) if event.venue else None,
+                     tuple(branch_link(b, dataset) for b in event.branches),
+                     group_note(len(event.branches), event.count))
+
+
+# -- the section indexes -----------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BranchRow:
+    name: str
+    target: str
+    kind: str
+    parent_name: str | None
+    stars: StarView | None
+    brand_name: str | None
+    brand_target: str
+    honours: int
+
+
+@dataclass(frozen=True)
+class BranchesIndexView:
+    branch_count: int
+    listed: int
+    rows: tuple[BranchRow, ...]
+
+
+def branches_index_view(dataset: Dataset) -> BranchesIndexView:
+    ds = dataset
+    rows = tuple(BranchRow(b.name, branch_uri(b.id), kind_of(b), ds.branch_name(b.parent) if b.parent else None,
+                           star_view(b.current_stars), b.brand.name if b.brand else None, brand_uri(b.id),
+                           honours_held(b.id, ds)) for b in ds.branches)
+    return BranchesIndexView(ds.branch_count, len(ds.branches), rows)
+
+
+@dataclass(frozen=True)
+class TitleRow:
+    name: str
+    target: str
+    unit: str
+    counts: tuple[tuple[str, int], ...]
+    years: str
+
+
+@dataclass(frozen=True)
+class HonoursIndexView:
+    title_count: int
+    list_count: int
+    rows: tuple[TitleRow, ...]
+
+
+def honours_index_view(dataset: Dataset, counts: dict[str, dict[str, int]]) -> HonoursIndexView:
+    """The table of titles; `counts` is each title's figure per level (pages.honour_counts)."""
+    rows = tuple(TitleRow(press.bare(t.title), honour_uri(t.slug), "人" if t.is_individual else "所",
+                          tuple((level, counts[t.title].get(level, 0)) for level in dataset.site.levels),
+                          "、".join(str(y) if y is not None else "累计" for y in t.years)) for t in dataset.titles)
+    return HonoursIndexView(len(dataset.titles), len(dataset.honours), rows)
+
+
+# -- brands, teachers, downloads -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BrandCard:
+    """A brand in the gallery or on its page: the entry (its own words), its school and kind, where it lives."""
+
+    entry: BrandEntry
+    target: str
+    school: Link
+    kind: str
+
+
+def brand_card(entry: BrandEntry, dataset: Dataset) -> BrandCard:
+    return BrandCard(entry, brand_uri(entry.branch.id), branch_link(entry.branch.id, dataset), kind_of(entry.branch))
+
+
+@dataclass(frozen=True)
+class TeacherList:
+    """One list of individuals on the 师德风采 page."""
+
+    honour: HonourList
+    year_label: str
+    badge: str
+    people: tuple[PersonRow, ...]
+    copy_sentence: str
+    target: str
+
+
+def teacher_lists(dataset: Dataset) -> tuple[TeacherList, ...]:
+    lists = []
+    for honour in dataset.honours:
+        if not honour.is_individual:
+            continue
+        sentence = press.honour_sentence(honour, dataset)
+        people = tuple(PersonRow(r.person or "", r.role or "—", branch_link(r.branch, dataset), r.grade or "—")
+                       for r in honour.recipients)
+        lists.append(TeacherList(honour, year_label(honour), STATUS_LABELS.get(honour.status, ""), people,
+                                 press.complete(sentence) if sentence else "", title_target(honour, dataset)))
+    return tuple(lists)
+
+
+def download_titles(dataset: Dataset) -> tuple[tuple[str, str, str], ...]:
+    """Each title with downloads of its own: (name, its page, its slug)."""
+    return tuple((t.title, honour_uri(t.slug), t.slug) for t in dataset.titles)
