@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import press
 from generator.dataset import Dataset
-from generator.load import load_dataset
-from generator.views import lists_by_year
+from generator.records.load import load_dataset
+from generator.site import press
+from generator.site.views import lists_by_year
 
 pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect

@@ -27,15 +27,17 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from generator import content, model, pages, search
-from generator.background import Background, BackgroundFailed, Deliver, Meeting
+from generator.checks import content
 from generator.dataset import Dataset
-from generator.engine_mkdocs import PAGE_SKIPPED_TEXT
-from generator.images import IMAGE_SUFFIXES, ImageError, write_images
-from generator.load import LoadResult, load_dataset
-from generator.preview import PreviewStatus, keep_serving
-from generator.problems import DataError, Problem
+from generator.engine.background import Background, BackgroundFailed, Deliver, Meeting
+from generator.engine.mkdocs.runner import PAGE_SKIPPED_TEXT
+from generator.engine.preview import PreviewStatus, keep_serving
+from generator.records import model
+from generator.records.load import LoadResult, load_dataset
+from generator.records.problems import DataError, Problem
 from generator.sanitize import clean, clean_html, search_entry
+from generator.site import pages, search
+from generator.site.images import IMAGE_SUFFIXES, ImageError, write_images
 
 log = get_plugin_logger(__name__)
 
@@ -258,7 +260,8 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             os.close(handle)
             search.write_entries((search_entry(e) for e in pages.search_entries(dataset, use_urls)), Path(fragment))
             deliver(ENTRIES, fragment)
-            write = getattr(import_module("generator.exports"), "write_exports", None) if settings.downloads else None
+            exports = import_module("generator.site.exports")
+            write = getattr(exports, "write_exports", None) if settings.downloads else None
             if write is not None:
                 try:
                     write(dataset, site_dir, news, site_url)
