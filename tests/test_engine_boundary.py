@@ -181,12 +181,12 @@ def _abort() -> None:
     import mkdocs.commands.build as mkdocs_build
     from mkdocs.exceptions import Abort
 
-    from generator.engine.mkdocs import runner as engine_mkdocs
+    from generator.engine.mkdocs import runner
 
     assert mkdocs_build.Abort is Abort and issubclass(Abort, SystemExit)
     source = _source("mkdocs.commands.build")
     assert "raise Abort('Aborted with a BuildError!')" in source, "build() no longer raises this Abort by name"
-    with engine_mkdocs.no_english_abort():
+    with runner.no_english_abort():
         assert str(mkdocs_build.Abort("Aborted with a BuildError!")) == ""
         assert isinstance(mkdocs_build.Abort("x"), Abort)
     assert mkdocs_build.Abort is Abort
@@ -241,24 +241,24 @@ CONTRACTS: dict[str, Callable[[], None]] = {
 
 
 def test_every_internal_has_a_contract_and_the_engine_uses_its_texts() -> None:
-    from generator.engine.mkdocs import runner as engine_mkdocs
+    from generator.engine.mkdocs import runner
 
-    assert [i.key for i in engine_mkdocs.INTERNALS] == list(CONTRACTS)
-    assert "An error happened during the rebuild".startswith(engine_mkdocs.REBUILD_ERROR_TEXT)
-    assert engine_mkdocs.DIRTY_NOTICE_TEXT in "A 'dirty' build is being performed"
-    assert engine_mkdocs.PAGE_SKIPPED_TEXT == "Page skipped: '"
-    assert engine_mkdocs.STRICT_TEXT in "Aborted with 1 warnings in strict mode!"
+    assert [i.key for i in runner.INTERNALS] == list(CONTRACTS)
+    assert "An error happened during the rebuild".startswith(runner.REBUILD_ERROR_TEXT)
+    assert runner.DIRTY_NOTICE_TEXT in "A 'dirty' build is being performed"
+    assert runner.PAGE_SKIPPED_TEXT == "Page skipped: '"
+    assert runner.STRICT_TEXT in "Aborted with 1 warnings in strict mode!"
 
 
 @pytest.mark.parametrize("key", list(CONTRACTS))
 def test_internal_still_as_read(key: str) -> None:
     """Fails with the internal's name, the version it was read from and the installed one when MkDocs or
-    Material changes it: read the new version, adapt the engine, and update the version in engine_mkdocs."""
+    Material changes it: read the new version, adapt the engine, and update the version in runner."""
     from importlib.metadata import version
 
-    from generator.engine.mkdocs import runner as engine_mkdocs
+    from generator.engine.mkdocs import runner
 
-    internal = next(i for i in engine_mkdocs.INTERNALS if i.key == key)
+    internal = next(i for i in runner.INTERNALS if i.key == key)
     installed = f"mkdocs {version('mkdocs')}, mkdocs-material {version('mkdocs-material')}"
     try:
         CONTRACTS[key]()
@@ -270,21 +270,21 @@ def test_internal_still_as_read(key: str) -> None:
 def test_installed_versions_are_the_ones_read() -> None:
     from importlib.metadata import version
 
-    from generator.engine.mkdocs import runner as engine_mkdocs
+    from generator.engine.mkdocs import runner
 
-    assert version("mkdocs") == engine_mkdocs.MKDOCS_READ
-    assert version("mkdocs-material") == engine_mkdocs.MATERIAL_READ
+    assert version("mkdocs") == runner.MKDOCS_READ
+    assert version("mkdocs-material") == runner.MATERIAL_READ
 
 
 def test_the_engine_is_pinned_to_the_versions_read() -> None:
     import tomllib
     from importlib.metadata import version
 
-    from generator.engine.mkdocs import runner as engine_mkdocs
+    from generator.engine.mkdocs import runner
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    assert f"mkdocs=={engine_mkdocs.MKDOCS_READ}" in project["dependencies"]
-    assert f"mkdocs-material=={engine_mkdocs.MATERIAL_READ}" in project["dependencies"]
+    assert f"mkdocs=={runner.MKDOCS_READ}" in project["dependencies"]
+    assert f"mkdocs-material=={runner.MATERIAL_READ}" in project["dependencies"]
     assert f"properdocs=={version('properdocs')}" in project["optional-dependencies"]["test"]
 
 
