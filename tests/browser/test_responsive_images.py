@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from generator.records.load import load_dataset
-from generator.site.images import image_html, plan_images, write_images
+from generator.site.images import image_html, image_refs, plan_images, write_images
 
 pytestmark = pytest.mark.browser
 
@@ -121,7 +121,7 @@ def test_gallery_images_at_phone_width(data_dir: Path, tmp_path: Path, browser: 
     planned = plan_images(dataset)
     site = tmp_path / "site"
     write_images(dataset, site, tmp_path / "cache", planned)
-    captions = {ref.relative: ref.caption for ref in __import__("generator.site.images").images.image_refs(dataset)}
+    captions = {ref.relative: ref.caption for ref in image_refs(dataset)}
     figures = "\n".join(f"<figure>{image_html(img, captions[rel])}<figcaption>{captions[rel]}</figcaption></figure>"
                         for rel, img in planned.items())
     (site / "index.html").write_text(
