@@ -92,7 +92,7 @@ def median(values: Sequence[float]) -> float:
 # -- the data --------------------------------------------------------------------------------------------------
 
 def demo_stamp(n: int, dense: bool = False) -> str:
-    source = (ROOT / "generator" / "demo.py").read_bytes()
+    source = (ROOT / "generator" / "staff" / "demo.py").read_bytes()
     import hashlib
 
     return f"{n}{' dense' if dense else ''} {hashlib.sha256(source).hexdigest()[:16]}"
@@ -110,7 +110,7 @@ def prepare_data(n: int, dense: bool = False) -> Path:
     stamp = out / ".bench-stamp"
     if stamp.is_file() and stamp.read_text(encoding="utf-8") == demo_stamp(n, dense):
         return out
-    from generator.demo import write_demo
+    from generator.staff.demo import write_demo
 
     started = time.perf_counter()
     write_demo(out, n, dense=dense)
@@ -140,8 +140,8 @@ def content_dir(data: Path) -> Path:
 
 def floor_main(data: Path, docs: Path, content: Path) -> None:
     """In a subprocess: load, render every page's Markdown with Jinja, write it; print the phases as JSON."""
-    from generator.load import load_dataset
-    from generator.pages import PageSettings, read_news, render_pages
+    from generator.records.load import load_dataset
+    from generator.site.pages import PageSettings, read_news, render_pages
 
     t0 = time.perf_counter()
     result = load_dataset(data)
@@ -269,7 +269,7 @@ def write_engine_project(data: Path, docs: Path, work: Path, *, search: bool = T
 
 def nav_of_sections(docs: Path) -> list[dict[str, str]]:
     try:
-        from generator.pages import SECTIONS
+        from generator.site.pages import SECTIONS
     except ImportError:
         return []
     return [{title: src} for src, title in SECTIONS if (docs / src).is_file()]

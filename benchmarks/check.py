@@ -9,7 +9,7 @@ Prints medians over `--repeat` runs in this process (imports excluded): the whol
 each phase alone (read+parse, model validation, cross-record rules, privacy scan); and the median of a
 whole `python -m generator check` process (imports included: what a staff member waits for).
 Nothing is asserted: the machine is shared. Demo regions are written to benchmarks/work/check-data-N/
-(gitignored) by generator.demo.
+(gitignored) by generator.staff.demo.
 """
 
 from __future__ import annotations
@@ -27,10 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from generator.kinds import all_kinds  # noqa: E402
-from generator.load import load_dataset, validate_record  # noqa: E402
-from generator.model import Site  # noqa: E402
-from generator.yamlfile import read_yaml  # noqa: E402
+from generator.records.kinds import all_kinds  # noqa: E402
+from generator.records.load import load_dataset, validate_record  # noqa: E402
+from generator.records.model import Site  # noqa: E402
+from generator.records.yamlfile import read_yaml  # noqa: E402
 
 WORK = ROOT / "benchmarks" / "work"
 CORPUS = ROOT / "tests" / "broken"
@@ -54,8 +54,8 @@ def record_paths(data: Path) -> list[tuple[type, Path]]:
 
 def phases(data: Path, repeat: int) -> dict[str, float]:
     """Everything, then each phase alone: read+parse, model validation, cross-record rules, privacy scan."""
-    from generator.privacy import scan_dataset
-    from generator.validate import RULES, Context
+    from generator.checks.privacy import scan_dataset
+    from generator.checks.validate import RULES, Context
 
     paths = record_paths(data)
     parsed = [(model, path, read_yaml(path, path.name)[0]) for model, path in paths]
@@ -88,11 +88,11 @@ def process_ms(data: Path, repeat: int) -> float:
 
 
 def demo_folder(n: int) -> Path:
-    from generator.demo import write_demo
+    from generator.staff.demo import write_demo
 
     folder = WORK / f"check-data-{n}"
     stamp = folder / ".demo-source-mtime"
-    source_mtime = str((ROOT / "generator" / "demo.py").stat().st_mtime_ns)
+    source_mtime = str((ROOT / "generator" / "staff" / "demo.py").stat().st_mtime_ns)
     if not (stamp.is_file() and stamp.read_text() == source_mtime):
         write_demo(folder, n)
         stamp.write_text(source_mtime)

@@ -6,7 +6,7 @@ Usage (from the repository root):
     python benchmarks/markdown.py --repeat 5
 
 For each shape (a unit repeated: unclosed `[`, `[a](`, `![`, emphasis runs, `<` runs, backticks, deep quotes and
-lists, wide tables, headings in one block…) the largest repetition that `generator.markup` accepts is found, then
+lists, wide tables, headings in one block…) the largest repetition that `generator.checks.markup` accepts is found, then
 rendered with mkdocs.yml's extensions; the best of `--repeat` runs is printed in milliseconds. Nothing is asserted:
 the machine is shared. The target is about 50 ms for any accepted field or page.
 """
@@ -25,7 +25,7 @@ sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != P
 
 import markdown  # noqa: E402
 
-from generator.markup import MAX_FIELD_CHARS, MAX_PAGE_CHARS, markdown_flaws  # noqa: E402
+from generator.checks.markup import MAX_FIELD_CHARS, MAX_PAGE_CHARS, markdown_flaws  # noqa: E402
 from generator.sanitize import markdown_block  # noqa: E402
 
 EXTENSIONS = ["attr_list", "md_in_html", "admonition", "tables", "toc"]

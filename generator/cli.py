@@ -11,8 +11,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from generator.load import LoadResult, load_dataset
-from generator.problems import format_report, sort_problems
+from generator.records.load import LoadResult, load_dataset
+from generator.records.problems import format_report, sort_problems
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -89,7 +89,7 @@ def count_lines(result: LoadResult) -> list[str]:
 
 def load_checked(data_dir: Path) -> LoadResult:
     """Load the records and scan the hand-written pages beside them (`content/`) for personal data."""
-    from generator.content import scan_content
+    from generator.checks.content import scan_content
 
     result = load_dataset(data_dir)
     pages = scan_content(data_dir.parent / "content")
@@ -102,7 +102,7 @@ def load_checked(data_dir: Path) -> LoadResult:
 
 def load_and_report(data_dir: Path) -> LoadResult:
     """Load, print every problem, and say in one line how it went."""
-    from generator.privacy import allowed_summary
+    from generator.checks.privacy import allowed_summary
 
     result = load_checked(data_dir)
     print_problems(result)
@@ -140,7 +140,7 @@ def add_out_argument(parser: argparse.ArgumentParser) -> None:
 
 @subcommand("schema", "生成 VS Code 用的 JSON Schema（自动补全和悬停说明）", add_out_argument)
 def run_schema(args: argparse.Namespace) -> int:
-    from generator.schema import write_schemas
+    from generator.staff.schema import write_schemas
 
     for path in write_schemas(args.out):
         print(f"已写入 {path.as_posix()}")
@@ -164,7 +164,7 @@ def load_quietly(data_dir: Path) -> LoadResult:
 
 @subcommand("press", "输出可直接引用的新闻稿句，每行一句（可用管道转存）", add_press_arguments)
 def run_press(args: argparse.Namespace) -> int:
-    from generator.press import all_sentences
+    from generator.site.press import all_sentences
 
     result = load_quietly(args.data)
     if not result.ok:
@@ -197,8 +197,8 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
 
 @subcommand("export", "导出下载文件：荣誉名单和支部名录（CSV、Excel、JSON）及订阅源", add_export_arguments)
 def run_export(args: argparse.Namespace) -> int:
-    from generator.build import BuildFailed, folder_lock
-    from generator.exports import write_exports
+    from generator.engine.build import BuildFailed, folder_lock
+    from generator.site.exports import write_exports
 
     result = load_quietly(args.data)
     if not result.ok:
@@ -230,7 +230,7 @@ def add_demo_arguments(parser: argparse.ArgumentParser) -> None:
 
 @subcommand("demo", "生成虚构的演示数据（示例区，N 个支部），用于演示和性能测试", add_demo_arguments)
 def run_demo(args: argparse.Namespace) -> int:
-    from generator.demo import SEED, DemoOutputError, news_folder, write_demo
+    from generator.staff.demo import SEED, DemoOutputError, news_folder, write_demo
 
     if args.branches < 1:
         sys.stderr.write("fivestar demo：--branches 至少为 1。\n")
@@ -249,7 +249,7 @@ def run_demo(args: argparse.Namespace) -> int:
 
 def add_honour_status_arguments(parser: argparse.ArgumentParser) -> None:
     """--status, --batch, --official: how the bureau published the list (shared by `new honour` and `import`)."""
-    from generator.model import STATUSES
+    from generator.records.model import STATUSES
 
     parser.add_argument("--status", choices=STATUSES, metavar="状态",
                         help="名单状态：" + "、".join(STATUSES) + "（默认 命名；公示即拟命名名单）")
@@ -258,8 +258,8 @@ def add_honour_status_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def add_new_arguments(parser: argparse.ArgumentParser) -> None:
-    from generator.kinds import all_kinds
-    from generator.scaffold import date_argument as _date_argument
+    from generator.records.kinds import all_kinds
+    from generator.staff.scaffold import date_argument as _date_argument
 
     parser.add_argument("kind", choices=[word for kind in all_kinds() for word in kind.words], metavar="类型",
                         help="、".join(f"{kind.name}（{kind.label}）" for kind in all_kinds()))
@@ -279,7 +279,7 @@ def add_new_arguments(parser: argparse.ArgumentParser) -> None:
 
 @subcommand("new", "新建一条记录（支部、荣誉名单或活动），文件里每一项都有中文说明", add_new_arguments)
 def run_new(args: argparse.Namespace) -> int:
-    from generator.scaffold import (
+    from generator.staff.scaffold import (
         ScaffoldError,
         new_branch,
         new_event,
@@ -304,7 +304,7 @@ def run_new(args: argparse.Namespace) -> int:
     except ScaffoldError as error:
         sys.stderr.write(f"没有新建文件：{error}\n")
         return EXIT_USAGE
-    from generator.scaffold import shown_path
+    from generator.staff.scaffold import shown_path
 
     print(f"已新建 {shown_path(created.path)}")
     print(created.next_step)
@@ -312,7 +312,7 @@ def run_new(args: argparse.Namespace) -> int:
 
 
 def add_import_arguments(parser: argparse.ArgumentParser) -> None:
-    from generator.scaffold import date_argument as _date_argument
+    from generator.staff.scaffold import date_argument as _date_argument
 
     parser.add_argument("file", type=Path, metavar="表格文件",
                         help="名单表格：.xlsx（Excel/WPS）或 .csv（UTF-8 或 GBK）")
@@ -341,7 +341,7 @@ def add_import_arguments(parser: argparse.ArgumentParser) -> None:
 
 @subcommand("import", "从 Excel 或 CSV 名单导入一份荣誉名单，自动匹配学校", add_import_arguments)
 def run_import(args: argparse.Namespace) -> int:
-    from generator.importer import ImportRequest, TableError, import_list
+    from generator.staff.importer import ImportRequest, TableError, import_list
 
     request = ImportRequest(args.data, args.file, args.title, args.level, args.year, args.column, args.sheet,
                             args.total, args.record_id, args.allow_unmatched, args.exact, args.force,
@@ -366,7 +366,7 @@ def add_diff_arguments(parser: argparse.ArgumentParser) -> None:
 
 @subcommand("diff", "列出数据与上一版相比的变化，供审核（三审）", add_diff_arguments)
 def run_diff(args: argparse.Namespace) -> int:
-    from generator.diff import DiffError, diff_data, render_markdown, render_text
+    from generator.staff.diff import DiffError, diff_data, render_markdown, render_text
 
     try:
         report = diff_data(args.data, args.rev)
@@ -384,7 +384,7 @@ def add_hook_arguments(parser: argparse.ArgumentParser) -> None:
 
 @subcommand("install-hook", "安装提交前检查：每次 git commit 前自动运行 fivestar check", add_hook_arguments)
 def run_install_hook(args: argparse.Namespace) -> int:
-    from generator.hooks import HookError, install_hook
+    from generator.staff.hooks import HookError, install_hook
 
     try:
         installed = install_hook(args.data, args.force)
@@ -421,7 +421,7 @@ def load_for_site(data_dir: Path) -> LoadResult | None:
 
 @subcommand("build", "检查数据并生成网站到 site/；生成失败时保留上一次的网站", add_build_arguments)
 def run_build(args: argparse.Namespace) -> int:
-    from generator.build import BuildFailed, build_site
+    from generator.engine.build import BuildFailed, build_site
 
     result = load_for_site(args.data)
     if result is None:
@@ -445,7 +445,7 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
 
 @subcommand("serve", "在本机预览网站（http://127.0.0.1:8000/），保存数据后自动刷新", add_serve_arguments)
 def run_serve(args: argparse.Namespace) -> int:
-    from generator.build import BuildFailed, serve_site
+    from generator.engine.build import BuildFailed, serve_site
 
     result = load_for_site(args.data)
     if result is None:

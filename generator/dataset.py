@@ -11,10 +11,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from generator.model import NAMED, REVOKED, Branch, Brand, Event, HonourList, Recipient, Record, Site
+from generator.records.model import NAMED, REVOKED, Branch, Brand, Event, HonourList, Recipient, Record, Site
 
 if TYPE_CHECKING:
-    from generator.yamlfile import YamlFile
+    from generator.records.yamlfile import YamlFile
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ DESKTOP = {"width": 1280, "height": 900}
 
 def build_into(site_dir: Path, data_dir: Path = DATA, **options: Any) -> Path:
     """Build a data folder with the project's mkdocs.yml into site_dir (through `fivestar build`'s API)."""
-    from generator.build import build_site
+    from generator.engine.build import build_site
 
     return build_site(data_dir, CONFIG, site_dir, **options).site_dir
 

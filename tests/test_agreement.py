@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from test_cli_check import CASES, CORPUS, case_folder, set_case_environment
 
-from generator.build import BuildFailed, build_site
 from generator.cli import main
-from generator.problems import DataError
+from generator.engine.build import BuildFailed, build_site
+from generator.records.problems import DataError
 
 ROOT = Path(__file__).resolve().parent.parent
 _CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from helpers import copy_project
 
-from generator import build as build_module
-from generator.build import BuildFailed, build_site, exchange, recover_previous, swap_in
 from generator.cli import main
-from generator.demo import write_demo
-from generator.problems import DataError
+from generator.engine import build as build_module
+from generator.engine.build import BuildFailed, build_site, exchange, recover_previous, swap_in
+from generator.records.problems import DataError
+from generator.staff.demo import write_demo
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = 20240521
@@ -81,7 +81,7 @@ def test_a_failure_after_every_page_was_written_leaves_the_site_intact(project: 
     def disk_full(*_args: object, **_kwargs: object) -> int:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("generator.search.splice_entries", disk_full)
+    monkeypatch.setattr("generator.site.search.splice_entries", disk_full)
     with pytest.raises(BuildFailed) as failed:
         build_site(project / "data", project / "mkdocs.yml", project / "site")
     assert "No space left on device" in str(failed.value)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from generator.background import Background, BackgroundFailed, Meeting
+from generator.engine.background import Background, BackgroundFailed, Meeting
 
 HANG = 300  # seconds; reached only when something hangs
 
@@ -105,7 +105,7 @@ def test_pages_are_shared_only_with_the_page_builder_this_code_knows(monkeypatch
     """The second process calls MkDocs' private `_build_page`; a MkDocs that changes it gets a one-process build."""
     import mkdocs.commands.build
 
-    from generator.plugin import can_share_pages
+    from generator.engine.mkdocs.plugin import can_share_pages
 
     assert can_share_pages(), "MkDocs changed _build_page: check render_from_the_back before raising the pin"
     monkeypatch.setattr(mkdocs.commands.build, "_build_page", lambda page, config, nav, env: None)

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import build, pages
-from generator.problems import DataError
+from generator.engine import build
+from generator.records.problems import DataError
+from generator.site import pages
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "mkdocs.yml"

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import exports, press
 from generator.dataset import Dataset
-from generator.load import load_dataset
-from generator.pages import render_pages
+from generator.records.load import load_dataset
+from generator.site import exports, press
+from generator.site.pages import render_pages
 
 DATA = Path(__file__).resolve().parent / "fixtures" / "bureau" / "data"
 SHUANGCHUANG = '党建"双创"工作培育创建单位'

@@ -11,15 +11,15 @@ from helpers import copy_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import pages
-from generator.cli import main
-from generator.content import (
+from generator.checks.content import (
     IMAGE_SUFFIXES,
     PUBLISHED_SUFFIXES,
     clean_image,
     read_page_meta,
     scan_content,
 )
+from generator.cli import main
+from generator.site import pages
 
 REPO = Path(__file__).resolve().parent.parent
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -316,7 +316,7 @@ def project(tmp_path: Path) -> Path:
 
 
 def test_build_publishes_content_images_stripped_at_the_same_url(project: Path) -> None:
-    from generator.build import build_site
+    from generator.engine.build import build_site
 
     image(project / "content" / "news" / "img" / "photo.jpg", "JPEG", secrets=True)
     image(project / "content" / "news" / "img" / "logo.png", "PNG", secrets=True)
@@ -340,8 +340,8 @@ def test_build_publishes_content_images_stripped_at_the_same_url(project: Path) 
 ])
 def test_check_and_build_refuse_the_same_file(project: Path, capsys: pytest.CaptureFixture[str], rel: str,
                                               data: bytes) -> None:
-    from generator.build import build_site
-    from generator.problems import DataError
+    from generator.engine.build import build_site
+    from generator.records.problems import DataError
 
     write(project / "content" / rel, data)
     assert main(["check", "--data", str(project / "data")]) == 1
@@ -354,7 +354,7 @@ def test_check_and_build_refuse_the_same_file(project: Path, capsys: pytest.Capt
 
 
 def test_a_dotfile_published_through_exclude_docs_is_refused_by_build(project: Path) -> None:
-    from generator.build import BuildFailed, build_site
+    from generator.engine.build import BuildFailed, build_site
 
     config = project / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8") + "\nexclude_docs: |\n  !.well-known/\n", encoding="utf-8")

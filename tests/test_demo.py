@@ -11,9 +11,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.cli import main
-from generator.demo import DENSE_HONOURS, DENSE_PHOTOS, MARKER, STARS, logo_png, make_region, news_folder, write_demo
-from generator.load import load_dataset
-from generator.pages import read_news
+from generator.records.load import load_dataset
+from generator.site.pages import read_news
+from generator.staff.demo import (
+    DENSE_HONOURS,
+    DENSE_PHOTOS,
+    MARKER,
+    STARS,
+    logo_png,
+    make_region,
+    news_folder,
+    write_demo,
+)
 
 
 def tree(root: Path) -> dict[str, bytes]:

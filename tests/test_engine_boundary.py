@@ -17,20 +17,40 @@ from hypothesis import strategies as st
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 
-NAMED_CORE = ("model", "load", "dataset", "validate", "privacy", "press", "exports", "pages", "search", "images",
-                "content", "markup", "diff", "scaffold", "importer", "demo", "schema", "problems", "yamlfile",
-                "sanitize", "cli", "build", "preview", "background", "hooks")
-"""The core modules the issue names; every module not in ENGINE_MODULES is core (`core_modules`)."""
+NAMED_CORE = ("records.model", "records.load", "dataset", "checks.validate", "checks.privacy", "site.press",
+              "site.exports", "site.pages", "site.search", "site.images", "checks.content", "checks.markup",
+              "staff.diff", "staff.scaffold", "staff.importer", "staff.demo", "staff.schema", "records.problems",
+              "records.yamlfile", "sanitize", "cli", "engine.build", "engine.preview", "engine.background",
+              "staff.hooks")
+"""The core modules the issue names (under generator.); every module outside ENGINE_PACKAGE is core."""
 
-ENGINE_MODULES = ("plugin", "engine_mkdocs")
-"""The engine adapter: the only modules that import MkDocs (they move to engine/mkdocs/ later)."""
+ENGINE_PACKAGE = "engine.mkdocs"
+"""The engine adapter package: the only modules that import MkDocs (`generator/engine/mkdocs/`)."""
 
+ENGINE_MODULES = ("engine.mkdocs.plugin", "engine.mkdocs.runner")
+"""The engine adapter's modules, each of which needs MkDocs to import."""
+
+
+def all_modules() -> set[str]:
+    """Every module of the generator package, dotted below `generator.` (a package by its own name)."""
+    found = set()
+    for path in (ROOT / "generator").rglob("*.py"):
+        parts = path.relative_to(ROOT / "generator").with_suffix("").parts
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        if parts and parts != ("__main__",):
+            found.add(".".join(parts))
+    return found
+
+
+def is_engine(name: str) -> bool:
+    """`engine.mkdocs` and everything in it; `engine.build` is not (it runs the engine it is given)."""
+    return name == ENGINE_PACKAGE or name.startswith(ENGINE_PACKAGE + ".")
 
 
 def core_modules() -> list[str]:
     """Everything above the engine: none of these may need mkdocs, material or properdocs to import or run."""
-    found = {p.stem for p in (ROOT / "generator").glob("*.py")} - {"__init__", "__main__"}
-    return sorted(found - set(ENGINE_MODULES))
+    return sorted(name for name in all_modules() if not is_engine(name))
 
 
 BLOCKER = textwrap.dedent("""
@@ -62,7 +82,7 @@ def test_the_blocker_blocks(tmp_path: Path) -> None:
             except ImportError:
                 continue
             raise SystemExit(f"{name} imported")
-        import generator.plugin
+        import generator.engine.mkdocs.plugin
     """, tmp_path)
     assert done.returncode != 0
     assert "blocked for the engine-boundary test: mkdocs" in done.stderr
@@ -84,10 +104,12 @@ def test_core_modules_import_without_mkdocs(tmp_path: Path) -> None:
 
 def test_every_module_but_the_engine_is_core() -> None:
     """A module added later is core unless it is listed as engine: the import test covers it too."""
-    found = {p.stem for p in (ROOT / "generator").glob("*.py")} - {"__init__", "__main__"}
+    found = all_modules()
     assert set(NAMED_CORE) <= found
     assert set(ENGINE_MODULES) <= found
-    assert set(core_modules()) == found - set(ENGINE_MODULES)
+    assert {name for name in found if is_engine(name)} == {ENGINE_PACKAGE, *ENGINE_MODULES}
+    assert set(core_modules()) == found - {ENGINE_PACKAGE, *ENGINE_MODULES}
+    assert not any(is_engine(name) for name in NAMED_CORE)
 
 
 def test_check_press_and_export_run_without_mkdocs(tmp_path: Path) -> None:
@@ -142,7 +164,7 @@ def _source(module_name: str) -> str:
 
 
 def _build_page() -> None:
-    from generator import plugin
+    from generator.engine.mkdocs import plugin
 
     assert plugin.can_share_pages(), f"the parameters of _build_page are no longer {plugin._BUILD_PAGE_PARAMETERS}"
 
@@ -159,12 +181,12 @@ def _abort() -> None:
     import mkdocs.commands.build as mkdocs_build
     from mkdocs.exceptions import Abort
 
-    from generator import engine_mkdocs
+    from generator.engine.mkdocs import runner
 
     assert mkdocs_build.Abort is Abort and issubclass(Abort, SystemExit)
     source = _source("mkdocs.commands.build")
     assert "raise Abort('Aborted with a BuildError!')" in source, "build() no longer raises this Abort by name"
-    with engine_mkdocs.no_english_abort():
+    with runner.no_english_abort():
         assert str(mkdocs_build.Abort("Aborted with a BuildError!")) == ""
         assert isinstance(mkdocs_build.Abort("x"), Abort)
     assert mkdocs_build.Abort is Abort
@@ -219,24 +241,24 @@ CONTRACTS: dict[str, Callable[[], None]] = {
 
 
 def test_every_internal_has_a_contract_and_the_engine_uses_its_texts() -> None:
-    from generator import engine_mkdocs
+    from generator.engine.mkdocs import runner
 
-    assert [i.key for i in engine_mkdocs.INTERNALS] == list(CONTRACTS)
-    assert "An error happened during the rebuild".startswith(engine_mkdocs.REBUILD_ERROR_TEXT)
-    assert engine_mkdocs.DIRTY_NOTICE_TEXT in "A 'dirty' build is being performed"
-    assert engine_mkdocs.PAGE_SKIPPED_TEXT == "Page skipped: '"
-    assert engine_mkdocs.STRICT_TEXT in "Aborted with 1 warnings in strict mode!"
+    assert [i.key for i in runner.INTERNALS] == list(CONTRACTS)
+    assert "An error happened during the rebuild".startswith(runner.REBUILD_ERROR_TEXT)
+    assert runner.DIRTY_NOTICE_TEXT in "A 'dirty' build is being performed"
+    assert runner.PAGE_SKIPPED_TEXT == "Page skipped: '"
+    assert runner.STRICT_TEXT in "Aborted with 1 warnings in strict mode!"
 
 
 @pytest.mark.parametrize("key", list(CONTRACTS))
 def test_internal_still_as_read(key: str) -> None:
     """Fails with the internal's name, the version it was read from and the installed one when MkDocs or
-    Material changes it: read the new version, adapt the engine, and update the version in engine_mkdocs."""
+    Material changes it: read the new version, adapt the engine, and update the version in runner."""
     from importlib.metadata import version
 
-    from generator import engine_mkdocs
+    from generator.engine.mkdocs import runner
 
-    internal = next(i for i in engine_mkdocs.INTERNALS if i.key == key)
+    internal = next(i for i in runner.INTERNALS if i.key == key)
     installed = f"mkdocs {version('mkdocs')}, mkdocs-material {version('mkdocs-material')}"
     try:
         CONTRACTS[key]()
@@ -248,21 +270,21 @@ def test_internal_still_as_read(key: str) -> None:
 def test_installed_versions_are_the_ones_read() -> None:
     from importlib.metadata import version
 
-    from generator import engine_mkdocs
+    from generator.engine.mkdocs import runner
 
-    assert version("mkdocs") == engine_mkdocs.MKDOCS_READ
-    assert version("mkdocs-material") == engine_mkdocs.MATERIAL_READ
+    assert version("mkdocs") == runner.MKDOCS_READ
+    assert version("mkdocs-material") == runner.MATERIAL_READ
 
 
 def test_the_engine_is_pinned_to_the_versions_read() -> None:
     import tomllib
     from importlib.metadata import version
 
-    from generator import engine_mkdocs
+    from generator.engine.mkdocs import runner
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    assert f"mkdocs=={engine_mkdocs.MKDOCS_READ}" in project["dependencies"]
-    assert f"mkdocs-material=={engine_mkdocs.MATERIAL_READ}" in project["dependencies"]
+    assert f"mkdocs=={runner.MKDOCS_READ}" in project["dependencies"]
+    assert f"mkdocs-material=={runner.MATERIAL_READ}" in project["dependencies"]
     assert f"properdocs=={version('properdocs')}" in project["optional-dependencies"]["test"]
 
 
@@ -271,8 +293,8 @@ def test_importing_the_engine_changes_no_logging(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     code = textwrap.dedent("""
         import logging
-        import generator.engine_mkdocs, generator.plugin
-        names = ["mkdocs", "mkdocs.commands.build", "mkdocs.plugins.generator.plugin"]
+        import generator.engine.mkdocs.runner, generator.engine.mkdocs.plugin
+        names = ["mkdocs", "mkdocs.commands.build", "mkdocs.plugins.generator.engine.mkdocs.plugin"]
         print(sum(len(logging.getLogger(n).filters) for n in names))
     """)
     done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
@@ -294,7 +316,7 @@ def test_page_urls_are_the_ones_mkdocs_gives(src_uri: str, use_directory_urls: b
     keeps it equal to what MkDocs computes for any page name (its "./" for the home page is our "")."""
     from mkdocs.structure.files import File
 
-    from generator.pages import url_of
+    from generator.site.pages import url_of
 
     theirs = File(src_uri, "/docs", "/site", use_directory_urls).url
     assert url_of(src_uri, use_directory_urls) == ("" if theirs == "./" else theirs)

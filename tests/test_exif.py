@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageCms, PngImagePlugin
 
-from generator.build import BuildFailed, build_site
 from generator.cli import main
-from generator.images import MAX_IMAGE_BYTES
-from generator.problems import DataError
+from generator.engine.build import BuildFailed, build_site
+from generator.records.problems import DataError
+from generator.site.images import MAX_IMAGE_BYTES
 
 REPO = Path(__file__).resolve().parent.parent
 GPS_IFD = 0x8825

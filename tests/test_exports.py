@@ -14,10 +14,10 @@ from xml.etree import ElementTree as ET
 import openpyxl
 import pytest
 
-from generator import exports, press
 from generator.cli import main
 from generator.dataset import Dataset
-from generator.load import load_dataset
+from generator.records.load import load_dataset
+from generator.site import exports, press
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "data"

@@ -14,9 +14,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.load import LoadResult, load_dataset
-from generator.problems import Problem
-from generator.yamlfile import DEFAULT_LIMITS, _parse_thoroughly, parse_text, read_yaml
+from generator.records.load import LoadResult, load_dataset
+from generator.records.problems import Problem
+from generator.records.yamlfile import DEFAULT_LIMITS, _parse_thoroughly, parse_text, read_yaml
 
 VALID = Path(__file__).resolve().parent / "broken" / "_valid" / "data"
 TARGETS = ("site.yaml", "branches/shili-xiaoxue-002.yaml", "honours/2024/pingan-xiaoyuan-shiji-2024.yaml")

@@ -94,13 +94,13 @@ def digest(value: object) -> str:
 
 
 def build(data: Path, site: Path) -> Path:
-    from generator.build import build_site
+    from generator.engine.build import build_site
 
     return build_site(data, ROOT / "mkdocs.yml", site).site_dir
 
 
 def demo_data(root: Path) -> Path:
-    from generator.demo import write_demo
+    from generator.staff.demo import write_demo
 
     write_demo(root / "data", DEMO_BRANCHES)
     return root / "data"

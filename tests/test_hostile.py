@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from generator.dataset import slugify
-from generator.images import resolve_image
-from generator.load import load_dataset
-from generator.model import ID_RE
+from generator.records.load import load_dataset
+from generator.records.model import ID_RE
 from generator.sanitize import clean
+from generator.site.images import resolve_image
 
 REPO = Path(__file__).resolve().parent.parent
 SITE = "title: 示例区“五星”支部展示\nowner: 示例区教育局党组\nregion: 示例区\nas_of: 2024-12-31\n"
@@ -246,7 +246,7 @@ def fold(text: str) -> str:
 def second_fence_only() -> pytest.MonkeyPatch:
     """`fivestar check` refuses unsafe links in Markdown fields (markup.check_markdown_fields); to test what rendering
     does with them anyway (the escaping and clean_html fences), that one rule is left out."""
-    from generator import validate
+    from generator.checks import validate
 
     patch = pytest.MonkeyPatch()
     patch.setattr(validate, "RULES", tuple(r for r in validate.RULES if r.__name__ != "check_markdown_fields"))
@@ -262,7 +262,7 @@ def test_check_refuses_the_unsafe_links_of_the_corpus(tmp_path: Path) -> None:
 def test_every_payload_is_escaped_in_the_generated_markdown(tmp_path: Path) -> None:
     import markdown
 
-    from generator.pages import render_pages
+    from generator.site.pages import render_pages
 
     data = write_dataset(tmp_path)
     patch = second_fence_only()
@@ -295,10 +295,11 @@ def html_files(site: Path) -> dict[str, str]:
 
 def build_site(data: Path, out: Path) -> Path:
     """Build `data` into `out` with the project's own build (the same code path as `fivestar build`)."""
-    build = pytest.importorskip("generator.build", reason="generator.build (helper site) is not there yet")
+    build = pytest.importorskip("generator.engine.build",
+                                reason="generator.engine.build (helper site) is not there yet")
     run = getattr(build, "build_site", None)
     if run is None:
-        pytest.skip("generator.build has no build_site() yet")
+        pytest.skip("generator.engine.build has no build_site() yet")
     run(data_dir=data, site_dir=out, config_file=REPO / "mkdocs.yml")
     return out
 
@@ -417,11 +418,11 @@ def test_a_very_long_name_is_kept_out_of_the_search_dictionary(tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     # jieba's dictionary lookup is quadratic in a word's length: one 10,000-character name stalled a build for
     # minutes. The words handed to it must stay short (recorded here instead of taught, so this test is quick).
-    import generator.search
-    from generator.build import build_site
+    import generator.site.search
+    from generator.engine.build import build_site
 
     taught: list[str] = []
-    monkeypatch.setattr(generator.search, "load_user_words", lambda words: taught.extend(words) or len(taught))
+    monkeypatch.setattr(generator.site.search, "load_user_words", lambda words: taught.extend(words) or len(taught))
     data = tmp_path / "data"
     (data / "branches").mkdir(parents=True)
     (data / "site.yaml").write_text(SITE, encoding="utf-8")
@@ -435,15 +436,15 @@ def test_hand_written_pages_are_cleaned_too(tmp_path: Path) -> None:
     # Pages under content/ are Markdown written by staff, raw HTML allowed by Markdown itself: only the plugin's
     # final cleaning (clean_html) and title guard stand between such a page and the reader.
 
-    from generator.build import build_site
+    from generator.engine.build import build_site
 
     copy_project(tmp_path)
     body = "\n\n".join(p["text"] for p in load_payloads() if "\x00" not in p["text"])
     page = tmp_path / "content" / "news" / "2024-hostile.md"
     page.write_text('---\ntitle: "</title><script>alert(\'meta\')</script>"\ndate: 2024-01-01\n---\n\n'
                     f"# 示例新闻\n\n{body}\n", encoding="utf-8")
-    from generator import markup
-    from generator.problems import DataError
+    from generator.checks import markup
+    from generator.records.problems import DataError
 
     with pytest.raises(DataError):  # the first fence: the content scan refuses the page, as check does
         build_site(tmp_path / "data", tmp_path / "mkdocs.yml", tmp_path / "site")

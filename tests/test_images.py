@@ -11,15 +11,15 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageCms
 
-from generator import images
-from generator.images import (
+from generator.records.load import load_dataset
+from generator.site import images
+from generator.site.images import (
     image_html,
     plan_image,
     plan_images,
     rendition_widths,
     write_images,
 )
-from generator.load import load_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 GPS_IFD = 0x8825

@@ -14,11 +14,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from generator.importer import pick_names, plan_import, read_names
-from generator.load import load_dataset
-from generator.match import NameMatcher, normalise, region_prefixes
-from generator.model import Branch, HonourList, Site
-from generator.scaffold import Item, honour_text
+from generator.records.load import load_dataset
+from generator.records.model import Branch, HonourList, Site
+from generator.staff.importer import pick_names, plan_import, read_names
+from generator.staff.match import NameMatcher, normalise, region_prefixes
+from generator.staff.scaffold import Item, honour_text
 
 ROOT = Path(__file__).resolve().parent.parent
 HONOUR = Path("data/honours/2024/pingan-xiaoyuan-shiji-2024.yaml")

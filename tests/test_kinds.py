@@ -15,13 +15,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import Field
 
-from generator import kinds
-from generator.diff import Snapshot, compare, render_markdown, render_text
-from generator.kinds import RecordKind, all_kinds, folder_names, kind_named, kind_of_folder
-from generator.load import load_dataset, read_data
-from generator.model import ID_RE, Id, Record, Text
-from generator.scaffold import ScaffoldError, new_record, record_kind
-from generator.schema import record_schema
+from generator.records import kinds
+from generator.records.kinds import RecordKind, all_kinds, folder_names, kind_named, kind_of_folder
+from generator.records.load import load_dataset, read_data
+from generator.records.model import ID_RE, Id, Record, Text
+from generator.staff.diff import Snapshot, compare, render_markdown, render_text
+from generator.staff.scaffold import ScaffoldError, new_record, record_kind
+from generator.staff.schema import record_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 VALID = ROOT / "tests" / "broken" / "_valid" / "data"
@@ -156,19 +156,29 @@ def test_the_schema_of_a_new_kind(with_teachers: RecordKind) -> None:
     assert set(schema["properties"]) == {"name", "subject"}
 
 
+def module_file(module: str) -> Path | None:
+    """`generator.staff.scaffold` → generator/staff/scaffold.py; a package → its __init__.py; else None."""
+    path = ROOT.joinpath(*module.split("."))
+    for candidate in (path.with_suffix(".py"), path / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
 def imports_of(module: str) -> set[str]:
-    """Every generator module `module` imports, at its top or inside a function."""
-    tree = ast.parse((ROOT / "generator" / f"{module}.py").read_text(encoding="utf-8"))
+    """Every generator module (dotted name) `module` imports, at its top or inside a function."""
+    source = module_file(module)
+    assert source is not None, module
+    tree = ast.parse(source.read_text(encoding="utf-8"))
     found: set[str] = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module:
-            if node.module == "generator":
-                found |= {alias.name for alias in node.names}
-            elif node.module.startswith("generator."):
-                found.add(node.module.split(".")[1])
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "generator":
+            found.add(node.module)
+            found |= {f"{node.module}.{alias.name}" for alias in node.names
+                      if module_file(f"{node.module}.{alias.name}")}
         elif isinstance(node, ast.Import):
-            found |= {alias.name.split(".")[1] for alias in node.names if alias.name.startswith("generator.")}
-    return found
+            found |= {alias.name for alias in node.names if alias.name.split(".")[0] == "generator"}
+    return {name for name in found if module_file(name)}
 
 
 def reachable(start: str) -> set[str]:
@@ -176,17 +186,27 @@ def reachable(start: str) -> set[str]:
     pending = [start]
     while pending:
         for module in imports_of(pending.pop()):
-            if module not in seen and (ROOT / "generator" / f"{module}.py").exists():
+            if module not in seen:
                 seen.add(module)
                 pending.append(module)
     return seen
 
 
+def all_modules() -> list[str]:
+    """Every module of the generator package tree, dotted (packages by their __init__)."""
+    names = []
+    for path in sorted((ROOT / "generator").rglob("*.py")):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return names
+
+
 def test_scaffold_and_importer_import_one_way() -> None:
-    assert "importer" not in reachable("scaffold")
-    assert "scaffold" in imports_of("importer") and "match" in imports_of("scaffold")
+    assert "generator.staff.importer" not in reachable("generator.staff.scaffold")
+    assert "generator.staff.scaffold" in imports_of("generator.staff.importer")
+    assert "generator.staff.match" in imports_of("generator.staff.scaffold")
 
 
-@pytest.mark.parametrize("module", sorted(p.stem for p in (ROOT / "generator").glob("*.py")))
+@pytest.mark.parametrize("module", all_modules())
 def test_no_module_imports_itself_round_a_circle(module: str) -> None:
-    assert module not in reachable(module), f"generator/{module}.py is imported back by a module it imports"
+    assert module not in reachable(module), f"{module} is imported back by a module it imports"

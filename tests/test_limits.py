@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.yamlfile import DEFAULT_LIMITS
+from generator.records.yamlfile import DEFAULT_LIMITS
 
 REPO = Path(__file__).resolve().parent.parent
 MEMORY_BOUND_KB = 200 * 1024
@@ -24,7 +24,7 @@ SITE = "title: 示例区“五星”支部展示\nowner: 示例区教育局党�
 _PROBE = textwrap.dedent("""\
     import json, re, resource, sys
     from pathlib import Path
-    from generator.load import load_dataset
+    from generator.records.load import load_dataset
     result = load_dataset(sys.argv[1])
     # VmHWM is this program's own peak; ru_maxrss would also count the test process it was started from.
     status = Path("/proc/self/status")

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.load import LoadResult, all_keys, load_dataset
-from generator.problems import Problem
+from generator.records.load import LoadResult, all_keys, load_dataset
+from generator.records.problems import Problem
 
 VALID = Path(__file__).resolve().parent / "broken" / "_valid" / "data"
 B2 = "branches/shili-xiaoxue-002.yaml"
@@ -343,9 +343,9 @@ VOCABULARY_FIELDS = {("HonourList", "level"): "a level from site.yaml", ("Event"
 
 def text_fields() -> set[tuple[str, str]]:
     """Every (model, field) of the records typed as plain text (model.Text), found from the models themselves."""
-    from generator.kinds import all_kinds
-    from generator.load import _all_models
-    from generator.model import Site
+    from generator.records.kinds import all_kinds
+    from generator.records.load import _all_models
+    from generator.records.model import Site
 
     found = set()
     for root in (Site, *(kind.model for kind in all_kinds())):
@@ -535,7 +535,7 @@ def test_hostile_payloads_with_xml_illegal_characters_are_refused(data: Path) ->
     import yaml
     from hostile.dataset import load_payloads
 
-    from generator.yamlfile import ILLEGAL
+    from generator.records.yamlfile import ILLEGAL
 
     illegal = [p["text"] for p in load_payloads() if ILLEGAL.search(p["text"])]
     assert illegal

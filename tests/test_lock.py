@@ -17,8 +17,9 @@ from helpers import copy_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import build as build_module
-from generator.build import (
+from generator.cli import main
+from generator.engine import build as build_module
+from generator.engine.build import (
     BUILDING,
     EXIT_BUSY,
     PREVIOUS,
@@ -29,7 +30,6 @@ from generator.build import (
     recover_previous,
     start_time,
 )
-from generator.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 WAITING = "另一次生成正在进行"
@@ -116,7 +116,7 @@ def test_a_build_killed_while_it_holds_the_lock_blocks_nobody(project: tuple[Pat
     site = folder / "site"
     # A real `fivestar build`, stopped for good just before its swap (patched in its own process), then killed.
     stopped = ("import sys, time\n"
-               "import generator.build as b\n"
+               "import generator.engine.build as b\n"
                "def stop(*_):\n"
                "    print('holding', flush=True)\n"
                "    time.sleep(3600)\n"

@@ -14,8 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.load import load_dataset
-from generator.markup import (
+from generator.checks.markup import (
     MAX_DEPTH,
     MAX_FIELD_CHARS,
     MAX_LINES,
@@ -28,6 +27,7 @@ from generator.markup import (
     nesting_depth,
     page_problems,
 )
+from generator.records.load import load_dataset
 from generator.sanitize import markdown_block
 
 REPO = Path(__file__).resolve().parent.parent

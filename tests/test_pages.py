@@ -9,10 +9,10 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from generator import pages, press
 from generator.dataset import Dataset
-from generator.load import load_dataset
-from generator.pages import Download, PageSettings, render_pages
+from generator.records.load import load_dataset
+from generator.site import pages, press
+from generator.site.pages import Download, PageSettings, render_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 LINK = re.compile(r"\]\(([^)\s]+)\)")

@@ -74,7 +74,7 @@ def test_bad_data_stops_mkdocs_build_with_the_chinese_report_and_no_traceback(tm
 
 def test_data_folder_comes_from_the_typed_plugin_option_only(monkeypatch: pytest.MonkeyPatch,
                                                               sample_data: Path) -> None:
-    from generator.plugin import FivestarPlugin
+    from generator.engine.mkdocs.plugin import FivestarPlugin
 
     monkeypatch.setenv("FIVESTAR_DATA", str(sample_data))  # the old override: no longer read
     config: Any = type("Config", (), {"config_file_path": str(CONFIG)})()
@@ -90,7 +90,7 @@ def test_data_folder_comes_from_the_typed_plugin_option_only(monkeypatch: pytest
 def test_serve_settings_carry_the_data_folder_as_the_plugin_option(tmp_path: Path) -> None:
     """`fivestar serve --data` reaches the plugin through the settings MkDocs loads on every rebuild, given in
     the mapping form, which MkDocs reads without emptying."""
-    from generator.engine_mkdocs import plugins_with_data
+    from generator.engine.mkdocs.runner import plugins_with_data
 
     plugins = plugins_with_data(CONFIG, tmp_path / "elsewhere")
     assert list(plugins) == ["search", "fivestar"]
@@ -105,7 +105,7 @@ def test_serve_settings_carry_the_data_folder_as_the_plugin_option(tmp_path: Pat
 
 
 def test_serve_watches_the_data_folder(sample_data: Path) -> None:
-    from generator.plugin import FivestarPlugin
+    from generator.engine.mkdocs.plugin import FivestarPlugin
 
     watched: list[str] = []
     server = type("Server", (), {"watch": lambda self, path: watched.append(path)})()
@@ -155,7 +155,7 @@ def test_branch_pages_are_not_in_the_navigation(built_site: Path) -> None:
 
 def test_the_nav_comes_from_pages_sections_only(built_site: Path) -> None:
     """One list: mkdocs.yml has no nav of its own, and the tabs are pages.SECTIONS in order."""
-    from generator import pages
+    from generator.site import pages
 
     assert not re.search(r"^nav:", CONFIG.read_text(encoding="utf-8"), re.MULTILINE)
     tabs = re.findall(r'class="md-tabs__link">\s*(\S+)\s*</a>', read(built_site, ""))
@@ -196,9 +196,9 @@ def test_a_renamed_private_title_leaves_shared_pages_to_the_first_process(
     gives its pages back (read inside the per-page try) and the build still makes every page, titles right."""
     from mkdocs.structure.pages import Page
 
-    from generator import plugin
-    from generator.background import Background
-    from generator.build import build_site, count_pages
+    from generator.engine.background import Background
+    from generator.engine.build import build_site, count_pages
+    from generator.engine.mkdocs import plugin
 
     if not Background.forks():
         pytest.skip("pages are shared with a forked second process only where the system can fork")
@@ -239,7 +239,7 @@ def test_pages_are_shared_only_when_no_other_plugin_sees_page_events(tmp_path: P
     recorded there: with any plugin besides search and fivestar, every page is rendered in one process."""
     from mkdocs.config import load_config
 
-    from generator import plugin
+    from generator.engine.mkdocs import plugin
 
     assert plugin.can_share_with(list(load_config(str(CONFIG)).plugins))  # the project's own settings share
     assert not plugin.can_share_with(["material/search", "fivestar", "material/tags"])
@@ -260,8 +260,8 @@ def test_pages_are_shared_only_when_no_other_plugin_sees_page_events(tmp_path: P
                                             "font": False},
                                   "plugins": [{"search": {"lang": "zh"}}, "tags", {"fivestar": {"data": str(DATA)}}]},
                                  ensure_ascii=False), encoding="utf-8")
-    from generator.background import Background
-    from generator.build import build_site
+    from generator.engine.background import Background
+    from generator.engine.build import build_site
 
     build_site(DATA, config, tmp_path / "site")
     assert seen == ([(["material/search", "material/tags", "fivestar"], 0)] if Background.forks() else [])

@@ -10,10 +10,10 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import press
 from generator.cli import main
 from generator.dataset import Dataset
-from generator.load import load_dataset
+from generator.records.load import load_dataset
+from generator.site import press
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "data"

@@ -12,10 +12,8 @@ from helpers import copy_project
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.cli import main
-from generator.content import scan_content
-from generator.load import load_dataset
-from generator.privacy import (
+from generator.checks.content import scan_content
+from generator.checks.privacy import (
     ALLOWED_PREFIX,
     allowed_summary,
     find_personal_data,
@@ -24,6 +22,8 @@ from generator.privacy import (
     normalise,
     scan_dataset,
 )
+from generator.cli import main
+from generator.records.load import load_dataset
 
 REPO = Path(__file__).resolve().parent.parent
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -255,7 +255,7 @@ def test_the_bundled_data_has_no_false_positives() -> None:
 
 
 def test_the_demo_region_has_no_false_positives(tmp_path: Path) -> None:
-    from generator.demo import write_demo
+    from generator.staff.demo import write_demo
 
     write_demo(tmp_path / "data", 60)
     result = load_dataset(tmp_path / "data")
@@ -474,8 +474,8 @@ def project(tmp_path: Path) -> Path:
 
 
 def test_a_build_refuses_a_page_with_a_mobile_number(project: Path) -> None:
-    from generator.build import build_site
-    from generator.problems import DataError
+    from generator.engine.build import build_site
+    from generator.records.problems import DataError
 
     build_site(project / "data", project / "mkdocs.yml", project / "site")
     before = (project / "site" / "index.html").read_bytes()
@@ -497,7 +497,7 @@ def test_a_build_refuses_a_page_with_a_mobile_number(project: Path) -> None:
 
 
 def test_a_build_publishes_an_allowed_switchboard(project: Path) -> None:
-    from generator.build import build_site
+    from generator.engine.build import build_site
 
     write(project / "content" / "news" / "2024-shili.md", """\
         ---
@@ -514,7 +514,7 @@ def test_a_build_publishes_an_allowed_switchboard(project: Path) -> None:
 
 def test_the_quick_fold_test_misses_no_character_that_folds() -> None:
     """`normalise` skips folding when `_FOLDED` finds nothing: every character that folds must be found."""
-    from generator.privacy import _FOLDED, _fold_char
+    from generator.checks.privacy import _FOLDED, _fold_char
 
     missed = [hex(code) for code in range(0x110000)
               if not 0xD800 <= code <= 0xDFFF and _fold_char(chr(code)) != chr(code) and not _FOLDED.search(chr(code))]
@@ -543,7 +543,7 @@ def test_the_cheap_hints_never_hide_a_finding(text: str) -> None:
     """Addresses and pupils' names are searched only where their hint is found: the hints must not drop any."""
     import re
 
-    from generator import privacy
+    from generator.checks import privacy
 
     quick = find_personal_data(text)
     anything = re.compile("")
@@ -622,8 +622,8 @@ def test_ids_and_mobiles_are_found_however_they_are_grouped(number: tuple[str, s
 @settings(max_examples=60, deadline=None)
 def test_ids_and_mobiles_in_a_wrapped_block_are_refused_whatever_the_comment(
         number: tuple[str, str], comment: str) -> None:
-    from generator.privacy import scan_source
-    from generator.yamlfile import parse_text
+    from generator.checks.privacy import scan_source
+    from generator.records.yamlfile import parse_text
 
     kind, text = number
     block = "\n".join(f"  {line}" for line in f"办公室电话 {text} 欢迎来电".split("\n"))
@@ -710,7 +710,7 @@ def test_a_number_wrapped_in_a_block_is_reported_at_its_first_line(tmp_path: Pat
 
 # -- pupils' names (issue 11, class 2) ---------------------------------------------------------------------
 
-from generator.privacy import (  # noqa: E402
+from generator.checks.privacy import (  # noqa: E402
     _NOT_NAMES,
     COMPOUND_SURNAMES,
     DEFAULT_ADULT_ROLES,
@@ -931,7 +931,7 @@ def test_many_findings_in_one_text_are_all_reported() -> None:
 
 # -- the quick pass over a whole file joins its values, and must neither merge nor lose them -----------------------
 
-from generator.privacy import VALUE_BOUNDARY  # noqa: E402
+from generator.checks.privacy import VALUE_BOUNDARY  # noqa: E402
 
 
 @settings(max_examples=200, deadline=None)

@@ -45,7 +45,7 @@ def project(tmp_path: Path) -> Path:
 
 
 def build_available() -> bool:
-    return (ROOT / "generator/build.py").is_file() and (ROOT / "mkdocs.yml").is_file()
+    return (ROOT / "generator/engine/build.py").is_file() and (ROOT / "mkdocs.yml").is_file()
 
 
 def run_shell(script: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -140,7 +140,7 @@ def test_vscode_maps_every_data_file_to_exactly_one_existing_schema() -> None:
 
 def test_github_workflow_commands_succeed_locally(project: Path) -> None:
     if not build_available():
-        pytest.skip("fivestar build 还没有实现（generator/build.py 或 mkdocs.yml 不存在）")
+        pytest.skip("fivestar build 还没有实现（generator/engine/build.py 或 mkdocs.yml 不存在）")
     workflow = load_yaml(".github/workflows/publish.yml")
     git(project, "init", "-q", "-b", "main")
     git(project, "add", "data")
@@ -163,7 +163,7 @@ def test_github_workflow_commands_succeed_locally(project: Path) -> None:
 
 def test_gitlab_commands_succeed_locally(project: Path) -> None:
     if not build_available():
-        pytest.skip("fivestar build 还没有实现（generator/build.py 或 mkdocs.yml 不存在）")
+        pytest.skip("fivestar build 还没有实现（generator/engine/build.py 或 mkdocs.yml 不存在）")
     config = load_yaml(".gitlab-ci.yml")
     assert isinstance(config, dict)
     for line in config["pages"]["script"]:
@@ -268,7 +268,7 @@ def test_install_hook_outside_a_repository(tmp_path: Path, monkeypatch: pytest.M
 
 
 def test_hook_script_quotes_paths_with_spaces() -> None:
-    from generator.hooks import hook_script
+    from generator.staff.hooks import hook_script
 
     script = hook_script("my data", "/opt/py 3/bin/python")
     assert f"DATA={shlex.quote('my data')}" in script and f"PY={shlex.quote('/opt/py 3/bin/python')}" in script

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.demo import AS_OF, write_demo
+from generator.staff.demo import AS_OF, write_demo
 
 REPO = Path(__file__).resolve().parent.parent
 BRANCHES = 40
@@ -127,7 +127,7 @@ def test_no_build_machine_path_or_clock_reaches_the_site(demo: Path, tmp_path: P
 
 def test_an_in_process_build_leaves_the_environment_as_it_was(demo: Path, tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator.build import build_site
+    from generator.engine.build import build_site
 
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     build_site(demo, REPO / "mkdocs.yml", tmp_path / "site")
@@ -167,7 +167,7 @@ def test_a_bad_source_date_epoch_is_refused_in_chinese_by_check_and_build(
 
 @pytest.mark.parametrize("epoch", ["", "0", " 1700000000 ", "4294967295"])
 def test_a_whole_number_of_seconds_or_nothing_is_accepted(epoch: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator.load import load_dataset
+    from generator.records.load import load_dataset
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
     assert load_dataset(REPO / "tests" / "broken" / "_valid" / "data").ok
@@ -179,8 +179,8 @@ def test_downloads_hold_any_accepted_date(as_of: str, epoch: str | None, tmp_pat
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     import zipfile
 
-    from generator.exports import write_exports
-    from generator.load import load_dataset
+    from generator.records.load import load_dataset
+    from generator.site.exports import write_exports
 
     data = tmp_path / "data"
     shutil.copytree(REPO / "tests" / "broken" / "_valid" / "data", data)
@@ -202,7 +202,7 @@ def test_downloads_hold_any_accepted_date(as_of: str, epoch: str | None, tmp_pat
 
 @pytest.mark.parametrize("as_of", [dt.date(1949, 10, 1), dt.date(2100, 12, 31)])
 def test_the_pinned_build_date_fits_a_gzip_header(as_of: dt.date, monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator.plugin import FivestarPlugin
+    from generator.engine.mkdocs.plugin import FivestarPlugin
 
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     plugin = FivestarPlugin()

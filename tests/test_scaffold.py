@@ -12,9 +12,9 @@ from helpers import run_cli as run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.load import load_dataset
-from generator.model import Branch, Brand, Event, HonourList, Photo, Recipient, StarRating
-from generator.scaffold import (
+from generator.records.load import load_dataset
+from generator.records.model import Branch, Brand, Event, HonourList, Photo, Recipient, StarRating
+from generator.staff.scaffold import (
     Item,
     branch_text,
     event_text,
@@ -152,7 +152,7 @@ def test_new_event_takes_its_date_from_the_id(project: Path, capsys) -> None:
 def test_new_reads_the_data_folder_twice_at_most(project: Path, capsys, monkeypatch: pytest.MonkeyPatch,
                                                  argv: tuple[str, ...]) -> None:
     """Once before writing (names resolved and the errors already there), once after: not once per step."""
-    import generator.load as load
+    import generator.records.load as load
 
     reads: list[Path] = []
     real = load._read_data

@@ -10,8 +10,8 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from generator.build import BuildOutcome, build_site
-from generator.demo import write_demo
+from generator.engine.build import BuildOutcome, build_site
+from generator.staff.demo import write_demo
 
 ROOT = Path(__file__).resolve().parents[1]
 N = 1000
@@ -139,7 +139,7 @@ def tree(root: Path) -> dict[str, bytes]:
 
 
 def test_two_processes_build_exactly_what_one_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator.background import Background
+    from generator.engine.background import Background
 
     data = tmp_path / "data"
     write_demo(data, 150)  # enough Markdown for the pages to be shared between the two processes
@@ -189,7 +189,7 @@ def test_a_preview_rebuild_renders_only_what_the_edit_changed(tmp_path: Path,
 
 
 def test_search_entries_are_spliced_into_materials_index_without_loss(tmp_path: Path) -> None:
-    from generator import search
+    from generator.site import search
 
     for docs in ([], [{"location": "", "title": "首页", "text": "\u200b"}]):
         index = tmp_path / "search_index.json"

@@ -12,9 +12,9 @@ import pytest
 import yaml
 
 from generator.cli import main
-from generator.kinds import record_models
-from generator.model import DEFAULT_LEVELS, EVENT_KINDS, KINDS
-from generator.schema import record_schema, schema_text
+from generator.records.kinds import record_models
+from generator.records.model import DEFAULT_LEVELS, EVENT_KINDS, KINDS
+from generator.staff.schema import record_schema, schema_text
 
 jsonschema = pytest.importorskip("jsonschema")
 

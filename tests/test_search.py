@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import search
 from generator.dataset import Dataset
-from generator.load import load_dataset
+from generator.records.load import load_dataset
+from generator.site import search
 
 ROOT = Path(__file__).resolve().parent.parent
 # mkdocs-material's search separator for `language: zh` (partials/languages/zh.html).

@@ -22,7 +22,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.preview import (
+from generator.engine.preview import (
     BANNER_ID,
     MAX_LINES,
     PreviewStatus,
@@ -144,7 +144,7 @@ BAD_SAVES = {
 
 def test_every_kind_of_bad_save_keeps_the_pages_served_with_its_place_on_them(
         preview: tuple[Path, str, Path]) -> None:
-    from generator.load import load_dataset
+    from generator.records.load import load_dataset
 
     data, base, _output = preview
     for kind, (name, before, after) in BAD_SAVES.items():

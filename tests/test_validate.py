@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from generator.images import resolve_image
-from generator.load import LoadResult, load_dataset
-from generator.validate import _level_hint, _level_prefix
+from generator.checks.validate import _level_hint, _level_prefix
+from generator.records.load import LoadResult, load_dataset
+from generator.site.images import resolve_image
 
 VALID = Path(__file__).resolve().parent / "broken" / "_valid" / "data"
 B1 = "branches/shili-xiaoxue-001.yaml"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.problems import Problem
-from generator.yamlfile import Limits, decode_text, find_slip, parse_text, read_yaml
+from generator.records.problems import Problem
+from generator.records.yamlfile import Limits, decode_text, find_slip, parse_text, read_yaml
 
 NAME = "data/branches/x.yaml"
 

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from generator.images import image_html, plan_images, write_images
-from generator.load import load_dataset
+from generator.records.load import load_dataset
+from generator.site.images import image_html, image_refs, plan_images, write_images
 
 pytestmark = pytest.mark.browser
 
@@ -121,7 +121,7 @@ def test_gallery_images_at_phone_width(data_dir: Path, tmp_path: Path, browser: 
     planned = plan_images(dataset)
     site = tmp_path / "site"
     write_images(dataset, site, tmp_path / "cache", planned)
-    captions = {ref.relative: ref.caption for ref in __import__("generator.images").images.image_refs(dataset)}
+    captions = {ref.relative: ref.caption for ref in image_refs(dataset)}
     figures = "\n".join(f"<figure>{image_html(img, captions[rel])}<figcaption>{captions[rel]}</figcaption></figure>"
                         for rel, img in planned.items())
     (site / "index.html").write_text(
@@ -158,12 +158,12 @@ def test_gallery_images_at_phone_width(data_dir: Path, tmp_path: Path, browser: 
 
 def test_built_site_images_at_phone_width(data_dir: Path, tmp_path: Path, serve_dir: Any, phone: Any) -> None:
     """The same checks on the real build (brand page and event page), once images.py is wired into the site."""
-    from generator.build import build_site
+    from generator.engine.build import build_site
 
     site = build_site(data_dir, ROOT / "mkdocs.yml", tmp_path / "site").site_dir
     brand_page = site / "brands/qu-yishixiao/index.html"
     if "srcset=" not in brand_page.read_text(encoding="utf-8"):
-        pytest.skip("generator/images.py is not wired into the plugin and templates yet: pages still publish "
+        pytest.skip("generator/site/images.py is not wired into the plugin and templates yet: pages still publish "
                     "the original files without srcset (see the workflow helper's report)")
     base = serve_dir(site)
     dataset = load_dataset(data_dir).dataset

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from generator.yamlfile import ILLEGAL
+from generator.records.yamlfile import ILLEGAL
 
 HERE = Path(__file__).resolve().parent
 

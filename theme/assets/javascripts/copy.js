@@ -1,7 +1,7 @@
 /*
  * 复制按钮 (copy buttons) for honour lists and press sentences.
  *
- * Contract (rendered by generator/templates/_macros.md.j2):
+ * Contract (rendered by generator/site/templates/_macros.md.j2):
  *   <div class="fs-copy">
  *     <p class="fs-copy__text" id="copy-XYZ">the exact string</p>
  *     <button type="button" class="md-button fs-copy__button" data-copy="copy-XYZ">复制名单</button>

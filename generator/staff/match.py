@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from generator.model import Branch, Site
+from generator.records.model import Branch, Site
 
 PARTY_SUFFIXES = ("党总支部委员会", "党支部委员会", "党总支部", "党总支", "党支部", "党委", "支部")
 ADMIN_UNIT = re.compile(r"[\u4e00-\u9fff]{2,7}?(?:特别行政区|自治区|自治州|省|市|地区|盟|区|县|旗)")

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.load import read_data
-from generator.match import SPACES, Match, NameMatcher, normalise
-from generator.scaffold import (
+from generator.records.load import read_data
+from generator.staff.match import SPACES, Match, NameMatcher, normalise
+from generator.staff.scaffold import (
     Item,
     ScaffoldError,
     check_id,
@@ -693,7 +693,7 @@ def describe_columns(table: TableNames, level: str, region: str | None = None) -
 
 def _checked_notes(plan: ImportPlan, out: list[str]) -> dict[int, str]:
     """Each item's note, or none where the note holds personal data (a phone, an ID number): said, not written."""
-    from generator.privacy import find_personal_data
+    from generator.checks.privacy import find_personal_data
 
     notes: dict[int, str] = {}
     for item in plan.items:
@@ -811,7 +811,7 @@ def import_list(request: ImportRequest) -> ImportResult:
                        scope_total=plan.distinct_names if scoped else None)
     problems = write_checked(request.data_dir, path, text, read, replace=found is not None)
     if problems:
-        from generator.problems import format_report
+        from generator.records.problems import format_report
 
         out.append("写出的名单会让数据检查出错，所以没有保存：\n" + format_report(problems))
         return result

@@ -17,9 +17,9 @@ from importlib import import_module
 from pathlib import Path
 from types import ModuleType
 
-from generator.content import scan_content
-from generator.load import LoadResult, load_dataset
-from generator.problems import DataError
+from generator.checks.content import scan_content
+from generator.records.load import LoadResult, load_dataset
+from generator.records.problems import DataError
 
 EXIT_DATA, EXIT_INTERNAL, EXIT_BUSY = 1, 3, 4
 PLUGIN_NAME = "fivestar"
@@ -54,7 +54,7 @@ def find_config(config_file: Path | str | None) -> Path:
             raise BuildFailed(f"找不到网站设置文件“{path}”。请在项目根目录下运行，或用 --config 指定 mkdocs.yml。",
                               EXIT_DATA)
         return path
-    for candidate in (Path("mkdocs.yml"), Path(__file__).resolve().parent.parent / "mkdocs.yml"):
+    for candidate in (Path("mkdocs.yml"), Path(__file__).resolve().parents[2] / "mkdocs.yml"):
         if candidate.is_file():
             return candidate
     raise BuildFailed("找不到网站设置文件 mkdocs.yml。请在项目根目录下运行。", EXIT_DATA)
@@ -295,7 +295,7 @@ def _engine() -> ModuleType:
     """The MkDocs engine adapter, imported only when a site is built or previewed (check, press and exports
     never need it)."""
     try:
-        return import_module("generator.engine_mkdocs")
+        return import_module("generator.engine.mkdocs.runner")
     except ImportError as error:
         raise BuildFailed("没有安装生成网站所需的 MkDocs（或 mkdocs-material），网站没有生成。"
                           f"请让技术人员在项目文件夹里运行 pip install -e . 后重试。（{error}）") from None

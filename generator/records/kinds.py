@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from generator.model import Branch, Event, HonourList, Record, Site
+from generator.records.model import Branch, Event, HonourList, Record, Site
 
 SITE_SCHEMA = "site"
 """The schema name of data/site.yaml, the one settings file (not a kind: there is exactly one)."""

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from generator import press
+from generator.site import press
 from generator.dataset import BrandEntry, Dataset, HonourTitle
-from generator.model import Branch, Event, HonourList, PartialDate, Recipient, StarRating
-from generator.urls import branch_uri, brand_uri, event_uri, honour_uri
+from generator.records.model import Branch, Event, HonourList, PartialDate, Recipient, StarRating
+from generator.site.urls import branch_uri, brand_uri, event_uri, honour_uri
 
 UNKNOWN_KIND = "未注明"
 STAR_WORDS = ("未获星", "一星", "二星", "三星", "四星", "五星")

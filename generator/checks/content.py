@@ -14,9 +14,9 @@ from pathlib import Path, PurePosixPath
 from stat import S_ISREG
 from typing import Any
 
-from generator import markup, privacy
-from generator.images import IMAGE_HINTS, IMAGE_SUFFIXES, ImageError, resolve_image
-from generator.problems import Problem, shorten
+from generator.checks import markup, privacy
+from generator.records.problems import Problem, shorten
+from generator.site.images import IMAGE_HINTS, IMAGE_SUFFIXES, ImageError, resolve_image
 
 MARKDOWN_SUFFIXES = frozenset({".md"})
 """Pages: read as UTF-8, front matter parsed, Markdown bounded, links and raw HTML checked, scanned."""
@@ -210,7 +210,7 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
 
 def read_front_matter(text: str, name: str) -> tuple[dict[str, Any], list[Problem]]:
     """The front matter of a page as a mapping, and its problems with the file's line numbers."""
-    from generator.yamlfile import parse_text
+    from generator.records.yamlfile import parse_text
 
     block, _body, _first = split_front_matter(text)
     if block is None:
@@ -323,7 +323,7 @@ def clean_image(content_dir: Path | str, rel: PurePosixPath | str) -> bytes:
     format, fully decoded (a truncated file is refused); from the cache when the same bytes were cleaned before."""
     from PIL import __version__ as pillow
 
-    from generator.images import file_digest
+    from generator.site.images import file_digest
 
     content_dir = Path(content_dir)
     relative = PurePosixPath(rel).as_posix()
@@ -352,7 +352,7 @@ def encode_clean(path: Path, relative: str) -> bytes:
     """Decode every pixel and encode them again in the file's own format, with nothing else."""
     from PIL import Image
 
-    from generator.images import JPEG_QUALITY, WEBP_QUALITY, clean_pixels, read_header
+    from generator.site.images import JPEG_QUALITY, WEBP_QUALITY, clean_pixels, read_header
 
     width, height, _alpha = read_header(path, relative)
     try:

@@ -27,15 +27,17 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from generator import content, model, pages, search
-from generator.background import Background, BackgroundFailed, Deliver, Meeting
+from generator.checks import content
 from generator.dataset import Dataset
-from generator.engine_mkdocs import PAGE_SKIPPED_TEXT
-from generator.images import IMAGE_SUFFIXES, ImageError, write_images
-from generator.load import LoadResult, load_dataset
-from generator.preview import PreviewStatus, keep_serving
-from generator.problems import DataError, Problem
+from generator.engine.background import Background, BackgroundFailed, Deliver, Meeting
+from generator.engine.mkdocs.runner import PAGE_SKIPPED_TEXT
+from generator.engine.preview import PreviewStatus, keep_serving
+from generator.records import model
+from generator.records.load import LoadResult, load_dataset
+from generator.records.problems import DataError, Problem
 from generator.sanitize import clean, clean_html, search_entry
+from generator.site import pages, search
+from generator.site.images import IMAGE_SUFFIXES, ImageError, write_images
 
 log = get_plugin_logger(__name__)
 
@@ -90,7 +92,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
 
     def resolve_data_dir(self, config: MkDocsConfig) -> Path:
         """The typed `data` option (relative to mkdocs.yml); `fivestar build`/`serve --data` set it through the
-        settings (engine_mkdocs.open_site and plugins_with_data), so no environment variable is read."""
+        settings (runner.open_site and plugins_with_data), so no environment variable is read."""
         configured = Path(self.config.data_)
         if not configured.is_absolute() and config.config_file_path:
             configured = Path(config.config_file_path).parent / configured
@@ -258,7 +260,8 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             os.close(handle)
             search.write_entries((search_entry(e) for e in pages.search_entries(dataset, use_urls)), Path(fragment))
             deliver(ENTRIES, fragment)
-            write = getattr(import_module("generator.exports"), "write_exports", None) if settings.downloads else None
+            exports = import_module("generator.site.exports")
+            write = getattr(exports, "write_exports", None) if settings.downloads else None
             if write is not None:
                 try:
                     write(dataset, site_dir, news, site_url)
@@ -521,7 +524,7 @@ def render_from_the_back(shared: list[File], meeting: Meeting, config: MkDocsCon
             links = None
             if page.links_to_anchors is not None:
                 links = {target.src_uri: dict(anchors) for target, anchors in page.links_to_anchors.items()}
-            # Private (MkDocs 1.6.1, see engine_mkdocs.INTERNALS): read inside this try, so a MkDocs that renames
+            # Private (MkDocs 1.6.1, see runner.INTERNALS): read inside this try, so a MkDocs that renames
             # it leaves the page to the first process instead of stopping the build.
             title = page._title_from_render
             rendered[file.src_uri] = Rendered("" if built else (page.content or ""), None if built else page.toc,
@@ -548,7 +551,7 @@ def _take_rendered(page: Page, rendered: Rendered, config: MkDocsConfig, files: 
         _SKIPPED_HERE.add(page.file.src_uri)
         page.markdown = ""  # written by the other process: free both copies of its Markdown here
         page.file.content_string = ""
-    page._title_from_render = rendered.title  # private (MkDocs 1.6.1, engine_mkdocs.INTERNALS): Page.title reads it
+    page._title_from_render = rendered.title  # private (MkDocs 1.6.1, runner.INTERNALS): Page.title reads it
     page.present_anchor_ids = set(rendered.anchors)
     if rendered.links_to_anchors is not None:
         page.links_to_anchors = {}

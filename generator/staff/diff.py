@@ -12,10 +12,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from generator.kinds import RecordKind, all_kinds
-from generator.load import DataRead, read_data
-from generator.model import Branch, Brand, Event, HonourList, Recipient, Record, Site
-from generator.problems import Problem
+from generator.records.kinds import RecordKind, all_kinds
+from generator.records.load import DataRead, read_data
+from generator.records.model import Branch, Brand, Event, HonourList, Recipient, Record, Site
+from generator.records.problems import Problem
 from generator.sanitize import clean
 
 RECORD_SUFFIXES = (".yaml", ".yml")

@@ -9,7 +9,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.diff import DiffError, repo_root, run_git
+from generator.staff.diff import DiffError, repo_root, run_git
 
 MARKER = "# fivestar-hook"
 

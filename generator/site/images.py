@@ -17,8 +17,8 @@ from stat import S_ISREG
 from typing import Literal
 
 from generator.dataset import Dataset
-from generator.problems import shorten
-from generator.yamlfile import Loc
+from generator.records.problems import shorten
+from generator.records.yamlfile import Loc
 
 Kind = Literal["photo", "logo"]
 

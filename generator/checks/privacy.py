@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from generator.dataset import Dataset
-from generator.problems import Problem, Severity
+from generator.records.problems import Problem, Severity
+from generator.records.yamlfile import Loc, YamlFile
 from generator.sanitize import INVISIBLE
-from generator.yamlfile import Loc, YamlFile
 
 ALLOW_MARK = "fivestar: 公开号码"
 """The comment that allows one known public number (a switchboard) on its line.

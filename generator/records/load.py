@@ -19,13 +19,13 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from generator import kinds
+from generator.checks.validate import ANY_RECORD
 from generator.dataset import Dataset, build_dataset
-from generator.kinds import RecordKind, folders_text, kind_of_folder
-from generator.model import EPOCH_ENV, ID_RE, MAX_EPOCH, Record, Site, build_epoch, partial_date
-from generator.problems import Problem, Severity, shorten, sort_problems
-from generator.validate import ANY_RECORD
-from generator.yamlfile import DEFAULT_LIMITS, Limits, YamlFile, find_slip, read_yaml, written_text
+from generator.records import kinds
+from generator.records.kinds import RecordKind, folders_text, kind_of_folder
+from generator.records.model import EPOCH_ENV, ID_RE, MAX_EPOCH, Record, Site, build_epoch, partial_date
+from generator.records.problems import Problem, Severity, shorten, sort_problems
+from generator.records.yamlfile import DEFAULT_LIMITS, Limits, YamlFile, find_slip, read_yaml, written_text
 
 RECORD_SUFFIXES = (".yaml", ".yml")
 
@@ -739,7 +739,7 @@ def _check_read(read: DataRead, today: dt.date) -> LoadResult:
     if read.site is None:
         return LoadResult(None, tuple(sort_problems(problems)))
 
-    from generator.validate import validate_dataset
+    from generator.checks.validate import validate_dataset
 
     dataset = build_dataset(read.site, read.of("branches"), read.of("honours"), read.of("events"),
                             read.sources, read.data_dir, records=read.records)

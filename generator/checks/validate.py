@@ -10,12 +10,12 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
+from generator.checks.markup import check_markdown_fields
 from generator.dataset import Dataset
-from generator.images import image_problem, image_refs
-from generator.markup import check_markdown_fields
-from generator.model import HonourList, Recipient
-from generator.problems import Problem, shorten
-from generator.yamlfile import Loc, YamlFile
+from generator.records.model import HonourList, Recipient
+from generator.records.problems import Problem, shorten
+from generator.records.yamlfile import Loc, YamlFile
+from generator.site.images import image_problem, image_refs
 
 ANY_RECORD = "*"
 """In `Context.unreadable`: a folder of records could not be read at all (a link that cannot be followed)."""
@@ -352,7 +352,7 @@ def validate_dataset(dataset: Dataset, unreadable: Mapping[str, frozenset[str]] 
     to them are not reported again as missing. `today`, when given, is the latest date `as_of` may be (give or
     take `AS_OF_MARGIN`).
     """
-    from generator.privacy import scan_dataset
+    from generator.checks.privacy import scan_dataset
 
     context = Context(unreadable or {}, today)
     problems: list[Problem] = []

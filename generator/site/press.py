@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from generator.dataset import Dataset, HonourTitle, count_schools
-from generator.model import CANDIDATE, NAMED, PUBLIC_NOTICE, REVOKED, HonourList, Recipient
+from generator.records.model import CANDIDATE, NAMED, PUBLIC_NOTICE, REVOKED, HonourList, Recipient
 from generator.sanitize import clean
 
 # Punctuation of the house style; kept here so every rule uses the same characters.

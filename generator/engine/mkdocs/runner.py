@@ -17,7 +17,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError
 from mkdocs.utils import yaml_load
 
-from generator.load import LoadResult
+from generator.records.load import LoadResult
 
 PLUGIN_NAME = "fivestar"
 EXIT_DATA, EXIT_INTERNAL = 1, 3

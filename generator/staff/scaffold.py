@@ -14,11 +14,11 @@ from typing import Any
 
 import yaml
 
-from generator.kinds import RecordKind, kind_named
-from generator.load import DataRead, check_read, load_dataset, read_data
-from generator.match import NameMatcher
-from generator.model import ID_RE
-from generator.problems import Problem
+from generator.records.kinds import RecordKind, kind_named
+from generator.records.load import DataRead, check_read, load_dataset, read_data
+from generator.records.model import ID_RE
+from generator.records.problems import Problem
+from generator.staff.match import NameMatcher
 
 DATE_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-")
 
@@ -31,7 +31,7 @@ def date_argument(text: str) -> dt.date:
     """A command-line date (argparse `type=`): YYYY-MM-DD, or YYYY-MM / YYYY when the source gives no day."""
     import argparse
 
-    from generator.model import EARLIEST_DATE, LATEST_DATE, PARTIAL_DATE_PATTERN, PartialDate
+    from generator.records.model import EARLIEST_DATE, LATEST_DATE, PARTIAL_DATE_PATTERN, PartialDate
 
     match = re.fullmatch(PARTIAL_DATE_PATTERN, text.strip())
     if match:
@@ -506,6 +506,6 @@ def new_record(data_dir: Path, kind: str, record_id: str, name: str | None = Non
 
 
 def _rejected(problems: Sequence[Problem]) -> str:
-    from generator.problems import format_report
+    from generator.records.problems import format_report
 
     return "新文件会让数据检查出错，所以没有写入：\n" + format_report(problems)

@@ -17,15 +17,15 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 
-from generator import exports, search
-from generator.content import read_page_meta
+from generator.site import exports, search
+from generator.checks.content import read_page_meta
 from generator.dataset import BrandEntry, Dataset, HonourTitle
-from generator.images import ResponsiveImage, image_html, plan_images
-from generator.model import KINDS
+from generator.site.images import ResponsiveImage, image_html, plan_images
+from generator.records.model import KINDS
 from generator.sanitize import attribute, inline, markdown_block
-from generator.search import tag_forms
-from generator.urls import branch_uri, brand_uri, event_uri, honour_uri
-from generator.views import (
+from generator.site.search import tag_forms
+from generator.site.urls import branch_uri, brand_uri, event_uri, honour_uri
+from generator.site.views import (
     UNKNOWN_KIND,
     branch_view,
     branches_index_view,
@@ -254,13 +254,13 @@ def read_news(docs_dir: Path | str) -> tuple[NewsPost, ...]:
 
 
 def find_downloads(dataset: Dataset) -> tuple[Download, ...]:
-    """The export files (generator.exports), as the 数据下载 page and each list's links show them."""
+    """The export files (generator.site.exports), as the 数据下载 page and each list's links show them."""
     return tuple(Download(item.label, item.path, item.format, item.title_slug)
                  for item in exports.list_exports(dataset))
 
 
 def record_images(dataset: Dataset) -> dict[str, ResponsiveImage]:
-    """Every logo and photo the records name, planned as responsive images (generator.images), by data/ path."""
+    """Every logo and photo the records name, planned as responsive images (generator.site.images), by data/ path."""
     return plan_images(dataset)
 
 

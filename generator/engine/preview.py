@@ -10,7 +10,7 @@ import traceback
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from generator.problems import WARNINGS_HEADING
+from generator.records.problems import WARNINGS_HEADING
 
 log = logging.getLogger("mkdocs.fivestar.preview")
 

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from generator.kinds import SITE_SCHEMA, kind_named, record_models
-from generator.model import DEFAULT_LEVELS, ID_PATTERN, PERIOD_PATTERN
+from generator.records.kinds import SITE_SCHEMA, kind_named, record_models
+from generator.records.model import DEFAULT_LEVELS, ID_PATTERN, PERIOD_PATTERN
 
 SITE_TITLE = "网站设置 data/site.yaml"
 SITE_DESCRIPTION = "全站设置：网站标题、发布单位、地区、数据截至日期等。整个数据文件夹只有一个。"

@@ -1,0 +1,1 @@
+"""Checks: rules across records, privacy, Markdown fields and content pages."""
