@@ -127,7 +127,6 @@ class Dataset:
     campuses: Mapping[str, tuple[Branch, ...]]
     events_by_branch: Mapping[str, tuple[Event, ...]]
     brands: tuple[BrandEntry, ...]
-    totals_by_level: Mapping[str, int]
     sources: Mapping[str, YamlFile] = field(repr=False, compare=False)
     records: Mapping[str, Mapping[str, Record]] = field(default_factory=dict, repr=False, compare=False)
     """Every record by its kind's folder and id (kinds.KINDS), the typed fields above included."""
@@ -159,6 +158,16 @@ class Dataset:
             schools, named = count_schools(lists)
             counts[(title, level, status)] = SchoolCount(title, level, status, schools, named, tuple(lists))
         return MappingProxyType(counts)
+
+    @cached_property
+    def totals_by_level(self) -> Mapping[str, int]:
+        """Per level, the schools holding each title added over the titles (所次: a school with two titles at one
+        level counts twice), from `school_counts` (命名 lists only)."""
+        totals = dict.fromkeys(self.site.levels, 0)
+        for (_title, level, status), count in self.school_counts.items():
+            if status == NAMED:
+                totals[level] = totals.get(level, 0) + count.schools
+        return MappingProxyType(totals)
 
     def schools_holding(self, title: str, level: str, status: str = NAMED) -> SchoolCount | None:
         """The count of schools holding `title` at `level` (命名 lists unless another status is asked for)."""
@@ -229,7 +238,6 @@ def build_dataset(site: Site, branches: Mapping[str, Branch], honours: Mapping[s
     awards: dict[str, list[Award]] = defaultdict(list)
     personal: dict[str, list[Award]] = defaultdict(list)
     personal_all: list[Award] = []
-    totals: dict[str, int] = dict.fromkeys(site.levels, 0)
     for honour in sorted(honour_list, key=sort_key):
         if honour.is_individual:
             for recipient in honour.recipients:
@@ -239,12 +247,6 @@ def build_dataset(site: Site, branches: Mapping[str, Branch], honours: Mapping[s
         else:
             for recipient in honour.recipients:
                 awards[recipient.branch].append(Award(honour, recipient))
-    by_title_level: dict[tuple[str, str], list[HonourList]] = defaultdict(list)
-    for honour in honour_list:
-        if not honour.is_individual and honour.status == NAMED:
-            by_title_level[(honour.title, honour.level)].append(honour)
-    for (_title, level), lists in by_title_level.items():
-        totals[level] = totals.get(level, 0) + count_schools(lists)[0]
 
     campuses: dict[str, list[Branch]] = defaultdict(list)
     for branch in branch_list:
@@ -275,7 +277,6 @@ def build_dataset(site: Site, branches: Mapping[str, Branch], honours: Mapping[s
         campuses=_frozen(campuses),
         events_by_branch=_frozen(events_by_branch),
         brands=brands,
-        totals_by_level=MappingProxyType(totals),
         sources=MappingProxyType(dict(sources)),
         records=MappingProxyType(dict(records or {})),
     )

@@ -313,18 +313,18 @@ def build_site(data_dir: Path | str = "data", config_file: Path | str | None = N
     Raises DataError when the records have errors and BuildFailed for anything else; the old site stays.
     """
     data_dir = Path(data_dir)
-    result = loaded if loaded is not None else load_dataset(data_dir)
-    if not result.ok:
-        raise DataError(result.problems)
+    result = _checked(data_dir, loaded)
     config_path = find_config(config_file)
 
     engine = _engine()
     started = time.monotonic()
     try:
         with engine.open_site(config_path, data_dir, result, strict=strict) as site:
-            refused = [p for p in scan_content(site.docs_dir) if p.is_error]
+            scanned = scan_content(site.docs_dir)
+            refused = [p for p in scanned if p.is_error]
             if refused:  # the same refusal as `fivestar check`: a data problem, told before anything is built
                 raise DataError(refused)
+            site.use_scanned_content(scanned)  # the plugin would scan content/ again otherwise
             final = Path(site_dir) if site_dir is not None else site.site_dir
             final = final.resolve()
             final.parent.mkdir(parents=True, exist_ok=True)
@@ -346,13 +346,19 @@ def build_site(data_dir: Path | str = "data", config_file: Path | str | None = N
     return BuildOutcome(final, pages, time.monotonic() - started, warnings)
 
 
+def _checked(data_dir: Path, loaded: LoadResult | None) -> LoadResult:
+    """The records loaded and checked (or the caller's), or DataError: nothing is built or served from bad data."""
+    result = loaded if loaded is not None else load_dataset(data_dir)
+    if not result.ok:
+        raise DataError(result.problems)
+    return result
+
+
 def serve_site(data_dir: Path | str = "data", config_file: Path | str | None = None, *, port: int = 8000,
                loaded: LoadResult | None = None) -> None:
     """Preview on 127.0.0.1 with live reload; edits under data/ rebuild the pages. Blocks until Ctrl+C."""
     data_dir = Path(data_dir)
-    result = loaded if loaded is not None else load_dataset(data_dir)
-    if not result.ok:
-        raise DataError(result.problems)
+    _checked(data_dir, loaded)
     config_path = find_config(config_file)
     engine = _engine()
     try:

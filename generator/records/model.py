@@ -223,8 +223,8 @@ class Footer(Record):
 
 class Site(Record):
     title: Text = Field(description="网站标题")
-    owner: Text = Field(description="发布单位，如 洛阳市洛龙区教育体育局党组")
-    region: Text = Field(description="数据覆盖的地区，如 洛龙区；也是“共有……”句子的主语")
+    owner: Text = Field(description="发布单位，如 示例市示例区教育局党组")
+    region: Text = Field(description="数据覆盖的地区，如 示例区；也是“共有……”句子的主语")
     as_of: Date = Field(description="数据截至日期（YYYY-MM-DD），显示在每份名单和下载文件上")
     branch_count: int | None = Field(None, ge=0, description="本地区党支部总数（不是每个支部都有记录时填写）")
     stars: list[Text] | None = Field(

@@ -61,7 +61,7 @@ def region_prefixes(site: Site | None, extra: Iterable[str] = ()) -> tuple[str, 
 
 
 def _short_form(prefix: str) -> str | None:
-    """洛阳市 → 市, 洛龙区 → 区: news copy shortens a school's place to its level (市实验小学)."""
+    """示例市 → 市, 示例区 → 区: news copy shortens a school's place to its level (市实验小学)."""
     for unit in ("市", "区", "县", "省"):
         if prefix.endswith(unit) and len(prefix) > 1:
             return unit

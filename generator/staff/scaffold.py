@@ -150,7 +150,7 @@ def branch_text(modeline: str, record_id: str, name: str | None) -> str:
         + ("。←请改成学校简称" if placeholder else ""),
         f"name: {shown}",
         "# 正式全称，只在确知时填写",
-        "# full_name: 洛阳市某某区某某小学",
+        "# full_name: 示例市示例区示例小学",
         "# 其他常见叫法，每行一个，用于搜索和导入名单时匹配",
         "# aliases:",
         "#   - 某某小",
@@ -258,7 +258,7 @@ def honour_text(modeline: str, record_id: str, title: str, level: str, year: int
         optional("official", official, "示例市中小学平安校园"),
         "# 累计名单：这是截至发布日期的历年累计总名单（不是某一年新增的）时写 true，year 不填",
         "# cumulative: true",
-        "# 个人荣誉（如 洛阳最美教师）的名单每项写三行：person 是姓名，branch 是支部编号，role 是身份（必写）：",
+        "# 个人荣誉（如 最美教师）的名单每项写三行：person 是姓名，branch 是支部编号，role 是身份（必写）：",
         "#   - person: 姓名",
         "#     branch: 支部编号",
         "#     role: 教师",
@@ -477,7 +477,7 @@ def new_event(data_dir: Path, record_id: str, title: str | None, date: dt.date |
     if date is None:
         raise ScaffoldError("请用 --date 写出活动日期（YYYY-MM-DD），或让编号以日期开头，如 2023-06-02-guanmo。")
     if not title:
-        raise ScaffoldError("请用 --title 写出活动名称，如 --title 全区中小学校“五星”支部创建观摩推进会")
+        raise ScaffoldError("请用 --title 写出活动名称，如 --title 示例区党建工作观摩推进会")
     refuse_existing(data_dir, "event", record_id)
     read = read_data(data_dir)
     resolved = resolve_branches(read, branches) if branches else []

@@ -65,6 +65,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
     def __init__(self) -> None:
         self.dataset: Dataset | None = None
         self.preloaded: LoadResult | None = None
+        self.preloaded_content: list[Problem] | None = None
         self.data_dir: Path | None = None
         self.settings = pages.PageSettings()
         self.downloads: tuple[pages.Download, ...] = ()
@@ -90,6 +91,10 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         """Reuse a dataset the caller has already loaded and checked (fivestar build), instead of loading twice."""
         self.preloaded = result
 
+    def use_scanned_content(self, problems: list[Problem]) -> None:
+        """Reuse the caller's scan of content/ (fivestar build scans it first, to refuse as check does)."""
+        self.preloaded_content = problems
+
     def resolve_data_dir(self, config: MkDocsConfig) -> Path:
         """The typed `data` option (relative to mkdocs.yml); `fivestar build`/`serve --data` set it through the
         settings (runner.open_site and plugins_with_data), so no environment variable is read."""
@@ -108,7 +113,10 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             result = load_dataset(self.data_dir)
         if not result.ok or result.dataset is None:
             raise PluginError("数据检查未通过，网站没有更新。\n" + DataError(result.problems).report())
-        pages_problems = content.scan_content(config.docs_dir)
+        pages_problems = self.preloaded_content
+        self.preloaded_content = None
+        if pages_problems is None:
+            pages_problems = content.scan_content(config.docs_dir)
         if any(p.is_error for p in pages_problems):
             raise PluginError("content/ 里有不能发布的文件或内容，网站没有更新。\n"
                               + DataError([p for p in pages_problems if p.is_error]).report())

@@ -185,6 +185,10 @@ class MkDocsSite:
     def warnings(self) -> tuple[str, ...]:
         return tuple(self.log.messages)
 
+    def use_scanned_content(self, problems: list[Any]) -> None:
+        """The caller has scanned content/ already: the plugin takes its findings instead of scanning again."""
+        self.config.plugins[PLUGIN_NAME].use_scanned_content(problems)  # type: ignore[attr-defined]
+
     def build(self, into: Path) -> None:
         """Build the whole site into `into`; EngineFailed (in Chinese) if MkDocs stops."""
         self.config.site_dir = str(into)
