@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from generator.records.load import LoadResult, load_dataset
-from generator.records.problems import format_report, sort_problems
+from generator.records.problems import DataError, format_report, sort_problems
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -409,8 +409,8 @@ def add_build_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def load_for_site(data_dir: Path) -> LoadResult | None:
-    """Check the data first; on errors print the same report as `fivestar check` and return None."""
-    result = load_dataset(data_dir)
+    """Check the data and content/ first, as `fivestar check` does; on errors print its report and return None."""
+    result = load_checked(data_dir)
     if not result.ok:
         load_and_report(data_dir)
         sys.stderr.write("网站没有生成；上一次生成的网站保持不变。\n")
@@ -428,6 +428,9 @@ def run_build(args: argparse.Namespace) -> int:
         return EXIT_DATA
     try:
         outcome = build_site(args.data, args.config, args.site_dir, strict=args.strict, loaded=result)
+    except DataError as error:  # content/ beside another docs_dir than the one check reads
+        sys.stderr.write(error.report() + "\n网站没有生成；上一次生成的网站保持不变。\n")
+        return EXIT_DATA
     except BuildFailed as error:
         sys.stderr.write(f"{error}\n")
         return error.exit_code

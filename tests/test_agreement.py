@@ -16,8 +16,6 @@ import pytest
 from test_cli_check import CASES, CORPUS, case_folder, set_case_environment
 
 from generator.cli import main
-from generator.engine.build import BuildFailed, build_site
-from generator.records.problems import DataError
 
 ROOT = Path(__file__).resolve().parent.parent
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -49,15 +47,12 @@ def test_check_and_build_agree(name: str, tmp_path: Path, capsys: pytest.Capture
     check_err = capsys.readouterr().err
     assert checked in (0, 1), check_err
 
-    refusal = ""
-    try:
-        build_site(project / "data", project / "mkdocs.yml", tmp_path / "site")
-    except DataError as error:
-        refusal = error.report()
-    except BuildFailed as error:
-        assert error.exit_code == 1, f"the build stopped as an internal error:\n{error}"
-        refusal = str(error)
-    capsys.readouterr()
+    # The build as staff run it: `fivestar build` (the command checks first, then builds through build_site).
+    built = main(["build", "--data", str(project / "data"), "--config", str(project / "mkdocs.yml"),
+                  "--site-dir", str(tmp_path / "site")])
+    build_err = capsys.readouterr().err
+    assert built in (0, 1), f"the build stopped as an internal error (exit {built}):\n{build_err}"
+    refusal = build_err if built else ""
 
     if checked == 0:
         assert not refusal, f"check passed but the build refused:\n{refusal}"

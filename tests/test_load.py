@@ -543,3 +543,17 @@ def test_hostile_payloads_with_xml_illegal_characters_are_refused(data: Path) ->
         write(data, B2, yaml.safe_dump({"name": text, "kind": "小学"}, allow_unicode=True, sort_keys=False))
         errors = load_dataset(data).errors
         assert [(p.file, p.line) for p in errors] == [(f"data/{B2}", 1)] and "不允许的字符" in errors[0].message
+
+
+@pytest.mark.parametrize(("key", "written", "guess"), [("status", "公式", "公示"), ("status", "侯选", "候选"),
+                                                     ("status", "撤消", "撤销"), ("status", "正式", None)])
+def test_a_choice_written_nearly_right_is_named(tmp_path: Path, key: str, written: str, guess: str | None) -> None:
+    """Every field with fixed choices (status, kind, event kind) names the nearest choice when there is one."""
+    data = tmp_path / "data"
+    shutil.copytree(VALID, data)
+    honour = data / H
+    honour.write_text(honour.read_text(encoding="utf-8") + f"{key}: {written}\n", encoding="utf-8")
+    (problem,) = load_dataset(data).errors
+    assert problem.message == f"“{written}”不是“{key}”允许的取值。"
+    assert problem.hint.endswith("可选：命名、公示、候选、撤销。")
+    assert problem.hint.startswith(f"是不是“{guess}”？") if guess else not problem.hint.startswith("是不是")

@@ -14,7 +14,7 @@ from generator.records.problems import WARNINGS_HEADING
 
 log = logging.getLogger("mkdocs.fivestar.preview")
 
-PAUSED = "预览暂停更新：浏览器里显示的是上一次正确的版本，每页顶部也列出了上面的问题；改好并保存后会自动更新。"
+PAUSED = "预览暂停更新：浏览器里显示的是上一次正确的版本，每页底部也列出了上面的问题；改好并保存后会自动更新。"
 DATA_LEAD = "数据有误，预览显示的是上一次正确的版本。改好并保存后，本页会自动刷新。"
 OTHER_LEAD = "生成预览时出错，预览显示的是上一次正确的版本。改好并保存后，本页会自动刷新。"
 UNEXPECTED = ("生成预览时遇到了意外问题（可能是刚才对网站设置 mkdocs.yml、页面或模板的修改引起的），"

@@ -274,9 +274,10 @@ def _translate(error: dict[str, Any], model: type[BaseModel], source: YamlFile) 
         return source.problem(loc, f"编号“{shown}”的格式不对：只能用小写英文字母、数字和连字符“-”。",
                               "如 qu-yishixiao；中文名称写在 name 里。")
     if kind == "literal_error":
-        expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
-        return source.problem(loc, f"“{shown}”不是“{label}”允许的取值。",
-                              f"可选：{expected.replace(', ', '、')}。")
+        choices = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ").split(", ")
+        close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.5) if isinstance(value, str) else []
+        guess = f"是不是“{close[0]}”？" if close else ""
+        return source.problem(loc, f"“{shown}”不是“{label}”允许的取值。", f"{guess}可选：{'、'.join(choices)}。")
     if kind == "partial_date" or kind.startswith("date_") or kind.startswith("datetime_"):
         hint = "日期写成 YYYY-MM-DD，如 2023-06-02（月、日要两位数）。"
         if _takes_partial_date(model, loc):
