@@ -539,3 +539,98 @@ def test_complete_ends_with_exactly_one_full_stop(endings: list[str], text: str)
     sentence = press.complete(text + "".join(endings))
     assert sentence.endswith(("。", "！")) and not sentence.endswith("。。")
     assert press.complete(sentence) == sentence
+
+
+# -- the classes behind the bureau-list rules, as shapes -----------------------------------------------------------
+
+import tempfile  # noqa: E402
+
+
+def dataset_of(honours: dict[str, dict[str, Any]], names: dict[str, str] | None = None) -> Dataset:
+    with tempfile.TemporaryDirectory() as folder:
+        return make_dataset(Path(folder), honours, names)
+
+
+_GRADES = st.sampled_from([None, "5A", "4A", "一等奖", "二等奖", "优秀"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(status=st.sampled_from(["公示", "候选"]), size=st.integers(1, 6), extra=st.integers(0, 4),
+       grades=st.lists(_GRADES, min_size=6, max_size=6), batch=st.sampled_from([None, "第二批"]),
+       official=st.sampled_from([None, "全国文明校园", '示例市党建"双创"示范校']),
+       scope=st.booleans(), individual=st.booleans(), year=st.sampled_from([None, 2024]))
+def test_a_list_not_yet_named_never_reads_as_awarded(status: str, size: int, extra: int, grades: list[str | None],
+                                                     batch: str | None, official: str | None, scope: bool,
+                                                     individual: bool, year: int | None) -> None:
+    """Whatever else a 公示 or 候选 list carries, no sentence, copy or summary says 获评 or 获 of it."""
+    pairs = list(zip(range(1, size + 1), grades[:size], strict=True))
+    if individual:
+        recipients: list[Any] = [{"person": f"示例教师{i}", "branch": f"shili-{i:03d}", "role": "教师",
+                                  **({"grade": g} if g else {})} for i, g in pairs]
+    else:
+        recipients = [{"branch": f"shili-{i:03d}", **({"grade": g} if g else {})} for i, g in pairs]
+    record = bureau_list("文明校园", "省级", recipients, year=year, status=status,
+                         **({"total": size + extra} if extra and not individual else {}),
+                         **({"batch": batch} if batch else {}), **({"official": official} if official else {}),
+                         **({"scope": "全省", "scope_total": size + extra + 50} if scope else {}))
+    ds = dataset_of({"x": record})
+    honour = ds.honour_by_id["x"]
+    texts = [*press.all_sentences(ds), press.honour_sentence(honour, ds), press.award_clause(honour, ds),
+             *(press.branch_summary(f"shili-{i:03d}", ds) for i in range(1, size + 1))]
+    assert not any("获" in text for text in texts), texts
+    assert press.honour_sentence(honour, ds).endswith(press.STATUS_LISTS[status] +
+                                                      press.scope_note(honour))
+    assert ds.totals_by_level["省级"] == 0 and ds.schools_holding("文明校园", "省级") is None
+
+
+_LIST = st.tuples(st.sets(st.integers(1, 8), min_size=1, max_size=8), st.integers(0, 6), st.booleans(),
+                  st.sampled_from(["命名", "命名", "公示", "撤销"]), st.sampled_from([None, 2022, 2023, 2024]))
+
+
+@settings(max_examples=80, deadline=None)
+@given(lists=st.lists(_LIST, min_size=1, max_size=4))
+def test_counts_never_inflate_and_only_named_lists_count(lists: list[tuple[set[int], int, bool, str, int | None]]
+                                                         ) -> None:
+    """Schools per title and level: at least every named school and every list's own total, never a sum of
+    lists that may overlap; 公示 and 撤销 lists change nothing."""
+    honours = {}
+    for n, (members, extra, cumulative, status, year) in enumerate(lists):
+        record = bureau_list("平安校园", "市级", [f"shili-{i:03d}" for i in sorted(members)], year=year,
+                             status=status, **({"total": len(members) + extra} if extra else {}))
+        if cumulative:
+            record["cumulative"] = True
+        honours[f"l{n}"] = record
+    ds = dataset_of(honours)
+    named = [(members, len(members) + extra) for members, extra, _c, status, _y in lists if status == "命名"]
+    count = ds.schools_holding("平安校园", "市级")
+    if not named:
+        assert count is None and ds.totals_by_level["市级"] == 0
+        return
+    union = set().union(*(members for members, _total in named))
+    assert count.schools == max(len(union), *(total for _members, total in named))
+    assert ds.totals_by_level["市级"] == count.schools
+    assert count.schools <= len(union) + sum(total - len(members) for members, total in named)
+
+
+_QUOTED = st.builds(lambda a, b, c, style: f"{a}{style[0]}{b}{style[1]}{c}",
+                    st.sampled_from(["党建", "示例", ""]), st.sampled_from(["双创", "红育", "五好"]),
+                    st.sampled_from(["工作示范校", "单位", "校园"]),
+                    st.sampled_from([('"', '"'), ("“", "”")]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(title=_QUOTED, size=st.integers(1, 5), extra=st.integers(0, 5))
+def test_quotes_inside_quotes_turn_single_wherever_a_title_is_quoted(title: str, size: int, extra: int) -> None:
+    """A title's own quotes stay “…” where it stands bare and become ‘…’ inside any outer “…”."""
+    ds = dataset_of({"y": bureau_list(title, "市级", schools(size), year=2024),
+                     "roll": bureau_list(title, "市级", schools(size), year=None, cumulative=True,
+                                         **({"total": size + extra} if extra else {}))})
+    for text in [*press.all_sentences(ds), press.branch_summary("shili-001", ds)]:
+        depth = 0
+        for ch in text:
+            if ch == "“":
+                assert depth == 0, text  # never “ inside “…”
+                depth += 1
+            elif ch == "”":
+                depth -= 1
+        assert depth == 0 and '"' not in text, text
