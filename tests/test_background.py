@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from generator.engine.background import Background, BackgroundFailed, Meeting
+from generator.engine.background import Background, BackgroundFailed
 
 HANG = 300  # seconds; reached only when something hangs
 
@@ -79,36 +79,3 @@ def test_abandon_stops_a_job_nobody_waits_for() -> None:
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.kill(child, signal.SIGKILL)
-
-
-@needs_fork
-@pytest.mark.parametrize("count", [0, 1, 2, 7, 200])
-def test_both_ends_share_every_task_exactly_once(count: int) -> None:
-    meeting = Meeting(count)
-
-    def job(deliver: Any) -> list[int]:
-        taken = []
-        while (index := meeting.take_back()) is not None:
-            taken.append(index)
-        return taken
-
-    background = Background()
-    background.start(job)
-    front = [i for i in range(count) if meeting.take_front(i)]
-    back = background.join()
-    assert sorted(front + back) == list(range(count))
-    assert not set(front) & set(back)
-    assert front == list(range(len(front)))  # the front is a prefix, the back the rest
-
-
-def test_pages_are_shared_only_with_the_page_builder_this_code_knows(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The second process calls MkDocs' private `_build_page`; a MkDocs that changes it gets a one-process build."""
-    import mkdocs.commands.build
-
-    from generator.engine.mkdocs.plugin import can_share_pages
-
-    assert can_share_pages(), "MkDocs changed _build_page: check render_from_the_back before raising the pin"
-    monkeypatch.setattr(mkdocs.commands.build, "_build_page", lambda page, config, nav, env: None)
-    assert not can_share_pages()
-    monkeypatch.delattr(mkdocs.commands.build, "_build_page")
-    assert not can_share_pages()

@@ -1,11 +1,11 @@
-"""Work that needs only what is already loaded, done in a second process while the first renders pages."""
+"""Work that needs only what is already loaded (images, downloads, search entries), done in a second process while
+the first renders pages."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import pickle
-import struct
 import sys
 import tempfile
 import traceback
@@ -151,37 +151,3 @@ class Background:
                 self.folder.rmdir()
             self.folder = None
 
-
-class Meeting:
-    """A list of tasks worked from both ends: this process from the front, the forked one from the back.
-
-    Create it before forking; both processes then claim tasks under a shared lock until they meet, so the
-    split balances itself however the tasks' costs are spread.
-    """
-
-    def __init__(self, count: int) -> None:
-        import mmap
-        import multiprocessing
-
-        self.count = count
-        self.state = mmap.mmap(-1, 16)  # anonymous and shared with a forked child: (lowest back claim, highest front)
-        struct.pack_into("<qq", self.state, 0, count, -1)
-        self.lock = multiprocessing.get_context("fork").Lock()
-
-    def take_front(self, index: int) -> bool:
-        """In this process: may task `index` be done here? False once the other process has claimed it."""
-        with self.lock:
-            low, high = struct.unpack_from("<qq", self.state, 0)
-            if index >= low:
-                return False
-            struct.pack_into("<qq", self.state, 0, low, max(high, index))
-            return True
-
-    def take_back(self) -> int | None:
-        """In the forked process: the next task from the back, or None when the two ends have met."""
-        with self.lock:
-            low, high = struct.unpack_from("<qq", self.state, 0)
-            if low - 1 <= high:
-                return None
-            struct.pack_into("<qq", self.state, 0, low - 1, high)
-            return low - 1

@@ -1,22 +1,21 @@
-"""The MkDocs adapter: loads the data, adds the generated pages, and extends the search index."""
+"""The MkDocs adapter's hooks, in event order: load the data, add the generated pages, extend the search index.
+
+Each hook hands its work to a helper named for it: the pages come from generator.site (HTML, no Markdown), serve's
+dirty rebuilds are decided by incremental.PageCache, record text in the theme is made safe by theme_text, and
+images, downloads and search entries are made by a forked second process (generator.engine.background).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import html
-import inspect
-import logging
+import json
 import os
+import re
 import tempfile
-import time
-from dataclasses import dataclass
-from functools import partial
-from importlib import import_module
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-from jinja2 import ChoiceLoader, DictLoader
 from jinja2.bccache import Bucket, BytecodeCache
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
@@ -24,20 +23,24 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import BuildError, PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.pages import Page
+from mkdocs.structure.pages import Page as EnginePage
 from mkdocs.structure.toc import get_toc
 
 from generator.checks import content
 from generator.dataset import Dataset
-from generator.engine.background import Background, BackgroundFailed, Deliver, Meeting
-from generator.engine.mkdocs.runner import PAGE_SKIPPED_TEXT
+from generator.engine.background import Background, BackgroundFailed, Deliver
+from generator.engine.mkdocs.incremental import PageCache
+from generator.engine.mkdocs.theme_text import footer_context, guard_title, section_nav, theme_text
 from generator.engine.preview import PreviewStatus, keep_serving
 from generator.records import model
 from generator.records.load import LoadResult, load_dataset
 from generator.records.problems import DataError, Problem
-from generator.sanitize import clean, clean_html, search_entry
-from generator.site import pages, search
+from generator.sanitize import clean_html, search_entry
+from generator.site import exports, pages, search
 from generator.site.images import IMAGE_SUFFIXES, ImageError, write_images
+from generator.site.render import Page
+from generator.site.search_entries import search_entries
+from generator.site.urls import url_of
 
 log = get_plugin_logger(__name__)
 
@@ -48,6 +51,11 @@ A value that is not a whole number of seconds is refused by the data check, befo
 MAX_USER_WORD = 40
 """Longer names are not words anyone types into a search box, and teaching one to jieba takes time quadratic
 in its length (a 10,000-character name: minutes), so they are left out of the user dictionary."""
+
+ENTRIES = "entries"
+"""The part of the background job's result that the build waits for: the file of search entries."""
+
+_ANCHOR = re.compile(r'\sid="([^"]+)"')
 
 
 class FivestarConfig(Config):
@@ -69,18 +77,13 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         self.data_dir: Path | None = None
         self.settings = pages.PageSettings()
         self.downloads: tuple[pages.Download, ...] = ()
+        self.generated: dict[str, Page] = {}
+        """The generated pages of this build, by source path, until the engine has taken each one's body."""
         self.dirty = False
+        self.cache = PageCache()
         self.background = Background()
-        # `fivestar serve` (dirty rebuilds): each generated page's fingerprint and output at the last good build.
-        self.built: dict[str, tuple[str, str]] = {}
-        self.building: dict[str, tuple[str, str]] = {}
-        # Pages whose Markdown both processes render, one from each end (see start_background), and the results.
-        self.generated: set[str] = set()
-        self.shared: dict[str, int] = {}
-        self.meeting: Meeting | None = None
-        self.converted_pages: dict[str, Rendered] | None = None
-        self.pinned_epoch: str | None = None
         self.preview = PreviewStatus()
+        self.pinned_epoch: str | None = None
         self.unpinned_epoch: str | None = None
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
@@ -125,7 +128,6 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         if result.warnings:
             # Data warnings are for staff and `fivestar check` lists them; INFO keeps --strict builds passing.
             log.info(f"数据有 {len(result.warnings)} 条提醒（不影响生成），运行 fivestar check 查看。")
-        logging.getLogger("mkdocs.commands.build").addFilter(_QUIET)
         dataset = result.dataset
         self.dataset = dataset
         if config.nav is None:  # the sections, from the one list (a mkdocs.yml that writes its own nav keeps it)
@@ -176,26 +178,28 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             images=images,
         )
         self.clean_content_files(files, config)
-        signature = self.signature(config)
-        self.building = {}
-        self.generated = set()
+        self.add_generated_pages(files, config)
+        return files
+
+    def add_generated_pages(self, files: Files, config: MkDocsConfig) -> None:
+        """Render every generated page's HTML now and give the engine a file for each, which takes its place
+        over a hand-written page of the same path."""
+        assert self.dataset is not None
+        self.cache.start(config)
+        self.generated = {}
         for page in pages.render_pages(self.dataset, self.settings):
-            if page.indexed_by_data and not page.src_uri.endswith("index.md"):
-                self.generated.add(page.src_uri)  # shareable: no search entry from material, not in the nav
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
                 log.info(f"content/{page.src_uri} 与自动生成的页面同名，已改用自动生成的页面。")
                 files.remove(existing)
             inclusion = InclusionLevel.INCLUDED if page.src_uri.endswith("index.md") else InclusionLevel.NOT_IN_NAV
-            file = File.generated(config, page.src_uri, content=page.markdown, inclusion=inclusion)
+            file = generated_file(config, page, inclusion)
             files.append(file)
-            if self.dirty and page.indexed_by_data:
-                self.skip_if_unchanged(file, page, signature)
+            self.generated[page.src_uri] = page
+            if self.dirty:
+                self.cache.mark(file, page)
         if self.dirty:
-            for file in files.documentation_pages():
-                if file.src_uri not in self.building:
-                    file.is_modified = _modified  # type: ignore[method-assign]  # material indexes these anew
-        return files
+            self.cache.mark_the_rest(files)
 
     @staticmethod
     def clean_content_files(files: Files, config: MkDocsConfig) -> None:
@@ -221,77 +225,70 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             raise PluginError("content/ 里有不能发布的文件，网站没有更新。\n" + DataError(refused).report())
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        self.start_background(config, files, nav)
+        self.start_background(config)
         return nav
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         # MkDocs makes a new theme environment for every build; keep the compiled templates between builds.
         env.bytecode_cache = THEME_BYTECODE
-        # Pages the second process built and wrote render to nothing here, so MkDocs leaves their file alone.
-        env.loader = ChoiceLoader([DictLoader({BUILT_ELSEWHERE: ""}), env.loader])
         return env
 
-    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
-        index = self.shared.get(page.file.src_uri)
-        if index is not None and self.meeting is not None and not self.meeting.take_front(index):
-            converted = self.converted().pop(page.file.src_uri, None)  # held once, by the page
-            if converted is not None:  # rendered by the second process: take its HTML instead of converting again
-                page.render = partial(_take_rendered, page, converted)  # type: ignore[method-assign]
+    def on_pre_page(self, page: EnginePage, *, config: MkDocsConfig, files: Files) -> EnginePage:
+        generated = self.generated.get(page.file.src_uri)
+        if generated is not None and page.title is None:
+            # No title from the nav: the page's first heading, as HTML text, as MkDocs would take it from the
+            # Markdown (a title is None until the source is read, unless the nav gave one).
+            page.title = html.escape(generated.title, quote=False)
         return page
+
+    def on_page_content(self, content: str, *, page: EnginePage, config: MkDocsConfig, files: Files) -> str:
+        guard_title(page)
+        generated = self.generated.pop(page.file.src_uri, None)
+        if generated is None:
+            # A hand-written page: the second fence after the content scan, only allow-listed tags and attributes.
+            return clean_html(content)
+        return self.take_generated(generated, page, files)
+
+    @staticmethod
+    def take_generated(generated: Page, page: EnginePage, files: Files) -> str:
+        """A generated page's body in place of the (empty) Markdown rendering: its contents and anchors too, as
+        the Markdown `toc` extension would have given them; a link staff wrote to a missing file is reported."""
+        page.toc = get_toc(generated.toc_tokens())
+        page.present_anchor_ids = set(_ANCHOR.findall(generated.body))
+        for target in generated.linked:
+            if files.get_file_from_path(target) is None:
+                log.warning(f"页面 {generated.src_uri} 里有指向 {target} 的链接，但网站里没有这个文件。")
+        return generated.body
 
     # -- work that needs only the data, on the second core ------------------------------------------------------
 
-    def start_background(self, config: MkDocsConfig, files: Files, nav: Any) -> None:
-        """A forked second process renders the Markdown of the last pages MkDocs will reach (about half the work),
-        then writes the images and downloads and builds the search entries, while this one renders the rest."""
+    def start_background(self, config: MkDocsConfig) -> None:
+        """A forked second process writes the images and downloads and builds the search entries, while this
+        one renders the pages."""
         assert self.dataset is not None
         self.settle_downloads()
         dataset, settings, site_dir = self.dataset, self.settings, Path(config.site_dir)
         use_urls, site_url = config.use_directory_urls, config.site_url
-        news = [(post.date, post.title, pages.url_of(post.src_uri, use_urls)) for post in settings.news]
-        shared = pages_to_share(files, self.generated, list(config.plugins)) if Background.forks() else []
-        self.shared = {file.src_uri: i for i, file in enumerate(shared)}
-        self.meeting = Meeting(len(shared)) if shared else None
-        _SKIPPED_HERE.clear()
-        self.converted_pages = None
-        meeting = self.meeting
+        news = [(post.date, post.title, url_of(post.src_uri, use_urls)) for post in settings.news]
 
         def job(deliver: Deliver) -> str | None:
-            self.shared = {}  # this process renders them
-            if meeting is not None:
-                deliver(CONVERTED, render_from_the_back(shared, meeting, config, files, nav))
             try:
                 write_images(dataset, site_dir, images=settings.images)
             except (ImageError, OSError) as error:
                 return f"图片无法发布，网站没有更新：{error}"
             handle, fragment = tempfile.mkstemp(prefix="fivestar-search-", suffix=".json")
             os.close(handle)
-            search.write_entries((search_entry(e) for e in pages.search_entries(dataset, use_urls)), Path(fragment))
+            search.write_entries((search_entry(e) for e in search_entries(dataset, use_urls)), Path(fragment))
             deliver(ENTRIES, fragment)
-            exports = import_module("generator.site.exports")
-            write = getattr(exports, "write_exports", None) if settings.downloads else None
-            if write is not None:
+            if settings.downloads:
                 try:
-                    write(dataset, site_dir, news, site_url)
+                    exports.write_exports(dataset, site_dir, news, site_url)
                 except OSError as error:
                     return f"下载文件无法写入，网站没有更新：{error}"
             return None
 
         self.background = Background()
         self.background.start(job)
-
-    def converted(self) -> dict[str, Rendered]:
-        """The pages the second process rendered (waits for them once); empty if it could not, so MkDocs does."""
-        if self.converted_pages is None:
-            try:
-                waited = time.perf_counter()
-                self.converted_pages = self.background.wait_for(CONVERTED)
-                log.debug(f"second process rendered {len(self.converted_pages)} of {len(self.shared)} shared pages; "
-                          f"waited {time.perf_counter() - waited:.2f} s for it")
-            except BackgroundFailed as error:
-                log.debug(f"pages not rendered in the background, rendering them here: {error}")
-                self.converted_pages = {}
-        return self.converted_pages
 
     def finish_background(self, *, downloads_too: bool = True) -> str:
         """The file of search entries from the background job; its failure stops the build with a Chinese message.
@@ -329,43 +326,6 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
                 log.warning(problem)
         self.background.abandon()
 
-    # -- `fivestar serve`: rebuild only the pages an edit touched ------------------------------------------------
-
-    @staticmethod
-    def signature(config: MkDocsConfig) -> str:
-        """What every page's HTML depends on besides its own Markdown: site settings, nav, theme and versions."""
-        import mkdocs
-
-        parts = [mkdocs.__version__, _package_version("mkdocs-material"), config.site_name, config.site_url or "",
-                 str(config.use_directory_urls), repr(config.extra), repr(config.nav), repr(config.theme.dirs),
-                 repr(config.markdown_extensions), repr(config.mdx_configs)]
-        return hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()
-
-    def skip_if_unchanged(self, file: File, page: pages.Page, signature: str) -> None:
-        """In a dirty rebuild, leave a page alone when its Markdown and everything around it are as last built."""
-        key = hashlib.sha1((signature + page.markdown).encode("utf-8")).hexdigest()
-        self.building[page.src_uri] = (key, file.abs_dest_path)
-        previous = self.built.get(page.src_uri)
-        unchanged = previous is not None and previous[0] == key and os.path.isfile(file.abs_dest_path)
-        file.is_modified = _unmodified if unchanged else _modified  # type: ignore[method-assign]
-
-    def finish_dirty_build(self, config: MkDocsConfig) -> None:
-        """Forget material's merged index (ours is whole), drop pages that are gone, remember this build."""
-        for plugin in config.plugins.values():
-            if hasattr(plugin, "search_index_prev"):
-                plugin.search_index_prev = None
-        current = {dest for _key, dest in self.building.values()}
-        for src_uri, (_key, dest) in self.built.items():
-            if src_uri not in self.building and dest not in current:
-                Path(dest).unlink(missing_ok=True)
-        self.built = self.building
-        self.building = {}
-
-    def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
-        # The second fence after the template filters: only allow-listed tags and attributes reach the page.
-        guard_title(page)
-        return clean_html(html)
-
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.data_dir is not None:
             server.watch(str(self.data_dir))
@@ -383,7 +343,8 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         finally:
             fragment.unlink(missing_ok=True)
         if self.dirty:
-            self.finish_dirty_build(config)
+            self.cache.finish(config)
+        self.generated = {}
         self.unpin_build_date()
 
     def on_build_error(self, *, error: Exception) -> None:
@@ -392,9 +353,8 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         self.background.abandon()
         if isinstance(fragment, str):
             Path(fragment).unlink(missing_ok=True)
-        if self.building:  # it failed after choosing pages, some may be written: next time render every one anew
-            self.built = {src_uri: ("", dest) for src_uri, (_key, dest) in self.built.items()}
-        self.building = {}
+        self.cache.forget()
+        self.generated = {}
         self.unpin_build_date()
 
     def on_shutdown(self) -> None:
@@ -402,173 +362,11 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         self.unpin_build_date()
 
 
-# -- rendering Markdown in the second process ---------------------------------------------------------------------
-
-CONVERTED, ENTRIES = "pages", "entries"
-BUILT_ELSEWHERE = "fivestar/built-elsewhere.html"
-_SKIPPED_HERE: set[str] = set()
-
-
-class _QuietAboutPagesBuiltElsewhere(logging.Filter):
-    """MkDocs notes every page whose template rendered nothing; for pages the second process wrote, that is
-    the point, not news."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if not message.startswith(PAGE_SKIPPED_TEXT):
-            return True
-        return message.split("'", 2)[1] not in _SKIPPED_HERE
-
-
-_QUIET = _QuietAboutPagesBuiltElsewhere()
-"""Added to MkDocs' build logger by on_config (once: a logger keeps one copy of a filter), not on import."""
-SHARE_MIN_BYTES = 400_000
-"""Below this much Markdown to render, sharing the work is not worth it."""
-
-
-@dataclass(frozen=True)
-class Rendered:
-    """What MkDocs' Page.render leaves on a page, in a form that crosses processes."""
-
-    content: str
-    toc: Any
-    title: str | None
-    anchors: frozenset[str]
-    links_to_anchors: dict[str, dict[str, str]] | None
-    logged: tuple[tuple[str, int, str], ...]
-    built: bool = False
-    """The second process also built the page and wrote its HTML (then `content` is left empty)."""
-
-
-_BUILD_PAGE_PARAMETERS = ("page", "config", "doc_files", "nav", "env", "dirty", "excluded")
-"""The parameters of MkDocs 1.6.1's private `mkdocs.commands.build._build_page`, which the second process calls."""
-
-
-def can_share_pages() -> bool:
-    """Whether this MkDocs has the private page builder the second process relies on, as this code knows it.
-
-    A later MkDocs may rename or change it: then every page is rendered here, as in a one-process build.
-    """
-    try:
-        from mkdocs.commands.build import _build_page
-    except ImportError:
-        return False
-    return tuple(inspect.signature(_build_page).parameters) == _BUILD_PAGE_PARAMETERS
-
-
-SHARING_PLUGINS = frozenset({"material/search", "search", "fivestar"})
-"""The plugins whose page events are known to be safe in the second process: search does not index the shared
-pages (the data describes them), and fivestar keeps no state from them. Another plugin's page events would run
-in the child and what they record would be lost with it, so with any other plugin nothing is shared."""
-
-
-def can_share_with(plugins: list[str]) -> bool:
-    """Whether pages may be rendered in the second process with these plugins configured (see SHARING_PLUGINS)."""
-    return set(plugins) <= SHARING_PLUGINS
-
-
-def pages_to_share(files: Files, generated: set[str], plugins: list[str]) -> list[File]:
-    """The generated pages to be rendered, in the order MkDocs reaches them; none if too few to be worth it,
-    or if a plugin whose page events the second process would swallow is configured."""
-    if not can_share_pages():
-        log.debug("this MkDocs has no _build_page as 1.6 has it: every page is rendered in this process")
-        return []
-    if not can_share_with(plugins):
-        log.debug(f"plugins {sorted(set(plugins) - SHARING_PLUGINS)} may keep state from page events: "
-                  "every page is rendered in this process")
-        return []
-    candidates = [f for f in files.documentation_pages() if f.src_uri in generated and f.is_modified()]
-    if sum(len(f.content_string) for f in candidates) < SHARE_MIN_BYTES:
-        return []
-    return candidates
-
-
-class _Recorder(logging.Handler):
-    """Keeps what MkDocs logs while rendering in the second process, to be logged again by the first."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.INFO)
-        self.records: list[tuple[str, int, str]] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append((record.name, record.levelno, record.getMessage()))
-
-
-def render_from_the_back(shared: list[File], meeting: Meeting, config: MkDocsConfig, files: Files,
-                         nav: Any) -> dict[str, Rendered]:
-    """In the second process: for pages taken from the back of the list until it meets the first process coming
-    from the front, what MkDocs' build does to a page (render the Markdown, run the page events, render the
-    theme around it, write the file), with MkDocs' own functions; the first process gets back what it needs
-    to finish the build (anchors, title, what was logged), not the HTML."""
-    from mkdocs.commands.build import _build_page
-
-    rendered: dict[str, Rendered] = {}
-    logger = logging.getLogger("mkdocs")
-    handlers, propagate = list(logger.handlers), logger.propagate
-    logger.propagate = False  # the first process logs it all, once, in order
-    for handler in handlers:
-        logger.removeHandler(handler)
-    env = config.plugins.on_env(config.theme.get_env(), config=config, files=files)
-    doc_files = files.documentation_pages()
-    while (index := meeting.take_back()) is not None:
-        file = shared[index]
-        recorder = _Recorder()
-        logger.addHandler(recorder)
-        built = False
-        try:
-            page = Page(None, file, config)
-            page = config.plugins.on_pre_page(page, config=config, files=files)
-            page.read_source(config)
-            assert page.markdown is not None
-            page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
-            Page.render(page, config, files)
-            raw = page.content or ""
-            try:
-                page.content = config.plugins.on_page_content(raw, page=page, config=config, files=files)
-                _build_page(page, config, doc_files, nav, env)
-                built = True
-            except Exception:  # the first process builds it from the rendered Markdown, and reports any error
-                page.content = raw
-            links = None
-            if page.links_to_anchors is not None:
-                links = {target.src_uri: dict(anchors) for target, anchors in page.links_to_anchors.items()}
-            # Private (MkDocs 1.6.1, see runner.INTERNALS): read inside this try, so a MkDocs that renames
-            # it leaves the page to the first process instead of stopping the build.
-            title = page._title_from_render
-            rendered[file.src_uri] = Rendered("" if built else (page.content or ""), None if built else page.toc,
-                                              title, frozenset(page.present_anchor_ids or ()), links,
-                                              tuple(recorder.records), built)
-        except Exception:  # leave this page to the first process, which reports the error properly
-            continue
-        finally:
-            logger.removeHandler(recorder)
-        page.content = None  # written: nothing here needs it any more
-    for handler in handlers:
-        logger.addHandler(handler)
-    logger.propagate = propagate
-    return rendered
-
-
-def _take_rendered(page: Page, rendered: Rendered, config: MkDocsConfig, files: Files) -> None:
-    """Stands in for Page.render on a page the second process rendered: the same attributes, the same log;
-    a page it also built gets the empty template, so that MkDocs here writes nothing over its file."""
-    page.content = rendered.content
-    page.toc = rendered.toc if rendered.toc is not None else get_toc([])
-    if rendered.built:
-        page.meta["template"] = BUILT_ELSEWHERE
-        _SKIPPED_HERE.add(page.file.src_uri)
-        page.markdown = ""  # written by the other process: free both copies of its Markdown here
-        page.file.content_string = ""
-    page._title_from_render = rendered.title  # private (MkDocs 1.6.1, runner.INTERNALS): Page.title reads it
-    page.present_anchor_ids = set(rendered.anchors)
-    if rendered.links_to_anchors is not None:
-        page.links_to_anchors = {}
-        for src_uri, anchors in rendered.links_to_anchors.items():
-            target = files.get_file_from_path(src_uri)
-            if target is not None:
-                page.links_to_anchors[target] = anchors
-    for name, level, message in rendered.logged:
-        logging.getLogger(name).log(level, message)
+def generated_file(config: MkDocsConfig, page: Page, inclusion: InclusionLevel) -> File:
+    """The engine's file for a generated page: front matter only (search, tags), so that the Markdown
+    rendering is empty and costs nothing; on_page_content puts the body in."""
+    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in page.meta.items()]
+    return File.generated(config, page.src_uri, content="---\n" + "\n".join(lines) + "\n---\n", inclusion=inclusion)
 
 
 class _MemoryBytecodeCache(BytecodeCache):
@@ -587,70 +385,3 @@ class _MemoryBytecodeCache(BytecodeCache):
 
 
 THEME_BYTECODE = _MemoryBytecodeCache()
-
-
-def _modified() -> bool:
-    return True
-
-
-def _unmodified() -> bool:
-    return False
-
-
-def _package_version(name: str) -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version(name)
-    except PackageNotFoundError:
-        return ""
-
-
-class TitleText(str):
-    """A page title that stays text in every place the theme prints it.
-
-    A title is HTML text (record text arrives entity-encoded, 〈 as &#60;). The theme prints it as it is in the
-    header and the nav, which is right, but passes it through `striptags` inside <title>, and `striptags`
-    unescapes once: a school named `</title><script>…` would end the title and run. Jinja's filters read
-    `__html__` first, so they get a copy escaped once more, and what comes out of `striptags` is still text.
-    """
-
-    __slots__ = ()
-
-    def __html__(self) -> str:
-        return html.escape(str(self), quote=True)
-
-
-def guard_title(page: Any) -> None:
-    """Make a rendered page's title (and a hand-written front-matter title, printed raw) safe for the theme."""
-    meta = getattr(page, "meta", None)
-    if isinstance(meta, dict) and isinstance(meta.get("title"), str) and not isinstance(meta["title"], TitleText):
-        meta["title"] = TitleText(html.escape(clean(meta["title"]), quote=True))
-    title = page.title
-    if isinstance(title, str) and not isinstance(title, TitleText):
-        page.title = TitleText(title)
-
-
-def theme_text(text: str) -> str:
-    """Record text for the theme's own templates (site name, description), which MkDocs does not escape."""
-    return html.escape(clean(text), quote=True)
-
-
-def section_nav() -> list[dict[str, str]]:
-    """MkDocs' `nav` setting made from pages.SECTIONS: one tab per section, in order."""
-    return [{title: src_uri} for src_uri, title in pages.SECTIONS]
-
-
-def footer_context(dataset: Dataset) -> dict[str, Any]:
-    """What the theme's footer shows: owner, data date, and the filings and contact when given."""
-    site = dataset.site
-    footer = site.footer
-    return {
-        "owner": site.owner,
-        "region": site.region,
-        "as_of": pages.format_date(site.as_of),
-        "as_of_iso": site.as_of.isoformat(),
-        "icp": footer.icp if footer else None,
-        "police": footer.police if footer else None,
-        "contact": footer.contact if footer else None,
-    }

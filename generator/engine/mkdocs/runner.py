@@ -39,29 +39,20 @@ class Internal:
 
 
 INTERNALS = (
-    Internal("build_page", "mkdocs.commands.build._build_page(page, config, doc_files, nav, env, dirty, excluded)",
-             MKDOCS_READ,
-             "plugin.render_from_the_back: the second process builds and writes shared pages (guarded by "
-             "plugin.can_share_pages; a change gives a one-process build)"),
-    Internal("title_from_render", "mkdocs.structure.pages.Page._title_from_render", MKDOCS_READ,
-             "plugin.render_from_the_back/_take_rendered: the title a rendered page found in its first heading "
-             "(read inside the per-page try: a rename leaves that page to the first process)"),
     Internal("abort", "mkdocs.commands.build.Abort, raised as Abort('Aborted with a BuildError!')", MKDOCS_READ,
              "no_english_abort: the live-reload loop prints it after a failed rebuild; swapped for a quiet one"),
     Internal("rebuild_error_text", "log text 'An error happened during the rebuild'", MKDOCS_READ,
              "PreviewFormatter: the live-reload server's English line, told in Chinese"),
     Internal("dirty_notice_text", "log text \"A 'dirty' build is being performed\"", MKDOCS_READ,
              "not_the_dirty_notice: dropped; the plugin keeps a dirty preview's links right itself"),
-    Internal("page_skipped_text", "log text \"Page skipped: '<src_uri>'\" from mkdocs.commands.build", MKDOCS_READ,
-             "plugin._QuietAboutPagesBuiltElsewhere: pages the second process wrote are not news"),
     Internal("strict_text", "Abort text '… in strict mode!'", MKDOCS_READ,
              "explain: a strict build stopped by warnings"),
     Internal("plugin_cache", "config_options.Plugins.plugin_cache keeps plugins with on_startup across serve rebuilds",
              MKDOCS_READ,
-             "plugin.on_startup: fingerprints of a dirty preview survive rebuilds"),
+             "plugin.on_startup: fingerprints of a dirty preview (incremental.PageCache) survive rebuilds"),
     Internal("material_search_index",
              "material search plugin: search_index_prev; search/search_index.json ends with the docs list ']}'",
-             MATERIAL_READ, "plugin.finish_dirty_build and search.splice_entries: our entries appended unparsed"),
+             MATERIAL_READ, "incremental.PageCache.finish and search.splice_entries: our entries appended unparsed"),
     Internal("livereload_server", "LiveReloadServer.builder, get_app, set_app", MKDOCS_READ,
              "preview.keep_serving: a failed rebuild counts as done (checked with callable/hasattr first)"),
 )
@@ -70,7 +61,6 @@ INTERNALS = (
 REBUILD_ERROR_TEXT = "An error happened during the rebuild"
 DIRTY_NOTICE_TEXT = "'dirty' build"
 STRICT_TEXT = "strict mode"
-PAGE_SKIPPED_TEXT = "Page skipped: '"
 BUILD_ERROR_ABORT_TEXT = "BuildError"
 
 

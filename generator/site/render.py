@@ -1,0 +1,242 @@
+"""Generated pages as HTML: view objects formatted by Jinja templates, escaped by construction, with their headings.
+
+No generated page goes through Markdown: every template writes HTML and every value is escaped as it is printed
+(autoescape), after `clean` has dropped the characters a reader cannot see. The only Markdown left is what staff
+write in a record's Markdown fields (intro, story, body, about), converted here one field at a time, its links
+made relative to the page as the engine would make them, and cleaned (`sanitize.clean_html`) before it joins
+the page. Headings get the ids and the table of contents Python-Markdown's `toc` extension would give them, so
+anchors and the theme's contents sidebar are what they were when these pages were Markdown.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+from xml.etree import ElementTree
+
+import markdown
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
+from markdown.extensions.toc import nest_toc_tokens, slugify, strip_tags, unique
+from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup
+
+from generator.sanitize import clean, clean_html, markdown_block
+from generator.site.images import ResponsiveImage, image_html
+from generator.site.urls import relative_url
+from generator.site.views import format_date
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+
+FIELD_EXTENSIONS = ("attr_list", "md_in_html", "admonition", "tables")
+"""Python-Markdown extensions for staff-written Markdown fields: those of the project's mkdocs.yml but `toc`,
+whose work (heading ids, contents) is done for the whole page by `read_headings`."""
+
+
+@dataclass(frozen=True)
+class Heading:
+    """One heading of a generated page, as a table of contents lists it."""
+
+    level: int
+    id: str
+    text: str
+    """HTML text (entities as written), tags removed."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """One generated page: where it goes, what the engine needs to know of it, and its body HTML."""
+
+    src_uri: str
+    title: str
+    """Plain text (the page's first heading), for the engine's <title> and navigation."""
+    body: str
+    headings: tuple[Heading, ...] = ()
+    meta: Mapping[str, Any] = field(default_factory=dict)
+    """Front matter for the engine (search exclusion, tags)."""
+    linked: tuple[str, ...] = ()
+    """Site files that staff-written Markdown on the page links to, by source path (the engine checks each exists)."""
+
+    @property
+    def indexed_by_data(self) -> bool:
+        """Left out of the engine's HTML search indexing: search_entries describes the page from the data."""
+        return bool(self.meta.get("search", {}).get("exclude"))
+
+    def toc_tokens(self) -> list[dict[str, Any]]:
+        """The headings nested as Python-Markdown's `toc` extension nests them (what MkDocs' get_toc reads)."""
+        flat = [{"level": h.level, "id": h.id, "name": h.text} for h in self.headings]
+        return nest_toc_tokens(flat)
+
+
+# -- staff-written Markdown fields ----------------------------------------------------------------------------------
+
+class _RelativeLinks(Treeprocessor):
+    """Site-relative links and images in a field point where the engine puts their target, from this page.
+
+    `../brands/index.md` written on a branch page becomes `../../brands/`, as MkDocs rewrites a Markdown link;
+    every target is remembered, so that the engine can say when one does not exist.
+    """
+
+    here = ""
+    use_directory_urls = True
+
+    def __init__(self, md: markdown.Markdown) -> None:
+        super().__init__(md)
+        self.linked: list[str] = []
+
+    def run(self, root: ElementTree.Element) -> None:
+        for element in root.iter():
+            attribute = {"a": "href", "img": "src"}.get(str(element.tag))
+            value = element.get(attribute) if attribute else None
+            if attribute and value:
+                element.set(attribute, self.rewrite(value))
+
+    def rewrite(self, url: str) -> str:
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc or not parts.path or url.startswith(("/", "#")):
+            return url
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(self.here), unquote(parts.path)))
+        if target.startswith("../") or target == "..":
+            return url  # outside the site: the check refuses it; left as written
+        self.linked.append(target)
+        fragment = f"#{parts.fragment}" if parts.fragment else ""
+        return relative_url(self.here, target + fragment, self.use_directory_urls)
+
+
+@cache
+def _field_converter() -> tuple[markdown.Markdown, _RelativeLinks]:
+    md = markdown.Markdown(extensions=list(FIELD_EXTENSIONS))
+    links = _RelativeLinks(md)
+    md.treeprocessors.register(links, "fivestar_relative_links", 1)
+    return md, links
+
+
+def field_html(text: str, here: str, use_directory_urls: bool = True,
+               linked: list[str] | None = None) -> Markup:
+    """A Markdown field of a record as clean HTML for the page at `here` (first fence: `markdown_block`)."""
+    md, links = _field_converter()
+    links.here, links.use_directory_urls, links.linked = here, use_directory_urls, []
+    try:
+        converted = md.reset().convert(markdown_block(text))
+    finally:
+        if linked is not None:
+            linked.extend(links.linked)
+        links.linked = []
+    return Markup(clean_html(converted))
+
+
+# -- headings --------------------------------------------------------------------------------------------------------
+
+_HEADING = re.compile(r"<h([1-6])((?:\s[^>]*)?)>(.*?)</h\1>", re.DOTALL)
+_ID = re.compile(r'\sid="([^"]*)"')
+
+
+def read_headings(body: str) -> tuple[str, tuple[Heading, ...]]:
+    """Give every heading without an id the one Python-Markdown's `toc` extension would (`_1`, `_2`… for Chinese
+    text, a slug for Latin), keeping ids written in the template; return the body and its headings in order."""
+    found = list(_HEADING.finditer(body))
+    if not found:
+        return body, ()
+    used = {m.group(1) for h in found if (m := _ID.search(h.group(2)))}
+    counters: dict[str, int] = {}
+    headings: list[Heading] = []
+    pieces: list[str] = []
+    last = 0
+    for match in found:
+        level, attributes, inner = int(match.group(1)), match.group(2), match.group(3)
+        name = strip_tags(inner)
+        written = _ID.search(attributes)
+        if written:
+            anchor = html.unescape(written.group(1))
+        else:
+            anchor = unique(slugify(html.unescape(name), "-"), used, counters)
+            attributes = f' id="{html.escape(anchor, quote=True)}"{attributes}'
+            pieces.append(body[last:match.start()])
+            pieces.append(f"<h{level}{attributes}>{inner}</h{level}>")
+            last = match.end()
+        headings.append(Heading(level, anchor, name))
+    pieces.append(body[last:])
+    return "".join(pieces), tuple(headings)
+
+
+# -- the Jinja environment, built once ------------------------------------------------------------------------------
+
+def _finalize(value: Any) -> Any:
+    """Every printed record value loses the characters a reader cannot see (escaping comes after, by autoescape)."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return clean(value)
+    return value
+
+
+@pass_context
+def _href(context: Context, target: str) -> str:
+    """The URL of a page (`x.md`, `x.md#anchor`) or a file, relative to the page being rendered."""
+    return relative_url(context["here"], target, context["use_directory_urls"])
+
+
+@pass_context
+def _picture(context: Context, image: ResponsiveImage, alt: str, css_class: str | None = None,
+             sizes: str | None = None) -> Markup:
+    """A lazy, sized `<picture>` (WebP srcset plus fallback) with URLs relative to the page being rendered."""
+    here, use_urls = context["here"], context["use_directory_urls"]
+    return Markup(image_html(image, clean(alt), sizes=sizes, url=lambda url: relative_url(here, url, use_urls),
+                             css_class=css_class))
+
+
+@pass_context
+def _markdown(context: Context, text: str) -> Markup:
+    """A staff-written Markdown field as HTML for this page."""
+    return field_html(str(text), context["here"], context["use_directory_urls"], context["linked"])
+
+
+def placeholder_text(name: str) -> str:
+    """The one or two characters shown on a brand's generated placeholder logo."""
+    chars = [c for c in clean(name) if c.isalnum()]
+    return "".join(chars[:2]) or "党"
+
+
+@cache
+def environment() -> Environment:
+    """The one Jinja environment: HTML out, autoescaped; record text cleaned as it is printed."""
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=True,
+        finalize=_finalize,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,  # compiled once per process: no stat() of every template on every page
+    )
+    env.filters.update({"date": format_date, "markdown": _markdown})
+    env.globals.update({"href": _href, "picture": _picture, "placeholder_text": placeholder_text})
+    return env
+
+
+# -- rendering ------------------------------------------------------------------------------------------------------
+
+@dataclass
+class Renderer:
+    """Renders pages one by one into `pages`, with what every template is given besides its view."""
+
+    common: Mapping[str, Any]
+    use_directory_urls: bool = True
+    pages: list[Page] = field(default_factory=list)
+
+    def render(self, src_uri: str, template: str, meta: Mapping[str, Any] | None = None, **context: Any) -> Page:
+        linked: list[str] = []
+        body = environment().get_template(template).render(
+            here=src_uri, use_directory_urls=self.use_directory_urls, linked=linked, **self.common, **context)
+        body, headings = read_headings(body)
+        title = next((html.unescape(h.text) for h in headings if h.level == 1), "")
+        page = Page(src_uri, title, body, headings, dict(meta or {}), tuple(dict.fromkeys(linked)))
+        self.pages.append(page)
+        return page
+
