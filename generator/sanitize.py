@@ -1,4 +1,4 @@
-"""Making record text safe to place in generated Markdown and HTML, and cleaning the HTML that comes out."""
+"""Making record text safe to place in HTML and staff-written Markdown, and cleaning the HTML that comes out."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ INVISIBLE = re.compile(
 direction overrides and isolates, variation selectors, tag characters. They can disguise a name (区一\u200b实小
 looks like 区一实小), flip the order of what a reader sees, or split a number so that a scan misses it."""
 
-_BLANKS = re.compile(r"[ \t\n\f\v]+")
 _LINE_BREAKS = re.compile("\r\n?|[\u2028\u2029\u0085]")
 _PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
 """All ASCII punctuation: every character Markdown or one of its extensions may act on (emphasis, links,
@@ -44,17 +43,6 @@ def _entity(match: re.Match[str]) -> str:
 def _encode(text: str) -> str:
     """Every ASCII punctuation character as a numeric entity: shown as it is, never read as syntax."""
     return _PUNCTUATION.sub(_entity, text)
-
-
-def inline(text: str) -> str:
-    """Plain record text as inert inline Markdown (also safe inside HTML text and attributes).
-
-    HTML is escaped and every ASCII punctuation mark becomes a numeric entity, so that no Markdown
-    extension reads a name as emphasis, a link, a list, an attribute list, an emoji or a smart quote,
-    and what a reporter copies from the page is exactly what the record says. Line breaks, tabs and runs of
-    spaces become one space (as the browser would show them), so nothing turns into a code block.
-    """
-    return _encode(_BLANKS.sub(" ", clean(text)))
 
 
 def attribute(text: str) -> str:
