@@ -17,9 +17,6 @@ direction overrides and isolates, variation selectors, tag characters. They can 
 looks like 区一实小), flip the order of what a reader sees, or split a number so that a scan misses it."""
 
 _LINE_BREAKS = re.compile("\r\n?|[\u2028\u2029\u0085]")
-_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
-"""All ASCII punctuation: every character Markdown or one of its extensions may act on (emphasis, links,
-lists, tables, attribute lists, emoji, smart quotes and dashes, critic marks, keys, footnotes…)."""
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 """Link schemes a Markdown field may use; anything else (javascript:, data:, vbscript:, file:…) is dropped."""
@@ -34,20 +31,6 @@ _RISKY_WORD = re.compile(r"(?i)\b(javascript|vbscript|livescript|data|file|blob)
 def clean(text: str) -> str:
     """Drop characters a reader cannot see; make every line break a plain `\\n`."""
     return INVISIBLE.sub("", _LINE_BREAKS.sub("\n", text))
-
-
-def _entity(match: re.Match[str]) -> str:
-    return f"&#{ord(match.group(0))};"
-
-
-def _encode(text: str) -> str:
-    """Every ASCII punctuation character as a numeric entity: shown as it is, never read as syntax."""
-    return _PUNCTUATION.sub(_entity, text)
-
-
-def attribute(text: str) -> str:
-    """Plain record text inside a double-quoted HTML attribute or an HTML element's text."""
-    return _encode(clean(text)).replace("\n", "&#10;")
 
 
 def _destination_scheme(destination: str) -> str | None:

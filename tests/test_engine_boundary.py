@@ -27,8 +27,12 @@ NAMED_CORE = ("records.model", "records.load", "dataset", "checks.validate", "ch
 ENGINE_PACKAGE = "engine.mkdocs"
 """The engine adapter package: the only modules that import MkDocs (`generator/engine/mkdocs/`)."""
 
-ENGINE_MODULES = ("engine.mkdocs.plugin", "engine.mkdocs.runner")
-"""The engine adapter's modules, each of which needs MkDocs to import."""
+ENGINE_MODULES = ("engine.mkdocs.plugin", "engine.mkdocs.runner", "engine.mkdocs.incremental",
+                  "engine.mkdocs.theme_text")
+"""The engine adapter's modules."""
+
+NEEDS_MKDOCS = ("engine.mkdocs.plugin", "engine.mkdocs.runner", "engine.mkdocs.incremental")
+"""The adapter's modules that import MkDocs (theme_text only knows what MkDocs' theme does with text)."""
 
 
 def all_modules() -> set[str]:
@@ -146,7 +150,7 @@ def test_build_without_mkdocs_says_so_in_chinese(tmp_path: Path) -> None:
     assert not (tmp_path / "site").exists()
 
 
-@pytest.mark.parametrize("name", ENGINE_MODULES)
+@pytest.mark.parametrize("name", NEEDS_MKDOCS)
 def test_engine_modules_need_mkdocs(name: str, tmp_path: Path) -> None:
     """The other half of the boundary: the adapter really is where MkDocs is imported."""
     done = run_blocked(f"import generator.{name}", tmp_path)
@@ -161,20 +165,6 @@ def _source(module_name: str) -> str:
     import inspect
 
     return inspect.getsource(importlib.import_module(module_name))
-
-
-def _build_page() -> None:
-    from generator.engine.mkdocs import plugin
-
-    assert plugin.can_share_pages(), f"the parameters of _build_page are no longer {plugin._BUILD_PAGE_PARAMETERS}"
-
-
-def _title_from_render() -> None:
-    source = _source("mkdocs.structure.pages")
-    assert "self._title_from_render: str | None = None" in source, "Page no longer starts with _title_from_render"
-    assert "self._title_from_render = extract_title_ext.title" in source, "Page.render no longer sets it"
-    assert "if self._title_from_render:\n            return self._title_from_render" in source, \
-        "Page.title no longer reads it"
 
 
 def _abort() -> None:
@@ -227,12 +217,9 @@ def _livereload_server() -> None:
 
 
 CONTRACTS: dict[str, Callable[[], None]] = {
-    "build_page": _build_page,
-    "title_from_render": _title_from_render,
     "abort": _abort,
     "rebuild_error_text": _text_in("mkdocs.livereload", "An error happened during the rebuild"),
     "dirty_notice_text": _text_in("mkdocs.commands.build", "A 'dirty' build is being performed"),
-    "page_skipped_text": _text_in("mkdocs.commands.build", "log.info(f\"Page skipped: '{page.file.src_uri}'"),
     "strict_text": _text_in("mkdocs.commands.build", "raise Abort(f'Aborted with {msg} in strict mode!')"),
     "plugin_cache": _plugin_cache,
     "material_search_index": _material_search_index,
@@ -246,7 +233,6 @@ def test_every_internal_has_a_contract_and_the_engine_uses_its_texts() -> None:
     assert [i.key for i in runner.INTERNALS] == list(CONTRACTS)
     assert "An error happened during the rebuild".startswith(runner.REBUILD_ERROR_TEXT)
     assert runner.DIRTY_NOTICE_TEXT in "A 'dirty' build is being performed"
-    assert runner.PAGE_SKIPPED_TEXT == "Page skipped: '"
     assert runner.STRICT_TEXT in "Aborted with 1 warnings in strict mode!"
 
 
@@ -312,11 +298,11 @@ SOURCE = st.builds(lambda parts, stem: "/".join([*parts, f"{stem}.md"]), st.list
 @settings(max_examples=300, deadline=None)
 @given(src_uri=SOURCE, use_directory_urls=st.booleans())
 def test_page_urls_are_the_ones_mkdocs_gives(src_uri: str, use_directory_urls: bool) -> None:
-    """pages.url_of knows the site's URLs without MkDocs (search entries, exports, links in raw HTML); this
+    """urls.url_of knows the site's URLs without MkDocs (search entries, exports, links in raw HTML); this
     keeps it equal to what MkDocs computes for any page name (its "./" for the home page is our "")."""
     from mkdocs.structure.files import File
 
-    from generator.site.pages import url_of
+    from generator.site.urls import url_of
 
     theirs = File(src_uri, "/docs", "/site", use_directory_urls).url
     assert url_of(src_uri, use_directory_urls) == ("" if theirs == "./" else theirs)

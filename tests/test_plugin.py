@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -190,38 +191,6 @@ def test_news_posts_and_downloads_are_part_of_the_site(built_site: Path) -> None
         assert (built_site / "downloads" / href).resolve().is_file(), href
 
 
-def test_a_renamed_private_title_leaves_shared_pages_to_the_first_process(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, built_site: Path) -> None:
-    """`Page._title_from_render` is private (MkDocs 1.6.1): if a later MkDocs renames it, the second process
-    gives its pages back (read inside the per-page try) and the build still makes every page, titles right."""
-    from mkdocs.structure.pages import Page
-
-    from generator.engine.background import Background
-    from generator.engine.build import build_site, count_pages
-    from generator.engine.mkdocs import plugin
-
-    if not Background.forks():
-        pytest.skip("pages are shared with a forked second process only where the system can fork")
-    parent, marker = os.getpid(), tmp_path / "renamed-read"
-
-    def get(page: Any) -> str | None:
-        if os.getpid() != parent:  # the second process: as if MkDocs had renamed the attribute
-            marker.touch()
-            raise AttributeError("_title_from_render")
-        return page.__dict__.get("_renamed_title")
-
-    def put(page: Any, value: str | None) -> None:
-        page.__dict__["_renamed_title"] = value
-
-    monkeypatch.setattr(plugin, "SHARE_MIN_BYTES", 0)
-    monkeypatch.setattr(Page, "_title_from_render", property(get, put), raising=False)
-    outcome = build_site(DATA, CONFIG, tmp_path / "site")
-    assert marker.exists(), "the second process rendered no shared page: the guard was not exercised"
-    branch = read(outcome.site_dir, "branches/qu-yishixiao")
-    assert "<title>区一实小 - 洛龙区中小学校“五星”支部创建展示</title>" in branch
-    assert outcome.pages == count_pages(built_site)
-
-
 def test_the_same_site_builds_unchanged_under_properdocs(tmp_path: Path) -> None:
     """ProperDocs (the maintained MkDocs 1.x fork) runs mkdocs plugins and reads mkdocs.yml as they are."""
     properdocs = shutil.which("properdocs")
@@ -233,35 +202,32 @@ def test_the_same_site_builds_unchanged_under_properdocs(tmp_path: Path) -> None
     assert (tmp_path / "site" / "brands" / "index.html").read_text(encoding="utf-8").count('<li class="fs-card"') == 6
 
 
-def test_pages_are_shared_only_when_no_other_plugin_sees_page_events(tmp_path: Path,
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    """A plugin added later would run its page events for shared pages in the second process and lose what it
-    recorded there: with any plugin besides search and fivestar, every page is rendered in one process."""
-    from mkdocs.config import load_config
+def test_another_plugin_sees_every_page_and_its_html(tmp_path: Path) -> None:
+    """Every page, generated or hand-written, goes through MkDocs' own page events in this one process, so a
+    plugin or hook added later sees each one, with the body HTML the reader gets and the title from its heading."""
+    seen = tmp_path / "seen.jsonl"
+    hook = tmp_path / "hook.py"
+    hook.write_text(textwrap.dedent(f"""
+        import json
 
-    from generator.engine.mkdocs import plugin
-
-    assert plugin.can_share_with(list(load_config(str(CONFIG)).plugins))  # the project's own settings share
-    assert not plugin.can_share_with(["material/search", "fivestar", "material/tags"])
-
-    seen: list[tuple[list[str], int]] = []
-    original = plugin.pages_to_share
-
-    def spy(files: Any, generated: set[str], plugins: list[str]) -> Any:
-        shared = original(files, generated, plugins)
-        seen.append((plugins, len(shared)))
-        return shared
-
-    monkeypatch.setattr(plugin, "SHARE_MIN_BYTES", 0)
-    monkeypatch.setattr(plugin, "pages_to_share", spy)
-    config = tmp_path / "mkdocs-tags.yml"
+        def on_page_context(context, page, config, nav):
+            with open({str(seen)!r}, "a", encoding="utf-8") as out:
+                out.write(json.dumps([page.file.src_uri, str(page.title), page.content or "",
+                                      [item.title for item in page.toc]], ensure_ascii=False) + "\\n")
+            return context
+    """), encoding="utf-8")
+    config = tmp_path / "mkdocs-hook.yml"
     config.write_text(json.dumps({"INHERIT": str(CONFIG), "docs_dir": str(ROOT / "content"),
                                   "theme": {"name": "material", "custom_dir": str(ROOT / "theme"), "language": "zh",
                                             "font": False},
-                                  "plugins": [{"search": {"lang": "zh"}}, "tags", {"fivestar": {"data": str(DATA)}}]},
-                                 ensure_ascii=False), encoding="utf-8")
-    from generator.engine.background import Background
-    from generator.engine.build import build_site
+                                  "plugins": [{"search": {"lang": "zh"}}, {"fivestar": {"data": str(DATA)}}],
+                                  "hooks": [str(hook)]}, ensure_ascii=False), encoding="utf-8")
+    from generator.engine.build import build_site, count_pages
 
-    build_site(DATA, config, tmp_path / "site")
-    assert seen == ([(["material/search", "material/tags", "fivestar"], 0)] if Background.forks() else [])
+    outcome = build_site(DATA, config, tmp_path / "site")
+    rows = {row[0]: row[1:] for row in map(json.loads, seen.read_text(encoding="utf-8").splitlines())}
+    assert len(rows) == count_pages(outcome.site_dir)  # every page (count_pages leaves out the 404 page)
+    title, content, toc = rows["branches/qu-yishixiao.md"]
+    assert title == "区一实小" and content.startswith("<h1") and '<p class="fs-asof">' in content
+    assert toc == ["区一实小"]  # the h1, with the sections below it, as Material reads page.toc
+    assert rows["about/index.md"][0] == "关于"  # a section page keeps the nav's title

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import html
 import io
 import os
 import re
@@ -19,6 +20,7 @@ from typing import Literal
 from generator.dataset import Dataset
 from generator.records.problems import shorten
 from generator.records.yamlfile import Loc
+from generator.sanitize import clean
 
 Kind = Literal["photo", "logo"]
 
@@ -472,7 +474,8 @@ def image_html(image: ResponsiveImage, alt: str, sizes: str | None = None,
                url: Callable[[str], str] = lambda u: u, css_class: str | None = None,
                lazy: bool = True) -> str:
     """`<picture>` with the WebP srcset and the JPEG/PNG fallback; `url` maps site paths to page-relative links."""
-    from generator.sanitize import attribute
+    def attribute(text: str) -> str:
+        return html.escape(clean(text), quote=True)
 
     sizes = sizes or (PHOTO_SIZES if image.kind == "photo" else LOGO_SIZES)
     srcset = ", ".join(f"{attribute(url(u))} {w}w" for u, w in image.srcset)

@@ -196,7 +196,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             file = generated_file(config, page, inclusion)
             files.append(file)
             self.generated[page.src_uri] = page
-            if self.dirty:
+            if self.dirty and page.indexed_by_data:  # material indexes the others anew: they are always rendered
                 self.cache.mark(file, page)
         if self.dirty:
             self.cache.mark_the_rest(files)
