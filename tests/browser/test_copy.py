@@ -34,7 +34,7 @@ def dataset() -> Dataset:
 
 
 def copy_block(uid: str, text: str, label: str) -> str:
-    """The HTML contract the site's templates render (generator/site/templates/_macros.md.j2)."""
+    """The HTML contract the site's templates render (generator/site/templates/_macros.html.j2)."""
     return (f'<div class="fs-copy">\n  <p class="fs-copy__text" id="copy-{uid}">{html.escape(text)}</p>\n'
             f'  <button type="button" class="md-button fs-copy__button" data-copy="copy-{uid}">{label}</button>\n'
             '  <span class="fs-copy__status" role="status" aria-live="polite"></span>\n</div>\n')
