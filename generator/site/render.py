@@ -118,9 +118,27 @@ def _field_converter() -> tuple[markdown.Markdown, _RelativeLinks]:
     return md, links
 
 
+_PLAIN = re.compile(r"[^\x00-\x7f]|[A-Za-z0-9]|(?<=\S) (?=\S)|\n")
+"""What prose with nothing for Markdown to act on is made of: any non-ASCII character, ASCII letters and digits, a
+single space between two words, line breaks. No punctuation, markup, indent or trailing spaces."""
+_BLANK_LINES = re.compile(r"\n(?:[ \t]*\n)+")
+
+
+def plain_paragraphs(text: str) -> str | None:
+    """The HTML Python-Markdown makes of plain prose (paragraphs at blank lines, line breaks kept inside them),
+    without running it; None when the text has anything Markdown might read, which then goes to Markdown."""
+    text = clean(text).strip("\n")
+    if not text or len(_PLAIN.sub("", text)) or "\n " in text or " \n" in text or text[0] == " " or text[-1] == " ":
+        return None
+    return "\n".join(f"<p>{html.escape(paragraph, quote=False)}</p>" for paragraph in _BLANK_LINES.split(text))
+
+
 def field_html(text: str, here: str, use_directory_urls: bool = True,
                linked: list[str] | None = None) -> Markup:
     """A Markdown field of a record as clean HTML for the page at `here` (first fence: `markdown_block`)."""
+    plain = plain_paragraphs(text)
+    if plain is not None:  # most fields are prose: the same HTML, a hundred times faster
+        return Markup(plain)
     md, links = _field_converter()
     links.here, links.use_directory_urls, links.linked = here, use_directory_urls, []
     try:

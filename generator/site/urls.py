@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 from urllib.parse import quote
 
 
@@ -22,6 +23,7 @@ def event_uri(event_id: str) -> str:
     return f"events/{event_id}.md"
 
 
+@lru_cache(maxsize=65536)  # pages link to the same pages again and again (indexes, branches); 65,536 URLs ≈ 10 MB
 def url_of(src_uri: str, use_directory_urls: bool = True) -> str:
     """The site URL (relative to the site root; "" for the home page) of a Markdown source path, as MkDocs 1.6.1
     computes it: README counts as index, and the URL is percent-encoded (a news post may have a Chinese name).
