@@ -269,10 +269,11 @@ def write_engine_project(data: Path, docs: Path, work: Path, *, search: bool = T
 
 def nav_of_sections(docs: Path) -> list[dict[str, str]]:
     try:
+        from generator.records.model import DEFAULT_SECTION_TITLES
         from generator.site.pages import SECTIONS
     except ImportError:
         return []
-    return [{title: src} for src, title in SECTIONS if (docs / src).is_file()]
+    return [{DEFAULT_SECTION_TITLES[key]: src} for key, src in SECTIONS if (docs / src).is_file()]
 
 
 def write_hugo_project(docs: Path, work: Path, data: Path) -> Path:

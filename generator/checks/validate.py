@@ -208,10 +208,17 @@ def _level_hint(level: str, levels: list[str]) -> str:
 
 
 def check_stars(dataset: Dataset, context: Context) -> Iterator[Problem]:
-    """`earned` must match `count` and name stars from site.yaml; periods run oldest first."""
-    names = dataset.site.stars or []
+    """Ratings only where site.yaml has a scheme (`stars`), within its number of stars; `earned` must match `count`
+    and name stars from site.yaml; periods run oldest first."""
+    site = dataset.site
+    names, most = site.star_names, site.star_max
     for branch in dataset.branches:
         key = f"branches:{branch.id}"
+        if branch.stars and not most:
+            yield _at(dataset, key, ("stars",), "site.yaml 里没有写 stars，表示本地区不评星级，这里的星级不会显示。",
+                      "本地区评星级：在 site.yaml 里写 stars（星的个数，如 stars: 5，或各颗星的名称）；"
+                      "不评星级：删掉这里的 stars。", on_key=True)
+            continue
         previous = ""
         for i, rating in enumerate(branch.stars):
             if previous and _period_key(rating.period) <= _period_key(previous):
@@ -219,6 +226,9 @@ def check_stars(dataset: Dataset, context: Context) -> Iterator[Problem]:
                           f"评定期 {rating.period} 排在 {previous} 后面，顺序不对或重复。",
                           "stars 按时间从早到晚排列，每个评定期只写一次。")
             previous = rating.period
+            if rating.count > most:
+                yield _at(dataset, key, ("stars", i, "count"), f"count 是 {rating.count}，但本地区最多 {most} 颗星。",
+                          f"改成 0 到 {most} 之间的数；星数变了就改 site.yaml 的 stars。")
             if rating.earned is None:
                 continue
             if len(rating.earned) != rating.count:
@@ -226,13 +236,26 @@ def check_stars(dataset: Dataset, context: Context) -> Iterator[Problem]:
                           f"count 是 {rating.count}，earned 却列了 {len(rating.earned)} 颗星。",
                           "earned 的个数要等于 count：补上或删掉星名，或改正 count。", on_key=True)
             if not names and rating.earned:
-                yield _at(dataset, key, ("stars", i, "earned"), "site.yaml 里还没有写 stars（五颗星的名称），"
-                          "无法核对 earned。", "先在 site.yaml 里写上 stars，或删掉这里的 earned。", on_key=True)
+                yield _at(dataset, key, ("stars", i, "earned"), "site.yaml 的 stars 没有写各颗星的名称，"
+                          "无法核对 earned。", "在 site.yaml 里按顺序写出各颗星的名称，或删掉这里的 earned。",
+                          on_key=True)
                 continue
             for j, star in enumerate(rating.earned):
                 if star not in names:
                     yield _at(dataset, key, ("stars", i, "earned", j), f"“{shorten(star)}”不是 site.yaml 里定义的星。",
                               "可选：" + "、".join(names) + "。")
+
+
+def check_event_kinds(dataset: Dataset, context: Context) -> Iterator[Problem]:
+    """An event's `kind` is one of the region's event types (site.yaml `event_kinds`, or the default list)."""
+    kinds = dataset.site.kinds_of_event
+    for event in dataset.events:
+        if event.kind is not None and event.kind not in kinds:
+            close = difflib.get_close_matches(event.kind, list(kinds), n=1, cutoff=0.5)
+            guess = f"是不是“{close[0]}”？" if close else ""
+            yield _at(dataset, f"events:{event.id}", ("kind",), f"“{shorten(event.kind)}”不是本地区的活动类型。",
+                      f"{guess}可选：{'、'.join(kinds)}；"
+                      "本地区有别的类型，就在 site.yaml 的 event_kinds 里列出全部类型。")
 
 
 def _period_key(period: str) -> tuple[int, int]:
@@ -337,6 +360,7 @@ RULES: tuple[Rule, ...] = (
     check_parent_cycles,
     check_lists,
     check_stars,
+    check_event_kinds,
     check_names,
     check_images,
     check_coverage,

@@ -28,10 +28,19 @@ PERIOD_PATTERN = r"^[0-9]{4}(?:Q[1-4]|-(?:0[1-9]|1[0-2]))?$"
 DEFAULT_LEVELS: tuple[str, ...] = ("国家级", "省级", "市级", "区级")
 KINDS: tuple[str, ...] = ("幼儿园", "小学", "初中", "九年一贯制", "高中", "完全中学", "特殊教育", "其他")
 EVENT_KINDS: tuple[str, ...] = ("观摩推进会", "观摩评比", "现场会", "培训", "其他")
+"""The event types a region uses when site.yaml does not list its own (`event_kinds`)."""
+MAX_STARS = 10
+"""The most stars a rating scheme may have (site.yaml `stars`: a number or the stars' names)."""
+
+SECTION_KEYS: tuple[str, ...] = ("home", "honours", "branches", "brands", "events", "teachers", "about", "downloads")
+DEFAULT_SECTION_TITLES: dict[str, str] = {
+    "home": "首页", "honours": "荣誉榜", "branches": "支部风采", "brands": "品牌展厅", "events": "活动动态",
+    "teachers": "教师荣誉", "about": "关于", "downloads": "数据下载",
+}
+"""The sections' titles when site.yaml's `sections` does not name them: plain words that fit any region."""
 MARKDOWN_FIELDS: frozenset[str] = frozenset({"intro", "story", "body", "about"})
 
 Kind = Literal["幼儿园", "小学", "初中", "九年一贯制", "高中", "完全中学", "特殊教育", "其他"]
-EventKind = Literal["观摩推进会", "观摩评比", "现场会", "培训", "其他"]
 HonourStatus = Literal["命名", "公示", "候选", "撤销"]
 STATUSES: tuple[str, ...] = ("命名", "公示", "候选", "撤销")
 NAMED, PUBLIC_NOTICE, CANDIDATE, REVOKED = STATUSES
@@ -221,15 +230,37 @@ class Footer(Record):
     contact: Text | None = Field(None, description="对外公开的联系方式，如办公室电话（须在白名单内）")
 
 
+StarCount = Annotated[int, Field(ge=1, le=MAX_STARS)]
+StarNames = Annotated[list[Text], Field(min_length=1, max_length=MAX_STARS)]
+
+
+class SectionTitles(Record):
+    """The nav titles of the site's sections, where a region words them its own way."""
+
+    home: Text | None = Field(None, description="首页（默认“首页”）")
+    honours: Text | None = Field(None, description="荣誉名单栏目（默认“荣誉榜”）")
+    branches: Text | None = Field(None, description="支部栏目（默认“支部风采”）")
+    brands: Text | None = Field(None, description="党建品牌栏目（默认“品牌展厅”）")
+    events: Text | None = Field(None, description="活动栏目（默认“活动动态”），如 创建动态")
+    teachers: Text | None = Field(None, description="教师个人荣誉栏目（默认“教师荣誉”），如 师德风采")
+    about: Text | None = Field(None, description="关于本站（默认“关于”）")
+    downloads: Text | None = Field(None, description="下载栏目（默认“数据下载”）")
+
+
 class Site(Record):
     title: Text = Field(description="网站标题")
     owner: Text = Field(description="发布单位，如 示例市示例区教育局党组")
     region: Text = Field(description="数据覆盖的地区，如 示例区；也是“共有……”句子的主语")
     as_of: Date = Field(description="数据截至日期（YYYY-MM-DD），显示在每份名单和下载文件上")
     branch_count: int | None = Field(None, ge=0, description="本地区党支部总数（不是每个支部都有记录时填写）")
-    stars: list[Text] | None = Field(
-        None, max_length=5, description="五颗星的名称，按顺序；不同领域名称不同，不知道就不填"
-    )
+    stars: StarCount | StarNames | None = Field(
+        None, description="星级评定：本地区不评星级就不写（网站上不出现任何星级）；评星级时写星的个数，如 5，"
+                          "或按顺序写出各颗星的名称")
+    campaign: Text | None = Field(None, description="创建活动的名称，如 “五星”支部创建；写在活动栏目的介绍和搜索里，"
+                                                    "不写就不提")
+    sections: SectionTitles | None = Field(None, description="栏目名称，只写要改的，如 events: 创建动态")
+    event_kinds: list[Text] | None = Field(None, min_length=1, description="活动类型的可选值（默认：观摩推进会、"
+                                                                         "观摩评比、现场会、培训、其他）")
     levels: list[Text] = Field(
         default_factory=lambda: list(DEFAULT_LEVELS), min_length=1, description="荣誉级别，从高到低"
     )
@@ -243,6 +274,27 @@ class Site(Record):
     )
 
     _plain_numbers = field_validator("branch_count", mode="before")(_as_integer)
+
+    @property
+    def star_names(self) -> list[str]:
+        """The stars' names, in order; empty when the scheme gives only their number, or there is no rating."""
+        return list(self.stars) if isinstance(self.stars, list) else []
+
+    @property
+    def star_max(self) -> int:
+        """How many stars a branch can earn; 0: this region does not rate its branches."""
+        if isinstance(self.stars, list):
+            return len(self.stars)
+        return self.stars or 0
+
+    @property
+    def kinds_of_event(self) -> tuple[str, ...]:
+        return tuple(self.event_kinds) if self.event_kinds else EVENT_KINDS
+
+    def section_title(self, key: str) -> str:
+        """The nav title of a section (`SECTION_KEYS`): site.yaml's wording, else the plain default."""
+        given = getattr(self.sections, key, None) if self.sections else None
+        return given or DEFAULT_SECTION_TITLES[key]
 
 
 class Photo(Record):
@@ -261,7 +313,7 @@ class Brand(Record):
 
 class StarRating(Record):
     period: Period = Field(description="评定期，如 2023、2023Q2 或 2023-06")
-    count: int = Field(ge=0, le=5, description="星数，0 到 5")
+    count: int = Field(ge=0, le=MAX_STARS, description="星数，0 到 site.yaml 里 stars 的星数")
     earned: list[Text] | None = Field(
         None, description="已获得的星名称，取自 site.yaml 的 stars；填写时个数须等于 count"
     )
@@ -371,7 +423,8 @@ class Event(Record):
     id: Id = Field(description="活动编号（由文件名决定，不要在文件里写）")
     date: MonthDate = Field(description="日期：YYYY-MM-DD；原文只写到月或年时写 YYYY-MM 或 YYYY，不要自己补日子")
     title: Text = Field(description="活动名称")
-    kind: EventKind | None = Field(None, description="活动类型")
+    kind: Text | None = Field(None, description="活动类型，取自 site.yaml 的 event_kinds（默认：观摩推进会、观摩评比、"
+                                                 "现场会、培训、其他）")
     level: Text | None = Field(None, description="主办层级，如 区级、市级")
     venue: Id | None = Field(None, description="举办地点（支部编号）")
     branches: list[Id] = Field(default_factory=list, description="参加的支部编号，按顺序")

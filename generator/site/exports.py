@@ -43,9 +43,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from generator.site import press
 from generator.dataset import Dataset, HonourTitle, slugify
 from generator.records.model import EPOCH_ENV, Branch, HonourList, PartialDate, build_epoch
+from generator.site import press
 
 SCHEMA_VERSION = 1
 DOWNLOADS = "downloads"

@@ -19,12 +19,13 @@ from generator.site.render import Page, Renderer
 from generator.site.search import tag_forms
 from generator.site.urls import branch_uri, brand_uri, event_uri, honour_uri
 from generator.site.views import (
-    UNKNOWN_KIND,
+    SectionEntry,
     branch_view,
     branches_index_view,
     brand_card,
     download_titles,
     event_view,
+    events_intro,
     format_date,
     home_view,
     honours_index_view,
@@ -37,17 +38,26 @@ NEWS_DIR = "news"
 LATEST_HONOURS = 6
 LATEST_EVENTS = 3  # plus two: the home page lists five events and news posts together
 
-# The sections: (source path, nav title), in nav order; the one list the site's nav is made from.
 SECTIONS: tuple[tuple[str, str], ...] = (
-    ("index.md", "首页"),
-    ("honours/index.md", "荣誉榜"),
-    ("branches/index.md", "支部风采"),
-    ("brands/index.md", "品牌展厅"),
-    ("events/index.md", "创建动态"),
-    ("teachers/index.md", "师德风采"),
-    ("about/index.md", "关于"),
-    ("downloads/index.md", "数据下载"),
+    ("home", "index.md"),
+    ("honours", "honours/index.md"),
+    ("branches", "branches/index.md"),
+    ("brands", "brands/index.md"),
+    ("events", "events/index.md"),
+    ("teachers", "teachers/index.md"),
+    ("about", "about/index.md"),
+    ("downloads", "downloads/index.md"),
 )
+"""The sections: (key, source path), in nav order; the one list the site's nav is made from (`site_sections`
+adds each one's title from site.yaml and leaves out a section with nothing in it)."""
+
+
+def site_sections(dataset: Dataset, news: Sequence[NewsPost] = ()) -> tuple[SectionEntry, ...]:
+    """The sections this site has, as (key, source path, title): the brand gallery only with brands, the events
+    only with events or news, the teachers' page only with personal honours."""
+    empty = {"brands": not dataset.brands, "events": not dataset.events and not news,
+             "teachers": not dataset.personal_awards}
+    return tuple((key, src_uri, dataset.site.section_title(key)) for key, src_uri in SECTIONS if not empty.get(key))
 
 
 DATA_INDEXED: Mapping[str, Any] = {"search": {"exclude": True}}
@@ -87,9 +97,10 @@ class PageSettings:
 
 
 def gallery_kinds(brands: Sequence[BrandEntry]) -> list[tuple[str, int]]:
-    """The filter buttons of the gallery: each kind present, in vocabulary order, then 未注明."""
+    """The filter buttons of the gallery: each kind present, in vocabulary order (a brand whose school's kind is
+    not given shows under 全部 only)."""
     counts = Counter(kind_of(entry.branch) for entry in brands)
-    order = [*KINDS, UNKNOWN_KIND]
+    order = list(KINDS)
     return [(kind, counts[kind]) for kind in order if counts.get(kind)]
 
 
@@ -178,12 +189,15 @@ def render_pages(dataset: Dataset, settings: PageSettings | None = None) -> list
     """Every generated page of the site, in a fixed order."""
     settings = settings or PageSettings()
     ds = dataset
+    sections = site_sections(ds, settings.news)
+    present = {key for key, _src_uri, _title in sections}
     r = Renderer({"site": ds.site, "as_of": format_date(ds.site.as_of), "settings": settings,
-                  "images": settings.images}, settings.use_directory_urls)
+                  "images": settings.images, "titles": {key: title for key, _src_uri, title in sections}},
+                 settings.use_directory_urls)
 
     dated = [h for h in ds.honours if h.year is not None and h.status != "撤销"][:LATEST_HONOURS]
     news = [(line.date, line.title, line.src_uri, line.venue) for line in latest_news(ds, settings.news)]
-    r.render("index.md", "home.html.j2", view=home_view(ds, dated, news))
+    r.render("index.md", "home.html.j2", view=home_view(ds, dated, news, sections, bool(settings.news)))
 
     r.render("honours/index.md", "honours_index.html.j2", DATA_INDEXED,
              view=honours_index_view(ds, {t.title: honour_counts(t, ds) for t in ds.titles}), years=year_counts(ds))
@@ -195,20 +209,23 @@ def render_pages(dataset: Dataset, settings: PageSettings | None = None) -> list
     for branch in ds.branches:
         r.render(branch_uri(branch.id), "branch.html.j2", DATA_INDEXED, view=branch_view(branch, ds))
 
-    r.render("brands/index.md", "brands_index.html.j2", DATA_INDEXED, kinds=gallery_kinds(ds.brands),
-             cards=[brand_card(entry, ds) for entry in ds.brands])
+    if "brands" in present:
+        r.render("brands/index.md", "brands_index.html.j2", DATA_INDEXED, kinds=gallery_kinds(ds.brands),
+                 cards=[brand_card(entry, ds) for entry in ds.brands])
     for entry in ds.brands:
         r.render(brand_uri(entry.branch.id), "brand.html.j2", {"tags": tag_forms(entry.brand.name), **DATA_INDEXED},
                  card=brand_card(entry, ds))
 
-    r.render("events/index.md", "events_index.html.j2", DATA_INDEXED, news=settings.news,
-             events=[event_view(e, ds) for e in ds.events])
+    if "events" in present:
+        r.render("events/index.md", "events_index.html.j2", DATA_INDEXED, news=settings.news,
+                 events=[event_view(e, ds) for e in ds.events], intro=events_intro(ds, bool(settings.news)))
     for event in ds.events:
         r.render(event_uri(event.id), "event.html.j2", DATA_INDEXED, view=event_view(event, ds))
 
-    r.render("teachers/index.md", "teachers.html.j2", DATA_INDEXED, lists=teacher_lists(ds))
+    if "teachers" in present:
+        r.render("teachers/index.md", "teachers.html.j2", DATA_INDEXED, lists=teacher_lists(ds))
     r.render("about/index.md", "about.html.j2")
-    r.render("downloads/index.md", "downloads.html.j2", downloads=settings.downloads, titles=download_titles(ds),
+    r.render("downloads/index.md", "downloads.html.j2", downloads=settings.downloads, title_pages=download_titles(ds),
              formats={"honour_columns": exports.HONOUR_COLUMNS, "branch_columns": exports.BRANCH_COLUMNS,
                       "json_keys": exports.JSON_KEYS, "honour_keys": exports.HONOUR_KEYS,
                       "recipient_keys": exports.RECIPIENT_KEYS, "branch_keys": exports.BRANCH_KEYS})

@@ -17,9 +17,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from generator.site import press
 from generator.dataset import BrandEntry, Dataset, HonourTitle
 from generator.records.model import Branch, Event, PartialDate
+from generator.site import press
 
 MAX_ENTRY_BYTES = 2048
 ZWSP = "\u200b"

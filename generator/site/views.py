@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from generator.site import press
 from generator.dataset import BrandEntry, Dataset, HonourTitle
 from generator.records.model import Branch, Event, HonourList, PartialDate, Recipient, StarRating
+from generator.site import press
 from generator.site.urls import branch_uri, brand_uri, event_uri, honour_uri
 
-UNKNOWN_KIND = "未注明"
-STAR_WORDS = ("未获星", "一星", "二星", "三星", "四星", "五星")
+NUMERALS = "一二三四五六七八九十"
 
 
 @dataclass(frozen=True)
@@ -33,15 +33,22 @@ def format_date(value: dt.date | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-def star_view(rating: StarRating | None) -> StarView | None:
-    if rating is None:
+def star_word(count: int) -> str:
+    """未获星, 一星 … 十星."""
+    return f"{NUMERALS[count - 1]}星" if 1 <= count <= len(NUMERALS) else "未获星"
+
+
+def star_view(rating: StarRating | None, most: int) -> StarView | None:
+    """A rating out of `most` stars (site.yaml's scheme); None without a rating or without a scheme."""
+    if rating is None or most <= 0:
         return None
-    count = max(0, min(rating.count, 5))
-    return StarView("★" * count + "☆" * (5 - count), STAR_WORDS[count], rating.period, tuple(rating.earned or ()))
+    count = max(0, min(rating.count, most))
+    return StarView("★" * count + "☆" * (most - count), star_word(count), rating.period, tuple(rating.earned or ()))
 
 
 def kind_of(branch: Branch) -> str:
-    return branch.kind or UNKNOWN_KIND
+    """The school's kind, or "" when the record does not say (then nothing about it is shown)."""
+    return branch.kind or ""
 
 
 STATUS_LABELS = {"公示": "公示中", "候选": "候选", "撤销": "已撤销"}
@@ -231,7 +238,9 @@ def _held_lists(held: HeldTitle, dataset: Dataset) -> str:
 def branch_view(branch: Branch, dataset: Dataset) -> BranchView:
     """The page of one branch, decided from the Dataset once."""
     ds = dataset
-    ratings = tuple((r.period, star_view(r)) for r in reversed(branch.stars)) if len(branch.stars) > 1 else ()
+    most = ds.site.star_max
+    ratings = tuple((r.period, star_view(r, most)) for r in reversed(branch.stars)) if len(branch.stars) > 1 and most \
+        else ()
     summary = press.branch_summary(branch.id, ds)
     held = tuple((level, tuple(HeldItem(press.bare(t.title), title_target(t.first, ds), _held_lists(t, ds))
                                for t in titles)) for level, titles in held_titles(branch.id, ds))
@@ -249,7 +258,7 @@ def branch_view(branch: Branch, dataset: Dataset) -> BranchView:
         kind=kind_of(branch),
         parent=branch_link(branch.parent, ds) if branch.parent else None,
         campuses=tuple(branch_link(c.id, ds) for c in ds.campuses.get(branch.id, ())),
-        stars=star_view(branch.current_stars),
+        stars=star_view(branch.current_stars, most),
         star_history=ratings,  # type: ignore[arg-type]
         brand_name=branch.brand.name if branch.brand else None,
         brand_slogan=branch.brand.slogan if branch.brand else None,
@@ -408,19 +417,86 @@ class NewsLineView:
     venue: Link | None
 
 
+SectionEntry = tuple[str, str, str]
+"""A section present on the site: (key, source path, title), as pages.site_sections gives them."""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One headline figure on the home page; only figures the data gives, and never a 0."""
+
+    key: str
+    label: str
+    value: int
+    unit: str
+
+
+@dataclass(frozen=True)
+class SectionCard:
+    """A section's entry on the home page."""
+
+    title: str
+    target: str
+    text: str
+
+
 @dataclass(frozen=True)
 class HomeView:
     """Everything the home page shows: the headline figures, the latest honours and news, the sections."""
 
-    branch_count: int
-    brand_count: int
-    event_count: int
-    teacher_awards: int
+    figures: tuple[Figure, ...]
     level_figures: tuple[tuple[str, int], ...]
     latest: tuple[LatestHonour, ...]
     news: tuple[NewsLineView, ...]
-    title_count: int
-    branch_files: int
+    cards: tuple[SectionCard, ...]
+
+
+def join_words(words: Sequence[str]) -> str:
+    """甲 / 甲和乙 / 甲、乙和丙."""
+    words = [w for w in words if w]
+    return "和".join(words) if len(words) < 3 else "、".join(words[:-1]) + "和" + words[-1]
+
+
+def event_kinds_used(dataset: Dataset) -> list[str]:
+    """The event types the records use, in the region's order, without the catch-all 其他."""
+    used = {e.kind for e in dataset.events if e.kind}
+    return [kind for kind in dataset.site.kinds_of_event if kind in used and kind != "其他"]
+
+
+def branch_facets(dataset: Dataset) -> str:
+    """What a branch page can show, in words: 星级、党建品牌和荣誉, without what this region does not have."""
+    return join_words(["星级" if dataset.site.star_max else "", "党建品牌" if dataset.brands else "", "荣誉"])
+
+
+def home_figures(dataset: Dataset) -> tuple[Figure, ...]:
+    """The headline figures: the branches (the region's total only when site.yaml gives it), then brands, events
+    and teachers' awards where there are any."""
+    ds = dataset
+    if ds.site.branch_count is not None:
+        figures = [Figure("branches", f"{ds.site.region}党支部", ds.site.branch_count, "个")]
+    else:
+        figures = [Figure("branches", "收录支部", len(ds.branches), "个")]
+    figures += [Figure("brands", "党建品牌", len(ds.brands), "个"), Figure("events", "活动", len(ds.events), "项"),
+                Figure("teachers", "教师获奖", len(ds.personal_awards), "人次")]
+    return tuple(f for f in figures if f.value or (f.key == "branches" and ds.branches))
+
+
+def section_cards(dataset: Dataset, sections: Sequence[SectionEntry], has_news: bool) -> tuple[SectionCard, ...]:
+    """A card for each section present but the home page: (key, page, title) as pages.site_sections gives them."""
+    ds = dataset
+    texts = {
+        "honours": f"各项荣誉的各级名单，{len(ds.titles)} 项荣誉",
+        "branches": f"{len(ds.branches)} 个支部的{branch_facets(ds)}",
+        "brands": f"{len(ds.brands)} 个党建品牌",
+        "events": join_words([*event_kinds_used(ds)[:2], "新闻" if has_news else ""]) or "活动",
+        "teachers": "获得个人荣誉的教师",
+        "downloads": "名单与数据文件",
+        "about": "发布单位与数据来源",
+    }
+    order = ("honours", "branches", "brands", "events", "teachers", "downloads", "about")
+    present = {key: (src_uri, title) for key, src_uri, title in sections}
+    return tuple(SectionCard("关于本站" if key == "about" else present[key][1], present[key][0], texts[key])
+                 for key in order if key in present)
 
 
 def latest_honour(honour: HonourList, dataset: Dataset) -> LatestHonour:
@@ -438,20 +514,18 @@ def latest_honour(honour: HonourList, dataset: Dataset) -> LatestHonour:
                         note)
 
 
-def home_view(dataset: Dataset, latest: list[HonourList], news: list[tuple[dt.date, str, str, str | None]]) -> HomeView:
-    """The home page. `news` is the newest events and posts as (date, title, page, venue id)."""
+def home_view(dataset: Dataset, latest: list[HonourList], news: list[tuple[dt.date, str, str, str | None]],
+              sections: Sequence[SectionEntry], has_news: bool) -> HomeView:
+    """The home page. `news` is the newest events and posts as (date, title, page, venue id); `sections` the
+    sections present, as (key, page, title)."""
     ds = dataset
     return HomeView(
-        branch_count=ds.branch_count,
-        brand_count=len(ds.brands),
-        event_count=len(ds.events),
-        teacher_awards=len(ds.personal_awards),
-        level_figures=tuple((level, ds.totals_by_level.get(level, 0)) for level in ds.site.levels),
+        figures=home_figures(ds),
+        level_figures=tuple((level, count) for level in ds.site.levels if (count := ds.totals_by_level.get(level, 0))),
         latest=tuple(latest_honour(h, ds) for h in latest),
         news=tuple(NewsLineView(format_date(day), title, target, branch_link(venue, ds) if venue else None)
                    for day, title, target, venue in news),
-        title_count=len(ds.titles),
-        branch_files=len(ds.branches),
+        cards=section_cards(ds, sections, has_news),
     )
 
 
@@ -467,6 +541,15 @@ class EventView:
     venue: Link | None
     schools: tuple[Link, ...]
     group_note: str
+
+
+def events_intro(dataset: Dataset, has_news: bool) -> str:
+    """The events section's first sentence: the campaign (site.yaml) and the kinds of event the records hold."""
+    kinds = join_words(event_kinds_used(dataset))
+    what = f"{kinds}等活动" if kinds else "各项活动"
+    campaign = dataset.site.campaign
+    subject = f"{campaign}中的{what}" if campaign else f"{dataset.site.region}的{what}"
+    return f"{subject}{'，以及相关新闻' if has_news else ''}，按时间由近到远排列。"
 
 
 def event_view(event: Event, dataset: Dataset) -> EventView:
@@ -492,17 +575,25 @@ class BranchRow:
 
 @dataclass(frozen=True)
 class BranchesIndexView:
-    branch_count: int
+    region_total: int | None
+    """The region's number of branches, only when site.yaml gives it."""
     listed: int
     rows: tuple[BranchRow, ...]
+    facets: str
+    show_kind: bool
+    show_stars: bool
+    show_brand: bool
 
 
 def branches_index_view(dataset: Dataset) -> BranchesIndexView:
     ds = dataset
+    most = ds.site.star_max
     rows = tuple(BranchRow(b.name, branch_uri(b.id), kind_of(b), ds.branch_name(b.parent) if b.parent else None,
-                           star_view(b.current_stars), b.brand.name if b.brand else None, brand_uri(b.id),
+                           star_view(b.current_stars, most), b.brand.name if b.brand else None, brand_uri(b.id),
                            honours_held(b.id, ds)) for b in ds.branches)
-    return BranchesIndexView(ds.branch_count, len(ds.branches), rows)
+    return BranchesIndexView(ds.site.branch_count, len(ds.branches), rows, branch_facets(ds),
+                             show_kind=any(b.kind for b in ds.branches), show_stars=bool(most),
+                             show_brand=bool(ds.brands))
 
 
 @dataclass(frozen=True)

@@ -159,6 +159,8 @@ def make_site(n: int) -> dict[str, Any]:
         "as_of": AS_OF,
         "branch_count": n,
         "stars": list(STARS),
+        "campaign": "“五星”支部创建",
+        "sections": {"events": "创建动态", "teachers": "师德风采"},
         "description": f"演示数据：一个虚构的地区（示例区）和 {n} 个虚构的学校党支部，用于演示和性能测试。",
         "about": ("本网站由 `fivestar demo` 自动生成，**所有学校、人物、荣誉和活动都是虚构的**，"
                   "只用于演示网站的样子和测试生成速度。\n\n"

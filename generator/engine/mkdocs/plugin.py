@@ -41,6 +41,7 @@ from generator.site.images import IMAGE_SUFFIXES, ImageError, write_images
 from generator.site.render import Page
 from generator.site.search_entries import search_entries
 from generator.site.urls import url_of
+from generator.site.views import SectionEntry
 
 log = get_plugin_logger(__name__)
 
@@ -79,6 +80,8 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         self.downloads: tuple[pages.Download, ...] = ()
         self.generated: dict[str, Page] = {}
         """The generated pages of this build, by source path, until the engine has taken each one's body."""
+        self.sections: tuple[SectionEntry, ...] = ()
+        self.make_nav = True
         self.dirty = False
         self.cache = PageCache()
         self.background = Background()
@@ -130,8 +133,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             log.info(f"数据有 {len(result.warnings)} 条提醒（不影响生成），运行 fivestar check 查看。")
         dataset = result.dataset
         self.dataset = dataset
-        if config.nav is None:  # the sections, from the one list (a mkdocs.yml that writes its own nav keeps it)
-            config.nav = section_nav()
+        self.make_nav = config.nav is None  # a mkdocs.yml that writes its own nav keeps it
         # MkDocs renders its theme without autoescaping: text from the records goes in escaped.
         config.site_name = theme_text(dataset.site.title)
         if dataset.site.description:
@@ -177,6 +179,9 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             downloads=self.downloads,
             images=images,
         )
+        self.sections = pages.site_sections(self.dataset, self.settings.news)
+        if self.make_nav:  # the sections present, from the one list, titled as site.yaml words them
+            config.nav = section_nav(self.sections)
         self.clean_content_files(files, config)
         self.add_generated_pages(files, config)
         return files
@@ -267,7 +272,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         one renders the pages."""
         assert self.dataset is not None
         self.settle_downloads()
-        dataset, settings, site_dir = self.dataset, self.settings, Path(config.site_dir)
+        dataset, settings, sections, site_dir = self.dataset, self.settings, self.sections, Path(config.site_dir)
         use_urls, site_url = config.use_directory_urls, config.site_url
         news = [(post.date, post.title, url_of(post.src_uri, use_urls)) for post in settings.news]
 
@@ -278,7 +283,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
                 return f"图片无法发布，网站没有更新：{error}"
             handle, fragment = tempfile.mkstemp(prefix="fivestar-search-", suffix=".json")
             os.close(handle)
-            search.write_entries((search_entry(e) for e in search_entries(dataset, use_urls)), Path(fragment))
+            search.write_entries((search_entry(e) for e in search_entries(dataset, use_urls, sections)), Path(fragment))
             deliver(ENTRIES, fragment)
             if settings.downloads:
                 try:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from typing import Any
 
 from generator.dataset import Dataset
 from generator.sanitize import clean
-from generator.site.pages import SECTIONS
-from generator.site.views import format_date
+from generator.site.views import SectionEntry, format_date
 
 
 class TitleText(str):
@@ -42,9 +42,9 @@ def theme_text(text: str) -> str:
     return html.escape(clean(text), quote=True)
 
 
-def section_nav() -> list[dict[str, str]]:
-    """MkDocs' `nav` setting made from pages.SECTIONS: one tab per section, in order."""
-    return [{title: src_uri} for src_uri, title in SECTIONS]
+def section_nav(sections: Sequence[SectionEntry]) -> list[dict[str, str]]:
+    """MkDocs' `nav` setting made from the sections present (pages.site_sections): one tab each, in order."""
+    return [{title: src_uri} for _key, src_uri, title in sections]
 
 
 def footer_context(dataset: Dataset) -> dict[str, Any]:
