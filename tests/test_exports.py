@@ -64,11 +64,19 @@ def json_honour_rows(payload: dict[str, Any]) -> list[list[str]]:
 
 
 def json_branch_rows(payload: dict[str, Any]) -> list[list[str]]:
+    """The branch rows, derived from the JSON alone; the star cells only where the region rates its branches."""
     return [[text(v) for v in (b["id"], b["name"], b["full_name"], "、".join(b["aliases"]), b["kind"],
-                               b["parent_name"], (b["stars"] or {}).get("count"), (b["stars"] or {}).get("period"),
+                               b["parent_name"],
+                               *(((b["stars"] or {}).get("count"), (b["stars"] or {}).get("period"))
+                                 if "stars" in b else ()),
                                (b["brand"] or {}).get("name"), (b["brand"] or {}).get("slogan"), len(b["honours"]),
                                b["personal_awards"], b["summary"], payload["as_of"])]
             for b in payload["branches"]]
+
+
+def branch_header(dataset: Dataset) -> list[str]:
+    """The branch table's header: without the star columns where the region does not rate its branches."""
+    return [c for c in BRANCH_HEADER if dataset.site.star_max or c not in ("当前星级", "星级评定期")]
 
 
 def read_csv(path: Path) -> list[list[str]]:
@@ -114,11 +122,12 @@ def test_branches_csv_xlsx_and_json_give_the_same_rows(written: tuple[Dataset, P
     payload = read_json(site / "downloads/branches.json")
     expected = json_branch_rows(payload)
     assert [row[0] for row in expected] == [b.id for b in dataset.branches]
+    assert all(("stars" in b) == bool(dataset.site.star_max) for b in payload["branches"])
     rows = read_csv(site / "downloads/branches.csv")
-    assert rows[0] == BRANCH_HEADER and rows[1:] == expected
+    assert rows[0] == branch_header(dataset) and rows[1:] == expected
     sheets = read_xlsx(site / "downloads/branches.xlsx")
     assert list(sheets) == ["支部名录", "说明"]
-    assert sheets["支部名录"][0] == BRANCH_HEADER and sheets["支部名录"][1:] == expected
+    assert sheets["支部名录"][0] == branch_header(dataset) and sheets["支部名录"][1:] == expected
 
 
 def test_per_title_files_exist_and_agree(written: tuple[Dataset, Path]) -> None:
@@ -184,7 +193,9 @@ def test_json_keys_are_sorted_and_documented(written: tuple[Dataset, Path]) -> N
     assert set(payload) <= set(exports.JSON_KEYS)
     assert set(payload["honours"][0]) == set(exports.HONOUR_KEYS)
     assert set(payload["honours"][0]["recipients"][0]) == set(exports.RECIPIENT_KEYS)
-    assert set(payload["branches"][0]) == set(exports.BRANCH_KEYS)
+    assert set(payload["branches"][0]) == set(exports.branch_keys(dataset))
+    assert set(exports.branch_keys(dataset)) == set(exports.BRANCH_KEYS) - ({"stars"} if not dataset.site.star_max
+                                                                             else set())
     assert list(exports.HONOUR_COLUMNS) == HONOUR_HEADER and list(exports.BRANCH_COLUMNS) == BRANCH_HEADER
 
 

@@ -233,11 +233,27 @@ def honour_rows(records: Iterable[Mapping[str, Any]], as_of: str) -> list[dict[s
     return [honour_row(rec, r, as_of) for rec in records for r in rec["recipients"]]
 
 
+STAR_COLUMNS = ("当前星级", "星级评定期")
+"""The branch columns (and the JSON key `stars`) a region without a rating scheme leaves out."""
+
+
+def branch_columns(dataset: Dataset) -> dict[str, str]:
+    """The branch table's columns for this region: without the star columns where branches are not rated."""
+    rated = bool(dataset.site.star_max)
+    return {name: meaning for name, meaning in BRANCH_COLUMNS.items() if rated or name not in STAR_COLUMNS}
+
+
+def branch_keys(dataset: Dataset) -> dict[str, str]:
+    """A branch's JSON keys for this region: without `stars` where branches are not rated."""
+    rated = bool(dataset.site.star_max)
+    return {name: meaning for name, meaning in BRANCH_KEYS.items() if rated or name != "stars"}
+
+
 def branch_record(branch: Branch, dataset: Dataset) -> dict[str, Any]:
-    """One branch as a JSON object (`BRANCH_KEYS`)."""
+    """One branch as a JSON object (`branch_keys`)."""
     stars = branch.current_stars
     parent = dataset.branch_by_id.get(branch.parent) if branch.parent else None
-    return {
+    record = {
         "id": branch.id,
         "name": press.fullwidth(branch.name),
         "full_name": branch.full_name,
@@ -251,19 +267,26 @@ def branch_record(branch: Branch, dataset: Dataset) -> dict[str, Any]:
         "personal_awards": len(dataset.personal_awards_by_branch.get(branch.id, ())),
         "summary": press.branch_summary(branch.id, dataset),
     }
+    if not dataset.site.star_max:
+        del record["stars"]
+    return record
 
 
 def branch_row(record: Mapping[str, Any], as_of: str) -> dict[str, Any]:
-    """One CSV/XLSX row (`BRANCH_COLUMNS`) from a JSON branch."""
-    stars = record["stars"] or {}
+    """One CSV/XLSX row (`BRANCH_COLUMNS`) from a JSON branch; the star cells only where the record has `stars`."""
+    stars = record.get("stars") or {}
     brand = record["brand"] or {}
-    return {
+    row = {
         "单位编号": record["id"], "名称": record["name"], "全称": record["full_name"],
         "别名": "、".join(record["aliases"]), "类型": record["kind"], "所属主校": record["parent_name"],
         "当前星级": stars.get("count"), "星级评定期": stars.get("period"), "党建品牌": brand.get("name"),
         "品牌口号": brand.get("slogan"), "学校荣誉数": len(record["honours"]),
         "个人荣誉数": record["personal_awards"], "荣誉概述": record["summary"], "数据截至": as_of,
     }
+    if "stars" not in record:
+        for name in STAR_COLUMNS:
+            del row[name]
+    return row
 
 
 def envelope(dataset: Dataset) -> dict[str, Any]:
@@ -562,7 +585,7 @@ def atom_bytes(dataset: Dataset, news: Iterable[NewsItem] = (), site_url: str | 
         feed.set(f"{{{XML_NS}}}base", site_url.rstrip("/") + "/")
     sub(feed, "id", tag_uri(dataset, "feed"))
     sub(feed, "title", f"{site.title} · 荣誉与动态")
-    sub(feed, "subtitle", f"{site.region}的荣誉名单、创建活动和新闻。数据截至 {site.as_of.isoformat()}"
+    sub(feed, "subtitle", f"{site.region}的荣誉名单、活动和新闻。数据截至 {site.as_of.isoformat()}"
                           + (f"；来源：{site.source}" if site.source else "") + "。")
     updated = max([site.as_of, *(e.date for e in entries)])
     sub(feed, "updated", _rfc3339(updated))
@@ -630,8 +653,9 @@ def iter_exports(dataset: Dataset, news: Iterable[NewsItem] = (),
 
     branches = [branch_record(b, dataset) for b in dataset.branches]
     branch_rows = [branch_row(b, as_of) for b in branches]
-    yield f"{DOWNLOADS}/branches.csv", csv_bytes(list(BRANCH_COLUMNS), branch_rows)
-    yield f"{DOWNLOADS}/branches.xlsx", xlsx_bytes(dataset, [("支部名录", branch_rows)], BRANCH_COLUMNS,
+    columns = branch_columns(dataset)
+    yield f"{DOWNLOADS}/branches.csv", csv_bytes(list(columns), branch_rows)
+    yield f"{DOWNLOADS}/branches.xlsx", xlsx_bytes(dataset, [("支部名录", branch_rows)], columns,
                                                    f"{region}支部名录")
     yield f"{DOWNLOADS}/branches.json", json_bytes({**head, "branches": branches})
     yield f"{DOWNLOADS}/fivestar.json", json_bytes({**head, "honours": honours, "branches": branches})

@@ -226,9 +226,9 @@ def render_pages(dataset: Dataset, settings: PageSettings | None = None) -> list
         r.render("teachers/index.md", "teachers.html.j2", DATA_INDEXED, lists=teacher_lists(ds))
     r.render("about/index.md", "about.html.j2")
     r.render("downloads/index.md", "downloads.html.j2", downloads=settings.downloads, title_pages=download_titles(ds),
-             formats={"honour_columns": exports.HONOUR_COLUMNS, "branch_columns": exports.BRANCH_COLUMNS,
+             formats={"honour_columns": exports.HONOUR_COLUMNS, "branch_columns": exports.branch_columns(ds),
                       "json_keys": exports.JSON_KEYS, "honour_keys": exports.HONOUR_KEYS,
-                      "recipient_keys": exports.RECIPIENT_KEYS, "branch_keys": exports.BRANCH_KEYS})
+                      "recipient_keys": exports.RECIPIENT_KEYS, "branch_keys": exports.branch_keys(ds)})
     return r.pages
 
 
