@@ -288,6 +288,11 @@ TEXT_PLACES: dict[tuple[str, str], Place] = {
     ("Site", "about"): ("site.yaml", SITE + "about: {v}\n", ("site", None, ("about",))),
     ("Site", "source"): ("site.yaml", SITE + "source: {v}\n", ("site", None, ("source",))),
     ("Site", "adult_roles"): ("site.yaml", SITE + "adult_roles:\n  - {v}\n", ("site", None, ("adult_roles", 0))),
+    ("Site", "campaign"): ("site.yaml", SITE + "campaign: {v}\n", ("site", None, ("campaign",))),
+    ("Site", "event_kinds"): ("site.yaml", SITE + "event_kinds:\n  - 其他\n  - {v}\n",
+                              ("site", None, ("event_kinds", 1))),
+    **{("SectionTitles", key): ("site.yaml", SITE + f"sections:\n  {key}: {{v}}\n", ("site", None, ("sections", key)))
+       for key in ("home", "honours", "branches", "brands", "events", "teachers", "about", "downloads")},
     ("Footer", "icp"): ("site.yaml", SITE + "footer:\n  icp: {v}\n", ("site", None, ("footer", "icp"))),
     ("Footer", "police"): ("site.yaml", SITE + "footer:\n  police: {v}\n", ("site", None, ("footer", "police"))),
     ("Footer", "contact"): ("site.yaml", SITE + "footer:\n  contact: {v}\n", ("site", None, ("footer", "contact"))),
@@ -335,6 +340,7 @@ TEXT_PLACES: dict[tuple[str, str], Place] = {
                          ("event", "2024-05-10-guanmo", ("people", 0, "part"))),
 }
 VOCABULARY_FIELDS = {("HonourList", "level"): "a level from site.yaml", ("Event", "level"): "a level from site.yaml",
+                     ("Event", "kind"): "an event type from site.yaml",
                      ("StarRating", "earned"): "star names from site.yaml", ("Photo", "file"): "an image path",
                      ("Photo", "caption"): "needs an image", ("Brand", "logo"): "an image path",
                      ("Recipient", "role"): "an adult role from the allow-list (privacy.DEFAULT_ADULT_ROLES)"}

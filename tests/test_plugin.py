@@ -155,12 +155,18 @@ def test_branch_pages_are_not_in_the_navigation(built_site: Path) -> None:
 
 
 def test_the_nav_comes_from_pages_sections_only(built_site: Path) -> None:
-    """One list: mkdocs.yml has no nav of its own, and the tabs are pages.SECTIONS in order."""
+    """One list: mkdocs.yml has no nav of its own, and the tabs are the sections present (pages.site_sections, from
+    pages.SECTIONS) in order, titled as site.yaml words them."""
+    from generator.records.load import load_dataset
     from generator.site import pages
 
     assert not re.search(r"^nav:", CONFIG.read_text(encoding="utf-8"), re.MULTILINE)
     tabs = re.findall(r'class="md-tabs__link">\s*(\S+)\s*</a>', read(built_site, ""))
-    assert tabs == [title for _uri, title in pages.SECTIONS]
+    dataset = load_dataset(DATA).dataset
+    assert dataset is not None
+    sections = pages.site_sections(dataset, pages.read_news(ROOT / "content"))
+    assert tabs == [title for _key, _uri, title in sections] and len(tabs) == len(pages.SECTIONS)
+    assert "创建动态" in tabs and "师德风采" in tabs  # the bundled site.yaml's own words
 
 
 def test_images_are_published_as_sized_renditions_never_as_originals(sample_site: Path) -> None:

@@ -184,10 +184,17 @@ def test_star_periods_run_oldest_first(data: Path) -> None:
 
 def test_earned_without_star_names_in_site(data: Path) -> None:
     site = (data / "site.yaml").read_text(encoding="utf-8")
-    write(data, "site.yaml", site[: site.index("stars:")])
+    write(data, "site.yaml", site[: site.index("stars:")] + "stars: 5\n")
     (problem,) = load_dataset(data).errors
     assert (problem.line, problem.column) == (6, 5)
-    assert problem.message == "site.yaml 里还没有写 stars（五颗星的名称），无法核对 earned。"
+    assert problem.message == "site.yaml 的 stars 没有写各颗星的名称，无法核对 earned。"
+
+
+def test_ratings_in_a_region_without_stars(data: Path) -> None:
+    site = (data / "site.yaml").read_text(encoding="utf-8")
+    write(data, "site.yaml", site[: site.index("stars:")])
+    (problem,) = load_dataset(data).errors
+    assert problem.message == "site.yaml 里没有写 stars，表示本地区不评星级，这里的星级不会显示。"
 
 
 def test_alias_that_is_another_branchs_name(data: Path) -> None:

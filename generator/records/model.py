@@ -424,7 +424,7 @@ class Event(Record):
     date: MonthDate = Field(description="日期：YYYY-MM-DD；原文只写到月或年时写 YYYY-MM 或 YYYY，不要自己补日子")
     title: Text = Field(description="活动名称")
     kind: Text | None = Field(None, description="活动类型，取自 site.yaml 的 event_kinds（默认：观摩推进会、观摩评比、"
-                                                 "现场会、培训、其他）")
+                                                 "现场会、培训、其他）", examples=list(EVENT_KINDS))
     level: Text | None = Field(None, description="主办层级，如 区级、市级")
     venue: Id | None = Field(None, description="举办地点（支部编号）")
     branches: list[Id] = Field(default_factory=list, description="参加的支部编号，按顺序")
