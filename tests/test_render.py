@@ -157,8 +157,11 @@ def test_site_relative_links_and_images_point_where_the_engine_puts_their_target
     ("branches/a.md", False, "../brands/index.md#x", "../brands/index.html#x"),
     ("branches/a.md", False, "../media/a b.png", "../media/a%20b.png"),
     ("events/x.md", True, "../news/%E6%96%B0.md", "../../news/%E6%96%B0/"),
+    ("branches/a.md", True, "../downloads/a.csv?v=2", "../../downloads/a.csv?v=2"),
+    ("branches/a.md", True, "../brands/index.md?a=1#x", "../../brands/?a=1#x"),
 ])
 def test_relative_links_in_fields(here: str, use_directory_urls: bool, written: str, expected: str) -> None:
+    """As MkDocs' own rewriting (mkdocs.structure.pages, path_to_url): path made relative, query and anchor kept."""
     assert parse(field_html(f"[x]({written})", here, use_directory_urls)).links() == [("x", expected)]
 
 

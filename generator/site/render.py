@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 from xml.etree import ElementTree
 
 import markdown
@@ -106,8 +106,9 @@ class _RelativeLinks(Treeprocessor):
         if target.startswith("../") or target == "..":
             return url  # outside the site: the check refuses it; left as written
         self.linked.append(target)
-        fragment = f"#{parts.fragment}" if parts.fragment else ""
-        return relative_url(self.here, target + fragment, self.use_directory_urls)
+        # query and anchor kept as written, as MkDocs keeps them (urlunsplit(('', '', path, query, anchor)))
+        return urlunsplit(("", "", relative_url(self.here, target, self.use_directory_urls), parts.query,
+                           parts.fragment))
 
 
 @cache
