@@ -179,6 +179,15 @@ def test_autolinks_stay() -> None:
         ("https://example.com/a", "https://example.com/a")]
 
 
+def test_an_email_autolink_stays_an_email_link() -> None:
+    """Markdown writes `<mailto:…>` with its characters as entities (an internal placeholder for `&` until the
+    end); MkDocs leaves such a URL alone, and so must the field's link rewriting."""
+    linked: list[str] = []
+    out = field_html("来信请寄 <mailto:office@example.gov.cn>", "about/index.md", linked=linked)
+    assert parse(out).links() == [("office@example.gov.cn", "mailto:office@example.gov.cn")]
+    assert linked == [] and "\x03" not in out
+
+
 JAVASCRIPT = [
     "[x](javascript:alert(1))", "[x](JaVaScRiPt:alert(1))", "[x]( javascript:alert(1))", "[x](<javascript:alert(1)>)",
     "[x](java&#x73;cript:alert(1))", "[x](&#106;avascript:alert(1))", "[x](java\tscript:alert(1))",
