@@ -12,7 +12,7 @@ import pytest
 
 from generator.engine import build
 from generator.records.problems import DataError
-from generator.site import pages
+from generator.site import pages, render
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "mkdocs.yml"
@@ -78,7 +78,7 @@ def test_bad_data_stops_before_building_and_keeps_the_old_site(good_site: Path, 
 
 def test_a_failure_while_building_keeps_the_old_site(good_site: Path, sample_data: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    def explode(*args: object, **kwargs: object) -> list[pages.Page]:
+    def explode(*args: object, **kwargs: object) -> list[render.Page]:
         raise RuntimeError("模板出错（测试）")
 
     monkeypatch.setattr(pages, "render_pages", explode)

@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
 from pathlib import Path
 
 import pytest
+from readhtml import Element, parse
 
 from generator.dataset import Dataset
 from generator.records.load import load_dataset
 from generator.site import exports, press
 from generator.site.pages import render_pages
+from generator.site.render import Page
 
 DATA = Path(__file__).resolve().parent / "fixtures" / "bureau" / "data"
 SHUANGCHUANG = '党建"双创"工作培育创建单位'
@@ -47,8 +50,8 @@ def dataset() -> Dataset:
 
 
 @pytest.fixture(scope="module")
-def site(dataset: Dataset) -> dict[str, str]:
-    return {p.src_uri: p.markdown for p in render_pages(dataset)}
+def site(dataset: Dataset) -> dict[str, Page]:
+    return {p.src_uri: p for p in render_pages(dataset)}
 
 
 @pytest.fixture(scope="module")
@@ -56,15 +59,33 @@ def files(dataset: Dataset) -> dict[str, bytes]:
     return exports.export_contents(dataset)
 
 
-def section(markdown: str, anchor: str) -> str:
+def doc(page: Page) -> Element:
+    return parse(page.body)
+
+
+def section(page: Page, anchor: str) -> Element:
     """The part of a title page under the heading of one list (up to the next list's heading)."""
-    start = markdown.index(f"{{: #{anchor} }}")
-    end = markdown.find("\n## ", start)
-    return markdown[start:end if end >= 0 else len(markdown)]
+    return doc(page).section(anchor)
 
 
-def copied(markdown: str) -> list[str]:
-    return [m for m in re.findall(r'<p class="fs-copy__text" id="copy-[^"]+">(.*?)</p>', markdown)]
+def copied(page: Page) -> list[str]:
+    """The text of each copy block on a page, in order."""
+    return [p.text() for p in doc(page).find_all("p", cls="fs-copy__text")]
+
+
+def copy_buttons(page: Page) -> list[tuple[str, str, str]]:
+    """Each copy block: (the id of its text, the text, the button's label)."""
+    blocks = []
+    for block in doc(page).find_all("div", cls="fs-copy"):
+        text, button = block.find("p", cls="fs-copy__text"), block.find("button")
+        assert button.get("data-copy") == text.get("id")
+        blocks.append((text.get("id") or "", text.text(), button.text()))
+    return blocks
+
+
+def cells(row: Element) -> dict[str, str]:
+    """A table row's cells by their data-label."""
+    return {td.get("data-label") or "": td.text() for td in row.find_all("td")}
 
 
 # -- counting: one rule, every figure ----------------------------------------------------------------------------
@@ -81,76 +102,100 @@ def test_yearly_and_cumulative_lists_count_each_school_once(dataset: Dataset) ->
     assert dict(dataset.totals_by_level) == {"国家级": 0, "省级": 0, "市级": 16, "区级": 0}
 
 
-def test_home_and_honours_index_show_the_counted_figures(site: dict[str, str]) -> None:
-    figures = dict(re.findall(r'data-figure="(level-\d)">(\d+)<', site["index.md"]))
+def test_home_and_honours_index_show_the_counted_figures(site: dict[str, Page]) -> None:
+    figures = {span.get("data-figure"): span.text() for span in doc(site["index.md"]).find_all("span", data_figure=True)
+               if (span.get("data-figure") or "").startswith("level-")}
     assert figures == {"level-1": "0", "level-2": "0", "level-3": "16", "level-4": "0"}
-    rows = {m.group(1): m.group(2) for m in
-            re.finditer(r'<tr><th scope="row"><a [^>]+>([^<]+)</a></th>(.*?)</tr>', site["honours/index.md"])}
-    cells = dict(re.findall(r'data-label="([^"]+)">([^<]+)<', rows["党建“双创”工作培育创建单位"]))
-    assert cells["市级"] == "11 所" and cells["国家级"] == "—"
-    assert dict(re.findall(r'data-label="([^"]+)">([^<]+)<', rows["文明校园"]))["国家级"] == "—"  # 公示 not held
-    year_rows = re.findall(r"^\| (\S+年度|累计) \| (\d+) 份 \| (\S+) \|", site["honours/index.md"], re.MULTILINE)
+    index = doc(site["honours/index.md"])
+    rows = {tr.find("th", scope="row").text(): cells(tr)
+            for tr in index.section_titled("全部荣誉").find("tbody").find_all("tr")}
+    assert rows["党建“双创”工作培育创建单位"]["市级"] == "11 所" and rows["党建“双创”工作培育创建单位"]["国家级"] == "—"
+    assert rows["文明校园"]["国家级"] == "—"  # 公示 not held
+    year_rows = [tuple(td.text() for td in tr.find_all("td"))
+                 for tr in index.section_titled("按年度").find("tbody").find_all("tr")]
     # 所次 per year: 平安校园 3 and 科技创新大赛 2 (one school under two prizes is one 所次)
-    assert year_rows == [("2024年度", "1", "6"), ("2023年度", "2", "5"), ("累计", "1", "11")]
+    assert year_rows == [("2024年度", "1 份", "6", "—"), ("2023年度", "2 份", "5", "—"), ("累计", "1 份", "11", "—")]
 
 
 # -- pages --------------------------------------------------------------------------------------------------------
 
 
-def test_a_public_notice_or_candidate_list_never_says_awarded(site: dict[str, str]) -> None:
+def test_a_public_notice_or_candidate_list_never_says_awarded(site: dict[str, Page]) -> None:
     notice = section(site[WENMING_PAGE], "wenming-guojiaji-gongshi-2024")
-    assert "公示中" in notice and "2024年11月5日公示" in notice and "尚未正式命名" in notice
-    assert "拟命名名单（按公布顺序）" in notice
+    assert notice.find("span", cls="fs-badge").text() == "公示中"
+    assert "2024年11月5日公示" in notice.text() and "尚未正式命名" in notice.text()
+    assert "拟命名名单（按公布顺序）：" in notice.lines()
     candidate = section(site[WENMING_PAGE], "wenming-shengji-houxuan-2024")
-    assert "候选" in candidate and "候选名单（按公布顺序）" in candidate
-    for text in (notice, candidate):
-        assert "获评" not in text
-    assert "获评" not in site[WENMING_PAGE]
-    assert "获评" not in "".join(line for line in site["branches/shili-yucai.md"].splitlines() if "文明校园" in line)
+    assert "候选" in candidate.find("span", cls="fs-badge").text() and "候选名单（按公布顺序）：" in candidate.lines()
+    for part in (notice, candidate):
+        assert "获评" not in part.text()
+    assert "获评" not in site[WENMING_PAGE].body
+    school = [line for line in doc(site["branches/shili-yucai.md"]).lines() if "文明校园" in line]
+    assert school and not [line for line in school if "获评" in line]
 
 
-def test_official_name_batch_and_scope_head_the_list(site: dict[str, str]) -> None:
-    markdown = site[SC_PAGE]
-    assert markdown.startswith("---") and "\n# 党建“双创”工作培育创建单位\n" in markdown
-    yearly = section(markdown, "shuangchuang-shiji-2024")
-    assert re.search(r"^## 第二批 示例市中小学校党建“双创”工作培育创建单位 · 2024年度（6 所） \{: #shuangchuang",
-                     markdown, re.MULTILINE)
-    assert "- 范围：全市共98所，示例区6所" in yearly and "- 日期：2024年10月" in yearly
-    assert "98所学校" not in markdown and "等 98" not in markdown
-    roll = section(markdown, "shuangchuang-shiji-leiji")
-    assert "## 市级 · 截至2024年12月累计（11 所）" in markdown and "累计总名单" in roll
+def test_official_name_batch_and_scope_head_the_list(site: dict[str, Page]) -> None:
+    page = site[SC_PAGE]
+    assert page.meta == {"tags": [SHUANGCHUANG], "search": {"exclude": True}}
+    assert page.title == "党建“双创”工作培育创建单位" and doc(page).find("h1").text() == page.title
+    headings = {i: text for level, i, text in doc(page).headings() if level == 2}
+    assert headings["shuangchuang-shiji-2024"] == "第二批 示例市中小学校党建“双创”工作培育创建单位 · 2024年度（6 所）"
+    yearly = [li.text() for li in section(page, "shuangchuang-shiji-2024").find_all("li")]
+    assert "范围：全市共98所，示例区6所" in yearly and "日期：2024年10月" in yearly
+    assert "98所学校" not in page.body and "等 98" not in page.body
+    assert headings["shuangchuang-shiji-leiji"] == "市级 · 截至2024年12月累计（11 所）"
+    assert "累计总名单" in section(page, "shuangchuang-shiji-leiji").text()
 
 
-def test_a_brand_recipient_links_to_its_brand_page(site: dict[str, str]) -> None:
+def test_a_brand_recipient_links_to_its_brand_page(site: dict[str, Page]) -> None:
     yearly = section(site[SC_PAGE], "shuangchuang-shiji-2024")
-    assert "1. [示例育才中学“红育”党建](../brands/shili-yucai.md)" in yearly
+    first = yearly.find("ol").elements()[0]
+    assert first.tag == "li" and first.text() == "示例育才中学“红育”党建"
+    assert first.links() == [("示例育才中学“红育”党建", "../../brands/shili-yucai/")]
 
 
-def test_grades_are_groups_in_file_order(site: dict[str, str]) -> None:
+def grade_groups(part: Element) -> list[tuple[str, str, list[str]]]:
+    """Each grade of a graded list: its name (in bold), its line and the schools of the list that follows it."""
+    groups = []
+    children = part.elements()
+    for here, after in itertools.pairwise(children):
+        if here.tag == "p" and here.find_all("strong") and after.tag == "ol":
+            groups.append((here.find("strong").text(), here.text(), [li.text() for li in after.find_all("li")]))
+    return groups
+
+
+def test_grades_are_groups_in_file_order(site: dict[str, Page]) -> None:
     pingan = section(site[PINGAN_PAGE], "pingan-shiji-2023")
-    assert pingan.index("**5A**（2 所）") < pingan.index("**4A**（1 所）")
+    assert grade_groups(pingan) == [("5A", "5A（2 所）", ["示例二小", "示例四小"]), ("4A", "4A（1 所）", ["示例三小"])]
     keji = section(site[KEJI_PAGE], "keji-chuangxin-shiji-2023")
-    assert keji.index("**一等奖**（1 所）") < keji.index("**二等奖**（2 所）")
-    assert "共 2 所" in keji  # 示例五小 under two prizes is one school
+    assert [(grade, line) for grade, line, _schools in grade_groups(keji)] == [
+        ("一等奖", "一等奖（1 所）"), ("二等奖", "二等奖（2 所）")]
+    assert keji.find("p", cls="fs-partial").text() == "共 2 所"  # 示例五小 under two prizes is one school
 
 
-def test_a_revoked_list_is_kept_for_the_record_and_never_counted(site: dict[str, str]) -> None:
+def test_a_revoked_list_is_kept_for_the_record_and_never_counted(site: dict[str, Page]) -> None:
     revoked = section(site[PINGAN_PAGE], "pingan-shiji-2022")
-    assert "已撤销" in revoked and "不计入任何统计" in revoked and "复制新闻稿句" not in revoked
-    assert "平安校园" not in "".join(re.findall(r"## 学校荣誉.*?## ", site["branches/shili-liu.md"], re.DOTALL))
+    assert revoked.find("span", cls="fs-badge").text() == "已撤销"
+    assert "不计入任何统计" in revoked.text() and "复制新闻稿句" not in revoked.text()
+    assert [label for _id, _text, label in copy_buttons(site[PINGAN_PAGE])].count("复制新闻稿句") >= 1
+    assert "示例六小" in revoked.text()  # the revoked list names 示例六小, whose page does not hold it
+    assert "平安校园" not in doc(site["branches/shili-liu.md"]).section_titled("学校荣誉").text()
 
 
-def test_a_school_lists_each_title_and_level_once_with_all_its_lists(site: dict[str, str]) -> None:
-    honours = site["branches/shili-yi.md"].split("## 学校荣誉", 1)[1].split("\n## ", 1)[0]
-    items = [line for line in honours.splitlines() if line.startswith("- [")]
-    assert len(items) == 1 and "2024年度第二批；截至2024年12月累计" in items[0]
+def test_a_school_lists_each_title_and_level_once_with_all_its_lists(site: dict[str, Page]) -> None:
+    honours = doc(site["branches/shili-yi.md"]).section_titled("学校荣誉")
+    items = [li for li in honours.find_all("li")  # an item that starts with its link (not with a status badge)
+             if li.children and isinstance(li.children[0], Element) and li.children[0].tag == "a"]
+    assert len(items) == 1 and "2024年度第二批；截至2024年12月累计" in items[0].text()
+    assert items[0].links()[0][0] == "党建“双创”工作培育创建单位"
     assert copied(site["branches/shili-yi.md"])[-1] == "示例一小获评2024年第二批市级“党建‘双创’工作培育创建单位”。"
-    assert "候选" in honours and "尚未正式命名" in honours  # shown apart, with its status
+    pending = honours.section_titled("公示和候选名单")
+    assert "候选" in pending.text() and "尚未正式命名" in pending.text()  # shown apart, with its status
 
 
-def test_a_month_date_is_shown_as_a_month(site: dict[str, str], dataset: Dataset) -> None:
-    assert "- 日期：2019年10月\n" in site["events/2019-10-guanmo-tuijinhui.md"]
-    assert "2019年10月1日" not in "".join(site.values())
+def test_a_month_date_is_shown_as_a_month(site: dict[str, Page], dataset: Dataset) -> None:
+    assert "日期：2019年10月" in [li.text() for li in doc(site["events/2019-10-guanmo-tuijinhui.md"]).find_all("li")]
+    assert "2019年10月1日" not in "".join(p.body for p in site.values())
     assert dataset.event_by_id["2019-10-guanmo-tuijinhui"].date.isoformat() == "2019-10"
 
 
@@ -161,13 +206,18 @@ def test_press_gives_every_rule_exactly(dataset: Dataset) -> None:
     assert press.all_sentences(dataset) == SENTENCES
 
 
-def test_every_copied_sentence_ends_with_a_full_stop_and_quotes_nest(site: dict[str, str]) -> None:
-    for uri, markdown in site.items():
-        for block in re.finditer(r'id="copy-([^"]+)">(.*?)</p>\s*<button[^>]*>(复制[^<]+)</button>', markdown):
-            text = block.group(2)
-            if block.group(3) == "复制新闻稿句":
-                assert text.endswith("。"), (uri, block.group(1))
+def test_every_copied_sentence_ends_with_a_full_stop_and_quotes_nest(site: dict[str, Page]) -> None:
+    sentences = 0
+    for uri, page in site.items():
+        blocks = copy_buttons(page)
+        assert len(blocks) == page.body.count("fs-copy__button"), uri
+        for uid, text, label in blocks:
+            assert label.startswith("复制"), (uri, uid)
+            if label == "复制新闻稿句":
+                sentences += 1
+                assert text.endswith("。"), (uri, uid)
             assert not re.search(r"“[^”]*“", text), (uri, text)  # never “…“…”…”
+    assert sentences >= len(SENTENCES)
     assert copied(site[SC_PAGE])[1] == ("示例育才中学“红育”党建、示例一小、示例二小、示例三小、示例四小、示例五小"
                                         "（共11所，其余5所名单未公布）")
 
@@ -201,8 +251,9 @@ def test_exports_carry_every_new_key(files: dict[str, bytes]) -> None:
     assert "<summary>2019-10 示例区“五星”支部创建观摩推进会</summary>" in feed
 
 
-def test_the_branch_list_counts_each_honour_once(site: dict[str, str]) -> None:
+def test_the_branch_list_counts_each_honour_once(site: dict[str, Page]) -> None:
     """A school on the yearly list and on the running roll holds one honour, not 2 项; a 候选 list adds none."""
-    rows = dict(re.findall(r'<a href="[^"]*shili-(\w+)[^"]*">[^<]+</a>.*?data-label="荣誉"><span[^>]*>(\d+) 项',
-                           site["branches/index.md"]))
-    assert rows == {"er": "2", "liu": "1", "san": "2", "si": "2", "wu": "2", "yi": "1", "yucai": "1"}
+    rows = {tr.find("th", scope="row").links()[0][1]: cells(tr)["荣誉"]
+            for tr in doc(site["branches/index.md"]).find("tbody").find_all("tr")}
+    assert rows == {f"shili-{b}/": f"{n} 项" for b, n in
+                    {"er": 2, "liu": 1, "san": 2, "si": 2, "wu": 2, "yi": 1, "yucai": 1}.items()}

@@ -16,12 +16,14 @@ from hostile.dataset import load_payloads, write_dataset
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
+from readhtml import Element, parse, unsafe_urls
 
 from generator.dataset import slugify
 from generator.records.load import load_dataset
 from generator.records.model import ID_RE
 from generator.sanitize import clean
 from generator.site.images import resolve_image
+from generator.site.render import Page as RenderedPage
 
 REPO = Path(__file__).resolve().parent.parent
 SITE = "title: 示例区“五星”支部展示\nowner: 示例区教育局党组\nregion: 示例区\nas_of: 2024-12-31\n"
@@ -259,32 +261,80 @@ def test_check_refuses_the_unsafe_links_of_the_corpus(tmp_path: Path) -> None:
     assert any("javascript:" in p.message for p in result.errors)
 
 
-def test_every_payload_is_escaped_in_the_generated_markdown(tmp_path: Path) -> None:
-    import markdown
+MARKDOWN_TAGS = frozenset({"p", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote", "hr", "br", "a", "img",
+                           "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td"})
+MARKDOWN_ATTRIBUTES = frozenset({("a", "href"), ("a", "title"), ("img", "src"), ("img", "alt"), ("img", "title"),
+                                 ("ol", "start"), ("th", "style"), ("td", "style"),
+                                 *((f"h{n}", "id") for n in range(1, 7))})
+"""What Markdown's own syntax in a staff-written field (intro, story, body, about) may add to a page."""
+SOURCE_LINK = frozenset({("a", "class"), ("a", ".fs-plain-link")})
+"""A list's source given as a URL is a link (the clean twin's sources are not URLs)."""
 
+
+def shapes(root: Element) -> set[tuple[str, str | None]]:
+    """Every tag of a page, every attribute name with its tag, and every class (`.name`) with its tag."""
+    found: set[tuple[str, str | None]] = set()
+    for e in root.iter():
+        found |= {(e.tag, None), *((e.tag, name) for name in e.attrs), *((e.tag, f".{c}") for c in e.classes)}
+    return found
+
+
+def rendered(data: Path) -> dict[str, RenderedPage]:
     from generator.site.pages import render_pages
 
-    data = write_dataset(tmp_path)
+    result = load_dataset(data)
+    assert result.ok and result.dataset is not None, [p.format() for p in result.errors][:5]
+    return {page.src_uri: page for page in render_pages(result.dataset)}
+
+
+def test_every_payload_is_escaped_in_the_generated_html(tmp_path: Path) -> None:
     patch = second_fence_only()
     try:
-        result = load_dataset(data)
+        hostile = rendered(write_dataset(tmp_path / "hostile"))
     finally:
         patch.undo()
-    assert result.ok, [p.format() for p in result.errors][:5]
-    extensions = ["abbr", "admonition", "attr_list", "def_list", "footnotes", "md_in_html", "tables", "toc",
-                  "pymdownx.details", "pymdownx.superfences", "pymdownx.mark", "pymdownx.tilde", "pymdownx.caret"]
+    clean_pages = rendered(write_dataset(tmp_path / "clean", clean=True))
+    twin = {uri: shapes(parse(page.body)) for uri, page in clean_pages.items()}
+    by_section: dict[str, set[tuple[str, str | None]]] = {}
+    for uri, found in twin.items():
+        by_section.setdefault(uri.split("/")[0], set()).update(found)
+
     problems: dict[str, list[str]] = {}
-    texts: dict[str, str] = {}
-    for page in render_pages(result.dataset):
-        body = re.sub(r"\A---\n.*?\n---\n", "", page.markdown, flags=re.S)
-        html = markdown.markdown(body, extensions=extensions)
-        if found := risks(html):
-            problems[page.src_uri[:80]] = found
-        texts[page.src_uri] = Page(html).visible
+    for uri, page in hostile.items():
+        tree = parse(page.body)
+        # nothing that runs, loads or leaves: no script, frame or form, no on* handler, no javascript:/data: URL
+        found = risks(page.body) + unsafe_urls(tree)
+        # no payload becomes a tag or an attribute: the page has the shapes its clean twin has (the honour pages,
+        # whose paths come from the titles, those of their section), and what Markdown syntax in a field makes
+        expected = twin.get(uri) or by_section[uri.split("/")[0]]
+        for tag, name in sorted(shapes(tree) - expected, key=str):
+            if (tag not in MARKDOWN_TAGS) if name is None else ((tag, name) not in MARKDOWN_ATTRIBUTES | SOURCE_LINK):
+                found.append(f"<{tag} {name or ''}>")
+        if found:
+            problems[uri[:80]] = found
     assert problems == {}
+
+    # the visible text shows every payload as written; where the value is plain text it is the element's only content
     for i, payload in enumerate(load_payloads()):
-        branch_text = texts[f"branches/hostile-{i:03d}.md"]
-        assert fold(payload["text"]) + f"（示例{i:03d}）" in branch_text, payload["name"]
+        text, name = payload["text"], payload["name"]
+        branch = hostile[f"branches/hostile-{i:03d}.md"]
+        tree = parse(branch.body)
+        h1 = tree.find("h1")
+        assert h1.elements() == [] and fold(h1.text()) == fold(f"{text}（示例{i:03d}）"), name
+        assert fold(branch.title) == fold(f"{text}（示例{i:03d}）"), name
+        facts = {li.text().split("：", 1)[0]: li for li in tree.find_all("ul")[0].find_all("li")}
+        for label, value in (("全称", f"{text}全称"), ("又称", f"{text}别名{i:03d}"), ("支部书记", f"{text}书记")):
+            item = facts[label]
+            assert item.elements() == [] and fold(item.text()) == fold(f"{label}：{value}"), (name, label)
+        note = tree.find("div", cls="admonition").elements()[-1]
+        assert note.elements() == [] and fold(note.text()) == fold(text), name
+        brand = tree.section_titled("党建品牌").find("p")
+        assert brand.links() == [(brand.find("a").text(), f"../../brands/hostile-{i:03d}/")], name
+        assert fold(brand.text()) == fold(f"{text}品牌{i:03d}：{text}"), name
+        brand_page = parse(hostile[f"brands/hostile-{i:03d}.md"].body).find("h1")
+        assert brand_page.elements() == [] and fold(brand_page.text()) == fold(f"{text}品牌{i:03d}"), name
+        event_page = parse(hostile[f"events/hostile-{i:03d}.md"].body).find("h1")
+        assert event_page.elements() == [] and fold(event_page.text()) == fold(f"{text}活动{i:03d}"), name
 
 
 # -- the corpus through the whole build ---------------------------------------------------------------------------

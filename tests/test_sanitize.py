@@ -1,4 +1,4 @@
-"""Escaping record text for Markdown and HTML, neutralising Markdown fields, and cleaning rendered HTML."""
+"""Escaping record text for HTML attributes, neutralising Markdown fields, and cleaning rendered HTML."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.sanitize import attribute, clean, clean_html, inline, markdown_block
+from generator.sanitize import attribute, clean, clean_html, markdown_block
 
 EXTENSIONS = [
     "abbr", "admonition", "attr_list", "def_list", "footnotes", "md_in_html", "tables", "toc", "smarty",
@@ -19,11 +19,6 @@ EXTENSIONS = [
     "pymdownx.smartsymbols", "pymdownx.superfences", "pymdownx.tasklist", "pymdownx.tilde",
 ]
 """Every extension mkdocs-material documents: record text must stay inert whichever the site enables."""
-
-
-def plain(text: str) -> str:
-    """The text a reader sees: invisible characters gone, blanks collapsed to one space."""
-    return re.sub(r"[ \t\n\f\v]+", " ", clean(text))
 
 
 def render(text: str) -> str:
@@ -91,40 +86,6 @@ PAYLOADS = [
     "a\\b", "&lt;script&gt; &amp; &#60;", "区一\u202e小实\u202c", "区一\u200b实小", "a\x00b\x07c", "名" * 10_000,
     "{++加++}{--删--}", "*[HTML]: 缩写", "[^1]\n\n[^1]: 脚注", "Term\n: 定义", "- [ ] 任务",
 ]
-
-
-# -- inline: plain text, inert in any Markdown ------------------------------------------------------------
-
-@pytest.mark.parametrize("text", PAYLOADS)
-def test_inline_text_renders_as_exactly_the_same_plain_text(text: str) -> None:
-    html = render(inline(text))
-    tree = Tree(html)
-    assert tree.tags == ["p"], html
-    assert tree.text == plain(text), html
-    assert dangerous(html) == []
-
-
-@given(st.text(max_size=80))
-@settings(max_examples=300, deadline=None)
-def test_inline_is_inert_for_any_text(text: str) -> None:
-    html = render(inline(text))
-    tree = Tree(html)
-    assert tree.tags in ([], ["p"]), html
-    assert tree.text.strip() == plain(text).strip()  # Markdown trims the ends of a paragraph
-
-
-def test_inline_keeps_chinese_text_readable() -> None:
-    assert inline("红·星闪闪") == "红·星闪闪"
-    assert inline("区一实小\n翠云校区") == "区一实小 翠云校区"
-
-
-def test_inline_works_inside_link_text_table_cells_and_headings() -> None:
-    name = "区一实小](javascript:alert(1)) | x"
-    html = render(f"[{inline(name)}](../branches/a/)\n\n| 名称 |\n|---|\n| {inline(name)} |\n\n## {inline(name)}\n")
-    tree = Tree(html)
-    assert tree.text.count(name) == 3
-    assert [v for t, n, v in tree.attrs if n == "href"] == ["../branches/a/"]
-    assert dangerous(html) == []
 
 
 # -- attribute: HTML attributes and element text -------------------------------------------------------------

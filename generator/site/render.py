@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 from xml.etree import ElementTree
 
 import markdown
@@ -26,6 +26,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markdown.extensions.toc import nest_toc_tokens, slugify, strip_tags, unique
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AMP_SUBSTITUTE
 from markupsafe import Markup
 
 from generator.sanitize import clean, clean_html, markdown_block
@@ -102,12 +103,15 @@ class _RelativeLinks(Treeprocessor):
         parts = urlsplit(url)
         if parts.scheme or parts.netloc or not parts.path or url.startswith(("/", "#")):
             return url
+        if AMP_SUBSTITUTE in url:
+            return url  # an e-mail autolink, its characters still Markdown's placeholders (MkDocs skips it too)
         target = posixpath.normpath(posixpath.join(posixpath.dirname(self.here), unquote(parts.path)))
         if target.startswith("../") or target == "..":
             return url  # outside the site: the check refuses it; left as written
         self.linked.append(target)
-        fragment = f"#{parts.fragment}" if parts.fragment else ""
-        return relative_url(self.here, target + fragment, self.use_directory_urls)
+        # query and anchor kept as written, as MkDocs keeps them (urlunsplit(('', '', path, query, anchor)))
+        return urlunsplit(("", "", relative_url(self.here, target, self.use_directory_urls), parts.query,
+                           parts.fragment))
 
 
 @cache
