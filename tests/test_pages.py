@@ -70,7 +70,7 @@ def first_items(part: Element) -> list[tuple[str, list[tuple[str, str]]]]:
 # -- which pages exist ----------------------------------------------------------------------------------------
 
 def test_every_section_and_every_record_has_a_page(bundled: Dataset, site: dict[str, Page]) -> None:
-    expected = {uri for uri, _title in pages.SECTIONS}
+    expected = {uri for _key, uri in pages.SECTIONS}
     expected |= {urls.honour_uri(t.slug) for t in bundled.titles}
     expected |= {urls.branch_uri(b.id) for b in bundled.branches}
     expected |= {urls.brand_uri(e.branch.id) for e in bundled.brands}
@@ -96,7 +96,7 @@ def test_every_page_says_as_of_and_section_pages_have_a_heading(site: dict[str, 
         h1 = [text for level, _id, text in doc(page).headings() if level == 1]
         assert len(h1) == 1 and h1[0].strip() and h1[0] == page.title, uri
         assert page.headings[0].level == 1, uri  # the page starts with its title
-    titles = {uri: site[uri].title for uri, _ in pages.SECTIONS}
+    titles = {uri: site[uri].title for _key, uri in pages.SECTIONS}
     assert titles["honours/index.md"] == "荣誉榜" and titles["brands/index.md"] == "品牌展厅"
     assert titles["branches/index.md"] == "支部风采" and titles["events/index.md"] == "创建动态"
     assert titles["teachers/index.md"] == "师德风采"
@@ -207,10 +207,10 @@ def test_branch_page_groups_honours_by_level_and_links_events_campuses_and_teach
     assert any(li.text().startswith("潘超超（教师）") for li in teachers.find_all("li"))
 
 
-def test_stars_are_symbols_plus_words_and_missing_ratings_are_said(
+def test_stars_are_symbols_plus_words_and_a_branch_without_a_rating_has_no_star_section(
         sample: tuple[Dataset, dict[str, Page]], site: dict[str, Page]) -> None:
-    stars = doc(site["branches/qu-yishixiao.md"]).section_titled("星级")
-    assert [p.text() for p in stars.find_all("p")] == ["暂无星级评定数据。"]
+    assert "星级" not in [text for _level, _id, text in doc(site["branches/qu-yishixiao.md"]).headings()]
+    assert "星级" not in [text for _level, _id, text in doc(sample[1]["branches/shili-xiaoxue-002.md"]).headings()]
     page = doc(sample[1]["branches/shili-xiaoxue-001.md"])
     line = page.find("p", cls="fs-stars")
     assert line.find("span", cls="fs-stars__symbols", aria_hidden="true").text() == "★★★★☆"
@@ -224,17 +224,22 @@ def test_stars_are_symbols_plus_words_and_missing_ratings_are_said(
     cell = next(tr for tr in index.find_all("tr") if ("示例小学001", "shili-xiaoxue-001/") in tr.links())
     label = cell.find("td", data_label="星级").find("span", cls="fs-nowrap")
     assert label.text() == "★★★★☆ 四星" and label.find("span", aria_hidden="true").text() == "★★★★☆"
+    unrated = next(tr for tr in index.find_all("tr") if ("示例小学002", "shili-xiaoxue-002/") in tr.links())
+    assert unrated.find("td", data_label="星级").text() == "—"
 
 
-def test_branch_index_has_name_kind_stars_brand_and_honour_count(site: dict[str, Page]) -> None:
+def test_branch_index_has_name_kind_brand_and_honour_count_and_stars_only_where_rated(
+        site: dict[str, Page], sample: tuple[Dataset, dict[str, Page]]) -> None:
     page = doc(site["branches/index.md"])
-    assert [th.text() for th in page.find_all("th", scope="col")] == ["支部", "类型", "星级", "党建品牌", "荣誉"]
+    assert [th.text() for th in page.find_all("th", scope="col")] == ["支部", "类型", "党建品牌", "荣誉"]
     row = next(line for line in site["branches/index.md"].body.splitlines()
                if "qu-yishixiao/" in line and "<tr>" in line)
     assert row == ('<tr><th scope="row"><a href="qu-yishixiao/">区一实小</a></th><td data-label="类型">小学</td>'
-                   '<td data-label="星级">暂无</td><td data-label="党建品牌">'
+                   '<td data-label="党建品牌">'
                    '<a href="../brands/qu-yishixiao/">红·星闪闪</a></td>'
                    '<td data-label="荣誉"><span class="fs-nowrap">1 项</span></td></tr>')
+    rated = doc(sample[1]["branches/index.md"])
+    assert [th.text() for th in rated.find_all("th", scope="col")] == ["支部", "类型", "星级", "党建品牌", "荣誉"]
     assert len(page.find("tbody").find_all("th", scope="row")) == 21
     assert "共有党支部 68 个，本站收录其中 21 个" in page.text()
 
@@ -282,10 +287,10 @@ def test_copy_blocks_follow_the_html_contract_with_press_strings(bundled: Datase
 def test_gallery_has_one_card_per_brand_and_a_filter_per_kind(bundled: Dataset, site: dict[str, Page]) -> None:
     page = doc(site["brands/index.md"])
     assert len(page.find_all("li", cls="fs-card")) == 6
-    assert pages.gallery_kinds(bundled.brands) == [("小学", 4), ("初中", 1), ("未注明", 1)]
+    assert pages.gallery_kinds(bundled.brands) == [("小学", 4), ("初中", 1)]  # one school's kind is not given
     buttons = [(b.get("aria-pressed"), b.get("data-kind"), b.text()) for b in page.find_all("button")]
-    assert buttons == [("true", "", "全部（6）"), ("false", "小学", "小学（4）"), ("false", "初中", "初中（1）"),
-                       ("false", "未注明", "未注明（1）")]
+    assert buttons == [("true", "", "全部（6）"), ("false", "小学", "小学（4）"), ("false", "初中", "初中（1）")]
+    assert [c.get("data-kind") for c in page.find_all("li", cls="fs-card")].count("") == 1  # shown under 全部 only
     count = page.find("p", data_fs_count=True)
     assert count.get("aria-live") == "polite" and count.text() == "显示 6 个品牌"
     assert ("qu-yishixiao/" in [a.get("href") for a in page.find_all("a", cls="fs-card__link")])
@@ -295,10 +300,10 @@ def test_gallery_has_one_card_per_brand_and_a_filter_per_kind(bundled: Dataset, 
     assert [b for b in page.find_all("button") if b not in gallery_filter.find_all("button")] == []
 
 
-def test_brand_page_tells_the_story_or_says_it_is_missing(sample: tuple[Dataset, dict[str, Page]],
-                                                          site: dict[str, Page]) -> None:
+def test_brand_page_tells_the_story_or_has_no_story_section(sample: tuple[Dataset, dict[str, Page]],
+                                                            site: dict[str, Page]) -> None:
     bundled_brand = doc(site["brands/qu-yishixiao.md"])
-    assert "本站暂未收录这个品牌的详细介绍" in bundled_brand.section_titled("品牌故事").text()
+    assert "品牌故事" not in [text for _level, _id, text in bundled_brand.headings()]
     assert ("区一实小", "../../branches/qu-yishixiao/") in bundled_brand.links()
     page = doc(sample[1]["brands/shili-xiaoxue-001.md"])
     story = page.section_titled("品牌故事")

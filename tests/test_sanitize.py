@@ -1,4 +1,4 @@
-"""Escaping record text for HTML attributes, neutralising Markdown fields, and cleaning rendered HTML."""
+"""Image attributes escaped, Markdown fields neutralised, rendered HTML cleaned, invisible characters dropped."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.sanitize import attribute, clean, clean_html, markdown_block
+from generator.sanitize import clean, clean_html, markdown_block
 
 EXTENSIONS = [
     "abbr", "admonition", "attr_list", "def_list", "footnotes", "md_in_html", "tables", "toc", "smarty",
@@ -88,22 +88,33 @@ PAYLOADS = [
 ]
 
 
-# -- attribute: HTML attributes and element text -------------------------------------------------------------
+# -- image attributes: a caption never leaves its alt -------------------------------------------------------------
+
+def picture(alt: str, url: str = "images/a b.png") -> str:
+    from generator.site.images import Rendition, ResponsiveImage, image_html
+
+    fallback = Rendition(url, 300, 200, "png")
+    image = ResponsiveImage("images/a.png", "photo", "0" * 16, 300, 200,
+                            (Rendition("images/a-300.webp", 300, 200, "webp"),), fallback)
+    return image_html(image, alt, url=lambda u: "../../" + u)
+
 
 @pytest.mark.parametrize("text", PAYLOADS)
-def test_attribute_text_stays_inside_its_attribute(text: str) -> None:
-    html = f'<p class="x" title="{attribute(text)}">{attribute(text)}</p>'
-    tree = Tree(render(html))
-    assert [(t, n) for t, n, _ in tree.attrs] == [("p", "class"), ("p", "title")]
-    assert tree.attrs[1][2] == clean(text)
-    assert tree.text == clean(text)
+def test_a_caption_stays_inside_its_alt(text: str) -> None:
+    tree = Tree(picture(text))
+    assert [(t, n) for t, n, _ in tree.attrs] == [("source", "type"), ("source", "srcset"), ("source", "sizes"),
+                                                   ("img", "src"), ("img", "alt"), ("img", "width"),
+                                                   ("img", "height"), ("img", "loading"), ("img", "decoding")]
+    assert dict((n, v) for t, n, v in tree.attrs if t == "img")["alt"] == clean(text)
 
 
-@given(st.text(max_size=80))
+@given(st.text(max_size=80), st.text(max_size=20))
 @settings(max_examples=200, deadline=None)
-def test_attribute_never_breaks_out(text: str) -> None:
-    tree = Tree(f'<img alt="{attribute(text)}" src="a.png">')
-    assert [(n, v) for _, n, v in tree.attrs] == [("alt", clean(text)), ("src", "a.png")]
+def test_image_attributes_never_break_out(text: str, name: str) -> None:
+    tree = Tree(picture(text, f"images/{name}.png"))
+    img = {n: v for t, n, v in tree.attrs if t == "img"}
+    assert img["alt"] == clean(text) and img["src"] == "../../images/" + clean(name) + ".png"
+    assert [t for t, _n, _v in tree.attrs] == ["source"] * 3 + ["img"] * 6
 
 
 # -- clean: what a reader cannot see ------------------------------------------------------------------------

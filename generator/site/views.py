@@ -445,7 +445,8 @@ class HomeView:
     """Everything the home page shows: the headline figures, the latest honours and news, the sections."""
 
     figures: tuple[Figure, ...]
-    level_figures: tuple[tuple[str, int], ...]
+    level_figures: tuple[tuple[int, str, int], ...]
+    """(its place in site.yaml's levels, level, schools) for each level with any."""
     latest: tuple[LatestHonour, ...]
     news: tuple[NewsLineView, ...]
     cards: tuple[SectionCard, ...]
@@ -521,7 +522,8 @@ def home_view(dataset: Dataset, latest: list[HonourList], news: list[tuple[dt.da
     ds = dataset
     return HomeView(
         figures=home_figures(ds),
-        level_figures=tuple((level, count) for level in ds.site.levels if (count := ds.totals_by_level.get(level, 0))),
+        level_figures=tuple((number, level, count) for number, level in enumerate(ds.site.levels, start=1)
+                            if (count := ds.totals_by_level.get(level, 0))),
         latest=tuple(latest_honour(h, ds) for h in latest),
         news=tuple(NewsLineView(format_date(day), title, target, branch_link(venue, ds) if venue else None)
                    for day, title, target, venue in news),
