@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.records.problems import Problem, shorten
+from generator.records.yamlfile import YamlFile
 from generator.sanitize import clean
 
 MAX_FIELD_CHARS = 30_000
@@ -407,7 +408,6 @@ def _field_line(source: Any, loc: tuple[str, ...], text: str, offset: int) -> tu
 
 def check_markdown_fields(dataset: Any, context: Any = None) -> Iterator[Problem]:
     """Markdown fields that are too costly to render or link to places the site must not (validate rule)."""
-    from generator.records.yamlfile import YamlFile
 
     for key, loc, text in _field_values(dataset):
         flaws = markdown_flaws(text)

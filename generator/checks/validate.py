@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from generator.checks.markup import check_markdown_fields
+from generator.checks.privacy import scan_dataset
 from generator.dataset import Dataset
 from generator.records.model import HonourList, Recipient
 from generator.records.problems import Problem, shorten
@@ -377,7 +378,6 @@ def validate_dataset(dataset: Dataset, unreadable: Mapping[str, frozenset[str]] 
     to them are not reported again as missing. `today`, when given, is the latest date `as_of` may be (give or
     take `AS_OF_MARGIN`).
     """
-    from generator.checks.privacy import scan_dataset
 
     context = Context(unreadable or {}, today)
     problems: list[Problem] = []

@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from generator.checks.validate import ANY_RECORD
+from generator.checks.validate import ANY_RECORD, validate_dataset
 from generator.dataset import Dataset, build_dataset
 from generator.records import kinds
 from generator.records.kinds import RecordKind, folders_text, kind_of_folder
@@ -740,7 +740,6 @@ def _check_read(read: DataRead, today: dt.date) -> LoadResult:
     if read.site is None:
         return LoadResult(None, tuple(sort_problems(problems)))
 
-    from generator.checks.validate import validate_dataset
 
     dataset = build_dataset(read.site, read.of("branches"), read.of("honours"), read.of("events"),
                             read.sources, read.data_dir, records=read.records)

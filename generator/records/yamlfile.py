@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from generator.records.problems import Problem, shorten
+from generator.records.problems import Problem, Severity, shorten
 
 try:  # the C parser is ten times faster; positions are kept either way
     from yaml import CSafeLoader as _Loader
@@ -146,8 +146,6 @@ class YamlFile:
 
     def problem(self, loc: Loc, message: str, hint: str = "", *, key: bool = False,
                 warning: bool = False) -> Problem:
-        from generator.records.problems import Severity
-
         line, column = self.where(loc, key=key)
         severity = Severity.WARNING if warning else Severity.ERROR
         return Problem(self.name, line, column, message, hint, severity)
