@@ -248,6 +248,16 @@ def check_stars(dataset: Dataset, context: Context) -> Iterator[Problem]:
                               "可选：" + "、".join(names) + "。")
 
 
+def check_footer(dataset: Dataset, context: Context) -> Iterator[Problem]:
+    """The footer's links (党政机关网站标识 certificate, 纠错 page) are web addresses: https:// or http://."""
+    footer = dataset.site.footer
+    for name, label in (("conac_url", "党政机关网站标识的证书链接"), ("report_url", "纠错页面的链接")):
+        value = getattr(footer, name, None) if footer else None
+        if value and not re.match(r"https?://[^\s/]+", value.strip()):
+            yield _at(dataset, "site", ("footer", name), f"{label}“{shorten(value)}”不是网址。",
+                      "写成 https:// 开头的完整网址，从开办单位给的证书或纠错页面复制。")
+
+
 def check_event_kinds(dataset: Dataset, context: Context) -> Iterator[Problem]:
     """An event's `kind` is one of the region's event types (site.yaml `event_kinds`, or the default list)."""
     kinds = dataset.site.kinds_of_event
@@ -363,6 +373,7 @@ RULES: tuple[Rule, ...] = (
     check_lists,
     check_stars,
     check_event_kinds,
+    check_footer,
     check_names,
     check_images,
     check_coverage,

@@ -338,7 +338,7 @@ class ImageRef:
 
 
 def image_refs(dataset: Dataset) -> Iterator[ImageRef]:
-    """Every logo and photo named by the records, in record order."""
+    """Every logo and photo named by the records, in record order, and the footer's 党政机关网站标识 badge."""
     for branch in dataset.branches:
         if branch.brand is None:
             continue
@@ -350,6 +350,9 @@ def image_refs(dataset: Dataset) -> Iterator[ImageRef]:
     for event in dataset.events:
         for i, photo in enumerate(event.photos):
             yield ImageRef(f"events:{event.id}", ("photos", i, "file"), photo.file, "photo", photo.caption)
+    footer = dataset.site.footer
+    if footer is not None and footer.conac_image:
+        yield ImageRef("site", ("footer", "conac_image"), footer.conac_image, "logo", "党政机关网站标识")
 
 
 def plan_images(dataset: Dataset) -> dict[str, ResponsiveImage]:

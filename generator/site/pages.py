@@ -19,6 +19,7 @@ from generator.site.render import Page, Renderer
 from generator.site.search import tag_forms
 from generator.site.urls import branch_uri, brand_uri, event_uri, honour_uri
 from generator.site.views import (
+    article_meta,
     SectionEntry,
     branch_view,
     branches_index_view,
@@ -31,6 +32,7 @@ from generator.site.views import (
     honours_index_view,
     kind_of,
     teacher_lists,
+    title_article,
     title_view,
 )
 
@@ -202,25 +204,27 @@ def render_pages(dataset: Dataset, settings: PageSettings | None = None) -> list
     r.render("honours/index.md", "honours_index.html.j2", DATA_INDEXED,
              view=honours_index_view(ds, {t.title: honour_counts(t, ds) for t in ds.titles}), years=year_counts(ds))
     for title in ds.titles:
-        r.render(honour_uri(title.slug), "honour.html.j2", {"tags": [title.title], **DATA_INDEXED},
-                 view=title_view(title, ds))
+        r.render(honour_uri(title.slug), "honour.html.j2",
+                 {"tags": [title.title], **DATA_INDEXED, **title_article(title, ds)}, view=title_view(title, ds))
 
     r.render("branches/index.md", "branches_index.html.j2", DATA_INDEXED, view=branches_index_view(ds))
     for branch in ds.branches:
-        r.render(branch_uri(branch.id), "branch.html.j2", DATA_INDEXED, view=branch_view(branch, ds))
+        r.render(branch_uri(branch.id), "branch.html.j2", {**DATA_INDEXED, **article_meta(ds)},
+                 view=branch_view(branch, ds))
 
     if "brands" in present:
         r.render("brands/index.md", "brands_index.html.j2", DATA_INDEXED, kinds=gallery_kinds(ds.brands),
                  cards=[brand_card(entry, ds) for entry in ds.brands])
     for entry in ds.brands:
-        r.render(brand_uri(entry.branch.id), "brand.html.j2", {"tags": tag_forms(entry.brand.name), **DATA_INDEXED},
-                 card=brand_card(entry, ds))
+        r.render(brand_uri(entry.branch.id), "brand.html.j2",
+                 {"tags": tag_forms(entry.brand.name), **DATA_INDEXED, **article_meta(ds)}, card=brand_card(entry, ds))
 
     if "events" in present:
         r.render("events/index.md", "events_index.html.j2", DATA_INDEXED, news=settings.news,
                  events=[event_view(e, ds) for e in ds.events], intro=events_intro(ds, bool(settings.news)))
     for event in ds.events:
-        r.render(event_uri(event.id), "event.html.j2", DATA_INDEXED, view=event_view(event, ds))
+        r.render(event_uri(event.id), "event.html.j2", {**DATA_INDEXED, **article_meta(ds, event.date)},
+                 view=event_view(event, ds))
 
     if "teachers" in present:
         r.render("teachers/index.md", "teachers.html.j2", DATA_INDEXED, lists=teacher_lists(ds))

@@ -258,7 +258,10 @@ class Renderer:
             here=src_uri, use_directory_urls=self.use_directory_urls, linked=linked, **self.common, **context)
         body, headings = read_headings(body)
         title = next((html.unescape(h.text) for h in headings if h.level == 1), "")
-        page = Page(src_uri, title, body, headings, dict(meta or {}), tuple(dict.fromkeys(linked)))
+        meta = dict(meta or {})
+        if "article" in meta:  # the article's metadata (政府网站网页设计规范) is titled by the page's heading
+            meta["article"] = {"title": title, **meta["article"]}
+        page = Page(src_uri, title, body, headings, meta, tuple(dict.fromkeys(linked)))
         self.pages.append(page)
         return page
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from generator.dataset import BrandEntry, Dataset, HonourTitle
 from generator.records.model import Branch, Event, HonourList, PartialDate, Recipient, StarRating
@@ -559,6 +560,24 @@ def event_view(event: Event, dataset: Dataset) -> EventView:
                      branch_link(event.venue, dataset) if event.venue else None,
                      tuple(branch_link(b, dataset) for b in event.branches),
                      group_note(len(event.branches), event.count))
+
+
+# -- article metadata -------------------------------------------------------------------------------------------------
+
+def article_meta(dataset: Dataset, date: dt.date | None = None, source: str | None = None) -> dict[str, Any]:
+    """What a content page says of itself in its head (PubDate, ContentSource; ArticleTitle is its heading):
+    the date its content was published, else the data date; who issued it, else the site's owner."""
+    exact = date is not None and not (isinstance(date, PartialDate) and date.precision != "day")
+    return {"article": {"date": (date if exact and date else dataset.site.as_of).isoformat(),
+                        "source": source or dataset.site.owner}}
+
+
+def title_article(title: HonourTitle, dataset: Dataset) -> dict[str, Any]:
+    """An honour page: the newest dated list's date and issuer (or source), else the data date and the owner."""
+    dated = [h for h in title.lists if h.date is not None]
+    newest = max(dated, key=lambda h: h.date) if dated else None  # type: ignore[arg-type, return-value]
+    source = (newest.issuer or None) if newest else next((h.issuer for h in title.lists if h.issuer), None)
+    return article_meta(dataset, newest.date if newest else None, source)
 
 
 # -- the section indexes -----------------------------------------------------------------------------------------------

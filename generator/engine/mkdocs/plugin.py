@@ -140,7 +140,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             config.site_description = theme_text(dataset.site.description)
         self.pin_build_date(dataset.site.as_of)
         self.downloads = pages.find_downloads(dataset)
-        config.extra["fivestar"] = {**footer_context(dataset),
+        config.extra["fivestar"] = {**footer_context(dataset, config.site_url),
                                     "feed": next((d.href for d in self.downloads if d.href.endswith(".xml")), None)}
         search.load_user_words(w for w in search.user_words(dataset) if len(w) <= MAX_USER_WORD)
         return config
@@ -179,6 +179,9 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             downloads=self.downloads,
             images=images,
         )
+        footer = self.dataset.site.footer
+        badge = images.get(footer.conac_image) if footer and footer.conac_image else None
+        config.extra["fivestar"]["conac_image"] = badge.src if badge else None
         self.sections = pages.site_sections(self.dataset, self.settings.news)
         if self.make_nav:  # the sections present, from the one list, titled as site.yaml words them
             config.nav = section_nav(self.sections)
@@ -250,6 +253,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         guard_title(page)
         generated = self.generated.pop(page.file.src_uri, None)
         if generated is None:
+            describe_article(page, self.dataset)
             # A hand-written page: the second fence after the content scan, only allow-listed tags and attributes.
             return clean_html(content)
         return self.take_generated(generated, page, files)
@@ -365,6 +369,18 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
     def on_shutdown(self) -> None:
         self.background.abandon()
         self.unpin_build_date()
+
+
+def describe_article(page: EnginePage, dataset: Dataset | None) -> None:
+    """A hand-written page with a date in its front matter (a news post) is an article: its head names its title,
+    date and source (政府网站网页设计规范), as generated content pages do."""
+    meta = page.meta
+    when = meta.get("date")
+    if dataset is None or "article" in meta or not isinstance(when, dt.date):
+        return
+    when = when.date() if isinstance(when, dt.datetime) else when
+    source = meta.get("source") if isinstance(meta.get("source"), str) else dataset.site.owner
+    meta["article"] = {"title": str(page.title or ""), "date": when.isoformat(), "source": source}
 
 
 def generated_file(config: MkDocsConfig, page: Page, inclusion: InclusionLevel) -> File:
