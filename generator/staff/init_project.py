@@ -352,7 +352,7 @@ def _example_options(kind: RecordKind) -> str:
     return {
         "branch": " --name 示例小学001",
         "honour": " --title 平安校园 --level 市级 --year 2024 --recipients 示例小学001、示例小学002",
-        "event": " --title 示例区观摩推进会 --recipients 示例小学001",
+        "event": " --title 示例区观摩推进会 --recipients 示例小学001 --venue 示例小学001",
     }.get(kind.name, "")
 
 
