@@ -185,3 +185,20 @@ def test_a_review_mark_left_by_import_is_a_warning_in_check_and_refused_for_publ
     honour.write_text(text.replace("，近似匹配，请核对", ""), encoding="utf-8")
     assert run(capsys, "check", "--publish")[0] == 0
     assert review_mark_problems(project / "data") == []
+
+
+def test_the_staff_guide_explains_every_publishing_message(project: Path, capsys) -> None:
+    from test_cli_check import explained, guide_rows
+
+    from generator.checks.publish import publish_problems
+
+    write_news(project, "洛龙区")
+    (project / "data/branches/shili-xiaoxue-001.yaml").write_text("name: 示例小学001  # 请核对\n", encoding="utf-8")
+    rows = guide_rows()
+    messages = [p.message for p in publish_problems(project / "data", project / "mkdocs.yml", "示例区")]
+    for url in ("http://127.0.0.1:8000/", "http://jyj.example.gov.cn/", None):
+        messages.append(site_url_refusal(url)[0])
+    messages.append(publish_problems(project / "data", None, "示例区")[-1].message)
+    assert len(messages) == 6
+    for message in messages:
+        assert explained(message, rows), f"EDITING.md has no row for: {message}"
