@@ -226,7 +226,7 @@ def test_in_a_terminal_missing_or_unusable_values_are_asked_again() -> None:
     assert values == {"region": "示例区", "owner": "示例区教育局党组", "title": "示例区展示",
                       "site_url": "https://jyj.example.gov.cn/x/"}
     assert asked[0].startswith("发布单位的全称") and len(asked) == 5
-    assert said == ["网站标题（--title）不能为空。",
+    assert said == ["建立新网站还需要以下信息，请逐项输入后按回车：", "网站标题（--title）不能为空。",
                     "网站地址“jyj.example.gov.cn”不是网址：写完整的地址，以 https:// 开头，如 https://jyj.example.gov.cn/dangjian/。"]
     with pytest.raises(InitError, match="缺少建立网站所需的信息：网站标题"):
         ask_values({"region": "示例区", "owner": "示例", "title": "  ", "site_url": PUBLIC_URL}, interactive=False)

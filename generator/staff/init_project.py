@@ -151,6 +151,7 @@ def ask_values(given: dict[str, str | None], *, interactive: bool,
         raise InitError("\n".join(lines))
     for why in wrong:
         say(why)
+    say("建立新网站还需要以下信息，请逐项输入后按回车：")
     for field in missing:
         while True:
             value, why = clean_value(field, ask(f"{LABELS[field][2]}：").strip())
