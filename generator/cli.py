@@ -87,12 +87,20 @@ def count_lines(result: LoadResult) -> list[str]:
     return lines
 
 
-def load_checked(data_dir: Path) -> LoadResult:
-    """Load the records and scan the hand-written pages beside them (`content/`) for personal data."""
+def load_checked(data_dir: Path, *, publish: bool = False, config: Path | None = None) -> LoadResult:
+    """Load the records and scan the hand-written pages beside them (`content/`) for personal data; add what must be
+    settled before publishing: warnings, or with `publish` errors (and the site's address from `config`)."""
     from generator.checks.content import scan_content
+    from generator.checks.publish import publish_problems, publish_warnings
 
     result = load_dataset(data_dir)
     pages = scan_content(data_dir.parent / "content")
+    site = result.dataset.site if result.dataset is not None else None
+    own = (site.region, site.owner, site.title, site.description) if site is not None else (None,)
+    if publish:
+        pages += publish_problems(data_dir, config, *own)
+    else:
+        pages += publish_warnings(data_dir, *own)
     if not pages:
         return result
     problems = tuple(sort_problems([*result.problems, *pages]))
@@ -100,11 +108,19 @@ def load_checked(data_dir: Path) -> LoadResult:
     return LoadResult(None if failed else result.dataset, problems)
 
 
-def load_and_report(data_dir: Path) -> LoadResult:
+def publish_config(config: Path | None, data_dir: Path) -> Path | None:
+    """The mkdocs.yml whose site_url `check --publish` reads: the one given, else the project's (./mkdocs.yml, or the
+    one beside the data folder); None when there is none (never the bundled demo's)."""
+    if config is not None:
+        return config if config.is_file() else None
+    return next((path for path in (Path("mkdocs.yml"), data_dir.parent / "mkdocs.yml") if path.is_file()), None)
+
+
+def load_and_report(data_dir: Path, *, publish: bool = False, config: Path | None = None) -> LoadResult:
     """Load, print every problem, and say in one line how it went."""
     from generator.checks.privacy import allowed_summary
 
-    result = load_checked(data_dir)
+    result = load_checked(data_dir, publish=publish, config=publish_config(config, data_dir) if publish else None)
     print_problems(result)
     if allowed := allowed_summary(result.problems):
         sys.stderr.write(allowed + "\n")
@@ -120,14 +136,21 @@ def add_check_arguments(parser: argparse.ArgumentParser) -> None:
     add_data_argument(parser)
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="通过后再列出每种荣誉在各级别的数量，便于与原始文件核对")
+    parser.add_argument("--publish", action="store_true",
+                        help="发布前的检查：网站地址（mkdocs.yml 的 site_url）须是 https 正式地址，content/ 里不能有"
+                             "提到别的地区的文章，数据里不能留着导入时的“请核对”标记（发布流程会用它）")
+    parser.add_argument("--config", type=Path, default=None, metavar="FILE",
+                        help="网站设置文件（默认 mkdocs.yml），--publish 从中读取 site_url")
 
 
 @subcommand("check", "检查数据：格式、引用、个人信息等，全部问题一次列出", add_check_arguments)
 def run_check(args: argparse.Namespace) -> int:
-    result = load_and_report(args.data)
+    result = load_and_report(args.data, publish=args.publish, config=args.config)
     if not result.ok:
+        if args.publish:
+            sys.stderr.write("以上问题改好之前，网站不能发布。\n")
         return EXIT_DATA
-    print(summary_line(result))
+    print(summary_line(result) + ("可以发布。" if args.publish else ""))
     if args.verbose:
         print("\n".join(count_lines(result)))
     return EXIT_OK
@@ -392,6 +415,38 @@ def run_install_hook(args: argparse.Namespace) -> int:
         sys.stderr.write(f"没有安装：{error}\n")
         return EXIT_USAGE
     print(installed.message)
+    return EXIT_OK
+
+
+def add_init_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("dir", type=Path, metavar="文件夹", help="新网站的项目文件夹（须不存在或是空的）")
+    parser.add_argument("--region", help="网站覆盖的地区，如 示例区")
+    parser.add_argument("--owner", help="发布单位的全称，如 示例市示例区教育局党组")
+    parser.add_argument("--title", help="网站标题，如 示例区中小学校党建工作展示")
+    parser.add_argument("--site-url", metavar="URL", help="网站的正式地址，如 https://jyj.example.gov.cn/dangjian/")
+
+
+@subcommand("init", "为一个新地区建立网站项目：设置、空的记录文件夹（附例子）、发布流程；没写的信息会逐项询问",
+            add_init_arguments)
+def run_init(args: argparse.Namespace) -> int:
+    from generator.records.load import china_today
+    from generator.staff.init_project import InitError, ProjectValues, ask_values, next_steps, write_project
+
+    given = {"region": args.region, "owner": args.owner, "title": args.title, "site_url": args.site_url}
+    try:
+        values = ask_values(given, interactive=sys.stdin.isatty() and sys.stdout.isatty())
+        created = write_project(args.dir, ProjectValues(**values, as_of=china_today()))
+    except InitError as error:
+        sys.stderr.write(f"fivestar init：{error}\n")
+        return EXIT_USAGE
+    except EOFError:
+        sys.stderr.write("\nfivestar init：输入已结束，没有写入任何文件。\n")
+        return EXIT_USAGE
+    except OSError as error:
+        sys.stderr.write(f"fivestar init：无法写入“{args.dir}”（{error.strerror or error}），没有写入任何文件。"
+                         "请检查路径和权限后重试。\n")
+        return EXIT_INTERNAL
+    print("\n".join(next_steps(created)))
     return EXIT_OK
 
 

@@ -32,15 +32,22 @@ def load_yaml(name: str) -> object:
     return yaml.safe_load((ROOT / name).read_text(encoding="utf-8"))
 
 
+PUBLIC_URL = "https://jyj.example.gov.cn/dangjian/"
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """What a publishing run checks out: the data, the schema and the site settings."""
+    """What a publishing run checks out: the data, the schema and the site settings, with the site's public address
+    in mkdocs.yml (the bundled one is the preview's, which `fivestar check --publish` refuses)."""
     for name in SITE_FILES:
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
         elif source.is_file():
             shutil.copy2(source, tmp_path / name)
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(re.sub(r"(?m)^site_url: .*$", f"site_url: {PUBLIC_URL}", config.read_text(encoding="utf-8")),
+                      encoding="utf-8")
     return tmp_path
 
 
@@ -81,8 +88,11 @@ def test_github_workflow_checks_builds_and_deploys_with_the_official_actions() -
     assert python["with"]["python-version"] == "3.11"
     runs = [s.get("run", "") for s in steps]
     order = [next(i for i, r in enumerate(runs) if r.startswith(cmd))
-             for cmd in ("pip install -e .", "fivestar check", "fivestar build")]
+             for cmd in ("pip install -e .", "fivestar check", "fivestar check --publish", "fivestar build")]
     assert order == sorted(order)
+    publishing = "github.event_name != 'pull_request' && github.ref == 'refs/heads/main'"
+    assert steps[order[2]]["if"] == publishing  # what publishes is checked for publishing first
+    assert steps[order[1]]["if"] != publishing
     upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-pages-artifact"))
     assert upload["with"]["path"] == "site"
     deploy = workflow["jobs"]["deploy"]
@@ -97,7 +107,8 @@ def test_gitlab_pages_job_publishes_public_from_the_default_branch() -> None:
     assert config["image"].startswith("python:3.11")
     pages = config["pages"]
     assert pages["artifacts"]["paths"] == ["public"]
-    assert pages["script"] == ["pip install -e .", "fivestar check", "fivestar build --site-dir public"]
+    assert pages["script"] == ["pip install -e .", "fivestar check --publish", "fivestar build --site-dir public"]
+    assert config["check"]["script"] == ["pip install -e .", "fivestar check", "fivestar build --site-dir public"]
     assert pages["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
 
 
@@ -154,7 +165,7 @@ def test_github_workflow_commands_succeed_locally(project: Path) -> None:
             done = run_shell(line, project, {"GITHUB_STEP_SUMMARY": str(summary)})
             assert done.returncode == 0, f"{line}\n{done.stdout}\n{done.stderr}"
             ran.append(line)
-    assert [line.split()[1] for line in ran] == ["check", "diff", "build"]
+    assert [" ".join(line.split()[1:3]) for line in ran] == ["check", "check --publish", 'diff "origin/main"', "build"]
     assert "数据没有变化" in summary.read_text(encoding="utf-8")
     upload = next(s for s in workflow["jobs"]["build"]["steps"] if "upload-pages-artifact" in s.get("uses", ""))
     site = project / upload["with"]["path"]
@@ -174,6 +185,15 @@ def test_gitlab_commands_succeed_locally(project: Path) -> None:
     public = project / config["pages"]["artifacts"]["paths"][0]
     assert (public / "index.html").is_file()
     assert "洛龙区" in (public / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_bundled_preview_address_is_refused_for_publishing(project: Path) -> None:
+    """The repository's mkdocs.yml keeps the preview's address: publishing it as it is would point every canonical link
+    and the feed at the reader's own computer, so the publishing step stops with the file and line."""
+    shutil.copy2(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    done = run_shell("fivestar check --publish", project)
+    assert done.returncode == 1
+    assert re.search(r"mkdocs\.yml:\d+:1: 错误：site_url“http://127\.0\.0\.1:8000/”是本机地址", done.stderr)
 
 
 def test_pre_commit_entry_succeeds_on_the_bundled_data(project: Path) -> None:

@@ -260,3 +260,41 @@ def test_a_recipient_with_grade_and_note_reads_back(grade: str, note: str | None
     item = data["recipients"][0]
     assert item["branch"] == "shili-xiaoxue" and item["grade"] == " ".join(grade.split())
     assert item.get("note") == (" ".join(note.split()) if note else None)
+
+
+# -- one rule for where images go: logos in images/logos/, every photo in images/photos/ ---------------------------
+
+IMAGE_PATH = re.compile(r"images/([a-z]+)/")
+LOGO_OR_PHOTO = re.compile(r"(logo|file)\s*:\s*['\"]?images/([a-z]+)/")
+
+
+def image_folders(text: str) -> tuple[set[str], set[tuple[str, str]]]:
+    """The folders under images/ a text names, and each (field, folder) pair of `logo:` and `file:` paths."""
+    return set(IMAGE_PATH.findall(text)), set(LOGO_OR_PHOTO.findall(text))
+
+
+def test_templates_guides_schemas_new_projects_and_the_demo_put_images_in_the_same_folders(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from generator.records.kinds import all_kinds
+    from generator.staff.demo import write_demo
+    from generator.staff.init_project import IMAGES_README, kind_readme
+
+    modeline = "# yaml-language-server: $schema=../../schema/branch.schema.json"
+    texts = {
+        "branch template": branch_text(modeline, "shili-xiaoxue-001", "示例小学001"),
+        "event template": event_text(modeline, "2024-05-10-guanmo", dt.date(2024, 5, 10), "示例"),
+        "EDITING.md": (ROOT / "EDITING.md").read_text(encoding="utf-8"),
+        "images README": IMAGES_README,
+        **{f"{kind.folder} README": kind_readme(kind) for kind in all_kinds()},
+        **{f"schema {p.name}": p.read_text(encoding="utf-8") for p in (ROOT / "schema").glob("*.json")},
+    }
+    write_demo(tmp_path / "demo", 5, dense=True)
+    texts |= {f"demo {p.name}": p.read_text(encoding="utf-8") for p in (tmp_path / "demo").rglob("*.yaml")}
+    images = tmp_path / "demo/images"
+    demo_folders = {p.relative_to(images).parts[0] for p in images.rglob("*") if p.is_file()}
+    assert demo_folders == {"logos", "photos"}
+    for name, text in texts.items():
+        folders, fields = image_folders(text)
+        assert folders <= {"logos", "photos"}, (name, folders)
+        assert fields <= {("logo", "logos"), ("file", "photos")}, (name, fields)

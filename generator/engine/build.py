@@ -18,6 +18,7 @@ from pathlib import Path
 from types import ModuleType
 
 from generator.checks.content import scan_content
+from generator.checks.publish import site_url_problem
 from generator.records.load import LoadResult, load_dataset
 from generator.records.problems import DataError
 
@@ -340,10 +341,20 @@ def build_site(data_dir: Path | str = "data", config_file: Path | str | None = N
                 except BaseException:
                     shutil.rmtree(temporary, ignore_errors=True)
                     raise
-            warnings = site.warnings
+            warnings = (*address_warnings(config_path), *site.warnings)
     except engine.EngineFailed as error:
         raise BuildFailed(str(error), error.exit_code) from None
     return BuildOutcome(final, pages, time.monotonic() - started, warnings)
+
+
+def address_warnings(config_path: Path) -> tuple[str, ...]:
+    """The site's address (site_url) when it cannot be published, as a warning: the build goes on (a preview or a
+    trial build needs no address), `fivestar check --publish` refuses it."""
+    problem = site_url_problem(config_path)
+    if problem is None:
+        return ()
+    where = f"{problem.file}:{problem.line}" if problem.line else problem.file
+    return (f"{where}：{problem.message}{problem.hint}；发布前必须改好（fivestar check --publish 会拒绝发布）。",)
 
 
 def _checked(data_dir: Path, loaded: LoadResult | None) -> LoadResult:

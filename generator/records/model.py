@@ -304,7 +304,7 @@ class Site(Record):
 
 
 class Photo(Record):
-    file: Text = Field(description="图片路径，相对于 data/ 文件夹，如 images/events/xxx.jpg")
+    file: Text = Field(description="图片路径，相对于 data/ 文件夹，如 images/photos/xxx.jpg")
     caption: Text = Field(description="图片说明（也用作无障碍替代文字）")
 
 
