@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from generator.checks.markup import check_markdown_fields
+from generator.checks.pending import check_pending, check_review_marks
 from generator.dataset import Dataset
 from generator.records.model import HonourList, Recipient
 from generator.records.problems import Problem, shorten
@@ -336,6 +337,8 @@ RULES: tuple[Rule, ...] = (
     check_references,
     check_parent_cycles,
     check_lists,
+    check_pending,
+    check_review_marks,
     check_stars,
     check_names,
     check_images,
