@@ -74,12 +74,12 @@ def test_an_unmatched_name_stops_the_import_and_is_listed_with_candidates(projec
     code, out, _err = run(capsys, *import_args(table))
     assert code == 1
     assert not HONOUR.exists() and not HONOUR.parent.exists()
-    assert "读到 6 个名称：准确匹配 4 个，近似匹配 1 个，未匹配 1 个" in out
+    assert "读到 6 个名称：完全匹配 3 个，别名匹配 1 个，近似匹配（待确认）1 个，未匹配 1 个" in out
     assert "“名单.xlsx”工作表“名单”的“学校名称”列" in out
     unmatched = next(line for line in out.splitlines() if "示例小学999" in line)
     assert unmatched.startswith("7 ") and "未匹配" in unmatched
     loose = next(line for line in out.splitlines() if "洛一高附属小学" in line)
-    assert "近似匹配 → 洛一高附小，请核对" in loose
+    assert "近似匹配（待确认）" in loose
     assert "洛一高附小（luoyigao-fuxiao，相似度 83%）" in loose and "洛一高附属初级中学（luoyigao-fuzhong" in loose
     assert "没有写入任何文件" in out and "--allow-unmatched" in out and "aliases" in out
 
@@ -111,7 +111,7 @@ def test_a_gbk_csv_without_a_title_row(project: Path, capsys) -> None:
     table.write_bytes("\r\n".join(rows).encode("gbk"))
     code, out, err = run(capsys, *import_args(table))
     assert code == 0, out + err
-    assert "读到 4 个名称：准确匹配 4 个，近似匹配 0 个，未匹配 0 个" in out
+    assert "读到 4 个名称：完全匹配 3 个，别名匹配 1 个，近似匹配（待确认）0 个，未匹配 0 个" in out
     assert "“单位名称”列" in out
     honour = load_dataset(project / "data").dataset.honour_by_id["pingan-xiaoyuan-shiji-2024"]
     assert [r.branch for r in honour.recipients] == EXPECTED[:4]
@@ -326,7 +326,7 @@ def test_a_city_list_with_grades_notes_and_other_districts(region: Path, capsys,
     assert "等次取自“等次”列" in out and "备注取自“备注”列" in out and "“所属区县”列用来核对" in out
     assert "第 21 行与第 20 行是同一所学校（青年路中学，4A），只写入一次" in out
     elsewhere = next(line for line in out.splitlines() if line.startswith("4 "))
-    assert "样板区第一实验小学" in elsewhere and "表中写明不属于本地区，未写入" in elsewhere  # like 区一实小
+    assert "样板区第一实验小学" in elsewhere and "表中写明不属于示例区，未写入" in elsewhere  # like 区一实小
     text = (region / "data/honours/2024/pingan-2024.yaml").read_text(encoding="utf-8")
     assert "  - {branch: shili-erzhong, grade: 5A, note: 初中部}  # 示例区第二中学\n" in text
     assert "status: 公示\n" in text and "scope_total: 18\n" in text
@@ -349,7 +349,7 @@ def test_in_a_city_list_a_name_like_ours_is_not_taken_without_a_district_column(
     assert [(r.branch, r.grade) for r in written(region).recipients] == [("shili-xiangshan", "AAAA")]
     assert written(region).scope_total == 3
     near = next(line for line in out.splitlines() if line.startswith("1 ") or "样板区第一实验小学  " in line)
-    assert "与本地区学校相近，未写入" in near
+    assert "与示例区的学校相近，未写入" in near
     assert "如果确是本地区的学校，把表中写法加到该支部的 aliases" in out
 
 
@@ -357,7 +357,7 @@ def test_a_row_the_district_column_puts_here_must_match(region: Path, capsys) ->
     rows = [("香山路小学", "示例区", "小学", "4A", ""), ("示例区未来小学", "示例区", "小学", "4A", "")]
     table = city_table(region / "名单.csv", HEADER, rows)
     code, out, _err = run(capsys, *city_args(table, "--scope", "全市"))
-    assert code == 1 and "表中写明属于本地区，但没有匹配到支部" in out and "没有写入任何文件" in out
+    assert code == 1 and "表中写明属于示例区，但没有匹配到支部" in out and "没有写入任何文件" in out
 
 
 @pytest.mark.parametrize("header", ["级别", "等级"])
