@@ -704,7 +704,7 @@ def pending_text(item: Planned, name: str) -> str:
 
 def pending_remarks(item: Planned, name: str) -> tuple[str, ...]:
     """The comment lines above a pending item: how to confirm it, and the other schools it might be."""
-    remarks = [f"↓ 近似匹配，{PENDING_KEY}：是{name}就删掉下面“{PENDING_KEY}”这一行；不是就改正 branch，或删掉这一项"
+    remarks = [f"↓ 近似匹配，{PENDING_KEY}：是{name}就删掉下面“{PENDING_KEY}”那一行；不是就改正 branch，或删掉这一项"
                "（fivestar import --confirm 可逐项确认）"]
     others = [c for c in item.match.candidates if c.branch_id != item.branch_id]
     if others:
@@ -714,7 +714,9 @@ def pending_remarks(item: Planned, name: str) -> tuple[str, ...]:
 
 
 def _pending_lines(text: str) -> set[int]:
-    return {n for n, line in enumerate(text.splitlines(), start=1) if line.lstrip().startswith(f"- {PENDING_KEY}:")}
+    """The lines of the pending items: each `待确认` line and the `- branch:` line above it."""
+    found = {n for n, line in enumerate(text.splitlines(), start=1) if line.lstrip().startswith(f"{PENDING_KEY}:")}
+    return found | {n - 1 for n in found}
 
 
 def _rows_text(rows: Sequence[int]) -> str:

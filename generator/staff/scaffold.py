@@ -223,11 +223,11 @@ def recipient_item(item: Item) -> str:
 
 
 def pending_item_lines(item: Item, indent: str = "  ") -> list[str]:
-    """A pending item, one key a line, the `待确认` key first: deleting that one line confirms it."""
+    """A pending item, one key a line, the `待确认` key right under `branch`: deleting that one line confirms it."""
     comment = f"  # {comment_text(item.comment)}" if item.comment else ""
     lines = [f"{indent}# {comment_text(remark)}" for remark in item.remarks]
-    lines.append(f"{indent}- {PENDING_KEY}: {yaml_scalar(item.pending or '')}")
-    lines.append(f"{indent}  branch: {item.branch}{comment}")
+    lines.append(f"{indent}- branch: {item.branch}{comment}")
+    lines.append(f"{indent}  {PENDING_KEY}: {yaml_scalar(item.pending or '')}")
     if item.grade:
         lines.append(f"{indent}  grade: {yaml_scalar(item.grade)}")
     if item.note:
