@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from generator.records.model import PENDING_KEY
 from generator.records.problems import Problem, shorten
@@ -48,25 +48,44 @@ def check_pending(dataset: Dataset, context: object) -> Iterator[Problem]:
             yield source.problem(("recipients", i, PENDING_KEY), message, hint, key=True)
 
 
+def _marked_values(data: Any, loc: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Every text value holding “请核对”, with where it is."""
+    if isinstance(data, str):
+        if REVIEW_MARK in data:
+            yield loc, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _marked_values(value, (*loc, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _marked_values(value, (*loc, i))
+
+
 def check_review_marks(dataset: Dataset, context: object) -> Iterator[Problem]:
-    """“请核对” anywhere in a record file (a value or a comment): left by an older import or by a person, and
-    never meant to be published."""
+    """“请核对” in a record file: in any value (a person's note that something is unchecked), or in the comment an
+    older `fivestar import` put after a loosely matched recipient. Neither may be published unchecked."""
     for source in dataset.sources.values():
         if REVIEW_MARK not in source.text:
             continue
+        marked_lines: set[int] = set()
         for number, line in enumerate(source.text.splitlines(), start=1):
-            column = line.find(REVIEW_MARK)
-            if column < 0:
-                continue
             old = OLD_IMPORT_MARK.search(line)
-            if old is not None:
-                written = shorten(old["text"], 60)
-                message = (f"旧版 fivestar import 留下的“近似匹配，请核对”：表中写作“{written}”的名称，"
-                           "近似匹配到了这一行的学校，还没有人确认。")
-                hint = (f"对照原表核对这一行的学校是不是“{written}”：是，就删掉“，近似匹配，请核对”这几个字；"
-                        "不是，就把编号改成正确的学校，或删掉这一行。也可以运行 "
-                        f"{confirm_command(source.name)}，在终端里逐项回答。")
-                yield Problem(source.name, number, old.start() + 1, message, hint)
+            if old is None:
                 continue
-            yield Problem(source.name, number, column + 1, "这一行写着“请核对”：还有内容没有核对，不能发布。",
-                          "核对这一行的内容，确认无误后删掉“请核对”这几个字。")
+            marked_lines.add(number)
+            written = shorten(old["text"], 60)
+            message = (f"旧版 fivestar import 留下的“近似匹配，请核对”：表中写作“{written}”的名称，"
+                       "近似匹配到了这一行的学校，还没有人确认。")
+            hint = (f"对照原表核对这一行的学校是不是“{written}”：是，就删掉“，近似匹配，请核对”这几个字；"
+                    "不是，就把编号改成正确的学校，或删掉这一行。也可以运行 "
+                    f"{confirm_command(source.name)}，在终端里逐项回答。")
+            yield Problem(source.name, number, old.start() + 1, message, hint)
+        for loc, _value in _marked_values(source.data):
+            problem = source.problem(loc, f"“{_label(loc)}”写着“请核对”：还有内容没有核对，不能发布。",
+                                     "核对这一项的内容，确认无误后删掉“请核对”这几个字。")
+            if problem.line not in marked_lines:
+                yield problem
+
+
+def _label(loc: tuple[Any, ...]) -> str:
+    return " → ".join(f"第 {part + 1} 项" if isinstance(part, int) else str(part) for part in loc) or "文件"
