@@ -192,3 +192,19 @@ def test_import_without_a_title_is_told_in_chinese(imported: Path, capsys) -> No
     assert code == 2 and "缺少必需的参数：--title" in err and "usage" not in err
     code, _out, err = run(capsys, "import")
     assert code == 2 and "表格文件、--title、--level" in err
+
+
+def test_an_item_rewritten_by_hand_is_still_asked_about(imported: Path, capsys) -> None:
+    HONOUR.write_text("title: 平安校园\nlevel: 市级\nyear: 2024\nrecipients:\n"
+                      "  - {branch: shili-yucai, 待确认: 表中第 3 行写作“示例区育才初级中学”，可能是 育才中学}\n"
+                      "  - branch: shili-hongxing\n    note: 两个校区\n    待确认: 表中第 4 行写作“示例区红星中学”\n"
+                      "    brand: shili-hongxing\n",
+                      encoding="utf-8")
+    answers = Answers("y")
+    assert confirm(answers) is False
+    assert "第 2 项的写法与导入时不同" in answers.text and "请直接编辑文件" in answers.text
+    assert "还有 1 项待确认" in answers.text
+    text = HONOUR.read_text(encoding="utf-8")
+    assert "  - shili-yucai  # 育才中学（表中写作“示例区育才初级中学”）\n  - branch: shili-hongxing\n" in text
+    code, err = check(capsys)
+    assert code == 1 and err.count("还没有人确认") == 1 and "表中第 4 行写作“示例区红星中学”" in err

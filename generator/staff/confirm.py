@@ -21,10 +21,6 @@ _EDITABLE = frozenset({"branch", "grade", "note", "pending"})
 """The fields of an item this command rewrites; an item with others (person, brand) is left to be edited by hand."""
 
 
-class ConfirmError(Exception):
-    """The command cannot go on: a Chinese message for staff."""
-
-
 @dataclass(frozen=True)
 class Question:
     """One item waiting for a person: where it is, what the table said, which school it may be."""
@@ -41,9 +37,8 @@ class Question:
     branch: str
     grade: str | None
     note: str | None
-    old: bool
-    """An older import's line (`# …（表中写作“…”，近似匹配，请核对）`), not a `待确认` item."""
     editable: bool
+    """Written as an import writes it (branch, grade, note, 待确认 on lines of their own): rewritten by answers."""
     candidates: tuple[Candidate, ...] = ()
     taken: frozenset[tuple[str, str | None]] = frozenset()
     """(branch, grade) of the list's other, confirmed items: an answer may not repeat one of them."""
@@ -64,7 +59,7 @@ def _indent_of(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
 
-def _item_lines(lines: Sequence[str], start: int) -> tuple[int, int, int]:
+def _item_lines(lines: Sequence[str], start: int) -> tuple[int, int, str]:
     """The item whose `- ` is on line `start` (1-based): its last line, and the first of the comments above it
     that an import wrote for it."""
     dash = _indent_of(lines[start - 1])
@@ -118,28 +113,32 @@ def find_questions(read: DataRead, only: str | None = None) -> list[Question]:
 
 
 def _questions_of(honour: HonourList, source: YamlFile, path: Path, matcher: NameMatcher) -> list[Question]:
+    """The pending items of one list (and an older import's “请核对” lines), each with its lines in the file.
+    An item written another way than an import writes it is still asked about, to be edited by hand."""
     lines = source.text.splitlines()
-    found: list[tuple[int, int, str, bool]] = []
+    found: list[tuple[int, int | None, str]] = []
     for i, recipient in enumerate(honour.recipients):
-        if ("recipients", i) not in source.values:
-            continue
-        start = _dash_line(lines, *source.values[("recipients", i)])
-        if start is None:
-            continue
-        old = OLD_IMPORT_MARK.search(lines[start - 1])
+        where = source.values.get(("recipients", i))
+        start = _dash_line(lines, *where) if where is not None else None
+        old = OLD_IMPORT_MARK.search(lines[start - 1]) if start is not None else None
         if recipient.pending is not None:
-            found.append((i, start, _table_text(recipient.pending), False))
+            found.append((i, start, _table_text(recipient.pending)))
         elif old is not None:
-            found.append((i, start, old["text"], True))
+            found.append((i, start, old["text"]))
     asked = {i for i, *_rest in found}
     taken = frozenset((r.branch, r.grade) for i, r in enumerate(honour.recipients) if i not in asked)
     questions = []
-    for i, start, text, old in found:
+    for i, start, text in found:
         recipient = honour.recipients[i]
-        last, top, indent = _item_lines(lines, start)
         fields = {name for name in type(recipient).model_fields if getattr(recipient, name) is not None}
-        questions.append(Question(path, source.name, i, start, last, top, indent, text, recipient.branch,
-                                  recipient.grade, recipient.note, old, fields <= _EDITABLE,
+        if start is None:
+            line = source.where(("recipients", i))[0]
+            last, top, indent, editable = line, line, "", False
+        else:
+            last, top, indent = _item_lines(lines, start)
+            line, editable = start, fields <= _EDITABLE
+        questions.append(Question(path, source.name, i, line, last, top, indent, text, recipient.branch,
+                                  recipient.grade, recipient.note, editable,
                                   _candidates(matcher, text, recipient.branch), taken))
     return questions
 
@@ -181,8 +180,8 @@ def ask_file(questions: Sequence[Question], ask: Callable[[str], str],
     taken = set(questions[0].taken) if questions else set()
     for question in questions:
         if not question.editable:
-            say(f"{question.shown}:{question.first}：第 {question.index + 1} 项除了学校、等次和备注还写了别的内容，"
-                "请直接编辑文件。")
+            say(f"{question.shown}:{question.first}：第 {question.index + 1} 项的写法与导入时不同"
+                "（或还写了学校、等次、备注以外的内容），这里不能代改，请直接编辑文件。")
             outcome.skipped += 1
             continue
         say("")
