@@ -138,7 +138,7 @@ def add_check_arguments(parser: argparse.ArgumentParser) -> None:
                         help="通过后再列出每种荣誉在各级别的数量，便于与原始文件核对")
     parser.add_argument("--publish", action="store_true",
                         help="发布前的检查：网站地址（mkdocs.yml 的 site_url）须是 https 正式地址，content/ 里不能有"
-                             "提到别的地区的文章，数据里不能留着导入时的“请核对”标记（发布流程会用它）")
+                             "提到别的地区的文章（发布流程会用它；导入留下的“待确认”“请核对”平时的检查就不放过）")
     parser.add_argument("--config", type=Path, default=None, metavar="FILE",
                         help="网站设置文件（默认 mkdocs.yml），--publish 从中读取 site_url")
 
@@ -337,10 +337,13 @@ def run_new(args: argparse.Namespace) -> int:
 def add_import_arguments(parser: argparse.ArgumentParser) -> None:
     from generator.staff.scaffold import date_argument as _date_argument
 
-    parser.add_argument("file", type=Path, metavar="表格文件",
-                        help="名单表格：.xlsx（Excel/WPS）或 .csv（UTF-8 或 GBK）")
-    parser.add_argument("--title", required=True, help="荣誉名称，不含级别，如 平安校园")
-    parser.add_argument("--level", required=True, help="级别，如 市级")
+    parser.add_argument("file", type=Path, nargs="?", metavar="表格文件",
+                        help="名单表格：.xlsx（Excel/WPS）或 .csv（UTF-8 或 GBK）；"
+                             "加 --confirm 时是要确认的名单文件（data/honours/…），不写就处理所有名单")
+    parser.add_argument("--confirm", action="store_true",
+                        help="逐项确认导入时近似匹配的学校（“待确认”项）：在终端里一项一项回答")
+    parser.add_argument("--title", help="荣誉名称，不含级别，如 平安校园（必填）")
+    parser.add_argument("--level", help="级别，如 市级（必填）")
     parser.add_argument("--year", type=int, help="年度，如 2023（文件放进 honours/2023/）")
     parser.add_argument("--column", help="学校名称所在的列：列名（如 学校名称）或列字母（如 B）；默认自动识别")
     parser.add_argument("--sheet", help="工作表名称或序号（默认第一个工作表）")
@@ -366,6 +369,14 @@ def add_import_arguments(parser: argparse.ArgumentParser) -> None:
 def run_import(args: argparse.Namespace) -> int:
     from generator.staff.importer import ImportRequest, TableError, import_list
 
+    if args.confirm:
+        return run_confirm(args)
+    missing = [flag for flag, value in (("表格文件", args.file), ("--title", args.title), ("--level", args.level))
+               if value is None]
+    if missing:
+        sys.stderr.write(f"fivestar: 用法错误：缺少必需的参数：{'、'.join(missing)}\n"
+                         "运行 `fivestar import --help` 查看用法。\n")
+        return EXIT_USAGE
     request = ImportRequest(args.data, args.file, args.title, args.level, args.year, args.column, args.sheet,
                             args.total, args.record_id, args.allow_unmatched, args.exact, args.force,
                             args.issuer, args.document, args.date, args.source, status=args.status,
@@ -378,6 +389,14 @@ def run_import(args: argparse.Namespace) -> int:
         return EXIT_DATA
     print("\n".join(result.lines))
     return EXIT_OK if result.ok else EXIT_DATA
+
+
+def run_confirm(args: argparse.Namespace) -> int:
+    """`fivestar import --confirm [名单文件]`: the pending items, asked about one by one in a terminal."""
+    from generator.staff.confirm import confirm_pending
+
+    done = confirm_pending(args.data, args.file, input, print, interactive=sys.stdin.isatty())
+    return EXIT_OK if done else EXIT_DATA
 
 
 def add_diff_arguments(parser: argparse.ArgumentParser) -> None:

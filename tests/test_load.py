@@ -343,8 +343,10 @@ VOCABULARY_FIELDS = {("HonourList", "level"): "a level from site.yaml", ("Event"
                      ("Event", "kind"): "an event type from site.yaml",
                      ("StarRating", "earned"): "star names from site.yaml", ("Photo", "file"): "an image path",
                      ("Photo", "caption"): "needs an image", ("Brand", "logo"): "an image path",
-                     ("Recipient", "role"): "an adult role from the allow-list (privacy.DEFAULT_ADULT_ROLES)"}
-"""Text fields whose value must name something else: a number there is refused for that reason."""
+                     ("Recipient", "role"): "an adult role from the allow-list (privacy.DEFAULT_ADULT_ROLES)",
+                     ("Recipient", "pending"): "refused whatever it says, until a person confirms the item"}
+"""Text fields whose value must name something else (a number there is refused for that reason), or that are
+always refused (`待确认`, see checks/pending.py)."""
 
 
 def text_fields() -> set[tuple[str, str]]:

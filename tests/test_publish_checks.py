@@ -11,7 +11,7 @@ from helpers import run_cli as run
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.checks.publish import read_site_url, region_problems, review_mark_problems, site_url_refusal
+from generator.checks.publish import read_site_url, region_problems, site_url_refusal
 from generator.engine.build import address_warnings
 
 PUBLIC_URL = "https://jyj.example.gov.cn/dangjian/"
@@ -166,8 +166,8 @@ def test_the_bundled_districts_pages_name_no_other_region() -> None:
 
 # -- marks left by import ---------------------------------------------------------------------------------------------
 
-def test_a_review_mark_left_by_import_is_a_warning_in_check_and_refused_for_publishing(project: Path,
-                                                                                      capsys) -> None:
+def test_a_review_mark_left_by_import_is_refused_by_plain_check_so_never_published(project: Path,
+                                                                                    capsys) -> None:
     assert run(capsys, "new", "branch", "shili-xiaoxue-001", "--name", "示例小学001")[0] == 0
     assert run(capsys, "new", "honour", "pingan-xiaoyuan-shiji-2024", "--title", "平安校园", "--level", "市级",
                "--year", "2024", "--recipients", "示例小学001")[0] == 0
@@ -176,15 +176,11 @@ def test_a_review_mark_left_by_import_is_a_warning_in_check_and_refused_for_publ
     text = honour.read_text(encoding="utf-8").replace("  # 示例小学001", f"  # 示例小学001{mark}")
     honour.write_text(text, encoding="utf-8")
     line = text.splitlines().index(next(x for x in text.splitlines() if "请核对" in x)) + 1
-    code, _out, err = run(capsys, "check")
-    assert code == 0
-    assert f"data/honours/2024/pingan-xiaoyuan-shiji-2024.yaml:{line}:" in err
-    assert "提醒：这里还留着导入时的“请核对”" in err
-    code, _out, err = run(capsys, "check", "--publish")
-    assert code == 1 and f"pingan-xiaoyuan-shiji-2024.yaml:{line}:" in err and "错误：这里还留着" in err
+    for command in (("check",), ("check", "--publish")):
+        code, _out, err = run(capsys, *command)
+        assert code == 1 and f"data/honours/2024/pingan-xiaoyuan-shiji-2024.yaml:{line}:" in err, command
     honour.write_text(text.replace("，近似匹配，请核对", ""), encoding="utf-8")
     assert run(capsys, "check", "--publish")[0] == 0
-    assert review_mark_problems(project / "data") == []
 
 
 def test_the_staff_guide_explains_every_publishing_message(project: Path, capsys) -> None:
@@ -193,7 +189,6 @@ def test_the_staff_guide_explains_every_publishing_message(project: Path, capsys
     from generator.checks.publish import publish_problems
 
     write_news(project, "洛龙区")
-    (project / "data/branches/shili-xiaoxue-001.yaml").write_text("name: 示例小学001  # 请核对\n", encoding="utf-8")
     rows = guide_rows()
     messages = [p.message for p in publish_problems(project / "data", project / "mkdocs.yml", "示例区")]
     for url in ("http://127.0.0.1:8000/", "http://jyj.example.gov.cn/", None):

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from generator.checks.markup import check_markdown_fields
+from generator.checks.pending import check_pending, check_review_marks
 from generator.checks.privacy import scan_dataset
 from generator.dataset import Dataset
 from generator.records.model import HonourList, Recipient
@@ -371,6 +372,8 @@ RULES: tuple[Rule, ...] = (
     check_references,
     check_parent_cycles,
     check_lists,
+    check_pending,
+    check_review_marks,
     check_stars,
     check_event_kinds,
     check_footer,

@@ -44,6 +44,9 @@ Kind = Literal["幼儿园", "小学", "初中", "九年一贯制", "高中", "�
 HonourStatus = Literal["命名", "公示", "候选", "撤销"]
 STATUSES: tuple[str, ...] = ("命名", "公示", "候选", "撤销")
 NAMED, PUBLIC_NOTICE, CANDIDATE, REVOKED = STATUSES
+PENDING_KEY = "待确认"
+"""The key `fivestar import` writes on a recipient it matched only loosely: `fivestar check` refuses the item until a
+person confirms it (deletes the key) or corrects it. A Chinese key on purpose: staff see at once what it asks."""
 
 
 EARLIEST_DATE = dt.date(1949, 10, 1)
@@ -353,6 +356,10 @@ class Recipient(Record):
     role: Text | None = Field(None, description="个人的身份，如 教师、校长")
     grade: Text | None = Field(None, description="名单内的等次或等级，按文件原样写，如 5A、一等奖、优秀")
     note: Text | None = Field(None, description="这一项的备注（公开显示）")
+    pending: Text | None = Field(
+        None, alias=PENDING_KEY,
+        description="导入时近似匹配、还没有人确认的一项（fivestar import 写的）：核对 branch 就是表中那所学校后，"
+                    "删掉“待确认”这一行；不是就改正 branch 或删掉这一项。写着它时数据检查不通过")
 
     @model_validator(mode="before")
     @classmethod

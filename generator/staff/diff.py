@@ -241,7 +241,7 @@ def _show(value: Any) -> str:
     if isinstance(value, list):
         return "、".join(_show(v) for v in value)
     if isinstance(value, Record):
-        return "、".join(f"{k}={_show(v)}" for k, v in value.model_dump(exclude_defaults=True).items())
+        return "、".join(f"{k}={_show(v)}" for k, v in value.model_dump(exclude_defaults=True, by_alias=True).items())
     if isinstance(value, dict):
         return "、".join(f"{k}={_show(v)}" for k, v in value.items() if v not in (None, [], ""))
     return clean(str(value)).replace("\n", " ")

@@ -15,7 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.checks.pending import PENDING_MESSAGE, confirm_command
 from generator.records.load import read_data
+from generator.records.model import PENDING_KEY
+from generator.records.problems import Problem
 from generator.staff.match import SPACES, Match, NameMatcher, normalise
 from generator.staff.scaffold import (
     Item,
@@ -468,13 +471,18 @@ def read_names(path: Path, sheet: str | None = None, column: str | None = None, 
 
 @dataclass(frozen=True)
 class Planned:
-    """One item to write: a branch, the row it came from, its grade and note."""
+    """One item to write: a branch, the row it came from, its grade and note. A loose match is `pending`: written
+    with a `待确认` line that `fivestar check` refuses until a person confirms it."""
 
     branch_id: str
     match: Match
     row: int
     grade: str = ""
     note: str = ""
+
+    @property
+    def pending(self) -> bool:
+        return self.match.kind == "loose"
 
 
 @dataclass
@@ -488,6 +496,8 @@ class ImportPlan:
     near: list[tuple[int, Match]] = field(default_factory=list)
     claimed: list[tuple[int, Match]] = field(default_factory=list)
     elsewhere: list[tuple[int, Match]] = field(default_factory=list)
+    taken: dict[int, tuple[str, int]] = field(default_factory=dict)
+    """Rows whose loose match pointed at a school another row names exactly: row → (that branch, that row)."""
 
     @property
     def recipients(self) -> list[Planned]:
@@ -502,6 +512,11 @@ class ImportPlan:
         return [(row, m) for row, m in self.matches if m.kind == "loose"]
 
     @property
+    def pending(self) -> list[Planned]:
+        """The items written as `待确认` (a loose match waiting for a person)."""
+        return [item for item in self.items if item.pending]
+
+    @property
     def schools(self) -> int:
         """Distinct branches written (a school under two grades is one)."""
         return len({item.branch_id for item in self.items})
@@ -512,41 +527,61 @@ class ImportPlan:
         keys = {("branch", m.branch_id) if m.matched else ("name", normalise(m.text)) for _r, m in self.matches}
         return len(keys)
 
+    def count(self, how: str) -> int:
+        """Rows matched so (`Match.how`: 完全匹配, 别名匹配, 近似匹配（待确认）, 未匹配)."""
+        return sum(1 for _row, match in self.matches if match.how == how)
+
 
 def plan_import(table: TableNames, matcher: NameMatcher, exact_only: bool = False, *,
                 scope: bool = False, region: str = "") -> ImportPlan:
-    """Match every row and keep one item per school and grade, in first-appearance order. With `exact_only`,
-    a loose match counts as unmatched. With `scope` (a list wider than the region) a loose match counts as
-    unmatched too and is kept apart in `near` (in a city's list a name like one of ours is more often another
-    district's school), unless the table's district column says the row is the region's; a row that column
-    puts elsewhere is never written, and a row it puts here must match a branch (`claimed`)."""
+    """Match every row and keep one item per school and grade, in first-appearance order.
+
+    An exact match always wins: a school that some row names exactly (by id, name, full name or alias) is never
+    the loose match of another row, whatever the order of the rows (that row is matched again among the other
+    schools, `taken`), so an exact row is never dropped as a repeat of a guess. Two rows naming the same school
+    exactly, under the same grade, are one item (`duplicates`). A loose match is written as a pending item;
+    two rows loosely like the same school are both pending, for a person to tell apart.
+
+    With `exact_only`, a loose match counts as unmatched. With `scope` (a list wider than the region) a loose
+    match counts as unmatched too and is kept apart in `near` (in a city's list a name like one of ours is more
+    often another district's school), unless the table's district column says the row is the region's; a row
+    that column puts elsewhere is never written, and a row it puts here must match a branch (`claimed`)."""
     plan = ImportPlan(table)
+    said = [table.in_region(i, region) if scope and region else None for i in range(len(table.rows))]
+    matches = [matcher.match(text) for _row, text in table.rows]
+    exact_rows: dict[str, int] = {}
+    for (row, _text), match, where in zip(table.rows, matches, said, strict=True):
+        if match.kind == "exact" and match.branch_id is not None and where is not False:
+            exact_rows.setdefault(match.branch_id, row)
+    for i, ((row, text), match) in enumerate(zip(table.rows, matches, strict=True)):
+        if match.kind == "loose" and match.branch_id in exact_rows and said[i] is not False:
+            plan.taken[row] = (match.branch_id, exact_rows[match.branch_id])
+            matches[i] = matcher.match(text, exclude=exact_rows)
     first: dict[tuple[str, str], int] = {}
-    for i, (row, text) in enumerate(table.rows):
-        match = matcher.match(text)
-        said = table.in_region(i, region) if scope and region else None
-        if said is False and match.kind in ("exact", "loose", "ambiguous"):
+    for i, ((row, _text), match) in enumerate(zip(table.rows, matches, strict=True)):
+        if said[i] is False and match.kind in ("exact", "loose", "ambiguous"):
             plan.elsewhere.append((row, match))
             match = Match(match.text, "none", candidates=match.candidates)
-        elif match.kind == "loose" and (exact_only or (scope and said is None)):
+        elif match.kind == "loose" and (exact_only or (scope and said[i] is None)):
             if scope:
                 plan.near.append((row, match))
             match = Match(match.text, "none", candidates=match.candidates)
-        if said is True and not match.matched:
+        if said[i] is True and not match.matched:
             plan.claimed.append((row, match))
         plan.matches.append((row, match))
         if not match.matched or match.branch_id is None:
             continue
         grade, note = table.grade(i), table.note(i)
         key = (match.branch_id, grade)
-        if key in first:
+        if match.kind == "exact" and key in first:
             kept = plan.items[first[key]]
             plan.duplicates.append((kept.row, row, match.branch_id, grade))
             if note and note not in kept.note.split("；"):
                 merged = f"{kept.note}；{note}" if kept.note else note
                 plan.items[first[key]] = Planned(kept.branch_id, kept.match, kept.row, kept.grade, merged)
             continue
-        first[key] = len(plan.items)
+        if match.kind == "exact":
+            first[key] = len(plan.items)
         plan.items.append(Planned(match.branch_id, match, row, grade, note))
     return plan
 
@@ -574,32 +609,47 @@ def _candidates_text(match: Match, matcher: NameMatcher) -> str:
     return "；".join(f"{c.name}（{c.branch_id}，相似度 {c.score:.0%}）" for c in match.candidates)
 
 
-def review_table(plan: ImportPlan, matcher: NameMatcher, *, scoped: bool = False) -> str:
-    """The rows a person must look at: unmatched, ambiguous and loose matches, with the closest branches.
-    For a list wider than the region (`scoped`), names that match nothing are expected and left out here."""
-    near = {row for row, _m in plan.near}
-    claimed = {row for row, _m in plan.claimed}
-    elsewhere = {row: m for row, m in plan.elsewhere}
+def _row_result(row: int, match: Match, plan: ImportPlan, matcher: NameMatcher, region: str) -> tuple[str, str]:
+    """What became of one row (完全匹配, 别名匹配, 近似匹配（待确认）, 未匹配, with why) and the school(s) it names."""
+    if match.kind == "exact" and match.branch_id:
+        repeated = next((first for first, again, _b, _g in plan.duplicates if again == row), None)
+        result = match.how + (f"（与第 {repeated} 行重复，只写入一次）" if repeated is not None else "")
+        return result, f"{matcher.branches[match.branch_id].name}（{match.branch_id}）"
+    if match.kind == "loose" and match.branch_id:
+        return match.how, _candidates_text(match, matcher)
+    why = ""
+    elsewhere = dict(plan.elsewhere)
+    if row in elsewhere:
+        was = elsewhere[row]
+        like = matcher.branches[was.branch_id].name if was.branch_id else "本地区的学校"
+        why = f"像{like}，但表中写明不属于{region}，未写入"
+    elif row in {r for r, _m in plan.claimed}:
+        why = f"表中写明属于{region}，但没有匹配到支部"
+    elif row in {r for r, _m in plan.near}:
+        why = f"与{region}的学校相近，未写入，请核对"
+    elif match.kind == "ambiguous":
+        why = "有多个同名的支部"
+    elif row in plan.taken:
+        branch_id, exact_row = plan.taken[row]
+        why = f"相近的{matcher.branches[branch_id].name}已由第 {exact_row} 行完全匹配"
+    result = "未匹配" + (f"：{why}" if why else "")
+    return result, _candidates_text(match, matcher)
+
+
+def review_table(plan: ImportPlan, matcher: NameMatcher, *, scoped: bool = False, region: str = "本地区") -> str:
+    """Every row of the table: 完全匹配, 别名匹配, 近似匹配（待确认） or 未匹配, with the school (or the closest ones).
+    For a list wider than the region (`scoped`), a name that matches nothing is simply not the region's."""
+    special = {row for row, _m in (*plan.near, *plan.claimed, *plan.elsewhere)} | set(plan.taken)
     rows: list[list[str]] = []
     for row, match in plan.matches:
-        if match.kind == "exact" or (scoped and match.kind == "none" and row not in near | claimed | set(elsewhere)):
-            continue
-        if row in elsewhere:
-            was = elsewhere[row]
-            like = matcher.branches[was.branch_id].name if was.branch_id else "本地区的学校"
-            result = f"像{like}，但表中写明不属于本地区，未写入"
-        elif row in claimed:
-            result = "表中写明属于本地区，但没有匹配到支部"
-        elif row in near:
-            result = "与本地区学校相近，未写入，请核对"
-        elif match.kind == "loose" and match.branch_id:
-            result = f"近似匹配 → {matcher.branches[match.branch_id].name}，请核对"
+        if scoped and match.kind == "none" and row not in special:
+            result, school = f"未匹配：不属于{region}", ""
         else:
-            result = {"ambiguous": "有多个同名，未匹配", "none": "未匹配"}.get(match.kind, match.kind)
-        rows.append([str(row), match.text, result, _candidates_text(match, matcher)])
+            result, school = _row_result(row, match, plan, matcher, region)
+        rows.append([str(row), match.text, result, school])
     if not rows:
         return ""
-    return format_table(["行", "表中名称", "结果", "最接近的支部"], rows)
+    return format_table(["行", "表中名称", "结果", "支部（未匹配的列出最接近的）"], rows)
 
 
 @dataclass(frozen=True)
@@ -640,11 +690,33 @@ class ImportResult:
 
 
 def _recipient_comment(match: Match, name: str) -> str:
-    if match.kind == "loose":
-        return f"{name}（表中写作“{match.text}”，近似匹配，请核对）"
-    if normalise(match.text) != normalise(name):
+    if match.kind != "loose" and normalise(match.text) != normalise(name):
         return f"{name}（表中写作“{match.text}”）"
     return name
+
+
+def pending_text(item: Planned, name: str) -> str:
+    """The `待确认` value of a loose match: which row and name of the table it came from, which school it may be."""
+    score = next((c.score for c in item.match.candidates if c.branch_id == item.branch_id), None)
+    alike = f"（相似度 {score:.0%}）" if score is not None else ""
+    return f"表中第 {item.row} 行写作“{item.match.text}”，可能是 {name}{alike}"
+
+
+def pending_remarks(item: Planned, name: str) -> tuple[str, ...]:
+    """The comment lines above a pending item: how to confirm it, and the other schools it might be."""
+    remarks = [f"↓ 近似匹配，{PENDING_KEY}：是{name}就删掉下面“{PENDING_KEY}”那一行；不是就改正 branch，或删掉这一项"
+               "（fivestar import --confirm 可逐项确认）"]
+    others = [c for c in item.match.candidates if c.branch_id != item.branch_id]
+    if others:
+        remarks.append("其他相近的学校：" + "、".join(f"{c.name}（{c.branch_id}，相似度 {c.score:.0%}）"
+                                                    for c in others))
+    return tuple(remarks)
+
+
+def _pending_lines(text: str) -> set[int]:
+    """The lines of the pending items: each `待确认` line and the `- branch:` line above it."""
+    found = {n for n, line in enumerate(text.splitlines(), start=1) if line.lstrip().startswith(f"{PENDING_KEY}:")}
+    return found | {n - 1 for n in found}
 
 
 def _rows_text(rows: Sequence[int]) -> str:
@@ -744,17 +816,17 @@ def import_list(request: ImportRequest) -> ImportResult:
                        region=read.site.region if read.site is not None else "")
     result.plan = plan
     where = f"“{request.table.name}”" + (f"工作表“{table.sheet}”" if table.sheet else "") + f"的“{table.column}”列"
-    counts = {kind: sum(1 for _r, m in plan.matches if m.kind == kind) for kind in ("exact", "loose")}
     claimed = {row for row, _m in plan.claimed}
     missing = [(r, m) for r, m in plan.unmatched if not scoped or m.kind == "ambiguous" or r in claimed]
+    exact, alias, loose = (plan.count(how) for how in ("完全匹配", "别名匹配", "近似匹配（待确认）"))
+    matched = f"完全匹配 {exact} 个，别名匹配 {alias} 个，近似匹配（待确认）{loose} 个"
     if scoped:
-        out.append(f"从{where}读到 {len(plan.matches)} 个名称：属于{region}的 {counts['exact'] + counts['loose']} 个，"
-                   f"待处理的 {len(missing)} 个，其余不属于{region}。")
+        out.append(f"从{where}读到 {len(plan.matches)} 个名称：属于{region}的 {exact + alias + loose} 个"
+                   f"（{matched}），待处理的 {len(missing)} 个，其余不属于{region}。")
     else:
-        out.append(f"从{where}读到 {len(plan.matches)} 个名称：准确匹配 {counts['exact']} 个，"
-                   f"近似匹配 {counts['loose']} 个，未匹配 {len(missing)} 个。")
+        out.append(f"从{where}读到 {len(plan.matches)} 个名称：{matched}，未匹配 {len(missing)} 个。")
     out += describe_columns(table, request.level, region if scoped else None)
-    table_text = review_table(plan, matcher, scoped=scoped)
+    table_text = review_table(plan, matcher, scoped=scoped, region=region)
     if table_text:
         out += ["", table_text, ""]
     for first, again, branch_id, grade in plan.duplicates:
@@ -802,14 +874,26 @@ def import_list(request: ImportRequest) -> ImportResult:
         out.append(f"--total {total} 比写入的 {schools} 所还少，没有写入文件。total 是“等N所”的 N。")
         return result
     notes = _checked_notes(plan, out)
-    items = [Item(item.branch_id, _recipient_comment(item.match, matcher.branches[item.branch_id].name),
-                  item.grade or None, notes.get(item.row)) for item in plan.items]
+    items = []
+    for item in plan.items:
+        name = matcher.branches[item.branch_id].name
+        items.append(Item(item.branch_id, _recipient_comment(item.match, name), item.grade or None,
+                          notes.get(item.row), pending_text(item, name) if item.pending else None,
+                          pending_remarks(item, name) if item.pending else ()))
     text = honour_text(schema_modeline(request.data_dir, path, "honour"), record_id, request.title, request.level,
                        request.year, items, total=total, issuer=request.issuer, document=request.document,
                        date=request.date, source=request.source, header=header, status=request.status,
                        batch=request.batch, official=request.official, scope=request.scope,
                        scope_total=plan.distinct_names if scoped else None)
-    problems = write_checked(request.data_dir, path, text, read, replace=found is not None)
+    shown = f"{request.data_dir.resolve().name}/{path.resolve().relative_to(request.data_dir.resolve()).as_posix()}"
+    waiting = _pending_lines(text)
+
+    def expected(problem: Problem) -> bool:
+        """What a pending item is meant to raise until confirmed (two rows like one school: both pending)."""
+        return problem.file == shown and problem.line in waiting and (
+            PENDING_MESSAGE in problem.message or "出现了两次" in problem.message)
+
+    problems = write_checked(request.data_dir, path, text, read, replace=found is not None, expected=expected)
     if problems:
         from generator.records.problems import format_report
 
@@ -822,7 +906,11 @@ def import_list(request: ImportRequest) -> ImportResult:
                + (f"，scope: {request.scope}，scope_total: {plan.distinct_names}" if scoped else "") + "。")
     if missing:
         out.append(f"注意：{len(missing)} 个名称没有写入（见上表）；如果名单本来更长，请用 --total 写明总数。")
-    if plan.loose:
-        out.append(f"注意：{len(plan.loose)} 个名称是近似匹配的，文件里已标出“请核对”，请逐一核对。")
+    if plan.pending:
+        out.append(f"注意：{len(plan.pending)} 项是近似匹配，写成了“{PENDING_KEY}”项（见上表），"
+                   "不一定是同一所学校。确认之前 fivestar check 和 fivestar build 都不会通过。")
+        out.append(f"确认的办法：运行 {confirm_command(shown_path(path))}，在终端里逐项回答；"
+                   f"或打开文件，对照原表核对每个“{PENDING_KEY}”项：是这所学校，删掉“{PENDING_KEY}”那一行；"
+                   "不是，改正 branch 或删掉这一项。")
     out.append("下一步：打开文件核对，补充发文单位、文号、日期，再运行 fivestar check 和 fivestar diff。")
     return result

@@ -29,6 +29,9 @@ LOOSE_MARGIN = 0.05
 CANDIDATE_CUTOFF = 0.5
 
 MatchKind = Literal["exact", "loose", "ambiguous", "none"]
+LABEL_ORDER = ("名称", "全称", "别名")
+"""What a name in a table was matched by, most direct first (`Match.via`)."""
+
 # -- names ----------------------------------------------------------------------------------------
 
 
@@ -68,6 +71,11 @@ def _short_form(prefix: str) -> str | None:
     return None
 
 
+def has_prefix(variant: str, prefixes: Sequence[str]) -> bool:
+    """The variant still starts with a place name that `name_variants` strips (示例市育才中学, not 育才中学)."""
+    return any(variant.startswith(p) and len(variant) > len(p) + 1 for p in prefixes)
+
+
 def name_variants(name: str, prefixes: Sequence[str]) -> list[str]:
     """The normalised name, then the same without leading place names (and with them shortened)."""
     start = normalise(name)
@@ -98,7 +106,7 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Match:
-    """How one name from the table was matched."""
+    """How one name from the table was matched: `via` says by what (编号, 名称, 全称, 别名, or 近似)."""
 
     text: str
     kind: MatchKind
@@ -110,6 +118,15 @@ class Match:
     def matched(self) -> bool:
         return self.kind in ("exact", "loose")
 
+    @property
+    def how(self) -> str:
+        """完全匹配 (id, name or full name), 别名匹配, 近似匹配（待确认） or 未匹配: as the import report says it."""
+        if self.kind == "exact":
+            return "别名匹配" if self.via == "别名" else "完全匹配"
+        if self.kind == "loose":
+            return "近似匹配（待确认）"
+        return "未匹配"
+
 
 class NameMatcher:
     """Matches names to branches by `name`, `full_name` and `aliases`, ignoring width, spaces and place names."""
@@ -120,18 +137,26 @@ class NameMatcher:
         self.direct: dict[str, set[str]] = defaultdict(set)
         self.loose_keys: dict[str, set[str]] = defaultdict(set)
         self.variants: dict[str, set[str]] = defaultdict(set)
+        self.labels: dict[tuple[str, str], str] = {}
+        """(variant, branch id) → what the variant was made from: 名称, 全称 or 别名 (the most direct one)."""
         for branch in self.branches.values():
-            for label in (branch.name, branch.full_name, *branch.aliases):
+            labelled = [(branch.name, "名称"), (branch.full_name, "全称"), *((a, "别名") for a in branch.aliases)]
+            for label, what in labelled:
                 if not label:
                     continue
                 variants = name_variants(label, self.prefixes)
                 self.direct[variants[0]].add(branch.id)
                 for variant in variants:
                     self.variants[variant].add(branch.id)
-                    self.loose_keys[variant].add(branch.id)
+                    self.labels.setdefault((variant, branch.id), what)
+                    if not has_prefix(variant, self.prefixes):
+                        self.loose_keys[variant].add(branch.id)
 
-    def match(self, text: str) -> Match:
-        """Exact (after normalising) first, then with place names ignored, then loosely by similarity."""
+    def match(self, text: str, exclude: Iterable[str] = ()) -> Match:
+        """Exact (after normalising) first, then with place names ignored, then loosely by similarity.
+
+        `exclude`: branches a loose match may not take (another row of the same table names them exactly);
+        exact matches are never affected."""
         text = str(text).strip()
         if text in self.branches:
             return Match(text, "exact", text, "编号")
@@ -140,7 +165,7 @@ class NameMatcher:
             return Match(text, "none")
         hits = self.direct.get(variants[0], set())
         if len(hits) == 1:
-            return Match(text, "exact", next(iter(hits)), self._via(variants[0], next(iter(hits))))
+            return Match(text, "exact", next(iter(hits)), self._via([variants[0]], next(iter(hits))))
         if len(hits) > 1:
             return Match(text, "ambiguous", candidates=self._as_candidates(hits, 1.0))
         found: set[str] = set()
@@ -148,30 +173,32 @@ class NameMatcher:
             found |= self.variants.get(variant, set())
         if len(found) == 1:
             branch_id = next(iter(found))
-            return Match(text, "exact", branch_id, "忽略地名前缀")
+            return Match(text, "exact", branch_id, self._via(variants, branch_id))
         if len(found) > 1:
             return Match(text, "ambiguous", candidates=self._as_candidates(found, 1.0))
-        candidates = self.closest(variants)
+        candidates = self.closest(variants, exclude=frozenset(exclude))
         if candidates and candidates[0].score >= LOOSE_CUTOFF and (
                 len(candidates) == 1 or candidates[0].score - candidates[1].score >= LOOSE_MARGIN):
             return Match(text, "loose", candidates[0].branch_id, "近似", tuple(candidates))
         return Match(text, "none", candidates=tuple(candidates))
 
-    def _via(self, key: str, branch_id: str) -> str:
-        branch = self.branches[branch_id]
-        if normalise(branch.name) == key:
-            return "名称"
-        if branch.full_name and normalise(branch.full_name) == key:
-            return "全称"
-        return "别名"
+    def _via(self, variants: Sequence[str], branch_id: str) -> str:
+        """名称, 全称 or 别名: the most direct label of the branch that one of the variants came from."""
+        found = {self.labels[(v, branch_id)] for v in variants if (v, branch_id) in self.labels}
+        return next((what for what in LABEL_ORDER if what in found), "别名")
 
     def _as_candidates(self, ids: Iterable[str], score: float) -> tuple[Candidate, ...]:
         return tuple(Candidate(i, self.branches[i].name, score) for i in sorted(ids))
 
-    def closest(self, variants: Sequence[str], limit: int = 3) -> list[Candidate]:
-        """The branches whose names look most like the given name, best first."""
+    def closest(self, variants: Sequence[str], limit: int = 3,
+                exclude: frozenset[str] = frozenset()) -> list[Candidate]:
+        """The branches whose names look most like the given name, best first.
+
+        Only forms without a leading place name are compared (示例市求精中学校 with 示例市育才中学校 would share
+        their place and their ending, and look 75 % alike); the name as given is used when it has no such form."""
+        bare = [v for v in variants if not has_prefix(v, self.prefixes)] or list(variants)
         best: dict[str, float] = {}
-        for variant in variants:
+        for variant in bare:
             matcher = difflib.SequenceMatcher(autojunk=False)
             matcher.set_seq2(variant)
             for key, ids in self.loose_keys.items():
@@ -182,7 +209,7 @@ class NameMatcher:
                 if score < CANDIDATE_CUTOFF:
                     continue
                 for branch_id in ids:
-                    if score > best.get(branch_id, 0.0):
+                    if branch_id not in exclude and score > best.get(branch_id, 0.0):
                         best[branch_id] = score
         ranked = sorted(best.items(), key=lambda item: (-item[1], self.branches[item[0]].name))
         return [Candidate(i, self.branches[i].name, round(s, 2)) for i, s in ranked[:limit]]

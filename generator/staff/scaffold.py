@@ -6,7 +6,7 @@ import datetime as dt
 import logging
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -16,7 +16,7 @@ import yaml
 
 from generator.records.kinds import RecordKind, kind_named
 from generator.records.load import DataRead, check_read, load_dataset, read_data
-from generator.records.model import ID_RE
+from generator.records.model import ID_RE, PENDING_KEY
 from generator.records.problems import Problem
 from generator.staff.match import NameMatcher
 
@@ -196,12 +196,17 @@ def branch_text(modeline: str, record_id: str, name: str | None) -> str:
 
 @dataclass(frozen=True)
 class Item:
-    """One recipient to write: a branch id, the comment after it (the school's name), and its grade and note."""
+    """One recipient to write: a branch id, the comment after it (the school's name), and its grade and note.
+
+    `pending`: the import only guessed this branch (a loose match): the item is written with a `待确认` line
+    saying so, which `fivestar check` refuses until a person confirms it; `remarks` go above it as comments."""
 
     branch: str
     comment: str = ""
     grade: str | None = None
     note: str | None = None
+    pending: str | None = None
+    remarks: tuple[str, ...] = ()
 
 
 def recipient_item(item: Item) -> str:
@@ -217,11 +222,30 @@ def recipient_item(item: Item) -> str:
                           width=1_000_000).strip()
 
 
+def pending_item_lines(item: Item, indent: str = "  ") -> list[str]:
+    """A pending item, one key a line, the `待确认` key right under `branch`: deleting that one line confirms it."""
+    comment = f"  # {comment_text(item.comment)}" if item.comment else ""
+    lines = [f"{indent}# {comment_text(remark)}" for remark in item.remarks]
+    lines.append(f"{indent}- branch: {item.branch}{comment}")
+    lines.append(f"{indent}  {PENDING_KEY}: {yaml_scalar(item.pending or '')}")
+    if item.grade:
+        lines.append(f"{indent}  grade: {yaml_scalar(item.grade)}")
+    if item.note:
+        lines.append(f"{indent}  note: {yaml_scalar(item.note)}")
+    return lines
+
+
 def recipient_lines(recipients: Sequence[tuple[str, str] | Item]) -> list[str]:
-    """`  - branch-id  # 名称（说明）` for each recipient, in order; with a grade or note, as a mapping."""
+    """`  - branch-id  # 名称（说明）` for each recipient, in order; with a grade or note, as a mapping; a pending
+    item as `pending_item_lines`."""
     items = [r if isinstance(r, Item) else Item(*r) for r in recipients]
-    return [f"  - {recipient_item(item)}" + (f"  # {comment_text(item.comment)}" if item.comment else "")
-            for item in items]
+    lines: list[str] = []
+    for item in items:
+        if item.pending:
+            lines += pending_item_lines(item)
+        else:
+            lines.append(f"  - {recipient_item(item)}" + (f"  # {comment_text(item.comment)}" if item.comment else ""))
+    return lines
 
 
 def honour_text(modeline: str, record_id: str, title: str, level: str, year: int | None,
@@ -355,11 +379,12 @@ def error_set(data_dir: Path, read: DataRead | None = None) -> set[Problem]:
 
 
 def write_checked(data_dir: Path, path: Path, text: str, before: set[Problem] | DataRead | None = None,
-                  *, replace: bool = False) -> list[Problem]:
+                  *, replace: bool = False, expected: Callable[[Problem], bool] | None = None) -> list[Problem]:
     """Write a new record and keep it only if it adds no error to the data; otherwise undo and return why.
 
     `before` is the data as it was: its errors, or the reading the caller already made (then the files are read
-    once more, after writing, and not twice).
+    once more, after writing, and not twice). `expected`: errors the record is meant to have (the `待确认` items
+    of an import, which wait for a person), not counted.
     """
     if not isinstance(before, set):
         before = error_set(data_dir, before)
@@ -368,7 +393,8 @@ def write_checked(data_dir: Path, path: Path, text: str, before: set[Problem] | 
     previous = path.read_bytes() if replace and path.exists() else None
     with path.open("w" if replace else "x", encoding="utf-8", newline="\n") as handle:
         handle.write(text)
-    new_errors = [p for p in load_dataset(data_dir).errors if p not in before]
+    new_errors = [p for p in load_dataset(data_dir).errors
+                  if p not in before and (expected is None or not expected(p))]
     if new_errors:
         if previous is not None:
             path.write_bytes(previous)
