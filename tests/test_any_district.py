@@ -170,3 +170,17 @@ def test_a_built_region_without_stars_says_nothing_of_stars_anywhere(tmp_path: P
             if STAR_WORDS.search(text) or '"stars"' in text:
                 found.append(path.relative_to(site).as_posix())
     assert found == []
+
+
+@pytest.mark.parametrize("value,says", [
+    ("0", "不能小于 1"), ("11", "不能大于 10"), ("五", "应当是整数，现在是文字"), ("true", "应当是整数，现在是是/否值"),
+    ("[]", "不能为空"), ("{a: 1}", "应当是整数"), ("[甲, [乙]]", "第 2 项”应当是文字，现在是列表"),
+])
+def test_a_scheme_that_is_neither_a_number_nor_names_is_told_once_in_chinese(value: str, says: str,
+                                                                             tmp_path: Path) -> None:
+    root = write_region(tmp_path / "data", set())
+    site = root / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8") + f"stars: {value}\n", encoding="utf-8")
+    (problem,) = problems(root)
+    assert problem.startswith("data/site.yaml:5:") and says in problem
+    assert not re.search(r"constrained|list\[|[A-Za-z]{6,}", problem.split("怎么改")[0].replace("stars", ""))

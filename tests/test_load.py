@@ -296,6 +296,8 @@ TEXT_PLACES: dict[tuple[str, str], Place] = {
     ("Footer", "icp"): ("site.yaml", SITE + "footer:\n  icp: {v}\n", ("site", None, ("footer", "icp"))),
     ("Footer", "police"): ("site.yaml", SITE + "footer:\n  police: {v}\n", ("site", None, ("footer", "police"))),
     ("Footer", "contact"): ("site.yaml", SITE + "footer:\n  contact: {v}\n", ("site", None, ("footer", "contact"))),
+    ("Footer", "site_code"): ("site.yaml", SITE + "footer:\n  site_code: {v}\n",
+                              ("site", None, ("footer", "site_code"))),
     ("Branch", "name"): (B2, "name: {v}\nkind: 小学\n", ("branch", "shili-xiaoxue-002", ("name",))),
     ("Branch", "full_name"): (B2, BRANCH2 + "full_name: {v}\n", ("branch", "shili-xiaoxue-002", ("full_name",))),
     ("Branch", "aliases"): (B2, BRANCH2 + "aliases:\n  - {v}\n", ("branch", "shili-xiaoxue-002", ("aliases", 0))),
@@ -343,6 +345,8 @@ VOCABULARY_FIELDS = {("HonourList", "level"): "a level from site.yaml", ("Event"
                      ("Event", "kind"): "an event type from site.yaml",
                      ("StarRating", "earned"): "star names from site.yaml", ("Photo", "file"): "an image path",
                      ("Photo", "caption"): "needs an image", ("Brand", "logo"): "an image path",
+                     ("Footer", "conac_image"): "an image path", ("Footer", "conac_url"): "a web address",
+                     ("Footer", "report_url"): "a web address",
                      ("Recipient", "role"): "an adult role from the allow-list (privacy.DEFAULT_ADULT_ROLES)",
                      ("Recipient", "pending"): "refused whatever it says, until a person confirms the item"}
 """Text fields whose value must name something else (a number there is refused for that reason), or that are

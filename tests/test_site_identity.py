@@ -17,7 +17,7 @@ FOOTER = """\
 footer:
   site_code: "4103000099"
   conac_url: https://bszs.conac.cn/sitename?method=show&id=000000
-  conac_image: images/site/conac.png
+  conac_image: images/logos/conac.png
   icp: 豫ICP备00000000号
   police: 豫公网安备41030202000123号
   report_url: https://zfwzgl.www.gov.cn/exposure/jiucuo.html?site_code=4103000099
@@ -63,8 +63,8 @@ def identity_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site_yaml = data / "site.yaml"
     text = site_yaml.read_text(encoding="utf-8")
     site_yaml.write_text(text[:text.index("footer:")] + FOOTER, encoding="utf-8")
-    (data / "images" / "site").mkdir(parents=True)
-    Image.new("RGB", (110, 120), (200, 30, 30)).save(data / "images" / "site" / "conac.png")
+    (data / "images" / "logos").mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (110, 120), (200, 30, 30)).save(data / "images" / "logos" / "conac.png")
     config = project_config(root)
     config.write_text(json.dumps({**json.loads(config.read_text(encoding="utf-8")), "site_url": SITE_URL},
                                  ensure_ascii=False), encoding="utf-8")

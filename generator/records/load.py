@@ -393,7 +393,7 @@ def validate_record(model: type[Record], source: YamlFile, record_id: str | None
         record = model.model_validate(payload)
     except ValidationError as error:
         translated = []
-        for item in error.errors(include_url=False):
+        for item in _one_union_branch(error.errors(include_url=False), payload):
             loc = tuple(part for part in item["loc"]
                         if not (isinstance(part, str) and part.startswith("function-")))
             if any(loc[:len(slip)] == slip for slip in slips):
@@ -403,6 +403,32 @@ def validate_record(model: type[Record], source: YamlFile, record_id: str | None
     if any(p.is_error for p in problems):
         return None, problems
     return record, problems
+
+
+def _union_tag(part: object) -> bool:
+    """A pydantic loc part naming a member of a union (`constrained-int`, `list[constrained-str]`), not a key."""
+    return isinstance(part, str) and (part.startswith("constrained-") or "[" in part
+                                      or part in {"int", "str", "bool", "float"})
+
+
+def _one_union_branch(errors: list[Any], payload: dict[str, Any]) -> list[Any]:
+    """A value that fits no member of a union (site.yaml `stars`: a number or a list of names) is reported once,
+    against the member of its own shape (a list against the list, anything else against the number), with the
+    member's tag taken out of its place."""
+    kept = []
+    for item in errors:
+        loc = item["loc"]
+        at = next((i for i, part in enumerate(loc) if _union_tag(part)), None)
+        if at is None:
+            kept.append(item)
+            continue
+        value: Any = payload
+        for part in loc[:at]:
+            value = value.get(part) if isinstance(value, dict) else None
+        wants_list = str(loc[at]).startswith("list[")
+        if wants_list == isinstance(value, list):
+            kept.append({**item, "loc": loc[:at] + loc[at + 1:]})
+    return kept
 
 
 def _is_record_name(name: str) -> bool:

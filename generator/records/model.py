@@ -231,7 +231,7 @@ class Footer(Record):
     site_code: Text | None = Field(None, description="网站标识码（政府网站由上级主管单位分配），如 4103000001")
     conac_url: Text | None = Field(None, description="党政机关网站标识的证书链接（https://…），开办单位提供")
     conac_image: Text | None = Field(None, description="党政机关网站标识图片，放在 data/images/ 里，如 "
-                                                       "images/site/conac.png；网站不从别的网站加载图片")
+                                                       "images/logos/conac.png；网站不从别的网站加载图片")
     icp: Text | None = Field(None, description="ICP 备案号，如 豫ICP备XXXXXXXX号")
     police: Text | None = Field(None, description="公安备案号，如 豫公网安备XXXXXXXXXXXXXX号")
     report_url: Text | None = Field(None, description="纠错（找错）页面的链接（https://…），不需要就不写")
@@ -239,7 +239,7 @@ class Footer(Record):
     contact: Text | None = Field(None, description="对外公开的联系方式，如办公室电话（须在白名单内）")
 
 
-StarCount = Annotated[int, Field(ge=1, le=MAX_STARS)]
+StarCount = Annotated[int, Field(ge=1, le=MAX_STARS, strict=True)]  # strict: `stars: true` is not 1 star
 StarNames = Annotated[list[Text], Field(min_length=1, max_length=MAX_STARS)]
 
 
