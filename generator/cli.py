@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from generator.quotes import quoted
 from generator.records.load import LoadResult, load_dataset
 from generator.records.problems import DataError, format_report, sort_problems
 
@@ -173,11 +174,11 @@ def run_press(args: argparse.Namespace) -> int:
     assert dataset is not None
     if args.title is not None and not any(args.title in (t.title, t.slug) for t in dataset.titles):
         known = "、".join(t.title for t in dataset.titles) or "（暂无）"
-        sys.stderr.write(f"没有名为“{args.title}”的荣誉。现有的荣誉：{known}。\n")
+        sys.stderr.write(f"没有名为{quoted(args.title)}的荣誉。现有的荣誉：{known}。\n")
         return EXIT_DATA
     sentences = all_sentences(dataset, title=args.title, year=args.year)
     if not sentences:
-        what = "".join(x for x in (args.year and f" {args.year} 年度", args.title and f"“{args.title}”") if x)
+        what = "".join(x for x in (args.year and f" {args.year} 年度", args.title and f"{quoted(args.title)}") if x)
         sys.stderr.write(f"没有{what}可以生成新闻稿句的名单。\n")
         return EXIT_DATA
     try:
@@ -211,7 +212,7 @@ def run_export(args: argparse.Namespace) -> int:
         sys.stderr.write(f"{error}\n")
         return error.exit_code
     except OSError as error:
-        sys.stderr.write(f"无法写入文件夹“{args.out.as_posix()}”：{error.strerror or error}。"
+        sys.stderr.write(f"无法写入文件夹{quoted(args.out.as_posix())}：{error.strerror or error}。"
                          "请检查路径和权限后重试。\n")
         return EXIT_INTERNAL
     print(f"已写入 {len(paths)} 个文件到 {args.out.as_posix()}/，数据截至 {result.dataset.site.as_of.isoformat()}。")

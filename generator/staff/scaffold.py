@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from generator.quotes import quoted
 from generator.records.kinds import RecordKind, kind_named
 from generator.records.load import DataRead, check_read, load_dataset, read_data
 from generator.records.model import ID_RE
@@ -42,7 +43,7 @@ def date_argument(text: str) -> dt.date:
             value = None
         if value is not None and EARLIEST_DATE <= value <= LATEST_DATE:
             return value
-    raise argparse.ArgumentTypeError(f"日期“{text}”不对：写成 YYYY-MM-DD，如 2023-06-02；原文只写到月或年时写"
+    raise argparse.ArgumentTypeError(f"日期{quoted(text)}不对：写成 YYYY-MM-DD，如 2023-06-02；原文只写到月或年时写"
                                      " 2019-10 或 2019") from None
 
 
@@ -101,7 +102,7 @@ def suggest_honour_id(title: str, level: str, year: int | None) -> str:
 
 def check_id(record_id: str) -> None:
     if not ID_RE.match(record_id):
-        raise ScaffoldError(f"编号“{record_id}”不能用：只能用小写英文字母、数字和连字符“-”，如 qu-yishixiao。"
+        raise ScaffoldError(f"编号{quoted(record_id)}不能用：只能用小写英文字母、数字和连字符“-”，如 qu-yishixiao。"
                             "中文名称用 --name 或 --title 给出。")
 
 
@@ -120,7 +121,7 @@ def record_kind(word: str) -> RecordKind:
     """The registry's kind for a word (`branch`, `支部`); a ScaffoldError in Chinese for a word it does not know."""
     found = kind_named(word)
     if found is None:
-        raise ScaffoldError(f"不认识的记录类型“{word}”。")
+        raise ScaffoldError(f"不认识的记录类型{quoted(word)}。")
     return found
 
 
@@ -411,10 +412,10 @@ def resolve_branches(read: DataRead, names: Sequence[str]) -> list[tuple[str, st
         match = matcher.match(text)
         if match.kind != "exact" or match.branch_id is None:
             close = "、".join(f"{c.name}（{c.branch_id}）" for c in match.candidates) or "（没有相近的）"
-            raise ScaffoldError(f"找不到支部“{text}”。最接近的：{close}。请写支部编号或准确的学校名称；"
+            raise ScaffoldError(f"找不到支部{quoted(text)}。最接近的：{close}。请写支部编号或准确的学校名称；"
                                 "还没有记录的学校，先用 fivestar new branch 新建。")
         if match.branch_id in (b for b, _ in out):
-            raise ScaffoldError(f"“{text}”在名单里写了两次。")
+            raise ScaffoldError(f"{quoted(text)}在名单里写了两次。")
         out.append((match.branch_id, matcher.branches[match.branch_id].name))
     return out
 
@@ -473,7 +474,7 @@ def new_event(data_dir: Path, record_id: str, title: str | None, date: dt.date |
             try:
                 date = dt.date(int(found[1]), int(found[2]), int(found[3]))
             except ValueError:
-                raise ScaffoldError(f"编号开头的日期“{found[0][:-1]}”不存在，请核对。") from None
+                raise ScaffoldError(f"编号开头的日期{quoted(found[0][:-1])}不存在，请核对。") from None
     if date is None:
         raise ScaffoldError("请用 --date 写出活动日期（YYYY-MM-DD），或让编号以日期开头，如 2023-06-02-guanmo。")
     if not title:
