@@ -238,7 +238,7 @@ def test_new_honour_takes_status_batch_and_official(project: Path, capsys) -> No
     with pytest.raises(SystemExit):
         run(capsys, "new", "honour", "x-2024", "--title", "平安校园", "--level", "市级", "--recipients", "香山小学",
             "--status", "拟命名")
-    assert "可选：'命名'、'公示'、'候选'、'撤销'" in capsys.readouterr().err
+    assert "--status：不能写“拟命名”。可选：命名、公示、候选、撤销" in capsys.readouterr().err
 
 
 def test_the_template_examples_for_grades_and_brands_read_as_recipients() -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from generator.cliparse import parse_date
 from generator.quotes import quoted
 from generator.records.kinds import RecordKind, kind_named
 from generator.records.load import DataRead, check_read, load_dataset, read_data
@@ -21,30 +22,12 @@ from generator.records.model import ID_RE
 from generator.records.problems import Problem
 from generator.staff.match import NameMatcher
 
-DATE_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-")
+DATE_PREFIX = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?-")
+"""An event id that starts with its date: 2023-06-02-guanmo, or 2019-10-guanmo when the report gives a month."""
 
 
 class ScaffoldError(Exception):
     """A record cannot be written as asked; carries a Chinese message saying what to do."""
-
-
-def date_argument(text: str) -> dt.date:
-    """A command-line date (argparse `type=`): YYYY-MM-DD, or YYYY-MM / YYYY when the source gives no day."""
-    import argparse
-
-    from generator.records.model import EARLIEST_DATE, LATEST_DATE, PARTIAL_DATE_PATTERN, PartialDate
-
-    match = re.fullmatch(PARTIAL_DATE_PATTERN, text.strip())
-    if match:
-        year, month, day = (int(p) if p else None for p in [*text.strip().split("-"), None, None][:3])
-        try:
-            value = PartialDate(year, month, day)
-        except ValueError:
-            value = None
-        if value is not None and EARLIEST_DATE <= value <= LATEST_DATE:
-            return value
-    raise argparse.ArgumentTypeError(f"日期{quoted(text)}不对：写成 YYYY-MM-DD，如 2023-06-02；原文只写到月或年时写"
-                                     " 2019-10 或 2019") from None
 
 
 def yaml_scalar(value: str | int) -> str:
@@ -468,15 +451,13 @@ def new_honour(data_dir: Path, record_id: str, title: str | None, level: str | N
 def new_event(data_dir: Path, record_id: str, title: str | None, date: dt.date | None,
               branches: Sequence[str], venue: str | None = None) -> Created:
     check_id(record_id)
+    if date is None and (found := DATE_PREFIX.match(record_id)):
+        date = parse_date(found[0][:-1])
+        if date is None:
+            raise ScaffoldError(f"编号开头的日期{quoted(found[0][:-1])}不存在，请核对。")
     if date is None:
-        found = DATE_PREFIX.match(record_id)
-        if found:
-            try:
-                date = dt.date(int(found[1]), int(found[2]), int(found[3]))
-            except ValueError:
-                raise ScaffoldError(f"编号开头的日期{quoted(found[0][:-1])}不存在，请核对。") from None
-    if date is None:
-        raise ScaffoldError("请用 --date 写出活动日期（YYYY-MM-DD），或让编号以日期开头，如 2023-06-02-guanmo。")
+        raise ScaffoldError("请用 --date 写出活动日期（YYYY-MM-DD；原文只写到月时写 2019-10），"
+                            "或让编号以日期开头，如 2023-06-02-guanmo。")
     if not title:
         raise ScaffoldError("请用 --title 写出活动名称，如 --title 示例区党建工作观摩推进会")
     refuse_existing(data_dir, "event", record_id)
