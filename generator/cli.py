@@ -242,7 +242,9 @@ def add_new_arguments(parser: argparse.ArgumentParser) -> None:
 
     parser.add_argument("kind", choices=[word for kind in all_kinds() for word in kind.words], metavar="类型",
                         help="、".join(f"{kind.name}（{kind.label}）" for kind in all_kinds()))
-    parser.add_argument("id", metavar="编号", help="小写英文字母、数字和连字符，如 qu-yishixiao；也是文件名")
+    parser.add_argument("id", nargs="?", metavar="编号",
+                        help="小写英文字母、数字和连字符，如 qu-yishixiao；也是文件名。"
+                             "不写时由名称生成（不超过 30 个字符）")
     parser.add_argument("--name", help="支部：新闻稿中使用的简称，如 区一实小")
     parser.add_argument("--title", help="荣誉名称（不含级别）或活动名称")
     parser.add_argument("--level", help="荣誉级别，如 市级")
@@ -287,7 +289,7 @@ def run_new(args: argparse.Namespace) -> int:
     from generator.staff.scaffold import shown_path
 
     print(f"已新建 {shown_path(created.path)}")
-    print(created.next_step)
+    print("\n".join([*created.notes, created.next_step]))
     return EXIT_OK
 
 

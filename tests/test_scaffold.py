@@ -212,7 +212,7 @@ def test_uncommenting_the_branch_template_gives_a_readable_record() -> None:
 
 def test_suggested_honour_ids_follow_the_bundled_convention() -> None:
     assert suggest_honour_id("平安校园", "市级", 2023) == "pingan-xiaoyuan-shiji-2023"
-    assert suggest_honour_id("依法治校示范校", "省级", 2023) == "yifa-zhixiao-shifanxiao-shengji-2023"
+    assert suggest_honour_id("依法治校示范校", "省级", 2023) == "yifa-zhixiao-sfx-shengji-2023"  # ≤ 30 (ids.py)
     assert suggest_honour_id("文明校园", "国家级", None) == "wenming-xiaoyuan-guojiaji"
 
 

@@ -763,11 +763,8 @@ def _check_read(read: DataRead, today: dt.date) -> LoadResult:
 
 def _rename_hint(stem: str, kind: RecordKind) -> str:
     """How to rename a file whose stem cannot be an id: a suggestion made from the stem itself."""
-    from pypinyin import lazy_pinyin
+    from generator.records.ids import suggest_id
 
-    words = lazy_pinyin(stem, errors=lambda chars: [chars])
-    suggestion = re.sub(r"[^a-z0-9]+", "-", "-".join(words).lower()).strip("-")
-    if not suggestion or not ID_RE.match(suggestion):
-        suggestion = kind.example_id
+    suggestion = suggest_id(stem, fallback=kind.example_id)
     return (f"把文件改名为 {suggestion}.yaml 这样的名字（拼音或英文，小写，用“-”连接）；"
             "中文名称写在文件里的 name 或 title 中。")

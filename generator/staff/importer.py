@@ -23,12 +23,12 @@ from generator.staff.scaffold import (
     ScaffoldError,
     check_id,
     existing_record,
+    honour_id,
     honour_text,
     record_kind,
     record_path,
     schema_modeline,
     shown_path,
-    suggest_honour_id,
     write_checked,
 )
 
@@ -774,7 +774,8 @@ def import_list(request: ImportRequest) -> ImportResult:
     if not plan.items:
         out.append("没有任何名称匹配到支部，没有写入文件。")
         return result
-    record_id = request.record_id or suggest_honour_id(request.title, request.level, request.year)
+    record_id = request.record_id or honour_id(request.data_dir, request.title, request.level, request.year,
+                                                request.batch, read)
     try:
         check_id(record_id)
     except ScaffoldError as error:
