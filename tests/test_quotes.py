@@ -198,3 +198,17 @@ def test_pages_name_quoted_titles_once(tmp_path: Path) -> None:
         if lines := [line for line in text.splitlines() if not well_nested(line)]:
             bad[page.src_uri] = lines[:3]
     assert bad == {}
+
+
+def test_press_quotes_titles_by_the_same_helper() -> None:
+    from generator.site import press
+
+    assert press.quote('党建"双创"工作培育创建单位') == "“党建‘双创’工作培育创建单位”"
+    assert press.quote("“红旗”") == "“红旗”"  # one quoted span already: not quoted again
+    assert press.quote("文明校园") == "“文明校园”"
+
+
+@pytest.mark.parametrize("guide", ["EDITING.md", "README.md", "CONTRIBUTING.md"])
+def test_the_guides_do_not_double_quotes_either(guide: str) -> None:
+    lines = (ROOT / guide).read_text(encoding="utf-8").splitlines()
+    assert [line for line in lines if not well_nested(line)] == []
