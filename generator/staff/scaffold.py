@@ -398,7 +398,7 @@ def resolve_branches(read: DataRead, names: Sequence[str]) -> list[tuple[str, st
         if match.kind != "exact" or match.branch_id is None:
             close = "、".join(f"{c.name}（{c.branch_id}）" for c in match.candidates) or "（没有相近的）"
             raise ScaffoldError(f"找不到支部{quoted(text)}。最接近的：{close}。请写支部编号或准确的学校名称；"
-                                "还没有记录的学校，先用 fivestar new branch 新建。")
+                                "还没有记录的学校，先用 fivestar new branch --name 学校简称 新建。")
         if match.branch_id in (b for b, _ in out):
             raise ScaffoldError(f"{quoted(text)}在名单里写了两次。")
         out.append((match.branch_id, matcher.branches[match.branch_id].name))
