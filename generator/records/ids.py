@@ -32,7 +32,7 @@ MAX_ID_LENGTH = 30
 _WORD = re.compile(r"[0-9A-Za-z\u3400-\u9fff\uf900-\ufaff]")
 _NOT_ID = re.compile(r"[^a-z0-9]+")
 _OTHER = object()
-"""What a taken id is known as when its record could not be read: another record than any new one."""
+"""What an id given in a plain collection is known as: a record other than any new one."""
 
 
 @cache
