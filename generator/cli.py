@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
 
+from generator.cliparse import ChineseArgumentParser, count_argument, date_argument, port_argument, year_argument
+from generator.quotes import quoted
 from generator.records.load import LoadResult, load_dataset
 from generator.records.problems import DataError, format_report, sort_problems
 
@@ -18,26 +18,6 @@ EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 Command = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Command]] = {}
-
-
-class ChineseArgumentParser(argparse.ArgumentParser):
-    """argparse with usage errors in Chinese and exit status 2."""
-
-    def error(self, message: str) -> NoReturn:
-        translations = {
-            "the following arguments are required": "缺少必需的参数",
-            "unrecognized arguments": "不认识的参数",
-            "invalid choice": "无效的选项",
-            "expected one argument": "后面需要跟一个值",
-            "invalid int value": "应当是整数",
-        }
-        for en, zh in translations.items():
-            message = message.replace(en, zh)
-        message = re.sub(r"argument (\S+?): ", r"参数 \1：", message)
-        message = re.sub(r" ?\(choose from (.*)\)$", lambda m: f"（可选：{m[1].replace(', ', '、')}）", message)
-        sys.stderr.write(self.format_usage().replace("usage:", "用法：", 1))
-        sys.stderr.write(f"fivestar: 用法错误：{message}\n运行 `fivestar --help` 查看用法。\n")
-        raise SystemExit(EXIT_USAGE)
 
 
 def subcommand(name: str, help_text: str,
@@ -50,7 +30,7 @@ def subcommand(name: str, help_text: str,
 
 
 def add_data_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data", type=Path, default=Path("data"), metavar="DIR",
+    parser.add_argument("--data", type=Path, default=Path("data"), metavar="文件夹",
                         help="数据文件夹（默认 data）")
 
 
@@ -157,7 +137,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def add_out_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", type=Path, default=Path("schema"), metavar="DIR",
+    parser.add_argument("--out", type=Path, default=Path("schema"), metavar="文件夹",
                         help="输出文件夹（默认 schema）")
 
 
@@ -171,8 +151,8 @@ def run_schema(args: argparse.Namespace) -> int:
 
 
 def add_press_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--title", metavar="T", help="只输出这一种荣誉的句子（荣誉名称，如 平安校园）")
-    parser.add_argument("--year", type=int, metavar="Y", help="只输出这一年度的句子，如 2023")
+    parser.add_argument("--title", metavar="名称", help="只输出这一种荣誉的句子（荣誉名称，如 平安校园）")
+    parser.add_argument("--year", type=year_argument, metavar="年份", help="只输出这一年度的句子，如 2023")
     add_data_argument(parser)
 
 
@@ -196,11 +176,11 @@ def run_press(args: argparse.Namespace) -> int:
     assert dataset is not None
     if args.title is not None and not any(args.title in (t.title, t.slug) for t in dataset.titles):
         known = "、".join(t.title for t in dataset.titles) or "（暂无）"
-        sys.stderr.write(f"没有名为“{args.title}”的荣誉。现有的荣誉：{known}。\n")
+        sys.stderr.write(f"没有名为{quoted(args.title)}的荣誉。现有的荣誉：{known}。\n")
         return EXIT_DATA
     sentences = all_sentences(dataset, title=args.title, year=args.year)
     if not sentences:
-        what = "".join(x for x in (args.year and f" {args.year} 年度", args.title and f"“{args.title}”") if x)
+        what = "".join(x for x in (args.year and f" {args.year} 年度", args.title and f"{quoted(args.title)}") if x)
         sys.stderr.write(f"没有{what}可以生成新闻稿句的名单。\n")
         return EXIT_DATA
     try:
@@ -213,9 +193,9 @@ def run_press(args: argparse.Namespace) -> int:
 
 def add_export_arguments(parser: argparse.ArgumentParser) -> None:
     add_data_argument(parser)
-    parser.add_argument("--out", type=Path, default=Path("export"), metavar="DIR",
+    parser.add_argument("--out", type=Path, default=Path("export"), metavar="文件夹",
                         help="输出文件夹（默认 export）；文件写在其中的 downloads/ 和 feed.xml")
-    parser.add_argument("--site-url", metavar="URL", help="网站地址，用于订阅源中的链接（可不填）")
+    parser.add_argument("--site-url", metavar="网址", help="网站地址，用于订阅源中的链接（可不填）")
 
 
 @subcommand("export", "导出下载文件：荣誉名单和支部名录（CSV、Excel、JSON）及订阅源", add_export_arguments)
@@ -234,7 +214,7 @@ def run_export(args: argparse.Namespace) -> int:
         sys.stderr.write(f"{error}\n")
         return error.exit_code
     except OSError as error:
-        sys.stderr.write(f"无法写入文件夹“{args.out.as_posix()}”：{error.strerror or error}。"
+        sys.stderr.write(f"无法写入文件夹{quoted(args.out.as_posix())}：{error.strerror or error}。"
                          "请检查路径和权限后重试。\n")
         return EXIT_INTERNAL
     print(f"已写入 {len(paths)} 个文件到 {args.out.as_posix()}/，数据截至 {result.dataset.site.as_of.isoformat()}。")
@@ -242,10 +222,10 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def add_demo_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--branches", type=int, default=1000, metavar="N", help="支部个数（默认 1000）")
-    parser.add_argument("--out", type=Path, required=True, metavar="DIR",
+    parser.add_argument("--branches", type=count_argument, default=1000, metavar="个数", help="支部个数（默认 1000）")
+    parser.add_argument("--out", type=Path, required=True, metavar="文件夹",
                         help="写入的数据文件夹（须为空文件夹，或以前 demo 生成的文件夹）")
-    parser.add_argument("--seed", type=int, default=None, metavar="S", help="随机种子（默认固定值，结果每次相同）")
+    parser.add_argument("--seed", type=int, default=None, metavar="数字", help="随机种子（默认固定值，结果每次相同）")
     parser.add_argument("--dense", action="store_true",
                         help="密集数据：每个支部都有星级记录、党建品牌（标识和 2 张照片）、至少 8 份荣誉名单、"
                              "活动，并在新闻稿中出现（新闻稿写入数据文件夹旁边的 content/news/）")
@@ -282,17 +262,19 @@ def add_honour_status_arguments(parser: argparse.ArgumentParser) -> None:
 
 def add_new_arguments(parser: argparse.ArgumentParser) -> None:
     from generator.records.kinds import all_kinds
-    from generator.staff.scaffold import date_argument as _date_argument
 
     parser.add_argument("kind", choices=[word for kind in all_kinds() for word in kind.words], metavar="类型",
                         help="、".join(f"{kind.name}（{kind.label}）" for kind in all_kinds()))
-    parser.add_argument("id", metavar="编号", help="小写英文字母、数字和连字符，如 qu-yishixiao；也是文件名")
+    parser.add_argument("id", nargs="?", metavar="编号",
+                        help="小写英文字母、数字和连字符，如 qu-yishixiao；也是文件名。"
+                             "不写时由名称生成（不超过 30 个字符）")
     parser.add_argument("--name", help="支部：新闻稿中使用的简称，如 区一实小")
     parser.add_argument("--title", help="荣誉名称（不含级别）或活动名称")
     parser.add_argument("--level", help="荣誉级别，如 市级")
-    parser.add_argument("--year", type=int, help="荣誉年度，如 2023（文件放进 honours/2023/）")
-    parser.add_argument("--total", type=int, help="荣誉：名单只列出部分时的总数（等N所的 N）")
-    parser.add_argument("--date", type=_date_argument, help="活动日期 YYYY-MM-DD（编号以日期开头时可省略）")
+    parser.add_argument("--year", type=year_argument, help="荣誉年度，如 2023（文件放进 honours/2023/）")
+    parser.add_argument("--total", type=count_argument, help="荣誉：名单只列出部分时的总数（等N所的 N）")
+    parser.add_argument("--date", type=date_argument,
+                        help="活动日期 YYYY-MM-DD，只知道月份时写 YYYY-MM（编号以日期开头时可省略）")
     parser.add_argument("--recipients", "--branches", action="append", metavar="名称",
                         help="获奖（或参加）的学校，名称或编号，按顺序，用顿号或逗号隔开")
     parser.add_argument("--venue", help="活动举办地点：学校名称或编号")
@@ -330,13 +312,11 @@ def run_new(args: argparse.Namespace) -> int:
     from generator.staff.scaffold import shown_path
 
     print(f"已新建 {shown_path(created.path)}")
-    print(created.next_step)
+    print("\n".join([*created.notes, created.next_step]))
     return EXIT_OK
 
 
 def add_import_arguments(parser: argparse.ArgumentParser) -> None:
-    from generator.staff.scaffold import date_argument as _date_argument
-
     parser.add_argument("file", type=Path, nargs="?", metavar="表格文件",
                         help="名单表格：.xlsx（Excel/WPS）或 .csv（UTF-8 或 GBK）；"
                              "加 --confirm 时是要确认的名单文件（data/honours/…），不写就处理所有名单")
@@ -344,17 +324,18 @@ def add_import_arguments(parser: argparse.ArgumentParser) -> None:
                         help="逐项确认导入时近似匹配的学校（“待确认”项）：在终端里一项一项回答")
     parser.add_argument("--title", help="荣誉名称，不含级别，如 平安校园（必填）")
     parser.add_argument("--level", help="级别，如 市级（必填）")
-    parser.add_argument("--year", type=int, help="年度，如 2023（文件放进 honours/2023/）")
+    parser.add_argument("--year", type=year_argument, help="年度，如 2023（文件放进 honours/2023/）")
     parser.add_argument("--column", help="学校名称所在的列：列名（如 学校名称）或列字母（如 B）；默认自动识别")
     parser.add_argument("--sheet", help="工作表名称或序号（默认第一个工作表）")
-    parser.add_argument("--total", type=int, help="名单只列出部分时的总数（等N所的 N）")
+    parser.add_argument("--total", type=count_argument, help="名单只列出部分时的总数（等N所的 N）")
     parser.add_argument("--id", dest="record_id", metavar="编号", help="名单编号（文件名），默认由名称、级别、年度生成")
     parser.add_argument("--allow-unmatched", action="store_true", help="跳过未能匹配的名称（会列出），照样写入")
     parser.add_argument("--exact", action="store_true", help="只接受准确匹配，近似匹配也当作未匹配")
     parser.add_argument("--force", action="store_true", help="已有同编号的名单时用新名单替换")
     parser.add_argument("--issuer", help="发文单位")
     parser.add_argument("--document", help="文号，如 教安全〔2023〕200号")
-    parser.add_argument("--date", type=_date_argument, help="发文或公布日期 YYYY-MM-DD")
+    parser.add_argument("--date", type=date_argument,
+                        help="发文或公布日期 YYYY-MM-DD，只写到月或年时写 YYYY-MM 或 YYYY")
     parser.add_argument("--source", help="公布来源：网址或文件名")
     add_honour_status_arguments(parser)
     parser.add_argument("--scope", metavar="范围",
@@ -471,13 +452,13 @@ def run_init(args: argparse.Namespace) -> int:
 
 def add_site_arguments(parser: argparse.ArgumentParser) -> None:
     add_data_argument(parser)
-    parser.add_argument("--config", type=Path, default=None, metavar="FILE",
+    parser.add_argument("--config", type=Path, default=None, metavar="文件",
                         help="网站设置文件（默认 mkdocs.yml）")
 
 
 def add_build_arguments(parser: argparse.ArgumentParser) -> None:
     add_site_arguments(parser)
-    parser.add_argument("--site-dir", type=Path, default=None, metavar="DIR",
+    parser.add_argument("--site-dir", type=Path, default=None, metavar="文件夹",
                         help="网站输出文件夹（默认 site）")
     parser.add_argument("--strict", action="store_true", help="严格模式：出现任何警告都不更新网站")
 
@@ -517,7 +498,7 @@ def run_build(args: argparse.Namespace) -> int:
 
 def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     add_site_arguments(parser)
-    parser.add_argument("--port", type=int, default=8000, help="预览端口（默认 8000）")
+    parser.add_argument("--port", type=port_argument, default=8000, metavar="端口", help="预览端口（默认 8000）")
 
 
 @subcommand("serve", "在本机预览网站（http://127.0.0.1:8000/），保存数据后自动刷新", add_serve_arguments)

@@ -306,8 +306,12 @@ def explained(message: str, rows: list[list[str]]) -> bool:
     return False
 
 
+QUOTED_VALUE = re.compile(r"\{quoted\(((?:[^{}()]|\([^()]*\))*)\)\}")
+
+
 def test_guide_table_quotes_the_code() -> None:
     source = "".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "generator").rglob("*.py")))
+    source = QUOTED_VALUE.sub(r"“{\1}”", source)  # a value in quotes, as the message shows it: 键名“kind”
     rows = guide_rows()
     assert len(rows) >= 60
     for pieces in rows:

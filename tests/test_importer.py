@@ -454,7 +454,7 @@ def test_status_choices_are_refused_in_chinese(region: Path, capsys) -> None:
         run(capsys, *city_args(table, "--status", "拟命名"))
     assert stop.value.code == 2
     err = capsys.readouterr().err
-    assert "参数 --status：无效的选项" in err and "可选：'命名'、'公示'、'候选'、'撤销'" in err
+    assert "--status：不能写“拟命名”。可选：命名、公示、候选、撤销" in err
     assert "usage" not in err and "choose from" not in err and "argument" not in err
 
 

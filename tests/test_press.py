@@ -404,7 +404,7 @@ def test_cli_bad_year_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> No
     with pytest.raises(SystemExit) as exit_info:
         main(["press", "--year", "二〇二三"])
     assert exit_info.value.code == 2
-    assert "应当是整数" in capsys.readouterr().err
+    assert "--year：年份“二〇二三”不对：写四位数的年份，如 2023" in capsys.readouterr().err
 
 
 # -- lists as bureaus publish them (press-style.md, “Lists as bureaus publish them”) --------------------

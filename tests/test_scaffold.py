@@ -212,7 +212,7 @@ def test_uncommenting_the_branch_template_gives_a_readable_record() -> None:
 
 def test_suggested_honour_ids_follow_the_bundled_convention() -> None:
     assert suggest_honour_id("平安校园", "市级", 2023) == "pingan-xiaoyuan-shiji-2023"
-    assert suggest_honour_id("依法治校示范校", "省级", 2023) == "yifa-zhixiao-shifanxiao-shengji-2023"
+    assert suggest_honour_id("依法治校示范校", "省级", 2023) == "yifa-zhixiao-sfx-shengji-2023"  # ≤ 30 (ids.py)
     assert suggest_honour_id("文明校园", "国家级", None) == "wenming-xiaoyuan-guojiaji"
 
 
@@ -238,7 +238,7 @@ def test_new_honour_takes_status_batch_and_official(project: Path, capsys) -> No
     with pytest.raises(SystemExit):
         run(capsys, "new", "honour", "x-2024", "--title", "平安校园", "--level", "市级", "--recipients", "香山小学",
             "--status", "拟命名")
-    assert "可选：'命名'、'公示'、'候选'、'撤销'" in capsys.readouterr().err
+    assert "--status：不能写“拟命名”。可选：命名、公示、候选、撤销" in capsys.readouterr().err
 
 
 def test_the_template_examples_for_grades_and_brands_read_as_recipients() -> None:

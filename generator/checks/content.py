@@ -15,6 +15,7 @@ from stat import S_ISREG
 from typing import Any
 
 from generator.checks import markup, privacy
+from generator.quotes import quoted
 from generator.records.problems import Problem, shorten
 from generator.site.images import IMAGE_HINTS, IMAGE_SUFFIXES, ImageError, resolve_image
 
@@ -229,10 +230,10 @@ def read_front_matter(text: str, name: str) -> tuple[dict[str, Any], list[Proble
     problems = []
     for key in ("title", "summary"):
         if key in meta and not isinstance(meta[key], str | int | float):
-            problems.append(parsed.problem((key,), f"“{key}”应当是一行文字。",
+            problems.append(parsed.problem((key,), f"{quoted(key)}应当是一行文字。",
                                            "写成 title: 文字，不要写成列表或多级设置。"))
     if "date" in meta and not isinstance(meta["date"], dt.date):
-        problems.append(parsed.problem(("date",), f"日期“{shorten(meta['date'])}”不是有效日期。",
+        problems.append(parsed.problem(("date",), f"日期{quoted(shorten(meta['date']))}不是有效日期。",
                                        "写成 date: 2024-01-01（年-月-日，用英文短横线）。"))
     return meta, [Problem(p.file, p.line + 1, p.column, p.message, p.hint) for p in problems]
 
@@ -358,7 +359,7 @@ def encode_clean(path: Path, relative: str) -> bytes:
     try:
         pixels = clean_pixels(path, (width, height))
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError, EOFError):
-        raise ImageError(f"图片“{relative}”无法完整读取（文件可能损坏或没有传完整）。") from None
+        raise ImageError(f"图片{quoted(relative)}无法完整读取（文件可能损坏或没有传完整）。") from None
     buffer = io.BytesIO()
     suffix = path.suffix.lower()
     if suffix in (".jpg", ".jpeg"):

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from generator.quotes import quoted
 from generator.records.problems import Problem, shorten
 from generator.records.yamlfile import YamlFile
 from generator.sanitize import clean
@@ -301,18 +302,18 @@ def _link_flaw(offset: int, destination: str, image: bool) -> Flaw | None:
     if image:
         if kind == "relative":
             return None
-        return Flaw(offset, f"图片地址“{shown}”指向其他网站；网站不从其他网站加载图片（会泄露访问者信息）。",
+        return Flaw(offset, f"图片地址{quoted(shown)}指向其他网站；网站不从其他网站加载图片（会泄露访问者信息）。",
                     _IMAGE_HINT)
     if kind in ("https", "relative"):
         return None
     if kind == "http":
-        return Flaw(offset, f"链接“{shown}”以 http:// 开头，不加密，可能被篡改。", _LINK_HINT)
+        return Flaw(offset, f"链接{quoted(shown)}以 http:// 开头，不加密，可能被篡改。", _LINK_HINT)
     if kind == "protocol-relative":
-        return Flaw(offset, f"链接“{shown}”以“//”开头，会跳到别的网站。", _LINK_HINT)
+        return Flaw(offset, f"链接{quoted(shown)}以“//”开头，会跳到别的网站。", _LINK_HINT)
     if kind == "mailto":
-        return Flaw(offset, f"链接“{shown}”是邮件地址链接；网站不公开邮箱链接。",
+        return Flaw(offset, f"链接{quoted(shown)}是邮件地址链接；网站不公开邮箱链接。",
                     "删掉这个链接；单位对外公开的邮箱可以直接写成文字，并在同一行加 <!-- fivestar: 公开邮箱 -->。")
-    return Flaw(offset, f"链接“{shown}”的开头“{kind}:”不是网址，网站不允许这种链接。", _LINK_HINT)
+    return Flaw(offset, f"链接{quoted(shown)}的开头{quoted(kind + ':')}不是网址，网站不允许这种链接。", _LINK_HINT)
 
 
 def destination_flaws(text: str, *, page: bool = False) -> list[Flaw]:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.dataset import Dataset
+from generator.quotes import quoted
 from generator.records.problems import Problem, Severity
 from generator.records.yamlfile import Loc, YamlFile
 from generator.sanitize import INVISIBLE
@@ -537,7 +538,7 @@ def _student_problems(dataset: Dataset) -> Iterator[Problem]:
             if for_pupils:
                 yield source.problem(
                     ("recipients", i, "person"),
-                    f"“{honour.title}”是学生的荣誉，名单里不能写个人姓名（person: {recipient.person}）。",
+                    f"{quoted(honour.title)}是学生的荣誉，名单里不能写个人姓名（person: {recipient.person}）。",
                     "学生荣誉的名单只写学校（支部编号），删掉 person 和 role 两行；网站不得公开学生姓名。")
             elif not recipient.role:
                 yield source.problem(
@@ -547,7 +548,7 @@ def _student_problems(dataset: Dataset) -> Iterator[Problem]:
             elif names_pupils(recipient.person) or not is_adult_role(recipient.role, extra):
                 yield source.problem(
                     ("recipients", i, "role"),
-                    f"身份“{recipient.role}”不是可以公开姓名的成年人身份（如 {listed}），"
+                    f"身份{quoted(recipient.role)}不是可以公开姓名的成年人身份（如 {listed}），"
                     "网站不得公开学生姓名。",
                     "写明身份，如 教师、班主任；学生不写姓名，只写学校。"
                     "如果这确实是成年人的身份，请在 site.yaml 的 adult_roles 里加上它。")

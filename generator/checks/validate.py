@@ -14,6 +14,7 @@ from generator.checks.markup import check_markdown_fields
 from generator.checks.pending import check_pending, check_review_marks
 from generator.checks.privacy import scan_dataset
 from generator.dataset import Dataset
+from generator.quotes import quoted, unquoted
 from generator.records.model import HonourList, Recipient
 from generator.records.problems import Problem, shorten
 from generator.records.yamlfile import Loc, YamlFile
@@ -49,11 +50,11 @@ def _at(dataset: Dataset, key: str, loc: Loc, message: str, hint: str = "", *,
 def _missing_branch(dataset: Dataset, key: str, loc: Loc, branch_id: str) -> Problem:
     close = difflib.get_close_matches(branch_id, list(dataset.branch_by_id), n=1, cutoff=0.75)
     if close:
-        hint = f"是不是“{close[0]}”（{dataset.branch_name(close[0])}）？检查拼写。"
+        hint = f"是不是{quoted(close[0])}（{dataset.branch_name(close[0])}）？检查拼写。"
     else:
         hint = ("检查拼写（编号就是 data/branches/ 里的文件名）；"
                 f"新学校请先新建 data/branches/{shorten(branch_id)}.yaml。")
-    return _at(dataset, key, loc, f"找不到编号为“{shorten(branch_id)}”的支部。", hint)
+    return _at(dataset, key, loc, f"找不到编号为{quoted(shorten(branch_id))}的支部。", hint)
 
 
 def check_references(dataset: Dataset, context: Context) -> Iterator[Problem]:
@@ -107,7 +108,7 @@ def check_lists(dataset: Dataset, context: Context) -> Iterator[Problem]:
     for honour in dataset.honours:
         key = f"honours:{honour.id}"
         if honour.level not in levels:
-            yield _at(dataset, key, ("level",), f"级别“{shorten(honour.level)}”不在可选范围内。",
+            yield _at(dataset, key, ("level",), f"级别{quoted(shorten(honour.level))}不在可选范围内。",
                       _level_hint(honour.level, levels) + "（可在 site.yaml 的 levels 中设置）。")
         people = [r for r in honour.recipients if r.person]
         if people and len(people) != len(honour.recipients):
@@ -129,14 +130,14 @@ def check_lists(dataset: Dataset, context: Context) -> Iterator[Problem]:
                 who = recipient.person or dataset.branch_name(recipient.branch)
                 grade = f"（{recipient.grade}）" if recipient.grade else ""
                 yield _at(dataset, key, ("recipients", i),
-                          f"“{who}”{grade}在名单里出现了两次（第 {seen[ident] + 1} 项和第 {i + 1} 项）。",
+                          f"{quoted(who)}{grade}在名单里出现了两次（第 {seen[ident] + 1} 项和第 {i + 1} 项）。",
                           "删掉重复的一项；同一所学校在不同等次下各出现一次时，分别写上 grade。")
             else:
                 seen[ident] = i
         found = _level_prefix(honour.title, levels, honour.level)
         if found is not None:
             level, fixed = found
-            yield _at(dataset, key, ("title",), f"荣誉名称“{shorten(honour.title)}”开头带了级别“{level}”。",
+            yield _at(dataset, key, ("title",), f"荣誉名称{quoted(shorten(honour.title))}开头带了级别{quoted(level)}。",
                       f"级别单独写：改成 title: {fixed} 和 level: {level}。", warning=True)
     for event in dataset.events:
         key = f"events:{event.id}"
@@ -145,11 +146,11 @@ def check_lists(dataset: Dataset, context: Context) -> Iterator[Problem]:
                       f"总数 total: {event.total} 比列出的 {len(event.branches)} 个支部还少。",
                       "total 不能小于 branches 里列出的个数。")
         if event.level and event.level not in levels:
-            yield _at(dataset, key, ("level",), f"级别“{shorten(event.level)}”不在可选范围内。",
+            yield _at(dataset, key, ("level",), f"级别{quoted(shorten(event.level))}不在可选范围内。",
                       _level_hint(event.level, levels) + "。")
         for i, branch_id in enumerate(event.branches):
             if branch_id in event.branches[:i]:
-                yield _at(dataset, key, ("branches", i), f"“{dataset.branch_name(branch_id)}”列了两次。",
+                yield _at(dataset, key, ("branches", i), f"{quoted(dataset.branch_name(branch_id))}列了两次。",
                           "删掉重复的一项。")
 
 
@@ -182,7 +183,7 @@ def _check_brand_recipient(dataset: Dataset, key: str, index: int, recipient: Re
         branch = dataset.branch_by_id.get(recipient.brand)
         if branch is not None and branch.brand is None:
             yield _at(dataset, key, ("recipients", index, "brand"),
-                      f"“{branch.name}”的记录里没有党建品牌（brand），这一项无法指向品牌。",
+                      f"{quoted(branch.name)}的记录里没有党建品牌（brand），这一项无法指向品牌。",
                       f"先在 branches/{branch.id}.yaml 里写上 brand，或把这一项改成学校：- {branch.id}。")
 
 
@@ -205,8 +206,10 @@ def _level_prefix(title: str, levels: list[str], own_level: str) -> tuple[str, s
 
 def _level_hint(level: str, levels: list[str]) -> str:
     options = "可选：" + "、".join(levels)
+    if unquoted(level) in levels:
+        return f"去掉两边的引号，写成 {unquoted(level)}。{options}"
     guess = next((choice for choice in levels if choice in {level + "级", LEVEL_WORDS.get(level, "")}), None)
-    return f"是不是“{guess}”？{options}" if guess else options
+    return f"是不是{quoted(guess)}？{options}" if guess else options
 
 
 def check_stars(dataset: Dataset, context: Context) -> Iterator[Problem]:
@@ -245,7 +248,8 @@ def check_stars(dataset: Dataset, context: Context) -> Iterator[Problem]:
                 continue
             for j, star in enumerate(rating.earned):
                 if star not in names:
-                    yield _at(dataset, key, ("stars", i, "earned", j), f"“{shorten(star)}”不是 site.yaml 里定义的星。",
+                    yield _at(dataset, key, ("stars", i, "earned", j),
+                              f"{quoted(shorten(star))}不是 site.yaml 里定义的星。",
                               "可选：" + "、".join(names) + "。")
 
 
@@ -297,7 +301,7 @@ def check_names(dataset: Dataset, context: Context) -> Iterator[Problem]:
         key = name_key(branch.name)
         if owners[key]:
             yield _at(dataset, f"branches:{branch.id}", ("name",),
-                      f"名称“{shorten(branch.name)}”与 {owners[key][0]} 重复"
+                      f"名称{quoted(shorten(branch.name))}与 {owners[key][0]} 重复"
                       "（写法相同或只差全角/半角、空格、部首字等）。",
                       "每个支部的 name 必须不同；同名学校请加上区分，如所在街道。"
                       "看着一样却被判重复时，请重新用输入法输入这个名称。")
@@ -310,7 +314,7 @@ def check_names(dataset: Dataset, context: Context) -> Iterator[Problem]:
             others = [b for b in owners.get(name_key(alias), []) if b != branch.id]
             if others:
                 yield _at(dataset, f"branches:{branch.id}", ("aliases", i),
-                          f"别名“{shorten(alias)}”是另一个支部（{others[0]}）的名称。",
+                          f"别名{quoted(shorten(alias))}是另一个支部（{others[0]}）的名称。",
                           "删掉这个别名，避免名单匹配和搜索混淆。")
 
 
@@ -347,11 +351,11 @@ def check_coverage(dataset: Dataset, context: Context) -> Iterator[Problem]:
         key = f"branches:{branch.id}"
         if honours_complete and not dataset.honours_of(branch.id) \
                 and not dataset.personal_awards_by_branch.get(branch.id):
-            yield _at(dataset, key, ("name",), f"支部“{branch.name}”还没有任何荣誉记录。",
+            yield _at(dataset, key, ("name",), f"支部{quoted(branch.name)}还没有任何荣誉记录。",
                       "如有获奖情况，请在 data/honours/ 的名单里加上它；没有可以忽略这条提醒。", warning=True)
         if branch.brand is not None and not branch.brand.logo:
             yield _at(dataset, key, ("brand",),
-                      f"党建品牌“{branch.brand.name}”没有标识图片，网站将显示自动生成的占位图。",
+                      f"党建品牌{quoted(branch.brand.name)}没有标识图片，网站将显示自动生成的占位图。",
                       "把标识图片放到 data/images/logos/，在 brand 下加 logo: images/logos/文件名.png。",
                       warning=True)
     count = dataset.site.branch_count

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.quotes import quoted
+
 Deliver = Callable[[str, Any], None]
 """Hands one named part of the result back before the job ends (the parent may be waiting for it)."""
 
@@ -88,13 +90,13 @@ class Background:
         """The part called `name` (waiting for the child to deliver it); BackgroundFailed if the job died."""
         while name not in self.arrived:
             if self.pipe is None or self.failed is not None:
-                raise BackgroundFailed(self.failed or f"the background job delivered no “{name}”")
+                raise BackgroundFailed(self.failed or f"the background job delivered no {quoted(name)}")
             line = self.pipe.readline()
             if not line:  # the child has gone: collect its last word
                 self.pipe.close()
                 self.pipe = None
                 self._reap()
-                self.failed = self.failed or f"the background process ended without delivering “{name}”"
+                self.failed = self.failed or f"the background process ended without delivering {quoted(name)}"
                 continue
             arrived = line.decode("ascii").strip()
             self._load(arrived)
@@ -107,7 +109,7 @@ class Background:
             with path.open("rb") as handle:
                 ok, value = pickle.load(handle)
         except (OSError, EOFError, pickle.UnpicklingError) as error:
-            self.failed = f"the background process left no readable “{name}” ({error})"
+            self.failed = f"the background process left no readable {quoted(name)} ({error})"
             return
         finally:
             path.unlink(missing_ok=True)

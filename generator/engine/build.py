@@ -19,6 +19,7 @@ from types import ModuleType
 
 from generator.checks.content import scan_content
 from generator.checks.publish import site_url_problem
+from generator.quotes import quoted
 from generator.records.load import LoadResult, load_dataset
 from generator.records.problems import DataError
 
@@ -52,7 +53,8 @@ def find_config(config_file: Path | str | None) -> Path:
     if config_file is not None:
         path = Path(config_file)
         if not path.is_file():
-            raise BuildFailed(f"找不到网站设置文件“{path}”。请在项目根目录下运行，或用 --config 指定 mkdocs.yml。",
+            raise BuildFailed(f"找不到网站设置文件{quoted(path)}。"
+                              "请在项目根目录下运行，或用 --config 指定 mkdocs.yml。",
                               EXIT_DATA)
         return path
     for candidate in (Path("mkdocs.yml"), Path(__file__).resolve().parents[2] / "mkdocs.yml"):

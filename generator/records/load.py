@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from generator.checks.validate import ANY_RECORD, validate_dataset
 from generator.dataset import Dataset, build_dataset
+from generator.quotes import quoted, unquoted
 from generator.records import kinds
 from generator.records.kinds import RecordKind, folders_text, kind_of_folder
 from generator.records.model import EPOCH_ENV, ID_RE, MAX_EPOCH, Record, Site, build_epoch, partial_date
@@ -214,30 +215,30 @@ def _translate(error: dict[str, Any], model: type[BaseModel], source: YamlFile) 
 
     if kind == "missing":
         key = loc[-1]
-        return source.problem(loc[:-1], f"缺少必填项“{key}”{about}。",
-                              f"在{'文件开头' if len(loc) == 1 else '“' + _key_label(loc[:-1]) + '”下面'}"
+        return source.problem(loc[:-1], f"缺少必填项{quoted(key)}{about}。",
+                              f"在{'文件开头' if len(loc) == 1 else quoted(_key_label(loc[:-1])) + '下面'}"
                               f"加一行 `{key}: …`。")
     if kind == "extra_forbidden":
         key = str(loc[-1])
         known = _known_keys(model, loc[:-1])
         close = _suggest_key(key, known)
         if close:
-            hint = f"是不是想写“{close}”？把“{key}”改成“{close}”。"
+            hint = f"是不是想写{quoted(close)}？把{quoted(key)}改成{quoted(close)}。"
         else:
             hint = "这里可以用的键有：" + "、".join(known) + "。"
         if not key.isascii():
             hint += "键名一律用英文，中文只写在冒号后面的值里。"
-        return source.problem(loc, f"不认识的键“{key}”。", hint, key=True)
+        return source.problem(loc, f"不认识的键{quoted(key)}。", hint, key=True)
     if kind == "number_form":
         written = ctx.get("written", "")
         if not ctx.get("number"):
-            return source.problem(loc, f"“{label}”应当是整数，现在是是/否值（{written}）{about}。",
+            return source.problem(loc, f"{quoted(label)}应当是整数，现在是是/否值（{written}）{about}。",
                                   "写成普通的阿拉伯数字，如 6。")
-        return source.problem(loc, f"“{label}”的数字“{shorten(written)}”不是普通写法，"
+        return source.problem(loc, f"{quoted(label)}的数字{quoted(shorten(written))}不是普通写法，"
                               f"会被读成 {shorten(ctx.get('number', ''))}{about}。",
                               "写成普通的阿拉伯数字，如 6、2023（不要以 0 开头，不加“+”、下划线、冒号或小数点）。")
     if kind == "date_range":
-        return source.problem(loc, f"“{label}”的日期“{shown}”不在合理范围内"
+        return source.problem(loc, f"{quoted(label)}的日期{quoted(shown)}不在合理范围内"
                               f"（{ctx.get('earliest')} 至 {ctx.get('latest')}）{about}。",
                               "核对年份是否写错（如把 2023 写成了 2203 或 0023）。")
     if value is None and kind in {"string_type", "str_type", "list_type", "int_type", "date_type", "model_type",
@@ -246,8 +247,8 @@ def _translate(error: dict[str, Any], model: type[BaseModel], source: YamlFile) 
             "在冒号后面加一个空格再写内容；不需要这一项就把这一行删掉。"
         written = _raw_scalar(source, loc)
         if written:  # `~` or `null`: YAML's word for “nothing”
-            hint = f"YAML 把“{written}”读成了“空”；如果要写这几个字，请加引号，如 '{written}'。"
-        return source.problem(loc, f"“{label}”没有填写内容{about}。", hint)
+            hint = f"YAML 把{quoted(written)}读成了“空”；如果要写这几个字，请加引号，如 '{written}'。"
+        return source.problem(loc, f"{quoted(label)}没有填写内容{about}。", hint)
     if kind in {"string_type", "str_type"}:
         hint = "把这个值写成文字。"
         if isinstance(value, bool):
@@ -256,50 +257,55 @@ def _translate(error: dict[str, Any], model: type[BaseModel], source: YamlFile) 
             hint = "YAML 把它读成了日期；如果要写文字，请加引号，如 '2023-06-02'。"
         elif isinstance(value, list | dict):
             hint = "这里只写一段文字，不要写成列表或多层结构。"
-        return source.problem(loc, f"“{label}”应当是文字，现在是{_type_name(value)}{about}。", hint)
+        return source.problem(loc, f"{quoted(label)}应当是文字，现在是{_type_name(value)}{about}。", hint)
     if kind.startswith("int_") or kind == "int_type":
-        return source.problem(loc, f"“{label}”应当是整数，现在是{_type_name(value)}{about}。",
+        return source.problem(loc, f"{quoted(label)}应当是整数，现在是{_type_name(value)}{about}。",
                               "只写阿拉伯数字，如 6；不要加“所”“个”等字。")
     if kind in {"greater_than_equal", "greater_than"}:
-        return source.problem(loc, f"“{label}”的值 {shown} 太小，不能小于 {ctx.get('ge', ctx.get('gt'))}{about}。",
+        return source.problem(loc, f"{quoted(label)}的值 {shown} "
+                              f"太小，不能小于 {ctx.get('ge', ctx.get('gt'))}{about}。",
                               "请核对数字。")
     if kind in {"less_than_equal", "less_than"}:
-        return source.problem(loc, f"“{label}”的值 {shown} 太大，不能大于 {ctx.get('le', ctx.get('lt'))}{about}。",
+        return source.problem(loc, f"{quoted(label)}的值 {shown} "
+                              f"太大，不能大于 {ctx.get('le', ctx.get('lt'))}{about}。",
                               "请核对数字。")
     if kind == "string_pattern_mismatch":
         pattern = str(ctx.get("pattern", ""))
         if "Q[1-4]" in pattern:
-            return source.problem(loc, f"评定期“{shown}”的格式不对。",
+            return source.problem(loc, f"评定期{quoted(shown)}的格式不对。",
                                   "写成年份 2023、季度 2023Q2 或月份 2023-06。")
-        return source.problem(loc, f"编号“{shown}”的格式不对：只能用小写英文字母、数字和连字符“-”。",
+        return source.problem(loc, f"编号{quoted(shown)}的格式不对：只能用小写英文字母、数字和连字符“-”。",
                               "如 qu-yishixiao；中文名称写在 name 里。")
     if kind == "literal_error":
         choices = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ").split(", ")
         close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.5) if isinstance(value, str) else []
-        guess = f"是不是“{close[0]}”？" if close else ""
-        return source.problem(loc, f"“{shown}”不是“{label}”允许的取值。", f"{guess}可选：{'、'.join(choices)}。")
+        guess = f"是不是{quoted(close[0])}？" if close else ""
+        if isinstance(value, str) and unquoted(value) in choices:
+            guess = f"去掉两边的引号，写成 {unquoted(value)}。"
+        return source.problem(loc, f"{quoted(shown)}不是{quoted(label)}允许的取值。",
+                              f"{guess}可选：{'、'.join(choices)}。")
     if kind == "partial_date" or kind.startswith("date_") or kind.startswith("datetime_"):
         hint = "日期写成 YYYY-MM-DD，如 2023-06-02（月、日要两位数）。"
         if _takes_partial_date(model, loc):
             hint = ("日期写成 YYYY-MM-DD，如 2023-06-02（月、日要两位数）；原文只写到月或年时写 2019-10 或 2019，"
                     "不要自己补日子。")
-        return source.problem(loc, f"“{label}”的日期“{shown}”格式不对{about}。", hint)
+        return source.problem(loc, f"{quoted(label)}的日期{quoted(shown)}格式不对{about}。", hint)
     if kind == "list_type":
         hint = "列表每项占一行，以“- ”（短横线加空格）开头，比下一级多缩进两个空格。"
         if isinstance(value, str) and value.lstrip().startswith("-"):
             hint = "短横线“-”后面要加一个空格，每项单独一行，如 `  - shili-xiaoxue-001`。"
-        return source.problem(loc, f"“{label}”应当是列表，现在是{_type_name(value)}{about}。", hint)
+        return source.problem(loc, f"{quoted(label)}应当是列表，现在是{_type_name(value)}{about}。", hint)
     if kind in {"model_type", "dict_type", "model_attributes_type"}:
-        return source.problem(loc, f"“{label}”应当是“键: 值”的映射，现在是{_type_name(value)}{about}。",
+        return source.problem(loc, f"{quoted(label)}应当是“键: 值”的映射，现在是{_type_name(value)}{about}。",
                               "按模板写成多行 `键: 值`，下一级缩进两个空格。")
     if kind in {"too_short", "string_too_short"}:
-        return source.problem(loc, f"“{label}”不能为空{about}。", "请填写内容，或删掉这一项。")
+        return source.problem(loc, f"{quoted(label)}不能为空{about}。", "请填写内容，或删掉这一项。")
     if kind == "too_long":
-        return source.problem(loc, f"“{label}”的项数太多，最多 {ctx.get('max_length')} 项{about}。",
+        return source.problem(loc, f"{quoted(label)}的项数太多，最多 {ctx.get('max_length')} 项{about}。",
                               "删掉多余的项。")
     if kind in {"float_type", "float_parsing", "bool_type"}:
-        return source.problem(loc, f"“{label}”的值类型不对，现在是{_type_name(value)}{about}。", "请核对。")
-    return source.problem(loc, f"“{label}”的值不对{about}。", "请对照 EDITING.md 里的模板和说明修改。")
+        return source.problem(loc, f"{quoted(label)}的值类型不对，现在是{_type_name(value)}{about}。", "请核对。")
+    return source.problem(loc, f"{quoted(label)}的值不对{about}。", "请对照 EDITING.md 里的模板和说明修改。")
 
 
 _NULL_WORD = re.compile(r"(?:~|null|Null|NULL)(?=\s*(?:#|$|[,\]}]))")
@@ -337,9 +343,9 @@ def _value_slips(source: YamlFile) -> dict[tuple[Any, ...], Problem]:
         key = match.group(1)
         line, column = source.where(loc)
         if match.group(2):
-            what, hint = f"键名“{key}”后面用了中文冒号“：”", f"改成英文冒号加一个空格，如 `{key}: …`。"
+            what, hint = f"键名{quoted(key)}后面用了中文冒号“：”", f"改成英文冒号加一个空格，如 `{key}: …`。"
         else:
-            what, hint = f"键名“{key}”的英文冒号“:”后面缺少空格", f"在冒号后面加一个空格，如 `{key}: …`。"
+            what, hint = f"键名{quoted(key)}的英文冒号“:”后面缺少空格", f"在冒号后面加一个空格，如 `{key}: …`。"
         slips[loc] = Problem(source.name, line, column + match.end() - 1, f"文件格式有误：{what}。", hint)
     return slips
 
@@ -383,7 +389,8 @@ def validate_record(model: type[Record], source: YamlFile, record_id: str | None
                 problems.append(source.problem(("id",), "不需要写“id”：文件名（去掉 .yaml）就是编号。",
                                                "删掉这一行。", key=True, warning=True))
             else:
-                problems.append(source.problem(("id",), f"文件里写的 id“{written}”与文件名“{record_id}”不一致；"
+                problems.append(source.problem(("id",), f"文件里写的 id{quoted(written)}"
+                                               f"与文件名{quoted(record_id)}不一致；"
                                                "编号只由文件名决定。",
                                                "删掉 id 这一行；要改编号，请改文件名。", key=True))
         payload["id"] = record_id
@@ -460,18 +467,19 @@ def _follow(link: str, shown: str, roots: tuple[str, ...], ancestors: tuple[str,
         os.stat(link)
     except OSError as error:
         if error.errno == errno.ELOOP:
-            return None, f"符号链接“{shown}”指向它自己（链接套链接形成了循环），里面的内容不会被读取。", \
+            return None, f"符号链接{quoted(shown)}指向它自己（链接套链接形成了循环），里面的内容不会被读取。", \
                 "删掉这个链接；要共用的文件请直接复制过来。"
         target = os.readlink(link) if os.path.islink(link) else link
-        return None, f"符号链接“{shown}”指向的“{shorten(target, 200)}”不存在，里面的内容不会被读取。", \
+        return None, f"符号链接{quoted(shown)}指向的{quoted(shorten(target, 200))}不存在，里面的内容不会被读取。", \
             "改正链接的目标，或删掉这个链接。"
     target = os.path.realpath(link)
     if not any(_inside(target, root) for root in roots):
-        return None, f"符号链接“{shown}”指向项目文件夹以外的“{shorten(target, 200)}”，不会被读取。", \
+        return None, f"符号链接{quoted(shown)}指向项目文件夹以外的{quoted(shorten(target, 200))}，不会被读取。", \
             "把要用的文件复制到项目文件夹（mkdocs.yml 所在的文件夹）里，再删掉这个链接；" \
             "符号链接（快捷方式）只能指向项目文件夹里面。"
     if os.path.isdir(target) and any(_inside(ancestor, target) for ancestor in ancestors):
-        return None, f"符号链接“{shown}”指向它所在的上级文件夹“{shorten(target, 200)}”，形成了循环，不会被读取。", \
+        return None, f"符号链接{quoted(shown)}指向它所在的上级文件夹{quoted(shorten(target, 200))}，" \
+            "形成了循环，不会被读取。", \
             "删掉这个链接；要共用的文件请直接复制过来。"
     return target, "", ""
 
@@ -536,8 +544,9 @@ def _stray_files(data_dir: Path, files: Files) -> Iterable[tuple[Path, str, str]
                 continue
             if path.name.lower().endswith((".yaml.txt", ".yml.txt")):
                 fixed = path.name[: -len(".txt")]
-                yield path, f"文件名是“{path.name}”，多了“.txt”，不会被读取。", \
-                    f"把文件改名为“{fixed}”（Windows 默认隐藏扩展名：在资源管理器的“查看”里勾选“文件扩展名”后再改名）。"
+                yield path, f"文件名是{quoted(path.name)}，多了“.txt”，不会被读取。", \
+                    f"把文件改名为{quoted(fixed)}" \
+                    "（Windows 默认隐藏扩展名：在资源管理器的“查看”里勾选“文件扩展名”后再改名）。"
             else:
                 yield path, "这个文件不是 .yaml 记录文件，不会被读取。", \
                     "记录文件的扩展名必须是 .yaml；图片请放到 data/images/ 下。"
@@ -560,7 +569,7 @@ def _suggest_ids(problems: list[Problem], branches: dict[str, Any]) -> list[Prob
         if match and match.group(1) in by_name:
             branch_id = by_name[match.group(1)]
             problem = Problem(problem.file, problem.line, problem.column, problem.message,
-                              f"这里要写支部的编号（文件名），不是名称：把“{match.group(1)}”改成 {branch_id}。",
+                              f"这里要写支部的编号（文件名），不是名称：把{quoted(match.group(1))}改成 {branch_id}。",
                               problem.severity)
         fixed.append(problem)
     return fixed
@@ -592,7 +601,8 @@ def epoch_problems() -> list[Problem]:
     try:
         build_epoch(value)
     except ValueError:
-        return [Problem(EPOCH_ENV, 0, 0, f"环境变量 {EPOCH_ENV} 的值“{shorten(value)}”不是 0 到 {MAX_EPOCH} 之间的"
+        return [Problem(EPOCH_ENV, 0, 0, f"环境变量 {EPOCH_ENV} 的值{quoted(shorten(value))}"
+                        f"不是 0 到 {MAX_EPOCH} 之间的"
                         "整数秒数，无法作为生成时间。",
                         f"不需要固定生成时间就删掉这个环境变量（不设置时用 site.yaml 的 as_of）；"
                         f"需要时写成整数秒数，如 {EPOCH_ENV}=1719705600。")]
@@ -679,7 +689,8 @@ def _read_data(data_dir: Path, limits: Limits) -> DataRead:
         return f"{root_name}/{path.relative_to(data_dir).as_posix()}"
 
     if not data_dir.is_dir():
-        return DataRead(data_dir, None, {}, {}, {}, (Problem(str(data_dir), 0, 0, f"找不到数据文件夹“{data_dir}”。",
+        return DataRead(data_dir, None, {}, {}, {}, (Problem(str(data_dir), 0, 0,
+                                                             f"找不到数据文件夹{quoted(data_dir)}。",
                                                              "用 --data 指定数据文件夹，或在项目根目录下运行。"),))
 
     site_path, found = _find_site(data_dir, root_name)
@@ -711,12 +722,12 @@ def _read_data(data_dir: Path, limits: Limits) -> DataRead:
             stem = file_name.rsplit(".", 1)[0]
             if not ID_RE.match(stem):
                 problems.append(Problem(name, 0, 0,
-                                        f"文件名“{file_name}”不能用作编号：只能用小写英文字母、数字和连字符“-”。",
+                                        f"文件名{quoted(file_name)}不能用作编号：只能用小写英文字母、数字和连字符“-”。",
                                         _rename_hint(stem, kind)))
                 continue
             if (folder, stem) in seen_ids:
                 problems.append(Problem(name, 0, 0,
-                                        f"编号“{stem}”重复：{seen_ids[(folder, stem)]} 已经用了这个文件名。",
+                                        f"编号{quoted(stem)}重复：{seen_ids[(folder, stem)]} 已经用了这个文件名。",
                                         "同一类记录的文件名不能重复（即使在不同年份文件夹里）；请给其中一个改名。"))
                 continue
             seen_ids[(folder, stem)] = name
@@ -777,11 +788,8 @@ def _check_read(read: DataRead, today: dt.date) -> LoadResult:
 
 def _rename_hint(stem: str, kind: RecordKind) -> str:
     """How to rename a file whose stem cannot be an id: a suggestion made from the stem itself."""
-    from pypinyin import lazy_pinyin
+    from generator.records.ids import suggest_id
 
-    words = lazy_pinyin(stem, errors=lambda chars: [chars])
-    suggestion = re.sub(r"[^a-z0-9]+", "-", "-".join(words).lower()).strip("-")
-    if not suggestion or not ID_RE.match(suggestion):
-        suggestion = kind.example_id
+    suggestion = suggest_id(stem, fallback=kind.example_id)
     return (f"把文件改名为 {suggestion}.yaml 这样的名字（拼音或英文，小写，用“-”连接）；"
             "中文名称写在文件里的 name 或 title 中。")

@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from generator.quotes import quoted
 from generator.records.problems import Problem, Severity, shorten
 
 try:  # the C parser is ten times faster; positions are kept either way
@@ -252,16 +253,16 @@ def _key_slip(text: str, line_no: int) -> Slip | None:
     match = _KEY_FULLWIDTH_COLON.match(text)
     if match:
         key = match.group(2)
-        return Slip(line_no, match.end(), f"键名“{key}”后面用了中文冒号“：”",
+        return Slip(line_no, match.end(), f"键名{quoted(key)}后面用了中文冒号“：”",
                     f"改成英文冒号加一个空格，如 `{key}: …`（切换到英文输入法再输入冒号）。")
     match = _KEY_NO_SPACE.match(text)
     if match:
         key = match.group(2)
         after = text[match.end()]
         if after == "\u3000":
-            return Slip(line_no, match.end() + 1, f"键名“{key}”的冒号后面是全角空格",
+            return Slip(line_no, match.end() + 1, f"键名{quoted(key)}的冒号后面是全角空格",
                         f"冒号后面要用半角空格，如 `{key}: …`。")
-        return Slip(line_no, match.end(), f"键名“{key}”的英文冒号“:”后面缺少空格",
+        return Slip(line_no, match.end(), f"键名{quoted(key)}的英文冒号“:”后面缺少空格",
                     f"在冒号后面加一个空格，如 `{key}: …`。")
     return None
 
@@ -412,13 +413,13 @@ def _scalar_value(tag: str, value: str, out: YamlFile, loc: Loc) -> Any:
     except (yaml.YAMLError, ValueError, OverflowError):
         pass
     if tag == _TIMESTAMP:
-        raise _Refused(out.problem(loc, f"日期“{shorten(value)}”不存在。",
+        raise _Refused(out.problem(loc, f"日期{quoted(shorten(value))}不存在。",
                                    "核对年、月、日（如 2 月没有 30 日），写成 YYYY-MM-DD，如 2023-06-02；"
                                    f"如果它不是日期而是一段文字，请加上引号，如 '{shorten(value)}'。"))
     if tag.endswith((":int", ":float")):
-        raise _Refused(out.problem(loc, f"数字“{shorten(value)}”太长，无法读取。",
+        raise _Refused(out.problem(loc, f"数字{quoted(shorten(value))}太长，无法读取。",
                                    "核对这个数字；如果它是一段文字（如编号），请加上引号。"))
-    raise _Refused(out.problem(loc, f"无法识别这个值“{shorten(value)}”。", "请加上引号，把它当作文字。"))
+    raise _Refused(out.problem(loc, f"无法识别这个值{quoted(shorten(value))}。", "请加上引号，把它当作文字。"))
 
 
 def _key_problems(key: str, position: tuple[int, int], loc: Loc, result: dict[str, Any], out: YamlFile,
@@ -426,14 +427,14 @@ def _key_problems(key: str, position: tuple[int, int], loc: Loc, result: dict[st
     """Soft problems of one mapping key (a full-width space, a repeat); False when its value is to be dropped."""
     if "\u3000" in key:
         bare = key.strip(" \u3000")
-        what = "行首有全角空格“　”" if key.startswith("\u3000") else f"键名“{bare}”里有全角空格“　”"
+        what = "行首有全角空格“　”" if key.startswith("\u3000") else f"键名{quoted(bare)}里有全角空格“　”"
         soft.append(Problem(out.name, position[0], position[1] + key.index("\u3000"),
                             f"文件格式有误：{what}，YAML 只认半角空格。",
                             "把全角空格删掉，换成普通的半角空格（每级缩进两个空格）；"
                             "中文输入法下按 Shift+空格 可切换全角/半角。"))
     if key in result:
         first = out.keys[(*loc, key)]
-        soft.append(Problem(out.name, *position, f"键“{key}”重复出现（第一次在第 {first[0]} 行）。",
+        soft.append(Problem(out.name, *position, f"键{quoted(key)}重复出现（第一次在第 {first[0]} 行）。",
                             "同一层里每个键只能写一次；删掉多余的一行，或把两处内容合并。"))
         return False
     out.keys[(*loc, key)] = position

@@ -21,6 +21,7 @@ from generator.dataset import Dataset
 from generator.records.problems import shorten
 from generator.records.yamlfile import Loc
 from generator.sanitize import clean
+from generator.quotes import quoted
 
 Kind = Literal["photo", "logo"]
 
@@ -152,35 +153,35 @@ def resolve_image(data_dir: Path, relative: str) -> tuple[Path | None, str]:
     path = Path(relative)
     shown = shorten(relative)
     if path.is_absolute() or relative.startswith(("/", "\\")) or ":" in relative:
-        return None, f"图片路径“{shown}”是绝对路径；只能写相对于 data/ 的路径。"
+        return None, f"图片路径{quoted(shown)}是绝对路径；只能写相对于 data/ 的路径。"
     if ".." in path.parts or "\\" in relative:
-        return None, f"图片路径“{shown}”指向 data/ 以外；只能引用 data/ 里的图片。"
+        return None, f"图片路径{quoted(shown)}指向 data/ 以外；只能引用 data/ 里的图片。"
     try:
         return _inspect_image(data_dir, path, shown)
     except OSError:
-        return None, f"图片路径“{shown}”无法读取（路径太长，或文件被占用）。"
+        return None, f"图片路径{quoted(shown)}无法读取（路径太长，或文件被占用）。"
 
 
 def _inspect_image(data_dir: Path, path: Path, shown: str) -> tuple[Path | None, str]:
     root = os.path.realpath(data_dir)
     target = os.path.realpath(os.path.join(root, path))
     if os.path.commonpath((root, target)) != root:
-        return None, f"图片路径“{shown}”（经符号链接）指向 data/ 以外。"
+        return None, f"图片路径{quoted(shown)}（经符号链接）指向 data/ 以外。"
     try:
         stat = os.stat(target)
     except FileNotFoundError:
-        return None, f"找不到图片“{shown}”。"
+        return None, f"找不到图片{quoted(shown)}。"
     if not S_ISREG(stat.st_mode):
-        return None, f"找不到图片“{shown}”。"
+        return None, f"找不到图片{quoted(shown)}。"
     if os.path.splitext(target)[1].lower() not in IMAGE_SUFFIXES:
-        return None, f"“{shown}”不是图片（只支持 .jpg、.png、.webp、.gif）。"
+        return None, f"{quoted(shown)}不是图片（只支持 .jpg、.png、.webp、.gif）。"
     if stat.st_size > MAX_IMAGE_BYTES:
         size = stat.st_size / 1024 / 1024
-        return None, f"图片“{shown}”太大（{size:.1f} MB，上限 {MAX_IMAGE_BYTES // 1024 // 1024} MB）。"
+        return None, f"图片{quoted(shown)}太大（{size:.1f} MB，上限 {MAX_IMAGE_BYTES // 1024 // 1024} MB）。"
     with open(target, "rb") as handle:
         head = handle.read(16)
     if not (head.startswith(IMAGE_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")):
-        return None, f"“{shown}”的内容不是图片（文件可能损坏或只是改了扩展名）。"
+        return None, f"{quoted(shown)}的内容不是图片（文件可能损坏或只是改了扩展名）。"
     return Path(target), ""
 
 
@@ -236,11 +237,11 @@ def read_header(path: Path, relative: str) -> tuple[int, int, bool]:
                 width, height = _oriented_size(image)
                 alpha = _has_alpha(image.mode, image.info)
     except Image.DecompressionBombError:
-        raise ImageError(f"图片“{relative}”的像素太多，已拒绝处理。") from None
+        raise ImageError(f"图片{quoted(relative)}的像素太多，已拒绝处理。") from None
     except (UnidentifiedImageError, OSError, ValueError):
-        raise ImageError(f"图片“{relative}”无法读取（文件可能损坏，或不是 JPEG/PNG/WebP/GIF 图片）。") from None
+        raise ImageError(f"图片{quoted(relative)}无法读取（文件可能损坏，或不是 JPEG/PNG/WebP/GIF 图片）。") from None
     if width * height > MAX_PIXELS:
-        raise ImageError(f"图片“{relative}”太大：{width}×{height} 像素（约 {width * height / 1e6:.0f} 百万像素），"
+        raise ImageError(f"图片{quoted(relative)}太大：{width}×{height} 像素（约 {width * height / 1e6:.0f} 百万像素），"
                          f"上限约 {MAX_PIXELS / 1e6:.0f} 百万像素。")
     return width, height, alpha
 
@@ -250,7 +251,7 @@ VERIFIED_FOLDER = "verified"
 
 
 def _decode_problem(relative: str) -> ImageError:
-    return ImageError(f"图片“{relative}”已损坏，无法完整读取（文件可能没有传完整、被截断，或内容有错）。")
+    return ImageError(f"图片{quoted(relative)}已损坏，无法完整读取（文件可能没有传完整、被截断，或内容有错）。")
 
 
 def decode_image(path: Path, relative: str) -> None:
@@ -272,7 +273,7 @@ def decode_image(path: Path, relative: str) -> None:
     except ImageError:
         raise
     except Image.DecompressionBombError:
-        raise ImageError(f"图片“{relative}”的像素太多，已拒绝处理。") from None
+        raise ImageError(f"图片{quoted(relative)}的像素太多，已拒绝处理。") from None
     except Exception:  # Pillow's decoders raise OSError, SyntaxError, EOFError, struct.error, zlib.error…
         raise _decode_problem(relative) from None
 

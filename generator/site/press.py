@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from generator import quotes
 from generator.dataset import Dataset, HonourTitle, count_schools
 from generator.records.model import CANDIDATE, NAMED, PUBLIC_NOTICE, REVOKED, HonourList, Recipient
 from generator.sanitize import clean
@@ -21,8 +22,8 @@ AWARDED_NOMINATION = "获"  # the verb for a 提名奖
 NOMINATION_SUFFIX = "提名奖"
 HOLDS = "共有"
 FULL_STOP = "。"
-QUOTE_OPEN, QUOTE_CLOSE = "“", "”"
-INNER_OPEN, INNER_CLOSE = "‘", "’"  # quotes inside quotes (GB/T 15834—2011)
+QUOTE_OPEN, QUOTE_CLOSE = quotes.OPEN, quotes.CLOSE
+INNER_OPEN, INNER_CLOSE = quotes.INNER_OPEN, quotes.INNER_CLOSE  # quotes inside quotes (GB/T 15834—2011)
 SELECTED = "入选"  # the verb for a 公示 or 候选 list
 STATUS_LISTS = {PUBLIC_NOTICE: "拟命名名单", CANDIDATE: "候选名单"}
 PRIZE_SUFFIX = "奖"  # a grade ending so (一等奖) follows the title, with the verb 获
@@ -55,13 +56,14 @@ def bare(title: str) -> str:
 
 
 def nested(text: str) -> str:
-    """Rule: quotes inside an outer “…” become ‘…’ (GB/T 15834—2011): 党建“双创” → 党建‘双创’."""
-    return bare(text).replace(QUOTE_OPEN, INNER_OPEN).replace(QUOTE_CLOSE, INNER_CLOSE)
+    """Rule: quotes inside an outer “…” become ‘…’ (GB/T 15834—2011): 党建“双创” → 党建‘双创’ (and ‘…’ → “…”)."""
+    return quotes.nest(bare(text))
 
 
 def quote(title: str) -> str:
-    """Rule: in running totals and individual awards an honour title is quoted “…”, its own quotes as ‘…’."""
-    return f"{QUOTE_OPEN}{nested(title)}{QUOTE_CLOSE}"
+    """Rule: in running totals and individual awards an honour title is quoted “…”, its own quotes as ‘…’;
+    a title that is one quoted span already is not quoted again (the one helper every message uses)."""
+    return quotes.quoted(bare(title))
 
 
 def complete(sentence: str) -> str:

@@ -20,6 +20,7 @@ from typing import Any
 from generator.dataset import BrandEntry, Dataset, HonourTitle
 from generator.records.model import Branch, Event, PartialDate
 from generator.site import press
+from generator.quotes import quoted
 
 MAX_ENTRY_BYTES = 2048
 ZWSP = "\u200b"
@@ -160,7 +161,7 @@ def title_entry(title: HonourTitle, dataset: Dataset, location: str) -> dict[str
         words = f"{honour.batch or ''}{honour.level}{f'{honour.year}年度' if honour.year else ''}{size}{unit}{status}"
         words += "".join(f" {part}" for part in (honour.official, honour.issuer, honour.document) if part)
         lists.append(words)
-    text = f"“{title.title}”名单{len(title.lists)}份：" + "；".join(lists)
+    text = f"{quoted(title.title)}名单{len(title.lists)}份：" + "；".join(lists)
     return make_entry(location, title.title, text, [title.title])
 
 

@@ -329,6 +329,7 @@ class TitleView:
     title: HonourTitle
     name: str
     quoted: str
+    """The title in “…” once, its own quotes nested (press.quote)."""
     unit: str
     by_year: tuple[tuple[int, str], ...]
     total_names: str
@@ -383,7 +384,7 @@ def title_view(title: HonourTitle, dataset: Dataset) -> TitleView:
     return TitleView(
         title=title,
         name=press.bare(title.title),
-        quoted=press.nested(title.title),
+        quoted=press.quote(title.title),
         unit="人" if title.is_individual else "所",
         by_year=tuple((year, press.complete(press.award_sentence(lists, dataset)))
                       for year, lists in lists_by_year(title)),
@@ -667,6 +668,8 @@ class TeacherList:
     people: tuple[PersonRow, ...]
     copy_sentence: str
     target: str
+    quoted_title: str
+    """The title in “…” once, its own quotes nested (press.quote)."""
 
 
 def teacher_lists(dataset: Dataset) -> tuple[TeacherList, ...]:
@@ -678,7 +681,8 @@ def teacher_lists(dataset: Dataset) -> tuple[TeacherList, ...]:
         people = tuple(PersonRow(r.person or "", r.role or "—", branch_link(r.branch, dataset), r.grade or "—")
                        for r in honour.recipients)
         lists.append(TeacherList(honour, year_label(honour), STATUS_LABELS.get(honour.status, ""), people,
-                                 press.complete(sentence) if sentence else "", title_target(honour, dataset)))
+                                 press.complete(sentence) if sentence else "", title_target(honour, dataset),
+                                 press.quote(honour.title)))
     return tuple(lists)
 
 

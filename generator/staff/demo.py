@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.dataset import slugify
+from generator.quotes import quoted
 
 SEED = 20241231
 AS_OF = dt.date(2024, 12, 31)
@@ -84,13 +85,13 @@ INTRO_SENTENCES = (
     "学校定期组织党员志愿服务活动，走进社区开展文明创建、安全宣传和关爱留守儿童等服务。",
 )
 STORY_SENTENCES = (
-    "“{brand}”品牌源于学校多年来的办学积淀，寓意党员教师像一束光，照亮学生成长的道路。",
-    "品牌以“{slogan}”为核心理念，形成了“一个核心、三条路径、五项行动”的工作体系。",
+    "{brand}品牌源于学校多年来的办学积淀，寓意党员教师像一束光，照亮学生成长的道路。",
+    "品牌以{slogan}为核心理念，形成了“一个核心、三条路径、五项行动”的工作体系。",
     "学校围绕品牌建设开展“党员示范岗”“党员先锋课”评选，让党员在岗位上亮起来、在课堂上强起来。",
     "品牌建设注重实效，把支部活动与学科教研、德育活动、校园文化建设结合起来，做到同谋划、同推进、同考核。",
     "几年来，品牌带动全体教师参与课题研究和志愿服务，形成了一批可复制、可推广的经验做法。",
     "学校还把品牌元素融入校园环境，设计了品牌标识、文化墙和成长手册，让品牌看得见、摸得着。",
-    "下一步，支部将继续深化“{brand}”品牌内涵，推动党建工作和教育教学双融合、双提升。",
+    "下一步，支部将继续深化{brand}品牌内涵，推动党建工作和教育教学双融合、双提升。",
 )
 EVENT_KINDS = (
     ("观摩推进会", "中小学校“五星”支部创建观摩推进会"),
@@ -206,7 +207,7 @@ def make_brand(rng: random.Random, branch_id: str, name: str, used: set[str], de
     used.add(brand_name)
     slogan = f"{rng.choice(SLOGAN_A)}，{rng.choice(SLOGAN_B)}"
     sentences = rng.sample(STORY_SENTENCES, rng.randint(3, 6))
-    story = "\n\n".join(s.format(brand=brand_name, slogan=slogan, name=name) for s in sentences) + "\n"
+    story = "\n\n".join(s.format(brand=quoted(brand_name), slogan=quoted(slogan), name=name) for s in sentences) + "\n"
     brand: dict[str, Any] = {"name": brand_name, "slogan": slogan, "story": story,
                              "logo": f"images/logos/{branch_id}.png"}
     if dense:
@@ -424,7 +425,7 @@ def make_news(rng: random.Random, region: DemoRegion) -> None:
 def news_item(branch_id: str, record: dict[str, Any]) -> str:
     """One line of a news post: the school, linked to its page, and its brand when it has one."""
     line = f"- [{record['name']}](../branches/{branch_id}.md)"
-    return f"{line}：“{record['brand']['name']}”" if "brand" in record else line
+    return f"{line}：{quoted(record['brand']['name'])}" if "brand" in record else line
 
 
 def make_region(n: int, seed: int = SEED, dense: bool = False) -> DemoRegion:
@@ -578,9 +579,9 @@ class DemoOutputError(Exception):
 def check_output(out: Path) -> None:
     """Refuse a file, or a folder with content that no earlier demo wrote."""
     if out.exists() and not out.is_dir():
-        raise DemoOutputError(f"“{out}”是一个文件，不是文件夹。")
+        raise DemoOutputError(f"{quoted(out)}是一个文件，不是文件夹。")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
-        raise DemoOutputError(f"文件夹“{out}”不是空的，也不是 fivestar demo 生成的；为免覆盖数据，已停止。")
+        raise DemoOutputError(f"文件夹{quoted(out)}不是空的，也不是 fivestar demo 生成的；为免覆盖数据，已停止。")
 
 
 def prepare_output(out: Path) -> None:

@@ -12,6 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from generator.quotes import quoted
 from generator.records.kinds import RecordKind, all_kinds
 from generator.records.load import DataRead, read_data
 from generator.records.model import Branch, Brand, Event, HonourList, Recipient, Record, Site
@@ -107,7 +108,7 @@ def repo_root(path: Path) -> Path:
     try:
         out = run_git(["rev-parse", "--show-toplevel"], path)
     except DiffError:
-        raise DiffError(f"“{path}”不在 git 仓库里，无法比较版本。"
+        raise DiffError(f"{quoted(path)}不在 git 仓库里，无法比较版本。"
                         "请在网站项目文件夹里运行，或先用 git init 建立仓库。") from None
     return Path(out.decode().strip())
 
@@ -131,7 +132,7 @@ def default_revision(root: Path) -> str:
 def describe_revision(root: Path, rev: str) -> str:
     """`main（a1b2c3d，2023-07-21）`: the name given, the short hash and the commit date."""
     if not _has_commit(root, rev):
-        raise DiffError(f"找不到版本“{rev}”。可以写分支名（如 main）、标签或提交编号；"
+        raise DiffError(f"找不到版本{quoted(rev)}。可以写分支名（如 main）、标签或提交编号；"
                         "用 git log --oneline 查看最近的提交。")
     out = run_git(["log", "-1", "--format=%h %cs", rev], root).decode().split()
     return f"{rev}（{out[0]}，{out[1]}）" if len(out) == 2 else rev
@@ -356,13 +357,13 @@ def compare_branches(report: Report, old: Snapshot, new: Snapshot) -> None:
             details.append(f"星级：{star_label(branch.current_stars.count)}（{branch.current_stars.period}）")
         report.add("支部", "+", f"新增支部 {branch.name}（{new.files[f'branches:{branch_id}']}）", details)
         if branch.brand is not None:
-            report.add("党建品牌", "+", f"新增品牌 “{branch.brand.name}”（{branch.name}）",
+            report.add("党建品牌", "+", f"新增品牌 {quoted(branch.brand.name)}（{branch.name}）",
                        [f"口号：{clean(branch.brand.slogan)}"] if branch.brand.slogan else [])
     for branch_id, branch in old.branches.items():
         if branch_id not in new.branches:
             report.add("支部", "-", f"删除支部 {branch.name}（{old.files[f'branches:{branch_id}']}）")
             if branch.brand is not None:
-                report.add("党建品牌", "-", f"删除品牌 “{branch.brand.name}”（{branch.name}）")
+                report.add("党建品牌", "-", f"删除品牌 {quoted(branch.brand.name)}（{branch.name}）")
     for branch_id, after in new.branches.items():
         before = old.branches.get(branch_id)
         if before is None or before == after:
@@ -383,12 +384,12 @@ def compare_branches(report: Report, old: Snapshot, new: Snapshot) -> None:
             report.add("支部", "~", f"修改支部 {after.name}（{where}）", others)
         if before.brand != after.brand:
             if before.brand is None and after.brand is not None:
-                report.add("党建品牌", "+", f"新增品牌 “{after.brand.name}”（{after.name}）",
+                report.add("党建品牌", "+", f"新增品牌 {quoted(after.brand.name)}（{after.name}）",
                            [f"口号：{clean(after.brand.slogan)}"] if after.brand.slogan else [])
             elif after.brand is None and before.brand is not None:
-                report.add("党建品牌", "-", f"删除品牌 “{before.brand.name}”（{after.name}）")
+                report.add("党建品牌", "-", f"删除品牌 {quoted(before.brand.name)}（{after.name}）")
             elif before.brand is not None and after.brand is not None:
-                report.add("党建品牌", "~", f"修改品牌 “{after.brand.name}”（{after.name}）",
+                report.add("党建品牌", "~", f"修改品牌 {quoted(after.brand.name)}（{after.name}）",
                            _brand_changes(before.brand, after.brand))
 
 
@@ -554,7 +555,7 @@ def diff_data(data_dir: Path, rev: str | None = None) -> Report:
     """Compare the data at `rev` (default: the main branch) with the working tree."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
-        raise DiffError(f"找不到数据文件夹“{data_dir}”。用 --data 指定数据文件夹，或在项目根目录下运行。")
+        raise DiffError(f"找不到数据文件夹{quoted(data_dir)}。用 --data 指定数据文件夹，或在项目根目录下运行。")
     root = repo_root(data_dir.resolve())
     rev = rev or default_revision(root)
     old, label = snapshot_at(data_dir, rev)

@@ -9,6 +9,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.quotes import quoted
 from generator.staff.diff import DiffError, repo_root, run_git
 
 MARKER = "# fivestar-hook"
@@ -81,7 +82,7 @@ def install_hook(data_dir: Path, force: bool = False, python: str | None = None)
     """Write `.git/hooks/pre-commit`; refuse to replace someone else's hook unless forced (then keep a backup)."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
-        raise HookError(f"找不到数据文件夹“{data_dir}”。请在网站项目文件夹里运行，或用 --data 指定。")
+        raise HookError(f"找不到数据文件夹{quoted(data_dir)}。请在网站项目文件夹里运行，或用 --data 指定。")
     try:
         root = repo_root(data_dir.resolve())
         folder = hooks_dir(root)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.checks.pending import PENDING_MESSAGE, confirm_command
+from generator.quotes import quoted
 from generator.records.load import read_data
 from generator.records.model import PENDING_KEY
 from generator.records.problems import Problem
@@ -25,12 +26,12 @@ from generator.staff.scaffold import (
     ScaffoldError,
     check_id,
     existing_record,
+    honour_id,
     honour_text,
     record_kind,
     record_path,
     schema_modeline,
     shown_path,
-    suggest_honour_id,
     write_checked,
 )
 
@@ -134,19 +135,19 @@ def decode_csv(raw: bytes, name: str) -> tuple[str, str]:
     try:
         return raw.decode("gb18030"), "GBK"
     except UnicodeDecodeError:
-        raise TableError(f"读不懂“{name}”的文字编码（既不是 UTF-8，也不是 GBK）。"
+        raise TableError(f"读不懂{quoted(name)}的文字编码（既不是 UTF-8，也不是 GBK）。"
                            "请在 Excel 或 WPS 中打开它，另存为“Excel 工作簿（.xlsx）”后再导入。") from None
 
 
 def read_rows(path: Path, sheet: str | None = None) -> tuple[list[list[str]], str | None]:
     """All rows of the first (or the named) sheet, or of a CSV/TXT file, as text cells."""
     if not path.is_file():
-        raise TableError(f"找不到文件“{path}”。请检查文件名和所在文件夹。")
+        raise TableError(f"找不到文件{quoted(path)}。请检查文件名和所在文件夹。")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path, sheet)
     if suffix == ".xls":
-        raise TableError(f"“{path.name}”是旧版 Excel 格式（.xls），不能直接读取。"
+        raise TableError(f"{quoted(path.name)}是旧版 Excel 格式（.xls），不能直接读取。"
                            "请在 Excel 或 WPS 中打开，选“另存为 → Excel 工作簿（.xlsx）”后再导入。")
     if suffix in (".csv", ".tsv", ".txt"):
         if sheet:
@@ -155,7 +156,7 @@ def read_rows(path: Path, sheet: str | None = None) -> tuple[list[list[str]], st
         if suffix == ".txt" and "\t" not in text and "," not in text:
             return [[part] for line in text.splitlines() for part in re.split(r"[、，；;]", line)], None
         return _read_csv_text(text, "\t" if suffix == ".tsv" else None), None
-    raise TableError(f"不支持“{path.suffix or path.name}”格式。请提供 .xlsx（Excel/WPS 表格）或 .csv 文件。")
+    raise TableError(f"不支持{quoted(path.suffix or path.name)}格式。请提供 .xlsx（Excel/WPS 表格）或 .csv 文件。")
 
 
 def _read_csv_text(text: str, delimiter: str | None) -> list[list[str]]:
@@ -180,7 +181,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[list[list[str]], str | No
     try:
         workbook = load_workbook(path, read_only=not whole, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise TableError(f"“{path.name}”打不开：文件可能损坏，或不是 Excel 工作簿。"
+        raise TableError(f"{quoted(path.name)}打不开：文件可能损坏，或不是 Excel 工作簿。"
                            "请在 Excel 或 WPS 中打开确认，再“另存为 .xlsx”。") from None
     try:
         if sheet is None:
@@ -190,8 +191,8 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[list[list[str]], str | No
         elif sheet.isdigit() and 1 <= int(sheet) <= len(workbook.sheetnames):
             worksheet = workbook.worksheets[int(sheet) - 1]
         else:
-            names = "、".join(f"“{n}”" for n in workbook.sheetnames)
-            raise TableError(f"“{path.name}”里没有名为“{sheet}”的工作表。现有的工作表：{names}。")
+            names = "、".join(f"{quoted(n)}" for n in workbook.sheetnames)
+            raise TableError(f"{quoted(path.name)}里没有名为{quoted(sheet)}的工作表。现有的工作表：{names}。")
         rows = [[_cell_text(v) for v in row] for row in worksheet.iter_rows(values_only=True)]
         for merged in getattr(worksheet, "merged_cells", None) or ():
             _fill_merged(rows, merged.min_row - 1, merged.max_row - 1, merged.min_col - 1, merged.max_col - 1)
@@ -288,8 +289,8 @@ def _assign_roles(header: list[str], body: list[list[str]], name_index: int, wid
         forced = next((c for c, cell in enumerate(header) if cell and normalise(cell) == wanted),
                       _column_index(grade_column))
         if forced is None or forced >= width or forced == name_index:
-            shown = "、".join(f"“{h}”" for h in header if h) or "（无）"
-            raise TableError(f"表格里没有“{grade_column}”这一列可作等次。列名是：{shown}。"
+            shown = "、".join(f"{quoted(h)}" for h in header if h) or "（无）"
+            raise TableError(f"表格里没有{quoted(grade_column)}这一列可作等次。列名是：{shown}。"
                              "用 --grade-column 写出其中一个，或写列字母（如 C）。")
         roles.grade = forced
     for c in range(width):
@@ -340,8 +341,8 @@ def _find_name_column(rows: list[list[str]], column: str | None, width: int) -> 
         if index is None or index >= width:
             headers = next((r for r in rows[:20] if any(_looks_like_header(c) for c in r)),
                            next((r for r in rows if any(r)), []))
-            shown = "、".join(f"“{h}”" for h in headers if h) or "（无）"
-            raise TableError(f"表格里没有“{column}”这一列。第一行的列名是：{shown}。"
+            shown = "、".join(f"{quoted(h)}" for h in headers if h) or "（无）"
+            raise TableError(f"表格里没有{quoted(column)}这一列。第一行的列名是：{shown}。"
                                "用 --column 写出其中一个，或写列字母（如 B）。")
         header_row = next((r for r, row in enumerate(rows[:20]) if any(_looks_like_header(c) for c in row)), None)
         return header_row, index, f"第 {index + 1} 列"
@@ -443,7 +444,7 @@ def pick_names(rows: list[list[str]], column: str | None = None, sheet: str | No
             if value:
                 found_levels.append((r + 1, fold_value(value)))
     if not names:
-        raise TableError(f"“{label}”这一列下面没有任何名称。请检查 --column 和 --sheet。")
+        raise TableError(f"{quoted(label)}这一列下面没有任何名称。请检查 --column 和 --sheet。")
     column_label = _shown_label(header, roles.grade)
     return TableNames(tuple(names), label, sheet, tuple(grades), tuple(notes),
                       column_label if roles.grade is not None else None,
@@ -691,7 +692,7 @@ class ImportResult:
 
 def _recipient_comment(match: Match, name: str) -> str:
     if match.kind != "loose" and normalise(match.text) != normalise(name):
-        return f"{name}（表中写作“{match.text}”）"
+        return f"{name}（表中写作{quoted(match.text)}）"
     return name
 
 
@@ -730,26 +731,26 @@ def describe_columns(table: TableNames, level: str, region: str | None = None) -
     out: list[str] = []
     ignored = list(table.ignored)
     if table.district_column and region:
-        out.append(f"“{table.district_column}”列用来核对每一行是否属于{region}。")
+        out.append(f"{quoted(table.district_column)}列用来核对每一行是否属于{region}。")
     elif table.district_column:
         ignored.append(OtherColumn(table.district_column, table.district_sample,
                                    "全市、全省名单加 --scope 时用它核对是否属于本地区"))
     if table.grade_column:
-        out.append(f"等次取自“{table.grade_column}”列，写入各项的 grade。")
+        out.append(f"等次取自{quoted(table.grade_column)}列，写入各项的 grade。")
     elif any(table.grades):
         out.append("等次取自表中的分段标题（如“一、5A级”）或名称后括号里的等次，写入各项的 grade。")
     if table.grade_column and any(table.grades):
         blank = [row for i, (row, _name) in enumerate(table.rows) if not table.grade(i)]
         if blank:
-            out.append(f"注意：{_rows_text(blank)}的“{table.grade_column}”是空的，这几项没有写等次。"
+            out.append(f"注意：{_rows_text(blank)}的{quoted(table.grade_column)}是空的，这几项没有写等次。"
                        "如果表格里的等次是合并单元格，请用 .xlsx 文件导入，或在表格里把每一行的等次填上。")
     if table.note_column:
-        out.append(f"备注取自“{table.note_column}”列，写入各项的 note（会公开显示）。")
+        out.append(f"备注取自{quoted(table.note_column)}列，写入各项的 note（会公开显示）。")
     if ignored:
-        parts = [f"“{c.label}”（如“{c.sample}”" + (f"；{c.hint}" if c.hint else "") + "）" for c in ignored]
+        parts = [f"{quoted(c.label)}（如{quoted(c.sample)}" + (f"；{c.hint}" if c.hint else "") + "）" for c in ignored]
         out.append("以下各列没有导入：" + "、".join(parts) + "。")
     if table.skipped:
-        shown = "、".join(f"第 {r} 行“{t}”" for r, t in table.skipped[:6])
+        shown = "、".join(f"第 {r} 行{quoted(t)}" for r, t in table.skipped[:6])
         more = f"等 {len(table.skipped)} 行" if len(table.skipped) > 6 else ""
         out.append(f"{shown}{more}是分段标题或说明文字，没有当作学校。")
     other: dict[str, list[int]] = defaultdict(list)
@@ -757,8 +758,8 @@ def describe_columns(table: TableNames, level: str, region: str | None = None) -
         if fold_value(value) != fold_value(level):
             other[value].append(row)
     for value, rows in other.items():
-        where = f"“{table.level_column}”列" if table.level_column else "等次"
-        out.append(f"注意：{where}在{_rows_text(rows)}写的是“{value}”，与 --level {level} 不同。"
+        where = f"{quoted(table.level_column)}列" if table.level_column else "等次"
+        out.append(f"注意：{where}在{_rows_text(rows)}写的是{quoted(value)}，与 --level {level} 不同。"
                    "一份名单只有一个级别：请核对级别；级别不同的学校请分开导入（可先删去表中这些行）。")
     return out
 
@@ -804,7 +805,7 @@ def import_list(request: ImportRequest) -> ImportResult:
     out = result.lines
     read = read_data(request.data_dir)
     if read.site is not None and request.level not in read.site.levels:
-        out.append(f"级别“{request.level}”不在可选范围内。可选：" + "、".join(read.site.levels) + "。")
+        out.append(f"级别{quoted(request.level)}不在可选范围内。可选：" + "、".join(read.site.levels) + "。")
         return result
     levels = read.site.levels if read.site is not None else ()
     table = read_names(request.table, request.sheet, request.column, grade_column=request.grade_column,
@@ -815,7 +816,8 @@ def import_list(request: ImportRequest) -> ImportResult:
     plan = plan_import(table, matcher, request.exact_only, scope=scoped,
                        region=read.site.region if read.site is not None else "")
     result.plan = plan
-    where = f"“{request.table.name}”" + (f"工作表“{table.sheet}”" if table.sheet else "") + f"的“{table.column}”列"
+    where = (quoted(request.table.name) + (f"工作表{quoted(table.sheet)}" if table.sheet else "")
+             + f"的{quoted(table.column)}列")
     claimed = {row for row, _m in plan.claimed}
     missing = [(r, m) for r, m in plan.unmatched if not scoped or m.kind == "ambiguous" or r in claimed]
     exact, alias, loose = (plan.count(how) for how in ("完全匹配", "别名匹配", "近似匹配（待确认）"))
@@ -844,7 +846,8 @@ def import_list(request: ImportRequest) -> ImportResult:
     if not plan.items:
         out.append("没有任何名称匹配到支部，没有写入文件。")
         return result
-    record_id = request.record_id or suggest_honour_id(request.title, request.level, request.year)
+    record_id = request.record_id or honour_id(request.data_dir, request.title, request.level, request.year,
+                                                request.batch, read)
     try:
         check_id(record_id)
     except ScaffoldError as error:

@@ -3,47 +3,36 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
-from typing import Any
 
 import yaml
 
+from generator.cliparse import parse_date
+from generator.quotes import quoted
+from generator.records.ids import (
+    honour_key,
+    spelled,
+    suggest_branch_id,
+    suggest_event_id,
+    suggest_honour_id,
+    suggest_id,
+)
 from generator.records.kinds import RecordKind, kind_named
 from generator.records.load import DataRead, check_read, load_dataset, read_data
-from generator.records.model import ID_RE, PENDING_KEY
+from generator.records.model import ID_RE, PENDING_KEY, Branch, Event, HonourList
 from generator.records.problems import Problem
 from generator.staff.match import NameMatcher
 
-DATE_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-")
+DATE_PREFIX = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?-")
+"""An event id that starts with its date: 2023-06-02-guanmo, or 2019-10-guanmo when the report gives a month."""
 
 
 class ScaffoldError(Exception):
     """A record cannot be written as asked; carries a Chinese message saying what to do."""
-
-
-def date_argument(text: str) -> dt.date:
-    """A command-line date (argparse `type=`): YYYY-MM-DD, or YYYY-MM / YYYY when the source gives no day."""
-    import argparse
-
-    from generator.records.model import EARLIEST_DATE, LATEST_DATE, PARTIAL_DATE_PATTERN, PartialDate
-
-    match = re.fullmatch(PARTIAL_DATE_PATTERN, text.strip())
-    if match:
-        year, month, day = (int(p) if p else None for p in [*text.strip().split("-"), None, None][:3])
-        try:
-            value = PartialDate(year, month, day)
-        except ValueError:
-            value = None
-        if value is not None and EARLIEST_DATE <= value <= LATEST_DATE:
-            return value
-    raise argparse.ArgumentTypeError(f"日期“{text}”不对：写成 YYYY-MM-DD，如 2023-06-02；原文只写到月或年时写"
-                                     " 2019-10 或 2019") from None
 
 
 def yaml_scalar(value: str | int) -> str:
@@ -67,42 +56,39 @@ def schema_modeline(data_dir: Path, path: Path, schema: str) -> str:
     return f"# yaml-language-server: $schema={Path(relative).as_posix()}"
 
 
-@cache
-def _segmenter() -> Any:
-    """A jieba tokenizer of its own: the site build teaches the shared one whole names (平安校园), which
-    would change the ids suggested here depending on what ran before in the same process."""
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba.Tokenizer()
+def honour_id(data_dir: Path, title: str, level: str, year: int | None, batch: str | None = None,
+              read: DataRead | None = None) -> str:
+    """The id suggested for an honour list (records/ids.py: ≤ 30 characters, initials when long), unique among the
+    lists in the data; the same list again (title, level, year and batch) gets its own id back."""
+    return suggest_honour_id(title, level, year, batch=batch, taken=taken_ids(data_dir, "honour", read))
 
 
-def pinyin_slug(text: str) -> str:
-    """平安校园 → pingan-xiaoyuan: pinyin joined within words (by jieba's stock dictionary), hyphens between words."""
-    from pypinyin import lazy_pinyin
-
-    words = []
-    for word in _segmenter().cut(text):
-        spelled = "".join(lazy_pinyin(word, errors=lambda chars: [c for c in chars if c.isascii()]))
-        spelled = re.sub(r"[^a-z0-9]+", "-", spelled.lower()).strip("-")
-        if spelled:
-            words.append(spelled)
-    return "-".join(words)
-
-
-def suggest_honour_id(title: str, level: str, year: int | None) -> str:
-    """`pingan-xiaoyuan-shiji-2023`, the bundled data's convention."""
-    parts = [pinyin_slug(title), pinyin_slug(level)]
-    if year is not None:
-        parts.append(str(year))
-    slug = "-".join(p for p in parts if p)
-    return slug or "mingdan"
+def taken_ids(data_dir: Path, kind: str, read: DataRead | None = None) -> dict[str, Hashable]:
+    """Every id of a kind in use, with what each record is (ids.honour_key for a list); a file that does not
+    load counts as some other record."""
+    found = record_kind(kind)
+    folder = data_dir / found.folder
+    taken: dict[str, Hashable] = {}
+    if folder.is_dir():
+        for suffix in (".yaml", ".yml"):
+            taken.update((path.stem, ("file", path.as_posix())) for path in folder.rglob(f"*{suffix}"))
+    records = (read if read is not None else read_data(data_dir)).of(found.folder) if taken else {}
+    for record_id, record in records.items():
+        if isinstance(record, HonourList):
+            taken[record_id] = honour_key(record.title, record.level, record.year, record.batch)
+        elif isinstance(record, Branch):
+            taken[record_id] = ("branch", record.name)
+        elif isinstance(record, Event):
+            taken[record_id] = ("event", record.date.isoformat(), record.title)
+    return taken
 
 
 def check_id(record_id: str) -> None:
     if not ID_RE.match(record_id):
-        raise ScaffoldError(f"编号“{record_id}”不能用：只能用小写英文字母、数字和连字符“-”，如 qu-yishixiao。"
-                            "中文名称用 --name 或 --title 给出。")
+        instead = f"可以写成 {suggest_id(record_id)}；" if spelled(record_id) else ""
+        raise ScaffoldError(f"编号{quoted(record_id)}不能用：只能用小写英文字母、数字和连字符“-”，如 qu-yishixiao。"
+                            f"{instead}中文名称用 --name 或 --title 给出（名称里有空格时，用英文引号把整个名称"
+                            "括起来）；不写编号时，由名称生成。")
 
 
 def existing_record(data_dir: Path, folder: str, record_id: str) -> Path | None:
@@ -120,7 +106,7 @@ def record_kind(word: str) -> RecordKind:
     """The registry's kind for a word (`branch`, `支部`); a ScaffoldError in Chinese for a word it does not know."""
     found = kind_named(word)
     if found is None:
-        raise ScaffoldError(f"不认识的记录类型“{word}”。")
+        raise ScaffoldError(f"不认识的记录类型{quoted(word)}。")
     return found
 
 
@@ -437,10 +423,10 @@ def resolve_branches(read: DataRead, names: Sequence[str]) -> list[tuple[str, st
         match = matcher.match(text)
         if match.kind != "exact" or match.branch_id is None:
             close = "、".join(f"{c.name}（{c.branch_id}）" for c in match.candidates) or "（没有相近的）"
-            raise ScaffoldError(f"找不到支部“{text}”。最接近的：{close}。请写支部编号或准确的学校名称；"
-                                "还没有记录的学校，先用 fivestar new branch 新建。")
+            raise ScaffoldError(f"找不到支部{quoted(text)}。最接近的：{close}。请写支部编号或准确的学校名称；"
+                                "还没有记录的学校，先用 fivestar new branch --name 学校简称 新建。")
         if match.branch_id in (b for b, _ in out):
-            raise ScaffoldError(f"“{text}”在名单里写了两次。")
+            raise ScaffoldError(f"{quoted(text)}在名单里写了两次。")
         out.append((match.branch_id, matcher.branches[match.branch_id].name))
     return out
 
@@ -453,7 +439,20 @@ def split_names(values: Sequence[str] | None) -> list[str]:
     return names
 
 
-def new_branch(data_dir: Path, record_id: str, name: str | None) -> Created:
+def generated(record_id: str) -> tuple[str, ...]:
+    """What `fivestar new` says about an id it made up."""
+    return (f"编号 {record_id} 是由名称生成的（不超过 30 个字符，名称长时用拼音首字母）。要用别的编号，"
+            "删掉这个文件，在命令里写上编号后重新运行。",)
+
+
+def new_branch(data_dir: Path, record_id: str | None, name: str | None) -> Created:
+    notes: tuple[str, ...] = ()
+    if record_id is None:
+        if not name:
+            raise ScaffoldError("请写出编号，或用 --name 写出学校简称（编号由它生成），"
+                                "如 fivestar new branch --name 示例小学001")
+        record_id = suggest_branch_id(name, taken_ids(data_dir, "branch"))
+        notes = generated(record_id)
     check_id(record_id)
     refuse_existing(data_dir, "branch", record_id)
     path = record_path(data_dir, "branch", record_id)
@@ -462,22 +461,28 @@ def new_branch(data_dir: Path, record_id: str, name: str | None) -> Created:
         raise ScaffoldError(_rejected(problems))
     step = (f"下一步：用编辑器打开 {shown_path(path)}，" + ("先把 name 改成学校简称，" if name is None else "")
             + "按注释填写其他项（删掉行首的“# ”即可启用），保存后运行 fivestar check。")
-    return Created(path, step)
+    return Created(path, step, notes)
 
 
-def new_honour(data_dir: Path, record_id: str, title: str | None, level: str | None, year: int | None,
+def new_honour(data_dir: Path, record_id: str | None, title: str | None, level: str | None, year: int | None,
                recipients: Sequence[str], total: int | None = None, *, status: str | None = None,
                batch: str | None = None, official: str | None = None) -> Created:
     if not title or not level:
         raise ScaffoldError("新建荣誉名单需要 --title（荣誉名称，不含级别）和 --level（级别），"
-                            "如 fivestar new honour pingan-xiaoyuan-shiji-2023 --title 平安校园 --level 市级 "
+                            "如 fivestar new honour --title 平安校园 --level 市级 "
                             "--year 2023 --recipients 区一实小、广利街小学")
+    read = None
+    notes: tuple[str, ...] = ()
+    if record_id is None:
+        read = read_data(data_dir)
+        record_id = honour_id(data_dir, title, level, year, batch, read)
+        notes = generated(record_id)
     check_id(record_id)
     refuse_existing(data_dir, "honour", record_id)
     if not recipients:
         raise ScaffoldError("荣誉名单至少要有一个获奖支部：用 --recipients 写出学校名称或编号"
                             "（按公布顺序，用顿号隔开）；名单在表格里的，用 fivestar import 直接导入。")
-    read = read_data(data_dir)
+    read = read or read_data(data_dir)
     resolved = resolve_branches(read, recipients)
     path = record_path(data_dir, "honour", record_id, year)
     text = honour_text(schema_modeline(data_dir, path, "honour"), record_id, title, level, year, resolved,
@@ -487,23 +492,26 @@ def new_honour(data_dir: Path, record_id: str, title: str | None, level: str | N
         raise ScaffoldError(_rejected(problems))
     step = (f"下一步：打开 {shown_path(path)}，核对名单顺序与公布的一致，填写发文单位、文号、日期；"
             "名单只列出部分学校时写上 total。然后运行 fivestar check 和 fivestar diff。")
-    return Created(path, step)
+    return Created(path, step, notes)
 
 
-def new_event(data_dir: Path, record_id: str, title: str | None, date: dt.date | None,
+def new_event(data_dir: Path, record_id: str | None, title: str | None, date: dt.date | None,
               branches: Sequence[str], venue: str | None = None) -> Created:
-    check_id(record_id)
+    if record_id is not None:
+        check_id(record_id)
+    if date is None and record_id is not None and (found := DATE_PREFIX.match(record_id)):
+        date = parse_date(found[0][:-1])
+        if date is None:
+            raise ScaffoldError(f"编号开头的日期{quoted(found[0][:-1])}不存在，请核对。")
     if date is None:
-        found = DATE_PREFIX.match(record_id)
-        if found:
-            try:
-                date = dt.date(int(found[1]), int(found[2]), int(found[3]))
-            except ValueError:
-                raise ScaffoldError(f"编号开头的日期“{found[0][:-1]}”不存在，请核对。") from None
-    if date is None:
-        raise ScaffoldError("请用 --date 写出活动日期（YYYY-MM-DD），或让编号以日期开头，如 2023-06-02-guanmo。")
+        raise ScaffoldError("请用 --date 写出活动日期（YYYY-MM-DD；原文只写到月时写 2019-10），"
+                            "或让编号以日期开头，如 2023-06-02-guanmo。")
     if not title:
         raise ScaffoldError("请用 --title 写出活动名称，如 --title 示例区党建工作观摩推进会")
+    notes: tuple[str, ...] = ()
+    if record_id is None:
+        record_id = suggest_event_id(date.isoformat(), title, taken_ids(data_dir, "event"))
+        notes = generated(record_id)
     refuse_existing(data_dir, "event", record_id)
     read = read_data(data_dir)
     resolved = resolve_branches(read, branches) if branches else []
@@ -515,12 +523,18 @@ def new_event(data_dir: Path, record_id: str, title: str | None, date: dt.date |
         raise ScaffoldError(_rejected(problems))
     step = (f"下一步：打开 {shown_path(path)}，按注释补充类型、参加支部、出席领导、照片和概述，"
             "保存后运行 fivestar check。")
-    return Created(path, step)
+    return Created(path, step, notes)
 
 
-def new_record(data_dir: Path, kind: str, record_id: str, name: str | None = None) -> Created:
+def new_record(data_dir: Path, kind: str, record_id: str | None, name: str | None = None) -> Created:
     """A new record of any kind of the registry, from its model's fields (kinds with a template use theirs)."""
     found = record_kind(kind)
+    notes: tuple[str, ...] = ()
+    if record_id is None:
+        if not name:
+            raise ScaffoldError(f"请写出编号，或用 --name 写出名称（编号由它生成），如 {found.example_id}。")
+        record_id = suggest_id(name, taken=taken_ids(data_dir, found.name), fallback=found.example_id)
+        notes = generated(record_id)
     check_id(record_id)
     refuse_existing(data_dir, found.name, record_id)
     path = record_path(data_dir, found.name, record_id)
@@ -528,7 +542,7 @@ def new_record(data_dir: Path, kind: str, record_id: str, name: str | None = Non
                                                          record_id, name))
     if problems:
         raise ScaffoldError(_rejected(problems))
-    return Created(path, f"下一步：用编辑器打开 {shown_path(path)}，按注释填写，保存后运行 fivestar check。")
+    return Created(path, f"下一步：用编辑器打开 {shown_path(path)}，按注释填写，保存后运行 fivestar check。", notes)
 
 
 def _rejected(problems: Sequence[Problem]) -> str:
