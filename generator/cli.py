@@ -443,7 +443,7 @@ def run_init(args: argparse.Namespace) -> int:
         sys.stderr.write("\nfivestar init：输入已结束，没有写入任何文件。\n")
         return EXIT_USAGE
     except OSError as error:
-        sys.stderr.write(f"fivestar init：无法写入“{args.dir}”（{error.strerror or error}），没有写入任何文件。"
+        sys.stderr.write(f"fivestar init：无法写入{quoted(args.dir)}（{error.strerror or error}），没有写入任何文件。"
                          "请检查路径和权限后重试。\n")
         return EXIT_INTERNAL
     print("\n".join(next_steps(created)))

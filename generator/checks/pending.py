@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from generator.quotes import quoted
 from generator.records.model import PENDING_KEY
 from generator.records.problems import Problem, shorten
 
@@ -74,14 +75,14 @@ def check_review_marks(dataset: Dataset, context: object) -> Iterator[Problem]:
                 continue
             marked_lines.add(number)
             written = shorten(old["text"], 60)
-            message = (f"旧版 fivestar import 留下的“近似匹配，请核对”：表中写作“{written}”的名称，"
+            message = (f"旧版 fivestar import 留下的“近似匹配，请核对”：表中写作{quoted(written)}的名称，"
                        "近似匹配到了这一行的学校，还没有人确认。")
-            hint = (f"对照原表核对这一行的学校是不是“{written}”：是，就删掉“，近似匹配，请核对”这几个字；"
+            hint = (f"对照原表核对这一行的学校是不是{quoted(written)}：是，就删掉“，近似匹配，请核对”这几个字；"
                     "不是，就把编号改成正确的学校，或删掉这一行。也可以运行 "
                     f"{confirm_command(source.name)}，在终端里逐项回答。")
             yield Problem(source.name, number, old.start() + 1, message, hint)
         for loc, _value in _marked_values(source.data):
-            problem = source.problem(loc, f"“{_label(loc)}”写着“请核对”：还有内容没有核对，不能发布。",
+            problem = source.problem(loc, f"{quoted(_label(loc))}写着“请核对”：还有内容没有核对，不能发布。",
                                      "核对这一项的内容，确认无误后删掉“请核对”这几个字。")
             if problem.line not in marked_lines:
                 yield problem

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from generator.checks import places
+from generator.quotes import quoted
 from generator.records.problems import Problem, Severity, shorten
 
 """What `fivestar import` writes beside a school it matched only loosely; a person removes it once checked."""
@@ -104,13 +105,13 @@ def site_url_refusal(url: str | None) -> tuple[str, str] | None:
         parts = urlsplit(url.strip())
         host = parts.hostname or ""
     except ValueError:
-        return (f"site_url“{shown}”不是一个网址。", hint)
+        return (f"site_url{quoted(shown)}不是一个网址。", hint)
     if parts.scheme.lower() not in ("http", "https") or not host:
-        return (f"site_url“{shown}”不是一个网址（应当以 https:// 开头）。", hint)
+        return (f"site_url{quoted(shown)}不是一个网址（应当以 https:// 开头）。", hint)
     if is_local_host(host):
-        return (f"site_url“{shown}”是本机地址：发布后，网页的规范链接和订阅源会指向读者自己的电脑。", hint)
+        return (f"site_url{quoted(shown)}是本机地址：发布后，网页的规范链接和订阅源会指向读者自己的电脑。", hint)
     if parts.scheme.lower() != "https":
-        return (f"site_url“{shown}”以 http: 开头，不加密：读者看到的网页和订阅源可能被途中篡改。",
+        return (f"site_url{quoted(shown)}以 http: 开头，不加密：读者看到的网页和订阅源可能被途中篡改。",
                 "改成 https:// 开头的正式地址（请网站服务器的管理员开通 HTTPS）。")
     return None
 
@@ -173,10 +174,10 @@ def region_problems(content_dir: Path | str, region: str, *own_texts: str | None
             found = places.find_places(line, own)
             if not found:
                 continue
-            names = "、".join(f"“{n}”" for n in dict.fromkeys(place.name for place in found))
+            names = "、".join(f"{quoted(n)}" for n in dict.fromkeys(place.name for place in found))
             problems.append(Problem(
                 name, number, found[0].start + 1,
-                f"这一行提到了别的地区：{names}，而本网站的地区（site.yaml 的 region）是“{region}”。"
+                f"这一行提到了别的地区：{names}，而本网站的地区（site.yaml 的 region）是{quoted(region)}。"
                 "这可能是其他地区的稿件或示例内容留在了 content/ 里。",
                 "删掉或改写这篇文章；如果确实要提到别的地区（如结对帮扶、外出观摩），在这一行末尾加上 "
                 "<!-- fivestar: 其他地区 -->。如果这是本地区所在的市，把它写进 site.yaml 的 owner（发布单位的全称，"

@@ -259,7 +259,7 @@ def check_footer(dataset: Dataset, context: Context) -> Iterator[Problem]:
     for name, label in (("conac_url", "党政机关网站标识的证书链接"), ("report_url", "纠错页面的链接")):
         value = getattr(footer, name, None) if footer else None
         if value and not re.match(r"https?://[^\s/]+", value.strip()):
-            yield _at(dataset, "site", ("footer", name), f"{label}“{shorten(value)}”不是网址。",
+            yield _at(dataset, "site", ("footer", name), f"{label}{quoted(shorten(value))}不是网址。",
                       "写成 https:// 开头的完整网址，从开办单位给的证书或纠错页面复制。")
 
 
@@ -269,8 +269,8 @@ def check_event_kinds(dataset: Dataset, context: Context) -> Iterator[Problem]:
     for event in dataset.events:
         if event.kind is not None and event.kind not in kinds:
             close = difflib.get_close_matches(event.kind, list(kinds), n=1, cutoff=0.5)
-            guess = f"是不是“{close[0]}”？" if close else ""
-            yield _at(dataset, f"events:{event.id}", ("kind",), f"“{shorten(event.kind)}”不是本地区的活动类型。",
+            guess = f"是不是{quoted(close[0])}？" if close else ""
+            yield _at(dataset, f"events:{event.id}", ("kind",), f"{quoted(shorten(event.kind))}不是本地区的活动类型。",
                       f"{guess}可选：{'、'.join(kinds)}；"
                       "本地区有别的类型，就在 site.yaml 的 event_kinds 里列出全部类型。")
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.checks.pending import OLD_IMPORT_MARK
+from generator.quotes import quoted
 from generator.records.load import DataRead, read_data
 from generator.records.model import PENDING_KEY, HonourList
 from generator.records.yamlfile import YamlFile
@@ -161,12 +162,12 @@ def _shown(candidate: Candidate) -> str:
 def _new_lines(question: Question, chosen: Candidate) -> list[str]:
     """The item as a confirmed one: one line, as an import writes an exact match."""
     item = Item(chosen.branch_id, "", question.grade, question.note)
-    said = f"（表中写作“{question.text}”）" if question.text and question.text != chosen.name else ""
+    said = f"（表中写作{quoted(question.text)}）" if question.text and question.text != chosen.name else ""
     return [f"{question.indent}- {recipient_item(item)}  # {comment_text(chosen.name + said)}"]
 
 
 def _removed_lines(question: Question, name: str) -> list[str]:
-    what = f"表中写作“{question.text}”的一项" if question.text else "这一项"
+    what = f"表中写作{quoted(question.text)}的一项" if question.text else "这一项"
     return [f"{question.indent}# {comment_text(f'{what}不是{name}，已删去（fivestar import --confirm）')}"]
 
 
@@ -185,7 +186,7 @@ def ask_file(questions: Sequence[Question], ask: Callable[[str], str],
             outcome.skipped += 1
             continue
         say("")
-        said = f"表中写作“{question.text}”" if question.text else "导入时近似匹配"
+        said = f"表中写作{quoted(question.text)}" if question.text else "导入时近似匹配"
         grade = f"，等次 {question.grade}" if question.grade else ""
         say(f"{question.shown} 第 {question.index + 1} 项（第 {question.first} 行）：{said}{grade}")
         for number, candidate in enumerate(question.candidates, start=1):
@@ -208,7 +209,7 @@ def ask_file(questions: Sequence[Question], ask: Callable[[str], str],
                 break
             choice = 1 if answer in ("y", "yes", "是", "对") else int(answer) if answer.isdigit() else 0
             if not 1 <= choice <= len(question.candidates):
-                say(f"  没听懂“{answer}”。请回答 {HELP}。")
+                say(f"  没听懂{quoted(answer)}。请回答 {HELP}。")
                 continue
             chosen = question.candidates[choice - 1]
             if (chosen.branch_id, question.grade) in taken:
@@ -240,7 +241,7 @@ def apply_edits(path: Path, edits: Sequence[tuple[Question, list[str]]]) -> None
 
 def pending_summary(questions: Sequence[Question]) -> list[str]:
     """The pending items as `file:line` lines, for a person who edits the file by hand."""
-    return [f"  {q.shown}:{q.first}：第 {q.index + 1} 项，" + (f"表中写作“{q.text}”，" if q.text else "")
+    return [f"  {q.shown}:{q.first}：第 {q.index + 1} 项，" + (f"表中写作{quoted(q.text)}，" if q.text else "")
             + f"现在写的是 {q.candidates[0].name}（{q.branch}）" for q in questions]
 
 
@@ -267,7 +268,7 @@ def confirm_pending(data_dir: Path, only: Path | None, ask: Callable[[str], str]
     if only is not None:
         shown = _shown_name(data_dir, only)
         if shown is None or not only.is_file():
-            say(f"找不到名单文件“{only}”（要在数据文件夹 {data_dir} 里）。--confirm 后面写 data/honours/ 里的"
+            say(f"找不到名单文件{quoted(only)}（要在数据文件夹 {data_dir} 里）。--confirm 后面写 data/honours/ 里的"
                 "名单文件，如 data/honours/2024/pingan-xiaoyuan-shiji-2024.yaml；不写就逐个处理所有名单。")
             return False
         broken = [p for p in read.errors if p.file == shown]

@@ -700,13 +700,13 @@ def pending_text(item: Planned, name: str) -> str:
     """The `待确认` value of a loose match: which row and name of the table it came from, which school it may be."""
     score = next((c.score for c in item.match.candidates if c.branch_id == item.branch_id), None)
     alike = f"（相似度 {score:.0%}）" if score is not None else ""
-    return f"表中第 {item.row} 行写作“{item.match.text}”，可能是 {name}{alike}"
+    return f"表中第 {item.row} 行写作{quoted(item.match.text)}，可能是 {name}{alike}"
 
 
 def pending_remarks(item: Planned, name: str) -> tuple[str, ...]:
     """The comment lines above a pending item: how to confirm it, and the other schools it might be."""
-    remarks = [f"↓ 近似匹配，{PENDING_KEY}：是{name}就删掉下面“{PENDING_KEY}”那一行；不是就改正 branch，或删掉这一项"
-               "（fivestar import --confirm 可逐项确认）"]
+    remarks = [f"↓ 近似匹配，{PENDING_KEY}：是{name}就删掉下面{quoted(PENDING_KEY)}那一行；"
+               "不是就改正 branch，或删掉这一项（fivestar import --confirm 可逐项确认）"]
     others = [c for c in item.match.candidates if c.branch_id != item.branch_id]
     if others:
         remarks.append("其他相近的学校：" + "、".join(f"{c.name}（{c.branch_id}，相似度 {c.score:.0%}）"
@@ -910,10 +910,10 @@ def import_list(request: ImportRequest) -> ImportResult:
     if missing:
         out.append(f"注意：{len(missing)} 个名称没有写入（见上表）；如果名单本来更长，请用 --total 写明总数。")
     if plan.pending:
-        out.append(f"注意：{len(plan.pending)} 项是近似匹配，写成了“{PENDING_KEY}”项（见上表），"
+        out.append(f"注意：{len(plan.pending)} 项是近似匹配，写成了{quoted(PENDING_KEY)}项（见上表），"
                    "不一定是同一所学校。确认之前 fivestar check 和 fivestar build 都不会通过。")
         out.append(f"确认的办法：运行 {confirm_command(shown_path(path))}，在终端里逐项回答；"
-                   f"或打开文件，对照原表核对每个“{PENDING_KEY}”项：是这所学校，删掉“{PENDING_KEY}”那一行；"
+                   f"或打开文件，对照原表核对每个{quoted(PENDING_KEY)}项：是这所学校，删掉{quoted(PENDING_KEY)}那一行；"
                    "不是，改正 branch 或删掉这一项。")
     out.append("下一步：打开文件核对，补充发文单位、文号、日期，再运行 fivestar check 和 fivestar diff。")
     return result

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from generator.quotes import quoted
 from generator.records.kinds import SITE_SCHEMA, RecordKind, all_kinds
 from generator.records.model import DEFAULT_LEVELS, Site
 from generator.staff.scaffold import (
@@ -103,7 +104,7 @@ def clean_value(field: str, raw: str | None) -> tuple[str | None, str]:
     if field == "site_url":
         return normalise_site_url(text)
     if field == "region" and any(char in text for char in "/\\:#"):
-        return None, f"地区“{text}”里有不该出现的符号；只写地区名称，如 示例区。"
+        return None, f"地区{quoted(text)}里有不该出现的符号；只写地区名称，如 示例区。"
     return text, ""
 
 
@@ -115,10 +116,10 @@ def normalise_site_url(text: str) -> tuple[str | None, str]:
     except ValueError:
         host, parts = None, None
     if parts is None or parts.scheme.lower() not in ("http", "https") or not host or " " in text:
-        return None, (f"网站地址“{text}”不是网址：写完整的地址，以 https:// 开头，"
+        return None, (f"网站地址{quoted(text)}不是网址：写完整的地址，以 https:// 开头，"
                       "如 https://jyj.example.gov.cn/dangjian/。")
     if parts.query or parts.fragment:
-        return None, f"网站地址“{text}”里不能有“?”或“#”后面的部分；只写网站首页的地址。"
+        return None, f"网站地址{quoted(text)}里不能有“?”或“#”后面的部分；只写网站首页的地址。"
     return text if text.endswith("/") else text + "/", ""
 
 
@@ -177,16 +178,17 @@ def address_warning(site_url: str) -> str:
 def refuse_unless_empty(root: Path) -> None:
     """InitError unless `root` is missing or empty (nothing but .git): a project is never written over files."""
     if root.exists() and not root.is_dir():
-        raise InitError(f"“{root}”是一个文件，不是文件夹。请换一个新的文件夹名，如 fivestar init shili-wangzhan。")
+        raise InitError(f"{quoted(str(root))}是一个文件，不是文件夹。"
+                        "请换一个新的文件夹名，如 fivestar init shili-wangzhan。")
     if not root.is_dir():
         return
     try:
         entries = sorted(entry.name for entry in root.iterdir() if entry.name not in ALLOWED_LEFTOVERS)
     except OSError as error:
-        raise InitError(f"无法读取文件夹“{root}”（{error.strerror or error}）。") from None
+        raise InitError(f"无法读取文件夹{quoted(root)}（{error.strerror or error}）。") from None
     if entries:
         shown = "、".join(entries[:5]) + (" 等" if len(entries) > 5 else "")
-        raise InitError(f"文件夹“{root}”不是空的（里面有 {shown}），没有写入任何文件。"
+        raise InitError(f"文件夹{quoted(root)}不是空的（里面有 {shown}），没有写入任何文件。"
                         "请换一个新的（或空的）文件夹，如 fivestar init shili-wangzhan。")
 
 
