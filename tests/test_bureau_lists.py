@@ -136,7 +136,8 @@ def test_a_public_notice_or_candidate_list_never_says_awarded(site: dict[str, Pa
 
 def test_official_name_batch_and_scope_head_the_list(site: dict[str, Page]) -> None:
     page = site[SC_PAGE]
-    assert page.meta == {"tags": [SHUANGCHUANG], "search": {"exclude": True}}
+    assert page.meta == {"tags": [SHUANGCHUANG], "search": {"exclude": True},
+                         "article": {"title": page.title, "date": "2024-12-31", "source": "示例区教育局党组"}}
     assert page.title == "党建“双创”工作培育创建单位" and doc(page).find("h1").text() == page.title
     headings = {i: text for level, i, text in doc(page).headings() if level == 2}
     assert headings["shuangchuang-shiji-2024"] == "第二批 示例市中小学校党建“双创”工作培育创建单位 · 2024年度（6 所）"

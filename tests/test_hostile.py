@@ -186,6 +186,11 @@ def script_fingerprint(script: str) -> str:
     return hashlib.sha256(body.strip().encode()).hexdigest()[:16]
 
 
+TEXT_META = frozenset({"sitename", "sitedomain", "siteidcode", "articletitle", "pubdate", "contentsource",
+                       "description", "author", "generator", "keywords"})
+"""`<meta name=…>` whose content is text, not a URL: a record's name there is shown, never followed."""
+
+
 def risks(html: str) -> list[str]:
     """Everything in a document that runs code, loads something, or sends the reader elsewhere."""
     page = Page(html)
@@ -200,6 +205,8 @@ def risks(html: str) -> list[str]:
                 found.append(f"<{tag} {name}=>")
             if name == "style" and value and re.search(r"(?i)expression|url\(|javascript|behavior|@import", value):
                 found.append(f"<{tag} style={value[:40]}>")
+            if name == "content" and tag == "meta" and (attrs.get("name") or "").lower() in TEXT_META:
+                continue  # text about the page (政府网站网页设计规范's ArticleTitle…), never followed as a URL
             if name in URL_ATTRIBUTES and value:
                 for part in value.split(","):
                     scheme = url_scheme(part)
@@ -233,6 +240,8 @@ def test_the_checker_sees_what_it_must() -> None:
     assert risks("<iframe></iframe><base href=x><meta http-equiv=refresh>") == [
         "<iframe>", "<base>", "<meta http-equiv=refresh>"]
     assert risks("<script>x()</script>") == ["<script inline>"]
+    assert risks('<meta name="ArticleTitle" content="javascript:x">') == []
+    assert risks('<meta property="og:url" content="javascript:x">') == ["<meta content=javascript:>"]
     assert risks('<a href="https://example.com/">t</a><p>&lt;script&gt;</p>') == []
     assert Page("<p>a &lt;b&gt; <b>c</b></p><script>x</script>").visible == "a <b> c"
     assert risks("<title><script>x()</script></title>") == []

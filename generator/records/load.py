@@ -425,13 +425,17 @@ def _one_union_branch(errors: list[Any], payload: dict[str, Any]) -> list[Any]:
     kept = []
     for item in errors:
         loc = item["loc"]
-        at = next((i for i, part in enumerate(loc) if _union_tag(part)), None)
+        value: Any = payload
+        at = None
+        for i, part in enumerate(loc):  # follow the payload: a part that is not one of its keys is a union's tag
+            if (isinstance(value, dict) and part in value) or (isinstance(value, list) and isinstance(part, int) and part < len(value)):
+                value = value[part]
+            else:
+                at = i if _union_tag(part) else None
+                break
         if at is None:
             kept.append(item)
             continue
-        value: Any = payload
-        for part in loc[:at]:
-            value = value.get(part) if isinstance(value, dict) else None
         wants_list = str(loc[at]).startswith("list[")
         if wants_list == isinstance(value, list):
             kept.append({**item, "loc": loc[:at] + loc[at + 1:]})
