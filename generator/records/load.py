@@ -428,7 +428,9 @@ def _one_union_branch(errors: list[Any], payload: dict[str, Any]) -> list[Any]:
         value: Any = payload
         at = None
         for i, part in enumerate(loc):  # follow the payload: a part that is not one of its keys is a union's tag
-            if (isinstance(value, dict) and part in value) or (isinstance(value, list) and isinstance(part, int) and part < len(value)):
+            in_dict = isinstance(value, dict) and part in value
+            in_list = isinstance(value, list) and isinstance(part, int) and part < len(value)
+            if in_dict or in_list:
                 value = value[part]
             else:
                 at = i if _union_tag(part) else None
