@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import shutil
@@ -220,6 +221,53 @@ def test_a_renamed_private_title_leaves_shared_pages_to_the_first_process(
     branch = read(outcome.site_dir, "branches/qu-yishixiao")
     assert "<title>区一实小 - 洛龙区中小学校“五星”支部创建展示</title>" in branch
     assert outcome.pages == count_pages(built_site)
+
+
+def test_what_the_second_process_logs_is_told_by_the_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A warning about a page the second process rendered reaches the build's report (and --strict) as in a
+    one-process build, from whichever logger said it: the engine's own (`mkdocs.…`, or `properdocs.…` under
+    ProperDocs) or one named `mkdocs.…` as Material's are; and MkDocs' note that it skipped the pages the second
+    process wrote is not told at all."""
+    import mkdocs.structure.pages as engine_pages
+    from mkdocs.structure.pages import Page
+
+    from generator.engine.background import Background
+    from generator.engine.build import build_site
+    from generator.engine.mkdocs import plugin, runner
+
+    if not Background.forks():
+        pytest.skip("pages are shared with a forked second process only where the system can fork")
+    parent, rendered_there = os.getpid(), tmp_path / "rendered-there"
+    render = Page.render
+
+    def render_and_warn(page: Any, config: Any, files: Any) -> None:
+        if os.getpid() != parent:
+            with rendered_there.open("a", encoding="utf-8") as out:
+                out.write(page.file.src_uri + "\n")
+            engine_pages.log.warning(f"engine line about {page.file.src_uri}")
+            logging.getLogger("mkdocs.material.example").warning(f"theme line about {page.file.src_uri}")
+        render(page, config, files)
+
+    monkeypatch.setattr(plugin, "SHARE_MIN_BYTES", 0)
+    monkeypatch.setattr(Page, "render", render_and_warn)
+    notes: list[str] = []
+    listener = logging.Handler(logging.INFO)
+    listener.emit = lambda record: notes.append(record.getMessage())  # type: ignore[method-assign]
+    logger = runner.engine_logger()
+    level = logger.level
+    logger.setLevel(logging.INFO)
+    logger.addHandler(listener)
+    try:
+        outcome = build_site(DATA, CONFIG, tmp_path / "site")
+    finally:
+        logger.removeHandler(listener)
+        logger.setLevel(level)
+    assert rendered_there.exists(), "the second process rendered no page: nothing was shared"
+    shared = rendered_there.read_text(encoding="utf-8").split()
+    told = [m for m in outcome.warnings if m.startswith(("engine line about ", "theme line about "))]
+    assert sorted(told) == sorted(f"{who} line about {src}" for src in shared for who in ("engine", "theme"))
+    assert any(note.startswith("engine line about ") for note in notes)  # the listener heard the build
+    assert not [note for note in notes if note.startswith(runner.PAGE_SKIPPED_TEXT)]
 
 
 def test_the_same_site_builds_unchanged_under_properdocs(tmp_path: Path) -> None:

@@ -30,7 +30,7 @@ from mkdocs.structure.toc import get_toc
 from generator.checks import content
 from generator.dataset import Dataset
 from generator.engine.background import Background, BackgroundFailed, Deliver, Meeting
-from generator.engine.mkdocs.runner import PAGE_SKIPPED_TEXT
+from generator.engine.mkdocs.runner import ENGINE_LOGGER, PAGE_SKIPPED_TEXT, engine_logger
 from generator.engine.preview import PreviewStatus, keep_serving
 from generator.records import model
 from generator.records.load import LoadResult, load_dataset
@@ -125,7 +125,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         if result.warnings:
             # Data warnings are for staff and `fivestar check` lists them; INFO keeps --strict builds passing.
             log.info(f"数据有 {len(result.warnings)} 条提醒（不影响生成），运行 fivestar check 查看。")
-        logging.getLogger("mkdocs.commands.build").addFilter(_QUIET)
+        logging.getLogger(f"{ENGINE_LOGGER}.commands.build").addFilter(_QUIET)
         dataset = result.dataset
         self.dataset = dataset
         if config.nav is None:  # the sections, from the one list (a mkdocs.yml that writes its own nav keeps it)
@@ -503,7 +503,7 @@ def render_from_the_back(shared: list[File], meeting: Meeting, config: MkDocsCon
     from mkdocs.commands.build import _build_page
 
     rendered: dict[str, Rendered] = {}
-    logger = logging.getLogger("mkdocs")
+    logger = engine_logger()  # the engine's own lines and Material's, under ProperDocs too
     handlers, propagate = list(logger.handlers), logger.propagate
     logger.propagate = False  # the first process logs it all, once, in order
     for handler in handlers:
