@@ -20,8 +20,11 @@ DATA = ROOT / "data"
 
 
 def run_mkdocs(*args: str, data: Path | None = None, tmp: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """`mkdocs …` on the project's settings; with `data`, on settings inheriting them whose fivestar plugin reads
-    that folder instead (the typed option: no environment variable chooses the data)."""
+    """`mkdocs …` (or `properdocs …`: the command of the engine the session runs on, FIVESTAR_ENGINE) on the
+    project's settings; with `data`, on settings inheriting them whose fivestar plugin reads that folder instead
+    (the typed option: no environment variable chooses the data)."""
+    from generator.engine.mkdocs import requested_engine
+
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     if data is not None:
         assert tmp is not None
@@ -32,8 +35,8 @@ def run_mkdocs(*args: str, data: Path | None = None, tmp: Path | None = None) ->
                                       "plugins": [{"search": {"lang": "zh"}}, {"fivestar": {"data": str(data)}}]},
                                      ensure_ascii=False), encoding="utf-8")
         args = tuple(str(config) if a == str(CONFIG) else a for a in args)
-    return subprocess.run([sys.executable, "-m", "mkdocs", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=300, check=False)
+    return subprocess.run([sys.executable, "-m", requested_engine().name, *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300, check=False)
 
 
 @pytest.fixture(scope="module")
