@@ -13,6 +13,21 @@ from typing import Any
 
 import pytest
 
+from generator.engine.mkdocs import EngineChoiceFailed, choose_engine
+
+try:  # every test runs on the MkDocs FIVESTAR_ENGINE chooses (unset: MkDocs), chosen before any test imports it
+    choose_engine()
+    ENGINE_REFUSED = ""
+except EngineChoiceFailed as error:
+    ENGINE_REFUSED = str(error)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """An unknown FIVESTAR_ENGINE stops the session before any test, with the Chinese message and no trace."""
+    if ENGINE_REFUSED:
+        pytest.exit(ENGINE_REFUSED, returncode=pytest.ExitCode.USAGE_ERROR)
+
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 CONFIG = ROOT / "mkdocs.yml"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -138,7 +139,10 @@ def test_check_press_and_export_run_without_mkdocs(tmp_path: Path) -> None:
 
 
 def test_build_without_mkdocs_says_so_in_chinese(tmp_path: Path) -> None:
-    """`fivestar build` with no engine installed: a Chinese message and a non-zero exit, never a traceback."""
+    """`fivestar build` with no engine installed: a Chinese message naming the engine the session runs on
+    (FIVESTAR_ENGINE) and a non-zero exit, never a traceback."""
+    from generator.engine.mkdocs import requested_engine
+
     done = run_blocked(f"""
         from generator.cli import main
         raise SystemExit(main(["build", "--data", {str(DATA)!r}, "--config", {str(ROOT / "mkdocs.yml")!r},
@@ -146,7 +150,7 @@ def test_build_without_mkdocs_says_so_in_chinese(tmp_path: Path) -> None:
     """, tmp_path)
     assert done.returncode != 0
     assert "Traceback" not in done.stderr
-    assert "MkDocs" in done.stderr and "pip install" in done.stderr
+    assert requested_engine().label in done.stderr and "pip install" in done.stderr
     assert not (tmp_path / "site").exists()
 
 
@@ -209,6 +213,24 @@ def _material_search_index() -> None:
         "the index no longer ends with the docs list"
 
 
+def _engine_logger() -> None:
+    import mkdocs.commands.build as mkdocs_build
+
+    from generator.engine.mkdocs import runner
+
+    assert runner.ENGINE_LOGGER in ("mkdocs", "properdocs")
+    assert mkdocs_build.log.name == f"{runner.ENGINE_LOGGER}.commands.build", "the build logs under another name"
+    source = _source("mkdocs.commands.build")
+    assert f"logging.getLogger('{runner.ENGINE_LOGGER}').addHandler(warning_counter)" in source, \
+        "--strict no longer counts the warnings on the engine's logger"
+    theme = logging.getLogger("mkdocs.material.search")
+    engine = runner.engine_logger()
+    assert engine.name == runner.ENGINE_LOGGER
+    while theme is not None and theme is not engine:
+        theme = theme.parent
+    assert theme is engine, "Material's lines (mkdocs.material.…) do not reach the engine's logger"
+
+
 def _livereload_server() -> None:
     from mkdocs.livereload import LiveReloadServer
 
@@ -223,6 +245,7 @@ CONTRACTS: dict[str, Callable[[], None]] = {
     "strict_text": _text_in("mkdocs.commands.build", "raise Abort(f'Aborted with {msg} in strict mode!')"),
     "plugin_cache": _plugin_cache,
     "material_search_index": _material_search_index,
+    "engine_logger": _engine_logger,
     "livereload_server": _livereload_server,
 }
 
@@ -242,10 +265,14 @@ def test_internal_still_as_read(key: str) -> None:
     Material changes it: read the new version, adapt the engine, and update the version in runner."""
     from importlib.metadata import version
 
-    from generator.engine.mkdocs import runner
+    import mkdocs
+
+    from generator.engine.mkdocs import engine_in_effect, runner
 
     internal = next(i for i in runner.INTERNALS if i.key == key)
-    installed = f"mkdocs {version('mkdocs')}, mkdocs-material {version('mkdocs-material')}"
+    engine = engine_in_effect()
+    assert engine is not None
+    installed = f"running {engine.label} {mkdocs.__version__}, mkdocs-material {version('mkdocs-material')}"
     try:
         CONTRACTS[key]()
     except (AssertionError, ImportError, AttributeError, TypeError) as error:
@@ -256,10 +283,16 @@ def test_internal_still_as_read(key: str) -> None:
 def test_installed_versions_are_the_ones_read() -> None:
     from importlib.metadata import version
 
-    from generator.engine.mkdocs import runner
+    import mkdocs
+
+    from generator.engine.mkdocs import engine_in_effect, runner
 
     assert version("mkdocs") == runner.MKDOCS_READ
+    assert version("properdocs") == runner.PROPERDOCS_READ
     assert version("mkdocs-material") == runner.MATERIAL_READ
+    running = engine_in_effect()
+    assert running is not None
+    assert mkdocs.__version__ == {"mkdocs": runner.MKDOCS_READ, "properdocs": runner.PROPERDOCS_READ}[running.name]
 
 
 def test_the_engine_is_pinned_to_the_versions_read() -> None:
@@ -271,22 +304,28 @@ def test_the_engine_is_pinned_to_the_versions_read() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert f"mkdocs=={runner.MKDOCS_READ}" in project["dependencies"]
     assert f"mkdocs-material=={runner.MATERIAL_READ}" in project["dependencies"]
-    assert f"properdocs=={version('properdocs')}" in project["optional-dependencies"]["test"]
+    assert f"properdocs=={runner.PROPERDOCS_READ}" in project["optional-dependencies"]["test"]
+    assert version("properdocs") == runner.PROPERDOCS_READ
 
 
 def test_importing_the_engine_changes_no_logging(tmp_path: Path) -> None:
-    """No module-level side effects: the plugin's log filter is added when a build starts, not on import."""
+    """No module-level side effects: the plugin's log filter is added when a build starts, not on import (on the
+    engine the session runs on)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     code = textwrap.dedent("""
         import logging
+        from generator.engine.mkdocs import choose_engine
+        engine = choose_engine().name
         import generator.engine.mkdocs.runner, generator.engine.mkdocs.plugin
-        names = ["mkdocs", "mkdocs.commands.build", "mkdocs.plugins.generator.engine.mkdocs.plugin"]
+        names = [f"{root}{name}" for root in sorted({"mkdocs", engine})
+                 for name in ("", ".commands.build", ".plugins.generator.engine.mkdocs.plugin")]
+        print(logging.getLogger("mkdocs").parent is logging.root, end=" ")
         print(sum(len(logging.getLogger(n).filters) for n in names))
     """)
     done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
                           timeout=300)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "0"
+    assert done.stdout.strip() == "True 0"
 
 
 SEGMENT = st.text(alphabet=st.sampled_from("abz09-_.~ %#?&学习区·（）"), min_size=1, max_size=8).filter(

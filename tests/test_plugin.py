@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import shutil
@@ -20,8 +21,11 @@ DATA = ROOT / "data"
 
 
 def run_mkdocs(*args: str, data: Path | None = None, tmp: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """`mkdocs …` on the project's settings; with `data`, on settings inheriting them whose fivestar plugin reads
-    that folder instead (the typed option: no environment variable chooses the data)."""
+    """`mkdocs …` (or `properdocs …`: the command of the engine the session runs on, FIVESTAR_ENGINE) on the
+    project's settings; with `data`, on settings inheriting them whose fivestar plugin reads that folder instead
+    (the typed option: no environment variable chooses the data)."""
+    from generator.engine.mkdocs import requested_engine
+
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     if data is not None:
         assert tmp is not None
@@ -32,8 +36,8 @@ def run_mkdocs(*args: str, data: Path | None = None, tmp: Path | None = None) ->
                                       "plugins": [{"search": {"lang": "zh"}}, {"fivestar": {"data": str(data)}}]},
                                      ensure_ascii=False), encoding="utf-8")
         args = tuple(str(config) if a == str(CONFIG) else a for a in args)
-    return subprocess.run([sys.executable, "-m", "mkdocs", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=300, check=False)
+    return subprocess.run([sys.executable, "-m", requested_engine().name, *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300, check=False)
 
 
 @pytest.fixture(scope="module")
@@ -197,6 +201,26 @@ def test_news_posts_and_downloads_are_part_of_the_site(built_site: Path) -> None
         assert (built_site / "downloads" / href).resolve().is_file(), href
 
 
+def test_what_the_engine_and_the_theme_log_reaches_the_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A warning about a page reaches the build's report (and --strict) from whichever logger said it: the
+    engine's own (`mkdocs.…`, or `properdocs.…` under ProperDocs) or one named `mkdocs.…` as Material's are."""
+    import mkdocs.structure.pages as engine_pages
+    from mkdocs.structure.pages import Page
+
+    from generator.engine.build import build_site
+
+    render = Page.render
+
+    def render_and_warn(page: Any, config: Any, files: Any) -> None:
+        if page.file.src_uri == "branches/qu-yishixiao.md":
+            engine_pages.log.warning(f"engine line about {page.file.src_uri}")
+            logging.getLogger("mkdocs.material.example").warning(f"theme line about {page.file.src_uri}")
+        render(page, config, files)
+
+    monkeypatch.setattr(Page, "render", render_and_warn)
+    outcome = build_site(DATA, CONFIG, tmp_path / "site")
+    told = [m for m in outcome.warnings if m.startswith(("engine line about ", "theme line about "))]
+    assert sorted(told) == ["engine line about branches/qu-yishixiao.md", "theme line about branches/qu-yishixiao.md"]
 def test_the_same_site_builds_unchanged_under_properdocs(tmp_path: Path) -> None:
     """ProperDocs (the maintained MkDocs 1.x fork) runs mkdocs plugins and reads mkdocs.yml as they are."""
     properdocs = shutil.which("properdocs")

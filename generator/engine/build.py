@@ -23,7 +23,7 @@ from generator.quotes import quoted
 from generator.records.load import LoadResult, load_dataset
 from generator.records.problems import DataError
 
-EXIT_DATA, EXIT_INTERNAL, EXIT_BUSY = 1, 3, 4
+EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL, EXIT_BUSY = 1, 2, 3, 4
 PLUGIN_NAME = "fivestar"
 BUILDING, PREVIOUS = "building", "previous"
 LOCK_WAIT_SECONDS = 600.0
@@ -296,12 +296,18 @@ def count_pages(site_dir: Path) -> int:
 
 def _engine() -> ModuleType:
     """The MkDocs engine adapter, imported only when a site is built or previewed (check, press and exports
-    never need it)."""
+    never need it), on the MkDocs that FIVESTAR_ENGINE chooses (engine/mkdocs/__init__.py; unset: MkDocs)."""
+    from generator.engine.mkdocs import EngineChoiceFailed, choose_engine, requested_engine
+
     try:
+        engine = requested_engine()
+        choose_engine()
         return import_module("generator.engine.mkdocs.runner")
+    except EngineChoiceFailed as error:
+        raise BuildFailed(f"{error}网站没有生成。", EXIT_USAGE) from None
     except ImportError as error:
-        raise BuildFailed("没有安装生成网站所需的 MkDocs（或 mkdocs-material），网站没有生成。"
-                          f"请让技术人员在项目文件夹里运行 pip install -e . 后重试。（{error}）") from None
+        raise BuildFailed(f"没有安装生成网站所需的 {engine.label}（或 mkdocs-material），网站没有生成。"
+                          f"请让技术人员在项目文件夹里运行 {engine.install} 后重试。（{error}）") from None
 
 
 def build_site(data_dir: Path | str = "data", config_file: Path | str | None = None,

@@ -1,4 +1,11 @@
-"""The MkDocs engine: runs MkDocs' build and serve for build.py, and names every MkDocs internal fivestar touches."""
+"""The MkDocs engine: runs MkDocs' build and serve for build.py, and names every MkDocs internal fivestar touches.
+
+It runs on the MkDocs chosen before it was imported (`generator.engine.mkdocs.choose_engine`, which build.py calls
+first): MkDocs 1.6 itself by default, or ProperDocs, the maintained MkDocs 1.x fork, when the environment variable
+`FIVESTAR_ENGINE=properdocs` is set (for engineers and CI, which runs the whole suite on both; staff never set it).
+Under ProperDocs `import mkdocs…` loads `properdocs…`, so this module and the plugin read the same; what differs
+is said where it matters: the logger names (`engine_logger`) and the generator meta tag (“ProperDocs 1.6.7”).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import mkdocs
 import mkdocs.commands.build as mkdocs_build
 from mkdocs.commands.serve import serve
 from mkdocs.config import load_config
@@ -22,9 +30,13 @@ from generator.records.load import LoadResult
 PLUGIN_NAME = "fivestar"
 EXIT_DATA, EXIT_INTERNAL = 1, 3
 MKDOCS_READ = "1.6.1"
+PROPERDOCS_READ = "1.6.7"
 MATERIAL_READ = "9.8.2"
 """The versions the internals below were read from (pyproject.toml pins them; tests/test_engine_boundary.py
 checks each internal against the installed version and names the one that changed)."""
+ENGINES_READ = f"MkDocs {MKDOCS_READ} and ProperDocs {PROPERDOCS_READ}"
+"""Each MkDocs internal was read from both engines and holds for both: its contract test runs on the engine the
+test session runs (FIVESTAR_ENGINE), and scripts/test runs the suite on each."""
 
 
 @dataclass(frozen=True)
@@ -39,21 +51,25 @@ class Internal:
 
 
 INTERNALS = (
-    Internal("abort", "mkdocs.commands.build.Abort, raised as Abort('Aborted with a BuildError!')", MKDOCS_READ,
+    Internal("abort", "mkdocs.commands.build.Abort, raised as Abort('Aborted with a BuildError!')", ENGINES_READ,
              "no_english_abort: the live-reload loop prints it after a failed rebuild; swapped for a quiet one"),
-    Internal("rebuild_error_text", "log text 'An error happened during the rebuild'", MKDOCS_READ,
+    Internal("rebuild_error_text", "log text 'An error happened during the rebuild'", ENGINES_READ,
              "PreviewFormatter: the live-reload server's English line, told in Chinese"),
-    Internal("dirty_notice_text", "log text \"A 'dirty' build is being performed\"", MKDOCS_READ,
+    Internal("dirty_notice_text", "log text \"A 'dirty' build is being performed\"", ENGINES_READ,
              "not_the_dirty_notice: dropped; the plugin keeps a dirty preview's links right itself"),
-    Internal("strict_text", "Abort text '… in strict mode!'", MKDOCS_READ,
+    Internal("strict_text", "Abort text '… in strict mode!'", ENGINES_READ,
              "explain: a strict build stopped by warnings"),
     Internal("plugin_cache", "config_options.Plugins.plugin_cache keeps plugins with on_startup across serve rebuilds",
-             MKDOCS_READ,
+             ENGINES_READ,
              "plugin.on_startup: fingerprints of a dirty preview (incremental.PageCache) survive rebuilds"),
     Internal("material_search_index",
              "material search plugin: search_index_prev; search/search_index.json ends with the docs list ']}'",
-             MATERIAL_READ, "incremental.PageCache.finish and search.splice_entries: our entries appended unparsed"),
-    Internal("livereload_server", "LiveReloadServer.builder, get_app, set_app", MKDOCS_READ,
+             f"mkdocs-material {MATERIAL_READ} (on either engine)",
+             "incremental.PageCache.finish and search.splice_entries: our entries appended unparsed"),
+    Internal("engine_logger", "the engine's modules log under its package name ('mkdocs' or 'properdocs'), "
+             "and build() counts --strict warnings on that logger", ENGINES_READ,
+             "engine_logger (collect_log, serve_site), which hold what the engine logs"),
+    Internal("livereload_server", "LiveReloadServer.builder, get_app, set_app", ENGINES_READ,
              "preview.keep_serving: a failed rebuild counts as done (checked with callable/hasattr first)"),
 )
 """Every private MkDocs or Material internal fivestar touches, in one place."""
@@ -83,9 +99,27 @@ class _Collector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+ENGINE_LOGGER = mkdocs.__name__
+"""The logger the engine's own modules log under: `mkdocs`, or `properdocs` when ProperDocs runs (its modules
+keep their own names behind the `mkdocs` alias). Material, plugins and preview.py log under `mkdocs.…` on both."""
+LEGACY_LOGGER = "mkdocs"
+
+
+def engine_logger() -> logging.Logger:
+    """The one logger every line of a build or preview reaches, whichever MkDocs runs.
+
+    Under ProperDocs this puts the legacy `mkdocs` logger below `properdocs`, as the `properdocs` command does
+    for itself: Material's and our lines are then collected, shown and counted by --strict with ProperDocs' own.
+    """
+    logger = logging.getLogger(ENGINE_LOGGER)
+    if ENGINE_LOGGER != LEGACY_LOGGER:
+        logging.getLogger(LEGACY_LOGGER).parent = logger
+    return logger
+
+
 @contextmanager
 def collect_log() -> Iterator[_Collector]:
-    logger = logging.getLogger("mkdocs")
+    logger = engine_logger()
     collector = _Collector()
     propagate = logger.propagate
     logger.addHandler(collector)
@@ -233,7 +267,7 @@ def serve_site(config_path: Path, data_dir: Path, port: int) -> None:
     handler.setLevel(logging.WARNING)
     handler.setFormatter(PreviewFormatter())
     handler.addFilter(not_the_dirty_notice)
-    logger = logging.getLogger("mkdocs")
+    logger = engine_logger()
     logger.addHandler(handler)
     logger.propagate = False
     try:
