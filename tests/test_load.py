@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 from generator.records.load import LoadResult, all_keys, load_dataset
 from generator.records.problems import Problem
 
+pytestmark = pytest.mark.usefixtures("fixed_today")  # warnings about stale data are judged on one day
+
 VALID = Path(__file__).resolve().parent / "broken" / "_valid" / "data"
 B2 = "branches/shili-xiaoxue-002.yaml"
 H = "honours/2024/pingan-xiaoyuan-shiji-2024.yaml"

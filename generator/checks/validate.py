@@ -14,6 +14,7 @@ from generator.checks.context import Context
 from generator.checks.markup import check_markdown_fields
 from generator.checks.pending import check_pending, check_review_marks
 from generator.checks.privacy import scan_dataset
+from generator.checks.staleness import check_as_of_age, check_columns
 from generator.dataset import Dataset
 from generator.quotes import quoted, unquoted
 from generator.records.model import HonourList, Recipient
@@ -372,6 +373,8 @@ RULES: tuple[Rule, ...] = (
     check_images,
     check_coverage,
     check_markdown_fields,
+    check_as_of_age,
+    check_columns,
 )
 
 
