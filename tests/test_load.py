@@ -295,6 +295,12 @@ TEXT_PLACES: dict[tuple[str, str], Place] = {
                               ("site", None, ("event_kinds", 1))),
     **{("SectionTitles", key): ("site.yaml", SITE + f"sections:\n  {key}: {{v}}\n", ("site", None, ("sections", key)))
        for key in ("home", "honours", "branches", "brands", "events", "teachers", "about", "downloads")},
+    ("WordingEntry", "wrong"): ("site.yaml", SITE + "wording:\n  - wrong: {v}\n    right: 示例区\n",
+                                ("site", None, ("wording", 0, "wrong"))),
+    ("WordingEntry", "right"): ("site.yaml", SITE + "wording:\n  - wrong: 示例县\n    right: {v}\n",
+                                ("site", None, ("wording", 0, "right"))),
+    ("WordingEntry", "note"): ("site.yaml", SITE + "wording:\n  - wrong: 示例县\n    right: 示例区\n    note: {v}\n",
+                               ("site", None, ("wording", 0, "note"))),
     ("Footer", "icp"): ("site.yaml", SITE + "footer:\n  icp: {v}\n", ("site", None, ("footer", "icp"))),
     ("Footer", "police"): ("site.yaml", SITE + "footer:\n  police: {v}\n", ("site", None, ("footer", "police"))),
     ("Footer", "contact"): ("site.yaml", SITE + "footer:\n  contact: {v}\n", ("site", None, ("footer", "contact"))),

@@ -15,6 +15,7 @@ from generator.checks.markup import check_markdown_fields
 from generator.checks.pending import check_pending, check_review_marks
 from generator.checks.privacy import scan_dataset
 from generator.checks.staleness import check_as_of_age, check_columns
+from generator.checks.wording import check_wording
 from generator.dataset import Dataset
 from generator.quotes import quoted, unquoted
 from generator.records.model import HonourList, Recipient
@@ -375,6 +376,7 @@ RULES: tuple[Rule, ...] = (
     check_markdown_fields,
     check_as_of_age,
     check_columns,
+    check_wording,
 )
 
 

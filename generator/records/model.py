@@ -279,6 +279,15 @@ class ColumnStaleDays(Record):
         return COLUMN_STALE_DAYS[column] if given is None else given
 
 
+class WordingEntry(Record):
+    """One wording rule of the region's own (site.yaml `wording`): a wrong form, its right form, warn or refuse."""
+
+    wrong: Text = Field(description="错误的写法，逐字写出，如 示例县（检查时忽略空格和换行）")
+    right: Text = Field(description="正确的写法，如 示例区")
+    refuse: bool = Field(False, description="true：出现就报错，网站不生成；不写或 false：只提醒")
+    note: Text | None = Field(None, description="说明或依据，如 2021年撤县设区")
+
+
 class Site(Record):
     title: Text = Field(description="网站标题")
     owner: Text = Field(description="发布单位，如 示例市示例区教育局党组")
@@ -309,6 +318,9 @@ class Site(Record):
     column_stale_days: ColumnStaleDays | None = Field(
         None, description="各栏目多少天没有新内容就提醒：events（活动，默认 90）、honours（荣誉名单，默认 365）、"
                           "teachers（教师荣誉，默认 365）；写 0 不提醒")
+    wording: list[WordingEntry] | None = Field(
+        None, description="本地区的规范表述：每项写 wrong（错误写法）、right（正确写法），"
+                          "需要报错的加 refuse: true；补充在默认清单之后，如地名、单位名称的常见错写")
 
     _plain_numbers = field_validator("branch_count", "stale_after_days", mode="before")(_as_integer)
 

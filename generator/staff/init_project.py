@@ -61,6 +61,7 @@ SITE_EXAMPLES: dict[str, list[str]] = {
     "adult_roles": ["# adult_roles:", "#   - 校医"],
     "stale_after_days": ["# stale_after_days: 180"],
     "column_stale_days": ["# column_stale_days:", "#   events: 90", "#   honours: 365", "#   teachers: 365"],
+    "wording": ["# wording:", "#   - wrong: 示例县", "#     right: 示例区", "#     note: 本地区的正式名称"],
 }
 """Commented examples for site.yaml's optional keys (fictional 示例 values); a key the model gains later that is not
 here is written commented out with its description, so a new project always shows every key."""
