@@ -72,10 +72,11 @@ def load_checked(data_dir: Path, *, publish: bool = False, config: Path | None =
     settled before publishing: warnings, or with `publish` errors (and the site's address from `config`)."""
     from generator.checks.content import scan_content
     from generator.checks.publish import publish_problems, publish_warnings
+    from generator.checks.wording import wording_for
 
     result = load_dataset(data_dir)
-    pages = scan_content(data_dir.parent / "content")
     site = result.dataset.site if result.dataset is not None else None
+    pages = scan_content(data_dir.parent / "content", wording_for(site))
     own = (site.region, site.owner, site.title, site.description) if site is not None else (None,)
     if publish:
         pages += publish_problems(data_dir, config, *own)

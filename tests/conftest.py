@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import http.server
 import os
@@ -36,6 +37,18 @@ CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
+
+
+CORPUS_TODAY = dt.date(2024, 7, 1)
+"""The day the test corpora are judged on: the day after their `as_of` (2024-06-30). What `fivestar check` says about
+stale data depends on today; tests that compare every warning fix today with `fixed_today`."""
+
+
+@pytest.fixture
+def fixed_today(monkeypatch: pytest.MonkeyPatch) -> dt.date:
+    """`fivestar check`, `build` and `load_dataset` see CORPUS_TODAY as today (the clock's date in China)."""
+    monkeypatch.setattr("generator.records.load.china_today", lambda: CORPUS_TODAY)
+    return CORPUS_TODAY
 
 
 def build_into(site_dir: Path, data_dir: Path = DATA, **options: Any) -> Path:

@@ -16,6 +16,8 @@ import yaml
 from generator.cli import main
 from generator.records.load import load_dataset
 
+pytestmark = pytest.mark.usefixtures("fixed_today")  # warnings about stale data are judged on one day
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = Path(__file__).resolve().parent / "broken"
 VALID = CORPUS / "_valid" / "data"

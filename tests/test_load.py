@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 from generator.records.load import LoadResult, all_keys, load_dataset
 from generator.records.problems import Problem
 
+pytestmark = pytest.mark.usefixtures("fixed_today")  # warnings about stale data are judged on one day
+
 VALID = Path(__file__).resolve().parent / "broken" / "_valid" / "data"
 B2 = "branches/shili-xiaoxue-002.yaml"
 H = "honours/2024/pingan-xiaoyuan-shiji-2024.yaml"
@@ -293,6 +295,12 @@ TEXT_PLACES: dict[tuple[str, str], Place] = {
                               ("site", None, ("event_kinds", 1))),
     **{("SectionTitles", key): ("site.yaml", SITE + f"sections:\n  {key}: {{v}}\n", ("site", None, ("sections", key)))
        for key in ("home", "honours", "branches", "brands", "events", "teachers", "about", "downloads")},
+    ("WordingEntry", "wrong"): ("site.yaml", SITE + "wording:\n  - wrong: {v}\n    right: 示例区\n",
+                                ("site", None, ("wording", 0, "wrong"))),
+    ("WordingEntry", "right"): ("site.yaml", SITE + "wording:\n  - wrong: 示例县\n    right: {v}\n",
+                                ("site", None, ("wording", 0, "right"))),
+    ("WordingEntry", "note"): ("site.yaml", SITE + "wording:\n  - wrong: 示例县\n    right: 示例区\n    note: {v}\n",
+                               ("site", None, ("wording", 0, "note"))),
     ("Footer", "icp"): ("site.yaml", SITE + "footer:\n  icp: {v}\n", ("site", None, ("footer", "icp"))),
     ("Footer", "police"): ("site.yaml", SITE + "footer:\n  police: {v}\n", ("site", None, ("footer", "police"))),
     ("Footer", "contact"): ("site.yaml", SITE + "footer:\n  contact: {v}\n", ("site", None, ("footer", "contact"))),

@@ -16,6 +16,8 @@ from generator.checks.validate import _level_hint, _level_prefix
 from generator.records.load import LoadResult, load_dataset
 from generator.site.images import resolve_image
 
+pytestmark = pytest.mark.usefixtures("fixed_today")  # warnings about stale data are judged on one day
+
 VALID = Path(__file__).resolve().parent / "broken" / "_valid" / "data"
 B1 = "branches/shili-xiaoxue-001.yaml"
 B2 = "branches/shili-xiaoxue-002.yaml"

@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from stat import S_ISREG
 from typing import Any
 
-from generator.checks import markup, privacy
+from generator.checks import markup, privacy, wording
 from generator.quotes import quoted
 from generator.records.problems import Problem, shorten
 from generator.site.images import IMAGE_HINTS, IMAGE_SUFFIXES, ImageError, resolve_image
@@ -129,12 +129,14 @@ def name_problems(rel: PurePosixPath, name: str) -> list[Problem]:
 
 # -- the one scan used by check and by build -------------------------------------------------------------------------
 
-def scan_content(content_dir: Path | str) -> list[Problem]:
-    """Every problem of every file under `content/`: its type, its name, its text, its personal data, its images.
+def scan_content(content_dir: Path | str, rules: wording.Wording | None = None) -> list[Problem]:
+    """Every problem of every file under `content/`: its type, its name, its text, its personal data, its wording
+    (`rules`: the default list when not given; callers pass `wording.wording_for(site)`), its images.
 
     `fivestar check` calls it on data/../content and the plugin on MkDocs' docs_dir: both refuse the same files.
     """
     content_dir = Path(content_dir)
+    rules = rules if rules is not None else wording.wording_for(None)
     if not content_dir.is_dir():
         return []
     root_name = content_dir.name or "content"
@@ -146,11 +148,12 @@ def scan_content(content_dir: Path | str) -> list[Problem]:
         if refused is not None:
             problems.append(refused)
             continue
-        problems.extend(_file_problems(content_dir, path, rel, name))
+        problems.extend(_file_problems(content_dir, path, rel, name, rules))
     return problems
 
 
-def _file_problems(content_dir: Path, path: Path, rel: PurePosixPath, name: str) -> list[Problem]:
+def _file_problems(content_dir: Path, path: Path, rel: PurePosixPath, name: str,
+                   rules: wording.Wording) -> list[Problem]:
     try:
         status = os.stat(path)
     except OSError as error:
@@ -160,7 +163,7 @@ def _file_problems(content_dir: Path, path: Path, rel: PurePosixPath, name: str)
         return [Problem(name, 0, 0, "这不是普通文件（可能是管道或设备），不能发布。", "把它移出 content/ 文件夹。")]
     suffix = rel.suffix.lower()
     if suffix in MARKDOWN_SUFFIXES:
-        return page_problems(path, name, status.st_size)
+        return page_problems(path, name, status.st_size, rules)
     if suffix in TEXT_SUFFIXES:
         if status.st_size > MAX_TEXT_BYTES:
             return [Problem(name, 0, 0, f"文件太大（{status.st_size / 1024 / 1024:.1f} MB，"
@@ -238,8 +241,10 @@ def read_front_matter(text: str, name: str) -> tuple[dict[str, Any], list[Proble
     return meta, [Problem(p.file, p.line + 1, p.column, p.message, p.hint) for p in problems]
 
 
-def page_problems(path: Path, name: str, size: int | None = None) -> list[Problem]:
-    """Everything check refuses in one page: encoding, front matter, Markdown bounds, links, HTML, personal data."""
+def page_problems(path: Path, name: str, size: int | None = None,
+                  rules: wording.Wording | None = None) -> list[Problem]:
+    """Everything check refuses in one page: encoding, front matter, Markdown bounds, links, HTML, personal data,
+    wording (`rules`, the default list when not given)."""
     size = path.stat().st_size if size is None else size
     if size > MAX_PAGE_BYTES:
         return [Problem(name, 0, 0, f"网页文件太大（{size / 1024 / 1024:.1f} MB，上限 1 MB）。", "分成几篇来写。")]
@@ -256,6 +261,7 @@ def page_problems(path: Path, name: str, size: int | None = None) -> list[Proble
     _block, body, first_line = split_front_matter(text)
     problems.extend(markup.page_problems(name, body, first_line))
     problems.extend(privacy.scan_markdown(path, name))
+    problems.extend(wording.scan_text(name, text, rules if rules is not None else wording.wording_for(None)))
     return problems
 
 

@@ -8,11 +8,14 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
 
+from generator.checks.context import ANY_RECORD as ANY_RECORD
+from generator.checks.context import Context
 from generator.checks.markup import check_markdown_fields
 from generator.checks.pending import check_pending, check_review_marks
 from generator.checks.privacy import scan_dataset
+from generator.checks.staleness import check_as_of_age, check_columns
+from generator.checks.wording import check_wording
 from generator.dataset import Dataset
 from generator.quotes import quoted, unquoted
 from generator.records.model import HonourList, Recipient
@@ -20,22 +23,8 @@ from generator.records.problems import Problem, shorten
 from generator.records.yamlfile import Loc, YamlFile
 from generator.site.images import image_problem, image_refs
 
-ANY_RECORD = "*"
-"""In `Context.unreadable`: a folder of records could not be read at all (a link that cannot be followed)."""
 AS_OF_MARGIN = dt.timedelta(days=7)
 """How far `site.as_of` may run ahead of today: a list prepared a few days before its date, not a future one."""
-
-
-@dataclass(frozen=True)
-class Context:
-    """What the loader knows beyond the Dataset: record files that exist but could not be read, and today."""
-
-    unreadable: Mapping[str, frozenset[str]] = field(default_factory=dict)
-    today: dt.date | None = None
-
-    def broken(self, folder: str, record_id: str) -> bool:
-        ids = self.unreadable.get(folder, frozenset())
-        return record_id in ids or ANY_RECORD in ids
 
 
 Rule = Callable[[Dataset, Context], Iterator[Problem]]
@@ -385,6 +374,9 @@ RULES: tuple[Rule, ...] = (
     check_images,
     check_coverage,
     check_markdown_fields,
+    check_as_of_age,
+    check_columns,
+    check_wording,
 )
 
 

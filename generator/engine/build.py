@@ -19,6 +19,7 @@ from types import ModuleType
 
 from generator.checks.content import scan_content
 from generator.checks.publish import site_url_problem
+from generator.checks.wording import wording_for
 from generator.quotes import quoted
 from generator.records.load import LoadResult, load_dataset
 from generator.records.problems import DataError
@@ -329,7 +330,7 @@ def build_site(data_dir: Path | str = "data", config_file: Path | str | None = N
     started = time.monotonic()
     try:
         with engine.open_site(config_path, data_dir, result, strict=strict) as site:
-            scanned = scan_content(site.docs_dir)
+            scanned = scan_content(site.docs_dir, wording_for(result.dataset.site if result.dataset else None))
             refused = [p for p in scanned if p.is_error]
             if refused:  # the same refusal as `fivestar check`: a data problem, told before anything is built
                 raise DataError(refused)

@@ -256,6 +256,38 @@ class SectionTitles(Record):
     downloads: Text | None = Field(None, description="下载栏目（默认“数据下载”）")
 
 
+STALE_AFTER_DAYS = 180
+"""Default of site.yaml `stale_after_days`: a 数据截至 date older than this many days is warned about."""
+COLUMN_STALE_DAYS: dict[str, int] = {"events": 90, "honours": 365, "teachers": 365}
+"""Default of site.yaml `column_stale_days`: a column whose newest item is older than this is warned about."""
+
+
+class ColumnStaleDays(Record):
+    """Per column: after how many days without a new item `fivestar check` warns (0: never)."""
+
+    events: int | None = Field(None, ge=0, description="活动栏目：最新一项活动（或动态）超过多少天就提醒"
+                                                     "（默认 90；写 0 不提醒）")
+    honours: int | None = Field(None, ge=0, description="荣誉名单栏目：最新一份名单超过多少天就提醒"
+                                                      "（默认 365；写 0 不提醒）")
+    teachers: int | None = Field(None, ge=0, description="教师个人荣誉栏目：最新一份个人名单超过多少天就提醒"
+                                                       "（默认 365；写 0 不提醒）")
+
+    _plain_numbers = field_validator("events", "honours", "teachers", mode="before")(_as_integer)
+
+    def days(self, column: str) -> int:
+        given = getattr(self, column)
+        return COLUMN_STALE_DAYS[column] if given is None else given
+
+
+class WordingEntry(Record):
+    """One wording rule of the region's own (site.yaml `wording`): a wrong form, its right form, warn or refuse."""
+
+    wrong: Text = Field(description="错误的写法，逐字写出，如 示例县（检查时忽略空格和换行）")
+    right: Text = Field(description="正确的写法，如 示例区")
+    refuse: bool = Field(False, description="true：出现就报错，网站不生成；不写或 false：只提醒")
+    note: Text | None = Field(None, description="说明或依据，如 2021年撤县设区")
+
+
 class Site(Record):
     title: Text = Field(description="网站标题")
     owner: Text = Field(description="发布单位，如 示例市示例区教育局党组")
@@ -281,8 +313,22 @@ class Site(Record):
         None, description="允许公开姓名的成年人身份，补充在默认名单（教师、班主任、校长、书记、主任、辅导员、教练、"
                           "园长、教研员等）之后，如 保育员、校医；学生的身份不能加"
     )
+    stale_after_days: int = Field(STALE_AFTER_DAYS, ge=0, description="数据截至日期（as_of）早于今天多少天就提醒"
+                                                                      "（默认 180；写 0 不提醒）")
+    column_stale_days: ColumnStaleDays | None = Field(
+        None, description="各栏目多少天没有新内容就提醒：events（活动，默认 90）、honours（荣誉名单，默认 365）、"
+                          "teachers（教师荣誉，默认 365）；写 0 不提醒")
+    wording: list[WordingEntry] | None = Field(
+        None, description="本地区的规范表述：每项写 wrong（错误写法）、right（正确写法），"
+                          "需要报错的加 refuse: true；补充在默认清单之后，如地名、单位名称的常见错写")
 
-    _plain_numbers = field_validator("branch_count", mode="before")(_as_integer)
+    _plain_numbers = field_validator("branch_count", "stale_after_days", mode="before")(_as_integer)
+
+    def stale_days(self, column: str) -> int:
+        """After how many days without a new item a column is warned about (0: never)."""
+        if self.column_stale_days is None:
+            return COLUMN_STALE_DAYS[column]
+        return self.column_stale_days.days(column)
 
     @property
     def star_names(self) -> list[str]:

@@ -59,6 +59,9 @@ SITE_EXAMPLES: dict[str, list[str]] = {
     "footer": ["# footer:", "#   icp: 示例ICP备00000000号", "#   police: 示例公网安备00000000000000号",
                "#   contact: 示例区教育局办公室"],
     "adult_roles": ["# adult_roles:", "#   - 校医"],
+    "stale_after_days": ["# stale_after_days: 180"],
+    "column_stale_days": ["# column_stale_days:", "#   events: 90", "#   honours: 365", "#   teachers: 365"],
+    "wording": ["# wording:", "#   - wrong: 示例县", "#     right: 示例区", "#     note: 本地区的正式名称"],
 }
 """Commented examples for site.yaml's optional keys (fictional 示例 values); a key the model gains later that is not
 here is written commented out with its description, so a new project always shows every key."""

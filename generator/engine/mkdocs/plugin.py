@@ -27,6 +27,7 @@ from mkdocs.structure.pages import Page as EnginePage
 from mkdocs.structure.toc import get_toc
 
 from generator.checks import content
+from generator.checks.wording import wording_for
 from generator.dataset import Dataset
 from generator.engine.background import Background, BackgroundFailed, Deliver
 from generator.engine.mkdocs.incremental import PageCache
@@ -122,7 +123,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         pages_problems = self.preloaded_content
         self.preloaded_content = None
         if pages_problems is None:
-            pages_problems = content.scan_content(config.docs_dir)
+            pages_problems = content.scan_content(config.docs_dir, wording_for(result.dataset.site))
         if any(p.is_error for p in pages_problems):
             raise PluginError("content/ 里有不能发布的文件或内容，网站没有更新。\n"
                               + DataError([p for p in pages_problems if p.is_error]).report())
