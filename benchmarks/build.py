@@ -44,7 +44,9 @@ RESULTS = BENCH / "results.md"
 BUNDLED = 68
 STEPS = ("check", "floor", "engine", "bare", "ours", "hugo")
 
-sys.path.insert(0, str(ROOT))
+# Run as a script, this folder is sys.path[0], and its markdown.py would shadow Python-Markdown, which the page
+# renderer imports (the floor runs it in this process): the repository root goes first, this folder not at all.
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != BENCH]
 
 
 # -- running and measuring -----------------------------------------------------------------------------------------
@@ -138,8 +140,17 @@ def content_dir(data: Path) -> Path:
 
 # -- the floor: Jinja alone --------------------------------------------------------------------------------------
 
+def page_file_text(page: Any) -> str:
+    """A generated page as a file an engine reads: front matter (`title:` plus the page's meta, JSON values, which
+    YAML reads as they are), then the body HTML. A Markdown engine passes the HTML through as a raw block."""
+    meta = {"title": page.title, **page.meta}
+    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n\n" + page.body
+
+
 def floor_main(data: Path, docs: Path, content: Path) -> None:
-    """In a subprocess: load, render every page's Markdown with Jinja, write it; print the phases as JSON."""
+    """In a subprocess: load, render every page's HTML body with Jinja, write it with its front matter as
+    `src_uri` (.md); print the phases as JSON."""
     from generator.records.load import load_dataset
     from generator.site.pages import PageSettings, read_news, render_pages
 
@@ -158,12 +169,12 @@ def floor_main(data: Path, docs: Path, content: Path) -> None:
         if path.parent not in made:
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
-        data_bytes = page.markdown.encode("utf-8")
+        data_bytes = page_file_text(page).encode("utf-8")
         path.write_bytes(data_bytes)
         size += len(data_bytes)
     t3 = time.perf_counter()
     print(json.dumps({"load": t1 - t0, "render": t2 - t1, "write": t3 - t2, "pages": len(pages),
-                      "markdown_bytes": size}))
+                      "page_bytes": size}))
 
 
 def run_floor(data: Path, docs: Path) -> Run:
@@ -277,7 +288,9 @@ def nav_of_sections(docs: Path) -> list[dict[str, str]]:
 
 
 def write_hugo_project(docs: Path, work: Path, data: Path) -> Path:
-    """Hugo's content folder from the same Markdown: index.md becomes _index.md, a title from the first heading."""
+    """Hugo's content folder from the floor's pages, as HTML content files (front matter, then the body HTML, which
+    Hugo takes as it is, without Markdown): x.md becomes x.html, index.md _index.html. The links in the bodies are
+    already the final relative URLs, laid out as Hugo's pretty URLs lay out the pages."""
     import yaml
 
     if work.exists():
@@ -301,13 +314,12 @@ def write_hugo_project(docs: Path, work: Path, data: Path) -> Path:
             if end > 0:
                 meta = yaml.safe_load(text[4:end]) or {}
                 body = text[end + 5:]
-        if "title" not in meta:
-            heading = re.search(r"^# (.+)$", body, re.MULTILINE)
-            meta["title"] = heading.group(1).strip() if heading else relative.stem
+        meta.setdefault("title", relative.stem)  # the floor gives every page its title
         meta.pop("search", None)
-        target = content / relative
+        target = content / relative.with_suffix(".html")
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text("---\n" + json.dumps(meta, ensure_ascii=False) + "\n---\n" + body, encoding="utf-8")
+        target.write_text("---\n" + json.dumps(meta, default=str, ensure_ascii=False) + "\n---\n" + body,
+                          encoding="utf-8")
     return work
 
 
@@ -637,7 +649,7 @@ def growth(results: list[SizeResult]) -> list[str]:
 
 def engine_details(results: list[SizeResult]) -> list[str]:
     lines = ["| N | engine CPU s | engine MB | engine site MB | engine search MB | engine branch page KB | "
-             "bare CPU s | floor load s | floor render s | floor write s | pages | Markdown MB | Hugo CPU s | "
+             "bare CPU s | floor load s | floor render s | floor write s | pages | page files MB | Hugo CPU s | "
              "Hugo site MB |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
@@ -649,7 +661,7 @@ def engine_details(results: list[SizeResult]) -> list[str]:
             f"{f.get('engine_branch_page_bytes', 0) / 1024:.1f} | {fmt_s(r.cpu('bare'))} | "
             f"{phases.get('load', float('nan')):.2f} | "
             f"{phases.get('render', float('nan')):.2f} | {phases.get('write', float('nan')):.2f} | "
-            f"{phases.get('pages', 0)} | {phases.get('markdown_bytes', 0) / 1e6:.1f} | {fmt_s(r.cpu('hugo'))} | "
+            f"{phases.get('pages', 0)} | {phases.get('page_bytes', 0) / 1e6:.1f} | {fmt_s(r.cpu('hugo'))} | "
             f"{f.get('hugo_bytes', 0) / 1e6:.1f} |")
     return lines
 
