@@ -174,7 +174,11 @@
     }
     if (!canSpeak()) {
       root.removeAttribute("data-fs-speech");
+      return;
     }
+    try {
+      window.speechSynthesis.getVoices(); /* some browsers load their voices only once asked */
+    } catch (ignore) { /* asked again when reading starts */ }
   }
 
   function article() {
@@ -261,22 +265,33 @@
     return out;
   }
 
+  /* A voice on the reader's own device first: a network voice (Chrome's "Google 普通话") sends the page away and
+     is often unreachable from mainland networks. Then mainland Chinese before other Chinese; none: the engine
+     picks by lang. */
   function chineseVoice() {
     var voices = [];
     try {
       voices = window.speechSynthesis.getVoices() || [];
     } catch (ignore) { /* voices unknown: the engine picks one by lang */ }
-    var near = null;
+    var best = null;
+    var bestRank = 0;
     for (var i = 0; i < voices.length; i++) {
       var lang = String(voices[i].lang || "").replace("_", "-").toLowerCase();
+      var rank = 0;
       if (lang === "zh-cn" || lang === "cmn-hans-cn" || lang === "zh-hans-cn") {
-        return voices[i];
+        rank = 2;
+      } else if (lang.indexOf("zh") === 0 || lang.indexOf("cmn") === 0) {
+        rank = 1;
       }
-      if (!near && (lang.indexOf("zh") === 0 || lang.indexOf("cmn") === 0)) {
-        near = voices[i];
+      if (rank && voices[i].localService !== false) {
+        rank += 2;
+      }
+      if (rank > bestRank) {
+        best = voices[i];
+        bestRank = rank;
       }
     }
-    return near;
+    return best;
   }
 
   function speakButton() {
