@@ -101,15 +101,15 @@ def test_gallery_filter_works_from_the_keyboard(open_page: Any, site_url: str) -
     page.goto(site_url + "brands/")
     for _ in range(80):
         page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.dataset.kind === '未注明'"):
+        if page.evaluate("document.activeElement.dataset.kind === '初中'"):
             break
     else:
-        pytest.fail("the 未注明 filter button cannot be reached with Tab")
+        pytest.fail("the 初中 filter button cannot be reached with Tab")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"
     page.keyboard.press("Enter")
     assert visible_cards(page) == 1
-    assert page.locator("li.fs-card:visible .fs-card__school").inner_text() == "河南省实验中学洛阳学校"
+    assert page.locator("li.fs-card:visible .fs-card__school").inner_text().startswith("龙城双语初级中学")
 
 
 def test_a_card_opens_the_brand_story(open_page: Any, site_url: str) -> None:
