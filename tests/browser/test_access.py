@@ -492,7 +492,7 @@ def test_touch_targets_are_at_least_44_px(open_page: Any, site_url: str, viewpor
                            (PAGE_TYPES["branch"], ".fs-copy__button")]:
         page.goto(site_url + path)
         sizes = page.eval_on_selector_all(
-            f"{BAR} button, {BAR} a, {selector}",
+            f"{BAR} button, {BAR} a, {selector}, .md-header .md-header__button",
             "els => els.filter(e => e.getClientRects().length).map(e => { const r = e.getBoundingClientRect();"
             " return [e.textContent.trim(), r.width, r.height]; })")
         seen += len(sizes)
