@@ -16,6 +16,9 @@ from urllib.parse import urlsplit
 import pytest
 from test_site import axe_violations, search
 
+pytest.importorskip("playwright.sync_api")
+from playwright.sync_api import expect
+
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
@@ -181,6 +184,13 @@ def test_each_size_and_the_contrast_are_announced_in_chinese(open_page: Any, sit
     assert wait_status(page, "已开启高对比度") and state(page)["pressed"] == ["标准", "高对比度"]
     choose_contrast(page, False)
     assert wait_status(page, "已关闭高对比度")
+    for label in ["标准", "大", "特大"]:  # the tick on the pressed one is not read out: aria-pressed says it
+        expect(page.get_by_role("button", name=label, exact=True)).to_have_accessible_name(label)
+    expect(page.locator(CONTRAST)).to_have_accessible_name("高对比度")
+    page.goto(site_url + PAGE_TYPES["gallery"])
+    expect(page.get_by_role("button", pressed=True).filter(has_text="全部")).to_have_accessible_name(
+        re.compile(r"^全部（\d+）$"))
+    page.goto(site_url + PAGE_TYPES["branch"])
     group = page.locator(f"{BAR} [role='group']")
     assert group.get_attribute("aria-labelledby") and page.inner_text("#" + group.get_attribute("aria-labelledby")
                                                                       ).strip() == "字号"
