@@ -5,6 +5,8 @@ The fixtures (tests/fixtures/golden/) were written by this module from the build
 (`python tests/test_golden.py --write`); write them again only for an intended change of what readers see, and
 say which in the commit. Text is compared normalised: tags, attributes other than link targets, scripts, styles
 and whitespace do not count, so a new page path may change the HTML freely as long as a reader sees the same.
+The theme's reading bar (字号, 高对比度, 朗读: the same buttons on every page, no data in them) is left out too;
+tests/browser/test_access.py holds it.
 """
 
 from __future__ import annotations
@@ -34,10 +36,15 @@ class _Reader(HTMLParser):
         self.headings: list[str] = []
         self.links: list[str] = []
         self._skip = 0
+        self._bar = 0
         self._heading: list[str] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style", "template"):
+        if tag == "section" and (self._bar or "data-fs-access-bar" in dict(attrs)):
+            self._bar += 1
+        elif self._bar:
+            return
+        elif tag in ("script", "style", "template"):
             self._skip += 1
         elif tag in ("h1", "h2", "h3", "h4"):
             self._heading = []
@@ -47,14 +54,17 @@ class _Reader(HTMLParser):
                 self.links.append(href)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style", "template"):
+        if self._bar:
+            if tag == "section":
+                self._bar -= 1
+        elif tag in ("script", "style", "template"):
             self._skip = max(self._skip - 1, 0)
         elif tag in ("h1", "h2", "h3", "h4") and self._heading is not None:
             self.headings.append(_squeeze("".join(self._heading)))
             self._heading = None
 
     def handle_data(self, data: str) -> None:
-        if self._skip:
+        if self._skip or self._bar:
             return
         self.text.append(data)
         if self._heading is not None:
@@ -156,6 +166,9 @@ def test_the_reader_sees_text_links_and_headings_not_markup() -> None:
                      '<p>第一段，<a href="../a/">链接</a></p>\n\n<p>  第二段  </p>')
     assert page == {"text": "标题 ¶ 第一段， 链接 第二段", "headings": ["标题 ¶"], "links": ["#x", "../a/"]}
     assert read_page("<p>同一段</p>") == read_page('<p class="other">\n 同一段\n</p>')
+    bar = ('<section class="fs-access" data-fs-access-bar><div><button>标准</button></div><section>x</section>'
+           '<a href="#y">朗读</a></section>')
+    assert read_page(f"<p>前</p>{bar}<p>后</p>") == {"text": "前 后", "headings": [], "links": []}
 
 
 def write_fixtures() -> None:  # pragma: no cover - run by hand, before an intended change of the output
