@@ -142,7 +142,7 @@ def test_two_processes_build_exactly_what_one_builds(tmp_path: Path, monkeypatch
     from generator.engine.background import Background
 
     data = tmp_path / "data"
-    write_demo(data, 150)  # enough Markdown for the pages to be shared between the two processes
+    write_demo(data, 150)  # images, downloads and search entries made by the second process, or by this one
     config = project_config(tmp_path)
     build_site(data, config, tmp_path / "two")
     monkeypatch.setenv("FIVESTAR_NO_FORK", "1")
