@@ -14,8 +14,8 @@ MAX_STEM = 3
 
 BOUNDARY_CHARS = frozenset("的在到与和及由对向从于为是了将把被、等赴至往跟给让使经按据以其之共并或即也还又就而且所"
                            "省市区县")
-"""Characters that end a name when read leftwards from its suffix: function words (在洛龙区 → 洛龙区) and the
-suffixes themselves (洛阳市洛龙区 → 洛龙区 after 洛阳市)."""
+"""Characters that end a name when read leftwards from its suffix: function words (在示例区 → 示例区) and the
+suffixes themselves (示例市示例区 → 示例区 after 示例市)."""
 
 DETERMINERS = frozenset("全本各该我某每此其两几多诸一二三四五六七八九十百千万跨分副外邻别他这那个")
 """A character before the suffix that makes an ordinary word of it: 全区, 本市, 各县, 我区, 两区, 跨市, 外县."""
@@ -64,7 +64,7 @@ INSTITUTIONS = (
     "第十", "一中", "二中", "三中", "四中", "五中", "六中", "七中", "八中", "九中", "十中", "一小", "二小", "三小",
     "四小", "五小", "六小", "七小", "八小", "九小", "一高", "二高", "三高", "机关", "直属", "领导", "党建",
 )
-"""What follows a region's name in copy about it (洛龙区教育体育局, 某某区委, 某某市第一中学): a name followed by
+"""What follows a region's name in copy about it (示例区教育局, 某某区委, 某某市第一中学): a name followed by
 one of these is a place whatever else is around it."""
 
 SUBJECT_VERBS = ("召开", "举行", "举办", "开展", "印发", "出台", "启动", "部署", "表彰", "命名", "评选")

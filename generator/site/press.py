@@ -82,10 +82,10 @@ def join_names(names: Iterable[str]) -> str:
 def group_phrase(names: Sequence[str], total: int, unit: str = SCHOOL_UNIT) -> str:
     """Rule for one group of schools (T = total, k = names listed, in the file's order).
 
-    1. T = 1: the name alone — 广利街小学.
+    1. T = 1: the name alone — 示例广利街小学.
     2. All T listed and T ≤ 3: names joined by 、, 和 before the last, then T and 所 —
        市实验小学和市实验初级中学2所, 甲小学、乙小学和丙小学3所.
-    3. Otherwise (some unnamed, or four or more): the first name, 等, T, 所 — 洛一高附小等6所.
+    3. Otherwise (some unnamed, or four or more): the first name, 等, T, 所 — 示例一高附小等6所.
 
     When the count would follow a name ending in a digit (rule 2), a space keeps them apart, so that
     示例小学003 and 2 do not read as 0032: 示例小学002和示例小学003 2所.
@@ -106,7 +106,7 @@ def group_phrase(names: Sequence[str], total: int, unit: str = SCHOOL_UNIT) -> s
 def recipient_name(recipient: Recipient, dataset: Dataset) -> str:
     """Rule: a school by its `name`; a person as {branch name}{role}{person} (role only when given).
 
-    北京第二实验小学洛阳分校教师潘超超; without a role: 北京第二实验小学洛阳分校潘超超.
+    示例第二实验小学教师示例教师甲; without a role: 示例第二实验小学示例教师甲.
     """
     school = fullwidth(dataset.branch_name(recipient.branch))
     if recipient.is_brand:
@@ -165,7 +165,7 @@ def school_group(honour: HonourList, dataset: Dataset, recipients: Sequence[Reci
 
 
 def verb_for(title: str) -> str:
-    """Rule: 获评, except 获 for a title ending in 提名奖 (获2023“洛阳最美教师提名奖”)."""
+    """Rule: 获评, except 获 for a title ending in 提名奖 (获2023“示例市最美教师提名奖”)."""
     return AWARDED_NOMINATION if fullwidth(title).endswith(NOMINATION_SUFFIX) else AWARDED
 
 
@@ -216,7 +216,7 @@ def individuals_sentence(honour: HonourList, dataset: Dataset) -> str:
     not written. No final full stop (the reporter's sentence goes on). A list with grades gives one clause
     per grade, in the order grades first appear: a prize follows the title with the verb 获
     (甲中学教师张三获2023“优质课评选”一等奖), another grade stands before the title.
-    北京第二实验小学洛阳分校教师潘超超、市集贤中学教师张静、龙门一小教师马莉花获评2023“洛阳最美教师”
+    示例第二实验小学教师示例教师甲、示例集贤中学教师示例教师乙、示例龙门小学教师示例教师丙获评2023“示例市最美教师”
     """
     if honour.status == REVOKED:
         return ""
@@ -240,7 +240,7 @@ def individuals_sentence(honour: HonourList, dataset: Dataset) -> str:
 def award_clause(honour: HonourList, dataset: Dataset) -> str:
     """Rule: {group}[学校]获评{level}{title} — the title unquoted, 学校 after 所 when T > 1.
 
-    广利街小学获评省级平安校园 · 洛一高附小等6所学校获评市级平安校园.
+    示例广利街小学获评省级平安校园 · 示例一高附小等6所学校获评市级平安校园.
     - batch before the level, official name in place of level and title: 获评第二批市级…, 入选第三届全国文明校园…;
     - 公示: …入选{batch}{official or level+title}拟命名名单; 候选: …候选名单; 撤销: no clause ("");
     - grades: one clause per grade, in file order, joined by ，(a prize after the title with 获);
@@ -276,7 +276,7 @@ def order_by_level(lists: Iterable[HonourList], dataset: Dataset) -> list[Honour
 def award_sentence(lists: Sequence[HonourList], dataset: Dataset) -> str:
     """Rule: several lists of one title and year — their clauses, highest level first, joined by ，.
 
-    广利街小学获评省级平安校园，洛一高附小等6所学校获评市级平安校园. No final full stop.
+    示例广利街小学获评省级平安校园，示例一高附小等6所学校获评市级平安校园. No final full stop.
     A revoked list gives no clause.
     """
     clauses = (award_clause(h, dataset) for h in order_by_level(lists, dataset))
@@ -330,7 +330,7 @@ def total_sentence(lists: Iterable[HonourList], title: str, dataset: Dataset) ->
 def running_total(title: HonourTitle, dataset: Dataset) -> str:
     """Rule: the running total of one title over all its 命名 school lists, any year (see total_sentence).
 
-    洛龙区共有市实验小学和市实验初级中学2所国家级“文明校园”、区一实小等4所省级“文明校园”、…。
+    示例区共有示例实验小学和示例实验初级中学2所国家级“文明校园”、示例一实小等4所省级“文明校园”、…。
     Empty when the title has no named school list.
     """
     return total_sentence(title.lists, title.title, dataset)
@@ -339,11 +339,11 @@ def running_total(title: HonourTitle, dataset: Dataset) -> str:
 def honour_sentence(honour: HonourList, dataset: Dataset) -> str:
     """Rule: the 复制新闻稿句 string for one list (no final full stop: `complete` adds it for copying).
 
-    - individuals: individuals_sentence (…获评2023“洛阳最美教师”);
+    - individuals: individuals_sentence (…获评2023“示例市最美教师”);
     - a 公示 or 候选 list: its status clause (…入选…拟命名名单); a 撤销 list: nothing;
-    - a school list with a year: its award clause (广利街小学获评省级平安校园);
+    - a school list with a year: its award clause (示例广利街小学获评省级平安校园);
     - a school list without a year, or a cumulative roll, is a standing count, so it reads as a one-level
-      running total (洛龙区共有区一实小等4所省级“文明校园”。).
+      running total (示例区共有示例一实小等4所省级“文明校园”。).
     """
     if honour.is_individual or not honour.is_counted:
         return individuals_sentence(honour, dataset) if honour.is_individual else award_clause(honour, dataset)
@@ -403,7 +403,7 @@ def branch_summary(branch_id: str, dataset: Dataset) -> str:
 
     Items as in branch_honour_items. 获 replaces 获评 only when every item is a 提名奖. No final full stop,
     like an award clause. Empty when the branch holds none.
-    区一实小获评省级“文明校园” · 甲小学获评2024年省级“平安校园”、2023年市级“文明校园”
+    示例一实小获评省级“文明校园” · 甲小学获评2024年省级“平安校园”、2023年市级“文明校园”
     """
     items = branch_honour_items(branch_id, dataset)
     if not items:
