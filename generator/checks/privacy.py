@@ -13,7 +13,7 @@ from typing import Any
 from generator.dataset import Dataset
 from generator.quotes import quoted
 from generator.records.problems import Problem, Severity
-from generator.records.yamlfile import Loc, YamlFile
+from generator.records.yamlfile import Loc, YamlFile, locate_text
 from generator.sanitize import INVISIBLE
 
 ALLOW_MARK = "fivestar: 公开号码"
@@ -383,27 +383,6 @@ def _collect_texts(value: Any, texts: list[str]) -> None:
         texts.append(str(value))
 
 
-def _locate(lines: list[str], first_line: int, needle: str, nth: int,
-            fallback: tuple[int, int]) -> tuple[int, int]:
-    """Line and column of the `nth` (0-based) appearance of `needle` in the file from the value's first line.
-
-    Works for every YAML style: plain, quoted, literal `|` and folded `>` values; a value folded across two
-    lines is found by its first characters.
-    """
-    for probe in dict.fromkeys(p.strip() for p in (needle, needle[:8], needle[:4])):
-        if not probe:
-            continue
-        seen = 0
-        for number in range(max(first_line, 1), len(lines) + 1):
-            column = lines[number - 1].find(probe)
-            while column >= 0:
-                if seen == nth:
-                    return number, column + 1
-                seen += 1
-                column = lines[number - 1].find(probe, column + 1)
-    return fallback
-
-
 def _yaml_allowed(lines: list[str], line: int, value_line: int, value: str) -> bool:
     """An allow comment on the finding's line, or on the line where a multi-line value starts (after `|`).
 
@@ -444,7 +423,7 @@ def scan_source(source: YamlFile) -> Iterator[Problem]:
             piece = normalise(value[finding.start:finding.end])[0]
             nth = seen[piece] = seen.get(piece, -1) + 1
             guess = value_line + value.count("\n", 0, finding.start)
-            line, column = _locate(lines, value_line, piece, nth, (guess, value_column))
+            line, column = locate_text(lines, value_line, piece, nth, (guess, value_column))
             allowed = finding.kind not in NEVER_ALLOWED and _yaml_allowed(lines, line, value_line, value)
             yield _problem(source.name, line, column, finding, allowed, _ADVICE[finding.kind])
 

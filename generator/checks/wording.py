@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -16,7 +16,7 @@ from generator.dataset import Dataset
 from generator.quotes import quoted
 from generator.records.model import Site, WordingEntry
 from generator.records.problems import Problem, Severity, shorten
-from generator.records.yamlfile import Loc, YamlFile
+from generator.records.yamlfile import Loc, YamlFile, locate_text
 from generator.sanitize import INVISIBLE
 
 DEFAULT_LIST = "wording.yaml"
@@ -253,21 +253,6 @@ def _walk(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
         yield loc, value
 
 
-def _locate(lines: Sequence[str], first_line: int, piece: str, nth: int, fallback: tuple[int, int]) -> tuple[int, int]:
-    """Line and column of the `nth` appearance of `piece` from the value's first line on."""
-    if not piece:
-        return fallback
-    seen = 0
-    for number in range(max(first_line, 1), len(lines) + 1):
-        column = lines[number - 1].find(piece)
-        while column >= 0:
-            if seen == nth:
-                return number, column + 1
-            seen += 1
-            column = lines[number - 1].find(piece, column + 1)
-    return fallback
-
-
 def scan_source(source: YamlFile, wording: Wording, skip: frozenset[str] = frozenset()) -> Iterator[Problem]:
     """Wrong wording in every text of one record file, at the line where it is written."""
     values = [(loc, value) for loc, value in _walk(source.data, ()) if not loc or loc[0] not in skip]
@@ -284,7 +269,7 @@ def scan_source(source: YamlFile, wording: Wording, skip: frozenset[str] = froze
             piece = value[finding.start:finding.end].split("\n", 1)[0].strip()
             nth = seen[piece] = seen.get(piece, -1) + 1
             guess = (value_line + value.count("\n", 0, finding.start), value_column)
-            line, column = _locate(lines, value_line, piece, nth, guess)
+            line, column = locate_text(lines, value_line, piece, nth, guess)
             marked = not _ALLOW.search(value) and any(
                 0 < n <= len(lines) and _ALLOW.search(lines[n - 1]) for n in {line, value_line})
             if marked and not finding.entry.refuse:

@@ -6,6 +6,7 @@ import codecs
 import datetime
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from stat import S_ISREG
 from typing import Any
@@ -735,3 +736,24 @@ def read_yaml(path: str | os.PathLike[str], name: str,
     if problem is not None or text is None:
         return out, [problem] if problem else []
     return parse_text(text, name, limits)
+
+
+def locate_text(lines: Sequence[str], first_line: int, needle: str, nth: int,
+                fallback: tuple[int, int]) -> tuple[int, int]:
+    """Line and column of the `nth` (0-based) appearance of `needle` in the file from the value's first line.
+
+    Works for every YAML style: plain, quoted, literal `|` and folded `>` values; a value folded across two
+    lines is found by its first characters.
+    """
+    for probe in dict.fromkeys(p.strip() for p in (needle, needle[:8], needle[:4])):
+        if not probe:
+            continue
+        seen = 0
+        for number in range(max(first_line, 1), len(lines) + 1):
+            column = lines[number - 1].find(probe)
+            while column >= 0:
+                if seen == nth:
+                    return number, column + 1
+                seen += 1
+                column = lines[number - 1].find(probe, column + 1)
+    return fallback
