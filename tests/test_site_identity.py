@@ -8,6 +8,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.engine.mkdocs.theme_text import police_link
 from generator.records.load import load_dataset
@@ -137,3 +139,43 @@ def test_footer_links_must_be_web_addresses(key: str, value: str, sample_data: P
     site_yaml.write_text(text, encoding="utf-8")
     (problem,) = load_dataset(data).errors
     assert problem.file.endswith("site.yaml") and problem.line == text.count("\n") and "不是网址" in problem.message
+
+
+@given(st.text(alphabet=st.sampled_from(list("豫京公网安备号 -（）0123456789")), max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_a_police_filing_links_by_its_first_long_number_or_not_at_all(number: str) -> None:
+    digits = re.search(r"[0-9]{8,}", number)
+    link = police_link(number)
+    assert link == (f"https://beian.mps.gov.cn/#/query/webSearch?code={digits.group(0)}" if digits else None)
+
+
+@given(st.text(max_size=30))
+@settings(max_examples=60, deadline=None)
+def test_a_footer_link_is_refused_unless_it_is_a_web_address(value: str) -> None:
+    from hypothesis import assume
+    from pydantic import ValidationError
+
+    from generator.checks.validate import check_footer
+    from generator.records.model import Footer
+
+    try:
+        footer = Footer(report_url=value)
+    except ValidationError:  # empty once invisible characters are dropped: the model refuses it itself
+        assume(False)
+    value = footer.report_url or ""
+
+    class Site:
+        pass
+
+    Site.footer = footer  # type: ignore[attr-defined]
+
+    class Data:
+        site = Site()
+
+        @staticmethod
+        def source(key: str) -> None:
+            return None
+
+    refused = list(check_footer(Data(), None))  # type: ignore[arg-type]
+    web = bool(re.match(r"https?://[^\s/]+", value.strip()))
+    assert bool(refused) == (bool(value.strip()) and not web)
