@@ -179,3 +179,16 @@ def test_a_footer_link_is_refused_unless_it_is_a_web_address(value: str) -> None
     refused = list(check_footer(Data(), None))  # type: ignore[arg-type]
     web = bool(re.match(r"https?://[^\s/]+", value.strip()))
     assert bool(refused) == (bool(value.strip()) and not web)
+
+
+@given(st.text(alphabet=st.sampled_from(list("是否对不有无x2 ")), min_size=1, max_size=6).filter(str.strip))
+@settings(max_examples=40, deadline=None)
+def test_a_yes_or_no_key_written_any_other_way_is_told_to_write_true_or_false(value: str) -> None:
+    import tempfile
+
+    data = Path(tempfile.mkdtemp()) / "data"
+    data.mkdir()
+    (data / "site.yaml").write_text("title: 示例\nowner: 示例区教育局\nregion: 示例区\nas_of: 2024-06-30\n"
+                                    f"footer:\n  ipv6: '{value}'\n", encoding="utf-8")
+    found = load_dataset(data).errors
+    assert len(found) == 1 and found[0].line == 6 and "只能写 true 或 false" in found[0].message

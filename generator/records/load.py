@@ -303,7 +303,10 @@ def _translate(error: dict[str, Any], model: type[BaseModel], source: YamlFile) 
     if kind == "too_long":
         return source.problem(loc, f"{quoted(label)}的项数太多，最多 {ctx.get('max_length')} 项{about}。",
                               "删掉多余的项。")
-    if kind in {"float_type", "float_parsing", "bool_type"}:
+    if kind in {"bool_type", "bool_parsing"}:
+        return source.problem(loc, f"{quoted(label)}只能写 true 或 false，现在是{quoted(shown)}{about}。",
+                              "是就写 true，不是就写 false（英文小写，不加引号）；不需要就删掉这一行。")
+    if kind in {"float_type", "float_parsing"}:
         return source.problem(loc, f"{quoted(label)}的值类型不对，现在是{_type_name(value)}{about}。", "请核对。")
     return source.problem(loc, f"{quoted(label)}的值不对{about}。", "请对照 EDITING.md 里的模板和说明修改。")
 
