@@ -201,8 +201,9 @@ def render_pages(dataset: Dataset, settings: PageSettings | None = None) -> list
     news = [(line.date, line.title, line.src_uri, line.venue) for line in latest_news(ds, settings.news)]
     r.render("index.md", "home.html.j2", view=home_view(ds, dated, news, sections, bool(settings.news)))
 
+    years = year_counts(ds)
     r.render("honours/index.md", "honours_index.html.j2", DATA_INDEXED,
-             view=honours_index_view(ds, {t.title: honour_counts(t, ds) for t in ds.titles}), years=year_counts(ds))
+             view=honours_index_view(ds, {t.title: honour_counts(t, ds) for t in ds.titles}, years), years=years)
     for title in ds.titles:
         r.render(honour_uri(title.slug), "honour.html.j2",
                  {"tags": [title.title], **DATA_INDEXED, **title_article(title, ds)}, view=title_view(title, ds))

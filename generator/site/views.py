@@ -10,6 +10,7 @@ from typing import Any
 from generator.dataset import BrandEntry, Dataset, HonourTitle
 from generator.records.model import Branch, Event, HonourList, PartialDate, Recipient, StarRating
 from generator.site import press
+from generator.site.charts import Bar, BarChart
 from generator.site.urls import branch_uri, brand_uri, event_uri, honour_uri
 
 NUMERALS = "一二三四五六七八九十"
@@ -223,6 +224,8 @@ class BranchView:
     copy_sentence: str
     teachers: tuple[TeacherItem, ...]
     events: tuple[EventItem, ...]
+    honour_chart: BarChart | None = None
+    """The school's honours by year (charts.py), when it won honours in two years or more."""
 
 
 def _held_lists(held: HeldTitle, dataset: Dataset) -> str:
@@ -243,8 +246,9 @@ def branch_view(branch: Branch, dataset: Dataset) -> BranchView:
     ratings = tuple((r.period, star_view(r, most)) for r in reversed(branch.stars)) if len(branch.stars) > 1 and most \
         else ()
     summary = press.branch_summary(branch.id, ds)
+    held_by_level = held_titles(branch.id, ds)
     held = tuple((level, tuple(HeldItem(press.bare(t.title), title_target(t.first, ds), _held_lists(t, ds))
-                               for t in titles)) for level, titles in held_titles(branch.id, ds))
+                               for t in titles)) for level, titles in held_by_level)
     pending = tuple(PendingItem(h.status, STATUS_LABELS.get(h.status, ""), list_view(h, ds).full_name,
                                 title_target(h, ds), format_date(h.date) if h.date else "")
                     for h in pending_lists(branch.id, ds))
@@ -270,6 +274,7 @@ def branch_view(branch: Branch, dataset: Dataset) -> BranchView:
         copy_sentence=press.complete(summary) if summary else "",
         teachers=teachers,
         events=events,
+        honour_chart=branch_year_chart(held_by_level),
     )
 
 
@@ -452,6 +457,10 @@ class HomeView:
     latest: tuple[LatestHonour, ...]
     news: tuple[NewsLineView, ...]
     cards: tuple[SectionCard, ...]
+    level_chart: BarChart | None = None
+    """`level_figures` drawn (charts.py), when two levels or more have any."""
+    star_chart: BarChart | None = None
+    """The branches by their latest rating, when the site has a scheme and the ratings differ."""
 
 
 def join_words(words: Sequence[str]) -> str:
@@ -522,14 +531,17 @@ def home_view(dataset: Dataset, latest: list[HonourList], news: list[tuple[dt.da
     """The home page. `news` is the newest events and posts as (date, title, page, venue id); `sections` the
     sections present, as (key, page, title)."""
     ds = dataset
+    level_figures = tuple((number, level, count) for number, level in enumerate(ds.site.levels, start=1)
+                          if (count := ds.totals_by_level.get(level, 0)))
     return HomeView(
         figures=home_figures(ds),
-        level_figures=tuple((number, level, count) for number, level in enumerate(ds.site.levels, start=1)
-                            if (count := ds.totals_by_level.get(level, 0))),
+        level_figures=level_figures,
         latest=tuple(latest_honour(h, ds) for h in latest),
         news=tuple(NewsLineView(format_date(day), title, target, branch_link(venue, ds) if venue else None)
                    for day, title, target, venue in news),
         cards=section_cards(ds, sections, has_news),
+        level_chart=level_chart([(level, count) for _number, level, count in level_figures]),
+        star_chart=star_chart(ds),
     )
 
 
@@ -632,14 +644,19 @@ class HonoursIndexView:
     title_count: int
     list_count: int
     rows: tuple[TitleRow, ...]
+    level_chart: BarChart | None = None
+    year_charts: tuple[BarChart, ...] = ()
 
 
-def honours_index_view(dataset: Dataset, counts: dict[str, dict[str, int]]) -> HonoursIndexView:
-    """The table of titles; `counts` is each title's figure per level (pages.honour_counts)."""
+def honours_index_view(dataset: Dataset, counts: dict[str, dict[str, int]],
+                       years: Sequence[tuple[str, int, int, int]] = ()) -> HonoursIndexView:
+    """The table of titles; `counts` is each title's figure per level (pages.honour_counts); `years` the rows
+    of the 按年度 table (pages.year_counts), drawn as charts."""
     rows = tuple(TitleRow(press.bare(t.title), honour_uri(t.slug), "人" if t.is_individual else "所",
                           tuple((level, counts[t.title].get(level, 0)) for level in dataset.site.levels),
                           "、".join(str(y) if y is not None else "累计" for y in t.years)) for t in dataset.titles)
-    return HonoursIndexView(len(dataset.titles), len(dataset.honours), rows)
+    levels = [(level, count) for level in dataset.site.levels if (count := dataset.totals_by_level.get(level, 0))]
+    return HonoursIndexView(len(dataset.titles), len(dataset.honours), rows, level_chart(levels), year_charts(years))
 
 
 # -- brands, teachers, downloads -------------------------------------------------------------------------------------
@@ -689,3 +706,63 @@ def teacher_lists(dataset: Dataset) -> tuple[TeacherList, ...]:
 def download_titles(dataset: Dataset) -> tuple[tuple[str, str, str], ...]:
     """Each title with downloads of its own: (name, its page, its slug)."""
     return tuple((t.title, honour_uri(t.slug), t.slug) for t in dataset.titles)
+
+
+# -- charts (drawn by charts.py; the figures are the ones the page states in words) ---------------------------------
+
+MIN_BARS = 2
+"""A chart compares: one bar alone says no more than the figure beside it, so it is not drawn."""
+
+
+def _chart(key: str, title: str, unit: str, label_head: str, bars: Sequence[Bar], note: str = "") -> BarChart | None:
+    return BarChart(key, title, unit, label_head, tuple(bars), note) if len(bars) >= MIN_BARS else None
+
+
+def level_chart(levels: Sequence[tuple[str, int]]) -> BarChart | None:
+    """The schools holding honours at each level (所次: `Dataset.totals_by_level`, as `HomeView.level_figures`
+    states them), highest level first."""
+    return _chart("levels", "各级荣誉获评学校（所次）", "所次", "级别", [Bar(level, count) for level, count in levels],
+                  "一所学校获得一项荣誉（同一级别）记一次；公示中和候选的名单不计入。")
+
+
+def year_charts(rows: Sequence[tuple[str, int, int, int]]) -> tuple[BarChart, ...]:
+    """The 按年度 table's school (所次) and personal (人次) figures drawn by year, oldest first; the 累计 row has
+    no year and stays in the table only; a year with none of a kind is left out of that kind's chart."""
+    dated = [row for row in rows if row[0].endswith("年度")][::-1]
+    charts = (_chart("years-schools", "各年度获评学校（所次）", "所次", "年度",
+                     [Bar(label, schools) for label, _lists, schools, _people in dated if schools],
+                     "按名单的年度统计，各年度名单上的学校数相加；公示中和候选的名单不计入。"),
+              _chart("years-people", "各年度获奖个人（人次）", "人次", "年度",
+                     [Bar(label, people) for label, _lists, _schools, people in dated if people]))
+    return tuple(chart for chart in charts if chart is not None)
+
+
+def branch_year_chart(held: Sequence[tuple[str, Sequence[HeldTitle]]]) -> BarChart | None:
+    """A school's honours by year, oldest first: each title at each level once a year, from the yearly (not
+    cumulative) lists of `held_titles`; drawn when it won honours in two years or more."""
+    per_year: dict[int, int] = {}
+    for _level, titles in held:
+        for title in titles:
+            for year in sorted({h.year for h in title.lists if h.year is not None and not h.cumulative}):
+                per_year[year] = per_year.get(year, 0) + 1
+    return _chart("branch-years", "各年度获得的学校荣誉（项）", "项", "年度",
+                  [Bar(f"{year}年度", count) for year, count in sorted(per_year.items())],
+                  "同一项荣誉同一级别在一年里只记一次；公示中和候选的名单不计入。")
+
+
+
+def star_chart(dataset: Dataset) -> BarChart | None:
+    """The branches by their latest rating (the star column of the branch list), most stars first; only
+    ratings some branch has, and only on a site with a scheme (site.yaml `stars`)."""
+    most = dataset.site.star_max
+    if not most:
+        return None
+    counts: dict[int, int] = {}
+    for branch in dataset.branches:
+        if branch.current_stars is not None:
+            count = max(0, min(branch.current_stars.count, most))
+            counts[count] = counts.get(count, 0) + 1
+    rated = sum(counts.values())
+    return _chart("stars", "各支部的星级（按最近一次评定）", "个", "星级",
+                  [Bar(star_word(n), counts[n]) for n in sorted(counts, reverse=True)],
+                  f"已评定星级的支部共 {rated} 个，每个支部按最近一次评定计。")
