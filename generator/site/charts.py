@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from generator.sanitize import clean
+
 LINE = 1.3
 """Height of one label line, in em."""
 BAR = 0.95
@@ -70,6 +72,14 @@ def figure_words(chart: BarChart) -> str:
     return "；".join(f"{bar.label} {bar.value} {chart.unit}" for bar in chart.bars) + "。"
 
 
+_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+
+def _text(value: str) -> Markup:
+    """Record text for the SVG: cleaned as every printed value is (render._finalize), then escaped."""
+    return escape(_NOT_XML.sub("", clean(value)))
+
+
 def _width(text: str) -> float:
     return sum(0.55 if ord(c) < 0x2E80 else 1.0 for c in text)
 
@@ -108,13 +118,13 @@ def render_svg(chart: BarChart) -> Markup:
     rows: list[str] = []
     y = 0.0
     for bar in chart.bars:
-        lines = wrap_label(bar.label)
+        lines = wrap_label(_NOT_XML.sub("", clean(bar.label)))
         texts = []
         for number, line in enumerate(lines):
             tail = ""
             if number == len(lines) - 1:
                 tail = (f'<tspan class="fs-chart__value" dx="0.5em">{bar.value}</tspan>'
-                        f'<tspan class="fs-chart__unit" dx="0.25em">{escape(chart.unit)}</tspan>')
+                        f'<tspan class="fs-chart__unit" dx="0.25em">{_text(chart.unit)}</tspan>')
             texts.append(f'<text class="fs-chart__label" x="0" y="{_em(y + LINE * (number + 1) - 0.3)}">'
                          f"{escape(line)}{tail}</text>")
         bar_y = y + LINE * len(lines) + 0.1
@@ -130,5 +140,5 @@ def render_svg(chart: BarChart) -> Markup:
     return Markup(
         f'<svg class="fs-chart__svg" xmlns="http://www.w3.org/2000/svg" role="img" width="100%" '
         f'height="{_em(height)}" aria-labelledby="{stem}-title" aria-describedby="{stem}-desc" focusable="false">'
-        f'<title id="{stem}-title">{escape(chart.title)}</title><desc id="{stem}-desc">{escape(desc)}</desc>'
+        f'<title id="{stem}-title">{_text(chart.title)}</title><desc id="{stem}-desc">{_text(desc)}</desc>'
         + "".join(rows) + "</svg>")

@@ -74,7 +74,7 @@ def check_charts(page: Any, where: str) -> list[dict[str, Any]]:
         assert chart["hasTitle"] and chart["hasDesc"], label
         assert chart["name"].strip(), label
         assert len(chart["rows"]) >= 2, label
-        for (bar_label, value), text in zip(chart["rows"], chart["texts"], strict=False):
+        for bar_label, value in chart["rows"]:
             assert bar_label in chart["description"] and f"{bar_label} {value} " in chart["description"], label
         words = "".join(t["text"] for t in chart["texts"])
         for bar_label, value in chart["rows"]:
