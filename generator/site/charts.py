@@ -10,7 +10,8 @@ How it stays readable: lengths are in `em` (the chart's font size comes from CSS
 setting scales it) and bar lengths in % of the width, so one SVG fits any screen without a viewBox shrinking its
 text. Colours are CSS classes (theme/assets/stylesheets/charts.css: site colours through custom properties, the
 high-contrast mode and print follow). Accessible text: `role="img"` named by its `<title>`, described by a `<desc>`
-that states every figure in words; the page shows the same figures in a table (see `_macros.html.j2`, `chart`).
+that states every figure in words; the figure shows the same figures in a table under 查看图表数据
+(`render_figure`, which the templates' `chart` macro prints).
 """
 
 from __future__ import annotations
@@ -142,3 +143,18 @@ def render_svg(chart: BarChart) -> Markup:
         f'height="{_em(height)}" aria-labelledby="{stem}-title" aria-describedby="{stem}-desc" focusable="false">'
         f'<title id="{stem}-title">{_text(chart.title)}</title><desc id="{stem}-desc">{_text(desc)}</desc>'
         + "".join(rows) + "</svg>")
+
+
+def render_figure(chart: BarChart) -> Markup:
+    """The chart as the page shows it: a `<figure>` with its caption, the SVG, and the same figures in a table
+    the reader can open (written here in one go: a Jinja loop per chart cost more than the chart itself)."""
+    stem = chart_id(chart)
+    rows = "".join(f"<tr><td>{_text(bar.label)}</td><td>{bar.value}</td></tr>\n" for bar in chart.bars)
+    note = f"<p>{_text(chart.note)}</p>\n" if chart.note else ""
+    return Markup(
+        f'<figure class="fs-chart" id="{stem}">\n'
+        f'<figcaption class="fs-chart__caption">{_text(chart.title)}</figcaption>\n'
+        f"{render_svg(chart)}\n"
+        '<details class="fs-chart__data note">\n<summary>查看图表数据</summary>\n<table>\n'
+        f'<thead><tr><th scope="col">{_text(chart.label_head)}</th><th scope="col">{_text(chart.unit)}</th></tr>'
+        f"</thead>\n<tbody>\n{rows}</tbody>\n</table>\n{note}</details>\n</figure>")

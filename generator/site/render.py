@@ -30,7 +30,7 @@ from markdown.util import AMP_SUBSTITUTE
 from markupsafe import Markup
 
 from generator.sanitize import clean, clean_html, markdown_block
-from generator.site.charts import chart_id, render_svg
+from generator.site.charts import render_figure
 from generator.site.images import ResponsiveImage, image_html
 from generator.site.urls import relative_url
 from generator.site.views import format_date
@@ -240,7 +240,7 @@ def environment() -> Environment:
     )
     env.filters.update({"date": format_date, "markdown": _markdown})
     env.globals.update({"href": _href, "picture": _picture, "placeholder_text": placeholder_text})
-    env.globals.update({"chart_svg": render_svg, "chart_id": chart_id})
+    env.globals["chart_figure"] = render_figure
     return env
 
 
