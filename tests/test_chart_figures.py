@@ -1,6 +1,7 @@
-"""Charts (site/charts.py and the chart views): for any figures the SVG is well-formed, escaped, reproducible and
-draws exactly those figures; for any region the charts on its pages draw exactly the figures the pages state in
-words (the level tiles, the 按年度 table, the years beside a school's honours, the branch list's stars)."""
+"""Charts (site/charts.py and the chart views; in a browser: tests/browser/test_charts.py): for any figures the
+SVG is well-formed, escaped, reproducible and draws exactly those figures; for any region the charts on its pages
+draw exactly the figures the pages state in words (the level tiles, the 按年度 table, the years beside a school's
+honours, the branch list's stars)."""
 
 from __future__ import annotations
 
@@ -193,8 +194,9 @@ def regions(draw: Any) -> dict[str, Any]:
             record.update(cumulative=True, date=f"{year}-12-31")
         files[f"honours/shili-list-{j}.yaml"] = record
     if draw(st.booleans()):
+        teacher = {"person": "示例教师甲", "branch": ids[0], "role": "教师"}
         files["honours/shili-jiaoshi.yaml"] = {"title": "示例优秀教师", "level": "区级", "year": 2023,
-                                              "recipients": [{"person": "示例教师甲", "branch": ids[0], "role": "教师"}]}
+                                              "recipients": [teacher]}
     return files
 
 
@@ -268,7 +270,8 @@ def test_any_region_charts_equal_the_figures_its_pages_state(tmp_path_factory: p
         expected = sorted(stated.items())
         assert drawn == (expected if len(expected) >= MIN_BARS else None), branch.id
         event(f"a branch chart: {drawn is not None}")
-    event(f"level chart: {len(tiles) >= MIN_BARS}; year chart: {len(years) >= MIN_BARS}; star chart: {stars is not None}")
+    event(f"level chart: {len(tiles) >= MIN_BARS}; year chart: {len(years) >= MIN_BARS}; "
+          f"star chart: {stars is not None}")
 
 
 def test_the_bundled_region_draws_its_level_figures() -> None:
