@@ -31,6 +31,7 @@ from markupsafe import Markup
 
 from generator.sanitize import clean, clean_html, markdown_block
 from generator.site.images import ResponsiveImage, image_html
+from generator.site.tables import scroll_tables
 from generator.site.urls import relative_url
 from generator.site.views import format_date
 
@@ -256,7 +257,7 @@ class Renderer:
         linked: list[str] = []
         body = environment().get_template(template).render(
             here=src_uri, use_directory_urls=self.use_directory_urls, linked=linked, **self.common, **context)
-        body, headings = read_headings(body)
+        body, headings = read_headings(scroll_tables(body))
         title = next((html.unescape(h.text) for h in headings if h.level == 1), "")
         meta = dict(meta or {})
         if "article" in meta:  # the article's metadata (政府网站网页设计规范) is titled by the page's heading
