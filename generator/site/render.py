@@ -219,10 +219,27 @@ def _markdown(context: Context, text: str) -> Markup:
     return field_html(str(text), context["here"], context["use_directory_urls"], context["linked"])
 
 
+SEAL_MOST = 4
+"""The most characters a generated seal holds: up to three on a line, four as a square of two by two."""
+SEAL_BLANK = "党"
+"""The seal of a brand name with no letter or digit at all."""
+# A brand name's words: runs of letters and digits; anything else (·, spaces, punctuation, quotes) parts them.
+_SEAL_WORD = re.compile(r"[^\W_]+")
+
+
 def placeholder_text(name: str) -> str:
-    """The one or two characters shown on a brand's generated placeholder logo."""
-    chars = [c for c in clean(name) if c.isalnum()]
-    return "".join(chars[:2]) or "党"
+    """What a brand's generated seal shows: never a cut word. The whole name when its words hold at most
+    SEAL_MOST characters together (红·星 → 红星), else its first word when that is short enough (明德铸魂 爱育精彩
+    → 明德铸魂), else the name's first character alone, a clean initial (七彩龙心绣党旗 → 七, Sunshine → S)."""
+    words = _SEAL_WORD.findall(clean(name))
+    if not words:
+        return SEAL_BLANK
+    whole = "".join(words)
+    if len(whole) <= SEAL_MOST:
+        return whole
+    if len(words[0]) <= SEAL_MOST:
+        return words[0]
+    return words[0][0]
 
 
 @cache
