@@ -45,7 +45,12 @@ SHOWING_HIDDEN = """(selector) => {
 # clips) sideways; a box that cuts its own text (overflow hidden, wider inside than out) is reported too.
 SPILLS = """() => {
     const width = window.innerWidth, found = [];
+    // mkdocs-material's search backdrop (a circle scaled up to cover the screen, decoration) is left out
+    const overlay = document.querySelector('.md-search__overlay');
+    const shown = overlay ? overlay.style.display : '';
+    if (overlay) overlay.style.display = 'none';
     const page = document.scrollingElement.scrollWidth;
+    if (overlay) overlay.style.display = shown;
     if (page > width) found.push('the page scrolls sideways: ' + page + ' > ' + width);
     const scrolls = el => {
         for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
@@ -57,7 +62,7 @@ SPILLS = """() => {
     const name = el => el.tagName.toLowerCase() + (el.className && typeof el.className === 'string' ?
         '.' + el.className.trim().split(/\\s+/).join('.') : '') + ' "' + el.textContent.trim().slice(0, 24) + '"';
     for (const el of document.querySelectorAll('body *')) {
-        if (!el.getClientRects().length) continue;
+        if (!el.getClientRects().length || el.closest('.md-search__overlay')) continue;
         const box = el.getBoundingClientRect();
         if (box.width && box.right > width + 0.5 && !scrolls(el)) {
             found.push('past the right edge (' + Math.round(box.right) + '): ' + name(el));
@@ -100,10 +105,13 @@ def open_search(page: Any) -> None:
     """Open material's search dialog as a reader does (the header's magnifier), and let it finish opening."""
     page.wait_for_function(
         "() => !document.querySelector('.md-search-result__meta').textContent.includes('初始化')")
-    if not page.locator("input.md-search__input").is_visible():
-        page.click("label.md-header__button[for='__search']")
-    page.wait_for_selector("input.md-search__input", state="visible")
-    page.wait_for_timeout(300)
+    button = page.locator("label.md-header__button[for='__search']")
+    if button.is_visible():  # phones: the magnifier in the header
+        button.click()
+    else:  # wide screens: the box is in the header, and focusing it opens search
+        page.click("input.md-search__input")
+    page.wait_for_function("() => document.getElementById('__search').checked")
+    page.wait_for_timeout(300)  # let the dialog finish opening
 
 
 def page_problems(page: Any, where: str) -> list[str]:
