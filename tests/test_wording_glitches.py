@@ -128,3 +128,24 @@ def test_a_brand_with_a_story_keeps_to_its_story(sample_data: Path, tmp_path: Pa
     bare = parse(pages["brands/shili-zhongxue-001.md"].body)  # 示例·晨光: a name and nothing else
     assert "学校荣誉" in [text for _level, _id, text in bare.headings()]
     assert "示例安全校园" in bare.section_titled("学校荣誉").text()
+
+
+# -- a label never stands without its value --------------------------------------------------------------------------
+
+def test_no_label_is_shown_without_a_value(bundled: Dataset, sample_data: Path) -> None:
+    """A stacked table cell shows its column as a label (类型：…), and a fact line reads 标签：值: neither is ever
+    printed with nothing after it (关林中学 has no kind: its cell reads 类型：—)."""
+    sample = load_dataset(sample_data).dataset
+    assert sample is not None
+    empty = []
+    for dataset in (bundled, sample):
+        for page in render_pages(dataset):
+            root = parse(page.body)
+            for cell in root.find_all("td"):
+                if cell.get("data-label") is not None and not cell.text().strip():
+                    empty.append(f"{page.src_uri}: {cell.get('data-label')}：(nothing)")
+            for item in root.find_all("li"):
+                found = re.fullmatch(r"\s*([^：\s]{1,8})：\s*", item.text())
+                if found:
+                    empty.append(f"{page.src_uri}: {found[1]}：(nothing)")
+    assert empty == []
