@@ -294,7 +294,7 @@ def test_gallery_has_one_card_per_brand_and_a_filter_per_kind(bundled: Dataset, 
     count = page.find("p", data_fs_count=True)
     assert count.get("aria-live") == "polite" and count.text() == "显示 6 个品牌"
     assert ("qu-yishixiao/" in [a.get("href") for a in page.find_all("a", cls="fs-card__link")])
-    assert "红星" in [s.text() for s in page.find_all("span", cls="fs-logo__text")]
+    assert "红星闪闪" in [s.text() for s in page.find_all("span", cls="fs-logo__text")]  # whole, not 红星
     gallery_filter = page.find("div", data_fs_filter=True)
     assert "hidden" in gallery_filter.attrs  # shown by gallery.js only
     assert [b for b in page.find_all("button") if b not in gallery_filter.find_all("button")] == []

@@ -24,6 +24,7 @@ from generator.site.views import (
     branch_view,
     branches_index_view,
     brand_card,
+    brand_page_card,
     download_titles,
     event_view,
     events_intro,
@@ -218,7 +219,8 @@ def render_pages(dataset: Dataset, settings: PageSettings | None = None) -> list
                  cards=[brand_card(entry, ds) for entry in ds.brands])
     for entry in ds.brands:
         r.render(brand_uri(entry.branch.id), "brand.html.j2",
-                 {"tags": tag_forms(entry.brand.name), **DATA_INDEXED, **article_meta(ds)}, card=brand_card(entry, ds))
+                 {"tags": tag_forms(entry.brand.name), **DATA_INDEXED, **article_meta(ds)},
+                 card=brand_page_card(entry, ds))
 
     if "events" in present:
         r.render("events/index.md", "events_index.html.j2", DATA_INDEXED, news=settings.news,

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from generator import quotes
 from generator.dataset import Dataset, HonourTitle, count_schools
-from generator.records.model import CANDIDATE, NAMED, PUBLIC_NOTICE, REVOKED, HonourList, Recipient
+from generator.records.model import CANDIDATE, NAMED, PUBLIC_NOTICE, REVOKED, Event, HonourList, Recipient
 from generator.sanitize import clean
 
 # Punctuation of the house style; kept here so every rule uses the same characters.
@@ -48,6 +48,34 @@ def fullwidth(text: str) -> str:
 
 _ASCII_QUOTES = re.compile(r'"([^"]*)"')
 _GRADE_NEEDS_SUFFIX = re.compile(r"^[0-9A-Za-z+]+$")
+
+
+EVENT_KIND_LABEL, EVENT_LEVEL_LABEL = "类型", "级别"
+OTHER_KIND = "其他"  # the catch-all kind of event, which reads 其他活动 standing alone
+FIELD_SEPARATOR = "："
+
+
+def event_kind(kind: str) -> str:
+    """Rule: an event's kind as a value that reads on its own — 观摩推进会; the catch-all 其他 reads 其他活动."""
+    kind = fullwidth(kind)
+    return f"{kind}活动" if kind == OTHER_KIND else kind
+
+
+def event_facts(event: Event) -> tuple[tuple[str, str], ...]:
+    """Rule: an event's kind and level are two facts, each with its own label, kind first, never glued into one
+    value (区级其他): (类型, 观摩推进会), (级别, 区级). Either is left out when the record does not give it.
+    The events list, the event page and the search entry all print these."""
+    facts = []
+    if event.kind:
+        facts.append((EVENT_KIND_LABEL, event_kind(event.kind)))
+    if event.level:
+        facts.append((EVENT_LEVEL_LABEL, fullwidth(event.level)))
+    return tuple(facts)
+
+
+def field_line(label: str, value: str) -> str:
+    """Rule: a labelled fact reads {label}：{value} — 类型：观摩推进会."""
+    return f"{label}{FIELD_SEPARATOR}{value}"
 
 
 def bare(title: str) -> str:

@@ -32,6 +32,7 @@ from markupsafe import Markup
 from generator.sanitize import clean, clean_html, markdown_block
 from generator.site.charts import render_figure
 from generator.site.images import ResponsiveImage, image_html
+from generator.site.tables import scroll_tables
 from generator.site.urls import relative_url
 from generator.site.views import format_date
 
@@ -219,10 +220,27 @@ def _markdown(context: Context, text: str) -> Markup:
     return field_html(str(text), context["here"], context["use_directory_urls"], context["linked"])
 
 
+SEAL_MOST = 4
+"""The most characters a generated seal holds: up to three on a line, four as a square of two by two."""
+SEAL_BLANK = "党"
+"""The seal of a brand name with no letter or digit at all."""
+# A brand name's words: runs of letters and digits; anything else (·, spaces, punctuation, quotes) parts them.
+_SEAL_WORD = re.compile(r"[^\W_]+")
+
+
 def placeholder_text(name: str) -> str:
-    """The one or two characters shown on a brand's generated placeholder logo."""
-    chars = [c for c in clean(name) if c.isalnum()]
-    return "".join(chars[:2]) or "党"
+    """What a brand's generated seal shows: never a cut word. The whole name when its words hold at most
+    SEAL_MOST characters together (红·星 → 红星), else its first word when that is short enough (明德铸魂 爱育精彩
+    → 明德铸魂), else the name's first character alone, a clean initial (七彩龙心绣党旗 → 七, Sunshine → S)."""
+    words = _SEAL_WORD.findall(clean(name))
+    if not words:
+        return SEAL_BLANK
+    whole = "".join(words)
+    if len(whole) <= SEAL_MOST:
+        return whole
+    if len(words[0]) <= SEAL_MOST:
+        return words[0]
+    return words[0][0]
 
 
 @cache
@@ -258,7 +276,7 @@ class Renderer:
         linked: list[str] = []
         body = environment().get_template(template).render(
             here=src_uri, use_directory_urls=self.use_directory_urls, linked=linked, **self.common, **context)
-        body, headings = read_headings(body)
+        body, headings = read_headings(scroll_tables(body))
         title = next((html.unescape(h.text) for h in headings if h.level == 1), "")
         meta = dict(meta or {})
         if "article" in meta:  # the article's metadata (政府网站网页设计规范) is titled by the page's heading

@@ -104,13 +104,14 @@ def branch_text(branch: Branch, dataset: Dataset) -> str:
     if branch.parent:
         parts.append(f"属{dataset.branch_name(branch.parent)}")
     if branch.brand is not None:
-        parts.append(f"党建品牌{branch.brand.name}" + (f"：{branch.brand.slogan}" if branch.brand.slogan else ""))
+        parts.append(press.field_line("党建品牌", branch.brand.name)
+                     + (f"（{branch.brand.slogan}）" if branch.brand.slogan else ""))
     summary = press.branch_summary(branch.id, dataset)
     if summary:
         parts.append(summary)
     people = dataset.personal_awards_by_branch.get(branch.id, ())
     if people:
-        parts.append("教师荣誉：" + "、".join(f"{a.recipient.person}{a.honour.title}" for a in people))
+        parts.append("教师荣誉：" + "、".join(f"{a.recipient.person}（{a.honour.title}）" for a in people))
     return "。".join(parts)
 
 
@@ -158,7 +159,7 @@ def title_entry(title: HonourTitle, dataset: Dataset, location: str) -> dict[str
     for honour in title.lists:
         size = honour.listed if honour.is_individual else honour.count
         status = {"公示": "（拟命名，公示中）", "候选": "（候选名单）", "撤销": "（已撤销）"}.get(honour.status, "")
-        words = f"{honour.batch or ''}{honour.level}{f'{honour.year}年度' if honour.year else ''}{size}{unit}{status}"
+        words = f"{f'{honour.year}年度' if honour.year else ''}{honour.batch or ''}{honour.level} {size}{unit}{status}"
         words += "".join(f" {part}" for part in (honour.official, honour.issuer, honour.document) if part)
         lists.append(words)
     text = f"{quoted(title.title)}名单{len(title.lists)}份：" + "；".join(lists)
@@ -174,13 +175,14 @@ def brand_entry(entry: BrandEntry, location: str) -> dict[str, Any]:
 
 def event_entry(event: Event, dataset: Dataset, location: str) -> dict[str, Any]:
     """An event page: date, kind, place, the schools taking part, the officials, the start of its summary."""
-    parts = [PartialDate.of(event.date).chinese(), event.kind or "", event.level or ""]
+    parts = [PartialDate.of(event.date).chinese(), *(press.field_line(*fact) for fact in press.event_facts(event))]
     if event.venue:
-        parts.append(f"地点{dataset.branch_name(event.venue)}")
+        parts.append(press.field_line("地点", dataset.branch_name(event.venue)))
     if event.branches:
         names = "、".join(dataset.branch_name(b) for b in event.branches)
-        parts.append(f"参加学校{names}" + (f"等{event.count}所" if event.count > len(event.branches) else ""))
-    parts += [f"{p.name}{p.title or ''}{p.part or ''}" for p in event.people]
+        parts.append(press.field_line("参加学校", names) + (f"等{event.count}所" if event.count > len(event.branches)
+                                                            else ""))
+    parts += [f"{p.name}{f'（{p.title}）' if p.title else ''}{p.part or ''}" for p in event.people]
     if event.body:
         parts.append(plain(event.body))
     return make_entry(location, event.title, "。".join(p for p in parts if p))

@@ -557,6 +557,8 @@ class EventView:
     venue: Link | None
     schools: tuple[Link, ...]
     group_note: str
+    facts: tuple[tuple[str, str], ...] = ()
+    """Kind and level, each (label, value): press.event_facts."""
 
 
 def events_intro(dataset: Dataset, has_news: bool) -> str:
@@ -572,7 +574,7 @@ def event_view(event: Event, dataset: Dataset) -> EventView:
     return EventView(event, event_uri(event.id), format_date(event.date),
                      branch_link(event.venue, dataset) if event.venue else None,
                      tuple(branch_link(b, dataset) for b in event.branches),
-                     group_note(len(event.branches), event.count))
+                     group_note(len(event.branches), event.count), press.event_facts(event))
 
 
 # -- article metadata -------------------------------------------------------------------------------------------------
@@ -669,10 +671,23 @@ class BrandCard:
     target: str
     school: Link
     kind: str
+    school_honours: tuple[tuple[str, tuple[HeldItem, ...]], ...] = ()
+    """On the brand's page, when the brand has no story and no photos of its own: its school's honours by level,
+    what is known instead (never an apology for what is not)."""
 
 
 def brand_card(entry: BrandEntry, dataset: Dataset) -> BrandCard:
     return BrandCard(entry, brand_uri(entry.branch.id), branch_link(entry.branch.id, dataset), kind_of(entry.branch))
+
+
+def brand_page_card(entry: BrandEntry, dataset: Dataset) -> BrandCard:
+    """The card of a brand's own page: a brand with no story and no photos also shows its school's honours."""
+    card = brand_card(entry, dataset)
+    if entry.brand.story or entry.brand.photos:
+        return card
+    held = tuple((level, tuple(HeldItem(press.bare(t.title), title_target(t.first, dataset), _held_lists(t, dataset))
+                               for t in titles)) for level, titles in held_titles(entry.branch.id, dataset))
+    return BrandCard(card.entry, card.target, card.school, card.kind, held)
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ from generator.site import exports, pages, search
 from generator.site.images import IMAGE_SUFFIXES, ImageError, write_images
 from generator.site.render import Page
 from generator.site.search_entries import search_entries
+from generator.site.tables import scroll_tables
 from generator.site.urls import url_of
 from generator.site.views import SectionEntry
 
@@ -255,8 +256,9 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         generated = self.generated.pop(page.file.src_uri, None)
         if generated is None:
             describe_article(page, self.dataset)
-            # A hand-written page: the second fence after the content scan, only allow-listed tags and attributes.
-            return clean_html(content)
+            # A hand-written page: the second fence after the content scan, only allow-listed tags and attributes;
+            # then its wide tables scroll in their own box, as generated pages' do.
+            return scroll_tables(clean_html(content))
         return self.take_generated(generated, page, files)
 
     @staticmethod
