@@ -156,5 +156,7 @@ def render_figure(chart: BarChart) -> Markup:
         f'<figcaption class="fs-chart__caption">{_text(chart.title)}</figcaption>\n'
         f"{render_svg(chart)}\n"
         '<details class="fs-chart__data note">\n<summary>查看图表数据</summary>\n<table>\n'
+        # The caption names the table and so its scroll box (site/tables.py): one name per chart, not the heading's.
+        f'<caption class="fs-visually-hidden">{_text(chart.title)}</caption>\n'
         f'<thead><tr><th scope="col">{_text(chart.label_head)}</th><th scope="col">{_text(chart.unit)}</th></tr>'
         f"</thead>\n<tbody>\n{rows}</tbody>\n</table>\n{note}</details>\n</figure>")

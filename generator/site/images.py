@@ -18,10 +18,10 @@ from stat import S_ISREG
 from typing import Literal
 
 from generator.dataset import Dataset
+from generator.quotes import quoted
 from generator.records.problems import shorten
 from generator.records.yamlfile import Loc
 from generator.sanitize import clean
-from generator.quotes import quoted
 
 Kind = Literal["photo", "logo"]
 
@@ -241,8 +241,8 @@ def read_header(path: Path, relative: str) -> tuple[int, int, bool]:
     except (UnidentifiedImageError, OSError, ValueError):
         raise ImageError(f"图片{quoted(relative)}无法读取（文件可能损坏，或不是 JPEG/PNG/WebP/GIF 图片）。") from None
     if width * height > MAX_PIXELS:
-        raise ImageError(f"图片{quoted(relative)}太大：{width}×{height} 像素（约 {width * height / 1e6:.0f} 百万像素），"
-                         f"上限约 {MAX_PIXELS / 1e6:.0f} 百万像素。")
+        raise ImageError(f"图片{quoted(relative)}太大：{width}×{height} 像素"
+                         f"（约 {width * height / 1e6:.0f} 百万像素），上限约 {MAX_PIXELS / 1e6:.0f} 百万像素。")
     return width, height, alpha
 
 

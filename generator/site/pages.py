@@ -19,8 +19,8 @@ from generator.site.render import Page, Renderer
 from generator.site.search import tag_forms
 from generator.site.urls import branch_uri, brand_uri, event_uri, honour_uri
 from generator.site.views import (
-    article_meta,
     SectionEntry,
+    article_meta,
     branch_view,
     branches_index_view,
     brand_card,
