@@ -110,7 +110,9 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             configured = Path(config.config_file_path).parent / configured
         return configured
 
+    @event_priority(50)  # before the search plugin's on_config, which copies its `fields` into the index settings
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        add_names_field(config)
         result = self.preloaded
         self.preloaded = None
         if result is not None and result.dataset is not None:
@@ -370,6 +372,15 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
     def on_shutdown(self) -> None:
         self.background.abandon()
         self.unpin_build_date()
+
+
+def add_names_field(config: MkDocsConfig) -> None:
+    """Have material's search index our entries' hidden names field (search.NAMES_FIELD), unless mkdocs.yml sets
+    it: the search plugin's `fields` option (runner.INTERNALS: material_search_fields)."""
+    for name, plugin in config.plugins.items():
+        fields = getattr(plugin, "config", {}).get("fields") if name.rsplit("/", 1)[-1] == "search" else None
+        if isinstance(fields, dict):
+            fields.setdefault(search.NAMES_FIELD, {"boost": search.NAMES_BOOST})
 
 
 def describe_article(page: EnginePage, dataset: Dataset | None) -> None:
