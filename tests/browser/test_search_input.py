@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -158,3 +158,24 @@ def test_axe_finds_nothing_serious_in_the_open_search(open_page: Any, site_url: 
         .filter(v => v.impact === 'serious' || v.impact === 'critical')
         .map(v => v.impact + ' ' + v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))""")
     assert found == []
+
+
+@pytest.mark.parametrize(("query", "marked"), [("平安校园", "平安校园"), ("学府街", "学府街"), ("qysx", None)])
+def test_following_a_result_highlights_what_was_searched(open_page: Any, site_url: str, query: str,
+                                                         marked: str | None) -> None:
+    """search.highlight: the result link carries the matched query (?h=…) and the page marks it; initials, which
+    no page text holds, mark nothing and break nothing."""
+    watch = open_page(DESKTOP)
+    page = watch.page
+    open_search(page, site_url)
+    fill_by_paste(page, query)
+    results(page, site_url)
+    href = page.eval_on_selector(RESULT_LINKS, "a => a.href")
+    assert f"h={query}" in unquote(href)
+    page.goto(href)
+    page.wait_for_function("() => !document.querySelector('.md-search-result__meta').textContent.includes('初始化')")
+    if marked is not None:
+        page.wait_for_selector(".md-content mark[data-md-highlight]")
+    marks = page.locator(".md-content mark[data-md-highlight]").all_inner_texts()
+    assert marks == [marked] * len(marks) and bool(marks) == (marked is not None), marks
+    assert watch.errors == []
