@@ -216,14 +216,17 @@ def _material_search_index() -> None:
 def _material_search_fields() -> None:
     from material.plugins.search.config import SearchConfig
     from material.plugins.search.plugin import SearchIndex
+    from material_search import worker_script
 
     from generator.engine.mkdocs.runner import MATERIAL_READ
     from generator.site import search
-    from material_search import worker_script
 
     assert "fields" in dict(SearchConfig._schema), "the search plugin has no `fields` option"
-    assert 'if "tags" not in self.config.fields:' in _source("material.plugins.search.plugin"), \
+    source = _source("material.plugins.search.plugin")
+    assert 'if "tags" not in self.config.fields:' in source, \
         "the search plugin no longer merges its own fields with the configured ones"
+    assert "self.search_index = SearchIndex(**self.config)" in source, \
+        "the search index no longer keeps the plugin's own `fields` dict"
     index = SearchIndex(lang=["zh"], separator="x", pipeline=[], fields={search.NAMES_FIELD: {"boost": 1.0}})
     assert '"fields":{"names":{"boost":1.0}}' in index.generate_search_index(None)
     worker = worker_script().read_text(encoding="utf-8")

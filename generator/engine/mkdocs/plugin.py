@@ -110,7 +110,6 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             configured = Path(config.config_file_path).parent / configured
         return configured
 
-    @event_priority(50)  # before the search plugin's on_config, which copies its `fields` into the index settings
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         add_names_field(config)
         result = self.preloaded
@@ -376,7 +375,10 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
 
 def add_names_field(config: MkDocsConfig) -> None:
     """Have material's search index our entries' hidden names field (search.NAMES_FIELD), unless mkdocs.yml sets
-    it: the search plugin's `fields` option (runner.INTERNALS: material_search_fields)."""
+    it: the search plugin's `fields` option (runner.INTERNALS: material_search_fields). The search plugin's
+    on_config has run (it comes first in `plugins`); its index keeps that very dict, so the field still counts.
+    This hook keeps its default order: before the search plugin, our jieba words would be lost to a configured
+    `jieba_dict`."""
     for name, plugin in config.plugins.items():
         fields = getattr(plugin, "config", {}).get("fields") if name.rsplit("/", 1)[-1] == "search" else None
         if isinstance(fields, dict):
