@@ -102,16 +102,29 @@ def han_substrings(name: str) -> set[str]:
 @given(names=st.lists(NAME, min_size=1, max_size=4), shown=st.booleans())
 @settings(max_examples=300, deadline=None)
 def test_every_run_of_a_name_starts_a_hidden_term_or_a_tag(names: list[str], shown: bool) -> None:
-    """Material prefix-matches every query term, so a run found at the start of a term finds the page."""
+    """Material prefix-matches every query term, so a run found at the start of a term finds the page; a run longer
+    than a term is cut by material at the index term that starts it, so its first MAX_NAME_TERM characters must."""
     tags = names if shown else []
-    terms = search.name_terms(names, tags)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "NAMES_BUDGET", 1 << 30)
+        terms = search.name_terms(names, tags)
     whole = [*terms, *(tag.lower() for tag in tags)]
     for name in names:
         for run in han_substrings(name):
-            assert any(term.startswith(run) for term in whole), (run, terms)
+            assert any(term.startswith(run[:search.MAX_NAME_TERM]) for term in whole), (run, terms)
     assert all(re.fullmatch(r"\w+", term) for term in terms), terms  # nothing material would read as markup
     assert not any(b.startswith(a) for a in terms for b in terms if a != b), terms  # none another already finds
     assert not {tag.lower() for tag in tags} & set(terms)
+    assert all(len(term) <= search.MAX_NAME_TERM for term in terms)
+
+
+@given(names=st.lists(NAME, min_size=1, max_size=6))
+@settings(max_examples=100, deadline=None)
+def test_hidden_name_terms_keep_to_their_budget(names: list[str]) -> None:
+    terms = search.name_terms(names)
+    assert len(" ".join(terms).encode("utf-8")) <= search.NAMES_BUDGET
+    hostile = search.name_terms(["长" * 10_000, "品" * 5_000])
+    assert hostile == ["c" * 16, "p" * 16, "品" * 16, "长" * 16]
 
 
 def test_name_forms_suffixes_and_initials() -> None:

@@ -30,6 +30,11 @@ shows its title, text and tags only. It holds the forms of a page's names reader
 NAMES_BOOST = 10_000.0
 """Between material's title (1,000) and tags (1,000,000): a page whose name holds the typed run comes before pages
 that merely mention it, and an exact whole name (a tag) still comes first."""
+MAX_NAME_TERM = 16
+"""Hidden name terms are cut to this many characters: a longer query still finds the page, since material cuts it
+at the index terms that start it (see name_suffixes), and a hostile 10,000-character name costs no more."""
+NAMES_BUDGET = 1024
+"""At most this many bytes (UTF-8) of hidden name terms an entry; the longest terms go first past it."""
 # Runs of Han characters, as material's search segments them (its `\p{script: Han}`).
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 # What splits a brand name such as 红·星闪闪 or 明德铸魂 爱育精彩 into words.
@@ -66,9 +71,11 @@ def name_suffixes(name: str) -> list[str]:
 
     Material adds a trailing wildcard to every query term (prefix matching), so these make every run of two or
     more characters of the name a prefix of one term: 行远育才学校 → …, 育才学校, … is found by 育才, 育才学, 才学…
+    Each is cut to MAX_NAME_TERM characters: material cuts a longer Chinese query at the longest index term that
+    starts it (its `segment`), which is then one of these, and searches the pieces.
     """
     form = compact_name(name)
-    return [form[i:] for i in range(len(form) - 1) if _HAN.match(form[i])]
+    return [form[i:i + MAX_NAME_TERM] for i in range(len(form) - 1) if _HAN.match(form[i])]
 
 
 def name_initials(name: str) -> str:
@@ -83,7 +90,8 @@ def name_initials(name: str) -> str:
     form = compact_name(name)
     if not _HAN.search(form):
         return ""
-    initials = "".join(lazy_pinyin(form, style=Style.FIRST_LETTER, errors=lambda chars: [chars])).lower()
+    initials = "".join(lazy_pinyin(form[:4 * MAX_NAME_TERM], style=Style.FIRST_LETTER, errors=lambda chars: [chars]))
+    initials = initials.lower()[:MAX_NAME_TERM]
     return initials if len(initials) > 1 else ""
 
 
@@ -97,7 +105,14 @@ def name_terms(names: Iterable[str], shown: Iterable[str] = ()) -> list[str]:
             terms.add(name_initials(name))
     terms -= {"", *(tag.lower() for tag in shown)}
     ordered = sorted(terms)
-    return [term for term, after in zip(ordered, [*ordered[1:], ""]) if not after.startswith(term)]
+    kept = [term for term, after in zip(ordered, [*ordered[1:], ""]) if not after.startswith(term)]
+    size = sum(len(term.encode("utf-8")) + 1 for term in kept)
+    for term in sorted(kept, key=len, reverse=True):
+        if size <= NAMES_BUDGET:
+            break
+        kept.remove(term)
+        size -= len(term.encode("utf-8")) + 1
+    return kept
 
 
 def user_words(dataset: Dataset) -> list[str]:
