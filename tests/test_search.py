@@ -65,7 +65,9 @@ def test_branch_entries_are_small_tagged_and_point_at_branch_pages(bundled: Data
     assert "区一实小" in SEPARATOR.split(main["title"])
     assert "文明校园" in main["text"] and "星闪闪" in SEPARATOR.split(main["text"])
     for entry in entries:
-        assert len(json.dumps(entry, ensure_ascii=False).encode("utf-8")) <= search.MAX_ENTRY_BYTES
+        shown = {key: value for key, value in entry.items() if key != search.NAMES_FIELD}
+        assert len(json.dumps(shown, ensure_ascii=False).encode("utf-8")) <= search.MAX_ENTRY_BYTES
+        assert len(entry.get(search.NAMES_FIELD, "").encode("utf-8")) <= search.NAMES_BUDGET
 
 
 def test_long_branch_text_is_clipped_to_the_entry_budget(bundled: Dataset) -> None:

@@ -3,7 +3,8 @@
 Pages whose words the Dataset already knows (branches, brands, honour titles, events and the section
 pages listing them) are left out of mkdocs-material's HTML indexing (`search: {exclude: true}` in their
 front matter) and get one small entry each from here instead: the index stays phone-sized (no repeated
-boilerplate, at most MAX_ENTRY_BYTES an entry) and is built without parsing any page's HTML.
+boilerplate, at most MAX_ENTRY_BYTES an entry, and at most NAMES_BUDGET more of hidden name terms) and is built
+without parsing any page's HTML.
 """
 
 from __future__ import annotations
@@ -206,14 +207,12 @@ def plain(text: str) -> str:
 def make_entry(location: str, title: str, text: str, tags: Sequence[str] = (),
                boost: float | None = None, names: Sequence[str] = ()) -> dict[str, Any]:
     """One search entry in material's shape: segmented, HTML-escaped as material escapes page text (its results
-    are shown as HTML), and the text clipped so that the whole entry fits in MAX_ENTRY_BYTES.
-    `names`: the page's names, whose hidden terms (name_terms) go in NAMES_FIELD."""
+    are shown as HTML), and the text clipped so that the entry without its hidden names fits in MAX_ENTRY_BYTES.
+    `names`: the page's names, whose hidden terms (name_terms, at most NAMES_BUDGET bytes) go in NAMES_FIELD; they
+    take no room from the text readers see in a result."""
     entry: dict[str, Any] = {"location": location, "title": html.escape(segment(title), quote=False), "text": ""}
     if tags:
         entry["tags"] = list(dict.fromkeys(tags))
-    terms = name_terms(names, entry.get("tags", ()))
-    if terms:
-        entry[NAMES_FIELD] = " ".join(terms)
     if boost is not None:
         entry["boost"] = boost
     room = MAX_ENTRY_BYTES - len(json.dumps(entry, ensure_ascii=False).encode("utf-8"))
@@ -221,8 +220,12 @@ def make_entry(location: str, title: str, text: str, tags: Sequence[str] = (),
     while True:
         entry["text"] = html.escape(segment(_clip(text, limit)), quote=False)
         if limit == 0 or len(json.dumps(entry, ensure_ascii=False).encode("utf-8")) <= MAX_ENTRY_BYTES:
-            return entry
+            break
         limit = limit * 4 // 5
+    terms = name_terms(names, entry.get("tags", ()))
+    if terms:
+        entry[NAMES_FIELD] = " ".join(terms)
+    return entry
 
 
 def title_entry(title: HonourTitle, dataset: Dataset, location: str) -> dict[str, Any]:
