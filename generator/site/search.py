@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from generator.dataset import BrandEntry, Dataset, HonourTitle
+from generator.quotes import quoted
 from generator.records.model import Branch, Event, PartialDate
 from generator.site import press
-from generator.quotes import quoted
 
 MAX_ENTRY_BYTES = 2048
 ZWSP = "\u200b"
@@ -63,7 +63,7 @@ _NAME_CHARS = re.compile(r"\w+")
 
 
 def compact_name(name: str) -> str:
-    """A name as one search term: letters, digits and Han only (红·星闪闪 → 红星闪闪, 明德铸魂 爱育精彩 → 明德铸魂爱育精彩)."""
+    """A name as one search term: letters, digits and Han only (红·星闪闪 → 红星闪闪, 明德 爱育 → 明德爱育)."""
     return "".join(_NAME_CHARS.findall(name)).lower()
 
 
@@ -106,7 +106,7 @@ def name_terms(names: Iterable[str], shown: Iterable[str] = ()) -> list[str]:
             terms.add(name_initials(name))
     terms -= {"", *(tag.lower() for tag in shown)}
     ordered = sorted(terms)
-    kept = [term for term, after in zip(ordered, [*ordered[1:], ""]) if not after.startswith(term)]
+    kept = [term for term, after in zip(ordered, [*ordered[1:], ""], strict=True) if not after.startswith(term)]
     size = sum(len(term.encode("utf-8")) + 1 for term in kept)
     for term in sorted(kept, key=len, reverse=True):
         if size <= NAMES_BUDGET:
