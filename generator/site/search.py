@@ -106,7 +106,7 @@ def name_terms(names: Iterable[str], shown: Iterable[str] = ()) -> list[str]:
             terms.add(name_initials(name))
     terms -= {"", *(tag.lower() for tag in shown)}
     ordered = sorted(terms)
-    kept = [term for term, after in zip(ordered, [*ordered[1:], ""], strict=True) if not after.startswith(term)]
+    kept = [term for term, after in zip(ordered, [*ordered[1:], ""], strict=False) if not after.startswith(term)]
     size = sum(len(term.encode("utf-8")) + 1 for term in kept)
     for term in sorted(kept, key=len, reverse=True):
         if size <= NAMES_BUDGET:
