@@ -84,11 +84,12 @@ _UNSEEN_IN_SEARCH = re.compile(
 def search_entry(entry: dict[str, Any]) -> dict[str, Any]:
     """A search index entry made safe for mkdocs-material, which shows a result's title, text and tags as HTML.
 
-    Title and text arrive as HTML text (escaped); tags arrive as plain record text and are escaped here. Direction
-    overrides and control characters go from all three.
+    Title and text arrive as HTML text (escaped); tags arrive as plain record text and are escaped here; the hidden
+    names field (never shown) holds letters, digits and Han only. Direction overrides and control characters go
+    from all of them.
     """
     safe = dict(entry)
-    for key in ("title", "text"):
+    for key in ("title", "text", "names"):
         if isinstance(safe.get(key), str):
             safe[key] = _UNSEEN_IN_SEARCH.sub("", safe[key])
     if isinstance(safe.get("tags"), list):

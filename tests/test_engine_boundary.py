@@ -213,6 +213,27 @@ def _material_search_index() -> None:
         "the index no longer ends with the docs list"
 
 
+def _material_search_fields() -> None:
+    from material.plugins.search.config import SearchConfig
+    from material.plugins.search.plugin import SearchIndex
+    from material_search import worker_script
+
+    from generator.engine.mkdocs.runner import MATERIAL_READ
+    from generator.site import search
+
+    assert "fields" in dict(SearchConfig._schema), "the search plugin has no `fields` option"
+    source = _source("material.plugins.search.plugin")
+    assert 'if "tags" not in self.config.fields:' in source, \
+        "the search plugin no longer merges its own fields with the configured ones"
+    assert "self.search_index = SearchIndex(**self.config)" in source, \
+        "the search index no longer keeps the plugin's own `fields` dict"
+    index = SearchIndex(lang=["zh"], separator="x", pipeline=[], fields={search.NAMES_FIELD: {"boost": 1.0}})
+    assert '"fields":{"names":{"boost":1.0}}' in index.generate_search_index(None)
+    worker = worker_script().read_text(encoding="utf-8")
+    assert "of Object.entries(e.fields))this.field(" in worker, \
+        f"the search worker (read from {MATERIAL_READ}) no longer makes a field of each configured one"
+
+
 def _engine_logger() -> None:
     import mkdocs.commands.build as mkdocs_build
 
@@ -245,6 +266,7 @@ CONTRACTS: dict[str, Callable[[], None]] = {
     "strict_text": _text_in("mkdocs.commands.build", "raise Abort(f'Aborted with {msg} in strict mode!')"),
     "plugin_cache": _plugin_cache,
     "material_search_index": _material_search_index,
+    "material_search_fields": _material_search_fields,
     "engine_logger": _engine_logger,
     "livereload_server": _livereload_server,
 }

@@ -3,7 +3,8 @@
 Pages whose words the Dataset already knows (branches, brands, honour titles, events and the section
 pages listing them) are left out of mkdocs-material's HTML indexing (`search: {exclude: true}` in their
 front matter) and get one small entry each from here instead: the index stays phone-sized (no repeated
-boilerplate, at most MAX_ENTRY_BYTES an entry) and is built without parsing any page's HTML.
+boilerplate, at most MAX_ENTRY_BYTES an entry, and at most NAMES_BUDGET more of hidden name terms) and is built
+without parsing any page's HTML.
 """
 
 from __future__ import annotations
@@ -18,12 +19,23 @@ from pathlib import Path
 from typing import Any
 
 from generator.dataset import BrandEntry, Dataset, HonourTitle
+from generator.quotes import quoted
 from generator.records.model import Branch, Event, PartialDate
 from generator.site import press
-from generator.quotes import quoted
 
 MAX_ENTRY_BYTES = 2048
 ZWSP = "\u200b"
+NAMES_FIELD = "names"
+"""An extra field of our entries that material indexes (the search plugin's `fields`) but never shows: a result
+shows its title, text and tags only. It holds the forms of a page's names readers type but that read as junk."""
+NAMES_BOOST = 10_000.0
+"""Between material's title (1,000) and tags (1,000,000): a page whose name holds the typed run comes before pages
+that merely mention it, and an exact whole name (a tag) still comes first."""
+MAX_NAME_TERM = 16
+"""Hidden name terms are cut to this many characters: a longer query still finds the page, since material cuts it
+at the index terms that start it (see name_suffixes), and a hostile 10,000-character name costs no more."""
+NAMES_BUDGET = 1024
+"""At most this many bytes (UTF-8) of hidden name terms an entry; the longest terms go first past it."""
 # Runs of Han characters, as material's search segments them (its `\p{script: Han}`).
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 # What splits a brand name such as 红·星闪闪 or 明德铸魂 爱育精彩 into words.
@@ -45,6 +57,63 @@ def tag_forms(name: str) -> list[str]:
     """A name as search tags: as written (红·星闪闪) and run together (红星闪闪), since readers type both."""
     compact = "".join(_parts(name))
     return list(dict.fromkeys(form for form in (name.strip(), compact) if form))
+
+
+_NAME_CHARS = re.compile(r"\w+")
+
+
+def compact_name(name: str) -> str:
+    """A name as one search term: letters, digits and Han only (红·星闪闪 → 红星闪闪, 明德 爱育 → 明德爱育)."""
+    return "".join(_NAME_CHARS.findall(name)).lower()
+
+
+def name_suffixes(name: str) -> list[str]:
+    """Every suffix of the compact name that starts with a Han character and has two or more characters.
+
+    Material adds a trailing wildcard to every query term (prefix matching), so these make every run of two or
+    more characters of the name a prefix of one term: 行远育才学校 → …, 育才学校, … is found by 育才, 育才学, 才学…
+    Each is cut to MAX_NAME_TERM characters: material cuts a longer Chinese query at the longest index term that
+    starts it (its `segment`), which is then one of these, and searches the pieces.
+    """
+    form = compact_name(name)
+    return [form[i:i + MAX_NAME_TERM] for i in range(len(form) - 1) if _HAN.match(form[i])]
+
+
+def name_initials(name: str) -> str:
+    """Pinyin initials of the compact name (区一实小 → qysx; digits and Latin letters kept as written), read as
+    pypinyin reads the name in context: its phrase tables settle the common polyphones (重庆 → cq, 银行 → yh).
+
+    Other readings are not added: pypinyin's heteronym lists put rare readings beside common ones (区 ōu, 红 gōng,
+    示 qí), which would double the terms and match what nobody typed; a place reading pypinyin does not know
+    (单县 shàn) is missed, and the name's own Han characters still find it."""
+    from pypinyin import Style, lazy_pinyin
+
+    form = compact_name(name)
+    if not _HAN.search(form):
+        return ""
+    initials = "".join(lazy_pinyin(form[:4 * MAX_NAME_TERM], style=Style.FIRST_LETTER, errors=lambda chars: [chars]))
+    initials = initials.lower()[:MAX_NAME_TERM]
+    return initials if len(initials) > 1 else ""
+
+
+def name_terms(names: Iterable[str], shown: Iterable[str] = ()) -> list[str]:
+    """The hidden search terms of a page's names: each name's suffixes and pinyin initials, without those another
+    term already starts with (prefix matching finds them there) or that a tag holds whole."""
+    terms: set[str] = set()
+    for name in names:
+        if name:
+            terms.update(name_suffixes(name))
+            terms.add(name_initials(name))
+    terms -= {"", *(tag.lower() for tag in shown)}
+    ordered = sorted(terms)
+    kept = [term for term, after in zip(ordered, [*ordered[1:], ""], strict=False) if not after.startswith(term)]
+    size = sum(len(term.encode("utf-8")) + 1 for term in kept)
+    for term in sorted(kept, key=len, reverse=True):
+        if size <= NAMES_BUDGET:
+            break
+        kept.remove(term)
+        size -= len(term.encode("utf-8")) + 1
+    return kept
 
 
 def user_words(dataset: Dataset) -> list[str]:
@@ -122,7 +191,9 @@ def branch_entries(dataset: Dataset, location_of: Callable[[str], str]) -> list[
         tags = [branch.name, *(branch.aliases or [])]
         if branch.brand is not None:
             tags += tag_forms(branch.brand.name)
-        entries.append(make_entry(location_of(branch.id), branch.name, branch_text(branch, dataset), tags))
+        names = [*tags, branch.full_name or ""]
+        entries.append(make_entry(location_of(branch.id), branch.name, branch_text(branch, dataset), tags,
+                                  names=names))
     return entries
 
 
@@ -135,9 +206,11 @@ def plain(text: str) -> str:
 
 
 def make_entry(location: str, title: str, text: str, tags: Sequence[str] = (),
-               boost: float | None = None) -> dict[str, Any]:
+               boost: float | None = None, names: Sequence[str] = ()) -> dict[str, Any]:
     """One search entry in material's shape: segmented, HTML-escaped as material escapes page text (its results
-    are shown as HTML), and the text clipped so that the whole entry fits in MAX_ENTRY_BYTES."""
+    are shown as HTML), and the text clipped so that the entry without its hidden names fits in MAX_ENTRY_BYTES.
+    `names`: the page's names, whose hidden terms (name_terms, at most NAMES_BUDGET bytes) go in NAMES_FIELD; they
+    take no room from the text readers see in a result."""
     entry: dict[str, Any] = {"location": location, "title": html.escape(segment(title), quote=False), "text": ""}
     if tags:
         entry["tags"] = list(dict.fromkeys(tags))
@@ -148,8 +221,12 @@ def make_entry(location: str, title: str, text: str, tags: Sequence[str] = (),
     while True:
         entry["text"] = html.escape(segment(_clip(text, limit)), quote=False)
         if limit == 0 or len(json.dumps(entry, ensure_ascii=False).encode("utf-8")) <= MAX_ENTRY_BYTES:
-            return entry
+            break
         limit = limit * 4 // 5
+    terms = name_terms(names, entry.get("tags", ()))
+    if terms:
+        entry[NAMES_FIELD] = " ".join(terms)
+    return entry
 
 
 def title_entry(title: HonourTitle, dataset: Dataset, location: str) -> dict[str, Any]:
@@ -170,7 +247,8 @@ def brand_entry(entry: BrandEntry, location: str) -> dict[str, Any]:
     """A brand page: the brand as the tag, its school, slogan and the start of its story."""
     brand = entry.brand
     parts = [f"{entry.branch.name}党支部的党建品牌", brand.slogan or "", plain(brand.story or "")]
-    return make_entry(location, brand.name, "。".join(p for p in parts if p), tag_forms(brand.name))
+    return make_entry(location, brand.name, "。".join(p for p in parts if p), tag_forms(brand.name),
+                      names=[brand.name])
 
 
 def event_entry(event: Event, dataset: Dataset, location: str) -> dict[str, Any]:

@@ -112,6 +112,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         return configured
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        add_names_field(config)
         result = self.preloaded
         self.preloaded = None
         if result is not None and result.dataset is not None:
@@ -372,6 +373,18 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
     def on_shutdown(self) -> None:
         self.background.abandon()
         self.unpin_build_date()
+
+
+def add_names_field(config: MkDocsConfig) -> None:
+    """Have material's search index our entries' hidden names field (search.NAMES_FIELD), unless mkdocs.yml sets
+    it: the search plugin's `fields` option (runner.INTERNALS: material_search_fields). The search plugin's
+    on_config has run (it comes first in `plugins`); its index keeps that very dict, so the field still counts.
+    This hook keeps its default order: before the search plugin, our jieba words would be lost to a configured
+    `jieba_dict`."""
+    for name, plugin in config.plugins.items():
+        fields = getattr(plugin, "config", {}).get("fields") if name.rsplit("/", 1)[-1] == "search" else None
+        if isinstance(fields, dict):
+            fields.setdefault(search.NAMES_FIELD, {"boost": search.NAMES_BOOST})
 
 
 def describe_article(page: EnginePage, dataset: Dataset | None) -> None:

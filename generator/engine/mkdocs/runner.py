@@ -66,6 +66,12 @@ INTERNALS = (
              "material search plugin: search_index_prev; search/search_index.json ends with the docs list ']}'",
              f"mkdocs-material {MATERIAL_READ} (on either engine)",
              "incremental.PageCache.finish and search.splice_entries: our entries appended unparsed"),
+    Internal("material_search_fields",
+             "material search plugin option `fields` (undocumented): its index keeps the option's dict "
+             "(SearchIndex(**self.config)) and writes it into search_index.json's config; its worker makes a lunr "
+             "field of each; results show title, text and tags only",
+             f"mkdocs-material {MATERIAL_READ} (on either engine)",
+             "plugin.add_names_field: the hidden names field of our entries (search.NAMES_FIELD)"),
     Internal("engine_logger", "the engine's modules log under its package name ('mkdocs' or 'properdocs'), "
              "and build() counts --strict warnings on that logger", ENGINES_READ,
              "engine_logger (collect_log, serve_site), which hold what the engine logs"),

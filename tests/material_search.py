@@ -1,0 +1,42 @@
+"""mkdocs-material's own search (its bundled web worker and lunr) run in Node over a built search index: what a
+reader's browser finds for a query, without a browser, fast enough for a property over every name."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+RUNNER = Path(__file__).resolve().parent / "material_search.js"
+
+
+@dataclass(frozen=True)
+class Found:
+    """One query's answer: the parts material searched for (its Chinese segmentation) and the pages, best first."""
+
+    kept: tuple[str, ...]
+    locations: tuple[str, ...]
+
+
+def worker_script() -> Path:
+    import material
+
+    found = sorted((Path(material.__file__).parent / "templates" / "assets" / "javascripts" / "workers")
+                   .glob("search.*.min.js"))
+    assert len(found) == 1, f"material's search worker is not where it was read: {found}"
+    return found[0]
+
+
+def search(index: Path, queries: Sequence[str]) -> list[Found]:
+    """Every query through material's search over the index (search/search_index.json of a built site)."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node is missing: it runs material's search worker (scripts/test installs it with npm)")
+    done = subprocess.run([node, str(RUNNER), str(worker_script()), str(index)], input=json.dumps(list(queries)),
+                          capture_output=True, text=True, check=True, timeout=600)
+    return [Found(tuple(r["kept"]), tuple(loc for loc, _score in r["results"])) for r in json.loads(done.stdout)]
