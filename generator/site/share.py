@@ -20,7 +20,7 @@ import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from generator.records.model import DEFAULT_SECTION_TITLES, SECTION_KEYS, Site
 from generator.sanitize import clean
@@ -361,6 +361,25 @@ def canonical_url(site_url: str | None, page_url: str) -> str | None:
     return urljoin(base, page_url)
 
 
+def ascii_url(url: str) -> str:
+    """An address as a browser sends it: the host in IDNA (xn--…), every other non-ASCII character percent-encoded.
+    A QR code holds this form: a phone's reader guesses the text encoding of other bytes, and may guess wrong."""
+    if url.isascii():
+        return url
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    try:
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        host = quote(host, safe="")
+    netloc = host if parts.port is None else f"{host}:{parts.port}"
+    if parts.username is not None:
+        netloc = f"{quote(parts.username, safe='')}@{netloc}"
+    keep = "/%:@!$&'()*+,;=-._~?#[]"
+    return urlunsplit((parts.scheme, netloc, quote(parts.path, safe=keep), quote(parts.query, safe=keep),
+                       quote(parts.fragment, safe=keep)))
+
+
 def qr_file(canonical: str) -> str:
     """Where the QR code of an address is published (relative to the site root), named by the address."""
     digest = hashlib.sha256(f"{QR_VERSION}|{QR_ERROR}|{QR_MASK}|{canonical}".encode()).hexdigest()[:16]
@@ -391,9 +410,10 @@ def qr_path(matrix: Sequence[Sequence[int]], border: int = QR_BORDER) -> str:
     return "".join(parts)
 
 
-def qr_svg(text: str) -> str:
-    """A QR code of `text` as a standalone SVG: a white square with the quiet zone and one black <path>."""
-    matrix = qr_matrix(text)
+def qr_svg(address: str) -> str:
+    """A QR code of an address (in its ASCII form) as a standalone SVG: a white square with the quiet zone and one
+    black <path>."""
+    matrix = qr_matrix(ascii_url(address))
     side = len(matrix) + 2 * QR_BORDER
     pixels = side * QR_MODULE_PX
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {side} {side}" width="{pixels}" '
