@@ -2,7 +2,8 @@
 
 Each hook hands its work to a helper named for it: the pages come from generator.site (HTML, no Markdown), serve's
 dirty rebuilds are decided by incremental.PageCache, record text in the theme is made safe by theme_text, and
-images, downloads and search entries are made by a forked second process (generator.engine.background).
+images, share pictures, QR codes, downloads and search entries are made by a forked second process
+(generator.engine.background).
 """
 
 from __future__ import annotations
