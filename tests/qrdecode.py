@@ -33,15 +33,23 @@ class Unreadable(Exception):
 
 
 def svg_modules(svg: str) -> list[list[int]]:
-    """The dark modules of one of fivestar's QR SVGs (one <path> of `M x y h w v1 h-w z` runs), quiet zone cut."""
+    """The dark modules of one of fivestar's QR SVGs, quiet zone cut: one <path> of horizontal strokes through the
+    middle of each row, `M x y.5 h n` for a row's first run, `m gap 0 h n` for the next ones."""
     side = int(re.search(r'viewBox="0 0 (\d+) \1"', svg).group(1))  # type: ignore[union-attr]
-    path = re.findall(r'<path[^>]* d="([^"]*)"', svg)
-    assert len(path) == 1, "one path"
+    paths = re.findall(r'<path[^>]* d="([^"]*)"', svg)
+    assert len(paths) == 1, "one path"
     grid = [[0] * side for _ in range(side)]
-    for x, y, w in re.findall(r"M(\d+) (\d+)h(\d+)v1h-\3z", path[0]):
-        for i in range(int(w)):
-            grid[int(y)][int(x) + i] = 1
-    assert re.sub(r"M(\d+) (\d+)h(\d+)v1h-\3z", "", path[0]) == "", "nothing but runs"
+    commands = re.findall(r"([Mm])(\d+) (\d+)(?:\.5)?h(\d+)", paths[0])
+    assert "".join(f"{c}{a} {b}{'.5' if c == 'M' else ''}h{n}" for c, a, b, n in commands) == paths[0], "only runs"
+    x = y = 0
+    for command, a, b, n in commands:
+        if command == "M":
+            x, y = int(a), int(b)
+        else:
+            x, y = x + int(a), y + int(b)
+        for i in range(int(n)):
+            grid[y][x + i] = 1
+        x += int(n)
     top = next(r for r, row in enumerate(grid) if any(row))
     left = min(row.index(1) for row in grid if any(row))
     size = side - 2 * top
