@@ -1,5 +1,6 @@
-"""Share and print (generator/site/share.py): the share picture of every page kind, the Open Graph tags of every
-page, and the QR code of every page's address, read back as a phone would."""
+"""Share and print (generator/site/share.py; in the browser: tests/browser/test_share.py): the share picture of
+every page kind, the Open Graph tags of every page, and the QR code of every page's address, read back as a phone
+would."""
 
 from __future__ import annotations
 
