@@ -5,6 +5,7 @@ would."""
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import re
 import shutil
@@ -322,3 +323,28 @@ def test_a_site_under_a_path_gets_addresses_with_its_path(tmp_path: Path) -> Non
     qr = document.find("img", cls="fs-share__qr").get("src") or ""
     svg = (site_dir / _resolve("branches/qu-yishixiao/index.html", qr)).read_text(encoding="ascii")
     assert decode(svg_modules(svg)) == tags["og:url"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(name=st.text(alphabet="国示例区县市龍", min_size=1, max_size=10),
+       label=st.text(alphabet="荣誉榜支部风采“”五星创建", max_size=16))
+def test_the_seals_words_never_touch_the_star_each_other_or_the_ring(name: str, label: str) -> None:
+    """Any name of one to eight letters and any label: every box inside the inner ring, below the star, apart."""
+    font = share.find_font()
+    if font is None:
+        pytest.skip("no CJK font on this machine (.ci/run installs fonts-noto-cjk)")
+    colours = tuple(sorted(share.DEFAULT_COLOURS.items()))
+    picture = share.SharePicture("about", share.seal_lines(name), label, colours, font, "x")
+    boxes = []
+    for _part, text, part_font, (x, y) in share.seal_layout(picture):
+        left, top, right, bottom = part_font.getbbox(text, anchor="mm")  # type: ignore[attr-defined]
+        boxes.append((x + left, y + top, x + right, y + bottom))
+    assert boxes, "a name of letters the font has is always drawn"
+    star_bottom = share.STAR_CENTRE + share.STAR_RADIUS
+    centre = share.PICTURE_SIZE / 2
+    for left, top, right, bottom in boxes:
+        assert top > star_bottom
+        corners = [(left, top), (right, top), (left, bottom), (right, bottom)]
+        assert all((cx - centre) ** 2 + (cy - centre) ** 2 < share.INNER_RING ** 2 for cx, cy in corners)
+    for a, b in itertools.pairwise(boxes):
+        assert a[3] <= b[1], "each part below the one before"

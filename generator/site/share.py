@@ -33,7 +33,7 @@ SUPERSAMPLE = 2
 """Drawn at twice the size and scaled down: Pillow draws shapes without smoothing."""
 EDGE_STEPS = 5
 """The PNG's palette: the red, and this many steps from it to the gold and to the cream (11 colours, 4 bits)."""
-PICTURE_VERSION = "1"
+PICTURE_VERSION = "2"
 """Raise when the drawing changes: the file names (and caches) of every share picture change with it."""
 
 QR_ERROR = "m"
@@ -258,10 +258,57 @@ def _fitted_font(choice: FontChoice, text: str, largest: int, smallest: int, wid
     return None
 
 
+STAR_CENTRE, STAR_RADIUS = 165, 58
+NAME_CENTRE = 318
+LABEL_CENTRE = (452, 462)
+"""Where the seal's parts sit, in pixels of the 600×600 picture: the star's centre and radius, the middle of the
+name, the label's middle under a one-line and a two-line name; inside the inner ring (radius 240)."""
+INNER_RING = 240
+
+
+def _usable(picture: SharePicture) -> tuple[tuple[str, ...], str]:
+    """The name's lines and the label the font can draw: a letter it lacks leaves the initial, or nothing."""
+    from PIL import ImageFont
+
+    lines, label, font = picture.lines, picture.label, picture.font
+    if font is None or not lines:
+        return (), ""
+    probe = ImageFont.truetype(font.path, 40, index=font.index)
+    if _missing_glyphs(probe, "".join(lines)):
+        lines = (lines[0][0],) if not _missing_glyphs(probe, lines[0][0]) else ()
+    if label and _missing_glyphs(probe, label):
+        label = ""
+    return lines, label
+
+
+def seal_layout(picture: SharePicture, scale: int = 1) -> list[tuple[str, str, object, tuple[float, float]]]:
+    """The seal's words as (part, text, font, middle point), at `scale` times the picture's size: the name's lines,
+    then the label when it fits (else left out, never cut). Empty: the picture is the star alone."""
+    from PIL import ImageFont
+
+    lines, label = _usable(picture)
+    if not lines or picture.font is None:
+        return []
+    font = picture.font
+    longest = max(len(line) for line in lines)
+    size = min(150 if len(lines) == 1 else 92, 380 // longest) * scale  # two lines fit between star and label
+    name_font = ImageFont.truetype(font.path, size, index=font.index)
+    step = size * 1.1
+    top = NAME_CENTRE * scale - step * (len(lines) - 1) / 2
+    centre = PICTURE_SIZE * scale / 2
+    parts: list[tuple[str, str, object, tuple[float, float]]] = [
+        ("name", line, name_font, (centre, top + i * step)) for i, line in enumerate(lines)]
+    if label:
+        label_font = _fitted_font(font, label, 46 * scale, 30 * scale, 330 * scale)
+        if label_font is not None:
+            parts.append(("label", label, label_font, (centre, LABEL_CENTRE[len(lines) - 1] * scale)))
+    return parts
+
+
 def draw_picture(picture: SharePicture) -> bytes:
     """The PNG of a share picture: the seal (a gold ring and star on the site's red), the region's name in cream,
     the page kind's name in gold. Without a font, or with a letter the font lacks, the star alone, larger."""
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
 
     colours = dict(picture.colours)
     red, gold, cream = _rgb(colours["red"]), _rgb(colours["gold"]), _rgb(colours["cream"])
@@ -272,33 +319,15 @@ def draw_picture(picture: SharePicture) -> bytes:
     draw = ImageDraw.Draw(image)
     ring = 262 * s
     draw.ellipse((centre - ring, centre - ring, centre + ring, centre + ring), outline=gold, width=14 * s)
-    inner = 240 * s
+    inner = INNER_RING * s
     draw.ellipse((centre - inner, centre - inner, centre + inner, centre + inner), outline=gold, width=4 * s)
-
-    lines, label = picture.lines, picture.label
-    font = picture.font
-    if font is not None and lines:
-        probe = ImageFont.truetype(font.path, 40, index=font.index)
-        if _missing_glyphs(probe, "".join(lines)):
-            lines = (lines[0][0],) if not _missing_glyphs(probe, lines[0][0]) else ()
-        if label and _missing_glyphs(probe, label):
-            label = ""
-    if font is None or not lines:
+    parts = seal_layout(picture, s)
+    if not parts:
         draw.polygon(_star(centre, centre, 170 * s), fill=gold)
         return _encode(image, colours)
-
-    draw.polygon(_star(centre, 165 * s, 58 * s), fill=gold)
-    longest = max(len(line) for line in lines)
-    size = min(150 if len(lines) == 1 else 110, 380 // longest) * s
-    name_font = ImageFont.truetype(font.path, size, index=font.index)
-    step = size * 1.12
-    top = 318 * s - step * (len(lines) - 1) / 2
-    for i, line in enumerate(lines):
-        draw.text((centre, top + i * step), line, font=name_font, fill=cream, anchor="mm")
-    if label:
-        label_font = _fitted_font(font, label, 46 * s, 30 * s, 330 * s)
-        if label_font is not None:
-            draw.text((centre, 452 * s), label, font=label_font, fill=gold, anchor="mm")
+    draw.polygon(_star(centre, STAR_CENTRE * s, STAR_RADIUS * s), fill=gold)
+    for part, text, font, point in parts:
+        draw.text(point, text, font=font, fill=cream if part == "name" else gold, anchor="mm")
     return _encode(image, colours)
 
 
