@@ -299,9 +299,12 @@ def seal_layout(picture: SharePicture, scale: int = 1) -> list[tuple[str, str, o
     parts: list[tuple[str, str, object, tuple[float, float]]] = [
         ("name", line, name_font, (centre, top + i * step)) for i, line in enumerate(lines)]
     if label:
-        label_font = _fitted_font(font, label, 46 * scale, 30 * scale, 330 * scale)
+        middle = LABEL_CENTRE[len(lines) - 1]
+        reach = middle + 26 - PICTURE_SIZE / 2  # the label's lowest point, from the picture's centre
+        width = int(2 * (INNER_RING**2 - reach**2) ** 0.5) - 12  # the inner ring's chord there, less a margin
+        label_font = _fitted_font(font, label, 46 * scale, 30 * scale, width * scale)
         if label_font is not None:
-            parts.append(("label", label, label_font, (centre, LABEL_CENTRE[len(lines) - 1] * scale)))
+            parts.append(("label", label, label_font, (centre, middle * scale)))
     return parts
 
 
