@@ -187,8 +187,13 @@ def script_fingerprint(script: str) -> str:
 
 
 TEXT_META = frozenset({"sitename", "sitedomain", "siteidcode", "articletitle", "pubdate", "contentsource",
-                       "description", "author", "generator", "keywords"})
-"""`<meta name=…>` whose content is text, not a URL: a record's name there is shown, never followed."""
+                       "description", "author", "generator", "keywords",
+                       # share tags (theme/partials/share-head.html) that are text; og:url and the images are URLs
+                       "og:type", "og:title", "og:description", "og:site_name", "og:locale", "og:image:type",
+                       "og:image:width", "og:image:height", "og:image:alt", "article:published_time",
+                       "article:section", "twitter:card", "twitter:title", "twitter:description"})
+"""`<meta name=…>` (or `property=…`) whose content is text, not a URL: a record's name there is shown, never
+followed."""
 
 
 def risks(html: str) -> list[str]:
@@ -205,7 +210,8 @@ def risks(html: str) -> list[str]:
                 found.append(f"<{tag} {name}=>")
             if name == "style" and value and re.search(r"(?i)expression|url\(|javascript|behavior|@import", value):
                 found.append(f"<{tag} style={value[:40]}>")
-            if name == "content" and tag == "meta" and (attrs.get("name") or "").lower() in TEXT_META:
+            if name == "content" and tag == "meta" and \
+                    (attrs.get("name") or attrs.get("property") or "").lower() in TEXT_META:
                 continue  # text about the page (政府网站网页设计规范's ArticleTitle…), never followed as a URL
             if name in URL_ATTRIBUTES and value:
                 for part in value.split(","):
@@ -242,6 +248,8 @@ def test_the_checker_sees_what_it_must() -> None:
     assert risks("<script>x()</script>") == ["<script inline>"]
     assert risks('<meta name="ArticleTitle" content="javascript:x">') == []
     assert risks('<meta property="og:url" content="javascript:x">') == ["<meta content=javascript:>"]
+    assert risks('<meta property="og:image" content="javascript:x">') == ["<meta content=javascript:>"]
+    assert risks('<meta property="og:title" content="javascript:x">') == []
     assert risks('<a href="https://example.com/">t</a><p>&lt;script&gt;</p>') == []
     assert Page("<p>a &lt;b&gt; <b>c</b></p><script>x</script>").visible == "a <b> c"
     assert risks("<title><script>x()</script></title>") == []

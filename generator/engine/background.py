@@ -1,5 +1,5 @@
-"""Work that needs only what is already loaded (images, downloads, search entries), done in a second process while
-the first renders pages."""
+"""Work that needs only what is already loaded (images, share pictures, QR codes, downloads, search entries), done
+in a second process while the first renders pages."""
 
 from __future__ import annotations
 

@@ -13,6 +13,7 @@ from PIL import Image
 
 from generator.records.load import load_dataset
 from generator.site.images import image_html, image_refs, plan_images, write_images
+from generator.site.share import QR_FOLDER, SHARE_FOLDER
 
 pytestmark = pytest.mark.browser
 
@@ -102,7 +103,8 @@ def expected_width(srcset: str, slot: float) -> int:
 
 def assert_no_oversized_files(site: Path, originals: dict[str, int]) -> None:
     """Every published rendition is exactly as wide as its name says, and never wider than its original."""
-    files = [p for p in (site / "images").rglob("*") if p.suffix in (".webp", ".jpg", ".png")]
+    files = [p for p in (site / "images").rglob("*") if p.suffix in (".webp", ".jpg", ".png")
+             and not p.relative_to(site).as_posix().startswith(SHARE_FOLDER)]  # drawn, not a record's image
     assert files
     for path in files:
         match = RENDITION.search(path.name)
@@ -170,7 +172,8 @@ def test_built_site_images_at_phone_width(data_dir: Path, tmp_path: Path, serve_
     planned = plan_images(dataset)
     for path, expected in (("brands/qu-yishixiao/", 3), ("events/2023-06-02-guanmo-tuijinhui/", 1)):
         phone.goto(base + path)
-        shown = [i for i in load_every_image(phone) if "/images/" in i["current"]]
+        shown = [i for i in load_every_image(phone) if "/images/" in i["current"]
+                 and not any(f"/{folder}/" in i["current"] for folder in (SHARE_FOLDER, QR_FOLDER))]
         assert len(shown) >= expected, shown
         for image in shown:
             assert image["natural"] > 0 and image["current"].endswith(".webp"), image

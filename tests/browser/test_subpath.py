@@ -118,3 +118,20 @@ def test_search_downloads_and_copy_work_under_the_prefix(open_page: Any, portal:
     outside = [u for u in requested if urlsplit(u).netloc != urlsplit(portal).netloc and not u.startswith("data:")]
     assert outside == [], "nothing may be fetched from another host"
     assert watch.errors == []
+
+
+def test_share_tags_and_qr_code_carry_the_portal_path(open_page: Any, portal: str) -> None:
+    """og:url and og:image are absolute with the 专题's path; the share picture and the QR code load from under it."""
+    page = open_page().page
+    page.goto(portal + "events/")
+    tags = page.eval_on_selector_all("meta[property^='og:']", "ms => Object.fromEntries(ms.map(m => "
+                                     "[m.getAttribute('property'), m.getAttribute('content')]))")
+    assert tags["og:url"] == "https://jyj.example.gov.cn/zt/wuxing/events/"
+    assert tags["og:image"].startswith("https://jyj.example.gov.cn/zt/wuxing/images/share/events-")
+    picture = page.eval_on_selector("img", "i => i.currentSrc")
+    assert urlsplit(picture).path == "/" + PREFIX + tags["og:image"].split(PREFIX, 1)[1]
+    assert fetch(picture) == 200
+    page.locator(".fs-share__button").click()
+    assert page.locator(".fs-share__url").inner_text().strip() == tags["og:url"]
+    qr = page.eval_on_selector(".fs-share__qr", "q => q.currentSrc")
+    assert urlsplit(qr).path.startswith("/" + PREFIX) and fetch(qr) == 200

@@ -2,7 +2,8 @@
 
 Each hook hands its work to a helper named for it: the pages come from generator.site (HTML, no Markdown), serve's
 dirty rebuilds are decided by incremental.PageCache, record text in the theme is made safe by theme_text, and
-images, downloads and search entries are made by a forked second process (generator.engine.background).
+images, share pictures, QR codes, downloads and search entries are made by a forked second process
+(generator.engine.background).
 """
 
 from __future__ import annotations
@@ -37,8 +38,8 @@ from generator.records import model
 from generator.records.load import LoadResult, load_dataset
 from generator.records.problems import DataError, Problem
 from generator.sanitize import clean_html, search_entry
-from generator.site import exports, pages, search
-from generator.site.images import IMAGE_SUFFIXES, ImageError, write_images
+from generator.site import exports, pages, search, share
+from generator.site.images import IMAGE_SUFFIXES, ImageError, default_cache_dir, write_images
 from generator.site.render import Page
 from generator.site.search_entries import search_entries
 from generator.site.tables import scroll_tables
@@ -90,6 +91,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         self.preview = PreviewStatus()
         self.pinned_epoch: str | None = None
         self.unpinned_epoch: str | None = None
+        self.pictures: dict[str, share.SharePicture] = {}
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Defining on_startup keeps this one instance across `serve` rebuilds, so fingerprints survive.
@@ -146,6 +148,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         config.extra["fivestar"] = {**footer_context(dataset, config.site_url),
                                     "feed": next((d.href for d in self.downloads if d.href.endswith(".xml")), None)}
         search.load_user_words(w for w in search.user_words(dataset) if len(w) <= MAX_USER_WORD)
+        self.pictures = share.plan_pictures(dataset.site, share.colours_from_theme(config.theme.dirs))
         return config
 
     def pin_build_date(self, as_of: dt.date) -> None:
@@ -236,7 +239,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             raise PluginError("content/ 里有不能发布的文件，网站没有更新。\n" + DataError(refused).report())
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        self.start_background(config)
+        self.start_background(config, files)
         return nav
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
@@ -251,6 +254,19 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             # Markdown (a title is None until the source is read, unless the nav gave one).
             page.title = html.escape(generated.title, quote=False)
         return page
+
+    def on_page_context(self, context: Any, *, page: EnginePage, config: MkDocsConfig, nav: Any) -> Any:
+        """What the theme shows for sharing this page (partials/share*.html): the share picture first in the
+        page, Open Graph tags, the 扫码分享 QR code (share.py)."""
+        if self.dataset is not None and self.pictures:
+            description = page.meta.get("description") if isinstance(page.meta, dict) else None
+            article = page.meta.get("article") if isinstance(page.meta, dict) else None
+            context["fs_share"] = share.share_view(
+                src_uri=page.file.src_uri, page_url=page.url, title=plain_title(page.title),
+                description=description if isinstance(description, str) else "", site=self.dataset.site,
+                pictures=self.pictures, site_url=config.site_url,
+                article=article if isinstance(article, dict) else None, is_homepage=page.is_homepage)
+        return context
 
     def on_page_content(self, content: str, *, page: EnginePage, config: MkDocsConfig, files: Files) -> str:
         guard_title(page)
@@ -275,14 +291,16 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
 
     # -- work that needs only the data, on the second core ------------------------------------------------------
 
-    def start_background(self, config: MkDocsConfig) -> None:
-        """A forked second process writes the images and downloads and builds the search entries, while this
-        one renders the pages."""
+    def start_background(self, config: MkDocsConfig, files: Files) -> None:
+        """A forked second process writes the images, share pictures, QR codes and downloads and builds the search
+        entries, while this one renders the pages."""
         assert self.dataset is not None
         self.settle_downloads()
         dataset, settings, sections, site_dir = self.dataset, self.settings, self.sections, Path(config.site_dir)
         use_urls, site_url = config.use_directory_urls, config.site_url
         news = [(post.date, post.title, url_of(post.src_uri, use_urls)) for post in settings.news]
+        pictures = self.pictures
+        addresses = [share.canonical_url(site_url, file.url) for file in files.documentation_pages()]
 
         def job(deliver: Deliver) -> str | None:
             try:
@@ -293,6 +311,12 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             os.close(handle)
             search.write_entries((search_entry(e) for e in search_entries(dataset, use_urls, sections)), Path(fragment))
             deliver(ENTRIES, fragment)
+            try:
+                cache = default_cache_dir(dataset.data_dir)
+                share.write_pictures(pictures, site_dir, cache)
+                share.write_qr_codes((a for a in addresses if a), site_dir, cache)
+            except OSError as error:
+                return f"分享图片或二维码无法写入，网站没有更新：{error}"
             if settings.downloads:
                 try:
                     exports.write_exports(dataset, site_dir, news, site_url)
@@ -397,6 +421,11 @@ def describe_article(page: EnginePage, dataset: Dataset | None) -> None:
     when = when.date() if isinstance(when, dt.datetime) else when
     source = meta.get("source") if isinstance(meta.get("source"), str) else dataset.site.owner
     meta["article"] = {"title": str(page.title or ""), "date": when.isoformat(), "source": source}
+
+
+def plain_title(title: object) -> str:
+    """A page title as plain text: the engine's title is HTML text (entities, perhaps tags)."""
+    return html.unescape(re.sub(r"<[^>]*>", "", str(title or "")))
 
 
 def generated_file(config: MkDocsConfig, page: Page, inclusion: InclusionLevel) -> File:
