@@ -199,7 +199,7 @@ class SharePicture:
 
 
 def plan_pictures(site: Site, colours: Mapping[str, str] | None = None,
-                  font: FontChoice | None | bool = True) -> dict[str, SharePicture]:
+                  font: FontChoice | bool | None = True) -> dict[str, SharePicture]:
     """The share picture of every page kind, by kind; nothing is drawn yet (`font=True`: look for one)."""
     from PIL import __version__ as pillow
 
