@@ -482,7 +482,7 @@ def write_qr_codes(canonicals: Iterable[str], site_dir: Path, cache_dir: Path | 
     return count
 
 
-# -- what a page's head and share button show ---------------------------------------------------------------------------
+# -- what a page's head and share button show --------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class ShareView:
