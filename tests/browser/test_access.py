@@ -55,7 +55,8 @@ LAYOUT = """() => {
         if (!el.getClientRects().length) continue;
         const s = getComputedStyle(el);
         const clips = v => v === 'hidden' || v === 'clip';
-        if (el.matches('[data-fs-access-status]')) continue;  // visually hidden on purpose, for screen readers
+        // visually hidden on purpose, for screen readers (the reading bar's status, the theme's hidden-text classes)
+        if (el.matches('[data-fs-access-status], .fs-visually-hidden, .md-visually-hidden')) continue;
         if ((clips(s.overflowX) && el.scrollWidth > el.clientWidth + 1) ||
             (clips(s.overflowY) && el.scrollHeight > el.clientHeight + 1)) {
             problems.push('cut off: ' + el.tagName.toLowerCase() + '.' + el.className + ' ' +
