@@ -38,6 +38,7 @@ NAME_ONLY = {
     "fs-logo--image": "the default class's modifier, see fs-logo",
     "fs-logo--placeholder": "the default class's modifier, see fs-logo",
     "fs-published": "the 发布机构/发布日期 line, a plain paragraph",
+    "fs-share__hint": "the 扫码分享 panel's hint, a plain paragraph styled by .fs-share__text p",
     "fs-stars": "the stars paragraph; its parts are styled",
     "fs-stars__label": "the star words, <strong> as written",
     **{f"fs-status--{status}": "a list's status, for the reader's own style sheet; fs-status is styled"
