@@ -348,3 +348,33 @@ def test_the_seals_words_never_touch_the_star_each_other_or_the_ring(name: str, 
         assert all((cx - centre) ** 2 + (cy - centre) ** 2 < share.INNER_RING ** 2 for cx, cy in corners)
     for a, b in itertools.pairwise(boxes):
         assert a[3] <= b[1], "each part below the one before"
+
+
+def test_a_build_after_a_preview_in_the_same_process_is_a_whole_build(tmp_path: Path) -> None:
+    """MkDocs keeps a plugin with on_startup for the whole process: a build that follows a preview's dirty start
+    must still wait for the second process (every QR code and download written), as `mkdocs build` would."""
+    from mkdocs.config.defaults import MkDocsConfig
+
+    from generator.engine.build import build_site
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    config = tmp_path / "mkdocs.yml"
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    text = re.sub(r"^site_url:.*$", "site_url: https://jyj.example.gov.cn/", text, flags=re.MULTILINE)
+    text = text.replace("docs_dir: content", f"docs_dir: {json.dumps(str(ROOT / 'content'))}")
+    text = text.replace("custom_dir: theme", f"custom_dir: {json.dumps(str(ROOT / 'theme'))}")
+    text = text.replace("data: data", f"data: {json.dumps(str(data))}")
+    config.write_text(text, encoding="utf-8")
+    build_site(data, config, tmp_path / "first")
+    kept = [plugin for plugin in MkDocsConfig.plugins.plugin_cache.values() if hasattr(plugin, "preview")]
+    assert kept, "the fivestar plugin is no longer kept across builds: this test no longer tests anything"
+    for plugin in kept:
+        plugin.on_startup(command="serve", dirty=True)  # as a preview in this process would leave it
+    site_dir = build_site(data, config, tmp_path / "second").site_dir
+    assert [plugin.dirty for plugin in kept] == [False] * len(kept)  # the build started as a build
+    pages = [p for p in site_dir.rglob("index.html") if p.parent.name != "404"]
+    for page in pages:
+        qr = _document(site_dir, str(page.relative_to(site_dir))).find("img", cls="fs-share__qr")
+        assert qr is not None and (page.parent / (qr.get("src") or "")).resolve().is_file(), page
+    assert any((site_dir / "downloads").iterdir())

@@ -222,12 +222,18 @@ class MkDocsSite:
     def build(self, into: Path) -> None:
         """Build the whole site into `into`; EngineFailed (in Chinese) if MkDocs stops."""
         self.config.site_dir = str(into)
+        # As `mkdocs build` does around a build: plugins with on_startup live as long as the process (the
+        # `plugin_cache` internal), so without it a build after a preview in the same process would still run
+        # as the preview's dirty rebuild (not waiting for the QR codes and downloads).
+        self.config.plugins.on_startup(command="build", dirty=False)
         try:
             mkdocs_build.build(self.config)
         except KeyboardInterrupt:
             raise
         except (Abort, Exception) as error:
             raise EngineFailed(explain(error, self.log.messages)) from None
+        finally:
+            self.config.plugins.on_shutdown()
 
 
 @contextmanager
