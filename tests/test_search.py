@@ -239,3 +239,15 @@ def test_reference_queries_and_initials_find_the_page_first(built_site: Path) ->
     found = material_search.search(built_site / "search" / "search_index.json", list(cases))
     for (query, first), answer in zip(cases.items(), found, strict=True):
         assert answer.locations[:1] == (first,), (query, answer)
+
+
+def test_segmentation_depends_on_this_sites_words_only() -> None:
+    """Words an earlier build in the same process taught jieba (another site, a name since renamed) do not
+    change how this site's text is cut: the index equals the one a fresh process writes."""
+    text = "示例区行远育才学校开展育才学校党建活动，实验小学参加"
+    search.load_user_words(["示例区"])
+    fresh = search.segment(text)
+    search.load_user_words(["育才学校", "实验小学参加", "区行远"])
+    assert search.segment(text) != fresh  # the other site's words do cut differently …
+    search.load_user_words(["示例区"])
+    assert search.segment(text) == fresh  # … and are forgotten when this site is built again

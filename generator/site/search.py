@@ -129,17 +129,29 @@ def user_words(dataset: Dataset) -> list[str]:
     return [w for w in dict.fromkeys(w.strip() for w in words) if len(w) > 1]
 
 
+_taught: set[str] = set()
+"""The words this process has taught jieba: jieba keeps one dictionary per process."""
+
+
 def load_user_words(words: Iterable[str]) -> int:
-    """Teach jieba the words (each Han run of them, since segmentation only sees Han runs); return how many."""
+    """Teach jieba the words (each Han run of them, since segmentation only sees Han runs); return how many.
+
+    Segmentation must depend on this site's data only: when an earlier build in this process (a preview before
+    a rename, another site in a test run) taught words this one does not have, jieba starts again from its own
+    dictionary first, so the index is the one a fresh `fivestar build` writes."""
     jieba = _jieba()
-    count = 0
-    for word in words:
-        for run in _HAN.findall(word):
-            if len(run) > 1:
-                jieba.add_word(run)
-                count += 1
+    runs = [run for word in words for run in _HAN.findall(word) if len(run) > 1]
+    if not _taught <= set(runs):
+        # Workaround: jieba has no public way to forget added words (del_word leaves a zero frequency, which
+        # still cuts differently); re-running its Tokenizer's constructor on the shared instance resets it, and
+        # jieba reloads its own dictionary (from its cache file) at the next cut.
+        jieba.dt.__init__(jieba.dt.dictionary)
+        _taught.clear()
+    for run in runs:
+        jieba.add_word(run)
+    _taught.update(runs)
     _cut_run.cache_clear()  # the new words change how runs are cut
-    return count
+    return len(runs)
 
 
 @lru_cache(maxsize=200_000)
