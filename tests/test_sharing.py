@@ -303,18 +303,25 @@ def test_without_site_url_there_is_no_address_no_qr_code_and_still_the_picture(l
     assert not (local_preview / share.QR_FOLDER).exists()
 
 
-def test_a_site_under_a_path_gets_addresses_with_its_path(tmp_path: Path) -> None:
-    from generator.engine.build import build_site
-
+def _bundled_project(tmp_path: Path, site_url: str) -> tuple[Path, Path]:
+    """A copy of the bundled data and an mkdocs.yml pointing at it (and at this repository's theme and content),
+    published at `site_url`."""
     data = tmp_path / "data"
     shutil.copytree(DATA, data)
     config = tmp_path / "mkdocs.yml"
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    text = re.sub(r"^site_url:.*$", "site_url: https://jyj.example.gov.cn/zt/wuxing/", text, flags=re.MULTILINE)
+    text = re.sub(r"^site_url:.*$", f"site_url: {site_url}", text, flags=re.MULTILINE)
     text = text.replace("docs_dir: content", f"docs_dir: {json.dumps(str(ROOT / 'content'))}")
     text = text.replace("custom_dir: theme", f"custom_dir: {json.dumps(str(ROOT / 'theme'))}")
     text = text.replace("data: data", f"data: {json.dumps(str(data))}")
     config.write_text(text, encoding="utf-8")
+    return data, config
+
+
+def test_a_site_under_a_path_gets_addresses_with_its_path(tmp_path: Path) -> None:
+    from generator.engine.build import build_site
+
+    data, config = _bundled_project(tmp_path, "https://jyj.example.gov.cn/zt/wuxing/")
     site_dir = build_site(data, config, tmp_path / "site").site_dir
     document = _document(site_dir, "branches/qu-yishixiao/index.html")
     tags = _metas(document)
@@ -357,15 +364,7 @@ def test_a_build_after_a_preview_in_the_same_process_is_a_whole_build(tmp_path: 
 
     from generator.engine.build import build_site
 
-    data = tmp_path / "data"
-    shutil.copytree(DATA, data)
-    config = tmp_path / "mkdocs.yml"
-    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    text = re.sub(r"^site_url:.*$", "site_url: https://jyj.example.gov.cn/", text, flags=re.MULTILINE)
-    text = text.replace("docs_dir: content", f"docs_dir: {json.dumps(str(ROOT / 'content'))}")
-    text = text.replace("custom_dir: theme", f"custom_dir: {json.dumps(str(ROOT / 'theme'))}")
-    text = text.replace("data: data", f"data: {json.dumps(str(data))}")
-    config.write_text(text, encoding="utf-8")
+    data, config = _bundled_project(tmp_path, "https://jyj.example.gov.cn/")
     build_site(data, config, tmp_path / "first")
     kept = [plugin for plugin in MkDocsConfig.plugins.plugin_cache.values() if hasattr(plugin, "preview")]
     assert kept, "the fivestar plugin is no longer kept across builds: this test no longer tests anything"
