@@ -419,6 +419,70 @@ def run_install_hook(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def add_cms_arguments(parser: argparse.ArgumentParser) -> None:
+    add_data_argument(parser)
+    server = parser.add_mutually_exclusive_group()
+    server.add_argument("--gitlab", metavar="网址", help="单位的 GitLab 地址，如 https://git.example.cn")
+    server.add_argument("--gitea", metavar="网址", help="单位的 Gitea 或 Forgejo 地址，如 https://git.example.cn")
+    server.add_argument("--local", action="store_true", help="不用 Git 服务器，只在本机编辑（去掉已写的服务器设置）")
+    parser.add_argument("--repo", metavar="组/项目", help="数据仓库在服务器上的路径，如 jyj/fivestar-site")
+    parser.add_argument("--app-id", metavar="编号", help="在服务器上登记的 OAuth 应用的 Application ID")
+    parser.add_argument("--branch", metavar="分支", help="表单保存到的分支（默认：仓库的默认分支）")
+    parser.add_argument("--check", action="store_true",
+                        help="只检查 admin/config.yml 是否是最新的（持续集成里用），不写文件")
+
+
+@subcommand("cms", "生成表单编辑器的设置 admin/config.yml（fivestar serve 时在 /admin/ 打开）", add_cms_arguments)
+def run_cms(args: argparse.Namespace) -> int:
+    from generator.staff.cms import CONFIG_PATH, Backend, read_backend
+    from generator.staff.editor import current_config, project_of
+
+    path = project_of(args.data) / CONFIG_PATH
+    url = args.gitlab or args.gitea
+    if url is not None or args.repo or args.app_id or args.branch:
+        if url is None:
+            sys.stderr.write("没有写：--repo、--app-id、--branch 要和 --gitlab 或 --gitea 一起写。\n")
+            return EXIT_USAGE
+        if not url.startswith(("https://", "http://")):
+            sys.stderr.write(f"没有写：服务器地址“{url}”要以 https:// 开头，"
+                             "如 https://git.example.cn。\n")
+            return EXIT_USAGE
+        if not args.repo or "/" not in args.repo.strip("/"):
+            sys.stderr.write("没有写：请用 --repo 写出数据仓库在服务器上的路径，"
+                             "如 --repo jyj/fivestar-site。\n")
+            return EXIT_USAGE
+        backend = Backend("gitlab" if args.gitlab else "gitea", url.rstrip("/"), args.repo.strip("/"),
+                          args.app_id, args.branch)
+    else:
+        backend = None if args.local else read_backend(path)
+    if not (args.data / "site.yaml").is_file() and not (args.data / "site.yml").is_file():
+        sys.stderr.write(f"没有写：找不到 {args.data.as_posix()}/site.yaml。"
+                         "请在项目文件夹里运行，或用 --data 指定数据文件夹。\n")
+        return EXIT_USAGE
+    text = _local_config(args.data) if args.local else current_config(args.data, backend)
+    if args.check:
+        written = path.read_text(encoding="utf-8") if path.is_file() else None
+        if written == text:
+            print(f"{CONFIG_PATH} 是最新的。")
+            return EXIT_OK
+        sys.stderr.write(f"{CONFIG_PATH} 不是最新的（数据格式或 site.yaml 改过）。"
+                         "请运行 fivestar cms 重新生成并提交。\n")
+        return EXIT_DATA
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    where = f"，保存到 {backend.url} 上的 {backend.repo}" if backend else "，只在本机编辑"
+    print(f"已写入 {CONFIG_PATH}{where}。"
+          "运行 fivestar serve 后，在浏览器里打开 http://127.0.0.1:8000/admin/ 用表单编辑。")
+    return EXIT_OK
+
+
+def _local_config(data_dir: Path) -> str:
+    from generator.staff.cms import config_text, editor_config
+    from generator.staff.editor import read_site
+
+    return config_text(editor_config(read_site(data_dir), None))
+
+
 def add_init_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("dir", type=Path, metavar="文件夹", help="新网站的项目文件夹（须不存在或是空的）")
     parser.add_argument("--region", help="网站覆盖的地区，如 示例区")
@@ -462,6 +526,8 @@ def add_build_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--site-dir", type=Path, default=None, metavar="文件夹",
                         help="网站输出文件夹（默认 site）")
     parser.add_argument("--strict", action="store_true", help="严格模式：出现任何警告都不更新网站")
+    parser.add_argument("--with-editor", action="store_true",
+                        help="把表单编辑器放进网站的 /admin/（只用于放在单位登录后面、通过 Git 服务器编辑的网站）")
 
 
 def load_for_site(data_dir: Path) -> LoadResult | None:
@@ -483,7 +549,8 @@ def run_build(args: argparse.Namespace) -> int:
     if result is None:
         return EXIT_DATA
     try:
-        outcome = build_site(args.data, args.config, args.site_dir, strict=args.strict, loaded=result)
+        outcome = build_site(args.data, args.config, args.site_dir, strict=args.strict, loaded=result,
+                             with_editor=getattr(args, "with_editor", False))
     except DataError as error:  # content/ beside another docs_dir than the one check reads
         sys.stderr.write(error.report() + "\n网站没有生成；上一次生成的网站保持不变。\n")
         return EXIT_DATA

@@ -314,12 +314,13 @@ def _engine() -> ModuleType:
 def build_site(data_dir: Path | str = "data", config_file: Path | str | None = None,
                site_dir: Path | str | None = None, *, strict: bool = False,
                loaded: LoadResult | None = None, lock_wait: float | None = None,
-               on_wait: Callable[[str], None] | None = None) -> BuildOutcome:
+               on_wait: Callable[[str], None] | None = None, with_editor: bool = False) -> BuildOutcome:
     """Check the data, build into a fresh folder beside the site, and swap it in only when everything worked.
 
     Holds the site's lock from tidying leftovers to the swap: another build of the same site waits (saying so
     once through `on_wait`) and gives up after `lock_wait` seconds (default LOCK_WAIT_SECONDS) with
-    BuildFailed(EXIT_BUSY).
+    BuildFailed(EXIT_BUSY). `with_editor` adds the form editor at /admin/ (for a site behind the bureau's login
+    whose staff edit through its Git server).
     Raises DataError when the records have errors and BuildFailed for anything else; the old site stays.
     """
     data_dir = Path(data_dir)
@@ -346,6 +347,10 @@ def build_site(data_dir: Path | str = "data", config_file: Path | str | None = N
                 try:
                     site.build(temporary)
                     pages = count_pages(temporary)
+                    if with_editor:
+                        from generator.staff.editor import copy_editor
+
+                        copy_editor(temporary, data_dir)
                     swap_in(temporary, final)
                 except BaseException:
                     shutil.rmtree(temporary, ignore_errors=True)

@@ -234,8 +234,8 @@ class Footer(Record):
                                                        "images/logos/conac.png；网站不从别的网站加载图片")
     icp: Text | None = Field(None, description="ICP 备案号，如 豫ICP备XXXXXXXX号")
     police: Text | None = Field(None, description="公安备案号，如 豫公网安备XXXXXXXXXXXXXX号")
-    report_url: Text | None = Field(None, description="纠错（找错）页面的链接（https://…），不需要就不写")
-    ipv6: bool = Field(False, description="网站支持 IPv6 时写 true，页脚显示“本网站支持IPv6”")
+    report_url: Text | None = Field(None, title="纠错页面链接", description="纠错（找错）页面的链接（https://…），不需要就不写")
+    ipv6: bool = Field(False, title="支持 IPv6", description="网站支持 IPv6 时写 true，页脚显示“本网站支持IPv6”")
     contact: Text | None = Field(None, description="对外公开的联系方式，如办公室电话（须在白名单内）")
 
 
@@ -284,7 +284,7 @@ class WordingEntry(Record):
 
     wrong: Text = Field(description="错误的写法，逐字写出，如 示例县（检查时忽略空格和换行）")
     right: Text = Field(description="正确的写法，如 示例区")
-    refuse: bool = Field(False, description="true：出现就报错，网站不生成；不写或 false：只提醒")
+    refuse: bool = Field(False, title="出现就报错", description="true：出现就报错，网站不生成；不写或 false：只提醒")
     note: Text | None = Field(None, description="说明或依据，如 2021年撤县设区")
 
 
@@ -313,7 +313,8 @@ class Site(Record):
         None, description="允许公开姓名的成年人身份，补充在默认名单（教师、班主任、校长、书记、主任、辅导员、教练、"
                           "园长、教研员等）之后，如 保育员、校医；学生的身份不能加"
     )
-    stale_after_days: int = Field(STALE_AFTER_DAYS, ge=0, description="数据截至日期（as_of）早于今天多少天就提醒"
+    stale_after_days: int = Field(STALE_AFTER_DAYS, ge=0, title="数据截至日期过期提醒天数",
+                                  description="数据截至日期（as_of）早于今天多少天就提醒"
                                                                       "（默认 180；写 0 不提醒）")
     column_stale_days: ColumnStaleDays | None = Field(
         None, description="各栏目多少天没有新内容就提醒：events（活动，默认 90）、honours（荣誉名单，默认 365）、"
@@ -353,7 +354,7 @@ class Site(Record):
 
 
 class Photo(Record):
-    file: Text = Field(description="图片路径，相对于 data/ 文件夹，如 images/photos/xxx.jpg")
+    file: Text = Field(title="图片", description="图片路径，相对于 data/ 文件夹，如 images/photos/xxx.jpg")
     caption: Text = Field(description="图片说明（也用作无障碍替代文字）")
 
 
@@ -361,7 +362,7 @@ class Brand(Record):
     name: Text = Field(description="党建品牌名称，如 红·星闪闪")
     slogan: Text | None = Field(None, description="品牌口号或释义")
     story: Text | None = Field(None, description="品牌故事（Markdown）")
-    logo: Text | None = Field(None, description="品牌标识图片路径，相对于 data/")
+    logo: Text | None = Field(None, title="品牌标识图片", description="品牌标识图片路径，相对于 data/")
     photos: list[Photo] = Field(default_factory=list, description="品牌相关照片")
     note: Text | None = Field(None, description="编者备注（公开显示），如对原文写法的说明")
 
@@ -378,11 +379,11 @@ class StarRating(Record):
 
 class Branch(Record):
     id: Id = Field(description="支部编号（由文件名决定，不要在文件里写）")
-    name: Text = Field(description="新闻稿中使用的简称，如 区一实小；用于名单和新闻稿句")
+    name: Text = Field(title="简称", description="新闻稿中使用的简称，如 区一实小；用于名单和新闻稿句")
     full_name: Text | None = Field(None, description="正式全称，只在确知时填写")
     aliases: list[Text] = Field(default_factory=list, description="其他常见叫法，如 一实小；用于搜索和名单匹配")
     kind: Kind | None = Field(None, description="学校类型")
-    parent: Id | None = Field(None, description="所属主校的编号（校区、分校填写）")
+    parent: Id | None = Field(None, title="所属主校", description="所属主校的编号（校区、分校填写）")
     stars: list[StarRating] = Field(default_factory=list, description="星级评定记录，从早到晚")
     brand: Brand | None = Field(None, description="党建品牌")
     intro: Text | None = Field(None, description="支部简介（Markdown）")
@@ -441,10 +442,11 @@ class HonourList(Record):
     batch: Text | None = Field(None, description="批次或届次，按文件原样写，如 第二批、第三届")
     official: Text | None = Field(None, description="文件里印的完整荣誉名称，一字不改，如 全国文明校园；"
                                                     "title 和 level 仍用于归类")
-    cumulative: bool = Field(False, description="true：这是截至发布日期的累计总名单（历年累计），"
+    cumulative: bool = Field(False, title="累计总名单", description="true：这是截至发布日期的累计总名单（历年累计），"
                                                 "不是某一年新增的名单")
-    scope: Text | None = Field(None, description="名单本身的范围比本地区大时填写，如 全市、全省")
-    scope_total: int | None = Field(None, ge=1, description="整份名单在 scope 范围内的总数，如全市共 98 所就写 98")
+    scope: Text | None = Field(None, title="名单范围", description="名单本身的范围比本地区大时填写，如 全市、全省")
+    scope_total: int | None = Field(None, ge=1, title="名单范围内总数",
+                                    description="整份名单在 scope 范围内的总数，如全市共 98 所就写 98")
 
     @property
     def is_counted(self) -> bool:
@@ -486,7 +488,7 @@ class Event(Record):
                                                  "现场会、培训、其他）", examples=list(EVENT_KINDS))
     level: Text | None = Field(None, description="主办层级，如 区级、市级")
     venue: Id | None = Field(None, description="举办地点（支部编号）")
-    branches: list[Id] = Field(default_factory=list, description="参加的支部编号，按顺序")
+    branches: list[Id] = Field(default_factory=list, title="参加的支部", description="参加的支部编号，按顺序")
     total: int | None = Field(None, ge=1, description="参加支部总数（只列出部分时填写）")
     people: list[Person] = Field(default_factory=list, description="出席领导及其活动")
     photos: list[Photo] = Field(default_factory=list, description="活动照片")

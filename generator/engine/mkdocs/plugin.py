@@ -367,6 +367,11 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         if self.data_dir is not None:
             server.watch(str(self.data_dir))
         keep_serving(server, self.preview)  # a bad save: the last good pages, with the problems on each
+        if self.data_dir is not None and hasattr(server, "get_app") and hasattr(server, "set_app"):
+            from generator.staff.editor import with_editor
+
+            preview = self.preview
+            server.set_app(with_editor(server.get_app(), Path(self.data_dir), lambda: preview.message))
         return server
 
     @event_priority(-50)  # after the search plugin has written its index
