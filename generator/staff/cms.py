@@ -316,12 +316,29 @@ def _slug(example: str) -> dict[str, Any]:
 
 COLLECTION_LOOKS: Mapping[str, dict[str, Any]] = {
     "branch": {"identifier_field": "name", "summary": "{{name}}（{{slug}}）", "sortable_fields": ["name"]},
-    "honour": {"identifier_field": "title", "summary": "{{fields.year}} {{fields.title}}（{{fields.level}}）",
-               "sortable_fields": ["year", "title", "level"], "path": "{{fields.year}}/{{slug}}",
-               "nested": {"depth": 2}},
+    "honour": {"identifier_field": "title", "summary": "{{fields.title}}（{{fields.level}}）",
+               "sortable_fields": ["year", "title", "level"], "path": "{{fields.year}}/{{slug}}"},
     "event": {"identifier_field": "title", "summary": "{{fields.date}} {{fields.title}}",
               "sortable_fields": ["date", "title"]},
 }
+
+
+def _without_year(collection: dict[str, Any]) -> dict[str, Any]:
+    """Records kept in year folders are one collection per place: those of a year (`<folder>/<year>/<id>.yaml`,
+    where a new one is saved in its year's folder, so the year is required there) and those without one, such as
+    a running roll (`<folder>/<id>.yaml`). The editor lists a folder's files at one depth per collection."""
+    for field in collection["fields"]:
+        if field["name"] == "year":
+            field.pop("required", None)
+            field["hint"] = ("年度：名单保存在这一年的文件夹里。"
+                             "“累计共有”的名单没有年度，在“荣誉名单（累计，无年度）”里写")
+    root = {key: value for key, value in collection.items() if key != "path"}
+    root.update(name=f"{collection['name']}-cumulative", label=f"{collection['label']}（累计，无年度）",
+                label_singular=collection["label"], format=f"{collection['format']}-root",
+                description="不分年度的名单，如“目前共有”的累计名单：文件直接放在文件夹里，不放年份文件夹。")
+    root["fields"] = [dict(field, required=False, hint="累计名单不填年度") if field["name"] == "year" else field
+                      for field in collection["fields"]]
+    return root
 
 
 def news_fields() -> list[dict[str, Any]]:
@@ -344,13 +361,16 @@ def collections(choices: Choices) -> list[dict[str, Any]]:
                    "format": "fivestar-site", "fields": model_fields(SITE_SCHEMA, choices)}],
     }]
     for kind in all_kinds():
-        made.append({
+        collection = {
             "name": kind.folder, "label": kind.label, "label_singular": kind.label,
             "description": kind.description, "folder": f"data/{kind.folder}", "extension": "yaml",
             "format": f"fivestar-{kind.name}", "create": True, "duplicate": False,
             "slug": _slug(kind.example_id), **COLLECTION_LOOKS.get(kind.name, {}),
             "fields": model_fields(kind.name, choices),
-        })
+        }
+        made.append(collection)
+        if kind.year_folders:
+            made.append(_without_year(collection))
     made.append({
         "name": "news", "label": "动态文章", "label_singular": "文章", "folder": NEWS_FOLDER, "extension": "md",
         "format": "fivestar-page-frontmatter", "create": True, "duplicate": False, "identifier_field": "title",

@@ -16,6 +16,16 @@ import { Document, isMap, isScalar, isSeq, parseDocument } from './vendor/yaml.m
 export const SOURCE = '_source';
 const STRINGIFY = { lineWidth: 0, indentSeq: true };
 
+// `fivestar check` reads YAML 1.1 (PyYAML): `yes`, `on`, `0123`, `1:30` are not text there. Files are read and
+// written with the 1.1 rules, so text that looks like one of those is quoted; dates stay text here, as the forms
+// hold them (a plain 2023-06-02 is still a date for check, which is what the records mean by it).
+const YAML_OPTIONS = {
+  version: '1.1',
+  customTags: (tags) => tags.filter((tag) => tag.tag !== 'tag:yaml.org,2002:timestamp'),
+};
+const parseYaml = (text) => parseDocument(text, YAML_OPTIONS);
+const newDocument = (value) => new Document(value, YAML_OPTIONS);
+
 // -- values --------------------------------------------------------------------------------------------------------
 
 const isObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -113,11 +123,13 @@ const KINDS = {
       ? { ...data, recipients: data.recipients.map(recipientToForm) } : data),
     toFile: (data) => (Array.isArray(data.recipients)
       ? { ...data, recipients: data.recipients.map(recipientToFile) } : data),
-    // A list with a year sits in its year folder (the collection's path is {{year}}/{{slug}}).
-    depth: (data) => (data.year ? 3 : 2),
+    // A list of a year sits in its year's folder (the collection's path is {{fields.year}}/{{slug}}).
+    depth: () => 3,
     schema: 'honour',
   },
 };
+// Lists without a year (running rolls) sit in data/honours/ itself.
+KINDS['fivestar-honour-root'] = { ...KINDS['fivestar-honour'], depth: () => 2 };
 
 const modeline = (kind, data) =>
   `# yaml-language-server: $schema=${'../'.repeat(kind.depth(data))}schema/${kind.schema}.schema.json`;
@@ -125,7 +137,7 @@ const modeline = (kind, data) =>
 // -- reading -------------------------------------------------------------------------------------------------------
 
 const parse = (text) => {
-  const doc = parseDocument(text);
+  const doc = parseYaml(text);
   if (doc.errors.length) throw new Error(`无法读取这个文件（YAML 格式有误）：${doc.errors[0].message}`);
   const data = doc.toJS();
   return isObject(data) ? data : {};
@@ -140,14 +152,14 @@ export const fromFile = (format, text) => {
 
 /** A new file: the schema line, then the keys in the form's order. */
 const fresh = (kind, data) => {
-  const body = Object.keys(data).length ? new Document(data).toString(STRINGIFY) : '';
+  const body = Object.keys(data).length ? newDocument(data).toString(STRINGIFY) : '';
   return `${modeline(kind, data)}\n${body}`;
 };
 
 /** Where each top-level key's text starts and ends, with the comment lines just above it; and the file's head
  * (its opening comments) before the first key. Null when the text is not a plain mapping. */
 const spans = (text) => {
-  const doc = parseDocument(text);
+  const doc = parseYaml(text);
   if (doc.errors.length || !isMap(doc.contents)) return null;
   const lineStart = (offset) => text.lastIndexOf('\n', offset - 1) + 1;
   const starts = doc.contents.items.map((pair) => {
@@ -208,10 +220,10 @@ const mergeNode = (doc, node, value) => {
 
 /** One top-level key written again: its old text merged with the new value, or written fresh. */
 const rewrite = (oldText, key, value) => {
-  if (oldText === null) return new Document({ [key]: value }).toString(STRINGIFY);
-  const doc = parseDocument(oldText);
+  if (oldText === null) return newDocument({ [key]: value }).toString(STRINGIFY);
+  const doc = parseYaml(oldText);
   if (doc.errors.length || !isMap(doc.contents) || doc.contents.items.length !== 1) {
-    return new Document({ [key]: value }).toString(STRINGIFY);
+    return newDocument({ [key]: value }).toString(STRINGIFY);
   }
   const pair = doc.contents.items[0];
   pair.value = mergeNode(doc, pair.value, value);
@@ -252,8 +264,11 @@ export const toFile = (format, value) => {
   for (const part of layout.parts) {
     const text = source.slice(part.start, part.end);
     if (!(part.key in data)) {
-      // A key that the form left empty: keep it when the file wrote it empty or as `false` on purpose.
+      // A key that the form left empty: keep it when the file wrote it empty or as `false` on purpose. A key
+      // cleared in the form goes, but the comments above it stay: they may be about anything, and are not
+      // the form's to drop.
       if (oldValues[part.key] === false || isEmpty(oldValues[part.key])) out += text;
+      else out += source.slice(part.start, part.keyStart);
       continue;
     }
     if (same(before[part.key], data[part.key])) {
@@ -288,9 +303,9 @@ export const pageToFile = (value) => {
   if (match) {
     const old = match[1] || '';
     front = spans(old) ? toFile('fivestar-plain', { ...meta, [SOURCE]: old })
-      : (Object.keys(meta).length ? new Document(meta).toString(STRINGIFY) : '');
+      : (Object.keys(meta).length ? newDocument(meta).toString(STRINGIFY) : '');
   } else {
-    front = Object.keys(meta).length ? new Document(meta).toString(STRINGIFY) : '';
+    front = Object.keys(meta).length ? newDocument(meta).toString(STRINGIFY) : '';
   }
   const text = source !== null && match ? body : `\n${body.replace(/^\n+/, '')}`;
   return `---\n${front}---\n${text.endsWith('\n') || !text ? text : `${text}\n`}`;
@@ -298,7 +313,8 @@ export const pageToFile = (value) => {
 
 KINDS['fivestar-plain'] = { toForm: (data) => data, toFile: (data) => data, depth: () => 0, schema: '' };
 
-export const FORMATS = ['fivestar-site', 'fivestar-branch', 'fivestar-honour', 'fivestar-event'];
+export const FORMATS = ['fivestar-site', 'fivestar-branch', 'fivestar-honour', 'fivestar-honour-root',
+  'fivestar-event'];
 
 /** Register every format with the editor (the page calls this before CMS.init). */
 export const register = (cms) => {
