@@ -293,3 +293,12 @@ def test_fivestar_is_installed_from_where_it_came_never_from_the_unrelated_packa
             assert line == expected
         else:
             assert line.startswith("# ") and "fivestar @ git+https://" in line
+
+
+def test_a_new_project_has_the_form_editors_settings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from generator.cli import main
+
+    code, _out, err = init(capsys, tmp_path / "new")
+    assert code == 0, err
+    assert (tmp_path / "new" / "admin" / "config.yml").is_file()
+    assert main(["cms", "--data", str(tmp_path / "new" / "data"), "--check"]) == 0

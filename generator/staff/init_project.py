@@ -223,6 +223,8 @@ def write_project(root: Path, values: ProjectValues) -> Created:
 
 
 def _write_all(base: Path, values: ProjectValues) -> list[Path]:
+    from generator.staff.cms import CONFIG_PATH
+    from generator.staff.editor import current_config
     from generator.staff.schema import write_schemas
 
     written: list[Path] = []
@@ -244,6 +246,7 @@ def _write_all(base: Path, values: ProjectValues) -> list[Path]:
             text = text.replace(token, value)
         put(target, text)
     put("data/site.yaml", site_text(values))
+    put(CONFIG_PATH, current_config(base / "data"))  # the form editor's settings (fivestar serve → /admin/)
     for kind in all_kinds():
         put(f"data/{kind.folder}/README.md", kind_readme(kind))
     put("data/images/README.md", IMAGES_README)

@@ -23,7 +23,8 @@ from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import pytest
 
-from tests.conftest import DESKTOP, ROOT
+from test_site import axe_violations
+from tests.conftest import DESKTOP, PHONE, ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -144,6 +145,7 @@ def test_staff_add_a_branch_and_an_honour_list_through_the_forms(editor: tuple[s
     page.get_by_role("textbox", name="图片说明").fill("示例品牌的一次活动")
     _set_slug(page, "shili-xiaoxue")
     page.screenshot(path=str(artifacts / "cms-branch-1366.png"))
+    assert axe_violations(page) == []
     _save(page)
 
     # A new honour list naming it and an existing school, both found by the relation search.
@@ -194,3 +196,20 @@ def test_staff_add_a_branch_and_an_honour_list_through_the_forms(editor: tuple[s
     assert list(site.rglob("huodong*")), "the uploaded photo is not in the site"
     honours_page = (site / "honours" / "index.html").read_text(encoding="utf-8")
     assert "示例荣誉" in honours_page
+
+
+def test_the_editor_on_a_phone(editor: tuple[str, Path], open_page: Any, artifacts: Path) -> None:
+    """At 390 px: staff sign in to the local folder, open a school and read its form; axe finds nothing serious."""
+    base, project = editor
+    page = open_page(PHONE).page
+    page.add_init_script("window.showDirectoryPicker = async () => navigator.storage.getDirectory();")
+    page.goto(base)
+    page.evaluate(PREFILL, _project_files(project))
+    page.get_by_role("button", name="使用本地仓库").click()
+    page.goto(base + "#/collections/branches/entries/qu-yishixiao")
+    name = page.get_by_role("textbox", name="简称", exact=True)
+    name.wait_for()
+    assert name.input_value() == "区一实小"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(artifacts / "cms-branch-390.png"))
+    assert axe_violations(page) == []
