@@ -302,9 +302,10 @@ def fake_app(kind: str, body: bytes) -> Callable[[dict[str, Any], Callable[..., 
     return app
 
 
-def served(app: Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]) -> tuple[dict[str, str], bytes]:
+def served(app: Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]],
+           path: str = "/") -> tuple[dict[str, str], bytes]:
     headers: dict[str, str] = {}
-    body = b"".join(app({}, lambda _status, pairs, *_: headers.update(pairs)))
+    body = b"".join(app({"PATH_INFO": path}, lambda _status, pairs, *_: headers.update(pairs)))
     return headers, body
 
 
@@ -322,3 +323,22 @@ def test_the_banner_goes_first_into_html_pages_only_and_only_while_there_is_a_pr
     assert insert_banner(b"no body here", b"<div></div>") == b"<div></div>no body here"
     status.banner = None
     assert served(html_app)[1] == page
+
+
+def test_the_preview_serves_the_form_editor_with_what_check_found(sample_data: Path) -> None:
+    """`fivestar serve`: the plugin puts the editor at /admin/ in front of the pages, with the banner's message
+    in its status.json (and a page still gets the banner)."""
+    import json
+
+    from generator.engine.mkdocs.plugin import FivestarPlugin
+
+    server = FakeServer(lambda: None)
+    server.watch = lambda path: None  # type: ignore[attr-defined]
+    plugin = FivestarPlugin()
+    plugin.data_dir = sample_data
+    plugin.on_serve(server, config=None, builder=None)  # type: ignore[arg-type]
+    assert b"last good" in served(server.app)[1]
+    assert b"sveltia-cms.js" in served(server.app, "/admin/")[1]
+    assert json.loads(served(server.app, "/admin/status.json")[1]) == {"problems": None}
+    plugin.preview.failed("数据检查未通过。\ndata/site.yaml:7:3: 错误：不对")
+    assert "data/site.yaml:7:3" in json.loads(served(server.app, "/admin/status.json")[1])["problems"]

@@ -22,8 +22,8 @@ from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import pytest
-
 from test_site import axe_violations
+
 from tests.conftest import DESKTOP, PHONE, ROOT
 
 pytestmark = pytest.mark.browser
@@ -51,11 +51,16 @@ class _Quiet(WSGIRequestHandler):
         pass
 
 
+PROBLEMS: dict[str, str | None] = {"text": None}
+"""What the preview's last rebuild found wrong, as the editor's status.json says it (None: all well)."""
+
+
 @pytest.fixture
 def editor(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """The editor at http://127.0.0.1:<port>/admin/ over a copy of the bundled project."""
     from generator.staff.editor import with_editor
 
+    PROBLEMS["text"] = None
     project = tmp_path / "project"
     shutil.copytree(ROOT / "data", project / "data")
     shutil.copytree(ROOT / "content", project / "content")
@@ -64,7 +69,8 @@ def editor(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         start_response("404 Not Found", [("Content-Type", "text/plain")])
         return [b""]
 
-    server = make_server("127.0.0.1", 0, with_editor(site, project / "data", lambda: None), handler_class=_Quiet)
+    app = with_editor(site, project / "data", lambda: PROBLEMS["text"])
+    server = make_server("127.0.0.1", 0, app, handler_class=_Quiet)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}/admin/", project
@@ -213,3 +219,19 @@ def test_the_editor_on_a_phone(editor: tuple[str, Path], open_page: Any, artifac
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(artifacts / "cms-branch-390.png"))
     assert axe_violations(page) == []
+
+
+def test_what_check_found_shows_at_the_foot_of_the_editor(editor: tuple[str, Path], open_page: Any) -> None:
+    """After a save the preview rebuilds; when check refuses the data, the editor says so in Chinese, and the
+    message goes when the data is right again."""
+    base, _project = editor
+    page = open_page(DESKTOP).page
+    page.goto(base)
+    message = "data/branches/shili-xiaoxue.yaml:2:7: 错误：缺少必填项“简称”。"
+    PROBLEMS["text"] = message
+    status = page.locator("#fivestar-editor-status")
+    status.wait_for(timeout=10_000)
+    assert status.get_attribute("role") == "status"
+    assert "没有通过数据检查" in status.inner_text() and message in status.inner_text()
+    PROBLEMS["text"] = None
+    status.wait_for(state="detached", timeout=10_000)
