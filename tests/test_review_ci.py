@@ -200,6 +200,7 @@ def test_the_gitlab_review_job_reports_the_merge_requests_change_on_a_shallow_cl
     assert_review_of_the_merge_request(report, server)
     assert report in done.stdout  # in the job log too
     assert "已把数据变化发到合并请求的评论里" in done.stdout
+    assert "glpat-shili" not in done.stdout + done.stderr  # the token never reaches the job log
     notes = "https://git.example.cn/api/v4/projects/7/merge_requests/5/notes"
     listing, posting = curl_calls(work)
     assert option(listing, "--header") == ["PRIVATE-TOKEN: glpat-shili"] and "--request" not in listing
