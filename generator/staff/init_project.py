@@ -240,7 +240,9 @@ def _write_all(base: Path, values: ProjectValues) -> list[Path]:
                      "__FIVESTAR_REQUIREMENT__": fivestar_requirement()}
     for target, source in (("mkdocs.yml", "mkdocs.yml"), ("README.md", "README.md"),
                            ("requirements.txt", "requirements.txt"), (".gitignore", "gitignore"),
-                           (".github/workflows/publish.yml", "publish.yml"), (".gitlab-ci.yml", "gitlab-ci.yml")):
+                           (".github/workflows/publish.yml", "publish.yml"), (".gitlab-ci.yml", "gitlab-ci.yml"),
+                           (".gitea/workflows/review.yml", "gitea-review.yml"),
+                           (".forgejo/workflows/review.yml", "forgejo-review.yml")):
         text = (PROJECT_FILES / source).read_text(encoding="utf-8")
         for token, value in substitutions.items():
             text = text.replace(token, value)
