@@ -92,11 +92,10 @@ def _send(start_response: Callable[..., Any], body: bytes, kind: str, status: st
 
 
 def copy_editor(site_dir: Path, data_dir: Path) -> Path:
-    """The editor into a built site (`fivestar build --with-editor`): its files and the project's configuration
-    (the committed admin/config.yml when there is one, so the Git server it names is the one published)."""
+    """The editor into a built site (`fivestar build --with-editor`): its files and a configuration built now,
+    with the Git server the committed admin/config.yml names (so a stale committed file is never published)."""
     target = site_dir / "admin"
-    shutil.copytree(EDITOR_DIR, target, dirs_exist_ok=True)
-    committed = project_of(data_dir) / CONFIG_PATH
-    text = committed.read_text(encoding="utf-8") if committed.is_file() else current_config(data_dir)
-    (target / "config.yml").write_text(text, encoding="utf-8")
+    shutil.copytree(EDITOR_DIR, target, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("MANIFEST", "*.schema.json", "__pycache__"))
+    (target / "config.yml").write_text(current_config(data_dir), encoding="utf-8")
     return target
