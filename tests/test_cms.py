@@ -394,3 +394,17 @@ def test_the_forms_see_recipients_and_stars_as_fields() -> None:
     assert results[1]["form"]["stars_count"] == 5 and "stars" not in results[1]["form"]
     assert results[2]["form"]["stars_names"] == ["一星", "二星"]
     assert [result["text"] for result in results] == [honour, site_count, site_names]
+
+
+def test_a_file_name_the_editor_made_up_is_warned_about_with_a_better_one(tmp_path: Path) -> None:
+    from generator.records.load import load_dataset
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    (data / "branches" / "d8237211d592.yaml").write_text("name: 示例小学\n", encoding="utf-8")
+    (data / "branches" / "deadbeefcafe.yaml").write_text("name: 示例中学\n", encoding="utf-8")  # no digit: a word
+    result = load_dataset(data)
+    assert result.ok
+    made_up = [p for p in result.problems if "自动起的" in p.message]
+    assert len(made_up) == 1 and made_up[0].file.endswith("branches/d8237211d592.yaml") and not made_up[0].is_error
+    assert "改成 shili-xiaoxue" in made_up[0].hint

@@ -360,6 +360,29 @@ def check_coverage(dataset: Dataset, context: Context) -> Iterator[Problem]:
                       "核对日期，或更新 site.yaml 的 as_of。", warning=True)
 
 
+MADE_UP_ID = re.compile(r"[0-9a-f]{12}")
+"""A file name the form editor made up (Sveltia CMS names an entry by 12 hex digits of a UUID when its title has
+no letters it can keep, as a Chinese name has none): it works, but readers see it in the page's address."""
+
+
+def check_made_up_ids(dataset: Dataset, context: Context) -> Iterator[Problem]:
+    """Warnings: a record whose file name the form editor made up, with the id its name suggests."""
+    from generator.records.ids import suggest_branch_id, suggest_event_id, suggest_honour_id
+
+    taken = set(dataset.branch_by_id) | {honour.id for honour in dataset.honours} | {e.id for e in dataset.events}
+    made: list[tuple[str, str, Loc, str]] = []
+    made += [(f"branches:{b.id}", b.id, ("name",), suggest_branch_id(b.name, taken))
+             for b in dataset.branches if MADE_UP_ID.fullmatch(b.id) and any(c.isdigit() for c in b.id)]
+    made += [(f"honours:{h.id}", h.id, ("title",), suggest_honour_id(h.title, h.level, h.year, taken=taken))
+             for h in dataset.honours if MADE_UP_ID.fullmatch(h.id) and any(c.isdigit() for c in h.id)]
+    made += [(f"events:{e.id}", e.id, ("title",), suggest_event_id(e.date.isoformat(), e.title, taken))
+             for e in dataset.events if MADE_UP_ID.fullmatch(e.id) and any(c.isdigit() for c in e.id)]
+    for key, record_id, loc, suggested in made:
+        yield _at(dataset, key, loc, f"文件名{quoted(record_id)}是表单编辑器自动起的，网址里会显示这串字母和数字。",
+                  f"改成 {suggested}：在表单右边的“Slug”（锚形图标）里改，或直接改文件名；"
+                  f"名单或活动里已经写了 {record_id} 的，一并改过来。", warning=True)
+
+
 RULES: tuple[Rule, ...] = (
     check_as_of,
     check_references,
@@ -373,6 +396,7 @@ RULES: tuple[Rule, ...] = (
     check_names,
     check_images,
     check_coverage,
+    check_made_up_ids,
     check_markdown_fields,
     check_as_of_age,
     check_columns,
