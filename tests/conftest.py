@@ -23,6 +23,14 @@ except EngineChoiceFailed as error:
     ENGINE_REFUSED = str(error)
 
 
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
+    """The `engine` mark and `--only-engine` (tests/engine_selection.py: which tests the ProperDocs run needs)."""
+    import engine_selection
+
+    if not pluginmanager.is_registered(engine_selection):
+        pluginmanager.register(engine_selection, "engine_selection")
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """An unknown FIVESTAR_ENGINE stops the session before any test, with the Chinese message and no trace."""
     if ENGINE_REFUSED:
