@@ -40,7 +40,7 @@ ENGINE_COMMANDS = frozenset({"build", "serve"})
 ENGINE_WORDS = frozenset({"mkdocs", "properdocs"})
 """A string that is exactly one of these is an engine command (`python -m mkdocs`, `shutil.which("properdocs")`)."""
 ENGINE_CODE = re.compile(r"""
-    generator\.engine\.mkdocs | \b(?:build_site|serve_site|build_into)\b
+    \bengine\.mkdocs\b | \b(?:build_site|serve_site|build_into)\b
     | \b(?:import|from|-m)\s+(?:mkdocs|material|properdocs)\b
     | \b(?:fivestar|generator|mkdocs|properdocs)\s+(?:build|serve)\b | main\(\[\s*["'](?:build|serve)["']
 """, re.VERBOSE)

@@ -167,11 +167,3 @@ def test_the_suite_marks_every_test_that_uses_a_built_site(request: pytest.Fixtu
     for item in request.session.items:
         if builders & set(getattr(item, "fixturenames", ())):
             assert item.get_closest_marker("engine"), item.nodeid
-
-
-@pytest.mark.parametrize("path", ["browser/test_site.py", "test_plugin.py", "test_golden.py", "test_properdocs.py",
-                                  "test_serve.py"])
-def test_the_modules_that_build_have_marked_tests(path: str, request: pytest.FixtureRequest) -> None:
-    in_module = [item for item in request.session.items if item.nodeid.startswith(f"tests/{path}::")]
-    if in_module:  # the module is in this run's selection
-        assert any(item.get_closest_marker("engine") for item in in_module), path
