@@ -133,18 +133,23 @@ def run_pytest(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=600, check=False)
 
 
-def collected(out: str) -> set[str]:
-    return {line.split("::", 1)[1] for line in out.splitlines() if "::" in line}
+def collected(out: str, prefix: str = "") -> set[str]:
+    return {line.split("::", 1)[1] for line in out.splitlines() if "::" in line and line.startswith(prefix)}
+
+
+REPORT_DESELECTED = """
+def pytest_deselected(items):
+    for item in items:
+        print("deselected", item.nodeid)
+"""
 
 
 def test_every_way_of_reaching_the_engine_is_marked_and_nothing_else(tmp_path: Path) -> None:
     (tmp_path / "test_fake.py").write_text(FAKE_TESTS, encoding="utf-8")
-    marked = run_pytest(tmp_path, "--collect-only", "-q", "-m", "engine")
-    assert collected(marked.stdout) == EXPECTED_ENGINE, marked.stdout + marked.stderr
-    only = run_pytest(tmp_path, "--collect-only", "-q", "--only-engine")
-    assert collected(only.stdout) == EXPECTED_ENGINE, only.stdout + only.stderr
-    left = run_pytest(tmp_path, "--collect-only", "-q", "-m", "not engine")
-    assert collected(left.stdout) == EXPECTED_PLAIN, left.stdout + left.stderr
+    (tmp_path / "report_deselected.py").write_text(REPORT_DESELECTED, encoding="utf-8")
+    done = run_pytest(tmp_path, "--collect-only", "-q", "--only-engine", "-p", "report_deselected")
+    assert collected(done.stdout, "test_fake.py") == EXPECTED_ENGINE, done.stdout + done.stderr
+    assert collected(done.stdout, "deselected ") == EXPECTED_PLAIN, done.stdout + done.stderr
 
 
 def test_a_test_that_reaches_the_engine_unmarked_fails_saying_so(tmp_path: Path) -> None:
