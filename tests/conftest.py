@@ -78,6 +78,28 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_into(tmp_path_factory.mktemp("bundled") / "site")
 
 
+@pytest.fixture(scope="session")
+def command_build(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """`command_build("mkdocs" | "properdocs") -> (site folder, finished process)`: the bundled site built by that
+    engine's own command (`python -m mkdocs build --strict` on mkdocs.yml), once per session for each engine;
+    tests/test_plugin.py and tests/test_properdocs.py read the same builds."""
+    import subprocess
+    import sys
+
+    done: dict[str, tuple[Path, subprocess.CompletedProcess[str]]] = {}
+
+    def build(engine: str) -> tuple[Path, subprocess.CompletedProcess[str]]:
+        if engine not in done:
+            site = tmp_path_factory.mktemp(f"command-{engine}") / "site"
+            env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+            command = [sys.executable, "-m", engine, "build", "--strict", "-f", str(CONFIG), "-d", str(site)]
+            out = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)
+            done[engine] = site, out
+        return done[engine]
+
+    return build
+
+
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     """A static file handler that does not print a line per request."""
 
