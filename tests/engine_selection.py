@@ -20,6 +20,7 @@ import ast
 import functools
 import importlib
 import inspect
+import itertools
 import os
 import re
 import subprocess
@@ -216,11 +217,18 @@ def engine_value(value: Any) -> bool:
 
 
 def engine_argv(argv: Any) -> bool:
-    """A child process running the engine: `… build|serve …`, `mkdocs`/`properdocs`, or code reaching it."""
+    """A child process running the engine: `mkdocs`/`properdocs` (as a program or `-m`), `fivestar build|serve`
+    (or `-m generator build|serve`), or `-c` code or a script reaching it; `git checkout build` is none of these."""
     if isinstance(argv, str | bytes | os.PathLike):
         argv = [argv]
     words = [os.fsdecode(a) for a in argv]
-    return any(w in ENGINE_COMMANDS or Path(w).name in ENGINE_WORDS or ENGINE_CODE.search(w) for w in words)
+    programs = {Path(words[0]).name} if words else set()
+    programs |= {after for before, after in itertools.pairwise(words) if before == "-m"}
+    if programs & ENGINE_WORDS:
+        return True
+    if programs & {"fivestar", "generator"} and ENGINE_COMMANDS & set(words):
+        return True
+    return any(ENGINE_CODE.search(w) for w in words)
 
 
 # The guard: what reached the engine while the current test was set up and run.

@@ -11,6 +11,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from engine_selection import engine_argv
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
@@ -172,3 +173,15 @@ def test_the_suite_marks_every_test_that_uses_a_built_site(request: pytest.Fixtu
     for item in request.session.items:
         if builders & set(getattr(item, "fixturenames", ())):
             assert item.get_closest_marker("engine"), item.nodeid
+
+
+@pytest.mark.parametrize(("argv", "engine"), [
+    (["python", "-m", "generator", "build", "--data", "x"], True), (["python", "-m", "mkdocs", "build"], True),
+    (["/usr/bin/properdocs", "build"], True), (["fivestar", "serve"], True),
+    (["bash", "-c", "fivestar build --site-dir public"], True),
+    (["python", "-c", "import generator.engine.mkdocs"], True),
+    (["git", "checkout", "-b", "build"], False), (["python", "-m", "generator", "check"], False),
+    (["node", "worker.js", "build"], False), (["python", "-m", "pytest", "-p", "engine_selection"], False),
+])
+def test_the_guard_knows_an_engine_command_from_a_word(argv: list[str], engine: bool) -> None:
+    assert engine_argv(argv) is engine
