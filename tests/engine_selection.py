@@ -24,7 +24,6 @@ import itertools
 import os
 import re
 import subprocess
-import textwrap
 import types
 from collections.abc import Iterator
 from pathlib import Path
@@ -63,13 +62,13 @@ class Reach:
 
     def ours(self, path: str | None) -> bool:
         """Whether a source file is the project's (tests or generator/), so its functions are read too."""
-        return bool(path) and (self.in_tests(path) or Path(path).resolve().is_relative_to(ROOT / "generator"))
+        return bool(path) and (self.in_tests(path) or resolved(path).is_relative_to(ROOT / "generator"))
 
     def in_tests(self, path: str | None) -> bool:
         """Whether a source file is a test's (its texts and commands count; generator/'s messages do not)."""
-        if not path or Path(path).resolve().is_relative_to(ROOT / "generator"):
+        if not path or resolved(path).is_relative_to(ROOT / "generator"):
             return False
-        return any(Path(path).resolve().is_relative_to(folder) for folder in self.test_folders)
+        return any(resolved(path).is_relative_to(folder) for folder in self.test_folders)
 
     def of_object(self, obj: Any) -> str:
         """A name's value (a module, function, class or method): why it reaches the engine, or "" if it does not."""
@@ -101,18 +100,13 @@ class Reach:
                          and (why := self.of_object(member))), "")
         obj = inner_function(obj)
         try:
-            if not self.ours(inspect.getsourcefile(obj)):
-                return ""
-            source = textwrap.dedent(inspect.getsource(obj))
-            tree = ast.parse(source)
-        except (OSError, TypeError, SyntaxError):
+            path = inspect.getsourcefile(obj)
+        except TypeError:
             return ""
-        node = tree.body[0]
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            node.decorator_list = []  # parameters are read from the item (a parametrized test runs once per value)
-        return self.of_tree(node, obj)
+        node = definitions(path).get(obj.__code__.co_firstlineno) if path and self.ours(path) else None
+        return self.of_tree(node, obj) if node is not None else ""
 
-    def of_tree(self, tree: ast.AST, function: Any) -> str:
+    def of_tree(self, tree: ast.FunctionDef | ast.AsyncFunctionDef, function: Any) -> str:
         """Whether a function's syntax tree reaches the engine; names are looked up in its globals and closure."""
         names = dict(function.__globals__)
         closure = inspect.getclosurevars(function).nonlocals if function.__closure__ else {}
@@ -121,7 +115,8 @@ class Reach:
         docstrings = {id(n.body[0].value) for n in ast.walk(tree)
                       if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) and n.body
                       and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
-        for node in ast.walk(tree):
+        # Parameters are read from the item (a parametrized test runs once per value), not from the decorators.
+        for node in (n for root in [*tree.body, tree.args] for n in ast.walk(root)):
             why = ""
             if id(node) in docstrings:
                 continue
@@ -140,7 +135,7 @@ class Reach:
                 value = resolve_attribute(node, names)
                 why = self.of_object(value) if value is not None else ""
             if why:
-                return f"line {getattr(node, 'lineno', 0) + function.__code__.co_firstlineno - 1}: {why}"
+                return f"line {getattr(node, 'lineno', 0)}: {why}"
         return ""
 
     def imports_engine(self, node: ast.ImportFrom, function: Any) -> str:
@@ -170,6 +165,23 @@ class Reach:
             if why:
                 break
         return why
+
+
+@functools.cache
+def resolved(path: str) -> Path:
+    return Path(path).resolve()
+
+
+@functools.cache
+def definitions(path: str) -> dict[int, ast.FunctionDef | ast.AsyncFunctionDef]:
+    """Every function defined in a source file (at any depth), by the line its code starts on (its first
+    decorator's, as `co_firstlineno`): each file is read and parsed once."""
+    try:
+        tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return {}
+    return {min([node.lineno, *(d.lineno for d in node.decorator_list)]): node for node in ast.walk(tree)
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)}
 
 
 def inner_function(function: Any) -> Any:
