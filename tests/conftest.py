@@ -23,6 +23,14 @@ except EngineChoiceFailed as error:
     ENGINE_REFUSED = str(error)
 
 
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
+    """The `engine` mark and `--only-engine` (tests/engine_selection.py: which tests the ProperDocs run needs)."""
+    import engine_selection
+
+    if not pluginmanager.is_registered(engine_selection):
+        pluginmanager.register(engine_selection, "engine_selection")
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """An unknown FIVESTAR_ENGINE stops the session before any test, with the Chinese message and no trace."""
     if ENGINE_REFUSED:
@@ -68,6 +76,28 @@ def site_builder() -> Any:
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled 洛龙区 data built once per session; returns the site folder."""
     return build_into(tmp_path_factory.mktemp("bundled") / "site")
+
+
+@pytest.fixture(scope="session")
+def command_build(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """`command_build("mkdocs" | "properdocs") -> (site folder, finished process)`: the bundled site built by that
+    engine's own command (`python -m mkdocs build --strict` on mkdocs.yml), once per session for each engine;
+    tests/test_plugin.py and tests/test_properdocs.py read the same builds."""
+    import subprocess
+    import sys
+
+    done: dict[str, tuple[Path, subprocess.CompletedProcess[str]]] = {}
+
+    def build(engine: str) -> tuple[Path, subprocess.CompletedProcess[str]]:
+        if engine not in done:
+            site = tmp_path_factory.mktemp(f"command-{engine}") / "site"
+            env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+            command = [sys.executable, "-m", engine, "build", "--strict", "-f", str(CONFIG), "-d", str(site)]
+            out = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)
+            done[engine] = site, out
+        return done[engine]
+
+    return build
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):

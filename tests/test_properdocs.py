@@ -7,31 +7,17 @@ may differ, and it is not visible.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
-from pathlib import Path
+from typing import Any
 
 from test_golden import read_search, read_site
 
-ROOT = Path(__file__).resolve().parent.parent
-CONFIG = ROOT / "mkdocs.yml"
 
-
-def engine_build(command: list[str], site: Path) -> Path:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    out = subprocess.run([*command, "build", "--strict", "-f", str(CONFIG), "-d", str(site)], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=600, check=False)
-    assert out.returncode == 0, out.stderr
-    return site
-
-
-def test_properdocs_builds_the_same_site_a_reader_sees(tmp_path: Path) -> None:
-    properdocs = shutil.which("properdocs")
-    assert properdocs is not None, "properdocs is one of the test extras: pip install -e '.[test]'"
-    ours = engine_build([sys.executable, "-m", "mkdocs"], tmp_path / "mkdocs")
-    fork = engine_build([properdocs], tmp_path / "properdocs")
+def test_properdocs_builds_the_same_site_a_reader_sees(command_build: Any) -> None:
+    assert shutil.which("properdocs") is not None, "properdocs is one of the test extras: pip install -e '.[test]'"
+    (ours, built), (fork, forked) = command_build("mkdocs"), command_build("properdocs")
+    assert built.returncode == 0, built.stderr
+    assert forked.returncode == 0, forked.stderr
     pages = read_site(ours)
     assert len(pages) > 40 and "honours/wen-ming-xiao-yuan/index.html" in pages
     assert read_site(fork) == pages

@@ -69,37 +69,46 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return data
 
 
-def test_two_builds_of_the_same_data_are_byte_identical(demo: Path, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def first_build(demo: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The demo built once by `fivestar build` (no SOURCE_DATE_EPOCH), its data and site in folders with names a
+    page must never show: (data folder, site folder). The tests below read it; none changes it."""
+    root = tmp_path_factory.mktemp("first")
+    data, site = root / "private-folder-name" / "data", root / "out-folder-name" / "site"
+    shutil.copytree(demo, data)
+    build(data, site, hash_seed="1")
+    return data, site
+
+
+def test_two_builds_of_the_same_data_are_byte_identical(demo: Path, first_build: tuple[Path, Path],
+                                                        tmp_path: Path) -> None:
     # Different hash seeds (set and dict order), different folders (no absolute paths), separate image caches.
-    first_data, second_data = tmp_path / "one" / "data", tmp_path / "two" / "data"
-    shutil.copytree(demo, first_data)
+    second_data = tmp_path / "two" / "data"
     shutil.copytree(demo, second_data)
-    build(first_data, tmp_path / "one" / "site", hash_seed="1")
     build(second_data, tmp_path / "two" / "elsewhere", hash_seed="2")
-    a, b = tree(tmp_path / "one" / "site"), tree(tmp_path / "two" / "elsewhere")
+    a, b = tree(first_build[1]), tree(tmp_path / "two" / "elsewhere")
     assert len(a) > 100
     assert {"sitemap.xml", "sitemap.xml.gz", "search/search_index.json"} <= a.keys()
     assert any(name.endswith(".xlsx") for name in a) and any(name.endswith(".webp") for name in a)
     assert first_difference(a, b) == ""
 
 
-def test_a_rebuild_over_the_previous_site_changes_nothing(demo: Path, tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    shutil.copytree(demo, data)
-    build(data, tmp_path / "site", hash_seed="3")
+def test_a_rebuild_over_the_previous_site_changes_nothing(first_build: tuple[Path, Path], tmp_path: Path) -> None:
+    # A copy of the first build's project: its data, its image cache beside it (.cache/) and its site.
+    shutil.copytree(first_build[0].parent, tmp_path / "project")
+    shutil.copytree(first_build[1], tmp_path / "site")
     before = tree(tmp_path / "site")
-    build(data, tmp_path / "site", hash_seed="4")  # the image cache is warm now: copied, not encoded
+    assert before == tree(first_build[1])
+    build(tmp_path / "project" / "data", tmp_path / "site", hash_seed="4")  # a warm image cache: copied, not encoded
     assert first_difference(before, tree(tmp_path / "site")) == ""
 
 
-def test_the_build_date_defaults_to_the_data_date(demo: Path, tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    shutil.copytree(demo, data)
-    build(data, tmp_path / "site", hash_seed="5")
-    sitemap = (tmp_path / "site" / "sitemap.xml").read_text(encoding="utf-8")
+def test_the_build_date_defaults_to_the_data_date(first_build: tuple[Path, Path]) -> None:
+    site = first_build[1]
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     assert f"<lastmod>{AS_OF.isoformat()}</lastmod>" in sitemap
     assert dt.date.today().isoformat() not in sitemap or dt.date.today() == AS_OF
-    header = (tmp_path / "site" / "sitemap.xml.gz").read_bytes()[:10]
+    header = (site / "sitemap.xml.gz").read_bytes()[:10]
     assert struct.unpack("<I", header[4:8])[0] == AS_OF_EPOCH
 
 
@@ -113,11 +122,8 @@ def test_source_date_epoch_wins_when_it_is_set(demo: Path, tmp_path: Path) -> No
     assert struct.unpack("<I", (tmp_path / "site" / "sitemap.xml.gz").read_bytes()[4:8])[0] == 1699920000
 
 
-def test_no_build_machine_path_or_clock_reaches_the_site(demo: Path, tmp_path: Path) -> None:
-    data = tmp_path / "private-folder-name" / "data"
-    shutil.copytree(demo, data)
-    build(data, tmp_path / "out-folder-name" / "site", hash_seed="7")
-    site = tmp_path / "out-folder-name" / "site"
+def test_no_build_machine_path_or_clock_reaches_the_site(first_build: tuple[Path, Path]) -> None:
+    site = first_build[1]
     for path in site.rglob("*"):
         if path.suffix in {".html", ".json", ".xml", ".csv", ".js", ".txt"}:
             text = path.read_text(encoding="utf-8-sig")

@@ -2,7 +2,8 @@
 
 It runs on the MkDocs chosen before it was imported (`generator.engine.mkdocs.choose_engine`, which build.py calls
 first): MkDocs 1.6 itself by default, or ProperDocs, the maintained MkDocs 1.x fork, when the environment variable
-`FIVESTAR_ENGINE=properdocs` is set (for engineers and CI, which runs the whole suite on both; staff never set it).
+`FIVESTAR_ENGINE=properdocs` is set (for engineers and CI, which runs every test reaching the engine on both; staff
+never set it).
 Under ProperDocs `import mkdocs…` loads `properdocs…`, so this module and the plugin read the same; what differs
 is said where it matters: the logger names (`engine_logger`) and the generator meta tag (“ProperDocs 1.6.7”).
 """
@@ -36,7 +37,7 @@ MATERIAL_READ = "9.8.2"
 checks each internal against the installed version and names the one that changed)."""
 ENGINES_READ = f"MkDocs {MKDOCS_READ} and ProperDocs {PROPERDOCS_READ}"
 """Each MkDocs internal was read from both engines and holds for both: its contract test runs on the engine the
-test session runs (FIVESTAR_ENGINE), and scripts/test runs the suite on each."""
+test session runs (FIVESTAR_ENGINE), and scripts/test runs it on each (it imports the engine: `engine` mark)."""
 
 
 @dataclass(frozen=True)
