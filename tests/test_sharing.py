@@ -22,7 +22,8 @@ from readhtml import Element
 from readhtml import parse as parse_html
 
 from generator.records.load import load_dataset
-from generator.records.model import SECTION_KEYS
+from generator.records.model import DEFAULT_SECTION_TITLES, SECTION_KEYS
+from generator.sanitize import clean
 from generator.site import share
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,6 +79,41 @@ def test_page_kinds_follow_the_sections() -> None:
         assert share.page_kind(src_uri) == kind, src_uri
     assert share.page_kind("README.md") == "home"
     assert share.page_kind("notice.md") == "home"
+
+
+_PAGE_PATHS = st.sampled_from(["index.md", "honours/index.md", "honours/x.md", "branches/x/index.md", "brands/x.md",
+                                "events/x.md", "news/2023-x.md", "teachers/index.md", "about/index.md", "notice.md"])
+_PAGE = st.tuples(_PAGE_PATHS, st.text(max_size=12), st.text(max_size=12),
+                  st.one_of(st.none(), st.fixed_dictionaries({"date": st.sampled_from(["2024-05-01", None])})),
+                  st.booleans())
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_PAGE, min_size=1, max_size=12), st.sampled_from([None, "", "https://jyj.example.gov.cn/zt/wuxing/"]))
+def test_the_share_facts_worked_out_once_a_kind_are_each_pages_own(site: Any, pages: list[Any],
+                                                                  site_url: str | None) -> None:
+    """One ShareViews serves every page of a build (facts of a kind made once): each page gets what a view made
+    for that page alone gives, whatever pages came before it."""
+    pictures = share.plan_pictures(site, font=None)
+    views = share.ShareViews(site, pictures, site_url)
+    for src_uri, title, description, article, is_homepage in pages:
+        page = {"src_uri": src_uri, "page_url": src_uri.removesuffix(".md") + "/", "title": title,
+                "description": description, "article": article, "is_homepage": is_homepage}
+        view = views.view(**page)
+        assert view == share.ShareViews(site, pictures, site_url).view(**page)
+        kind = share.page_kind(src_uri)
+        picture = pictures.get(kind) or pictures["home"]
+        canonical = share.canonical_url(site_url, page["page_url"])
+        dated = article is not None and kind == "events" and isinstance(article.get("date"), str)
+        assert view == share.ShareView(
+            title=clean(site.title if is_homepage or not title else title),
+            description=clean(description or site.description or site.title), site_name=clean(site.title),
+            picture=picture.url, picture_size=picture.width,
+            picture_alt=clean(f"{site.region}{picture.label}" if picture.label else site.title),
+            canonical=canonical, picture_url=share.canonical_url(site_url, picture.url),
+            qr=share.qr_file(canonical) if canonical else None, qr_size=share.QR_DISPLAY_PX,
+            type="article" if dated else "website", published=article["date"] if dated else None,
+            section=clean(site.section_title(kind)) if kind in DEFAULT_SECTION_TITLES else None)
 
 
 # -- the picture -----------------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -76,8 +77,10 @@ def figure_words(chart: BarChart) -> str:
 _NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
 
 
+@lru_cache(maxsize=4096)
 def _text(value: str) -> Markup:
-    """Record text for the SVG: cleaned as every printed value is (render._finalize), then escaped."""
+    """Record text for the SVG: cleaned as every printed value is (render._finalize), then escaped (labels, units
+    and titles repeat from chart to chart: each is worked out once)."""
     return escape(_NOT_XML.sub("", clean(value)))
 
 
@@ -100,6 +103,14 @@ def wrap_label(label: str, limit: float = WRAP) -> list[str]:
     return lines
 
 
+@lru_cache(maxsize=4096)
+def _label_lines(label: str) -> tuple[Markup, ...]:
+    """A bar's label cleaned, in lines (wrap_label), each escaped; worked out once per label (years and levels
+    repeat on every page)."""
+    return tuple(escape(line) for line in wrap_label(_NOT_XML.sub("", clean(label))))
+
+
+@lru_cache(maxsize=4096)
 def _em(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".") + "em"
 
@@ -119,7 +130,7 @@ def render_svg(chart: BarChart) -> Markup:
     rows: list[str] = []
     y = 0.0
     for bar in chart.bars:
-        lines = wrap_label(_NOT_XML.sub("", clean(bar.label)))
+        lines = _label_lines(bar.label)
         texts = []
         for number, line in enumerate(lines):
             tail = ""
@@ -127,7 +138,7 @@ def render_svg(chart: BarChart) -> Markup:
                 tail = (f'<tspan class="fs-chart__value" dx="0.5em">{bar.value}</tspan>'
                         f'<tspan class="fs-chart__unit" dx="0.25em">{_text(chart.unit)}</tspan>')
             texts.append(f'<text class="fs-chart__label" x="0" y="{_em(y + LINE * (number + 1) - 0.3)}">'
-                         f"{escape(line)}{tail}</text>")
+                         f"{line}{tail}</text>")
         bar_y = y + LINE * len(lines) + 0.1
         rows.append(
             "<g>" + "".join(texts)

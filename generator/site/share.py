@@ -514,25 +514,69 @@ def share_view(*, src_uri: str, page_url: str, title: str, description: str, sit
                pictures: Mapping[str, SharePicture], site_url: str | None,
                article: Mapping[str, object] | None = None, is_homepage: bool = False) -> ShareView:
     """The share facts of one page, from its source path, its address and what the data says."""
-    kind = page_kind(src_uri)
-    picture = pictures.get(kind) or pictures["home"]
-    canonical = canonical_url(site_url, page_url)
-    dated = article is not None and kind == "events" and isinstance(article.get("date"), str)
-    return ShareView(
-        title=clean(site.title if is_homepage or not title else title),
-        description=clean(description or site.description or site.title),
-        site_name=clean(site.title),
-        picture=picture.url,
-        picture_size=picture.width,
-        picture_alt=clean(f"{site.region}{picture.label}" if picture.label else site.title),
-        canonical=canonical,
-        picture_url=canonical_url(site_url, picture.url),
-        qr=qr_file(canonical) if canonical else None,
-        qr_size=QR_DISPLAY_PX,
-        type="article" if dated else "website",
-        published=str(article["date"]) if dated and article is not None else None,
-        section=clean(site.section_title(kind)) if kind in DEFAULT_SECTION_TITLES else None,
-    )
+    return ShareViews(site, pictures, site_url).view(src_uri=src_uri, page_url=page_url, title=title,
+                                                     description=description, article=article,
+                                                     is_homepage=is_homepage)
+
+
+@dataclass(frozen=True)
+class KindShare:
+    """The share facts every page of one kind has in common."""
+
+    picture: str
+    picture_size: int
+    picture_alt: str
+    picture_url: str | None
+    section: str | None
+
+
+class ShareViews:
+    """`share_view` for every page of one build: what depends only on the site, its address and the page kind
+    (the picture, its words and address, the section, the site's name) is worked out once, not once a page."""
+
+    def __init__(self, site: Site, pictures: Mapping[str, SharePicture], site_url: str | None) -> None:
+        self.site = site
+        self.pictures = pictures
+        self.site_url = site_url
+        self.site_name = clean(site.title)
+        self.site_description = clean(site.description or site.title)
+        self.kinds: dict[str, KindShare] = {}
+
+    def kind(self, kind: str) -> KindShare:
+        found = self.kinds.get(kind)
+        if found is None:
+            site, picture = self.site, self.pictures.get(kind) or self.pictures["home"]
+            found = self.kinds[kind] = KindShare(
+                picture=picture.url,
+                picture_size=picture.width,
+                picture_alt=clean(f"{site.region}{picture.label}" if picture.label else site.title),
+                picture_url=canonical_url(self.site_url, picture.url),
+                section=clean(site.section_title(kind)) if kind in DEFAULT_SECTION_TITLES else None,
+            )
+        return found
+
+    def view(self, *, src_uri: str, page_url: str, title: str, description: str,
+             article: Mapping[str, object] | None = None, is_homepage: bool = False) -> ShareView:
+        """The share facts of one page, from its source path, its address and what the data says."""
+        kind = page_kind(src_uri)
+        common = self.kind(kind)
+        canonical = canonical_url(self.site_url, page_url)
+        dated = article is not None and kind == "events" and isinstance(article.get("date"), str)
+        return ShareView(
+            title=self.site_name if is_homepage or not title else clean(title),
+            description=clean(description) if description else self.site_description,
+            site_name=self.site_name,
+            picture=common.picture,
+            picture_size=common.picture_size,
+            picture_alt=common.picture_alt,
+            canonical=canonical,
+            picture_url=common.picture_url,
+            qr=qr_file(canonical) if canonical else None,
+            qr_size=QR_DISPLAY_PX,
+            type="article" if dated else "website",
+            published=str(article["date"]) if dated and article is not None else None,
+            section=common.section,
+        )
 
 
 QR_DISPLAY_PX = 160

@@ -13,6 +13,8 @@ _TOKEN = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1\s*>|<table\b([^>]*)>|</table\s
 _CAPTION = re.compile(r"\s*<caption\b[^>]*>(.*?)</caption\s*>", re.IGNORECASE | re.DOTALL)
 _CLASS = re.compile(r"""\bclass\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
+# "<table" in any case, found without lowering a copy of the whole body (most bodies have no table at all).
+_TABLE_START = re.compile(r"<[tT][aA][bB][lL][eE]")
 
 
 def plain_text(fragment: str) -> str:
@@ -37,7 +39,7 @@ def scroll_tables(body: str) -> str:
 
     Applied once to every page, generated or hand-written; tables inside a table, tables that reflow and
     tables already in such a box are left as they are, and so is a table that is never closed."""
-    if "<table" not in body.lower():
+    if _TABLE_START.search(body) is None:
         return body
     boxes: list[tuple[int, int, str]] = []
     heading = ""

@@ -92,6 +92,8 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         self.pinned_epoch: str | None = None
         self.unpinned_epoch: str | None = None
         self.pictures: dict[str, share.SharePicture] = {}
+        self.share_views: share.ShareViews | None = None
+        """The share facts of this build's page kinds, made at its first page (site_url is final by then)."""
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Defining on_startup keeps this one instance across `serve` rebuilds, so fingerprints survive.
@@ -259,12 +261,15 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         """What the theme shows for sharing this page (partials/share*.html): the share picture first in the
         page, Open Graph tags, the 扫码分享 QR code (share.py)."""
         if self.dataset is not None and self.pictures:
-            description = page.meta.get("description") if isinstance(page.meta, dict) else None
-            article = page.meta.get("article") if isinstance(page.meta, dict) else None
-            context["fs_share"] = share.share_view(
+            views = self.share_views
+            if views is None or views.site is not self.dataset.site or views.pictures is not self.pictures \
+                    or views.site_url != config.site_url:
+                views = self.share_views = share.ShareViews(self.dataset.site, self.pictures, config.site_url)
+            meta = page.meta if isinstance(page.meta, dict) else {}
+            description, article = meta.get("description"), meta.get("article")
+            context["fs_share"] = views.view(
                 src_uri=page.file.src_uri, page_url=page.url, title=plain_title(page.title),
-                description=description if isinstance(description, str) else "", site=self.dataset.site,
-                pictures=self.pictures, site_url=config.site_url,
+                description=description if isinstance(description, str) else "",
                 article=article if isinstance(article, dict) else None, is_homepage=page.is_homepage)
         return context
 
