@@ -444,7 +444,7 @@ def run_cms(args: argparse.Namespace) -> int:
             sys.stderr.write("没有写：--repo、--app-id、--branch 要和 --gitlab 或 --gitea 一起写。\n")
             return EXIT_USAGE
         if not url.startswith(("https://", "http://")):
-            sys.stderr.write(f"没有写：服务器地址“{url}”要以 https:// 开头，"
+            sys.stderr.write(f"没有写：服务器地址{quoted(url)}要以 https:// 开头，"
                              "如 https://git.example.cn。\n")
             return EXIT_USAGE
         if not args.repo or "/" not in args.repo.strip("/"):
