@@ -151,16 +151,16 @@ class Reach:
             return ""
         return next((why for alias in node.names if (why := self.of_object(getattr(imported, alias.name, None)))), "")
 
-    def of_item(self, item: pytest.Item) -> str:
+    def of_item(self, item: pytest.Item, skip: frozenset[str] = frozenset()) -> str:
         """A collected test (its function, parameters and every fixture it requests, at any depth): why it reaches
-        the engine, or "" if it does not."""
+        the engine, or "" if it does not. Fixtures named in `skip` are not followed."""
         params = getattr(getattr(item, "callspec", None), "params", {})
         why = next((f"the parameter {name}={value!r}" for name, value in params.items() if engine_value(value)), "")
         function = getattr(item, "obj", None)
         if not why and function is not None:
             why = self.of_object(function)
         definitions = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
-        for name in getattr(item, "fixturenames", ()) if not why else ():
+        for name in [name for name in getattr(item, "fixturenames", ()) if name not in skip] if not why else ():
             why = next((f"fixture {name}: {w}" for d in definitions.get(name, ()) if (w := self.of_object(d.func))), "")
             if why:
                 break
@@ -304,6 +304,13 @@ def pytest_configure(config: pytest.Config) -> None:
                                        "tests/engine_selection.py from what the test uses; never by hand)")
 
 
+STATIC_FIXTURES = frozenset({"built_site"})
+"""Fixtures that hand a test only the bundled site's built files. tests/test_properdocs.py proves the ProperDocs
+build of that site the same, byte for byte, as the MkDocs build (but for the generator tag), so a test that reaches
+the engine only through these reads the same bytes on either engine: it runs on MkDocs and is left out of the
+ProperDocs run."""
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     reach = Reach((TESTS, config.rootpath))
     for item in items:
@@ -311,8 +318,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if why:
             item.add_marker(pytest.mark.engine(why=why))
     if config.getoption("only_engine"):
-        kept = [item for item in items if item.get_closest_marker(MARK)]
-        config.hook.pytest_deselected(items=[item for item in items if not item.get_closest_marker(MARK)])
+        kept = [item for item in items if item.get_closest_marker(MARK) and reach.of_item(item, STATIC_FIXTURES)]
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
         items[:] = kept
 
 

@@ -25,6 +25,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from typing import Any
+
 import pytest
 from conftest import DATA, CONFIG, built_site, sample_data, site_builder, build_into  # noqa: F401
 from helpers import run_cli
@@ -52,8 +54,12 @@ def on_top_of_module_site(module_site: Path) -> Path:
     return module_site / "index.html"
 
 
-def test_engine_session_fixture(built_site: Path) -> None:
+def test_engine_session_fixture(site_builder: Any) -> None:
     pass
+
+
+def test_static_the_bundled_sites_files(built_site: Path) -> None:
+    """Reads the built files only: marked, but left out of the ProperDocs run (the builds are the same bytes)."""
 
 
 def test_engine_fixture_of_a_fixture(on_top_of_module_site: Path) -> None:
@@ -124,6 +130,8 @@ EXPECTED_ENGINE = {
 }
 EXPECTED_PLAIN = {"test_command[check]", "test_plain_check", "test_plain_press_on_the_sample",
                   "test_plain_names_the_build_folder"}
+EXPECTED_STATIC = {"test_static_the_bundled_sites_files"}
+"""Marked engine (they run on MkDocs with the mark), but left out of the ProperDocs run: see STATIC_FIXTURES."""
 
 
 def run_pytest(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -150,7 +158,9 @@ def test_every_way_of_reaching_the_engine_is_marked_and_nothing_else(tmp_path: P
     (tmp_path / "report_deselected.py").write_text(REPORT_DESELECTED, encoding="utf-8")
     done = run_pytest(tmp_path, "--collect-only", "-q", "--only-engine", "-p", "report_deselected")
     assert collected(done.stdout, "test_fake.py") == EXPECTED_ENGINE, done.stdout + done.stderr
-    assert collected(done.stdout, "deselected ") == EXPECTED_PLAIN, done.stdout + done.stderr
+    assert collected(done.stdout, "deselected ") == EXPECTED_PLAIN | EXPECTED_STATIC, done.stdout + done.stderr
+    marked = run_pytest(tmp_path, "--collect-only", "-q", "-m", "engine")
+    assert collected(marked.stdout, "test_fake.py") == EXPECTED_ENGINE | EXPECTED_STATIC, marked.stdout
 
 
 def test_a_test_that_reaches_the_engine_unmarked_fails_saying_so(tmp_path: Path) -> None:
