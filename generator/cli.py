@@ -459,7 +459,7 @@ def run_cms(args: argparse.Namespace) -> int:
         sys.stderr.write(f"没有写：找不到 {args.data.as_posix()}/site.yaml。"
                          "请在项目文件夹里运行，或用 --data 指定数据文件夹。\n")
         return EXIT_USAGE
-    text = _local_config(args.data) if args.local else current_config(args.data, backend)
+    text = current_config(args.data, backend, keep_server=not args.local)
     if args.check:
         written = path.read_text(encoding="utf-8") if path.is_file() else None
         if written == text:
@@ -474,13 +474,6 @@ def run_cms(args: argparse.Namespace) -> int:
     print(f"已写入 {CONFIG_PATH}{where}。"
           "运行 fivestar serve 后，在浏览器里打开 http://127.0.0.1:8000/admin/ 用表单编辑。")
     return EXIT_OK
-
-
-def _local_config(data_dir: Path) -> str:
-    from generator.staff.cms import config_text, editor_config
-    from generator.staff.editor import read_site
-
-    return config_text(editor_config(read_site(data_dir), None))
 
 
 def add_init_arguments(parser: argparse.ArgumentParser) -> None:

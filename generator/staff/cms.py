@@ -27,10 +27,10 @@ from generator.records.model import (
     MARKDOWN_FIELDS,
     MAX_STARS,
     PARTIAL_DATE_PATTERN,
-    PENDING_KEY,
     PERIOD_PATTERN,
     Site,
 )
+from generator.staff.schema import without_null  # one rule for `X | None`, shared with the JSON Schemas
 
 EDITOR_DIR = Path(__file__).parent / "admin"
 """The editor's own files (page, file format, vendored Sveltia CMS), served at /admin/ as they are."""
@@ -152,23 +152,12 @@ def _options(owner: str, name: str, choices: Choices) -> list[str] | None:
     return None
 
 
-def _strip_null(prop: Mapping[str, Any]) -> dict[str, Any]:
-    """`X | None` as X, keeping the outer description and title."""
-    options = prop.get("anyOf")
-    if options:
-        kept = [option for option in options if option != {"type": "null"}]
-        if len(kept) == 1:
-            outer = {key: value for key, value in prop.items() if key not in {"anyOf", "default"}}
-            return {**kept[0], **outer}
-    return dict(prop)
-
-
 def _ref_name(prop: Mapping[str, Any]) -> str | None:
     ref = prop.get("$ref") or next((item.get("$ref") for item in prop.get("allOf", ()) if "$ref" in item), None)
     return ref.rsplit("/", 1)[-1] if ref else None
 
 
-def _relation(label: str, hint: str, required: bool, *, multiple: bool) -> dict[str, Any]:
+def _relation(*, multiple: bool) -> dict[str, Any]:
     field: dict[str, Any] = {
         "widget": "relation", "collection": BRANCHES, "value_field": "{{slug}}",
         "search_fields": ["name", "full_name", "aliases"],
@@ -183,7 +172,7 @@ def _relation(label: str, hint: str, required: bool, *, multiple: bool) -> dict[
 def form_field(owner: str, name: str, prop: Mapping[str, Any], required: bool,
                definitions: Mapping[str, Any], choices: Choices) -> list[dict[str, Any]]:
     """The form field(s) for one model field (several where VIRTUAL says so)."""
-    prop = _strip_null(prop)
+    prop = without_null(prop)
     label, hint = label_of(prop, name), hint_of(prop)
     base: dict[str, Any] = {"name": name, "label": label}
     if hint and hint != label:
@@ -203,7 +192,7 @@ def form_field(owner: str, name: str, prop: Mapping[str, Any], required: bool,
         return [{**base, "label": "授予党建品牌", "widget": "boolean", "default": False, "required": False,
                  "hint": "荣誉授予上面这个支部的党建品牌（项目）时勾选"}]
     if (owner, name) == ("Recipient", "branch"):
-        return [{**base, **_relation(label, hint, True, multiple=False), "label": "获奖支部（学校）",
+        return [{**base, **_relation(multiple=False), "label": "获奖支部（学校）",
                  "hint": "输入学校简称、全称或其他叫法查找；个人荣誉也选他所在的学校"}]
     if (owner, name) in IMAGE_FOLDERS:
         folder = IMAGE_FOLDERS[owner, name]
@@ -219,9 +208,8 @@ def form_field(owner: str, name: str, prop: Mapping[str, Any], required: bool,
     options = _options(owner, name, choices)
     value_type = prop.get("type")
     if value_type == "array":
-        items = _strip_null(prop.get("items", {}))
-        bounds = {key: prop[key] for key, cms in (("minItems", "min"), ("maxItems", "max")) if key in prop}
-        limits = {{"minItems": "min", "maxItems": "max"}[key]: value for key, value in bounds.items()}
+        items = without_null(prop.get("items", {}))
+        limits = {cms: prop[key] for key, cms in (("minItems", "min"), ("maxItems", "max")) if key in prop}
         item_kind = _ref_name(items)
         if item_kind is not None:
             subfields = object_fields(item_kind, definitions[item_kind], definitions, choices)
@@ -229,7 +217,7 @@ def form_field(owner: str, name: str, prop: Mapping[str, Any], required: bool,
             return [{**base, "widget": "list", "collapsed": "auto", "fields": subfields, **limits,
                      **({"summary": summary} if summary else {})}]
         if items.get("pattern") == ID_PATTERN:
-            return [{**base, **_relation(label, hint, required, multiple=True), **limits}]
+            return [{**base, **_relation(multiple=True), **limits}]
         if options is not None:
             return [{**base, "widget": "select", "multiple": True, "options": options, **limits}]
         return [{**base, "widget": "list", **limits}]
@@ -249,7 +237,7 @@ def form_field(owner: str, name: str, prop: Mapping[str, Any], required: bool,
                 field[cms] = prop[key] + (1 if key == "exclusiveMinimum" else 0)
         return [field]
     if prop.get("pattern") == ID_PATTERN or (value_type == "string" and name in {"parent", "venue"}):
-        return [{**base, **_relation(label, hint, required, multiple=False)}]
+        return [{**base, **_relation(multiple=False)}]
     if "anyOf" in prop:
         return [{**base, "widget": "string", **_union_pattern(prop)}]
     if prop.get("format") == "date":
@@ -427,5 +415,5 @@ def iter_fields(fields: list[dict[str, Any]], path: tuple[str, ...] = ()) -> Ite
         yield from iter_fields(field.get("fields", []), here)
 
 
-__all__ = ["CONFIG_PATH", "EDITOR_DIR", "PENDING_KEY", "Backend", "Choices", "config_text", "editor_config",
+__all__ = ["CONFIG_PATH", "EDITOR_DIR", "Backend", "Choices", "config_text", "editor_config",
            "iter_fields", "read_backend"]

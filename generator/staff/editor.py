@@ -44,10 +44,10 @@ def project_of(data_dir: Path) -> Path:
     return data_dir.resolve().parent
 
 
-def current_config(data_dir: Path, backend: Backend | None = None) -> str:
-    """The configuration text for this data folder: its region's choices, and the Git server its committed
-    configuration names (or `backend`)."""
-    if backend is None:
+def current_config(data_dir: Path, backend: Backend | None = None, *, keep_server: bool = True) -> str:
+    """The configuration text for this data folder: its region's choices, and `backend`, else (`keep_server`) the
+    Git server its committed configuration names."""
+    if backend is None and keep_server:
         backend = read_backend(project_of(data_dir) / CONFIG_PATH)
     return config_text(editor_config(read_site(data_dir), backend))
 

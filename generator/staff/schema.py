@@ -35,7 +35,7 @@ def _drop_id(schema: dict[str, Any]) -> None:
         schema["required"] = [key for key in schema["required"] if key != "id"]
 
 
-def _without_null(prop: dict[str, Any]) -> dict[str, Any]:
+def without_null(prop: dict[str, Any]) -> dict[str, Any]:
     """`X | None` becomes X: staff never mean to write an empty value, and completion works on X directly."""
     options = prop.get("anyOf")
     if not options:
@@ -58,7 +58,7 @@ def _wrap_ref(prop: dict[str, Any]) -> dict[str, Any]:
 def _tidy_object(schema: dict[str, Any]) -> None:
     """Chinese in place of pydantic's English titles, no null branches, `$defs` → `definitions`."""
     for name, prop in list(schema.get("properties", {}).items()):
-        prop = _wrap_ref(_without_null(prop))
+        prop = _wrap_ref(without_null(prop))
         prop.pop("title", None)
         schema["properties"][name] = prop
 
