@@ -331,6 +331,7 @@ def test_the_preview_serves_the_form_editor_with_what_check_found(sample_data: P
     import json
 
     from generator.engine.mkdocs.plugin import FivestarPlugin
+    from generator.records.problems import WARNINGS_HEADING
 
     server = FakeServer(lambda: None)
     server.watch = lambda path: None  # type: ignore[attr-defined]
@@ -340,5 +341,10 @@ def test_the_preview_serves_the_form_editor_with_what_check_found(sample_data: P
     assert b"last good" in served(server.app)[1]
     assert b"sveltia-cms.js" in served(server.app, "/admin/")[1]
     assert json.loads(served(server.app, "/admin/status.json")[1]) == {"problems": None}
-    plugin.preview.failed("数据检查未通过。\ndata/site.yaml:7:3: 错误：不对")
-    assert "data/site.yaml:7:3" in json.loads(served(server.app, "/admin/status.json")[1])["problems"]
+    plugin.preview.failed("数据检查未通过，网站没有更新。\ndata/site.yaml:7:3: 错误：不对\n\n"
+                          f"{WARNINGS_HEADING}\ndata/site.yaml:2:1: 提醒：一条提醒")
+    plugin.preview.banner = render_banner(plugin.preview.message)  # what a failed rebuild leaves
+    problems = json.loads(served(server.app, "/admin/status.json")[1])["problems"]
+    assert problems == "data/site.yaml:7:3: 错误：不对"  # as the banner: errors only, no warnings
+    plugin.preview.banner = None  # a good rebuild
+    assert json.loads(served(server.app, "/admin/status.json")[1]) == {"problems": None}

@@ -38,6 +38,17 @@ class PreviewStatus:
     def failed(self, message: str | None) -> None:
         self.message = message
 
+    def problems(self) -> str | None:
+        """What the last rebuild found wrong, as the banner says it (errors only, at most MAX_LINES), in plain
+        text for the form editor's foot; None after a good rebuild."""
+        if self.banner is None:
+            return None
+        if self.message is None:
+            return UNEXPECTED
+        lines = banner_lines(self.message)
+        more = [f"……另有 {len(lines) - MAX_LINES} 行，运行 fivestar check 查看全部。"] if len(lines) > MAX_LINES else []
+        return "\n".join(lines[:MAX_LINES] + more)
+
 
 def keep_serving(server: Any, status: PreviewStatus) -> None:
     """Make MkDocs' live-reload server live through a failed rebuild.
@@ -71,18 +82,24 @@ def keep_serving(server: Any, status: PreviewStatus) -> None:
         server.set_app(with_banner(server.get_app(), status))
 
 
+def banner_lines(message: str) -> list[str]:
+    """The report's lines a preview shows: errors only, without the build's own heading or blank lines."""
+    lines = message.strip().splitlines()
+    if lines and lines[0].endswith("网站没有更新。"):  # the build's own heading: the lead says it for a preview
+        lines = lines[1:]
+    if WARNINGS_HEADING in lines:
+        lines = lines[:lines.index(WARNINGS_HEADING)]
+    return [line for line in lines if line.strip()]
+
+
 def render_banner(message: str | None) -> bytes:
     """The banner's HTML: a lead line, then the report's lines (errors only) as text, at most MAX_LINES."""
     if message is None:
         lead, lines = UNEXPECTED, []
     else:
-        lines = message.strip().splitlines()
-        lead = DATA_LEAD if lines and "数据" in lines[0] else OTHER_LEAD
-        if lines and lines[0].endswith("网站没有更新。"):  # the build's own heading: the lead says it for a preview
-            lines = lines[1:]
-        if WARNINGS_HEADING in lines:
-            lines = lines[:lines.index(WARNINGS_HEADING)]
-        lines = [line for line in lines if line.strip()]
+        first = message.strip().splitlines()[:1]
+        lead = DATA_LEAD if first and "数据" in first[0] else OTHER_LEAD
+        lines = banner_lines(message)
     shown = [_line_html(line) for line in lines[:MAX_LINES]]
     if len(lines) > MAX_LINES:
         shown.append(f'<li>……另有 {len(lines) - MAX_LINES} 行，见运行 fivestar serve 的窗口，'

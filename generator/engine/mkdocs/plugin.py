@@ -375,8 +375,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         if self.data_dir is not None and hasattr(server, "get_app") and hasattr(server, "set_app"):
             from generator.staff.editor import with_editor
 
-            preview = self.preview
-            server.set_app(with_editor(server.get_app(), Path(self.data_dir), lambda: preview.message))
+            server.set_app(with_editor(server.get_app(), Path(self.data_dir), self.preview.problems))
         return server
 
     @event_priority(-50)  # after the search plugin has written its index
