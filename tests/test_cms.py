@@ -408,3 +408,33 @@ def test_a_file_name_the_editor_made_up_is_warned_about_with_a_better_one(tmp_pa
     made_up = [p for p in result.problems if "自动起的" in p.message]
     assert len(made_up) == 1 and made_up[0].file.endswith("branches/d8237211d592.yaml") and not made_up[0].is_error
     assert "改成 shili-xiaoxue" in made_up[0].hint
+
+
+BRANCH_IDS = sorted(path.stem for path in (DATA / "branches").glob("*.yaml"))
+GRADES = st.one_of(st.none(), st.text(st.characters(codec="utf-8", categories=("Lo", "Nd", "Lu", "Po")),
+                                      min_size=1, max_size=8).filter(lambda text: text == text.strip()))
+
+
+@needs_node
+@settings(max_examples=25, deadline=None)
+@given(picked=st.lists(st.tuples(st.sampled_from(BRANCH_IDS), GRADES, st.booleans()), min_size=1, max_size=6,
+                       unique_by=lambda item: item[0]))
+def test_a_changed_list_of_recipients_changes_only_that_list(picked: list[tuple[str, str | None, bool]]) -> None:
+    """Any new recipients (bare, graded, or to a brand) written into every honour file: the list reads back as
+    the form meant it, and every other key keeps its exact text."""
+    form = [{"branch": branch, **({"grade": grade} if grade else {}), "brand": brand}
+            for branch, grade, brand in picked]
+    meant = [({"brand": branch} if brand else {"branch": branch}) | ({"grade": grade} if grade else {})
+             if grade or brand else branch for branch, grade, brand in picked]
+    files = sorted((DATA / "honours").rglob("*.yaml"))
+    jobs = [{"format": _format_of(path), "text": path.read_text(encoding="utf-8"), "edit": {"recipients": form}}
+            for path in files]
+    for path, job, result in zip(files, jobs, _run_formats(jobs), strict=True):
+        assert "error" not in result, (path, result)
+        old, new = yaml.safe_load(job["text"]), yaml.safe_load(result["text"])
+        assert new == {**old, "recipients": meant}, (path, result["text"])
+        head = job["text"].split("\nrecipients:", 1)[0]
+        assert result["text"].startswith(head + "\nrecipients:"), (path, result["text"])
+        tail = job["text"].split("\nrecipients:", 1)[1].split("\n")
+        rest = "\n".join(line for line in tail if line and not line.startswith(" "))
+        assert rest in result["text"], (path, result["text"])
