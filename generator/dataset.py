@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
@@ -70,10 +70,54 @@ class SchoolCount:
 
 
 def count_schools(lists: tuple[HonourList, ...] | list[HonourList]) -> tuple[int, tuple[str, ...]]:
-    """The counting rule for lists of one title, level and status: (schools, named branch ids in order)."""
+    """The counting rule for lists of one title, level and status: (schools, named branch ids in order).
+
+    In a city's data (ids qualified by member region, `luolong/qu-yishixiao`) the rule is applied region by
+    region, from the leaves up: a region's figure is its own schools named on any list plus its members'
+    figures, raised to the largest `total` of its own lists. So two districts' 等10所 add up (no school is in
+    two districts), and a school on a district's list and on the city's list of the same title and level counts
+    once.
+    """
     named = tuple(dict.fromkeys(r.branch for h in lists for r in h.recipients))
-    largest = max((h.count for h in lists), default=0)
-    return max(len(named), largest), named
+    if not any("/" in h.id for h in lists) and not any("/" in branch for branch in named):
+        largest = max((h.count for h in lists), default=0)
+        return max(len(named), largest), named
+    return _count_in(_region_of_ids(named, lists), ""), named
+
+
+def _parent(qualified: str) -> str:
+    return qualified.rpartition("/")[0]
+
+
+@dataclass
+class _RegionCount:
+    named: int = 0
+    largest: int = 0
+    children: set[str] = field(default_factory=set)
+
+
+def _region_of_ids(named: tuple[str, ...], lists: tuple[HonourList, ...] | list[HonourList]) -> dict[str, _RegionCount]:
+    regions: dict[str, _RegionCount] = defaultdict(_RegionCount)
+
+    def reach(region: str) -> _RegionCount:
+        node = regions[region]
+        while region:
+            parent = _parent(region)
+            regions[parent].children.add(region)
+            region = parent
+        return node
+
+    for branch in named:
+        reach(_parent(branch)).named += 1
+    for honour in lists:
+        node = reach(_parent(honour.id))
+        node.largest = max(node.largest, honour.count)
+    return regions
+
+
+def _count_in(regions: dict[str, _RegionCount], region: str) -> int:
+    node = regions[region]
+    return max(node.named + sum(_count_in(regions, child) for child in sorted(node.children)), node.largest)
 
 
 @dataclass(frozen=True)
@@ -104,6 +148,39 @@ def slugify(text: str) -> str:
     return slug.strip("-") or "item"
 
 
+@dataclass(frozen=True)
+class MemberRegion:
+    """A member region of a city (or a city of a province) as the city's pages show it: its own figures, from its
+    own data checked alone."""
+
+    prefix: str
+    """Its qualified id: the start of its records' ids and of its pages' URLs (`luolong`, `luoyang/luolong`)."""
+    site: Site
+    branch_count: int
+    brand_count: int
+    event_count: int
+    totals_by_level: Mapping[str, int]
+    members: tuple[MemberRegion, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.prefix.rpartition("/")[2]
+
+    @property
+    def name(self) -> str:
+        return self.site.region
+
+    @property
+    def honour_total(self) -> int:
+        return sum(self.totals_by_level.values())
+
+    @classmethod
+    def of(cls, prefix: str, dataset: Dataset) -> MemberRegion:
+        return cls(prefix, dataset.site, dataset.branch_count, len(dataset.brands), len(dataset.events),
+                   dataset.totals_by_level,
+                   tuple(replace(inner, prefix=f"{prefix}/{inner.prefix}") for inner in dataset.members))
+
+
 def _frozen(mapping: Mapping[str, list]) -> Mapping[str, tuple]:
     return MappingProxyType({k: tuple(v) for k, v in mapping.items()})
 
@@ -130,6 +207,10 @@ class Dataset:
     sources: Mapping[str, YamlFile] = field(repr=False, compare=False)
     records: Mapping[str, Mapping[str, Record]] = field(default_factory=dict, repr=False, compare=False)
     """Every record by its kind's folder and id (kinds.KINDS), the typed fields above included."""
+    members: tuple[MemberRegion, ...] = ()
+    """A city's member regions (site.yaml `members`), in site.yaml's order; none for a district."""
+    roots: Mapping[str, Path] = field(default_factory=dict, repr=False, compare=False)
+    """The data folder of each member (by qualified id): where images named `luolong/images/…` are read from."""
 
     # -- derived when first asked for: checking needs neither -----------------
 
@@ -192,6 +273,25 @@ class Dataset:
     def source(self, key: str) -> YamlFile | None:
         return self.sources.get(key)
 
+    def image_root(self, relative: str) -> tuple[Path, str]:
+        """The data folder an image path is read from, and the path inside it (a member's images keep their own
+        folder: `luolong/images/a.jpg` is `images/a.jpg` in luolong's data)."""
+        head = relative
+        while "/" in head:
+            head = head.rpartition("/")[0]
+            if head in self.roots:
+                return self.roots[head], relative[len(head) + 1:]
+        return self.data_dir, relative
+
+    def member_of(self, record_id: str) -> MemberRegion | None:
+        """The top-level member region a qualified id belongs to (None for the city's own records)."""
+        head = record_id.partition("/")[0] if "/" in record_id else ""
+        return self.member_by_id.get(head)
+
+    @cached_property
+    def member_by_id(self) -> Mapping[str, MemberRegion]:
+        return MappingProxyType({member.prefix: member for member in self.members})
+
     @property
     def branch_count(self) -> int:
         return self.site.branch_count if self.site.branch_count is not None else len(self.branches)
@@ -222,7 +322,8 @@ def _group_titles(honours: tuple[HonourList, ...], level_rank: Mapping[str, int]
 
 def build_dataset(site: Site, branches: Mapping[str, Branch], honours: Mapping[str, HonourList],
                   events: Mapping[str, Event], sources: Mapping[str, YamlFile],
-                  data_dir: Path, *, records: Mapping[str, Mapping[str, Record]] | None = None) -> Dataset:
+                  data_dir: Path, *, records: Mapping[str, Mapping[str, Record]] | None = None,
+                  members: tuple[MemberRegion, ...] = (), roots: Mapping[str, Path] | None = None) -> Dataset:
     """Assemble records and derive every fact once. Tolerates broken references (validate reports them).
 
     `records` holds every kind's records by folder, so that a kind added to the registry reaches the Dataset
@@ -279,4 +380,6 @@ def build_dataset(site: Site, branches: Mapping[str, Branch], honours: Mapping[s
         brands=brands,
         sources=MappingProxyType(dict(sources)),
         records=MappingProxyType(dict(records or {})),
+        members=members,
+        roots=MappingProxyType(dict(roots or {})),
     )

@@ -294,7 +294,7 @@ TEXT_PLACES: dict[tuple[str, str], Place] = {
     ("Site", "event_kinds"): ("site.yaml", SITE + "event_kinds:\n  - 其他\n  - {v}\n",
                               ("site", None, ("event_kinds", 1))),
     **{("SectionTitles", key): ("site.yaml", SITE + f"sections:\n  {key}: {{v}}\n", ("site", None, ("sections", key)))
-       for key in ("home", "honours", "branches", "brands", "events", "teachers", "about", "downloads")},
+       for key in ("home", "honours", "branches", "brands", "events", "teachers", "about", "downloads", "members")},
     ("WordingEntry", "wrong"): ("site.yaml", SITE + "wording:\n  - wrong: {v}\n    right: 示例区\n",
                                 ("site", None, ("wording", 0, "wrong"))),
     ("WordingEntry", "right"): ("site.yaml", SITE + "wording:\n  - wrong: 示例县\n    right: {v}\n",
@@ -356,7 +356,8 @@ VOCABULARY_FIELDS = {("HonourList", "level"): "a level from site.yaml", ("Event"
                      ("Footer", "conac_image"): "an image path", ("Footer", "conac_url"): "a web address",
                      ("Footer", "report_url"): "a web address",
                      ("Recipient", "role"): "an adult role from the allow-list (privacy.DEFAULT_ADULT_ROLES)",
-                     ("Recipient", "pending"): "refused whatever it says, until a person confirms the item"}
+                     ("Recipient", "pending"): "refused whatever it says, until a person confirms the item",
+                     ("Member", "path"): "a member region's data folder (tests/test_city.py)"}
 """Text fields whose value must name something else (a number there is refused for that reason), or that are
 always refused (`待确认`, see checks/pending.py)."""
 

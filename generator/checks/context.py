@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 ANY_RECORD = "*"
 """In `Context.unreadable`: a folder of records could not be read at all (a link that cannot be followed)."""
+MEMBERS = "members"
+"""In `Context.unreadable`: the member regions whose data could not be checked (site.yaml `members`)."""
 
 
 @dataclass(frozen=True)
@@ -18,5 +20,10 @@ class Context:
     today: dt.date | None = None
 
     def broken(self, folder: str, record_id: str) -> bool:
+        """Whether a record may exist but could not be read: its own file, its folder, or its member region's data
+        (`luolong/…` when luolong's data has errors of its own: site.yaml `members`, records/members.py)."""
         ids = self.unreadable.get(folder, frozenset())
-        return record_id in ids or ANY_RECORD in ids
+        if record_id in ids or ANY_RECORD in ids:
+            return True
+        failed = self.unreadable.get(MEMBERS, frozenset())
+        return bool(failed) and record_id.partition("/")[0] in failed

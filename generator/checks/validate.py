@@ -37,6 +37,8 @@ def _at(dataset: Dataset, key: str, loc: Loc, message: str, hint: str = "", *,
 
 
 def _missing_branch(dataset: Dataset, key: str, loc: Loc, branch_id: str) -> Problem:
+    if "/" in branch_id:
+        return _missing_member_branch(dataset, key, loc, branch_id)
     close = difflib.get_close_matches(branch_id, list(dataset.branch_by_id), n=1, cutoff=0.75)
     if close:
         hint = f"是不是{quoted(close[0])}（{dataset.branch_name(close[0])}）？检查拼写。"
@@ -44,6 +46,35 @@ def _missing_branch(dataset: Dataset, key: str, loc: Loc, branch_id: str) -> Pro
         hint = ("检查拼写（编号就是 data/branches/ 里的文件名）；"
                 f"新学校请先新建 data/branches/{shorten(branch_id)}.yaml。")
     return _at(dataset, key, loc, f"找不到编号为{quoted(shorten(branch_id))}的支部。", hint)
+
+
+def _missing_member_branch(dataset: Dataset, key: str, loc: Loc, branch_id: str) -> Problem:
+    """A branch named as `region/id` (a city's list naming a member's school) that is not there."""
+    region, _, local = branch_id.rpartition("/")
+    if not dataset.members:
+        return _at(dataset, key, loc, f"编号{quoted(shorten(branch_id))}带有地区前缀“{shorten(region)}/”，"
+                                      "但本地区的 site.yaml 没有成员地区（members）。",
+                   f"本地区的支部直接写编号，如 {shorten(local)}；只有市、省网站的名单才写“地区编号/支部编号”。")
+    known = {member.prefix: member for member in _all_members(dataset.members)}
+    if region not in known:
+        close = difflib.get_close_matches(region, list(known), n=1, cutoff=0.6)
+        listed = "、".join(f"{m.prefix}（{m.name}）" for m in dataset.members[:8])
+        hint = (f"是不是{quoted(close[0])}（{known[close[0]].name}）？" if close else
+                f"成员地区编号写在 site.yaml 的 members 里：{listed}{'等' if len(dataset.members) > 8 else ''}。")
+        message = f"找不到编号为{quoted(shorten(region))}的成员地区（{quoted(shorten(branch_id))}）。"
+        return _at(dataset, key, loc, message, hint)
+    member = known[region]
+    inside = [b for b in dataset.branch_by_id if b.rpartition("/")[0] == region]
+    close = difflib.get_close_matches(branch_id, inside, n=1, cutoff=0.75)
+    hint = (f"是不是{quoted(close[0])}（{dataset.branch_name(close[0])}）？检查拼写。" if close else
+            f"编号是{member.name}数据里 branches/ 文件夹中的文件名，写成 {region}/文件名。")
+    return _at(dataset, key, loc, f"{member.name}（{region}）的数据里没有编号为{quoted(shorten(local))}的支部。", hint)
+
+
+def _all_members(members: tuple) -> Iterator:
+    for member in members:
+        yield member
+        yield from _all_members(member.members)
 
 
 def check_references(dataset: Dataset, context: Context) -> Iterator[Problem]:
@@ -327,7 +358,7 @@ def check_images(dataset: Dataset, context: Context) -> Iterator[Problem]:
     checked: dict[str, tuple[str, str]] = {}
     for ref in image_refs(dataset):
         if ref.relative not in checked:
-            checked[ref.relative] = image_problem(dataset.data_dir, ref.relative)
+            checked[ref.relative] = image_problem(*dataset.image_root(ref.relative))
         why, hint = checked[ref.relative]
         if why:
             yield _at(dataset, ref.key, ref.loc, why, hint)

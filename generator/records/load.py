@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 from generator.checks.validate import ANY_RECORD, validate_dataset
 from generator.dataset import Dataset, build_dataset
 from generator.quotes import quoted, unquoted
-from generator.records import kinds
+from generator.records import kinds, members
 from generator.records.kinds import RecordKind, folders_text, kind_of_folder
 from generator.records.model import EPOCH_ENV, ID_RE, MAX_EPOCH, Record, Site, build_epoch, partial_date
 from generator.records.problems import Problem, Severity, shorten, sort_problems
@@ -493,8 +493,10 @@ def _follow(link: str, shown: str, roots: tuple[str, ...], ancestors: tuple[str,
     return target, "", ""
 
 
-def _list_files(data_dir: Path, root_name: str) -> tuple[Files, Refused]:
-    """Every file under `data_dir` except images/, as sorted relative parts; and the links that cannot be followed.
+def _list_files(data_dir: Path, root_name: str,
+                skipped: frozenset[tuple[str, ...]] = frozenset()) -> tuple[Files, Refused]:
+    """Every file under `data_dir` except images/ and member regions' folders (`skipped`), as sorted relative parts;
+    and the links that cannot be followed.
 
     One directory scan per folder and no system call per file: the listing already says what each entry is.
     Symbolic links (to files or folders, at any depth) are followed when they stay inside the project folder
@@ -516,7 +518,7 @@ def _list_files(data_dir: Path, root_name: str) -> tuple[Files, Refused]:
             continue
         for entry in entries:
             parts = (*relative, entry.name)
-            if not relative and entry.name == "images":
+            if (not relative and entry.name == "images") or parts in skipped:
                 continue
             if entry.is_symlink():
                 target, why, hint = _follow(entry.path, f"{root_name}/{'/'.join(parts)}", roots, ancestors)
@@ -654,13 +656,27 @@ class DataRead:
         return tuple(p for p in self.problems if p.is_error)
 
 
-def load_dataset(data_dir: Path | str, limits: Limits = DEFAULT_LIMITS, *, today: dt.date | None = None) -> LoadResult:
+def load_dataset(data_dir: Path | str, limits: Limits = DEFAULT_LIMITS, *, today: dt.date | None = None,
+                 shown: str | None = None) -> LoadResult:
     """Read every record under `data_dir`, validate it, and build the Dataset (None when anything is wrong).
 
     `today` (default: the clock's date in China) is what `site.as_of` may not be later than; tests pass it.
+    `shown` is how messages name the folder (default: its own name, `data`). A city's data (site.yaml
+    `members`) loads each member's folder the same way first, alone, and merges what it holds (records/members.py).
     """
     with _collector_paused():
-        return _check_read(_read_data(Path(data_dir), limits), today or china_today())
+        return _load(Path(data_dir), limits, today or china_today(), shown, ())
+
+
+def _load(data_dir: Path, limits: Limits, today: dt.date, shown: str | None, ancestors: tuple[str, ...]) -> LoadResult:
+    return _check_read(_read_data(data_dir, limits, shown), today, limits, ancestors)
+
+
+def _member_loader(limits: Limits, today: dt.date) -> members.Loader:
+    def load_member(folder: Path, shown: str, ancestors: tuple[str, ...]) -> tuple[Dataset | None, tuple[Problem, ...]]:
+        result = _load(folder, limits, today, shown, ancestors)
+        return result.dataset, result.problems
+    return load_member
 
 
 def read_data(data_dir: Path | str, limits: Limits = DEFAULT_LIMITS) -> DataRead:
@@ -690,8 +706,8 @@ def _find_site(data_dir: Path, root_name: str) -> tuple[Path | None, list[Proble
                           "在数据文件夹里新建 site.yaml，至少写 title、owner、region、as_of 四项。")]
 
 
-def _read_data(data_dir: Path, limits: Limits) -> DataRead:
-    root_name = data_dir.resolve().name or "data"
+def _read_data(data_dir: Path, limits: Limits, shown: str | None = None) -> DataRead:
+    root_name = shown or data_dir.resolve().name or "data"
     problems: list[Problem] = []
 
     def display(path: Path) -> str:
@@ -718,7 +734,7 @@ def _read_data(data_dir: Path, limits: Limits) -> DataRead:
     records: dict[str, dict[str, Any]] = {kind.folder: {} for kind in record_kinds}
     failed: dict[str, set[str]] = {kind.folder: set() for kind in record_kinds}
     seen_ids: dict[tuple[str, str], str] = {}
-    files, refused = _list_files(data_dir, root_name)
+    files, refused = _list_files(data_dir, root_name, members.inner_folders(data_dir, site))
     for parts, why, hint in refused:
         problems.append(Problem(f"{root_name}/{'/'.join(parts)}", 0, 0, why, hint))
         if parts[0] in failed:  # its records are unknown: no “missing branch” on top of this
@@ -781,15 +797,30 @@ def _misplaced(kind: RecordKind, parts: tuple[str, ...], root_name: str) -> tupl
     return None
 
 
-def _check_read(read: DataRead, today: dt.date) -> LoadResult:
+def _check_read(read: DataRead, today: dt.date, limits: Limits = DEFAULT_LIMITS,
+                ancestors: tuple[str, ...] = ()) -> LoadResult:
     problems = [*epoch_problems(), *read.problems]
     if read.site is None:
         return LoadResult(None, tuple(sort_problems(problems)))
 
-
-    dataset = build_dataset(read.site, read.of("branches"), read.of("honours"), read.of("events"),
-                            read.sources, read.data_dir, records=read.records)
-    problems += validate_dataset(dataset, unreadable=read.unreadable, today=today)
+    if not read.site.members:
+        dataset = build_dataset(read.site, read.of("branches"), read.of("honours"), read.of("events"),
+                                read.sources, read.data_dir, records=read.records)
+        problems += validate_dataset(dataset, unreadable=read.unreadable, today=today)
+    else:
+        shown = read.sources["site"].name.rpartition("/")[0] if "site" in read.sources else read.data_dir.name
+        merged = members.merge_members(read.site, read.data_dir, shown, read.sources.get("site"),
+                                       ancestors, _member_loader(limits, today))
+        problems += merged.problems
+        branches = {**merged.branches, **read.of("branches")}
+        honours = {**merged.honours, **read.of("honours")}
+        events = {**merged.events, **read.of("events")}
+        records = {**read.records, "branches": branches, "honours": honours, "events": events}
+        dataset = build_dataset(read.site, branches, honours, events, {**merged.sources, **read.sources},
+                                read.data_dir, records=records, members=tuple(merged.members), roots=merged.roots)
+        unreadable = {**read.unreadable, members.MEMBERS: frozenset(merged.failed)}
+        problems += members.without_members(validate_dataset(dataset, unreadable=unreadable, today=today),
+                                            merged.shown_roots)
     problems = sort_problems(problems)
     has_errors = any(p.is_error for p in problems)
     return LoadResult(None if has_errors else dataset, tuple(problems))

@@ -23,6 +23,9 @@ from generator.sanitize import clean
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 ID_RE = re.compile(ID_PATTERN)
+REF_PATTERN = r"^(?:[a-z0-9]+(?:-[a-z0-9]+)*/)*[a-z0-9]+(?:-[a-z0-9]+)*$"
+"""A branch named from a list or an event: its id, or in a city's data its member region's id, “/” and its id
+(`luolong/qu-yishixiao`; a province's: `luoyang/luolong/qu-yishixiao`)."""
 PERIOD_PATTERN = r"^[0-9]{4}(?:Q[1-4]|-(?:0[1-9]|1[0-2]))?$"
 
 DEFAULT_LEVELS: tuple[str, ...] = ("国家级", "省级", "市级", "区级")
@@ -32,10 +35,11 @@ EVENT_KINDS: tuple[str, ...] = ("观摩推进会", "观摩评比", "现场会", 
 MAX_STARS = 10
 """The most stars a rating scheme may have (site.yaml `stars`: a number or the stars' names)."""
 
-SECTION_KEYS: tuple[str, ...] = ("home", "honours", "branches", "brands", "events", "teachers", "about", "downloads")
+SECTION_KEYS: tuple[str, ...] = ("home", "members", "honours", "branches", "brands", "events", "teachers", "about",
+                                 "downloads")
 DEFAULT_SECTION_TITLES: dict[str, str] = {
     "home": "首页", "honours": "荣誉榜", "branches": "支部风采", "brands": "品牌展厅", "events": "活动动态",
-    "teachers": "教师荣誉", "about": "关于", "downloads": "数据下载",
+    "teachers": "教师荣誉", "about": "关于", "downloads": "数据下载", "members": "各地区",
 }
 """The sections' titles when site.yaml's `sections` does not name them: plain words that fit any region."""
 MARKDOWN_FIELDS: frozenset[str] = frozenset({"intro", "story", "body", "about"})
@@ -121,6 +125,8 @@ def _period_in_range(value: str) -> str:
 
 
 Id = Annotated[str, Field(pattern=ID_PATTERN, description="记录编号：小写字母、数字和连字符")]
+Ref = Annotated[str, Field(pattern=REF_PATTERN, description="支部编号；市级数据里成员地区的支部写成 地区编号/支部编号，"
+                                                             "如 luolong/qu-yishixiao")]
 Text = Annotated[str, BeforeValidator(_as_text), AfterValidator(clean), Field(min_length=1)]
 """Plain text as written: characters a reader cannot see (direction overrides, zero-width, control) are dropped
 on load; characters no XML may hold are refused when the file is read (yamlfile.ILLEGAL)."""
@@ -254,6 +260,15 @@ class SectionTitles(Record):
     teachers: Text | None = Field(None, description="教师个人荣誉栏目（默认“教师荣誉”），如 师德风采")
     about: Text | None = Field(None, description="关于本站（默认“关于”）")
     downloads: Text | None = Field(None, description="下载栏目（默认“数据下载”）")
+    members: Text | None = Field(None, description="成员地区栏目（市、省网站，默认“各地区”），如 各区县")
+
+
+class Member(Record):
+    """A member region of a city (or a city of a province): its data folder, checked on its own."""
+
+    id: Id = Field(description="成员地区编号：网址的一部分（如 luolong → /luolong/branches/…），加入后不要再改")
+    path: Text = Field(title="数据文件夹", description="成员地区的数据文件夹，相对本 site.yaml 所在文件夹，"
+                                                  "如 ../../luolong/data 或 members/luolong")
 
 
 STALE_AFTER_DAYS = 180
@@ -319,6 +334,10 @@ class Site(Record):
     column_stale_days: ColumnStaleDays | None = Field(
         None, description="各栏目多少天没有新内容就提醒：events（活动，默认 90）、honours（荣誉名单，默认 365）、"
                           "teachers（教师荣誉，默认 365）；写 0 不提醒")
+    members: list[Member] | None = Field(
+        None, min_length=1, title="成员地区",
+        description="市、省网站：各成员地区（区县，或省里的市）的编号和数据文件夹；每个成员地区自己也能单独检查、"
+                    "单独建站。区县网站不写")
     wording: list[WordingEntry] | None = Field(
         None, description="本地区的规范表述：每项写 wrong（错误写法）、right（正确写法），"
                           "需要报错的加 refuse: true；补充在默认清单之后，如地名、单位名称的常见错写")
@@ -396,8 +415,8 @@ class Branch(Record):
 
 
 class Recipient(Record):
-    branch: Id = Field(description="获奖支部（学校）的编号；荣誉授予党建品牌时改写 brand")
-    brand: Id | None = Field(None, description="荣誉授予该支部的党建品牌（项目）时，写支部编号，"
+    branch: Ref = Field(description="获奖支部（学校）的编号；荣誉授予党建品牌时改写 brand")
+    brand: Ref | None = Field(None, description="荣誉授予该支部的党建品牌（项目）时，写支部编号，"
                                                "如 {brand: qu-yishixiao}")
     person: Text | None = Field(None, description="获奖个人姓名（个人荣誉填写）")
     role: Text | None = Field(None, description="个人的身份，如 教师、校长")
@@ -487,8 +506,8 @@ class Event(Record):
     kind: Text | None = Field(None, description="活动类型，取自 site.yaml 的 event_kinds（默认：观摩推进会、观摩评比、"
                                                  "现场会、培训、其他）", examples=list(EVENT_KINDS))
     level: Text | None = Field(None, description="主办层级，如 区级、市级")
-    venue: Id | None = Field(None, description="举办地点（支部编号）")
-    branches: list[Id] = Field(default_factory=list, title="参加的支部", description="参加的支部编号，按顺序")
+    venue: Ref | None = Field(None, description="举办地点（支部编号）")
+    branches: list[Ref] = Field(default_factory=list, title="参加的支部", description="参加的支部编号，按顺序")
     total: int | None = Field(None, ge=1, description="参加支部总数（只列出部分时填写）")
     people: list[Person] = Field(default_factory=list, description="出席领导及其活动")
     photos: list[Photo] = Field(default_factory=list, description="活动照片")

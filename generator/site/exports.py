@@ -46,6 +46,7 @@ from openpyxl.utils import get_column_letter
 from generator.dataset import Dataset, HonourTitle, slugify
 from generator.records.model import EPOCH_ENV, Branch, HonourList, PartialDate, build_epoch
 from generator.site import press
+from generator.site.urls import event_uri, url_of
 
 SCHEMA_VERSION = 1
 DOWNLOADS = "downloads"
@@ -543,7 +544,7 @@ def feed_entries(dataset: Dataset, news: Iterable[NewsItem] = ()) -> list[FeedEn
         venue = f"地点：{dataset.branch_name(event.venue)}" if event.venue else ""
         summary = f"{event.date.isoformat()} {event.title}"
         day = min(PartialDate.of(event.date).last_day, max(dataset.site.as_of, event.date))
-        entries.append((1, FeedEntry(f"events/{event.id}", day, event.title, f"events/{event.id}/",
+        entries.append((1, FeedEntry(f"events/{event.id}", day, event.title, url_of(event_uri(event.id)),
                                      summary, "\n".join(x for x in (summary, venue) if x))))
     for date, title, url in news:
         day = date if isinstance(date, dt.date) else dt.date.fromisoformat(str(date)[:10])

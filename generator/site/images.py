@@ -12,7 +12,7 @@ import shutil
 import tempfile
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from stat import S_ISREG
 from typing import Literal
@@ -362,7 +362,8 @@ def plan_images(dataset: Dataset) -> dict[str, ResponsiveImage]:
     for ref in image_refs(dataset):
         if kinds.get(ref.relative) != "photo":
             kinds[ref.relative] = ref.kind
-    return {relative: plan_image(dataset.data_dir, relative, kind) for relative, kind in kinds.items()}
+    return {relative: replace(plan_image(*dataset.image_root(relative), kind), source=relative)
+            for relative, kind in kinds.items()}
 
 
 # -- encoding (pixels only: EXIF, GPS, XMP, ICC and comments never reach the output) ------------------------------
@@ -462,7 +463,8 @@ def write_images(dataset: Dataset, site_dir: Path, cache_dir: Path | None = None
     cache_dir = default_cache_dir(dataset.data_dir) if cache_dir is None else Path(cache_dir)
     written: list[Path] = []
     for image in images.values():
-        entry = cached_files(image, dataset.data_dir, cache_dir)
+        root, inner = dataset.image_root(image.source)  # a member region's image is read from its own data folder
+        entry = cached_files(replace(image, source=inner), root, cache_dir)
         for rendition in image.files:
             target = Path(site_dir) / rendition.url
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -7,12 +7,19 @@ from functools import lru_cache
 from urllib.parse import quote
 
 
+def _in_section(section: str, record_id: str) -> str:
+    """A record's page inside its region's folder: `branches/x.md`, or for a member region's record in a city's
+    site (`luolong/x`) `luolong/branches/x.md`, the same whether other members join or leave."""
+    region, slash, local = record_id.rpartition("/")
+    return f"{region}/{section}/{local}.md" if slash else f"{section}/{local}.md"
+
+
 def branch_uri(branch_id: str) -> str:
-    return f"branches/{branch_id}.md"
+    return _in_section("branches", branch_id)
 
 
 def brand_uri(branch_id: str) -> str:
-    return f"brands/{branch_id}.md"
+    return _in_section("brands", branch_id)
 
 
 def honour_uri(slug: str) -> str:
@@ -20,7 +27,12 @@ def honour_uri(slug: str) -> str:
 
 
 def event_uri(event_id: str) -> str:
-    return f"events/{event_id}.md"
+    return _in_section("events", event_id)
+
+
+def member_uri(prefix: str) -> str:
+    """A member region's own page in a city's site: `luolong/index.md` (`/luolong/`)."""
+    return f"{prefix}/index.md"
 
 
 @lru_cache(maxsize=65536)  # pages link to the same pages again and again (indexes, branches); 65,536 URLs ≈ 10 MB

@@ -28,6 +28,7 @@ from generator.records.model import (
     MAX_STARS,
     PARTIAL_DATE_PATTERN,
     PERIOD_PATTERN,
+    REF_PATTERN,
     Site,
 )
 from generator.staff.schema import without_null  # one rule for `X | None`, shared with the JSON Schemas
@@ -216,7 +217,7 @@ def form_field(owner: str, name: str, prop: Mapping[str, Any], required: bool,
             summary = _summary(item_kind, subfields)
             return [{**base, "widget": "list", "collapsed": "auto", "fields": subfields, **limits,
                      **({"summary": summary} if summary else {})}]
-        if items.get("pattern") == ID_PATTERN:
+        if items.get("pattern") in BRANCH_REFS:
             return [{**base, **_relation(multiple=True), **limits}]
         if options is not None:
             return [{**base, "widget": "select", "multiple": True, "options": options, **limits}]
@@ -236,7 +237,9 @@ def form_field(owner: str, name: str, prop: Mapping[str, Any], required: bool,
             if key in prop and cms not in field:
                 field[cms] = prop[key] + (1 if key == "exclusiveMinimum" else 0)
         return [field]
-    if prop.get("pattern") == ID_PATTERN or (value_type == "string" and name in {"parent", "venue"}):
+    if (owner, name) == ("Member", "id"):
+        return [{**base, "widget": "string", "pattern": [ID_PATTERN, ERRORS["id"]]}]
+    if prop.get("pattern") in BRANCH_REFS or (value_type == "string" and name in {"parent", "venue"}):
         return [{**base, **_relation(multiple=False)}]
     if "anyOf" in prop:
         return [{**base, "widget": "string", **_union_pattern(prop)}]
@@ -277,8 +280,8 @@ def object_fields(owner: str, schema: Mapping[str, Any], definitions: Mapping[st
     required = set(schema.get("required", ()))
     fields: list[dict[str, Any]] = []
     for name, prop in schema.get("properties", {}).items():
-        if name == "id":
-            continue  # the file name is the id: the entry's slug
+        if name == "id" and owner != "Member":
+            continue  # a record's file name is its id: the entry's slug (a member region's id is a key)
         if (owner, name) == ("StarRating", "earned") and not choices.star_names:
             continue  # a scheme without names has nothing to pick (check refuses names then)
         fields.extend(form_field(owner, name, prop, name in required, definitions, choices))
@@ -293,6 +296,10 @@ def model_fields(kind: str, choices: Choices) -> list[dict[str, Any]]:
 
 
 # -- collections ---------------------------------------------------------------------------------------------------
+
+BRANCH_REFS = (ID_PATTERN, REF_PATTERN)
+"""A field naming a branch: a relation to the branches collection (a city's lists may also name a member's school
+as `luolong/qu-yishixiao`, which the relation cannot offer: those are written in the file; EDITING.md says so)."""
 
 SLUG_HINT = "文件名，也是网址和编号：只用小写字母、数字和“-”，如 {example}。保存后不要再改。"
 
