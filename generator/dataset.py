@@ -181,6 +181,14 @@ class MemberRegion:
                    tuple(replace(inner, prefix=f"{prefix}/{inner.prefix}") for inner in dataset.members))
 
 
+def all_members(members: tuple[MemberRegion, ...]) -> tuple[MemberRegion, ...]:
+    """Every member region at any depth (a province's cities, then each city's districts), each before its own."""
+    found: list[MemberRegion] = []
+    for member in members:
+        found += [member, *all_members(member.members)]
+    return tuple(found)
+
+
 def _frozen(mapping: Mapping[str, list]) -> Mapping[str, tuple]:
     return MappingProxyType({k: tuple(v) for k, v in mapping.items()})
 
@@ -291,6 +299,16 @@ class Dataset:
     @cached_property
     def member_by_id(self) -> Mapping[str, MemberRegion]:
         return MappingProxyType({member.prefix: member for member in self.members})
+
+    @cached_property
+    def member_by_prefix(self) -> Mapping[str, MemberRegion]:
+        """Every member region at any depth, by its qualified id (`luoyang/luolong`)."""
+        return MappingProxyType({member.prefix: member for member in all_members(self.members)})
+
+    def region_of(self, record_id: str) -> str:
+        """The name of the region a record belongs to: its own member region's (the innermost), else this site's."""
+        member = self.member_by_prefix.get(record_id.rpartition("/")[0])
+        return member.name if member else self.site.region
 
     @property
     def branch_count(self) -> int:

@@ -16,7 +16,7 @@ from generator.checks.pending import check_pending, check_review_marks
 from generator.checks.privacy import scan_dataset
 from generator.checks.staleness import check_as_of_age, check_columns
 from generator.checks.wording import check_wording
-from generator.dataset import Dataset
+from generator.dataset import Dataset, all_members
 from generator.quotes import quoted, unquoted
 from generator.records.model import HonourList, Recipient
 from generator.records.problems import Problem, shorten
@@ -55,7 +55,7 @@ def _missing_member_branch(dataset: Dataset, key: str, loc: Loc, branch_id: str)
         return _at(dataset, key, loc, f"编号{quoted(shorten(branch_id))}带有地区前缀“{shorten(region)}/”，"
                                       "但本地区的 site.yaml 没有成员地区（members）。",
                    f"本地区的支部直接写编号，如 {shorten(local)}；只有市、省网站的名单才写“地区编号/支部编号”。")
-    known = {member.prefix: member for member in _all_members(dataset.members)}
+    known = {member.prefix: member for member in all_members(dataset.members)}
     if region not in known:
         close = difflib.get_close_matches(region, list(known), n=1, cutoff=0.6)
         listed = "、".join(f"{m.prefix}（{m.name}）" for m in dataset.members[:8])
@@ -69,12 +69,6 @@ def _missing_member_branch(dataset: Dataset, key: str, loc: Loc, branch_id: str)
     hint = (f"是不是{quoted(close[0])}（{dataset.branch_name(close[0])}）？检查拼写。" if close else
             f"编号是{member.name}数据里 branches/ 文件夹中的文件名，写成 {region}/文件名。")
     return _at(dataset, key, loc, f"{member.name}（{region}）的数据里没有编号为{quoted(shorten(local))}的支部。", hint)
-
-
-def _all_members(members: tuple) -> Iterator:
-    for member in members:
-        yield member
-        yield from _all_members(member.members)
 
 
 def check_references(dataset: Dataset, context: Context) -> Iterator[Problem]:

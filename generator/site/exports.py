@@ -59,6 +59,7 @@ HONOUR_COLUMNS: Mapping[str, str] = {
     "年度": "名单所属年度；“累计共有”的荣誉为空",
     "序号": "在公布名单中的顺序，从 1 开始",
     "获奖单位": "获奖学校（支部）的新闻稿简称",
+    "所属地区": "获奖学校所属的地区（区县）；只在市、省网站的文件里有",
     "获奖个人": "个人荣誉的获奖人姓名；学校荣誉为空",
     "身份": "获奖个人的身份，如 教师",
     "名单总数": "本地区获此荣誉的总数（“等N所”的 N）",
@@ -84,6 +85,7 @@ HONOUR_COLUMNS: Mapping[str, str] = {
 BRANCH_COLUMNS: Mapping[str, str] = {
     "单位编号": "支部在本站的编号（网址的一部分）",
     "名称": "新闻稿中使用的简称",
+    "所属地区": "支部所属的地区（区县）；只在市、省网站的文件里有",
     "全称": "正式全称（确知时才有）",
     "别名": "其他常见叫法，以“、”分隔",
     "类型": "学校类型",
@@ -136,6 +138,7 @@ RECIPIENT_KEYS: Mapping[str, str] = {
     "position": "序号，从 1 开始",
     "branch_id": "学校（支部）编号",
     "branch": "学校简称",
+    "region": "学校所属的地区（区县）；只在市、省网站的文件里有",
     "person": "获奖个人姓名（学校荣誉为 null）",
     "role": "个人身份（无则为 null）",
     "grade": "等次或等级，如 5A、一等奖（无则为 null）",
@@ -145,6 +148,7 @@ RECIPIENT_KEYS: Mapping[str, str] = {
 BRANCH_KEYS: Mapping[str, str] = {
     "id": "支部编号",
     "name": "简称",
+    "region": "所属的地区（区县）；只在市、省网站的文件里有",
     "full_name": "全称（无则为 null）",
     "aliases": "别名数组",
     "kind": "学校类型（无则为 null）",
@@ -199,9 +203,10 @@ def honour_record(honour: HonourList, dataset: Dataset) -> dict[str, Any]:
         "names": press.names_list(honour, dataset),
         "sentence": press.complete(press.honour_sentence(honour, dataset)),
         "recipients": [
-            {"position": i, "branch_id": r.branch, "branch": press.fullwidth(dataset.branch_name(r.branch)),
-             "person": r.person, "role": r.role, "grade": r.grade,
-             "brand": press.brand_name(r.branch, dataset) if r.is_brand else None, "note": r.note}
+            _in_region({"position": i, "branch_id": r.branch, "branch": press.fullwidth(dataset.branch_name(r.branch)),
+                        "person": r.person, "role": r.role, "grade": r.grade,
+                        "brand": press.brand_name(r.branch, dataset) if r.is_brand else None, "note": r.note},
+                       r.branch, dataset)
             for i, r in enumerate(honour.recipients, start=1)
         ],
         "status": honour.status,
@@ -213,11 +218,24 @@ def honour_record(honour: HonourList, dataset: Dataset) -> dict[str, Any]:
     }
 
 
+def _in_region(record: dict[str, Any], branch_id: str, dataset: Dataset) -> dict[str, Any]:
+    """A recipient or a branch with its region's name, in a city's site (the key right after the name)."""
+    if not dataset.members:
+        return record
+    keyed = {}
+    for key, value in record.items():
+        keyed[key] = value
+        if key in ("branch", "name"):
+            keyed[REGION_KEY] = dataset.region_of(branch_id)
+    return keyed
+
+
 def honour_row(record: Mapping[str, Any], recipient: Mapping[str, Any], as_of: str) -> dict[str, Any]:
     """One CSV/XLSX row (`HONOUR_COLUMNS`) from a JSON honour and one of its recipients."""
     return {
         "荣誉名称": record["title"], "级别": record["level"], "年度": record["year"],
-        "序号": recipient["position"], "获奖单位": recipient["branch"], "获奖个人": recipient["person"],
+        "序号": recipient["position"], "获奖单位": recipient["branch"], REGION_COLUMN: recipient.get(REGION_KEY),
+        "获奖个人": recipient["person"],
         "身份": recipient["role"], "名单总数": record["total"], "名单列出数": record["listed"],
         "发文单位": record["issuer"], "文号": record["document"], "日期": record["date"],
         "来源": record["source"], "备注": record["note"], "名单编号": record["id"],
@@ -236,18 +254,33 @@ def honour_rows(records: Iterable[Mapping[str, Any]], as_of: str) -> list[dict[s
 
 STAR_COLUMNS = ("当前星级", "星级评定期")
 """The branch columns (and the JSON key `stars`) a region without a rating scheme leaves out."""
+REGION_COLUMN, REGION_KEY = "所属地区", "region"
+"""The column (and JSON key) naming a school's own region: only in a city's or a province's files."""
+
+
+def honour_columns(dataset: Dataset) -> dict[str, str]:
+    """The honour table's columns: with each school's region in a city's site only."""
+    return {name: meaning for name, meaning in HONOUR_COLUMNS.items() if dataset.members or name != REGION_COLUMN}
+
+
+def recipient_keys(dataset: Dataset) -> dict[str, str]:
+    return {name: meaning for name, meaning in RECIPIENT_KEYS.items() if dataset.members or name != REGION_KEY}
 
 
 def branch_columns(dataset: Dataset) -> dict[str, str]:
-    """The branch table's columns for this region: without the star columns where branches are not rated."""
+    """The branch table's columns for this region: without the star columns where branches are not rated, with
+    each branch's region in a city's site only."""
     rated = bool(dataset.site.star_max)
-    return {name: meaning for name, meaning in BRANCH_COLUMNS.items() if rated or name not in STAR_COLUMNS}
+    return {name: meaning for name, meaning in BRANCH_COLUMNS.items()
+            if (rated or name not in STAR_COLUMNS) and (dataset.members or name != REGION_COLUMN)}
 
 
 def branch_keys(dataset: Dataset) -> dict[str, str]:
-    """A branch's JSON keys for this region: without `stars` where branches are not rated."""
+    """A branch's JSON keys for this region: without `stars` where branches are not rated, `region` only in a
+    city's site."""
     rated = bool(dataset.site.star_max)
-    return {name: meaning for name, meaning in BRANCH_KEYS.items() if rated or name != "stars"}
+    return {name: meaning for name, meaning in BRANCH_KEYS.items()
+            if (rated or name != "stars") and (dataset.members or name != REGION_KEY)}
 
 
 def branch_record(branch: Branch, dataset: Dataset) -> dict[str, Any]:
@@ -270,7 +303,7 @@ def branch_record(branch: Branch, dataset: Dataset) -> dict[str, Any]:
     }
     if not dataset.site.star_max:
         del record["stars"]
-    return record
+    return _in_region(record, branch.id, dataset)
 
 
 def branch_row(record: Mapping[str, Any], as_of: str) -> dict[str, Any]:
@@ -278,7 +311,8 @@ def branch_row(record: Mapping[str, Any], as_of: str) -> dict[str, Any]:
     stars = record.get("stars") or {}
     brand = record["brand"] or {}
     row = {
-        "单位编号": record["id"], "名称": record["name"], "全称": record["full_name"],
+        "单位编号": record["id"], "名称": record["name"], REGION_COLUMN: record.get(REGION_KEY),
+        "全称": record["full_name"],
         "别名": "、".join(record["aliases"]), "类型": record["kind"], "所属主校": record["parent_name"],
         "当前星级": stars.get("count"), "星级评定期": stars.get("period"), "党建品牌": brand.get("name"),
         "品牌口号": brand.get("slogan"), "学校荣誉数": len(record["honours"]),
@@ -635,21 +669,22 @@ def iter_exports(dataset: Dataset, news: Iterable[NewsItem] = (),
     head = envelope(dataset)
     region = dataset.site.region
     honours = [honour_record(h, dataset) for h in ordered_honours(dataset)]
+    honour_table = honour_columns(dataset)
     by_id = {rec["id"]: rec for rec in honours}
     by_title = {title.slug: [by_id[h.id] for h in title.lists] for title in dataset.titles}
 
-    yield f"{DOWNLOADS}/honours.csv", csv_bytes(list(HONOUR_COLUMNS), honour_rows(honours, as_of))
+    yield f"{DOWNLOADS}/honours.csv", csv_bytes(list(honour_table), honour_rows(honours, as_of))
     yield f"{DOWNLOADS}/honours.xlsx", xlsx_bytes(
         dataset, [(press.fullwidth(t.title), honour_rows(by_title[t.slug], as_of)) for t in dataset.titles],
-        HONOUR_COLUMNS, f"{region}荣誉名单")
+        honour_table, f"{region}荣誉名单")
     yield f"{DOWNLOADS}/honours.json", json_bytes({**head, "honours": honours})
     for title in dataset.titles:
         records = by_title[title.slug]
         name = press.fullwidth(title.title)
         base = f"{DOWNLOADS}/honours/{title.slug}"
         rows = honour_rows(records, as_of)
-        yield f"{base}.csv", csv_bytes(list(HONOUR_COLUMNS), rows)
-        yield f"{base}.xlsx", xlsx_bytes(dataset, [(name, rows)], HONOUR_COLUMNS, f"{region}{name}名单")
+        yield f"{base}.csv", csv_bytes(list(honour_table), rows)
+        yield f"{base}.xlsx", xlsx_bytes(dataset, [(name, rows)], honour_table, f"{region}{name}名单")
         yield f"{base}.json", json_bytes({**head, "title": name, "slug": title.slug, "honours": records})
 
     branches = [branch_record(b, dataset) for b in dataset.branches]

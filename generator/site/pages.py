@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from generator.checks.content import read_page_meta
-from generator.dataset import BrandEntry, Dataset, HonourTitle
+from generator.dataset import BrandEntry, Dataset, HonourTitle, all_members
 from generator.records.model import KINDS
 from generator.site import exports
 from generator.site.images import ResponsiveImage, plan_images
 from generator.site.render import Page, Renderer
 from generator.site.search import tag_forms
-from generator.site.urls import branch_uri, brand_uri, event_uri, honour_uri
+from generator.site.urls import branch_uri, brand_uri, event_uri, honour_uri, member_uri
 from generator.site.views import (
     SectionEntry,
     article_meta,
@@ -32,6 +32,8 @@ from generator.site.views import (
     home_view,
     honours_index_view,
     kind_of,
+    member_rows,
+    member_view,
     teacher_lists,
     title_article,
     title_view,
@@ -43,6 +45,7 @@ LATEST_EVENTS = 3  # plus two: the home page lists five events and news posts to
 
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("home", "index.md"),
+    ("members", "members/index.md"),
     ("honours", "honours/index.md"),
     ("branches", "branches/index.md"),
     ("brands", "brands/index.md"),
@@ -56,10 +59,11 @@ adds each one's title from site.yaml and leaves out a section with nothing in it
 
 
 def site_sections(dataset: Dataset, news: Sequence[NewsPost] = ()) -> tuple[SectionEntry, ...]:
-    """The sections this site has, as (key, source path, title): the brand gallery only with brands, the events
-    only with events or news, the teachers' page only with personal honours."""
+    """The sections this site has, as (key, source path, title): the member regions only in a city's site, the
+    brand gallery only with brands, the events only with events or news, the teachers' page only with personal
+    honours."""
     empty = {"brands": not dataset.brands, "events": not dataset.events and not news,
-             "teachers": not dataset.personal_awards}
+             "teachers": not dataset.personal_awards, "members": not dataset.members}
     return tuple((key, src_uri, dataset.site.section_title(key)) for key, src_uri in SECTIONS if not empty.get(key))
 
 
@@ -202,6 +206,11 @@ def render_pages(dataset: Dataset, settings: PageSettings | None = None) -> list
     news = [(line.date, line.title, line.src_uri, line.venue) for line in latest_news(ds, settings.news)]
     r.render("index.md", "home.html.j2", view=home_view(ds, dated, news, sections, bool(settings.news)))
 
+    if "members" in present:
+        r.render("members/index.md", "members_index.html.j2", rows=member_rows(ds))
+    for member in all_members(ds.members):
+        r.render(member_uri(member.prefix), "member.html.j2", DATA_INDEXED, view=member_view(member, ds))
+
     years = year_counts(ds)
     r.render("honours/index.md", "honours_index.html.j2", DATA_INDEXED,
              view=honours_index_view(ds, {t.title: honour_counts(t, ds) for t in ds.titles}, years), years=years)
@@ -233,9 +242,9 @@ def render_pages(dataset: Dataset, settings: PageSettings | None = None) -> list
         r.render("teachers/index.md", "teachers.html.j2", DATA_INDEXED, lists=teacher_lists(ds))
     r.render("about/index.md", "about.html.j2")
     r.render("downloads/index.md", "downloads.html.j2", downloads=settings.downloads, title_pages=download_titles(ds),
-             formats={"honour_columns": exports.HONOUR_COLUMNS, "branch_columns": exports.branch_columns(ds),
+             formats={"honour_columns": exports.honour_columns(ds), "branch_columns": exports.branch_columns(ds),
                       "json_keys": exports.JSON_KEYS, "honour_keys": exports.HONOUR_KEYS,
-                      "recipient_keys": exports.RECIPIENT_KEYS, "branch_keys": exports.branch_keys(ds)})
+                      "recipient_keys": exports.recipient_keys(ds), "branch_keys": exports.branch_keys(ds)})
     return r.pages
 
 

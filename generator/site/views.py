@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from generator.dataset import BrandEntry, Dataset, HonourTitle
+from generator.dataset import BrandEntry, Dataset, HonourTitle, MemberRegion
 from generator.records.model import Branch, Event, HonourList, PartialDate, Recipient, StarRating
 from generator.site import press
 from generator.site.charts import Bar, BarChart
-from generator.site.urls import branch_uri, brand_uri, event_uri, honour_uri
+from generator.site.urls import branch_uri, brand_uri, event_uri, honour_uri, member_uri
 
 NUMERALS = "一二三四五六七八九十"
 
@@ -461,6 +462,8 @@ class HomeView:
     """`level_figures` drawn (charts.py), when two levels or more have any."""
     star_chart: BarChart | None = None
     """The branches by their latest rating, when the site has a scheme and the ratings differ."""
+    members: tuple[MemberRow, ...] = ()
+    """A city's member regions, each with its own figures (none for a district)."""
 
 
 def join_words(words: Sequence[str]) -> str:
@@ -488,6 +491,8 @@ def home_figures(dataset: Dataset) -> tuple[Figure, ...]:
         figures = [Figure("branches", f"{ds.site.region}党支部", ds.site.branch_count, "个")]
     else:
         figures = [Figure("branches", "收录支部", len(ds.branches), "个")]
+    if ds.members:
+        figures.insert(0, Figure("members", ds.site.section_title("members"), len(ds.members), "个"))
     figures += [Figure("brands", "党建品牌", len(ds.brands), "个"), Figure("events", "活动", len(ds.events), "项"),
                 Figure("teachers", "教师获奖", len(ds.personal_awards), "人次")]
     return tuple(f for f in figures if f.value or (f.key == "branches" and ds.branches))
@@ -542,6 +547,7 @@ def home_view(dataset: Dataset, latest: list[HonourList], news: list[tuple[dt.da
         cards=section_cards(ds, sections, has_news),
         level_chart=level_chart([(level, count) for _number, level, count in level_figures]),
         star_chart=star_chart(ds),
+        members=member_rows(ds),
     )
 
 
@@ -621,15 +627,85 @@ class BranchesIndexView:
     show_brand: bool
 
 
-def branches_index_view(dataset: Dataset) -> BranchesIndexView:
+def branches_index_view(dataset: Dataset, branches: Sequence[Branch] | None = None) -> BranchesIndexView:
+    """The table of branches: every branch of a district; in a city's site, the city's own (a member region's
+    are on its own page: `member_view`)."""
     ds = dataset
     most = ds.site.star_max
+    shown = ds.branches if branches is None else tuple(branches)
+    if branches is None and ds.members:
+        shown = tuple(b for b in ds.branches if "/" not in b.id)
     rows = tuple(BranchRow(b.name, branch_uri(b.id), kind_of(b), ds.branch_name(b.parent) if b.parent else None,
                            star_view(b.current_stars, most), b.brand.name if b.brand else None, brand_uri(b.id),
-                           honours_held(b.id, ds)) for b in ds.branches)
-    return BranchesIndexView(ds.site.branch_count, len(ds.branches), rows, branch_facets(ds),
-                             show_kind=any(b.kind for b in ds.branches), show_stars=bool(most),
-                             show_brand=bool(ds.brands))
+                           honours_held(b.id, ds)) for b in shown)
+    total = ds.site.branch_count if branches is None and not ds.members else None
+    return BranchesIndexView(total, len(shown), rows, branch_facets(ds),
+                             show_kind=any(b.kind for b in shown), show_stars=bool(most),
+                             show_brand=any(b.brand for b in shown))
+
+
+# -- a city's member regions -----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MemberRow:
+    """One member region in a city's table of members: its own figures, from its own data checked alone."""
+
+    name: str
+    target: str
+    branches: int
+    brands: int
+    honours: int
+    events: int
+    as_of: str
+    as_of_iso: str
+
+
+@dataclass(frozen=True)
+class MemberView:
+    """A member region's page in a city's site: its figures, then its schools, brands, honour lists and events."""
+
+    row: MemberRow
+    title: str
+    members: tuple[MemberRow, ...]
+    branches: BranchesIndexView
+    brands: tuple[Link, ...]
+    honours: tuple[tuple[str, tuple[Link, ...]], ...]
+    """Its honour lists, by level (highest first): each a link to the list on its title's page."""
+    events: tuple[tuple[str, Link], ...]
+
+
+def member_row(member: MemberRegion) -> MemberRow:
+    return MemberRow(member.name, member_uri(member.prefix), member.branch_count, member.brand_count,
+                     member.honour_total, member.event_count, format_date(member.site.as_of),
+                     member.site.as_of.isoformat())
+
+
+def member_rows(dataset: Dataset) -> tuple[MemberRow, ...]:
+    return tuple(member_row(member) for member in dataset.members)
+
+
+def _inside(record_id: str, prefix: str) -> bool:
+    return record_id.startswith(prefix + "/")
+
+
+def member_view(member: MemberRegion, dataset: Dataset) -> MemberView:
+    ds = dataset
+    branches = [b for b in ds.branches if _inside(b.id, member.prefix)]
+    levels: dict[str, list[Link]] = defaultdict(list)
+    for honour in ds.honours:
+        if _inside(honour.id, member.prefix):
+            levels[honour.level].append(Link(f"{year_label(honour)} {honour.title}", title_target(honour, ds)))
+    honours = tuple((level, tuple(levels[level]))
+                    for level in sorted(levels, key=lambda lv: ds.level_rank.get(lv, 99)))
+    return MemberView(
+        row=member_row(member), title=member.site.title, members=tuple(member_row(m) for m in member.members),
+        branches=branches_index_view(ds, branches),
+        brands=tuple(Link(e.brand.name, brand_uri(e.branch.id)) for e in ds.brands
+                     if _inside(e.branch.id, member.prefix)),
+        honours=honours,
+        events=tuple((format_date(e.date), Link(e.title, event_uri(e.id))) for e in ds.events
+                     if _inside(e.id, member.prefix)),
+    )
 
 
 @dataclass(frozen=True)
