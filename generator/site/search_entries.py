@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from generator.dataset import Dataset
+from generator.dataset import Dataset, MemberRegion, all_members
 from generator.site import search
 from generator.site.pages import site_sections
-from generator.site.urls import branch_uri, brand_uri, event_uri, honour_uri, url_of
+from generator.site.urls import branch_uri, brand_uri, event_uri, honour_uri, member_uri, url_of
 from generator.site.views import SectionEntry, branch_facets, event_kinds_used
 
 
@@ -32,6 +32,12 @@ def section_text(dataset: Dataset, key: str) -> str:
     return ""
 
 
+def member_text(member: MemberRegion) -> str:
+    """A member region's page in a city's site, in a sentence: its site and its figures."""
+    return (f"{member.site.title}：收录支部{member.branch_count}个，党建品牌{member.brand_count}个，"
+            f"荣誉{member.honour_total}所次，活动{member.event_count}项。")
+
+
 def search_entries(dataset: Dataset, use_directory_urls: bool = True,
                    sections: Sequence[SectionEntry] | None = None) -> list[dict[str, Any]]:
     """One compact entry for every page marked DATA_INDEXED, in page order; at most search.MAX_ENTRY_BYTES each.
@@ -47,7 +53,9 @@ def search_entries(dataset: Dataset, use_directory_urls: bool = True,
             return []
         return [search.make_entry(at(f"{key}/index.md"), present[key], section_text(ds, key), **options)]
 
-    entries = section("honours", boost=0.5)
+    entries = [search.make_entry(at(member_uri(member.prefix)), member.name, member_text(member), boost=0.5)
+               for member in all_members(ds.members)]
+    entries += section("honours", boost=0.5)
     entries += [search.title_entry(title, ds, at(honour_uri(title.slug))) for title in ds.titles]
     entries += section("branches")
     entries += search.branch_entries(ds, lambda branch_id: at(branch_uri(branch_id)))

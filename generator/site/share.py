@@ -81,11 +81,15 @@ star alone: a clean picture without words, never boxes for missing characters.""
 
 def page_kind(src_uri: str) -> str:
     """The kind of page a source path is, by its section (`SECTION_KEYS`): a news post counts with the events, and
-    the home page and any other hand-written page count as `home`."""
-    first = src_uri.split("/", 1)[0] if "/" in src_uri else ""
-    if first == "news":
+    the home page and any other hand-written page count as `home`. In a city's site a member region's pages sit
+    in its folder (`luolong/branches/x.md` is a branch's; `luolong/index.md`, like the home page, `home`)."""
+    folders = src_uri.split("/")[:-1]
+    if folders and folders[0] == "news":
         return "events"
-    return first if first in SECTION_KEYS and first != "home" else "home"
+    for folder in folders:
+        if folder in SECTION_KEYS and folder != "home":
+            return folder
+    return "home"
 
 
 def kind_label(site: Site, kind: str) -> str:
