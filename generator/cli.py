@@ -230,6 +230,11 @@ def add_demo_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dense", action="store_true",
                         help="密集数据：每个支部都有星级记录、党建品牌（标识和 2 张照片）、至少 8 份荣誉名单、"
                              "活动，并在新闻稿中出现（新闻稿写入数据文件夹旁边的 content/news/）")
+    parser.add_argument("--regions", type=count_argument, default=0, metavar="个数",
+                        help="生成一个市（示例市）：由这么多个区县组成，--branches 个支部分给各区县；"
+                             "各区县的数据在 regions/ 文件夹里")
+    parser.add_argument("--cities", type=count_argument, default=0, metavar="个数",
+                        help="和 --regions 一起用：生成一个省（示例省），由这么多个市组成，区县分给各市")
 
 
 @subcommand("demo", "生成虚构的演示数据（示例区，N 个支部），用于演示和性能测试", add_demo_arguments)
@@ -239,6 +244,11 @@ def run_demo(args: argparse.Namespace) -> int:
     if args.branches < 1:
         sys.stderr.write("fivestar demo：--branches 至少为 1。\n")
         return EXIT_USAGE
+    if args.cities and not args.regions:
+        sys.stderr.write("fivestar demo：--cities 要和 --regions 一起用，如 --regions 150 --cities 10。\n")
+        return EXIT_USAGE
+    if args.regions:
+        return _demo_city(args)
     try:
         region = write_demo(args.out, args.branches, SEED if args.seed is None else args.seed, args.dense)
     except DemoOutputError as error:
@@ -247,6 +257,29 @@ def run_demo(args: argparse.Namespace) -> int:
     news = f"，{len(region.news)} 篇新闻稿（在 {news_folder(args.out).as_posix()}）" if region.news else ""
     print(f"已在 {args.out.as_posix()} 生成演示数据（全部虚构）：{len(region.branches)} 个支部，"
           f"{len(region.honours)} 份荣誉名单，{len(region.events)} 项活动{news}。"
+          f"检查：fivestar check --data {args.out.as_posix()}")
+    return EXIT_OK
+
+
+def _demo_city(args: argparse.Namespace) -> int:
+    from generator.staff.demo import SEED, DemoOutputError, make_city, write_city
+
+    if args.dense:
+        sys.stderr.write("fivestar demo：--dense 只用于单个地区，不能和 --regions 一起用。\n")
+        return EXIT_USAGE
+    if args.branches < args.regions or (args.cities and args.cities > args.regions):
+        sys.stderr.write("fivestar demo：每个区县至少要有 1 个支部（--branches 不少于 --regions），"
+                         "每个市至少要有 1 个区县（--regions 不少于 --cities）。\n")
+        return EXIT_USAGE
+    city = make_city(args.regions, args.branches, SEED if args.seed is None else args.seed, args.cities)
+    try:
+        write_city(city, args.out)
+    except DemoOutputError as error:
+        sys.stderr.write(f"fivestar demo：{error}\n请换一个空文件夹，如 --out demo-city。\n")
+        return EXIT_USAGE
+    what = f"{args.cities} 个市、" if args.cities else ""
+    print(f"已在 {args.out.as_posix()} 生成演示数据（全部虚构）：{city.site['region']}，{what}{args.regions} 个区县，"
+          f"{city.branch_total} 个支部；各地区的数据在 {args.out.as_posix()}/regions/ 里。"
           f"检查：fivestar check --data {args.out.as_posix()}")
     return EXIT_OK
 

@@ -265,8 +265,25 @@ class Dataset:
     # -- small lookups used by every front end --------------------------------
 
     def branch_name(self, branch_id: str) -> str:
+        """A school's name as lists and sentences give it. In a city's site, a name that two member regions'
+        schools share (each district's 第一小学) is told apart by its region's name before it."""
         branch = self.branch_by_id.get(branch_id)
-        return branch.name if branch else branch_id
+        if branch is None:
+            return branch_id
+        if branch.name in self.shared_names:
+            region = self.region_of(branch_id)
+            return branch.name if branch.name.startswith(region) else f"{region}{branch.name}"
+        return branch.name
+
+    @cached_property
+    def shared_names(self) -> frozenset[str]:
+        """The school names more than one member region uses (none in a district's own site)."""
+        if not self.members:
+            return frozenset()
+        regions: dict[str, set[str]] = defaultdict(set)
+        for branch in self.branches:
+            regions[branch.name].add(branch.id.rpartition("/")[0])
+        return frozenset(name for name, found in regions.items() if len(found) > 1)
 
     def honours_of(self, branch_id: str) -> tuple[Award, ...]:
         return self.awards_by_branch.get(branch_id, ())

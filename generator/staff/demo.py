@@ -651,3 +651,148 @@ def write_demo(out: Path, n: int, seed: int = SEED, dense: bool = False) -> Demo
     region = make_region(n, seed, dense)
     write_region(region, out)
     return region
+
+
+# -- a city (or a province) of demo regions -------------------------------------------------------------------------
+
+MEMBERS_FOLDER = "regions"
+"""Where a demo city keeps its member regions' data folders: inside its own (`regions/qu-01/`), so that one
+folder holds the whole city; the city's own records never read them (records/members.py `inner_folders`)."""
+CITY_LISTS_PER_YEAR = 2
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 15 → 十五, 150 → 一百五十 (1 to 999): demo regions are named 示例一区, 示例十五区…"""
+    digits = "零一二三四五六七八九"
+    if not 0 < n < 1000:
+        raise ValueError("1 to 999 only")
+    hundreds, rest = divmod(n, 100)
+    tens, ones = divmod(rest, 10)
+    text = f"{digits[hundreds]}百" if hundreds else ""
+    if tens:
+        text += ("" if tens == 1 and not hundreds else digits[tens]) + "十"
+    elif hundreds and ones:
+        text += "零"
+    return text + (digits[ones] if ones else "")
+
+
+@dataclass
+class DemoCity:
+    """A demo city (or province): its own site and lists, and its member regions, each a region or a city."""
+
+    site: dict[str, Any]
+    honours: dict[str, tuple[int | None, dict[str, Any]]] = field(default_factory=dict)
+    members: dict[str, DemoRegion | DemoCity] = field(default_factory=dict)
+
+    @property
+    def branch_total(self) -> int:
+        return sum(len(m.branches) if isinstance(m, DemoRegion) else m.branch_total for m in self.members.values())
+
+
+def _shares(total: int, parts: int) -> list[int]:
+    base, extra = divmod(total, parts)
+    return [base + (1 if i < extra else 0) for i in range(parts)]
+
+
+def _named_region(region: DemoRegion, name: str, owner: str) -> DemoRegion:
+    """A demo district under its own name (示例三区): its site, and the words that name the region in its text."""
+    site = dict(region.site)
+    site.update(title=f"{name}中小学校“五星”支部创建展示", owner=owner, region=name,
+                description=f"演示数据：虚构的{name}和 {len(region.branches)} 个虚构的学校党支部。")
+    region.site = site
+    return region
+
+
+def _city_site(name: str, owner: str, member_ids: list[str], kind: str) -> dict[str, Any]:
+    return {
+        "title": f"{name}中小学校“五星”支部创建展示",
+        "owner": owner,
+        "region": name,
+        "as_of": AS_OF,
+        "stars": list(STARS),
+        "campaign": "“五星”支部创建",
+        "sections": {"events": "创建动态", "teachers": "师德风采", "members": kind},
+        "description": f"演示数据：虚构的{name}，汇集 {len(member_ids)} 个虚构地区的数据。",
+        "source": "fivestar demo 生成的演示数据（虚构）",
+        "members": [{"id": member_id, "path": f"{MEMBERS_FOLDER}/{member_id}"} for member_id in member_ids],
+    }
+
+
+def _city_lists(rng: random.Random, city: DemoCity, level: str) -> None:
+    """The city's own lists at `level`: each names schools of several member regions (`qu-01/shili-00003`),
+    some of them already on their district's list of the same title and level (counted once)."""
+    counters: dict[str, int] = {}
+    leaves = [(prefix, region) for prefix, region in _leaf_regions(city)]
+    for year in YEARS[-2:]:
+        for _ in range(CITY_LISTS_PER_YEAR):
+            title = rng.choice(SCHOOL_TITLES)
+            recipients: list[str] = []
+            for prefix, region in rng.sample(leaves, min(len(leaves), 4)):
+                same = [r for y, h in region.honours.values() if h["title"] == title and h["level"] == level
+                        for r in h["recipients"] if isinstance(r, str)]
+                pool = same[:1] + rng.sample(list(region.branches), min(2, len(region.branches)))
+                recipients += [f"{prefix}/{branch_id}" for branch_id in dict.fromkeys(pool)]
+            record: dict[str, Any] = {"title": title, "level": level, "year": year,
+                                      "recipients": list(dict.fromkeys(recipients))}
+            add_issue_details(rng, record, level, year)
+            honour_id = next_id(counters, f"{slugify(title)}-{LEVEL_CODES[level]}-{year}")
+            city.honours[honour_id] = (year, record)
+
+
+def _leaf_regions(city: DemoCity, prefix: str = "") -> Iterator[tuple[str, DemoRegion]]:
+    for member_id, member in city.members.items():
+        qualified = f"{prefix}{member_id}"
+        if isinstance(member, DemoRegion):
+            yield qualified, member
+        else:
+            yield from _leaf_regions(member, f"{qualified}/")
+
+
+def make_city(regions: int, branches: int, seed: int = SEED, cities: int = 0) -> DemoCity:
+    """A demo city of `regions` districts sharing `branches` branches (示例市, 示例一区…); with `cities`, a
+    province (示例省) of that many cities sharing the districts. The same arguments always give the same data."""
+    if regions < 1 or branches < regions or (cities and cities > regions):
+        raise ValueError("need at least one branch per region and one region per city")
+    rng = random.Random(seed)
+    districts = [
+        _named_region(make_region(size, seed + number), f"示例{chinese_number(number)}区",
+                      f"示例{chinese_number(number)}区教育局党组")
+        for number, size in enumerate(_shares(branches, regions), start=1)]
+    if not cities:
+        ids = [f"qu-{i:02d}" for i in range(1, regions + 1)]
+        city = DemoCity(_city_site("示例市", "示例市教育局党组", ids, "各区县"),
+                        members=dict(zip(ids, districts, strict=True)))
+        _city_lists(rng, city, "市级")
+        return city
+    province_ids = [f"shi-{i:02d}" for i in range(1, cities + 1)]
+    members: dict[str, DemoRegion | DemoCity] = {}
+    start = 0
+    for number, (city_id, size) in enumerate(zip(province_ids, _shares(regions, cities), strict=True), start=1):
+        ids = [f"qu-{i:02d}" for i in range(1, size + 1)]
+        name = f"示例{chinese_number(number)}市"
+        city = DemoCity(_city_site(name, f"{name}教育局党组", ids, "各区县"),
+                        members=dict(zip(ids, districts[start:start + size], strict=True)))
+        _city_lists(rng, city, "市级")
+        members[city_id] = city
+        start += size
+    province = DemoCity(_city_site("示例省", "示例省教育厅党组", province_ids, "各市"), members=members)
+    _city_lists(rng, province, "省级")
+    return province
+
+
+def write_city(city: DemoCity, out: Path) -> int:
+    """Write the city's site.yaml and lists into `out`, and each member region into `out/regions/<id>/`."""
+    prepare_output(out)
+    (out / MARKER).write_text("这个文件夹由 fivestar demo --regions 生成，内容全部虚构；再次运行 demo 会覆盖它。\n",
+                              encoding="utf-8")
+    own = DemoRegion(site=city.site, honours=city.honours)
+    written = 0
+    for relative, text in iter_files(own):
+        path = out / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="\n")
+        written += 1
+    for member_id, member in city.members.items():
+        folder = out / MEMBERS_FOLDER / member_id
+        written += write_region(member, folder) if isinstance(member, DemoRegion) else write_city(member, folder)
+    return written
