@@ -819,8 +819,7 @@ def _check_read(read: DataRead, today: dt.date, limits: Limits = DEFAULT_LIMITS,
         dataset = build_dataset(read.site, branches, honours, events, {**merged.sources, **read.sources},
                                 read.data_dir, records=records, members=tuple(merged.members), roots=merged.roots)
         unreadable = {**read.unreadable, members.MEMBERS: frozenset(merged.failed)}
-        problems += members.without_members(validate_dataset(dataset, unreadable=unreadable, today=today),
-                                            merged.shown_roots)
+        problems += validate_dataset(members.own_part(read, dataset), unreadable=unreadable, today=today)
     problems = sort_problems(problems)
     has_errors = any(p.is_error for p in problems)
     return LoadResult(None if has_errors else dataset, tuple(problems))

@@ -5,15 +5,19 @@ from __future__ import annotations
 import os
 import posixpath
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.checks.context import MEMBERS as MEMBERS
-from generator.dataset import Dataset, MemberRegion
+from generator.dataset import Dataset, MemberRegion, build_dataset
 from generator.quotes import quoted
 from generator.records.model import Branch, Event, HonourList, Member, Photo, Site
 from generator.records.problems import Problem
 from generator.records.yamlfile import YamlFile
+
+if TYPE_CHECKING:
+    from generator.records.load import DataRead
 
 RESERVED_IDS = frozenset({"index", "assets", "search", "images", "admin", "news", "members", "branches", "brands",
                           "honours", "events", "teachers", "about", "downloads", "stylesheets", "javascripts",
@@ -35,7 +39,6 @@ class Merged:
     sources: dict[str, YamlFile] = field(default_factory=dict)
     members: list[MemberRegion] = field(default_factory=list)
     roots: dict[str, Path] = field(default_factory=dict)
-    shown_roots: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     failed: set[str] = field(default_factory=set)
 
@@ -103,7 +106,6 @@ def merge_members(site: Site, data_dir: Path, shown: str, site_source: YamlFile 
         member_shown = shown_folder(shown, member)
         dataset, problems = load(folder, member_shown, (*ancestors, own))
         merged.problems.extend(problems)
-        merged.shown_roots.append(member_shown)
         if dataset is None:
             merged.failed.add(member.id)
             continue
@@ -161,8 +163,9 @@ def _add_member(merged: Merged, prefix: str, dataset: Dataset) -> None:
     merged.members.append(MemberRegion.of(prefix, dataset))
 
 
-def without_members(problems: list[Problem], shown_roots: list[str]) -> list[Problem]:
-    """The city's rules over the merged records, less what they find in members' files (each member's own check
-    has told those already, in its own terms)."""
-    prefixes = tuple(f"{root}/" for root in shown_roots)
-    return [p for p in problems if not p.file.startswith(prefixes)] if prefixes else problems
+def own_part(read: DataRead, merged: Dataset) -> Dataset:
+    """What a city's rules check: its own records (each member's were checked alone, in its own terms), naming
+    any school of the merged data (`luolong/qu-yishixiao`) and knowing the members."""
+    own = build_dataset(merged.site, read.of("branches"), read.of("honours"), read.of("events"), read.sources,
+                        read.data_dir, records=read.records, members=merged.members, roots=merged.roots)
+    return replace(own, branch_by_id=merged.branch_by_id)
