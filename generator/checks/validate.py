@@ -48,6 +48,10 @@ def _missing_branch(dataset: Dataset, key: str, loc: Loc, branch_id: str) -> Pro
     return _at(dataset, key, loc, f"找不到编号为{quoted(shorten(branch_id))}的支部。", hint)
 
 
+LOOK_ALIKE = str.maketrans("loiz", "1012")
+"""Letters typed for the digits they look like (qu-0l for qu-01): a member id differing only so is the one meant."""
+
+
 def _missing_member_branch(dataset: Dataset, key: str, loc: Loc, branch_id: str) -> Problem:
     """A branch named as `region/id` (a city's list naming a member's school) that is not there."""
     region, _, local = branch_id.rpartition("/")
@@ -57,7 +61,9 @@ def _missing_member_branch(dataset: Dataset, key: str, loc: Loc, branch_id: str)
                    f"本地区的支部直接写编号，如 {shorten(local)}；只有市、省网站的名单才写“地区编号/支部编号”。")
     known = {member.prefix: member for member in all_members(dataset.members)}
     if region not in known:
-        close = difflib.get_close_matches(region, list(known), n=1, cutoff=0.6)
+        alike = region.translate(LOOK_ALIKE)
+        close = [prefix for prefix in known if prefix.translate(LOOK_ALIKE) == alike][:1] or \
+            difflib.get_close_matches(region, list(known), n=1, cutoff=0.6)
         listed = "、".join(f"{m.prefix}（{m.name}）" for m in dataset.members[:8])
         hint = (f"是不是{quoted(close[0])}（{known[close[0]].name}）？" if close else
                 f"成员地区编号写在 site.yaml 的 members 里：{listed}{'等' if len(dataset.members) > 8 else ''}。")
