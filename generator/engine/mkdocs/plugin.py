@@ -371,6 +371,8 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.data_dir is not None:
             server.watch(str(self.data_dir))
+        for folder in sorted(set(self.dataset.roots.values()) if self.dataset is not None else ()):
+            server.watch(str(folder))  # a city's member regions: their data may live outside its own folder
         keep_serving(server, self.preview)  # a bad save: the last good pages, with the problems on each
         if self.data_dir is not None and hasattr(server, "get_app") and hasattr(server, "set_app"):
             from generator.staff.editor import with_editor
