@@ -73,11 +73,14 @@ def load_checked(data_dir: Path, *, publish: bool = False, config: Path | None =
     from generator.checks.content import scan_content
     from generator.checks.publish import publish_problems, publish_warnings
     from generator.checks.wording import wording_for
+    from generator.dataset import all_members
 
     result = load_dataset(data_dir)
     site = result.dataset.site if result.dataset is not None else None
     pages = scan_content(data_dir.parent / "content", wording_for(site))
     own = (site.region, site.owner, site.title, site.description) if site is not None else (None,)
+    if result.dataset is not None:  # a city's own places include its member regions'
+        own += tuple(text for m in all_members(result.dataset.members) for text in (m.name, m.site.owner))
     if publish:
         pages += publish_problems(data_dir, config, *own)
     else:
