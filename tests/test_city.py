@@ -269,6 +269,8 @@ def test_pages_show_per_district_and_city_figures(city: Dataset) -> None:
     level_total = sum(city.totals_by_level.values())
     assert level_total and "data-figure=\"level-" in home
     assert "members/index.md" in pages and "qu-01/branches/shili-00001.md" in pages
+    first = city.members[0]
+    assert f'所属地区：<a href="../../">{first.name}</a>' in pages[f"{first.prefix}/branches/shili-00001.md"].body
 
 
 def test_a_city_of_fifteen_districts_builds(tmp_path: Path) -> None:

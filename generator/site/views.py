@@ -227,6 +227,14 @@ class BranchView:
     events: tuple[EventItem, ...]
     honour_chart: BarChart | None = None
     """The school's honours by year (charts.py), when it won honours in two years or more."""
+    region: Link | None = None
+    """In a city's site, the member region the school belongs to, linked to its page."""
+
+
+def region_link(record_id: str, dataset: Dataset) -> Link | None:
+    """The member region a record of a city's site belongs to (the innermost), linked to its page."""
+    member = dataset.member_by_prefix.get(record_id.rpartition("/")[0])
+    return Link(member.name, member_uri(member.prefix)) if member else None
 
 
 def _held_lists(held: HeldTitle, dataset: Dataset) -> str:
@@ -276,6 +284,7 @@ def branch_view(branch: Branch, dataset: Dataset) -> BranchView:
         teachers=teachers,
         events=events,
         honour_chart=branch_year_chart(held_by_level),
+        region=region_link(branch.id, ds),
     )
 
 
