@@ -228,6 +228,11 @@ def test_the_city_sentence_has_the_city_as_subject(city: Dataset) -> None:
     title = next(t for t in city.titles if any("/" not in h.id for h in t.lists))
     sentence = press.running_total(title, city)
     assert sentence.startswith("示例市共有"), sentence
+    # a district's own standing list speaks of that district only: the city may hold more
+    standing = [h for h in city.honours if "/" in h.id and h.year is None and not h.is_individual]
+    assert standing
+    for honour in standing:
+        assert press.honour_sentence(honour, city).startswith(f"{city.region_of(honour.id)}共有"), honour.id
 
 
 def test_a_name_two_districts_share_is_told_apart_by_its_district(city: Dataset) -> None:

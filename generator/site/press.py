@@ -343,16 +343,27 @@ def _holder_name(branch_id: str, lists: Sequence[HonourList], dataset: Dataset) 
 
 def total_sentence(lists: Iterable[HonourList], title: str, dataset: Dataset) -> str:
     """Rule: {region}共有{group}{level}“{title}”, one group per level, highest first, joined by 、, then 。.
+    The region is the lists' own (`_subject`).
 
     Each level's group counts every school once (the Dataset's counting rule): the union of named schools,
     raised to the largest total. Only 命名 lists count; lists of individuals are not counted. The title's own
     quotes become ‘…’ inside “…”. Empty when there is no such list.
     """
+    lists = list(lists)
     groups = [f"{group_phrase(names, total, unit)}{fullwidth(level)}{quote(title)}"
               for level, names, total, unit in _level_groups(lists, dataset)]
     if not groups:
         return ""
-    return f"{fullwidth(dataset.site.region)}{HOLDS}{LIST_SEPARATOR.join(groups)}{FULL_STOP}"
+    return f"{fullwidth(_subject(lists, dataset))}{HOLDS}{LIST_SEPARATOR.join(groups)}{FULL_STOP}"
+
+
+def _subject(lists: Sequence[HonourList], dataset: Dataset) -> str:
+    """Rule: the region a running total is about: the site's; in a city's site, a district's own lists count for
+    that district only (示例一区共有…), the city's figure for all of them (示例市共有…)."""
+    regions = {h.id.rpartition("/")[0] for h in lists}
+    if len(regions) == 1 and (region := regions.pop()):
+        return dataset.region_of(f"{region}/-")
+    return dataset.site.region
 
 
 def running_total(title: HonourTitle, dataset: Dataset) -> str:

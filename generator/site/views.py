@@ -80,6 +80,8 @@ def list_view(honour: HonourList, dataset: Dataset) -> ListView:
         heading = " ".join(p for p in (press.fullwidth(honour.batch or ""), press.bare(honour.official)) if p)
     else:  # the title is the page's: the level (and batch) tell its lists apart
         heading = " · ".join(p for p in (honour.level, press.fullwidth(honour.batch or "")) if p)
+    if dataset.members:  # a city's title page holds its districts' lists too: whose list it is comes first
+        heading = f"{press.fullwidth(dataset.region_of(honour.id))} · {heading}"
     when = f"{honour.year}年度" if honour.year is not None else ""
     if honour.cumulative:
         when = f"截至{format_date(honour.date)}累计" if honour.date else "累计"
@@ -89,7 +91,7 @@ def list_view(honour: HonourList, dataset: Dataset) -> ListView:
     if honour.scope_total is not None and honour.scope:
         unit = "人" if honour.is_individual else press.unit_of(honour)
         here = honour.listed if honour.is_individual else honour.count
-        region = press.fullwidth(dataset.site.region)
+        region = press.fullwidth(dataset.region_of(honour.id))  # the list's own region (a district's, in a city)
         scope_line = f"{press.fullwidth(honour.scope)}共{honour.scope_total}{unit}，{region}{here}{unit}"
     words = "获奖名单" if honour.is_individual and honour.status == "命名" else LIST_WORDS[honour.status]
     return ListView(honour, heading, press.honour_name(honour), press.bare(honour.official or honour.title),
