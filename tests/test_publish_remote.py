@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -375,3 +376,35 @@ def test_changed_urls_give_a_pages_folder_address_too() -> None:
         SITE_URL + "images/qr/%E7%A4%BA%E4%BE%8B.svg", SITE_URL, SITE_URL + "index.html"]
     assert changed_urls(["about/index.html", "feed.xml"], None) == ["/about/", "/about/index.html", "/feed.xml"]
     assert changed_urls(["a.html"], "https://example.cn/site") == ["https://example.cn/site/a.html"]
+
+
+# -- the CI recipe `fivestar init` writes ------------------------------------------------------------------------------
+
+def test_the_gitlab_recipe_publishes_with_rclone_when_a_remote_is_set(
+        project: Project, rclone_env: dict[str, str], tmp_path: Path) -> None:
+    import yaml
+
+    from generator.engine.publish import CHANGED_URLS_NAME, LOG_NAME
+
+    config = yaml.safe_load((ROOT / "generator/staff/project_files/gitlab-ci.yml").read_text(encoding="utf-8"))
+    job = config["publish"]
+    assert job["stage"] in config["stages"] and job["artifacts"]["when"] == "always"
+    assert job["artifacts"]["paths"] == [CHANGED_URLS_NAME, LOG_NAME]
+    assert job["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && $FIVESTAR_REMOTE"}]
+    assert config["pages"]["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && $FIVESTAR_REMOTE == null"}]
+    lines = [line for line in job["script"] if isinstance(line, str)]
+    assert "apt-get install -y -qq rclone" in lines[0] and lines[1:] == ["fivestar build",
+                                                                          'fivestar publish "$FIVESTAR_REMOTE"']
+    # the publish line as the runner runs it, in a project whose site is built
+    project.use("v1")
+    shutil.copytree(project.builds["data"], project.root / "data")
+    shutil.copy2(project.builds["config"], project.root / "mkdocs.yml")
+    (project.root / "content").mkdir()
+    remote = tmp_path / "bucket"
+    env = {**os.environ, "FIVESTAR_REMOTE": str(remote), "PATH": f"{Path(sys.executable).parent}{os.pathsep}"
+           f"{os.environ['PATH']}"}
+    done = subprocess.run(["bash", "-eo", "pipefail", "-c", lines[2]], cwd=project.root, env=env, capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "发布完成" in done.stdout and tree(remote) == tree(project.site)
+    assert (project.root / CHANGED_URLS_NAME).read_text(encoding="utf-8").startswith(SITE_URL)
