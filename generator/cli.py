@@ -553,7 +553,7 @@ def run_build(args: argparse.Namespace) -> int:
     for message in outcome.warnings:
         sys.stderr.write(f"提醒：{message}\n")
     print(f"网站已生成：{outcome.site_dir}（{outcome.pages} 个页面，用时 {outcome.seconds:.1f} 秒）。"
-          "把这个文件夹里的全部文件上传到网站服务器即可发布。")
+          "用 fivestar publish 上传到网站服务器或对象存储即可发布（见 EDITING.md“发布到服务器”）。")
     return EXIT_OK
 
 
