@@ -378,12 +378,6 @@ def publish(site_dir: Path, remote: str, *, site_url: str | None, urls_path: Pat
 
 def _publish(rclone: Rclone, site_dir: Path, remote: str, *, site_url: str | None, urls_path: Path,
              log_path: Path | None, dry_run: bool, force: bool, say: Say) -> Outcome:
-    name = remote_name(remote)
-    if name is not None:
-        listed = rclone.run("listremotes").out.split()
-        if f"{name}:" not in listed:
-            raise PublishFailed(explain(RcloneRun(1, "", "didn't find section in config file"), remote, "发布",
-                                        None), EXIT_USAGE)
     say(f"正在比较 {site_dir.as_posix()}/ 和{quoted(remote)}上的文件……")
     local = local_files(site_dir)
     remote_state = remote_files(rclone, remote, log_path)
