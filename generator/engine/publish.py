@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, urljoin
 
+from generator.engine.build import BuildFailed, folder_lock
 from generator.quotes import quoted
 
 EXIT_DATA, EXIT_USAGE, EXIT_REMOTE = 1, 2, 5
@@ -47,12 +48,12 @@ INSTALL_HINT = ("请让技术人员安装 rclone：Debian/Ubuntu 运行 sudo apt
 Say = Callable[[str], None]
 
 
-class PublishFailed(Exception):
-    """Publishing that could not be done or finished, told in Chinese; carries the exit status."""
+class PublishFailed(BuildFailed):
+    """Publishing that could not be done or finished, told in Chinese; carries the exit status (default: the remote
+    failed)."""
 
     def __init__(self, message: str, exit_code: int = EXIT_REMOTE) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
+        super().__init__(message, exit_code)
 
 
 @dataclass(frozen=True)
@@ -365,14 +366,14 @@ def shown_paths(paths: Sequence[str]) -> str:
 def publish(site_dir: Path, remote: str, *, site_url: str | None, urls_path: Path, log_path: Path | None,
             dry_run: bool = False, force: bool = False, say: Say = print) -> Outcome:
     """Publish a checked, built site to an rclone remote (see the module docstring). Raises PublishFailed."""
-    from generator.engine.build import BuildFailed, folder_lock
-
     rclone = Rclone(log_path)
     try:
         with folder_lock(site_dir.resolve(), on_wait=say):  # no build swaps site/ while it is being uploaded
             return _publish(rclone, site_dir, remote, site_url=site_url, urls_path=urls_path, log_path=log_path,
                             dry_run=dry_run, force=force, say=say)
-    except BuildFailed as error:
+    except PublishFailed:
+        raise
+    except BuildFailed as error:  # another build held site/ too long
         raise PublishFailed(str(error), error.exit_code) from None
 
 
