@@ -589,7 +589,7 @@ def run_build(args: argparse.Namespace) -> int:
     for message in outcome.warnings:
         sys.stderr.write(f"提醒：{message}\n")
     print(f"网站已生成：{outcome.site_dir}（{outcome.pages} 个页面，用时 {outcome.seconds:.1f} 秒）。"
-          "把这个文件夹里的全部文件上传到网站服务器即可发布。")
+          "用 fivestar publish 上传到网站服务器或对象存储即可发布（见 EDITING.md“发布到服务器”）。")
     return EXIT_OK
 
 
@@ -613,6 +613,63 @@ def run_serve(args: argparse.Namespace) -> int:
         sys.stderr.write(f"{error}\n")
         return error.exit_code
     print("预览已停止。")
+    return EXIT_OK
+
+
+def add_publish_arguments(parser: argparse.ArgumentParser) -> None:
+    from generator.engine.publish import CHANGED_URLS_NAME
+
+    parser.add_argument("remote", metavar="目标",
+                        help="rclone 的远程存储和路径，如 oss:存储桶名/路径、dav:、sftp:/var/www/site，或本机文件夹")
+    add_site_arguments(parser)
+    parser.add_argument("--site-dir", type=Path, default=Path("site"), metavar="文件夹",
+                        help="fivestar build 生成的网站文件夹（默认 site）")
+    parser.add_argument("--changed-urls", type=Path, default=None, metavar="文件",
+                        help=f"变化的网址写到这个文件（默认网站文件夹旁边的 {CHANGED_URLS_NAME}），用于刷新 CDN")
+    parser.add_argument("--dry-run", action="store_true", help="试运行：只列出要上传和删除的文件，不改动远程存储")
+    parser.add_argument("--force", action="store_true",
+                        help="第一次发布到已有其他文件的位置时，允许删除其中不属于本网站的文件")
+
+
+@subcommand("publish", "把生成的网站（site/）上传到服务器或对象存储：只传有变化的文件，全部上传成功后才删除旧文件",
+            add_publish_arguments)
+def run_publish(args: argparse.Namespace) -> int:
+    from generator.checks.publish import read_site_url
+    from generator.engine.publish import (
+        PublishFailed,
+        check_site,
+        default_paths,
+        dry_run_lines,
+        is_local,
+        publish,
+        refuse_local_folder,
+        summary,
+    )
+
+    config = publish_config(args.config, args.data)
+    checked = load_and_report(args.data, publish=True, config=args.config)
+    if not checked.ok:
+        sys.stderr.write("以上问题改好之前，网站不能发布（与 fivestar check --publish 相同的检查）。\n")
+        return EXIT_DATA
+    print(summary_line(checked))
+    assert config is not None  # check --publish refuses a project without mkdocs.yml
+    urls_path, log_path = default_paths(args.site_dir)
+    try:
+        site_url = read_site_url(config).value
+        check_site(args.site_dir, site_url)
+        if is_local(args.remote):
+            refuse_local_folder(args.remote, args.site_dir, args.data)
+        outcome = publish(args.site_dir, args.remote, site_url=site_url, urls_path=args.changed_urls or urls_path,
+                          log_path=log_path, dry_run=args.dry_run, force=args.force)
+    except PublishFailed as error:
+        sys.stderr.write(f"没有发布完成：{error}\n")
+        return error.exit_code
+    if args.dry_run:
+        print("\n".join(dry_run_lines(outcome.plan)))
+        return EXIT_OK
+    for warning in outcome.warnings:
+        sys.stderr.write(f"提醒：{warning}\n")
+    print(summary(outcome))
     return EXIT_OK
 
 
