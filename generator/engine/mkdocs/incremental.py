@@ -42,6 +42,11 @@ SIGNATURE_LEFT_OUT = frozenset({"site_dir", "plugins"})
 (objects; their settings go in instead)."""
 
 
+DATA_OPTIONS = frozenset({("fivestar", "data")})
+"""Plugin options left out of `build_signature`: where the data folder is (a copy elsewhere, a CI checkout in
+another folder, builds the same pages; what the data holds is in each page's own key)."""
+
+
 def build_signature(config: MkDocsConfig) -> str:
     """Everything a finished page is made of besides its own body, for `fivestar build`'s page cache: every
     setting (the nav made from the data included) and each plugin's, the theme's own files byte for byte,
@@ -51,7 +56,8 @@ def build_signature(config: MkDocsConfig) -> str:
            if not any(Path(d).resolve().is_relative_to(Path(m.__file__).resolve().parent) for m in _PACKAGES)]
     theme = config.theme
     settings = [(key, stable_repr(config[key])) for key in sorted(config) if key not in SIGNATURE_LEFT_OUT]
-    plugins = [(name, stable_repr(dict(getattr(plugin, "config", {})))) for name, plugin in config.plugins.items()]
+    plugins = [(name, stable_repr({k: v for k, v in dict(getattr(plugin, "config", {})).items()
+                                   if (name, k) not in DATA_OPTIONS})) for name, plugin in config.plugins.items()]
     parts = [signature(config), mkdocs.__name__, repr(settings), repr(plugins), folder_fingerprint(own),
              stable_repr([theme.name, theme.dirs, theme.static_templates, dict(theme)]),
              source_fingerprint(), os.environ.get("SOURCE_DATE_EPOCH", "")]
