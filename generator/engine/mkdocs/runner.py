@@ -57,7 +57,13 @@ INTERNALS = (
     Internal("rebuild_error_text", "log text 'An error happened during the rebuild'", ENGINES_READ,
              "PreviewFormatter: the live-reload server's English line, told in Chinese"),
     Internal("dirty_notice_text", "log text \"A 'dirty' build is being performed\"", ENGINES_READ,
-             "not_the_dirty_notice: dropped; the plugin keeps a dirty preview's links right itself"),
+             "not_the_dirty_notice: dropped; the plugin keeps a dirty preview's links right itself, and a build with "
+             "the page cache starts from an empty folder (a filter on the build module's logger: --strict does not "
+             "count it)"),
+    Internal("dirty_build", "build(dirty=True) does not clean site_dir, skips reading and rendering a page whose "
+             "File.is_modified() is False (before on_pre_page, so no page event runs for it) and copies a static "
+             "file whose output is missing", ENGINES_READ,
+             "MkDocsSite.build with the page cache: the pages the plugin placed from it are left as placed"),
     Internal("strict_text", "Abort text '… in strict mode!'", ENGINES_READ,
              "explain: a strict build stopped by warnings"),
     Internal("plugin_cache", "config_options.Plugins.plugin_cache keeps plugins with on_startup across serve rebuilds",
