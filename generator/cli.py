@@ -555,6 +555,8 @@ def add_build_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--site-dir", type=Path, default=None, metavar="文件夹",
                         help="网站输出文件夹（默认 site）")
     parser.add_argument("--strict", action="store_true", help="严格模式：出现任何警告都不更新网站")
+    parser.add_argument("--full", action="store_true",
+                        help="每个页面都重新生成，不沿用上次生成的页面（缓存在 .cache/fivestar/pages/，删掉也无妨）")
     parser.add_argument("--with-editor", action="store_true",
                         help="把表单编辑器放进网站的 /admin/（只用于放在单位登录后面、通过 Git 服务器编辑的网站）")
 
@@ -579,7 +581,7 @@ def run_build(args: argparse.Namespace) -> int:
         return EXIT_DATA
     try:
         outcome = build_site(args.data, args.config, args.site_dir, strict=args.strict, loaded=result,
-                             with_editor=getattr(args, "with_editor", False))
+                             with_editor=getattr(args, "with_editor", False), page_cache=True, full=args.full)
     except DataError as error:  # content/ beside another docs_dir than the one check reads
         sys.stderr.write(error.report() + "\n网站没有生成；上一次生成的网站保持不变。\n")
         return EXIT_DATA
@@ -590,6 +592,9 @@ def run_build(args: argparse.Namespace) -> int:
         sys.stderr.write(f"提醒：{message}\n")
     print(f"网站已生成：{outcome.site_dir}（{outcome.pages} 个页面，用时 {outcome.seconds:.1f} 秒）。"
           "用 fivestar publish 上传到网站服务器或对象存储即可发布（见 EDITING.md“发布到服务器”）。")
+    if outcome.reused:
+        print(f"其中 {outcome.reused} 个页面和上次生成时完全相同，直接沿用，没有重新生成"
+              "（要全部重新生成，加 --full）。")
     return EXIT_OK
 
 

@@ -192,6 +192,16 @@ def _text_in(module_name: str, text: str) -> Callable[[], None]:
     return check
 
 
+def _dirty_build() -> None:
+    source = _source("mkdocs.commands.build")
+    assert source.count("if dirty and not page.file.is_modified():\n            return") == 2, \
+        "a dirty build no longer skips reading and rendering an unmodified page"
+    assert source.index("if dirty and not page.file.is_modified()") < source.index("config.plugins.on_pre_page("), \
+        "an unmodified page is no longer skipped before its page events"
+    assert "if not dirty:" in source and "utils.clean_directory(config.site_dir)" in source
+    assert "files.copy_static_files(dirty=dirty" in source
+
+
 def _plugin_cache() -> None:
     from mkdocs.config import load_config
 
@@ -263,6 +273,7 @@ CONTRACTS: dict[str, Callable[[], None]] = {
     "abort": _abort,
     "rebuild_error_text": _text_in("mkdocs.livereload", "An error happened during the rebuild"),
     "dirty_notice_text": _text_in("mkdocs.commands.build", "A 'dirty' build is being performed"),
+    "dirty_build": _dirty_build,
     "strict_text": _text_in("mkdocs.commands.build", "raise Abort(f'Aborted with {msg} in strict mode!')"),
     "plugin_cache": _plugin_cache,
     "material_search_index": _material_search_index,

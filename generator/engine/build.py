@@ -20,9 +20,11 @@ from types import ModuleType
 from generator.checks.content import scan_content
 from generator.checks.publish import site_url_problem
 from generator.checks.wording import wording_for
+from generator.engine.pagestore import PageStore, store_folder
 from generator.quotes import quoted
 from generator.records.load import LoadResult, load_dataset
 from generator.records.problems import DataError
+from generator.site.images import default_cache_dir
 
 EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL, EXIT_BUSY = 1, 2, 3, 4
 PLUGIN_NAME = "fivestar"
@@ -47,6 +49,8 @@ class BuildOutcome:
     pages: int
     seconds: float
     warnings: tuple[str, ...]
+    reused: int = 0
+    """Generated pages taken from the page cache (engine/pagestore.py), not rendered again."""
 
 
 def find_config(config_file: Path | str | None) -> Path:
@@ -314,13 +318,16 @@ def _engine() -> ModuleType:
 def build_site(data_dir: Path | str = "data", config_file: Path | str | None = None,
                site_dir: Path | str | None = None, *, strict: bool = False,
                loaded: LoadResult | None = None, lock_wait: float | None = None,
-               on_wait: Callable[[str], None] | None = None, with_editor: bool = False) -> BuildOutcome:
+               on_wait: Callable[[str], None] | None = None, with_editor: bool = False,
+               page_cache: bool = False, full: bool = False) -> BuildOutcome:
     """Check the data, build into a fresh folder beside the site, and swap it in only when everything worked.
 
     Holds the site's lock from tidying leftovers to the swap: another build of the same site waits (saying so
     once through `on_wait`) and gives up after `lock_wait` seconds (default LOCK_WAIT_SECONDS) with
     BuildFailed(EXIT_BUSY). `with_editor` adds the form editor at /admin/ (for a site behind the bureau's login
-    whose staff edit through its Git server).
+    whose staff edit through its Git server). `page_cache` takes every generated page whose inputs are unchanged
+    from the page cache beside the data (`.cache/fivestar/pages/`, engine/pagestore.py) and keeps this build's
+    pages there; `full` renders every page all the same and renews the cache.
     Raises DataError when the records have errors and BuildFailed for anything else; the old site stays.
     """
     data_dir = Path(data_dir)
@@ -344,7 +351,12 @@ def build_site(data_dir: Path | str = "data", config_file: Path | str | None = N
                 started += time.monotonic() - waiting  # the time spent waiting for another build is not this one's
                 recover_previous(final)
                 temporary = temporary_name(final, BUILDING)
+                store = PageStore.open(store_folder(default_cache_dir(data_dir).parent), ignore=full) \
+                    if page_cache else None
+                built = False
                 try:
+                    if store is not None:
+                        site.use_page_store(store)
                     site.build(temporary)
                     pages = count_pages(temporary)
                     if with_editor:
@@ -352,13 +364,17 @@ def build_site(data_dir: Path | str = "data", config_file: Path | str | None = N
 
                         copy_editor(temporary, data_dir)
                     swap_in(temporary, final)
+                    built = True
                 except BaseException:
                     shutil.rmtree(temporary, ignore_errors=True)
                     raise
+                finally:
+                    if store is not None:
+                        store.close(keep=built)
             warnings = (*address_warnings(config_path), *site.warnings)
     except engine.EngineFailed as error:
         raise BuildFailed(str(error), error.exit_code) from None
-    return BuildOutcome(final, pages, time.monotonic() - started, warnings)
+    return BuildOutcome(final, pages, time.monotonic() - started, warnings, store.reused if store else 0)
 
 
 def address_warnings(config_path: Path) -> tuple[str, ...]:

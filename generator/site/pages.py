@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -192,15 +192,17 @@ def record_images(dataset: Dataset) -> dict[str, ResponsiveImage]:
 
 # -- the pages ------------------------------------------------------------------------------------------------------
 
-def render_pages(dataset: Dataset, settings: PageSettings | None = None) -> list[Page]:
-    """Every generated page of the site, in a fixed order."""
+def render_pages(dataset: Dataset, settings: PageSettings | None = None,
+                 reuse: Callable[[Page], Page | None] | None = None) -> list[Page]:
+    """Every generated page of the site, in a fixed order; `reuse` may give a page as rendered before
+    (`Renderer.reuse`: `fivestar build`'s page cache)."""
     settings = settings or PageSettings()
     ds = dataset
     sections = site_sections(ds, settings.news)
     present = {key for key, _src_uri, _title in sections}
     r = Renderer({"site": ds.site, "as_of": format_date(ds.site.as_of), "settings": settings,
                   "images": settings.images, "titles": {key: title for key, _src_uri, title in sections}},
-                 settings.use_directory_urls)
+                 settings.use_directory_urls, reuse=reuse)
 
     dated = [h for h in ds.honours if h.year is not None and h.status != "撤销"][:LATEST_HONOURS]
     news = [(line.date, line.title, line.src_uri, line.venue) for line in latest_news(ds, settings.news)]

@@ -10,10 +10,11 @@ anchors and the theme's contents sidebar are what they were when these pages wer
 
 from __future__ import annotations
 
+import hashlib
 import html
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -66,6 +67,10 @@ class Page:
     """Front matter for the engine (search exclusion, tags)."""
     linked: tuple[str, ...] = ()
     """Site files that staff-written Markdown on the page links to, by source path (the engine checks each exists)."""
+    key: str = ""
+    """What the page is made from, as a digest (`Renderer.reuse` set): equal keys, equal pages."""
+    reused: bool = False
+    """Not rendered: `Renderer.reuse` knew the finished page by its key (body empty, the rest as rendered)."""
 
     @property
     def indexed_by_data(self) -> bool:
@@ -271,17 +276,42 @@ class Renderer:
     common: Mapping[str, Any]
     use_directory_urls: bool = True
     pages: list[Page] = field(default_factory=list)
+    reuse: Callable[[Page], Page | None] | None = None
+    """`fivestar build`'s page cache: given a page not yet rendered (title and body empty, its key set), the page as
+    rendered before, or None. Asked only for pages the data indexes (`Page.indexed_by_data`)."""
+    _common_key: str = ""
+
+    def key_of(self, src_uri: str, template: str, meta: Mapping[str, Any], context: Mapping[str, Any]) -> str:
+        """A digest of everything the page is made from: its template and path, what every page is given, its own
+        context. Views are frozen dataclasses whose repr shows every field; a value whose repr differs from one
+        process to the next (an object's address) only makes the page be rendered again."""
+        if not self._common_key:
+            self._common_key = digest_of(repr(sorted(self.common.items())), str(self.use_directory_urls))
+        return digest_of(self._common_key, src_uri, template, repr(sorted(meta.items())),
+                         repr(sorted(context.items())))
 
     def render(self, src_uri: str, template: str, meta: Mapping[str, Any] | None = None, **context: Any) -> Page:
+        meta_in = meta or {}
+        key = ""
+        if self.reuse is not None and meta_in.get("search", {}).get("exclude"):
+            key = self.key_of(src_uri, template, meta_in, context)
+            known = self.reuse(Page(src_uri, "", "", meta=dict(meta_in), key=key))
+            if known is not None:
+                self.pages.append(known)
+                return known
         linked: list[str] = []
         body = environment().get_template(template).render(
             here=src_uri, use_directory_urls=self.use_directory_urls, linked=linked, **self.common, **context)
         body, headings = read_headings(scroll_tables(body))
         title = next((html.unescape(h.text) for h in headings if h.level == 1), "")
-        meta = dict(meta or {})
+        meta = dict(meta_in)
         if "article" in meta:  # the article's metadata (政府网站网页设计规范) is titled by the page's heading
             meta["article"] = {"title": title, **meta["article"]}
-        page = Page(src_uri, title, body, headings, meta, tuple(dict.fromkeys(linked)))
+        page = Page(src_uri, title, body, headings, meta, tuple(dict.fromkeys(linked)), key)
         self.pages.append(page)
         return page
 
+
+
+def digest_of(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()

@@ -1,18 +1,25 @@
-"""`fivestar serve`'s dirty rebuilds: leave alone every generated page whose HTML and surroundings are unchanged."""
+"""Pages not rendered again: `fivestar serve`'s dirty rebuilds (`PageCache`) and `fivestar build`'s page cache
+(`build_signature`, the surroundings of every page for `engine/pagestore.py`)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+from collections.abc import Mapping
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+import material
 import mkdocs
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
+from mkdocs.theme import Theme
 
+from generator.engine.pagestore import folder_fingerprint, source_fingerprint
 from generator.site.render import Page
+
+_PACKAGES = (mkdocs, material)
 
 
 def _package_version(name: str) -> str:
@@ -28,6 +35,47 @@ def signature(config: MkDocsConfig) -> str:
              str(config.use_directory_urls), repr(config.extra), repr(config.nav), repr(config.theme.dirs),
              repr(config.markdown_extensions), repr(config.mdx_configs)]
     return hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+SIGNATURE_LEFT_OUT = frozenset({"site_dir", "plugins"})
+"""Settings not in `build_signature` as they are: the output folder (a new one every build) and the plugins
+(objects; their settings go in instead)."""
+
+
+DATA_OPTIONS = frozenset({("fivestar", "data")})
+"""Plugin options left out of `build_signature`: where the data folder is (a copy elsewhere, a CI checkout in
+another folder, builds the same pages; what the data holds is in each page's own key)."""
+
+
+def build_signature(config: MkDocsConfig) -> str:
+    """Everything a finished page is made of besides its own body, for `fivestar build`'s page cache: every
+    setting (the nav made from the data included) and each plugin's, the theme's own files byte for byte,
+    fivestar's code and templates, the engine's and Material's versions, the build date. Material's and
+    MkDocs' own theme files are named by their versions."""
+    own = [Path(d) for d in config.theme.dirs
+           if not any(Path(d).resolve().is_relative_to(Path(m.__file__).resolve().parent) for m in _PACKAGES)]
+    theme = config.theme
+    settings = [(key, stable_repr(config[key])) for key in sorted(config) if key not in SIGNATURE_LEFT_OUT]
+    plugins = [(name, stable_repr({k: v for k, v in dict(getattr(plugin, "config", {})).items()
+                                   if (name, k) not in DATA_OPTIONS})) for name, plugin in config.plugins.items()]
+    parts = [signature(config), mkdocs.__name__, repr(settings), repr(plugins), folder_fingerprint(own),
+             stable_repr([theme.name, theme.dirs, theme.static_templates, dict(theme)]),
+             source_fingerprint(), os.environ.get("SOURCE_DATE_EPOCH", "")]
+    return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def stable_repr(value: object) -> str:
+    """repr with every set and mapping in sorted order, the same in every process (a set's order is not); a
+    value whose repr still differs between processes only makes the pages be rendered again."""
+    if isinstance(value, Theme):
+        return "Theme"  # build_signature adds its name, folders, templates and options
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(sorted(f"{stable_repr(k)}: {stable_repr(v)}" for k, v in value.items())) + "}"
+    if isinstance(value, (set, frozenset)):
+        return "{" + ", ".join(sorted(stable_repr(v) for v in value)) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(stable_repr(v) for v in value) + "]"
+    return repr(value)
 
 
 def _modified() -> bool:

@@ -14,6 +14,7 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
@@ -31,8 +32,9 @@ from generator.checks import content
 from generator.checks.wording import wording_for
 from generator.dataset import Dataset
 from generator.engine.background import Background, BackgroundFailed, Deliver
-from generator.engine.mkdocs.incremental import PageCache
+from generator.engine.mkdocs.incremental import PageCache, build_signature
 from generator.engine.mkdocs.theme_text import footer_context, guard_title, section_nav, theme_text
+from generator.engine.pagestore import PageStore, StoredPage, page_key
 from generator.engine.preview import PreviewStatus, keep_serving
 from generator.records import model
 from generator.records.load import LoadResult, load_dataset
@@ -40,7 +42,7 @@ from generator.records.problems import DataError, Problem
 from generator.sanitize import clean_html, search_entry
 from generator.site import exports, pages, search, share
 from generator.site.images import IMAGE_SUFFIXES, ImageError, default_cache_dir, write_images
-from generator.site.render import Page
+from generator.site.render import Heading, Page
 from generator.site.search_entries import search_entries
 from generator.site.tables import scroll_tables
 from generator.site.urls import url_of
@@ -87,6 +89,13 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         self.make_nav = True
         self.dirty = False
         self.cache = PageCache()
+        self.store: PageStore | None = None
+        """`fivestar build`'s page cache, for this build only (runner.MkDocsSite.use_page_store)."""
+        self.store_signature = ""
+        self.reused: dict[str, StoredPage] = {}
+        """The generated pages of this build taken from the page cache, by source path."""
+        self.to_store: list[tuple[str, StoredPage, str]] = []
+        """The pages this build renders for the page cache: key, facts, output file."""
         self.background = Background()
         self.preview = PreviewStatus()
         self.pinned_epoch: str | None = None
@@ -203,7 +212,12 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         assert self.dataset is not None
         self.cache.start(config)
         self.generated = {}
-        for page in pages.render_pages(self.dataset, self.settings):
+        self.reused, self.to_store = {}, []
+        reuse = None
+        if self.store is not None:
+            self.store_signature = build_signature(config)
+            reuse = self.reuse_from(self.store, config)
+        for page in pages.render_pages(self.dataset, self.settings, reuse):
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
                 log.info(f"content/{page.src_uri} 与自动生成的页面同名，已改用自动生成的页面。")
@@ -211,11 +225,32 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             inclusion = InclusionLevel.INCLUDED if page.src_uri.endswith("index.md") else InclusionLevel.NOT_IN_NAV
             file = generated_file(config, page, inclusion)
             files.append(file)
+            if page.reused:
+                file.is_modified = _unmodified  # type: ignore[method-assign]
+                continue
             self.generated[page.src_uri] = page
+            if self.store is not None and page.key:
+                stored = StoredPage(page.title, page.meta, tuple((h.level, h.id, h.text) for h in page.headings),
+                                    page.linked, tuple(_ANCHOR.findall(page.body)), 0)
+                self.to_store.append((page_key(self.store_signature, page.key), stored, file.abs_dest_path))
             if self.dirty and page.indexed_by_data:  # material indexes the others anew: they are always rendered
                 self.cache.mark(file, page)
         if self.dirty:
             self.cache.mark_the_rest(files)
+
+    def reuse_from(self, store: PageStore, config: MkDocsConfig) -> Callable[[Page], Page | None]:
+        """The page cache's answer for one page: its finished HTML put in this build's folder, its facts."""
+        def reuse(wanted: Page) -> Page | None:
+            key = page_key(self.store_signature, wanted.key)
+            stored = store.get(key)
+            if stored is None or wanted.src_uri in self.reused:
+                return None
+            if not store.place(key, Path(File.generated(config, wanted.src_uri, content="").abs_dest_path)):
+                return None
+            self.reused[wanted.src_uri] = stored
+            return Page(wanted.src_uri, stored.title, "", tuple(Heading(*h) for h in stored.headings),
+                        stored.meta, stored.linked, wanted.key, reused=True)
+        return reuse
 
     @staticmethod
     def clean_content_files(files: Files, config: MkDocsConfig) -> None:
@@ -242,11 +277,17 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         self.start_background(config, files)
+        for src_uri, stored in self.reused.items():  # as take_generated says it of the pages it renders
+            warn_missing_links(src_uri, stored.linked, files)
         return nav
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         # MkDocs makes a new theme environment for every build; keep the compiled templates between builds.
         env.bytecode_cache = THEME_BYTECODE
+        for src_uri, stored in self.reused.items():  # links from pages that are rendered to these pages' anchors
+            file = files.get_file_from_path(src_uri)
+            if file is not None and file.page is not None:
+                file.page.present_anchor_ids = set(stored.anchors)
         return env
 
     def on_pre_page(self, page: EnginePage, *, config: MkDocsConfig, files: Files) -> EnginePage:
@@ -289,9 +330,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         the Markdown `toc` extension would have given them; a link staff wrote to a missing file is reported."""
         page.toc = get_toc(generated.toc_tokens())
         page.present_anchor_ids = set(_ANCHOR.findall(generated.body))
-        for target in generated.linked:
-            if files.get_file_from_path(target) is None:
-                log.warning(f"页面 {generated.src_uri} 里有指向 {target} 的链接，但网站里没有这个文件。")
+        warn_missing_links(generated.src_uri, generated.linked, files)
         return generated.body
 
     # -- work that needs only the data, on the second core ------------------------------------------------------
@@ -392,7 +431,11 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             fragment.unlink(missing_ok=True)
         if self.dirty:
             self.cache.finish(config)
+        if self.store is not None:
+            for key, stored, dest in self.to_store:
+                self.store.add(key, stored, Path(dest))
         self.generated = {}
+        self.to_store = []
         self.unpin_build_date()
 
     def on_build_error(self, *, error: Exception) -> None:
@@ -403,6 +446,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             Path(fragment).unlink(missing_ok=True)
         self.cache.forget()
         self.generated = {}
+        self.reused, self.to_store = {}, []
         self.unpin_build_date()
 
     def on_shutdown(self) -> None:
@@ -420,6 +464,17 @@ def add_names_field(config: MkDocsConfig) -> None:
         fields = getattr(plugin, "config", {}).get("fields") if name.rsplit("/", 1)[-1] == "search" else None
         if isinstance(fields, dict):
             fields.setdefault(search.NAMES_FIELD, {"boost": search.NAMES_BOOST})
+
+
+def warn_missing_links(src_uri: str, linked: Sequence[str], files: Files) -> None:
+    """A link staff wrote on a generated page to a file the site does not have is reported."""
+    for target in linked:
+        if files.get_file_from_path(target) is None:
+            log.warning(f"页面 {src_uri} 里有指向 {target} 的链接，但网站里没有这个文件。")
+
+
+def _unmodified() -> bool:
+    return False
 
 
 def describe_article(page: EnginePage, dataset: Dataset | None) -> None:

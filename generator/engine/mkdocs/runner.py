@@ -57,7 +57,13 @@ INTERNALS = (
     Internal("rebuild_error_text", "log text 'An error happened during the rebuild'", ENGINES_READ,
              "PreviewFormatter: the live-reload server's English line, told in Chinese"),
     Internal("dirty_notice_text", "log text \"A 'dirty' build is being performed\"", ENGINES_READ,
-             "not_the_dirty_notice: dropped; the plugin keeps a dirty preview's links right itself"),
+             "not_the_dirty_notice: dropped; the plugin keeps a dirty preview's links right itself, and a build with "
+             "the page cache starts from an empty folder (a filter on the build module's logger: --strict does not "
+             "count it)"),
+    Internal("dirty_build", "build(dirty=True) does not clean site_dir, skips reading and rendering a page whose "
+             "File.is_modified() is False (before on_pre_page, so no page event runs for it) and copies a static "
+             "file whose output is missing", ENGINES_READ,
+             "MkDocsSite.build with the page cache: the pages the plugin placed from it are left as placed"),
     Internal("strict_text", "Abort text '… in strict mode!'", ENGINES_READ,
              "explain: a strict build stopped by warnings"),
     Internal("plugin_cache", "config_options.Plugins.plugin_cache keeps plugins with on_startup across serve rebuilds",
@@ -220,20 +226,33 @@ class MkDocsSite:
         """The caller has scanned content/ already: the plugin takes its findings instead of scanning again."""
         self.config.plugins[PLUGIN_NAME].use_scanned_content(problems)  # type: ignore[attr-defined]
 
+    def use_page_store(self, store: Any) -> None:
+        """`fivestar build`'s page cache (engine/pagestore.PageStore) for the next build only: unchanged generated
+        pages are taken from it."""
+        self.config.plugins[PLUGIN_NAME].store = store  # type: ignore[attr-defined]
+
     def build(self, into: Path) -> None:
-        """Build the whole site into `into`; EngineFailed (in Chinese) if MkDocs stops."""
+        """Build the whole site into `into`; EngineFailed (in Chinese) if MkDocs stops.
+
+        With a page cache the build is MkDocs' "dirty" one into the new, empty folder: every file is written but the
+        pages the plugin took from the cache, which it marks unmodified (`File.is_modified`, a public method)."""
         self.config.site_dir = str(into)
+        dirty = getattr(self.config.plugins[PLUGIN_NAME], "store", None) is not None
         # As `mkdocs build` does around a build: plugins with on_startup live as long as the process (the
         # `plugin_cache` internal), so without it a build after a preview in the same process would still run
         # as the preview's dirty rebuild (not waiting for the QR codes and downloads).
         self.config.plugins.on_startup(command="build", dirty=False)
+        notice = logging.getLogger(mkdocs_build.__name__)
+        notice.addFilter(not_the_dirty_notice)  # logger filters hold before --strict counts the line
         try:
-            mkdocs_build.build(self.config)
+            mkdocs_build.build(self.config, dirty=dirty)
         except KeyboardInterrupt:
             raise
         except (Abort, Exception) as error:
             raise EngineFailed(explain(error, self.log.messages)) from None
         finally:
+            notice.removeFilter(not_the_dirty_notice)
+            self.config.plugins[PLUGIN_NAME].store = None  # type: ignore[attr-defined]
             self.config.plugins.on_shutdown()
 
 

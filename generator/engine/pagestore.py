@@ -1,0 +1,205 @@
+"""`fivestar build`'s page cache: each generated page's finished HTML, kept between builds by what it was made from."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+FORMAT = 1
+"""The index's format; another value (an older or newer fivestar) reads as an empty cache."""
+INDEX = "index.json"
+LOCK = ".lock"
+PAGES_FOLDER = "pages"
+"""Inside the project's cache folder (`.cache/fivestar/`, beside the image cache)."""
+
+
+@dataclass(frozen=True)
+class StoredPage:
+    """What the engine needs of a page it does not render again: its facts and where its finished HTML is."""
+
+    title: str
+    meta: Mapping[str, Any]
+    headings: tuple[tuple[int, str, str], ...]
+    linked: tuple[str, ...]
+    anchors: tuple[str, ...]
+    size: int
+
+
+def store_folder(cache_dir: Path) -> Path:
+    """The page cache inside the project's cache folder (images.default_cache_dir's parent)."""
+    return Path(cache_dir) / PAGES_FOLDER
+
+
+@cache
+def source_fingerprint() -> str:
+    """Every file of the fivestar package (code, templates, word lists): another fivestar is another cache."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def folder_fingerprint(folders: Iterable[Path]) -> str:
+    """The names and bytes of every file under `folders` (a theme's own files, say)."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        digest.update(str(folder).encode("utf-8") + b"\0")
+        if not Path(folder).is_dir():
+            continue
+        for path in sorted(Path(folder).rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
+                digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def page_key(signature: str, body_key: str) -> str:
+    """A finished page's key: its own inputs (the body key) with everything around it (the signature)."""
+    return hashlib.sha256(f"{signature}\n{body_key}".encode()).hexdigest()
+
+
+@dataclass
+class PageStore:
+    """The page cache of one project, open for one build: read what is there, keep what this build used or made.
+
+    A stale, corrupt or foreign cache costs only a full build: keys are digests of everything a page is made
+    from (another fivestar, MkDocs, Material, theme or setting gives other keys), a file whose size is not the
+    one recorded is not used, and an index that does not read is an empty one. Only one build uses it at a time
+    (a lock file beside the index; a second build at the same moment builds everything without it).
+    """
+
+    folder: Path
+    pages: dict[str, StoredPage] = field(default_factory=dict)
+    used: dict[str, StoredPage] = field(default_factory=dict)
+    reused: int = 0
+    ignored: bool = False
+    """True when the build was told to render every page (`--full`): nothing is read, the cache is rewritten."""
+    _lock: int | None = None
+
+    @classmethod
+    def open(cls, folder: Path, *, ignore: bool = False) -> PageStore | None:
+        """The cache in `folder`, locked for this build; None if it cannot be used (locked, unwritable)."""
+        folder = Path(folder)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError:
+            return None
+        try:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except ImportError:  # pragma: no cover - Windows: no second build shares a project folder there
+            pass
+        except OSError:
+            os.close(fd)
+            return None
+        store = cls(folder, ignored=ignore, _lock=fd)
+        if not ignore:
+            store.pages = read_index(folder / INDEX)
+        return store
+
+    def file_of(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.html"
+
+    def get(self, key: str) -> StoredPage | None:
+        """The stored page of `key` whose file is there, whole; None otherwise."""
+        stored = self.pages.get(key)
+        if stored is None:
+            return None
+        try:
+            if self.file_of(key).stat().st_size != stored.size:
+                return None
+        except OSError:
+            return None
+        return stored
+
+    def place(self, key: str, target: Path) -> bool:
+        """Put the stored page `key` at `target` (a new file of the build under way): linked, else copied."""
+        source = self.file_of(key)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with contextlib.suppress(FileNotFoundError):
+                target.unlink()
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copyfile(source, target)
+        except OSError:
+            return False
+        self.used[key] = self.pages[key]
+        self.reused += 1
+        return True
+
+    def add(self, key: str, page: StoredPage, produced: Path) -> None:
+        """Keep the page this build rendered at `produced` under `key` (the build's file is never changed)."""
+        target = self.file_of(key)
+        try:
+            size = produced.stat().st_size
+            if not (target.is_file() and target.stat().st_size == size):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                staging = target.with_name(f".{target.name}.{os.getpid()}")
+                with contextlib.suppress(FileNotFoundError):
+                    staging.unlink()
+                try:
+                    os.link(produced, staging)
+                except OSError:
+                    shutil.copyfile(produced, staging)
+                os.replace(staging, target)
+        except OSError:
+            return
+        self.used[key] = StoredPage(page.title, page.meta, page.headings, page.linked, page.anchors, size)
+
+    def close(self, *, keep: bool) -> None:
+        """After the build: write what it used and made (`keep`, a build that worked) and drop every other page."""
+        try:
+            if keep:
+                write_index(self.folder / INDEX, self.used)
+                self.prune(set(self.used))
+        except OSError:
+            pass  # a cache that cannot be written costs only a full build next time
+        finally:
+            if self._lock is not None:
+                os.close(self._lock)
+                self._lock = None
+
+    def prune(self, keep: set[str]) -> None:
+        for sub in self.folder.iterdir():
+            if sub.is_dir() and len(sub.name) == 2:
+                for path in sub.iterdir():
+                    if path.name.removesuffix(".html") not in keep:
+                        path.unlink(missing_ok=True)
+
+
+def read_index(path: Path) -> dict[str, StoredPage]:
+    """The stored pages the index names; an index missing, unreadable or of another format names none."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(raw, dict) or raw.get("format") != FORMAT or not isinstance(raw.get("pages"), dict):
+            return {}
+        return {key: StoredPage(str(e["title"]), dict(e["meta"]),
+                                tuple((int(h[0]), str(h[1]), str(h[2])) for h in e["headings"]),
+                                tuple(str(t) for t in e["linked"]), tuple(str(a) for a in e["anchors"]),
+                                int(e["size"]))
+                for key, e in raw["pages"].items()}
+    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return {}
+
+
+def write_index(path: Path, pages: Mapping[str, StoredPage]) -> None:
+    entries = {key: {"title": p.title, "meta": p.meta, "headings": p.headings, "linked": p.linked,
+                     "anchors": p.anchors, "size": p.size} for key, p in sorted(pages.items())}
+    staging = path.with_name(f".{path.name}.{os.getpid()}")
+    staging.write_text(json.dumps({"format": FORMAT, "pages": entries}, ensure_ascii=False), encoding="utf-8")
+    os.replace(staging, path)

@@ -1,0 +1,162 @@
+"""`fivestar build`'s page cache: after any edit, a build that reuses pages gives the bytes of a clean full build."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.engine.build import BuildOutcome, build_site
+from generator.engine.pagestore import FORMAT, INDEX, StoredPage, read_index, store_folder, write_index
+from generator.staff.demo import write_demo
+from tests.test_reproducible import first_difference, tree
+
+REPO = Path(__file__).resolve().parent.parent
+CONFIG = REPO / "mkdocs.yml"
+BRANCHES = 30
+MOST_RENDERED = 8
+"""The most generated pages one record's edit may render again in the demo: the page itself and the lists and
+indexes that name it (a branch: its page, the branches index, its honour lists, its brand, events, home)."""
+
+
+def build(root: Path, config: Path = CONFIG, **options: object) -> BuildOutcome:
+    return build_site(root / "data", config, root / "site", page_cache=True, **options)
+
+
+def pages_folder(root: Path) -> Path:
+    return store_folder(root / ".cache" / "fivestar")
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildOutcome]:
+    """A demo region built once with the page cache, then once more unchanged: (its folder, the second build)."""
+    root = tmp_path_factory.mktemp("cached")
+    write_demo(root / "data", BRANCHES)
+    first = build(root)
+    assert first.reused == 0
+    again = build(root)
+    return root, again
+
+
+def copy_of(base_root: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "copy"
+    shutil.copytree(base_root, root, symlinks=True)
+    return root
+
+
+def first_file(folder: Path, pattern: str = "*.yaml", holding: str = "") -> Path:
+    return next(p for p in sorted(folder.rglob(pattern)) if holding in p.read_text(encoding="utf-8"))
+
+
+def rename_branch(data: Path) -> None:
+    path = first_file(data / "branches")
+    path.write_text(re.sub(r"^name: (.*)$", r"name: \1改", path.read_text(encoding="utf-8"), count=1, flags=re.M),
+                    encoding="utf-8")
+
+
+def drop_recipient(data: Path) -> None:
+    """An honour list loses its last recipient (a list that states no total, so the data stays valid)."""
+    path = next(p for p in sorted((data / "honours").rglob("*.yaml"))
+                if "total:" not in p.read_text(encoding="utf-8") and p.read_text(encoding="utf-8").count("\n  - ") > 1)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    last = max(i for i, line in enumerate(lines) if line.startswith("  - "))
+    path.write_text("".join(lines[:last] + lines[last + 1:]), encoding="utf-8")
+
+
+def retitle_event(data: Path) -> None:
+    path = first_file(data / "events")
+    path.write_text(re.sub(r"^title: (.*)$", r"title: \1（更正）", path.read_text(encoding="utf-8"), count=1,
+                           flags=re.M), encoding="utf-8")
+
+
+def describe_site(data: Path) -> None:
+    path = data / "site.yaml"
+    path.write_text(re.sub(r"^description: (.*)$", r"description: \1（已更新）", path.read_text(encoding="utf-8"),
+                           count=1, flags=re.M), encoding="utf-8")
+
+
+EDITS: dict[str, tuple[Callable[[Path], None], bool]] = {
+    "branch name": (rename_branch, True),
+    "honour list": (drop_recipient, True),
+    "event": (retitle_event, True),
+    "site.yaml": (describe_site, False),
+}
+"""Each edit, and whether only a few pages may be rendered again after it (site.yaml is on every page)."""
+
+
+def test_an_unchanged_rebuild_reuses_every_generated_page(base: tuple[Path, BuildOutcome]) -> None:
+    root, again = base
+    stored = read_index(pages_folder(root) / INDEX)
+    assert again.reused == len(stored) > BRANCHES
+    assert again.pages - again.reused < MOST_RENDERED  # the hand-written pages and those material indexes
+
+
+@pytest.mark.parametrize("edit", list(EDITS))
+def test_an_edit_rebuilds_as_a_full_build_would(edit: str, base: tuple[Path, BuildOutcome], tmp_path: Path) -> None:
+    base_root, unchanged = base
+    root = copy_of(base_root, tmp_path)
+    change, few = EDITS[edit]
+    change(root / "data")
+    incremental = build(root)
+    clean = build_site(root / "data", CONFIG, tmp_path / "clean", page_cache=False)
+    assert first_difference(tree(clean.site_dir), tree(incremental.site_dir)) == ""
+    rendered = unchanged.reused - incremental.reused
+    if few:
+        assert 0 < rendered <= MOST_RENDERED, rendered
+    else:
+        assert incremental.reused < unchanged.reused // 2
+    assert build(root).reused == unchanged.reused  # and the cache now holds the edited pages
+
+
+def test_a_theme_change_renders_every_page(tmp_path: Path) -> None:
+    """A file of the project's own theme is on every page: after it changes nothing is reused."""
+    root = tmp_path / "themed"
+    write_demo(root / "data", 12)
+    shutil.copytree(REPO / "theme", root / "theme")
+    config = root / "mkdocs.yml"
+    config.write_text(json.dumps({"INHERIT": str(CONFIG), "docs_dir": str(REPO / "content"),
+                                  "theme": {"custom_dir": str(root / "theme")}}), encoding="utf-8")
+    assert build(root, config).reused == 0
+    main = root / "theme" / "main.html"
+    main.write_text(main.read_text(encoding="utf-8") + "\n{# 示例 #}<!-- changed -->\n", encoding="utf-8")
+    changed = build(root, config)
+    assert changed.reused == 0
+    clean = build_site(root / "data", config, tmp_path / "clean", page_cache=False)
+    assert first_difference(tree(clean.site_dir), tree(changed.site_dir)) == ""
+
+
+@pytest.mark.parametrize("damage", ["garbage index", "truncated page", "full"])
+def test_a_damaged_cache_costs_a_full_build_never_a_wrong_page(damage: str, base: tuple[Path, BuildOutcome],
+                                                               tmp_path: Path) -> None:
+    base_root, unchanged = base
+    root = copy_of(base_root, tmp_path)
+    folder = pages_folder(root)
+    options: dict[str, object] = {}
+    if damage == "garbage index":
+        (folder / INDEX).write_bytes(b"\x00{not json")
+    elif damage == "truncated page":
+        page = next(p for p in sorted(folder.rglob("*.html")))
+        page.unlink()  # the site's file is a link to the same bytes: write a new, shorter file
+        page.write_bytes(b"<html>")
+    else:
+        options["full"] = True
+    rebuilt = build(root, **options)
+    assert first_difference(tree(base_root / "site"), tree(rebuilt.site_dir)) == ""
+    expected = {"garbage index": 0, "truncated page": unchanged.reused - 1, "full": 0}[damage]
+    assert rebuilt.reused == expected
+    assert build(root).reused == unchanged.reused  # and the cache is whole again
+
+
+def test_an_index_of_another_format_or_shape_reads_as_empty(tmp_path: Path) -> None:
+    path = tmp_path / INDEX
+    page = StoredPage("示例小学", {"search": {"exclude": True}}, ((1, "a", "示例小学"),), ("x.md",), ("a",), 10)
+    write_index(path, {"k" * 64: page})
+    assert read_index(path) == {"k" * 64: page}
+    for raw in ({"format": FORMAT + 1, "pages": {}}, {"format": FORMAT, "pages": []},
+                {"format": FORMAT, "pages": {"k": {"title": "x"}}}, [1, 2]):
+        path.write_text(json.dumps(raw), encoding="utf-8")
+        assert read_index(path) == {}
