@@ -1,0 +1,198 @@
+/*
+ * Light search (issue 18): mkdocs-material's own search worker, fed only the pages a query needs.
+ *
+ * The site's search/search_index.json holds the engine's configuration and `light` (generator/site/search_light.py),
+ * not the entries. This worker stands where material's worker stood (theme/main.html points material's
+ * `__config.search` at it, naming material's worker in `?material=`), loads material's worker inside itself and
+ * answers material's page script in its protocol (SETUP → READY, QUERY → RESULT). For each query it:
+ *  1. fetches the term files that hold the query's Han substrings and cuts the query as material would over the
+ *     whole index (material's own `segment`, over the whole index's terms);
+ *  2. fetches, for each query term, the term files (or, for a prefix that fills many, its prefix file) listing the
+ *     best pages of every index term starting with it, and keeps the MAX_RESULTS best pages;
+ *  3. fetches those pages' entries and lets material's worker index them and search: material ranks, highlights
+ *     and groups exactly as before, over the pages that can match.
+ * An entry made of the whole index's terms inside the query (never shown) keeps material's cut of the query the
+ * same as over the whole index. Files are fetched once per page visit. An index without `light` goes to material
+ * whole, as before. Queries are answered in the order they came.
+ */
+"use strict"
+;(function () {
+  var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
+  var SEGMENTS = "\u0000segments"
+  var HAN = /\p{sc=Han}+/gu
+  var root = new URL("../../../search/", self.location.href)
+  var listen = self.addEventListener.bind(self)
+  var post = self.postMessage.bind(self)
+  var engine = null
+  var reply = null
+
+  /* Material's worker registers its listener and replies through these; keep both for ourselves. */
+  self.addEventListener = function (type, fn) {
+    if (type === "message") engine = fn
+    else listen(type, fn)
+  }
+  self.postMessage = function (message) { reply(message) }
+  importScripts(new URL(self.location.href).searchParams.get("material"))
+
+  function ask(message) {
+    return new Promise(function (resolve) {
+      reply = resolve
+      engine({ data: message })
+    })
+  }
+
+  var whole = false, config = null, light = null, big = new Set(), options = { suggest: false }
+  var files = new Map()
+
+  function load(path) {
+    if (!files.has(path))
+      files.set(path, fetch(new URL(path, root)).then(function (response) {
+        if (!response.ok) throw new Error(path + ": " + response.status)
+        return response.json()
+      }))
+    return files.get(path)
+  }
+
+  /* The last index i with list[i] <= value (0 when none): the file whose first key starts value's range. */
+  function fileOf(list, value) {
+    var lo = 0, hi = list.length
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1
+      if (list[mid] <= value) lo = mid + 1
+      else hi = mid
+    }
+    return Math.max(0, lo - 1)
+  }
+
+  function termFile(number) {
+    return load("terms/" + number + ".json").then(function (rows) {
+      if (!rows.byTerm) {
+        rows.byTerm = new Map()
+        for (var i = 0; i < rows.length; i++) rows.byTerm.set(rows[i][0], rows[i])
+      }
+      return rows
+    })
+  }
+
+  /* Which of these strings are index terms. */
+  async function known(strings) {
+    var found = new Set()
+    var numbers = new Set(strings.map(function (s) { return fileOf(light.terms, s) }))
+    var rows = await Promise.all(Array.from(numbers, termFile))
+    for (var s of strings)
+      for (var r of rows) if (r.byTerm.has(s)) found.add(s)
+    return found
+  }
+
+  /* Material's segment (integrations/search/query/segment, MIT, © Martin Donath), over the whole index's terms. */
+  function segment(query, index) {
+    var segments = new Set()
+    var wordcuts = new Uint16Array(query.length)
+    for (var i = 0; i < query.length; i++)
+      for (var j = i + 1; j < query.length; j++)
+        if (index.has(query.slice(i, j))) wordcuts[i] = j - i
+    var stack = [0]
+    for (var s = stack.length; s > 0;) {
+      var p = stack[--s]
+      for (var q = 1; q < wordcuts[p]; q++)
+        if (wordcuts[p + q] > wordcuts[p] - q) {
+          segments.add(query.slice(p, p + q))
+          stack[s++] = p + q
+        }
+      var end = p + wordcuts[p]
+      if (wordcuts[end] && end < query.length - 1) stack[s++] = end
+      segments.add(query.slice(p, end))
+    }
+    if (segments.has("")) return new Set([query])
+    return segments
+  }
+
+  /* The best pages of every index term starting with `term`: page → weight. */
+  async function pagesFor(term) {
+    var pages = new Map()
+    function add(flat) {
+      for (var i = 0; i < flat.length; i += 2)
+        if (!(pages.get(flat[i]) >= flat[i + 1])) pages.set(flat[i], flat[i + 1])
+    }
+    if (big.has(term)) {
+      var rows = await load("prefixes/" + fileOf(light.prefix_files, term) + ".json")
+      for (var row of rows) if (row[0] === term) add(row[2])
+      return pages
+    }
+    for (var number = fileOf(light.terms, term); number < light.terms.length; number++) {
+      var file = await termFile(number)
+      for (var entry of file) if (entry[0].startsWith(term)) add(entry[2])
+      var next = light.terms[number + 1]
+      if (next === undefined || !next.startsWith(term)) break
+    }
+    return pages
+  }
+
+  /* The entries of these pages (a page and its sections), in page order. */
+  async function entriesOf(pages) {
+    pages = pages.slice().sort(function (a, b) { return a - b })
+    var wanted = new Set(pages)
+    var numbers = Array.from(new Set(pages.map(function (p) { return fileOf(light.docs, p) })))
+    var chunks = await Promise.all(numbers.map(function (n) { return load("docs/" + n + ".json") }))
+    var docs = []
+    numbers.forEach(function (number, k) {
+      var page = light.docs[number] - 1, path = null
+      for (var doc of chunks[k]) {
+        var here = doc.location.split("#")[0]
+        if (!(doc.location.indexOf("#") >= 0 && here === path)) { page++; path = here }
+        if (wanted.has(page)) docs.push(doc)
+      }
+    })
+    return docs
+  }
+
+  async function search(query) {
+    var runs = query.match(HAN) || []
+    var parts = new Set()
+    for (var run of runs)
+      for (var i = 0; i < run.length; i++)
+        for (var j = i + 1; j <= run.length; j++) parts.add(run.slice(i, j))
+    var dictionary = await known(Array.from(parts))
+    var cut = query.replace(HAN, function (run) { return Array.from(segment(run, dictionary)).join(" ") })
+    var separator = new RegExp(config.separator)
+    var terms = new Set()
+    for (var word of cut.split(separator)) {
+      word = word.replace(/^[+\-]+/, "").replace(/["*]|[~^]\d*$/g, "")
+      if (word) terms.add(word.toLowerCase())
+    }
+    var scores = new Map()
+    for (var found of await Promise.all(Array.from(terms, pagesFor)))
+      found.forEach(function (weight, page) { scores.set(page, (scores.get(page) || 0) + weight) })
+    var best = Array.from(scores).sort(function (a, b) { return b[1] - a[1] || a[0] - b[0] })
+      .slice(0, light.max_results).map(function (pair) { return pair[0] })
+    if (!best.length) return { type: RESULT, data: { items: [] } }
+    var docs = await entriesOf(best)
+    docs.push({ location: SEGMENTS, title: "", text: Array.from(dictionary).join(" ") })
+    await ask({ type: SETUP, data: { config: config, docs: docs, options: options } })
+    var answer = await ask({ type: QUERY, data: query })
+    answer.data.items = answer.data.items.filter(function (group) { return group[0].location !== SEGMENTS })
+    return answer
+  }
+
+  function handle(message) {
+    if (message.type === SETUP) {
+      whole = !message.data.light
+      if (whole) return ask(message)
+      config = message.data.config
+      light = message.data.light
+      big = new Set(light.prefixes)
+      options = message.data.options || options
+      return { type: READY }
+    }
+    if (message.type === QUERY && !whole) return search(message.data)
+    return ask(message)
+  }
+
+  var queue = Promise.resolve()
+  listen("message", function (event) {
+    queue = queue.then(function () { return handle(event.data) }).then(post, function (error) {
+      console.warn(error)
+      post({ type: RESULT, data: { items: [] } })
+    })
+  })
+})()
