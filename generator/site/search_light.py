@@ -196,7 +196,8 @@ def write_light_index(index_path: Path) -> LightStats:
         (folder / "prefixes" / f"{number}.json").write_text("[" + ",".join(texts) + "]", encoding="utf-8")
 
     light = {"version": VERSION, "pages": total, "max_results": MAX_RESULTS, "terms": first_terms,
-             "prefixes": sorted(big, key=_order), "prefix_files": [first for first, _texts in prefix_files], "docs": first_pages}
+             "prefixes": sorted(big, key=_order), "prefix_files": [first for first, _texts in prefix_files],
+             "docs": first_pages}
     index_path.write_text(_dumps({"config": config, "docs": [], "light": light}), encoding="utf-8")
     written = [index_path, *(f for name in FOLDERS for f in (folder / name).iterdir())]
     return LightStats(pages=total, terms=len(terms), files=len(written), index_bytes=index_path.stat().st_size,

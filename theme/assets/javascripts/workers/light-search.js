@@ -147,7 +147,7 @@
   }
 
   async function search(query) {
-    var runs = query.match(HAN) || []
+    var runs = (query.match(HAN) || []).map(function (run) { return run.toLowerCase() })
     var parts = new Set()
     for (var run of runs)
       for (var i = 0; i < run.length; i++)
@@ -160,11 +160,24 @@
       word = word.replace(/^[+\-]+/, "").replace(/["*]|[~^]\d*$/g, "")
       if (word) terms.add(word.toLowerCase())
     }
-    var scores = new Map()
-    for (var found of await Promise.all(Array.from(terms, pagesFor)))
-      found.forEach(function (weight, page) { scores.set(page, (scores.get(page) || 0) + weight) })
-    var best = Array.from(scores).sort(function (a, b) { return b[1] - a[1] || a[0] - b[0] })
-      .slice(0, light.max_results).map(function (pair) { return pair[0] })
+    /* Pages holding a whole word or Han run of the query (a run of a school's name) come first among the pages
+       kept, though material may search the run as shorter parts that many pages hold. */
+    var wholes = new Set()
+    for (var part of query.toLowerCase().split(separator).concat(runs))
+      if (part && !terms.has(part)) wholes.add(part)
+    var asked = Array.from(terms).concat(Array.from(wholes))
+    var scores = new Map(), held = new Map()
+    var found = await Promise.all(asked.map(pagesFor))
+    found.forEach(function (pages, k) {
+      var counts = k < terms.size ? scores : held
+      pages.forEach(function (weight, page) { counts.set(page, (counts.get(page) || 0) + weight) })
+    })
+    /* A page holding a whole part holds its first term's prefix too (material's cut starts at the part's start),
+       though that term's list may stop before it. */
+    held.forEach(function (weight, page) { if (!scores.has(page)) scores.set(page, weight) })
+    var best = Array.from(scores).sort(function (a, b) {
+      return (held.get(b[0]) || 0) - (held.get(a[0]) || 0) || b[1] - a[1] || a[0] - b[0]
+    }).slice(0, light.max_results).map(function (pair) { return pair[0] })
     if (!best.length) return { type: RESULT, data: { items: [] } }
     var docs = await entriesOf(best)
     docs.push({ location: SEGMENTS, title: "", text: Array.from(dictionary).join(" ") })
