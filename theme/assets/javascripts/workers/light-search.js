@@ -34,6 +34,18 @@
   self.postMessage = function (message) { reply(message) }
   importScripts(new URL(self.location.href).searchParams.get("material"))
 
+  /* Workaround: lunr 2.3.9 (inside material's worker, exposed as self.lunr) keys the nodes it merges while building
+     its token set by final flag, edge labels and child ids run together, so that an edge "0" to node 123 and edges
+     "0" to node 1 and "2" to node 3 read alike (both "00123"); with digits in terms (示例小学00042) it merges nodes
+     that differ, and a query then expands to a term the index lacks and fails ("reading '_index'"). The same key
+     with a separator after each child id merges only equal nodes. */
+  self.lunr.TokenSet.prototype.toString = function () {
+    if (this._str) return this._str
+    var str = this.final ? "1" : "0", labels = Object.keys(this.edges).sort()
+    for (var i = 0; i < labels.length; i++) str += labels[i] + this.edges[labels[i]].id + ","
+    return (this._str = str)
+  }
+
   function ask(message) {
     return new Promise(function (resolve) {
       reply = resolve
@@ -161,10 +173,12 @@
       if (word) terms.add(word.toLowerCase())
     }
     /* Pages holding a whole word or Han run of the query (a run of a school's name) come first among the pages
-       kept, though material may search the run as shorter parts that many pages hold. */
+       kept, though material may search the run as shorter parts that many pages hold; only a part that starts
+       with one of the query's terms counts (material finds those pages). */
     var wholes = new Set()
     for (var part of query.toLowerCase().split(separator).concat(runs))
-      if (part && !terms.has(part)) wholes.add(part)
+      if (part && !terms.has(part) && Array.from(terms).some(function (t) { return part.startsWith(t) }))
+        wholes.add(part)
     var asked = Array.from(terms).concat(Array.from(wholes))
     var scores = new Map(), held = new Map()
     var found = await Promise.all(asked.map(pagesFor))
@@ -172,8 +186,8 @@
       var counts = k < terms.size ? scores : held
       pages.forEach(function (weight, page) { counts.set(page, (counts.get(page) || 0) + weight) })
     })
-    /* A page holding a whole part holds its first term's prefix too (material's cut starts at the part's start),
-       though that term's list may stop before it. */
+    /* A page holding a whole part holds the query term it starts with too, though that term's list may stop
+       before it: material finds it. */
     held.forEach(function (weight, page) { if (!scores.has(page)) scores.set(page, weight) })
     var best = Array.from(scores).sort(function (a, b) {
       return (held.get(b[0]) || 0) - (held.get(a[0]) || 0) || b[1] - a[1] || a[0] - b[0]

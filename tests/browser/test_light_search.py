@@ -1,0 +1,79 @@
+"""Light search in a browser (generator/site/search_light.py, theme/assets/javascripts/workers/light-search.js): on a
+site whose whole search index is well over a megabyte, a phone's first search downloads at most FIRST_SEARCH_BYTES
+of search files, and still finds a school by its name, a run of it and its pinyin initials.
+
+The bound does not grow with the site (benchmarks/results.md, "City and province (issue 18): light search", measures
+it at 5,000 and 20,000 branches); here the smallest demo whose whole index is more than twice the bound proves it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from generator.records.load import load_dataset
+from generator.site import search
+from generator.site.search_light import read_index
+from generator.staff.demo import write_demo
+
+pytestmark = pytest.mark.browser
+
+BRANCHES = 1_600
+FIRST_SEARCH_BYTES = 1_000_000
+PHONE = {"width": 390, "height": 844}
+BOX = "input.md-search__input"
+SEARCH_FILES = ("/search/", "/assets/javascripts/workers/", "/assets/javascripts/lunr/")
+"""What searching downloads: the index files and the search workers with lunr's language files."""
+
+
+@pytest.fixture(scope="module")
+def big_site(tmp_path_factory: pytest.TempPathFactory, site_builder: Any, serve_dir: Any) -> tuple[Path, str, Any]:
+    root = tmp_path_factory.mktemp("light-search")
+    write_demo(root / "data", BRANCHES)
+    loaded = load_dataset(root / "data")
+    assert loaded.dataset is not None
+    site = site_builder(root / "site", root / "data")
+    return site, serve_dir(site), loaded.dataset
+
+
+def first_search(open_page: Any, url: str, query: str) -> tuple[list[str], list[tuple[str, int]]]:
+    """A fresh phone opens the home page and searches once (pasted): the result paths, best first, and every search
+    file the page downloaded with its size (the page's own requests and its workers')."""
+    watch = open_page(PHONE)
+    page = watch.page
+    fetched: list[tuple[str, int]] = []
+    page.context.on("requestfinished", lambda request: fetched.append(
+        (urlsplit(request.url).path, request.sizes()["responseBodySize"])))
+    page.goto(url)
+    page.wait_for_function("() => !document.querySelector('.md-search-result__meta').textContent.includes('初始化')")
+    page.click("label.md-header__button[for='__search']")
+    page.fill(BOX, query)
+    page.wait_for_selector(".md-search-result__item", timeout=20_000)
+    hrefs = page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.href)")
+    assert watch.errors == []
+    base = urlsplit(url).path
+    return [urlsplit(h).path.removeprefix(base) for h in hrefs], [f for f in fetched if f[0].startswith(SEARCH_FILES)]
+
+
+def test_the_whole_index_is_well_over_the_bound(big_site: tuple[Path, str, Any]) -> None:
+    site, _url, _dataset = big_site
+    whole = len(json.dumps(read_index(site), ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    assert whole > 2 * FIRST_SEARCH_BYTES, whole
+
+
+@pytest.mark.parametrize("how", ["name", "run", "initials", "common"])
+def test_a_first_search_downloads_at_most_a_megabyte_and_finds_the_school(
+        open_page: Any, big_site: tuple[Path, str, Any], how: str) -> None:
+    _site, url, dataset = big_site
+    branch = dataset.branches[len(dataset.branches) // 3]
+    query = {"name": branch.name, "run": search.compact_name(branch.name)[1:],
+             "initials": search.name_initials(branch.name), "common": "小学"}[how]
+    found, fetched = first_search(open_page, url, query)
+    size = sum(s for _path, s in fetched)
+    assert any(path.startswith("/search/") and path != "/search/search_index.json" for path, _s in fetched)
+    assert size <= FIRST_SEARCH_BYTES, sorted(fetched, key=lambda f: -f[1])[:10]
+    if how != "common":
+        assert found[0] == f"branches/{branch.id}/", (query, found[:5])
