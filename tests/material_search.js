@@ -3,9 +3,9 @@
 // Each result: {kept: the query terms material searched for (after its Chinese segmentation), results: [[location,
 // score], …] best first, one per page, fetched: the bytes of index files the query fetched}. The worker is loaded
 // as a browser would load it: importScripts for the lunr language files, messages in (SETUP, then QUERY) and out
-// (READY, RESULT). A light index (search_index.json with `light`, generator/site/search_light.py) is searched as
-// the site's pages search it: through the site's own light-search.js worker, which loads material's inside itself
-// and fetches the index files a query needs (read here from the site's folder).
+// (READY, RESULT). A light index (search_index.json whose config has `light`, generator/site/search_light.py) is
+// searched as the site's pages search it: through the site's own light-search.js worker, which loads material's
+// inside itself and fetches the index files a query needs (read here from the site's folder).
 "use strict"
 const fs = require("fs")
 const path = require("path")
@@ -15,7 +15,7 @@ const { pathToFileURL, fileURLToPath } = require("url")
 const [worker, indexPath] = process.argv.slice(2)
 const index = JSON.parse(fs.readFileSync(indexPath, "utf8"))
 const site = path.dirname(path.dirname(path.resolve(indexPath)))
-const script = index.light ? path.join(site, "assets", "javascripts", "workers", "light-search.js") : worker
+const script = index.config.light ? path.join(site, "assets", "javascripts", "workers", "light-search.js") : worker
 let fetched = 0
 const context = { console, setTimeout, clearTimeout, URL, TextEncoder, TextDecoder, Promise }
 let listener = null
@@ -46,7 +46,8 @@ async function send(message) {
 }
 
 (async () => {
-  await send({ type: 0, data: { ...index, options: { suggest: false } } })  // SETUP
+  await send({ type: 0, data: { config: index.config, docs: index.docs, options: { suggest: false } } })  // SETUP, as
+  // material's page script sends it
   const out = []
   for (const query of JSON.parse(fs.readFileSync(0, "utf8"))) {
     const before = fetched

@@ -11,8 +11,9 @@ configuration but moves them into:
   packed at most TERM_CHUNK_BYTES a file;
 - `search/prefixes/N.json`: for every prefix whose terms do not fit in one term file, its best pages over all those
   terms (a one-character query on a big site reads this, not every term starting with it);
-- `search/search_index.json`: the engine's configuration, no entries, and `light`: the first term of each term file,
-  the big prefixes, the first prefix of each prefix file and the first page of each entry file.
+- `search/search_index.json`: the engine's configuration with `light` in it (material's page script passes the
+  configuration and the entries to the worker, nothing else): the first term of each term file, the big prefixes,
+  the first prefix of each prefix file and the first page of each entry file; no entries.
 
 A query then costs the small index, the term files its words fall in, and the entry files of its best pages
 (theme/assets/javascripts/workers/light-search.js reads them and lets the engine's own search rank those pages).
@@ -198,7 +199,7 @@ def write_light_index(index_path: Path) -> LightStats:
     light = {"version": VERSION, "pages": total, "max_results": MAX_RESULTS, "terms": first_terms,
              "prefixes": sorted(big, key=_order), "prefix_files": [first for first, _texts in prefix_files],
              "docs": first_pages}
-    index_path.write_text(_dumps({"config": config, "docs": [], "light": light}), encoding="utf-8")
+    index_path.write_text(_dumps({"config": {**config, "light": light}, "docs": []}), encoding="utf-8")
     written = [index_path, *(f for name in FOLDERS for f in (folder / name).iterdir())]
     return LightStats(pages=total, terms=len(terms), files=len(written), index_bytes=index_path.stat().st_size,
                       total_bytes=sum(f.stat().st_size for f in written))
@@ -207,10 +208,10 @@ def write_light_index(index_path: Path) -> LightStats:
 def read_docs(site_dir: Path) -> list[dict[str, Any]]:
     """Every search entry of a built site, in the engine's order (the light index's entry files read back)."""
     index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
-    if "light" not in index:
+    if "light" not in index["config"]:
         return list(index["docs"])
     docs: list[dict[str, Any]] = []
-    for number in range(len(index["light"]["docs"])):
+    for number in range(len(index["config"]["light"]["docs"])):
         docs += json.loads((site_dir / "search" / "docs" / f"{number}.json").read_text(encoding="utf-8"))
     return docs
 
@@ -218,4 +219,5 @@ def read_docs(site_dir: Path) -> list[dict[str, Any]]:
 def read_index(site_dir: Path) -> dict[str, Any]:
     """A built site's search index as the engine wrote it whole: its configuration and every entry."""
     index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
-    return {"config": index["config"], "docs": read_docs(site_dir)}
+    config = {key: value for key, value in index["config"].items() if key != "light"}
+    return {"config": config, "docs": read_docs(site_dir)}

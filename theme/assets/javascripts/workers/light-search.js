@@ -1,8 +1,8 @@
 /*
  * Light search (issue 18): mkdocs-material's own search worker, fed only the pages a query needs.
  *
- * The site's search/search_index.json holds the engine's configuration and `light` (generator/site/search_light.py),
- * not the entries. This worker stands where material's worker stood (theme/main.html points material's
+ * The site's search/search_index.json holds the engine's configuration with `light` in it
+ * (generator/site/search_light.py), not the entries. This worker stands where material's worker stood (theme/main.html points material's
  * `__config.search` at it, naming material's worker in `?material=`), loads material's worker inside itself and
  * answers material's page script in its protocol (SETUP → READY, QUERY → RESULT). For each query it:
  *  1. fetches the term files that hold the query's Han substrings and cuts the query as material would over the
@@ -140,19 +140,22 @@
     return pages
   }
 
-  /* The entries of these pages (a page and its sections), in page order. */
-  async function entriesOf(pages) {
+  /* The entries of these pages (a page and its sections), in page order; `numbers` gets each page's number by path. */
+  async function entriesOf(pages, numbers) {
     pages = pages.slice().sort(function (a, b) { return a - b })
     var wanted = new Set(pages)
-    var numbers = Array.from(new Set(pages.map(function (p) { return fileOf(light.docs, p) })))
-    var chunks = await Promise.all(numbers.map(function (n) { return load("docs/" + n + ".json") }))
+    var files = Array.from(new Set(pages.map(function (p) { return fileOf(light.docs, p) })))
+    var chunks = await Promise.all(files.map(function (n) { return load("docs/" + n + ".json") }))
     var docs = []
-    numbers.forEach(function (number, k) {
+    files.forEach(function (number, k) {
       var page = light.docs[number] - 1, path = null
       for (var doc of chunks[k]) {
         var here = doc.location.split("#")[0]
         if (!(doc.location.indexOf("#") >= 0 && here === path)) { page++; path = here }
-        if (wanted.has(page)) docs.push(doc)
+        if (wanted.has(page)) {
+          docs.push(doc)
+          numbers.set(here, page)
+        }
       }
     })
     return docs
@@ -193,20 +196,28 @@
       return (held.get(b[0]) || 0) - (held.get(a[0]) || 0) || b[1] - a[1] || a[0] - b[0]
     }).slice(0, light.max_results).map(function (pair) { return pair[0] })
     if (!best.length) return { type: RESULT, data: { items: [] } }
-    var docs = await entriesOf(best)
+    var numbers = new Map()
+    var docs = await entriesOf(best, numbers)
     docs.push({ location: SEGMENTS, title: "", text: Array.from(dictionary).join(" ") })
     await ask({ type: SETUP, data: { config: config, docs: docs, options: options } })
     var answer = await ask({ type: QUERY, data: query })
-    answer.data.items = answer.data.items.filter(function (group) { return group[0].location !== SEGMENTS })
+    /* Material may cut a whole name typed with its digits (示例小学00042 → 示例, 小00042) and rank other pages
+       first; the pages holding a whole part of the query go first, in material's order otherwise. */
+    function holds(group) { return held.get(numbers.get(group[0].location.split("#")[0])) || 0 }
+    answer.data.items = answer.data.items
+      .filter(function (group) { return group[0].location !== SEGMENTS })
+      .map(function (group, k) { return [holds(group), k, group] })
+      .sort(function (a, b) { return b[0] - a[0] || a[1] - b[1] })
+      .map(function (triple) { return triple[2] })
     return answer
   }
 
   function handle(message) {
     if (message.type === SETUP) {
-      whole = !message.data.light
+      whole = !message.data.config.light
       if (whole) return ask(message)
       config = message.data.config
-      light = message.data.light
+      light = config.light
       big = new Set(light.prefixes)
       options = message.data.options || options
       return { type: READY }
