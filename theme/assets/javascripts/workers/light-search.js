@@ -182,16 +182,19 @@
     for (var part of query.toLowerCase().split(separator).concat(runs))
       if (part && !terms.has(part) && Array.from(terms).some(function (t) { return part.startsWith(t) }))
         wholes.add(part)
+    /* held: page → the length of the longest whole part it holds (示例小学00042 before 示例小学). A page holding a
+       whole part holds the query term it starts with too, though that term's list may stop before it: material
+       finds it. */
     var asked = Array.from(terms).concat(Array.from(wholes))
     var scores = new Map(), held = new Map()
     var found = await Promise.all(asked.map(pagesFor))
     found.forEach(function (pages, k) {
-      var counts = k < terms.size ? scores : held
-      pages.forEach(function (weight, page) { counts.set(page, (counts.get(page) || 0) + weight) })
+      var part = asked[k]
+      pages.forEach(function (weight, page) {
+        if (k >= terms.size) held.set(page, Math.max(held.get(page) || 0, part.length))
+        if (k < terms.size || !scores.has(page)) scores.set(page, (scores.get(page) || 0) + weight)
+      })
     })
-    /* A page holding a whole part holds the query term it starts with too, though that term's list may stop
-       before it: material finds it. */
-    held.forEach(function (weight, page) { if (!scores.has(page)) scores.set(page, weight) })
     var best = Array.from(scores).sort(function (a, b) {
       return (held.get(b[0]) || 0) - (held.get(a[0]) || 0) || b[1] - a[1] || a[0] - b[0]
     }).slice(0, light.max_results).map(function (pair) { return pair[0] })
