@@ -4,16 +4,16 @@ The engine's search writes one index (`search/search_index.json`: config and eve
 download whole on the first search (22 MB at 20,000 branches). `write_light_index` keeps the engine's entries and
 configuration but moves them into:
 
-- `search/docs/N.json`: the entries, whole pages (a page and its sections) packed in page order, at most
-  DOC_CHUNK_BYTES a file (a larger page alone);
+- `search/docs/N.json`: the entries, DOC_PAGES whole pages (a page and its sections) a file, in page order;
 - `search/terms/N.json`: every index term with its page count and its best pages (at most MAX_RESULTS, each with a
   weight: the engine's field boosts times a saturated term frequency times the term's rarity), sorted by term and
   packed at most TERM_CHUNK_BYTES a file;
 - `search/prefixes/N.json`: for every prefix whose terms do not fit in one term file, its best pages over all those
   terms (a one-character query on a big site reads this, not every term starting with it);
 - `search/search_index.json`: the engine's configuration with `light` in it (material's page script passes the
-  configuration and the entries to the worker, nothing else): the first term of each term file, the big prefixes,
-  the first prefix of each prefix file and the first page of each entry file; no entries.
+  configuration and the entries to the worker, nothing else): the first term of each term file and the first prefix
+  of each prefix file (about 1 KB a thousand pages); no entries. The worker tells a big prefix from the term files'
+  first terms (its terms start in one file and go on in the next).
 
 A query then costs the small index, the term files its words fall in, and the entry files of its best pages
 (theme/assets/javascripts/workers/light-search.js reads them and lets the engine's own search rank those pages).
@@ -37,10 +37,11 @@ from typing import Any
 
 MAX_RESULTS = 100
 """The most pages one query term (or prefix) lists, best first; a query shows at most this many results."""
-TERM_CHUNK_BYTES = 24_000
+TERM_CHUNK_BYTES = 12_000
 """A term file's size bound (a single term with MAX_RESULTS pages is far below it)."""
-DOC_CHUNK_BYTES = 6_000
-"""An entry file's size bound: a few pages, so that a query's best pages cost little more than themselves."""
+DOC_PAGES = 2
+"""Pages an entry file holds (a page with its sections): few, so that a query's best pages cost little more than
+themselves, and fixed, so that the worker finds a page's file without a list that grows with the site."""
 K1 = 1.2
 """Term frequency saturation, as lunr (the engine's search library) uses it."""
 VERSION = 1
@@ -146,12 +147,10 @@ def write_light_index(index_path: Path) -> LightStats:
         shutil.rmtree(folder / name, ignore_errors=True)
         (folder / name).mkdir(parents=True)
 
-    # Entries: whole pages in page order, packed.
-    doc_files = _pack(((str(n), ",".join(_dumps(d) for d in page)) for n, page in enumerate(pages)), DOC_CHUNK_BYTES)
-    first_pages: list[int] = []
-    for number, (first, texts) in enumerate(doc_files):
-        first_pages.append(int(first))
-        (folder / "docs" / f"{number}.json").write_text("[" + ",".join(texts) + "]", encoding="utf-8")
+    # Entries: DOC_PAGES whole pages a file, in page order.
+    for start in range(0, len(pages), DOC_PAGES):
+        docs = [doc for page in pages[start:start + DOC_PAGES] for doc in page]
+        (folder / "docs" / f"{start // DOC_PAGES}.json").write_text(_dumps(docs), encoding="utf-8")
 
     # Terms: postings with weights (boost × frequency × rarity), the best MAX_RESULTS pages of each.
     postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
@@ -196,9 +195,8 @@ def write_light_index(index_path: Path) -> LightStats:
     for number, (_first, texts) in enumerate(prefix_files):
         (folder / "prefixes" / f"{number}.json").write_text("[" + ",".join(texts) + "]", encoding="utf-8")
 
-    light = {"version": VERSION, "pages": total, "max_results": MAX_RESULTS, "terms": first_terms,
-             "prefixes": sorted(big, key=_order), "prefix_files": [first for first, _texts in prefix_files],
-             "docs": first_pages}
+    light = {"version": VERSION, "pages": total, "max_results": MAX_RESULTS, "doc_pages": DOC_PAGES,
+             "terms": first_terms, "prefix_files": [first for first, _texts in prefix_files]}
     index_path.write_text(_dumps({"config": {**config, "light": light}, "docs": []}), encoding="utf-8")
     written = [index_path, *(f for name in FOLDERS for f in (folder / name).iterdir())]
     return LightStats(pages=total, terms=len(terms), files=len(written), index_bytes=index_path.stat().st_size,
@@ -210,8 +208,9 @@ def read_docs(site_dir: Path) -> list[dict[str, Any]]:
     index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
     if "light" not in index["config"]:
         return list(index["docs"])
+    light = index["config"]["light"]
     docs: list[dict[str, Any]] = []
-    for number in range(len(index["config"]["light"]["docs"])):
+    for number in range(-(-light["pages"] // light["doc_pages"])):
         docs += json.loads((site_dir / "search" / "docs" / f"{number}.json").read_text(encoding="utf-8"))
     return docs
 

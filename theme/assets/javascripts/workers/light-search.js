@@ -53,7 +53,7 @@
     })
   }
 
-  var whole = false, config = null, light = null, big = new Set(), options = { suggest: false }
+  var whole = false, config = null, light = null, options = { suggest: false }
   var files = new Map()
 
   function load(path) {
@@ -126,16 +126,18 @@
       for (var i = 0; i < flat.length; i += 2)
         if (!(pages.get(flat[i]) >= flat[i + 1])) pages.set(flat[i], flat[i + 1])
     }
-    if (big.has(term)) {
+    /* The terms starting with `term` run from file `first` to file `last`; over more than one file, the term is a
+       big prefix with its own best pages in a prefix file. */
+    var at = fileOf(light.terms, term)
+    var file = await termFile(at)
+    var first = file.some(function (entry) { return entry[0].startsWith(term) }) ? at : at + 1
+    var last = at
+    while (last + 1 < light.terms.length && light.terms[last + 1].startsWith(term)) last++
+    if (last > first) {
       var rows = await load("prefixes/" + fileOf(light.prefix_files, term) + ".json")
       for (var row of rows) if (row[0] === term) add(row[2])
-      return pages
-    }
-    for (var number = fileOf(light.terms, term); number < light.terms.length; number++) {
-      var file = await termFile(number)
-      for (var entry of file) if (entry[0].startsWith(term)) add(entry[2])
-      var next = light.terms[number + 1]
-      if (next === undefined || !next.startsWith(term)) break
+    } else if (first === last) {
+      for (var entry of await termFile(first)) if (entry[0].startsWith(term)) add(entry[2])
     }
     return pages
   }
@@ -144,11 +146,11 @@
   async function entriesOf(pages, numbers) {
     pages = pages.slice().sort(function (a, b) { return a - b })
     var wanted = new Set(pages)
-    var files = Array.from(new Set(pages.map(function (p) { return fileOf(light.docs, p) })))
+    var files = Array.from(new Set(pages.map(function (p) { return Math.floor(p / light.doc_pages) })))
     var chunks = await Promise.all(files.map(function (n) { return load("docs/" + n + ".json") }))
     var docs = []
     files.forEach(function (number, k) {
-      var page = light.docs[number] - 1, path = null
+      var page = number * light.doc_pages - 1, path = null
       for (var doc of chunks[k]) {
         var here = doc.location.split("#")[0]
         if (!(doc.location.indexOf("#") >= 0 && here === path)) { page++; path = here }
@@ -221,7 +223,6 @@
       if (whole) return ask(message)
       config = message.data.config
       light = config.light
-      big = new Set(light.prefixes)
       options = message.data.options || options
       return { type: READY }
     }
