@@ -24,7 +24,6 @@ deterministic, so builds stay byte-identical.
 from __future__ import annotations
 
 import bisect
-import html
 import json
 import math
 import re
@@ -65,8 +64,9 @@ def _dumps(value: Any) -> str:
 
 
 def tokens(value: str, separator: re.Pattern[str]) -> Iterator[str]:
-    """A field's terms as the engine's search cuts them: markup left out, entities read, split, lower case."""
-    text = html.unescape(_TAGS.sub(" ", value))
+    """A field's terms as the engine's search cuts them: markup left out, split, lower case (entities stay written,
+    as the engine's tokenizer reads them: &amp; is part of a term)."""
+    text = _TAGS.sub(" ", value)
     for token in separator.split(text):
         if token:
             yield token.lower()
