@@ -1,9 +1,10 @@
 """Light search in a browser (generator/site/search_light.py, theme/assets/javascripts/workers/light-search.js): on a
-site whose whole search index is well over a megabyte, a phone's first search downloads at most FIRST_SEARCH_BYTES
+site whose whole search index is more than twice FIRST_SEARCH_BYTES, a phone's first search downloads at most that
 of search files, and still finds a school by its name, a run of it and its pinyin initials.
 
-The bound does not grow with the site (benchmarks/results.md, "City and province (issue 18): light search", measures
-it at 5,000 and 20,000 branches); here the smallest demo whose whole index is more than twice the bound proves it."""
+The bound does not grow with the site (benchmarks/results.md, "City and province (issue 18): light search": at most
+443 KB at 20,000 branches, whose whole index is 27 MB), so a small demo proves it: the goal is about 1 MB at any size,
+the test holds the first search to half of that on a demo whose whole index is more than twice as much."""
 
 from __future__ import annotations
 
@@ -21,8 +22,8 @@ from generator.staff.demo import write_demo
 
 pytestmark = pytest.mark.browser
 
-BRANCHES = 1_600
-FIRST_SEARCH_BYTES = 1_000_000
+BRANCHES = 800
+FIRST_SEARCH_BYTES = 512_000
 PHONE = {"width": 390, "height": 844}
 BOX = "input.md-search__input"
 SEARCH_FILES = ("/search/", "/assets/javascripts/workers/", "/assets/javascripts/lunr/")
@@ -66,7 +67,7 @@ def test_the_whole_index_is_well_over_the_bound(big_site: tuple[Path, str, Any])
 
 
 @pytest.mark.parametrize("how", ["name", "run", "initials", "common"])
-def test_a_first_search_downloads_at_most_a_megabyte_and_finds_the_school(
+def test_a_first_search_downloads_at_most_half_a_megabyte_and_finds_the_school(
         open_page: Any, big_site: tuple[Path, str, Any], how: str) -> None:
     site, url, dataset = big_site
     branch = dataset.branches[len(dataset.branches) // 3]

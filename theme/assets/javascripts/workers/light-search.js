@@ -180,20 +180,26 @@
     /* Pages holding a whole word or Han run of the query (a run of a school's name) come first among the pages
        kept, though material may search the run as shorter parts that many pages hold; only a part that starts
        with one of the query's terms counts (material finds those pages). */
-    var wholes = new Set()
+    var wholes = new Set(), words = new Set()
     for (var part of query.toLowerCase().split(separator).concat(runs))
       if (part && !terms.has(part) && Array.from(terms).some(function (t) { return part.startsWith(t) }))
         wholes.add(part)
+    /* A whole word of the query that material cuts away (示例初级中学00267 is searched as 示例00267): the pages
+       holding it are listed first though material finds none of them. */
+    for (var typed of query.toLowerCase().split(separator))
+      if (typed.length > 1 && !terms.has(typed) && !wholes.has(typed)) words.add(typed)
     /* held: page → the length of the longest whole part it holds (示例小学00042 before 示例小学). A page holding a
        whole part holds the query term it starts with too, though that term's list may stop before it: material
        finds it. */
-    var asked = Array.from(terms).concat(Array.from(wholes))
+    var asked = Array.from(terms).concat(Array.from(wholes), Array.from(words))
+    var wordHeld = new Set()
     var scores = new Map(), held = new Map()
     var found = await Promise.all(asked.map(pagesFor))
     found.forEach(function (pages, k) {
       var part = asked[k]
       pages.forEach(function (weight, page) {
         if (k >= terms.size) held.set(page, Math.max(held.get(page) || 0, part.length))
+        if (words.has(part)) wordHeld.add(page)
         if (k < terms.size || !scores.has(page)) scores.set(page, (scores.get(page) || 0) + weight)
       })
     })
@@ -214,6 +220,13 @@
       .map(function (group, k) { return [holds(group), k, group] })
       .sort(function (a, b) { return b[0] - a[0] || a[1] - b[1] })
       .map(function (triple) { return triple[2] })
+    var listed = new Set(answer.data.items.map(function (group) { return group[0].location.split("#")[0] }))
+    var missed = docs.filter(function (doc) {
+      return doc.location.indexOf("#") < 0 && wordHeld.has(numbers.get(doc.location)) && !listed.has(doc.location)
+    })
+    answer.data.items = missed.map(function (doc) {
+      return [Object.assign({}, doc, { score: 0, terms: {} })]
+    }).concat(answer.data.items)
     return answer
   }
 
