@@ -2,15 +2,19 @@
  * Light search (issue 18): mkdocs-material's own search worker, fed only the pages a query needs.
  *
  * The site's search/search_index.json holds the engine's configuration with `light` in it
- * (generator/site/search_light.py), not the entries. This worker stands where material's worker stood (theme/main.html points material's
- * `__config.search` at it, naming material's worker in `?material=`), loads material's worker inside itself and
- * answers material's page script in its protocol (SETUP → READY, QUERY → RESULT). For each query it:
+ * (generator/site/search_light.py), not the entries. This worker stands where material's worker stood
+ * (theme/main.html points material's `__config.search` at it, naming material's worker in `?material=`), loads
+ * material's worker inside itself and answers material's page script in its protocol (SETUP → READY, QUERY →
+ * RESULT). For each query it:
  *  1. fetches the term files that hold the query's Han substrings and cuts the query as material would over the
  *     whole index (material's own `segment`, over the whole index's terms);
  *  2. fetches, for each query term, the term files (or, for a prefix that fills many, its prefix file) listing the
- *     best pages of every index term starting with it, and keeps the MAX_RESULTS best pages;
- *  3. fetches those pages' entries and lets material's worker index them and search: material ranks, highlights
- *     and groups exactly as before, over the pages that can match.
+ *     best pages of every index term starting with it, and keeps the best `max_results` pages, those holding a
+ *     whole part of the query (a run of a name) first;
+ *  3. fetches those pages' entries and lets material's worker index them and search: material ranks (its fields
+ *     and boosts; a term's rarity counted among those pages), highlights and groups as before; the pages holding
+ *     the longest whole part of the query go first, and a page holding a whole word material's cut lost is listed
+ *     first even though material missed it.
  * An entry made of the whole index's terms inside the query (never shown) keeps material's cut of the query the
  * same as over the whole index. Files are fetched once per page visit. An index without `light` goes to material
  * whole, as before. Queries are answered in the order they came.
@@ -43,7 +47,7 @@
     if (this._str) return this._str
     var str = this.final ? "1" : "0", labels = Object.keys(this.edges).sort()
     for (var i = 0; i < labels.length; i++) str += labels[i] + this.edges[labels[i]].id + ","
-    return (this._str = str)
+    return str
   }
 
   function ask(message) {
