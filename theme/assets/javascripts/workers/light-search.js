@@ -38,6 +38,14 @@
   self.postMessage = function (message) { reply(message) }
   importScripts(new URL(self.location.href).searchParams.get("material"))
 
+  /* Material's worker imports lunr's language files at every SETUP, and ours sends one a query: each file once. */
+  var imported = new Set(), importOnce = self.importScripts
+  self.importScripts = function () {
+    var fresh = Array.prototype.filter.call(arguments, function (url) { return !imported.has(url) })
+    fresh.forEach(function (url) { imported.add(url) })
+    if (fresh.length) return importOnce.apply(self, fresh)
+  }
+
   /* Workaround: lunr 2.3.9 (inside material's worker, exposed as self.lunr) keys the nodes it merges while building
      its token set by final flag, edge labels and child ids run together, so that an edge "0" to node 123 and edges
      "0" to node 1 and "2" to node 3 read alike (both "00123"); with digits in terms (示例小学00042) it merges nodes
