@@ -21,6 +21,8 @@ class Found:
 
     kept: tuple[str, ...]
     locations: tuple[str, ...]
+    fetched: int = 0
+    """Bytes of the light index's files this query fetched beyond those earlier queries fetched."""
 
 
 def worker_script() -> Path:
@@ -39,4 +41,5 @@ def search(index: Path, queries: Sequence[str]) -> list[Found]:
         pytest.fail("node is missing: it runs material's search worker (scripts/test installs it with npm)")
     done = subprocess.run([node, str(RUNNER), str(worker_script()), str(index)], input=json.dumps(list(queries)),
                           capture_output=True, text=True, check=True, timeout=600)
-    return [Found(tuple(r["kept"]), tuple(loc for loc, _score in r["results"])) for r in json.loads(done.stdout)]
+    return [Found(tuple(r["kept"]), tuple(loc for loc, _score in r["results"]), r.get("fetched", 0))
+            for r in json.loads(done.stdout)]

@@ -94,9 +94,10 @@ def read_site(site: Path) -> dict[str, dict[str, object]]:
 
 def read_search(site: Path) -> list[dict[str, object]]:
     """The search index's entries (location, title, text, tags), HTML entities read, in order."""
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    from generator.site.search_light import read_docs
+
     return [{"location": e["location"], "title": html.unescape(e["title"]), "text": _squeeze(html.unescape(e["text"])),
-             **({"tags": e["tags"]} if e.get("tags") else {})} for e in index["docs"]]
+             **({"tags": e["tags"]} if e.get("tags") else {})} for e in read_docs(site)]
 
 
 def digest(value: object) -> str:

@@ -24,6 +24,7 @@ from generator.records.model import ID_RE
 from generator.sanitize import clean
 from generator.site.images import resolve_image
 from generator.site.render import Page as RenderedPage
+from generator.site.search_light import read_index
 
 REPO = Path(__file__).resolve().parent.parent
 SITE = "title: 示例区“五星”支部展示\nowner: 示例区教育局党组\nregion: 示例区\nas_of: 2024-12-31\n"
@@ -445,7 +446,7 @@ def test_invisible_characters_never_reach_the_site(built) -> None:
     for name, html in hostile.items():
         assert not invisible.search(html), name
         assert "\u200b" not in html, name
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    index = read_index(site)
     assert not any(invisible.search(s) for s in json_strings(index))
 
 
@@ -461,7 +462,7 @@ def test_invisible_characters_never_reach_the_downloads(built) -> None:
 def test_the_search_index_holds_no_markup_from_records(built) -> None:
     # mkdocs-material renders search results (titles, text, tags) as HTML: the index must be as safe as a page.
     _hostile, _clean, site = built
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    index = read_index(site)
     problems = [(doc.get("location"), found) for doc in index["docs"]
                 for text in json_strings(doc) if (found := risks(text))]
     assert problems == []

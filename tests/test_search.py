@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from generator.dataset import Dataset
 from generator.records.load import load_dataset
-from generator.site import search
+from generator.site import search, search_light
+from generator.site.search_light import read_index
 
 ROOT = Path(__file__).resolve().parent.parent
 # mkdocs-material's search separator for `language: zh` (partials/languages/zh.html).
@@ -76,7 +77,7 @@ def test_long_branch_text_is_clipped_to_the_entry_budget(bundled: Dataset) -> No
 
 
 def test_built_index_has_one_compact_entry_per_branch_and_tagged_titles(built_site: Path, bundled: Dataset) -> None:
-    data = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    data = read_index(built_site)
     assert data["config"]["lang"] == ["zh"]
     docs = data["docs"]
     branch_docs = [d for d in docs if d["location"].startswith("branches/") and d["location"] != "branches/"]
@@ -175,14 +176,15 @@ def check_every_run_finds_its_page(site: Path, dataset: Dataset) -> None:
     """For every page with a name and every run of two or more Han characters of its names, typed as a query into
     material's own search (tests/material_search.py):
 
-    - the page is found;
+    - the page is found, or the query lists its most (search_light.MAX_RESULTS) pages, each holding the query whole
+      in a name (more pages share the run than a query shows: 示例 in a demo region);
     - no page ranks above it that holds none of the query's parts in a name, alias, full name, brand or tag: pages
       merely mentioning the name in their text come after it;
     - when material searches the query whole (it cuts a Chinese query at index terms and may drop its end: 区一实小
       is searched as 区 and 一), every page above it holds the whole query in a name: it comes first, tied only with
       pages whose names share that run (示例小学 in a demo region)."""
     names = names_of(dataset)
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    index = read_index(site)
     tags = {doc["location"]: doc.get("tags", []) for doc in index["docs"]}
     forms = {loc: [search.compact_name(n) for n in [*names.get(loc, []), *tags.get(loc, [])] if n]
              for loc in {*names, *tags}}
@@ -197,7 +199,9 @@ def check_every_run_finds_its_page(site: Path, dataset: Dataset) -> None:
     for query, found in zip(queries, answers, strict=True):
         for location in sorted(wanted[query]):
             if location not in found.locations:
-                problems.append(f"{query}: {location} not found")
+                full = len(found.locations) >= search_light.MAX_RESULTS
+                if not (full and all(any(query in f for f in forms.get(loc, [])) for loc in found.locations)):
+                    problems.append(f"{query}: {location} not found")
                 continue
             above = found.locations[:found.locations.index(location)]
             mentions = [loc for loc in above if not any(k in f for k in found.kept for f in forms.get(loc, []))]

@@ -40,7 +40,7 @@ from generator.records import model
 from generator.records.load import LoadResult, load_dataset
 from generator.records.problems import DataError, Problem
 from generator.sanitize import clean_html, search_entry
-from generator.site import exports, pages, search, share
+from generator.site import exports, pages, search, search_light, share
 from generator.site.images import IMAGE_SUFFIXES, ImageError, default_cache_dir, write_images
 from generator.site.render import Heading, Page
 from generator.site.search_entries import search_entries
@@ -427,6 +427,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         try:
             if index.is_file():
                 search.splice_entries(index, fragment)
+                search_light.write_light_index(index)
         finally:
             fragment.unlink(missing_ok=True)
         if self.dirty:
