@@ -322,6 +322,19 @@ class Dataset:
         """Every member region at any depth, by its qualified id (`luoyang/luolong`)."""
         return MappingProxyType({member.prefix: member for member in all_members(self.members)})
 
+    @cached_property
+    def under_member(self) -> Mapping[str, tuple[tuple[Branch, ...], tuple[HonourList, ...], tuple[Event, ...]]]:
+        """Per member region (by qualified id, at any depth): its branches, lists and events, in the Dataset's
+        order (a province's city holds its districts' too). Made once: a member's page needs only its own."""
+        groups: dict[str, tuple[list, list, list]] = defaultdict(lambda: ([], [], []))
+        for slot, records in enumerate((self.branches, self.honours, self.events)):
+            for record in records:
+                head = record.id
+                while "/" in head:
+                    head = head.rpartition("/")[0]
+                    groups[head][slot].append(record)
+        return MappingProxyType({prefix: (tuple(b), tuple(h), tuple(e)) for prefix, (b, h, e) in groups.items()})
+
     def region_of(self, record_id: str) -> str:
         """The name of the region a record belongs to: its own member region's (the innermost), else this site's."""
         member = self.member_by_prefix.get(record_id.rpartition("/")[0])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from generator import quotes
 from generator.dataset import Dataset, HonourTitle, count_schools
@@ -326,19 +326,26 @@ def _level_groups(lists: Iterable[HonourList], dataset: Dataset) -> list[tuple[s
             schools, named = count.schools, count.named
         else:  # a selection of the title's lists (one list's own sentence): counted by the same rule
             schools, named = count_schools(at_level)
-        names = list(dict.fromkeys(_holder_name(branch_id, at_level, dataset) for branch_id in named))
+        first = _first_recipients(at_level)
+        names = list(dict.fromkeys(_holder_name(branch_id, first, dataset) for branch_id in named))
         unit = BRAND_UNIT if all(unit_of(h) == BRAND_UNIT for h in at_level) else SCHOOL_UNIT
         groups.append((level, names, schools, unit))
     return groups
 
 
-def _holder_name(branch_id: str, lists: Sequence[HonourList], dataset: Dataset) -> str:
-    """A school's name, or its brand project's when it holds the title through its brand."""
+def _first_recipients(lists: Sequence[HonourList]) -> dict[str, Recipient]:
+    """Each school's first place on the lists, in list order (one pass: a city's title has thousands of lists)."""
+    first: dict[str, Recipient] = {}
     for honour in lists:
         for recipient in honour.recipients:
-            if recipient.branch == branch_id:
-                return recipient_name(recipient, dataset)
-    return fullwidth(dataset.branch_name(branch_id))
+            first.setdefault(recipient.branch, recipient)
+    return first
+
+
+def _holder_name(branch_id: str, first: Mapping[str, Recipient], dataset: Dataset) -> str:
+    """A school's name, or its brand project's when it holds the title through its brand (its first place)."""
+    recipient = first.get(branch_id)
+    return recipient_name(recipient, dataset) if recipient is not None else fullwidth(dataset.branch_name(branch_id))
 
 
 def total_sentence(lists: Iterable[HonourList], title: str, dataset: Dataset) -> str:

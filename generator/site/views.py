@@ -695,27 +695,20 @@ def member_rows(dataset: Dataset) -> tuple[MemberRow, ...]:
     return tuple(member_row(member) for member in dataset.members)
 
 
-def _inside(record_id: str, prefix: str) -> bool:
-    return record_id.startswith(prefix + "/")
-
-
 def member_view(member: MemberRegion, dataset: Dataset) -> MemberView:
     ds = dataset
-    branches = [b for b in ds.branches if _inside(b.id, member.prefix)]
+    branches, lists, events = ds.under_member.get(member.prefix, ((), (), ()))
     levels: dict[str, list[Link]] = defaultdict(list)
-    for honour in ds.honours:
-        if _inside(honour.id, member.prefix):
-            levels[honour.level].append(Link(f"{year_label(honour)} {honour.title}", title_target(honour, ds)))
+    for honour in lists:
+        levels[honour.level].append(Link(f"{year_label(honour)} {honour.title}", title_target(honour, ds)))
     honours = tuple((level, tuple(levels[level]))
                     for level in sorted(levels, key=lambda lv: ds.level_rank.get(lv, 99)))
     return MemberView(
         row=member_row(member), title=member.site.title, members=tuple(member_row(m) for m in member.members),
         branches=branches_index_view(ds, branches),
-        brands=tuple(Link(e.brand.name, brand_uri(e.branch.id)) for e in ds.brands
-                     if _inside(e.branch.id, member.prefix)),
+        brands=tuple(Link(b.brand.name, brand_uri(b.id)) for b in branches if b.brand is not None),
         honours=honours,
-        events=tuple((format_date(e.date), Link(e.title, event_uri(e.id))) for e in ds.events
-                     if _inside(e.id, member.prefix)),
+        events=tuple((format_date(e.date), Link(e.title, event_uri(e.id))) for e in events),
     )
 
 
