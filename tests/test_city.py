@@ -224,6 +224,19 @@ def test_a_member_with_errors_is_named_by_its_own_file_and_nothing_else_is_blame
 
 # -- pages, sentences, exports ----------------------------------------------------------------------------------
 
+def test_each_member_region_is_found_by_search(city: Dataset) -> None:
+    from generator.site import search
+    from generator.site.search_entries import search_entries
+
+    entries = {entry["location"]: entry for entry in search_entries(city)}
+    for member in city.members:
+        entry = entries[f"{member.prefix}/"]
+        shown = {key: entry[key].replace("\u200b", "") for key in ("title", "text")}  # segmented as material does
+        assert shown["title"] == member.name and member.name in shown["text"]
+        assert member.name[-2:] in entry[search.NAMES_FIELD]  # a run of the name: 一区, 十五区
+    assert all(member.name in search.user_words(city) for member in city.members)
+
+
 def test_the_city_sentence_has_the_city_as_subject(city: Dataset) -> None:
     title = next(t for t in city.titles if any("/" not in h.id for h in t.lists))
     sentence = press.running_total(title, city)

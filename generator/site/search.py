@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from generator.dataset import BrandEntry, Dataset, HonourTitle
+from generator.dataset import BrandEntry, Dataset, HonourTitle, all_members
 from generator.quotes import quoted
 from generator.records.model import Branch, Event, PartialDate
 from generator.site import press
@@ -117,8 +117,9 @@ def name_terms(names: Iterable[str], shown: Iterable[str] = ()) -> list[str]:
 
 
 def user_words(dataset: Dataset) -> list[str]:
-    """Words search must keep whole: school names and aliases, brand names (and their parts), honour titles."""
-    words: list[str] = [dataset.site.region]
+    """Words search must keep whole: the region's name and, in a city's site, its member regions', school names and
+    aliases, brand names (and their parts), honour titles."""
+    words: list[str] = [dataset.site.region, *(member.name for member in all_members(dataset.members))]
     for branch in dataset.branches:
         words += [branch.name, *(branch.aliases or [])]
         if branch.full_name:

@@ -53,8 +53,8 @@ def search_entries(dataset: Dataset, use_directory_urls: bool = True,
             return []
         return [search.make_entry(at(f"{key}/index.md"), present[key], section_text(ds, key), **options)]
 
-    entries = [search.make_entry(at(member_uri(member.prefix)), member.name, member_text(member), boost=0.5)
-               for member in all_members(ds.members)]
+    entries = [search.make_entry(at(member_uri(member.prefix)), member.name, member_text(member), boost=0.5,
+                                 names=[member.name]) for member in all_members(ds.members)]
     entries += section("honours", boost=0.5)
     entries += [search.title_entry(title, ds, at(honour_uri(title.slug))) for title in ds.titles]
     entries += section("branches")
