@@ -157,9 +157,9 @@ def test_new_reads_the_data_folder_twice_at_most(project: Path, capsys, monkeypa
     reads: list[Path] = []
     real = load._read_data
 
-    def counted(data_dir: Path, limits: load.Limits) -> load.DataRead:
+    def counted(data_dir: Path, limits: load.Limits, shown: str | None = None) -> load.DataRead:
         reads.append(data_dir)
-        return real(data_dir, limits)
+        return real(data_dir, limits, shown)
 
     monkeypatch.setattr(load, "_read_data", counted)
     code, _out, err = run(capsys, *argv)

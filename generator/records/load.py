@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import errno
@@ -819,10 +820,18 @@ def _check_read(read: DataRead, today: dt.date, limits: Limits = DEFAULT_LIMITS,
         dataset = build_dataset(read.site, branches, honours, events, {**merged.sources, **read.sources},
                                 read.data_dir, records=records, members=tuple(merged.members), roots=merged.roots)
         unreadable = {**read.unreadable, members.MEMBERS: frozenset(merged.failed)}
-        problems += validate_dataset(members.own_part(read, dataset), unreadable=unreadable, today=today)
+        problems += validate_dataset(_own_part(read, dataset), unreadable=unreadable, today=today)
     problems = sort_problems(problems)
     has_errors = any(p.is_error for p in problems)
     return LoadResult(None if has_errors else dataset, tuple(problems))
+
+
+def _own_part(read: DataRead, merged: Dataset) -> Dataset:
+    """What a city's rules check: its own records (each member's were checked alone, in its own terms), naming
+    any school of the merged data (`luolong/qu-yishixiao`) and knowing the members."""
+    own = build_dataset(merged.site, read.of("branches"), read.of("honours"), read.of("events"), read.sources,
+                        read.data_dir, records=read.records, members=merged.members, roots=merged.roots)
+    return dataclasses.replace(own, branch_by_id=merged.branch_by_id)
 
 
 def _rename_hint(stem: str, kind: RecordKind) -> str:

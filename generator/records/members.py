@@ -5,19 +5,15 @@ from __future__ import annotations
 import os
 import posixpath
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from generator.checks.context import MEMBERS as MEMBERS
-from generator.dataset import Dataset, MemberRegion, build_dataset
+from generator.dataset import Dataset, MemberRegion
 from generator.quotes import quoted
 from generator.records.model import Branch, Event, HonourList, Member, Photo, Site
 from generator.records.problems import Problem
 from generator.records.yamlfile import YamlFile
-
-if TYPE_CHECKING:
-    from generator.records.load import DataRead
 
 RESERVED_IDS = frozenset({"index", "assets", "search", "images", "admin", "news", "members", "branches", "brands",
                           "honours", "events", "teachers", "about", "downloads", "stylesheets", "javascripts",
@@ -119,10 +115,10 @@ def _vocabulary_problems(city: Site, member: Site, at: Callable[[str, str], Prob
     unknown = [level for level in member.levels if level not in city.levels]
     if unknown:
         levels = quoted("、".join(unknown))
-        yield at(f"成员地区“{member.region}”的荣誉级别{levels}，本地区 site.yaml 的 levels 里没有。",
+        yield at(f"成员地区{quoted(member.region)}的荣誉级别{levels}，本地区 site.yaml 的 levels 里没有。",
                  "在本地区 site.yaml 的 levels 里按从高到低的顺序加上这些级别。")
     if member.stars is not None and member.stars != city.stars:
-        yield at(f"成员地区“{member.region}”的星级评定和本地区 site.yaml 的 stars 不一样。",
+        yield at(f"成员地区{quoted(member.region)}的星级评定和本地区 site.yaml 的 stars 不一样。",
                  "上下级地区用同一套星级：把本地区的 stars 写成和成员地区一样。")
 
 
@@ -161,11 +157,3 @@ def _add_member(merged: Merged, prefix: str, dataset: Dataset) -> None:
     for inner, path in dataset.roots.items():
         merged.roots[q(inner)] = path
     merged.members.append(MemberRegion.of(prefix, dataset))
-
-
-def own_part(read: DataRead, merged: Dataset) -> Dataset:
-    """What a city's rules check: its own records (each member's were checked alone, in its own terms), naming
-    any school of the merged data (`luolong/qu-yishixiao`) and knowing the members."""
-    own = build_dataset(merged.site, read.of("branches"), read.of("honours"), read.of("events"), read.sources,
-                        read.data_dir, records=read.records, members=merged.members, roots=merged.roots)
-    return replace(own, branch_by_id=merged.branch_by_id)

@@ -109,21 +109,23 @@ def _set_slug(page: Any, slug: str) -> None:
 def _open_object(page: Any, add: str, field: str) -> None:
     """Click an optional object's 添加 button until its first field shows.
 
-    Workaround: on a loaded machine (CI's second engine run) a new entry's form can still be settling when the
-    first click lands, and Sveltia then draws the form again without the object; the click is repeated, at
-    most three times, only while the field is absent.
+    Workaround: on a loaded machine (CI) a new entry's form can still be settling when the first click lands, and
+    Sveltia then draws the form again without the object. The click is repeated (at most three times) only while
+    the 添加 button is still there; once it is gone the object was added and its field is only slow to show.
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+    button = page.get_by_text(_named(add))
     target = page.get_by_role("textbox", name=field)
     for _ in range(3):
-        page.get_by_text(_named(add)).click()
+        button.click()
         try:
-            target.wait_for(timeout=10_000)
+            target.wait_for(timeout=15_000)
             return
         except PlaywrightTimeout:
-            continue
-    target.wait_for(timeout=10_000)
+            if not button.is_visible():
+                break
+    target.wait_for(timeout=30_000)
 
 
 def _choose_branch(page: Any, index: int, typed: str, shown: str) -> None:
@@ -163,8 +165,8 @@ def test_staff_add_a_branch_and_an_honour_list_through_the_forms(editor: tuple[s
 
     # A new branch with its brand and one photo (the caption is required).
     page.goto(base + "#/collections/branches/new")
-    _open_object(page, "添加 党建品牌", "党建品牌名称")
     page.get_by_role("textbox", name="简称", exact=True).fill("示例小学")
+    _open_object(page, "添加 党建品牌", "党建品牌名称")
     page.get_by_role("textbox", name="党建品牌名称").fill("示例品牌")
     page.get_by_role("button", name=_named("添加 品牌相关照片")).click()
     _pick_image(page, picture)
