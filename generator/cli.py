@@ -255,13 +255,17 @@ def run_demo(args: argparse.Namespace) -> int:
     try:
         region = write_demo(args.out, args.branches, SEED if args.seed is None else args.seed, args.dense)
     except DemoOutputError as error:
-        sys.stderr.write(f"fivestar demo：{error}\n请换一个空文件夹，如 --out demo-data。\n")
-        return EXIT_USAGE
+        return _demo_refused(error, "demo-data")
     news = f"，{len(region.news)} 篇新闻稿（在 {news_folder(args.out).as_posix()}）" if region.news else ""
     print(f"已在 {args.out.as_posix()} 生成演示数据（全部虚构）：{len(region.branches)} 个支部，"
           f"{len(region.honours)} 份荣誉名单，{len(region.events)} 项活动{news}。"
           f"检查：fivestar check --data {args.out.as_posix()}")
     return EXIT_OK
+
+
+def _demo_refused(error: Exception, example: str) -> int:
+    sys.stderr.write(f"fivestar demo：{error}\n请换一个空文件夹，如 --out {example}。\n")
+    return EXIT_USAGE
 
 
 def _demo_city(args: argparse.Namespace) -> int:
@@ -278,8 +282,7 @@ def _demo_city(args: argparse.Namespace) -> int:
     try:
         write_city(city, args.out)
     except DemoOutputError as error:
-        sys.stderr.write(f"fivestar demo：{error}\n请换一个空文件夹，如 --out demo-city。\n")
-        return EXIT_USAGE
+        return _demo_refused(error, "demo-city")
     what = f"{args.cities} 个市、" if args.cities else ""
     print(f"已在 {args.out.as_posix()} 生成演示数据（全部虚构）：{city.site['region']}，{what}{args.regions} 个区县，"
           f"{city.branch_total} 个支部；各地区的数据在 {args.out.as_posix()}/regions/ 里。"

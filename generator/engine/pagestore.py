@@ -132,10 +132,7 @@ class PageStore:
             target.parent.mkdir(parents=True, exist_ok=True)
             with contextlib.suppress(FileNotFoundError):
                 target.unlink()
-            try:
-                os.link(source, target)
-            except OSError:
-                shutil.copyfile(source, target)
+            _link_or_copy(source, target)
         except OSError:
             return False
         self.used[key] = self.pages[key]
@@ -152,10 +149,7 @@ class PageStore:
                 staging = target.with_name(f".{target.name}.{os.getpid()}")
                 with contextlib.suppress(FileNotFoundError):
                     staging.unlink()
-                try:
-                    os.link(produced, staging)
-                except OSError:
-                    shutil.copyfile(produced, staging)
+                _link_or_copy(produced, staging)
                 os.replace(staging, target)
         except OSError:
             return
@@ -203,3 +197,11 @@ def write_index(path: Path, pages: Mapping[str, StoredPage]) -> None:
     staging = path.with_name(f".{path.name}.{os.getpid()}")
     staging.write_text(json.dumps({"format": FORMAT, "pages": entries}, ensure_ascii=False), encoding="utf-8")
     os.replace(staging, path)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """A hard link where the file system allows one (no bytes copied), else a copy."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
