@@ -140,15 +140,18 @@ def test_counting_adds_districts_and_counts_a_school_on_two_levels_of_list_once(
     """Each district's figure is its named schools (on its list or the city's) raised to its list's 等N所, and
     the city's figure is their sum: a school named by both lists counts once, no school is in two districts."""
     lists, city_names, expected = [], [], 0
+    outer = data.draw(st.sampled_from(["", "shi-1/"]))  # a city's districts, or a province's city's districts
     for number, (named, unnamed) in enumerate(districts, start=1):
-        names = [f"qu-{number}/s{i}" for i in range(named)]
-        lists.append(_list(f"qu-{number}/list", names, named + unnamed if unnamed else None))
+        names = [f"{outer}qu-{number}/s{i}" for i in range(named)]
+        lists.append(_list(f"{outer}qu-{number}/list", names, named + unnamed if unnamed else None))
         chosen = data.draw(st.lists(st.sampled_from(names), max_size=2, unique=True))
-        chosen += [f"qu-{number}/new{i}" for i in range(data.draw(st.integers(0, 2)))]  # named by the city only
+        chosen += [f"{outer}qu-{number}/new{i}" for i in range(data.draw(st.integers(0, 2)))]  # by the city only
         city_names += chosen
         expected += max(len(set(names) | set(chosen)), named + unnamed)
-    if city_names:
-        lists.append(_list("city-list", city_names))
+    if city_names:  # the city's own list (a province's city's, under its id), and in a province the province's
+        lists.append(_list(f"{outer}city-list", city_names))
+        if outer:
+            lists.append(_list("province-list", city_names[:1]))
     schools, named_ids = count_schools(lists)
     assert schools == expected
     assert len(named_ids) == len(set(named_ids))
@@ -190,6 +193,21 @@ def test_an_unknown_qualified_recipient_is_refused_in_chinese(small_city: Path, 
     path = _name_in_city_list(small_city, recipient)
     found = errors(small_city)
     assert any(said in line and path.name in line for line in found), found
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_a_member_id_typed_with_look_alike_characters_is_suggested(city: Dataset, data: st.DataObject) -> None:
+    """Any member id with its digits typed as the letters they look like (0→o, 1→l/i, 2→z) points to that member."""
+    from generator.checks.validate import _missing_branch
+
+    member = data.draw(st.sampled_from(city.members))
+    typed = "".join(data.draw(st.sampled_from({"0": "0o", "1": "1li", "2": "2z"}.get(c, c))) for c in member.prefix)
+    if typed == member.prefix:
+        return
+    branch = next(b for b in city.branches if b.id.startswith(member.prefix + "/")).id.rpartition("/")[2]
+    problem = _missing_branch(city, "honours:x", ("recipients", 0), f"{typed}/{branch}")
+    assert f"是不是“{member.prefix}”" in problem.hint, problem.format()
 
 
 def test_a_qualified_id_in_a_district_says_it_has_no_members(small_city: Path) -> None:
