@@ -225,3 +225,22 @@ def test_dense_demo_refuses_a_news_folder_it_did_not_make(tmp_path: Path,
     assert main(["demo", "--dense", "--branches", "5", "--out", str(tmp_path / "data")]) == 2
     assert "不是空的" in capsys.readouterr().err
     assert own.is_file() and not (tmp_path / "data").exists()
+
+
+def test_every_schema_line_of_a_demo_province_reaches_the_projects_schema(tmp_path: Path) -> None:
+    """Nested member regions (regions/<city>/regions/<district>/…) too: each record file's schema line, read from
+    where the file is, names the schema of its own kind in the schema/ folder beside the outermost data folder."""
+    from generator.staff.demo import make_city, write_city
+
+    out = tmp_path / "data"
+    write_city(make_city(4, 12, cities=2), out)
+    kinds = {"site.yaml": "site", "branches": "branch", "honours": "honour", "events": "event"}
+    seen = set()
+    for path in out.rglob("*.yaml"):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        target = (path.parent / first.removeprefix("# yaml-language-server: $schema=")).resolve()
+        parts = path.relative_to(out).parts
+        inner = parts[-1] if parts[-1] == "site.yaml" else next(p for p in reversed(parts) if p in kinds)
+        assert target == (tmp_path / "schema" / f"{kinds[inner]}.schema.json").resolve(), path
+        seen.add((len(parts) > 3, kinds[inner]))
+    assert {(True, "branch"), (True, "site"), (False, "site")} <= seen  # nested members were looked at

@@ -487,22 +487,24 @@ def emit_yaml(record: dict[str, Any], pad: str = "") -> list[str]:
 
 
 def dump_record(record: dict[str, Any], schema: str, depth: int) -> str:
+    """The record's YAML under its schema line; `depth` is how many folders up the project's root is."""
     modeline = f"# yaml-language-server: $schema={'../' * depth}schema/{schema}.schema.json\n"
     return modeline + "\n".join(emit_yaml(record)) + "\n"
 
 
-def iter_files(region: DemoRegion) -> Iterator[tuple[str, str]]:
-    """(relative path, YAML text) of every record file."""
-    yield "site.yaml", dump_record(region.site, "site", 1)
+def iter_files(region: DemoRegion, above: int = 0) -> Iterator[tuple[str, str]]:
+    """(relative path, YAML text) of every record file; `above` is how many folders the data folder lies below the
+    project's own (a member region's `regions/<id>/`: 2 a level), so the schema lines reach the project's schema/."""
+    yield "site.yaml", dump_record(region.site, "site", above + 1)
     for branch_id, record in region.branches.items():
-        yield f"branches/{branch_id}.yaml", dump_record(record, "branch", 2)
+        yield f"branches/{branch_id}.yaml", dump_record(record, "branch", above + 2)
     for honour_id, (year, record) in region.honours.items():
         if year is None:
-            yield f"honours/{honour_id}.yaml", dump_record(record, "honour", 2)
+            yield f"honours/{honour_id}.yaml", dump_record(record, "honour", above + 2)
         else:
-            yield f"honours/{year}/{honour_id}.yaml", dump_record(record, "honour", 3)
+            yield f"honours/{year}/{honour_id}.yaml", dump_record(record, "honour", above + 3)
     for event_id, record in region.events.items():
-        yield f"events/{event_id}.yaml", dump_record(record, "event", 2)
+        yield f"events/{event_id}.yaml", dump_record(record, "event", above + 2)
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
@@ -611,8 +613,9 @@ def write_news(region: DemoRegion, folder: Path) -> int:
     return len(region.news)
 
 
-def write_region(region: DemoRegion, out: Path) -> int:
-    """Write every record and image under `out` (news posts beside it); returns the number of files written."""
+def write_region(region: DemoRegion, out: Path, above: int = 0) -> int:
+    """Write every record and image under `out` (news posts beside it); returns the number of files written.
+    `above`: how many folders `out` lies below the project's data folder (iter_files)."""
     if region.news:
         check_output(news_folder(out))
     prepare_output(out)
@@ -620,7 +623,7 @@ def write_region(region: DemoRegion, out: Path) -> int:
                               encoding="utf-8")
     written = 0
     made: set[Path] = set()
-    for relative, text in iter_files(region):
+    for relative, text in iter_files(region, above):
         path = out / relative
         if path.parent not in made:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -780,19 +783,22 @@ def make_city(regions: int, branches: int, seed: int = SEED, cities: int = 0) ->
     return province
 
 
-def write_city(city: DemoCity, out: Path) -> int:
-    """Write the city's site.yaml and lists into `out`, and each member region into `out/regions/<id>/`."""
+def write_city(city: DemoCity, out: Path, above: int = 0) -> int:
+    """Write the city's site.yaml and lists into `out`, and each member region into `out/regions/<id>/`; every
+    schema line points at the schema/ folder beside the outermost data folder."""
     prepare_output(out)
     (out / MARKER).write_text("这个文件夹由 fivestar demo --regions 生成，内容全部虚构；再次运行 demo 会覆盖它。\n",
                               encoding="utf-8")
     own = DemoRegion(site=city.site, honours=city.honours)
     written = 0
-    for relative, text in iter_files(own):
+    for relative, text in iter_files(own, above):
         path = out / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8", newline="\n")
         written += 1
     for member_id, member in city.members.items():
         folder = out / MEMBERS_FOLDER / member_id
-        written += write_region(member, folder) if isinstance(member, DemoRegion) else write_city(member, folder)
+        inner = above + len(Path(MEMBERS_FOLDER, member_id).parts)
+        written += write_region(member, folder, inner) if isinstance(member, DemoRegion) \
+            else write_city(member, folder, inner)
     return written
