@@ -243,13 +243,21 @@ def test_the_projects_recipes_check_for_publishing_before_they_publish(project: 
     build = next(i for i, r in enumerate(runs) if r.strip() == "fivestar build")
     upload = next(i for i, s in enumerate(steps) if "upload-pages-artifact" in s.get("uses", ""))
     assert install < publish < build < upload
-    assert steps[publish]["if"] == steps[upload]["if"] == "github.event_name != 'pull_request' && github.ref == " \
-                                                          "'refs/heads/main'"
+    assert steps[publish]["if"] == "github.event_name != 'pull_request' && github.ref == 'refs/heads/main'"
+    for step in steps[publish + 1:]:  # whatever publishes runs only where the check ran (and after it)
+        if "upload" in step.get("uses", "") or "fivestar publish" in step.get("run", ""):
+            assert step["if"].removeprefix("always() && ").startswith(steps[publish]["if"]), step["name"]
     assert "pip install -e ." not in "\n".join(runs)  # a region's project is not the tool's source
     gitlab = yaml.safe_load((project / ".gitlab-ci.yml").read_text(encoding="utf-8"))
     pages = [line for line in gitlab["pages"]["script"] if isinstance(line, str)]
     assert pages.index("fivestar check --publish") < pages.index("fivestar build --site-dir public")
     assert "fivestar check --publish" not in gitlab["check"]["script"]
+    for forge in ("gitea", "forgejo"):
+        job = yaml.safe_load((project / f".{forge}/workflows/publish.yml").read_text(encoding="utf-8"))["jobs"]
+        forge_runs = [step["run"].strip() for step in job["publish"]["steps"]]
+        checked = forge_runs.index("fivestar check --publish")
+        assert checked < forge_runs.index("fivestar build") < \
+            next(i for i, r in enumerate(forge_runs) if "fivestar publish" in r)
 
 
 def run_bash(script: str, cwd: Path) -> subprocess.CompletedProcess[str]:

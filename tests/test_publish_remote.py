@@ -408,3 +408,97 @@ def test_the_gitlab_recipe_publishes_with_rclone_when_a_remote_is_set(
     assert done.returncode == 0, done.stderr
     assert "发布完成" in done.stdout and tree(remote) == tree(project.site)
     assert (project.root / CHANGED_URLS_NAME).read_text(encoding="utf-8").startswith(SITE_URL)
+
+
+def _workflow(name: str) -> dict[str, Any]:
+    import yaml
+
+    return yaml.safe_load((ROOT / "generator/staff/project_files" / name).read_text(encoding="utf-8"))
+
+
+def _run_step(script: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """A step's script as the runners run it (bash -e, pipefail), with this checkout's fivestar first on PATH."""
+    full = {**os.environ, "GIT_CONFIG_GLOBAL": str(cwd.parent / "gitconfig"), "GIT_CONFIG_NOSYSTEM": "1",
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}", **env}
+    return subprocess.run(["bash", "-eo", "pipefail", "-c", script], cwd=cwd, env=full, capture_output=True,
+                          text=True, check=False)
+
+
+def test_the_github_recipe_publishes_with_rclone_instead_of_pages_when_a_remote_is_set(
+        project: Project, rclone_env: dict[str, str], tmp_path: Path) -> None:
+    workflow = _workflow("publish.yml")
+    steps = workflow["jobs"]["build"]["steps"]
+    remote_steps = [s for s in steps if "vars.FIVESTAR_REMOTE != ''" in str(s.get("if", ""))]
+    pages_steps = [s for s in steps if "upload-pages-artifact" in s.get("uses", "")]
+    assert [s.get("uses", "run") .split("@")[0] for s in remote_steps] == ["run", "run", "actions/upload-artifact"]
+    assert all("vars.FIVESTAR_REMOTE == ''" in s["if"] for s in pages_steps) and pages_steps
+    assert "vars.FIVESTAR_REMOTE == ''" in workflow["jobs"]["deploy"]["if"]
+    install, publish, keep = remote_steps
+    assert "apt-get install -y -qq rclone" in install["run"] and "${{" not in publish["run"]
+    assert set(keep["with"]["path"].split()) == {"publish-changed-urls.txt", "publish-log.txt"}
+    assert steps.index(install) > next(i for i, s in enumerate(steps) if s.get("run") == "fivestar build")
+    # the publish step as the runner runs it: the secret rclone.conf names the remote, the variable the place
+    project.use("v1")
+    shutil.copytree(project.builds["data"], project.root / "data")
+    shutil.copy2(project.builds["config"], project.root / "mkdocs.yml")
+    (project.root / "content").mkdir()
+    (tmp_path / "runner-temp").mkdir()
+    bucket = tmp_path / "bucket"
+    done = _run_step(publish["run"], project.root, {
+        "FIVESTAR_REMOTE": f"dest:{bucket}", "RCLONE_CONF_TEXT": "[dest]\ntype = local",
+        "RUNNER_TEMP": str(tmp_path / "runner-temp")})
+    assert done.returncode == 0, done.stderr
+    assert "发布完成" in done.stdout and tree(bucket) == tree(project.site)
+    assert (tmp_path / "runner-temp" / "rclone.conf").read_text(encoding="utf-8") == "[dest]\ntype = local\n"
+
+
+def test_the_gitea_and_forgejo_publish_workflows_differ_only_in_the_runner_label_and_fetch_no_action() -> None:
+    gitea, forgejo = _workflow("gitea-publish.yml"), _workflow("forgejo-publish.yml")
+    assert gitea["jobs"]["publish"].pop("runs-on") == "ubuntu-latest"
+    assert forgejo["jobs"]["publish"].pop("runs-on") == "docker"
+    assert gitea == forgejo
+    triggers = gitea.get("on", gitea.get(True))  # YAML 1.1 reads a bare `on` as true
+    assert triggers["push"] == {"branches": ["main"]}
+    job = gitea["jobs"]["publish"]
+    assert all("uses" not in step for step in job["steps"])  # nothing to download from github.com on an intranet
+    assert all("${{" not in step["run"] for step in job["steps"])  # values reach the scripts through env only
+    assert job["env"]["FIVESTAR_REMOTE"] == "${{ vars.FIVESTAR_REMOTE }}"
+    assert job["env"]["RCLONE_CONF_TEXT"] == "${{ secrets.FIVESTAR_RCLONE_CONF }}"
+
+
+def test_the_gitea_publish_workflow_checks_out_main_builds_and_publishes_only_with_a_remote(
+        builds: dict[str, Any], rclone_env: dict[str, str], tmp_path: Path) -> None:
+    """Every step but the two installs, run in order in an empty workspace against a bare repository standing in
+    for the Gitea server; then the publish step again with no remote set."""
+    author = tmp_path / "author"
+    write_project(author)
+    shutil.copytree(builds["data"], author / "data")
+    (author / "content" / ".gitkeep").write_text("", encoding="utf-8")
+    (author / "requirements.txt").write_text("fivestar\n", encoding="utf-8")
+    git = ["git", "-c", "user.name=示例", "-c", "user.email=shili@example.invalid"]
+    git_env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    for args in (["init", "-q", "-b", "main"], ["add", "."], ["commit", "-q", "-m", "项目"]):
+        subprocess.run([*git, *args], cwd=author, env=git_env, check=True, capture_output=True)
+    bare = tmp_path / "server" / "shili" / "site.git"
+    subprocess.run([*git, "clone", "-q", "--bare", str(author), str(bare)], env=git_env, check=True)
+
+    job = _workflow("gitea-publish.yml")["jobs"]["publish"]
+    work = tmp_path / "runner" / "workspace"
+    work.mkdir(parents=True)
+    bucket = tmp_path / "bucket"
+    env = {**{k: str(v) for k, v in job["env"].items() if "${{" not in str(v)},
+           "SERVER_URL": (tmp_path / "server").as_uri(), "REPOSITORY": "shili/site", "BRANCH": "main",
+           "JOB_TOKEN": "job-token", "FIVESTAR_REMOTE": f"dest:{bucket}", "RCLONE_CONF_TEXT": "[dest]\ntype = local"}
+    ran = []
+    for step in job["steps"]:
+        if "pip install" in step["run"] or "apt-get" in step["run"]:
+            continue  # installed already
+        done = _run_step(step["run"], work, env)
+        assert done.returncode == 0, f"{step['name']}\n{done.stdout}\n{done.stderr}"
+        ran.append(step["name"])
+    assert len(ran) == len(job["steps"]) - 2
+    assert (work / "data" / "site.yaml").is_file() and tree(bucket) == tree(work / "site")
+    assert tree(bucket)  # something was published
+    publish = next(s["run"] for s in job["steps"] if "fivestar publish" in s["run"])
+    done = _run_step(publish, work, {**env, "FIVESTAR_REMOTE": "", "RCLONE_CONF_TEXT": ""})
+    assert done.returncode == 0 and "没有设置变量 FIVESTAR_REMOTE" in done.stdout

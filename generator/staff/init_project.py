@@ -242,7 +242,9 @@ def _write_all(base: Path, values: ProjectValues) -> list[Path]:
                            ("requirements.txt", "requirements.txt"), (".gitignore", "gitignore"),
                            (".github/workflows/publish.yml", "publish.yml"), (".gitlab-ci.yml", "gitlab-ci.yml"),
                            (".gitea/workflows/review.yml", "gitea-review.yml"),
-                           (".forgejo/workflows/review.yml", "forgejo-review.yml")):
+                           (".forgejo/workflows/review.yml", "forgejo-review.yml"),
+                           (".gitea/workflows/publish.yml", "gitea-publish.yml"),
+                           (".forgejo/workflows/publish.yml", "forgejo-publish.yml")):
         text = (PROJECT_FILES / source).read_text(encoding="utf-8")
         for token, value in substitutions.items():
             text = text.replace(token, value)
