@@ -6,7 +6,9 @@ import datetime as dt
 import functools
 import http.server
 import os
+import re
 import shutil
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -162,19 +164,43 @@ class PageWatch:
         page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Keep each phase's report on the test, so that a fixture's teardown knows whether the test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture
-def open_page(browser: Any) -> Iterator[Any]:
-    """`open_page(viewport=PHONE) -> PageWatch`: a fresh context and page; closed after the test."""
-    contexts: list[Any] = []
+def open_page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """`open_page(viewport=PHONE) -> PageWatch`: a fresh context and page; closed after the test. When the test
+    failed, each page it opened is kept as a screenshot in test-artifacts/ and its address, visible text (the
+    start) and console errors are printed, so a failure seen only in CI can be read from CI's log."""
+    watches: list[PageWatch] = []
 
     def open_(viewport: dict[str, int] = DESKTOP) -> PageWatch:
         context = browser.new_context(viewport=viewport, locale="zh-CN", service_workers="block")
-        contexts.append(context)
-        return PageWatch(context.new_page())
+        watches.append(PageWatch(context.new_page()))
+        return watches[-1]
 
     yield open_
-    for context in contexts:
-        context.close()
+    report = getattr(request.node, "report_call", None)
+    for number, watch in enumerate(watches, 1):
+        if report is not None and report.failed:
+            describe_failed_page(watch, f"failed-{request.node.name}-{number}")
+        watch.page.context.close()
+
+
+def describe_failed_page(watch: PageWatch, name: str) -> None:
+    page = watch.page
+    try:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '-', name)[:150]}.png"))
+        text = page.locator("body").inner_text(timeout=5_000)
+    except Exception as error:  # noqa: BLE001 - a page that cannot be read is described as such
+        text = f"(the page could not be read: {error})"
+    sys.stderr.write(f"\n--- {name}: {page.url}\n{text[:3000]}\n--- console: {watch.errors[-10:]}\n")
 
 
 @pytest.fixture
