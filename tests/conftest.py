@@ -198,7 +198,7 @@ def describe_failed_page(watch: PageWatch, name: str) -> None:
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '-', name)[:150]}.png"))
         text = page.locator("body").inner_text(timeout=5_000)
-    except Exception as error:
+    except Exception as error:  # a page that cannot be read is described as such
         text = f"(the page could not be read: {error})"
     sys.stderr.write(f"\n--- {name}: {page.url}\n{text[:3000]}\n--- console: {watch.errors[-10:]}\n")
 
