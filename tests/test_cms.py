@@ -278,7 +278,9 @@ def test_the_vendored_files_are_the_ones_the_manifest_names() -> None:
 
 
 def _run_formats(jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    done = subprocess.run([NODE, str(ROOT / "tests" / "cms_format.mjs")], input=json.dumps(jobs, ensure_ascii=False),
+    """The file formats run in Node as the editor runs them, with the bundled region's configuration."""
+    stdin = json.dumps({"config": editor_config(read_site(DATA)), "jobs": jobs}, ensure_ascii=False)
+    done = subprocess.run([NODE, str(ROOT / "tests" / "cms_format.mjs")], input=stdin,
                           capture_output=True, text=True, check=True, encoding="utf-8")
     return json.loads(done.stdout)
 

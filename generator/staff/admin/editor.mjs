@@ -26,7 +26,7 @@ const start = async () => {
     return;
   }
   const config = parse(await response.text());
-  register(window.CMS);
+  register(window.CMS, config);
   window.CMS.init({ config: { ...config, load_config_file: false } });
 };
 

@@ -230,14 +230,32 @@ const rewrite = (oldText, key, value) => {
   return doc.toString(STRINGIFY);
 };
 
-export const toFile = (format, value) => {
+/** The text a file was read from, ending in a newline. WORKAROUND (Sveltia CMS 0.221): the editor trims a file's
+ * text before `fromFile` (and trims what `toFile` gives, adding one newline), so the last key's text has lost its
+ * newline; a key written after it would otherwise run on in the same line. */
+const sourceOf = (value) => {
+  const text = typeof value[SOURCE] === 'string' ? value[SOURCE] : null;
+  return text === null || text === '' || text.endsWith('\n') ? text : `${text}\n`;
+};
+
+/** A form's value without the defaults the editor filled in (a select's `default`) where the file has no value:
+ * an absent key already means its default, so `fivestar diff` shows nothing the person did not change. */
+const withoutFilledDefaults = (data, defaults, oldValues) => {
+  const out = { ...data };
+  for (const [key, item] of Object.entries(defaults)) {
+    if (same(out[key], item) && (oldValues === null || !(key in oldValues))) delete out[key];
+  }
+  return out;
+};
+
+export const toFile = (format, value, defaults = {}) => {
   const kind = KINDS[format];
-  const source = typeof value[SOURCE] === 'string' ? value[SOURCE] : null;
-  const data = kind.toFile(relativeImages(clean(value)));
+  const source = sourceOf(value);
   const layout = source === null ? null : spans(source);
+  const oldValues = layout === null ? null : parse(source);
+  const data = kind.toFile(withoutFilledDefaults(relativeImages(clean(value)), defaults, oldValues));
   if (layout === null) return fresh(kind, data);
   const before = kind.toFile(clean(kind.toForm(parse(source))));
-  const oldValues = parse(source);
   let out = layout.head;
   const written = new Set();
   const keys = Object.keys(data);
@@ -316,12 +334,28 @@ KINDS['fivestar-plain'] = { toForm: (data) => data, toFile: (data) => data, dept
 export const FORMATS = ['fivestar-site', 'fivestar-branch', 'fivestar-honour', 'fivestar-honour-root',
   'fivestar-event'];
 
-/** Register every format with the editor (the page calls this before CMS.init). */
-export const register = (cms) => {
+/** Each format's top-level field defaults in the editor's configuration (a `default: false` box needs none: an
+ * unticked box is left out anyway). */
+export const defaultsOf = (config) => {
+  const out = {};
+  for (const collection of config.collections || []) {
+    for (const target of [collection, ...(collection.files || [])]) {
+      if (!target.format || !target.fields) continue;
+      const own = {};
+      for (const field of target.fields) if ('default' in field && field.default !== false) own[field.name] = field.default;
+      out[target.format] = own;
+    }
+  }
+  return out;
+};
+
+/** Register every format with the editor (the page calls this before CMS.init, with the configuration). */
+export const register = (cms, config = {}) => {
+  const defaults = defaultsOf(config);
   for (const format of FORMATS) {
     cms.registerCustomFormat(format, 'yaml', {
       fromFile: (text) => fromFile(format, text),
-      toFile: (value) => toFile(format, JSON.parse(JSON.stringify(value))),
+      toFile: (value) => toFile(format, JSON.parse(JSON.stringify(value)), defaults[format] || {}),
     });
   }
   cms.registerCustomFormat('fivestar-page-frontmatter', 'md', {
