@@ -309,12 +309,12 @@ BLANKS = ["full_name", "note", "issuer", "document", "source", "batch", "campaig
 
 
 @needs_node
-def test_every_file_reads_and_writes_back_unchanged(sample_data: Path, tmp_path: Path) -> None:
+def test_every_file_reads_and_writes_back_unchanged(sample_data: Path, city_data: Path, tmp_path: Path) -> None:
     from generator.staff.demo import write_demo
 
     demo = tmp_path / "demo" / "data"
     write_demo(demo, 40, seed=3, dense=True)
-    files = _record_files(DATA, sample_data, demo, *sorted((ROOT / "tests" / "fixtures").glob("*/data")))
+    files = _record_files(DATA, sample_data, demo, city_data, *sorted((ROOT / "tests" / "fixtures").glob("*/data")))
     assert len(files) > 100
     jobs = [{"format": _format_of(path), "text": path.read_text(encoding="utf-8"), "blank": BLANKS,
              "unticked": ["cumulative", "ipv6"]} for path in files]
@@ -327,6 +327,16 @@ def test_every_file_reads_and_writes_back_unchanged(sample_data: Path, tmp_path:
     assert changed == [], "\n".join(changed[:5])
 
 
+@pytest.fixture(scope="module")
+def city_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo city of two districts: its own lists name member schools as `qu-01/shili-00002`."""
+    from generator.staff.demo import make_city, write_city
+
+    out = tmp_path_factory.mktemp("city") / "data"
+    write_city(make_city(2, 12, seed=5), out)
+    return out
+
+
 def _changed_lines(old: str, new: str) -> list[str]:
     return [line for line in difflib.ndiff(old.splitlines(), new.splitlines()) if line[:2] in {"- ", "+ "}]
 
@@ -337,10 +347,10 @@ NOTES = st.text(st.characters(codec="utf-8", categories=("Lo", "Nd", "Zs", "Po",
 @needs_node
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(note=NOTES.filter(lambda text: text.strip() and text == text.strip()))
-def test_an_edit_changes_only_its_own_lines(note: str) -> None:
+def test_an_edit_changes_only_its_own_lines(city_data: Path, note: str) -> None:
     from generator.records.yamlfile import parse_text
 
-    files = [path for path in _record_files(DATA) if path.suffix == ".yaml"]
+    files = [path for path in _record_files(DATA, city_data) if path.suffix == ".yaml"]
     jobs = [{"format": _format_of(path), "text": path.read_text(encoding="utf-8"), "edit": {"note": note},
              "blank": BLANKS} for path in files]
     for path, job, result in zip(files, jobs, _run_formats(jobs), strict=True):
