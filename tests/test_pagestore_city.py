@@ -94,8 +94,9 @@ def rename_branch(data: Path, district: Path, n: int) -> Reach:
     branches = sorted((district / "branches").glob("*.yaml"))
     path = branches[n % len(branches)]
     old = line_of(path, "name")
+    sharing = {d for d in districts(data) if any(line_of(p, "name") == old for p in (d / "branches").glob("*.yaml"))}
     set_line(path, "name", f"{old}（更名）")
-    return {d for d in districts(data) if any(line_of(p, "name") == old for p in (d / "branches").glob("*.yaml"))}
+    return sharing
 
 
 def rename_to_anothers_name(data: Path, district: Path, n: int) -> bool:

@@ -235,6 +235,25 @@ def region_keys(dataset: Dataset) -> dict[str, str]:
     return keys
 
 
+def title_inputs(title: HonourTitle, dataset: Dataset) -> str:
+    """In a city's site, a digest of everything an honour title's page reads, for `Renderer.render_keyed`: site.yaml
+    (levels, the region that is the subject of its sentences), the files of its lists (any region's), the region
+    each list belongs to, and each school named on them as the page names it (a shared name with its region, its
+    brand). A title's lists are a sliver of the data: its page is not made again when another title's changes."""
+    texts = [dataset.sources["site"].text if "site" in dataset.sources else repr(dataset.site)]
+    schools = set()
+    for honour in title.lists:
+        source = dataset.sources.get(f"honours:{honour.id}")
+        texts.append(f"{honour.id}\0{source.text if source is not None else repr(honour)}\0"
+                     f"{dataset.region_of(honour.id)}\0{dataset.region_of(honour.id.rpartition('/')[0] + '/-')}")
+        schools.update(r.branch for r in honour.recipients)
+    for branch_id in sorted(schools):
+        branch = dataset.branch_by_id.get(branch_id)
+        brand = branch.brand.name if branch is not None and branch.brand is not None else None
+        texts.append(f"{branch_id}\0{branch is not None}\0{dataset.branch_name(branch_id)}\0{brand}")
+    return digest_of(*texts)
+
+
 # -- the pages ------------------------------------------------------------------------------------------------------
 
 def render_pages(dataset: Dataset, settings: PageSettings | None = None,
@@ -274,8 +293,12 @@ def render_pages(dataset: Dataset, settings: PageSettings | None = None,
     r.render("honours/index.md", "honours_index.html.j2", DATA_INDEXED,
              view=honours_index_view(ds, {t.title: honour_counts(t, ds) for t in ds.titles}, years), years=years)
     for title in ds.titles:
-        r.render(honour_uri(title.slug), "honour.html.j2",
-                 {"tags": [title.title], **DATA_INDEXED, **title_article(title, ds)}, view=title_view(title, ds))
+        meta = {"tags": [title.title], **DATA_INDEXED, **title_article(title, ds)}
+        if regions:  # a city's title pages: their lists are everywhere, their inputs a small part of the data
+            r.render_keyed(honour_uri(title.slug), "honour.html.j2", meta, title_inputs(title, ds),
+                           lambda t=title: {"view": title_view(t, ds)})
+        else:
+            r.render(honour_uri(title.slug), "honour.html.j2", meta, view=title_view(title, ds))
 
     r.render("branches/index.md", "branches_index.html.j2", DATA_INDEXED, view=branches_index_view(ds))
     for branch in ds.branches:
