@@ -12,6 +12,7 @@ from pathlib import Path
 from generator.cliparse import ChineseArgumentParser, count_argument, date_argument, port_argument, year_argument
 from generator.quotes import quoted
 from generator.records.load import LoadResult, load_dataset
+from generator.records.membercache import MemberCache
 from generator.records.problems import DataError, format_report, sort_problems
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -67,7 +68,16 @@ def count_lines(result: LoadResult) -> list[str]:
     return lines
 
 
-def load_checked(data_dir: Path, *, publish: bool = False, config: Path | None = None) -> LoadResult:
+def member_cache_for(data_dir: Path, *, full: bool = False) -> MemberCache:
+    """The member cache beside the data (`.cache/fivestar/members/`): check and build read and keep it alike;
+    `build --full` reads none of it."""
+    from generator.site.images import default_cache_dir
+
+    return MemberCache(default_cache_dir(data_dir).parent, ignore=full)
+
+
+def load_checked(data_dir: Path, *, publish: bool = False, config: Path | None = None,
+                 full: bool = False) -> LoadResult:
     """Load the records and scan the hand-written pages beside them (`content/`) for personal data; add what must be
     settled before publishing: warnings, or with `publish` errors (and the site's address from `config`)."""
     from generator.checks.content import scan_content
@@ -75,7 +85,7 @@ def load_checked(data_dir: Path, *, publish: bool = False, config: Path | None =
     from generator.checks.wording import wording_for
     from generator.dataset import all_members
 
-    result = load_dataset(data_dir)
+    result = load_dataset(data_dir, member_cache=member_cache_for(data_dir, full=full))
     site = result.dataset.site if result.dataset is not None else None
     pages = scan_content(data_dir.parent / "content", wording_for(site))
     own = (site.region, site.owner, site.title, site.description) if site is not None else (None,)
@@ -564,9 +574,9 @@ def add_build_arguments(parser: argparse.ArgumentParser) -> None:
                         help="把表单编辑器放进网站的 /admin/（只用于放在单位登录后面、通过 Git 服务器编辑的网站）")
 
 
-def load_for_site(data_dir: Path) -> LoadResult | None:
+def load_for_site(data_dir: Path, *, full: bool = False) -> LoadResult | None:
     """Check the data and content/ first, as `fivestar check` does; on errors print its report and return None."""
-    result = load_checked(data_dir)
+    result = load_checked(data_dir, full=full)
     if not result.ok:
         load_and_report(data_dir)
         sys.stderr.write("网站没有生成；上一次生成的网站保持不变。\n")
@@ -579,7 +589,7 @@ def load_for_site(data_dir: Path) -> LoadResult | None:
 def run_build(args: argparse.Namespace) -> int:
     from generator.engine.build import BuildFailed, build_site
 
-    result = load_for_site(args.data)
+    result = load_for_site(args.data, full=args.full)
     if result is None:
         return EXIT_DATA
     try:

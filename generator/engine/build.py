@@ -23,6 +23,7 @@ from generator.checks.wording import wording_for
 from generator.engine.pagestore import PageStore, store_folder
 from generator.quotes import quoted
 from generator.records.load import LoadResult, load_dataset
+from generator.records.membercache import MemberCache
 from generator.records.problems import DataError
 from generator.site.images import default_cache_dir
 
@@ -331,7 +332,8 @@ def build_site(data_dir: Path | str = "data", config_file: Path | str | None = N
     Raises DataError when the records have errors and BuildFailed for anything else; the old site stays.
     """
     data_dir = Path(data_dir)
-    result = _checked(data_dir, loaded)
+    members = MemberCache(default_cache_dir(data_dir).parent, ignore=full) if page_cache else None
+    result = _checked(data_dir, loaded, members)
     config_path = find_config(config_file)
 
     engine = _engine()
@@ -387,9 +389,10 @@ def address_warnings(config_path: Path) -> tuple[str, ...]:
     return (f"{where}：{problem.message}{problem.hint}；发布前必须改好（fivestar check --publish 会拒绝发布）。",)
 
 
-def _checked(data_dir: Path, loaded: LoadResult | None) -> LoadResult:
-    """The records loaded and checked (or the caller's), or DataError: nothing is built or served from bad data."""
-    result = loaded if loaded is not None else load_dataset(data_dir)
+def _checked(data_dir: Path, loaded: LoadResult | None, members: MemberCache | None = None) -> LoadResult:
+    """The records loaded and checked (or the caller's), or DataError: nothing is built or served from bad data.
+    With `members` (a build with the page cache) a city's unchanged members are taken as checked before."""
+    result = loaded if loaded is not None else load_dataset(data_dir, member_cache=members)
     if not result.ok:
         raise DataError(result.problems)
     return result

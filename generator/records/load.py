@@ -25,6 +25,7 @@ from generator.dataset import Dataset, build_dataset
 from generator.quotes import quoted, unquoted
 from generator.records import kinds, members
 from generator.records.kinds import RecordKind, folders_text, kind_of_folder
+from generator.records.membercache import MemberCache
 from generator.records.model import EPOCH_ENV, ID_RE, MAX_EPOCH, Record, Site, build_epoch, partial_date
 from generator.records.problems import Problem, Severity, shorten, sort_problems
 from generator.records.yamlfile import DEFAULT_LIMITS, Limits, YamlFile, find_slip, read_yaml, written_text
@@ -658,24 +659,35 @@ class DataRead:
 
 
 def load_dataset(data_dir: Path | str, limits: Limits = DEFAULT_LIMITS, *, today: dt.date | None = None,
-                 shown: str | None = None) -> LoadResult:
+                 shown: str | None = None, member_cache: MemberCache | None = None) -> LoadResult:
     """Read every record under `data_dir`, validate it, and build the Dataset (None when anything is wrong).
 
     `today` (default: the clock's date in China) is what `site.as_of` may not be later than; tests pass it.
     `shown` is how messages name the folder (default: its own name, `data`). A city's data (site.yaml
-    `members`) loads each member's folder the same way first, alone, and merges what it holds (records/members.py).
+    `members`) loads each member's folder the same way first, alone, and merges what it holds (records/members.py);
+    with `member_cache` (records/membercache.py) a member whose files are unchanged is taken as loaded before.
     """
     with _collector_paused():
-        return _load(Path(data_dir), limits, today or china_today(), shown, ())
+        return _load(Path(data_dir), limits, today or china_today(), shown, (), member_cache)
 
 
-def _load(data_dir: Path, limits: Limits, today: dt.date, shown: str | None, ancestors: tuple[str, ...]) -> LoadResult:
-    return _check_read(_read_data(data_dir, limits, shown), today, limits, ancestors)
+def _load(data_dir: Path, limits: Limits, today: dt.date, shown: str | None, ancestors: tuple[str, ...],
+          cache: MemberCache | None = None) -> LoadResult:
+    return _check_read(_read_data(data_dir, limits, shown), today, limits, ancestors, cache)
 
 
-def _member_loader(limits: Limits, today: dt.date) -> members.Loader:
+def _member_loader(limits: Limits, today: dt.date, cache: MemberCache | None = None) -> members.Loader:
     def load_member(folder: Path, shown: str, ancestors: tuple[str, ...]) -> tuple[Dataset | None, tuple[Problem, ...]]:
-        result = _load(folder, limits, today, shown, ancestors)
+        identity = ""
+        if cache is not None:  # what the check of a member reads besides its files: limits, today (as_of, staleness)
+            identity = cache.identity(folder, shown, ancestors, (repr(limits), today.isoformat()))
+            kept = cache.get(identity)
+            if kept is not None:
+                return kept
+        result = _load(folder, limits, today, shown, ancestors, cache)
+        if cache is not None and result.dataset is not None:
+            folders = sorted({str(folder), *(str(path) for path in result.dataset.roots.values())})
+            cache.put(identity, folders, (result.dataset, result.problems))
         return result.dataset, result.problems
     return load_member
 
@@ -799,7 +811,7 @@ def _misplaced(kind: RecordKind, parts: tuple[str, ...], root_name: str) -> tupl
 
 
 def _check_read(read: DataRead, today: dt.date, limits: Limits = DEFAULT_LIMITS,
-                ancestors: tuple[str, ...] = ()) -> LoadResult:
+                ancestors: tuple[str, ...] = (), cache: MemberCache | None = None) -> LoadResult:
     problems = [*epoch_problems(), *read.problems]
     if read.site is None:
         return LoadResult(None, tuple(sort_problems(problems)))
@@ -811,7 +823,7 @@ def _check_read(read: DataRead, today: dt.date, limits: Limits = DEFAULT_LIMITS,
     else:
         shown = read.sources["site"].name.rpartition("/")[0] if "site" in read.sources else read.data_dir.name
         merged = members.merge_members(read.site, read.data_dir, shown, read.sources.get("site"),
-                                       ancestors, _member_loader(limits, today))
+                                       ancestors, _member_loader(limits, today, cache))
         problems += merged.problems
         branches = {**merged.branches, **read.of("branches")}
         honours = {**merged.honours, **read.of("honours")}

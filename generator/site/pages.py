@@ -15,7 +15,7 @@ from generator.dataset import BrandEntry, Dataset, HonourTitle, all_members
 from generator.records.model import KINDS
 from generator.site import exports
 from generator.site.images import ResponsiveImage, plan_images
-from generator.site.render import Page, Renderer
+from generator.site.render import Page, Renderer, digest_of
 from generator.site.search import tag_forms
 from generator.site.urls import branch_uri, brand_uri, event_uri, honour_uri, member_uri
 from generator.site.views import (
@@ -190,6 +190,70 @@ def record_images(dataset: Dataset) -> dict[str, ResponsiveImage]:
     return plan_images(dataset)
 
 
+def source_region(key: str) -> str:
+    """The region (qualified id, "" for the site's own) whose data holds the file of a Dataset.sources key:
+    `site` is the site's own, `site:luolong` a member's site.yaml, `branches:luolong/x` a member's record."""
+    kind, colon, record_id = key.partition(":")
+    if not colon:
+        return ""
+    return record_id if kind == "site" else record_id.rpartition("/")[0]
+
+
+def region_keys(dataset: Dataset) -> dict[str, str]:
+    """In a city's (or province's) site, per member region at any depth: a digest of everything the pages of that
+    region (its own page, its branches', brands' and events') read, for `Renderer.render_keyed`.
+
+    That is: every file of the member's data as loaded (its inner members' too), every ancestor's *own* files
+    (the city's site.yaml, its own lists and events can name the member's schools), and the facts from outside it
+    that its views read: which of its school names another member region shares (`Dataset.branch_name`), and the
+    URL slug of every honour title its pages link to (slugs are told apart over the whole site). Empty for a
+    district's own site: its pages keep the digests of their views."""
+    if not dataset.members:
+        return {}
+    own: dict[str, list[tuple[str, str]]] = {}
+    for key, source in dataset.sources.items():
+        own.setdefault(source_region(key), []).append((key, source.text))
+    own_digest = {region: digest_of(*(f"{k}\0{text}" for k, text in sorted(files))) for region, files in own.items()}
+    lists_by_region: dict[str, list[str]] = {}
+    for honour in dataset.honours:
+        lists_by_region.setdefault(honour.id.rpartition("/")[0], []).append(honour.title)
+    slugs = {title.title: title.slug for title in dataset.titles}
+    shared = dataset.shared_names
+    keys: dict[str, str] = {}
+    for member in all_members(dataset.members):
+        prefix = member.prefix
+        inside = sorted((region, digest) for region, digest in own_digest.items()
+                        if region == prefix or region.startswith(prefix + "/"))
+        parts = prefix.split("/")
+        ancestors = ["", *("/".join(parts[:i]) for i in range(1, len(parts)))]
+        branches, _lists, _events = dataset.under_member.get(prefix, ((), (), ()))
+        names = sorted({b.name for b in branches if b.name in shared})
+        titles = {t for region, found in lists_by_region.items()
+                  if region in ancestors or region == prefix or region.startswith(prefix + "/") for t in found}
+        keys[prefix] = digest_of(repr(inside), repr([own_digest.get(a, "") for a in ancestors]), repr(names),
+                                 repr(sorted((t, slugs.get(t, "")) for t in titles)))
+    return keys
+
+
+def title_inputs(title: HonourTitle, dataset: Dataset) -> str:
+    """In a city's site, a digest of everything an honour title's page reads, for `Renderer.render_keyed`: site.yaml
+    (levels, the region that is the subject of its sentences), the files of its lists (any region's), the region
+    each list belongs to, and each school named on them as the page names it (a shared name with its region, its
+    brand). A title's lists are a sliver of the data: its page is not made again when another title's changes."""
+    texts = [dataset.sources["site"].text if "site" in dataset.sources else repr(dataset.site)]
+    schools = set()
+    for honour in title.lists:
+        source = dataset.sources.get(f"honours:{honour.id}")
+        texts.append(f"{honour.id}\0{source.text if source is not None else repr(honour)}\0"
+                     f"{dataset.region_of(honour.id)}\0{dataset.region_of(honour.id.rpartition('/')[0] + '/-')}")
+        schools.update(r.branch for r in honour.recipients)
+    for branch_id in sorted(schools):
+        branch = dataset.branch_by_id.get(branch_id)
+        brand = branch.brand.name if branch is not None and branch.brand is not None else None
+        texts.append(f"{branch_id}\0{branch is not None}\0{dataset.branch_name(branch_id)}\0{brand}")
+    return digest_of(*texts)
+
+
 # -- the pages ------------------------------------------------------------------------------------------------------
 
 def render_pages(dataset: Dataset, settings: PageSettings | None = None,
@@ -203,6 +267,17 @@ def render_pages(dataset: Dataset, settings: PageSettings | None = None,
     r = Renderer({"site": ds.site, "as_of": format_date(ds.site.as_of), "settings": settings,
                   "images": settings.images, "titles": {key: title for key, _src_uri, title in sections}},
                  settings.use_directory_urls, reuse=reuse)
+    regions = region_keys(ds) if reuse is not None else {}
+
+    def paged(record_id: str, src_uri: str, template: str, meta: Mapping[str, Any],
+              make: Callable[[], Mapping[str, Any]]) -> None:
+        """A page of one member region's record (or the region's own page) keyed by its region's inputs; any
+        other page by its view."""
+        inputs = regions.get(record_id.rpartition("/")[0])
+        if inputs is None:
+            r.render(src_uri, template, meta, **make())
+        else:
+            r.render_keyed(src_uri, template, meta, inputs, make)
 
     dated = [h for h in ds.honours if h.year is not None and h.status != "撤销"][:LATEST_HONOURS]
     news = [(line.date, line.title, line.src_uri, line.venue) for line in latest_news(ds, settings.news)]
@@ -211,34 +286,39 @@ def render_pages(dataset: Dataset, settings: PageSettings | None = None,
     if "members" in present:
         r.render("members/index.md", "members_index.html.j2", rows=member_rows(ds))
     for member in all_members(ds.members):
-        r.render(member_uri(member.prefix), "member.html.j2", DATA_INDEXED, view=member_view(member, ds))
+        paged(member.prefix + "/", member_uri(member.prefix), "member.html.j2", DATA_INDEXED,
+              lambda m=member: {"view": member_view(m, ds)})
 
     years = year_counts(ds)
     r.render("honours/index.md", "honours_index.html.j2", DATA_INDEXED,
              view=honours_index_view(ds, {t.title: honour_counts(t, ds) for t in ds.titles}, years), years=years)
     for title in ds.titles:
-        r.render(honour_uri(title.slug), "honour.html.j2",
-                 {"tags": [title.title], **DATA_INDEXED, **title_article(title, ds)}, view=title_view(title, ds))
+        meta = {"tags": [title.title], **DATA_INDEXED, **title_article(title, ds)}
+        if regions:  # a city's title pages: their lists are everywhere, their inputs a small part of the data
+            r.render_keyed(honour_uri(title.slug), "honour.html.j2", meta, title_inputs(title, ds),
+                           lambda t=title: {"view": title_view(t, ds)})
+        else:
+            r.render(honour_uri(title.slug), "honour.html.j2", meta, view=title_view(title, ds))
 
     r.render("branches/index.md", "branches_index.html.j2", DATA_INDEXED, view=branches_index_view(ds))
     for branch in ds.branches:
-        r.render(branch_uri(branch.id), "branch.html.j2", {**DATA_INDEXED, **article_meta(ds)},
-                 view=branch_view(branch, ds))
+        paged(branch.id, branch_uri(branch.id), "branch.html.j2", {**DATA_INDEXED, **article_meta(ds)},
+              lambda b=branch: {"view": branch_view(b, ds)})
 
     if "brands" in present:
         r.render("brands/index.md", "brands_index.html.j2", DATA_INDEXED, kinds=gallery_kinds(ds.brands),
                  cards=[brand_card(entry, ds) for entry in ds.brands])
     for entry in ds.brands:
-        r.render(brand_uri(entry.branch.id), "brand.html.j2",
-                 {"tags": tag_forms(entry.brand.name), **DATA_INDEXED, **article_meta(ds)},
-                 card=brand_page_card(entry, ds))
+        paged(entry.branch.id, brand_uri(entry.branch.id), "brand.html.j2",
+              {"tags": tag_forms(entry.brand.name), **DATA_INDEXED, **article_meta(ds)},
+              lambda e=entry: {"card": brand_page_card(e, ds)})
 
     if "events" in present:
         r.render("events/index.md", "events_index.html.j2", DATA_INDEXED, news=settings.news,
                  events=[event_view(e, ds) for e in ds.events], intro=events_intro(ds, bool(settings.news)))
     for event in ds.events:
-        r.render(event_uri(event.id), "event.html.j2", {**DATA_INDEXED, **article_meta(ds, event.date)},
-                 view=event_view(event, ds))
+        paged(event.id, event_uri(event.id), "event.html.j2", {**DATA_INDEXED, **article_meta(ds, event.date)},
+              lambda e=event: {"view": event_view(e, ds)})
 
     if "teachers" in present:
         r.render("teachers/index.md", "teachers.html.j2", DATA_INDEXED, lists=teacher_lists(ds))

@@ -281,13 +281,17 @@ class Renderer:
     rendered before, or None. Asked only for pages the data indexes (`Page.indexed_by_data`)."""
     _common_key: str = ""
 
+    def common_key(self) -> str:
+        """A digest of what every page is given (the common context) and of the URL style, made once."""
+        if not self._common_key:
+            self._common_key = digest_of(repr(sorted(self.common.items())), str(self.use_directory_urls))
+        return self._common_key
+
     def key_of(self, src_uri: str, template: str, meta: Mapping[str, Any], context: Mapping[str, Any]) -> str:
         """A digest of everything the page is made from: its template and path, what every page is given, its own
         context. Views are frozen dataclasses whose repr shows every field; a value whose repr differs from one
         process to the next (an object's address) only makes the page be rendered again."""
-        if not self._common_key:
-            self._common_key = digest_of(repr(sorted(self.common.items())), str(self.use_directory_urls))
-        return digest_of(self._common_key, src_uri, template, repr(sorted(meta.items())),
+        return digest_of(self.common_key(), src_uri, template, repr(sorted(meta.items())),
                          repr(sorted(context.items())))
 
     def render(self, src_uri: str, template: str, meta: Mapping[str, Any] | None = None, **context: Any) -> Page:
@@ -295,10 +299,33 @@ class Renderer:
         key = ""
         if self.reuse is not None and meta_in.get("search", {}).get("exclude"):
             key = self.key_of(src_uri, template, meta_in, context)
-            known = self.reuse(Page(src_uri, "", "", meta=dict(meta_in), key=key))
+            known = self._known(src_uri, meta_in, key)
             if known is not None:
-                self.pages.append(known)
                 return known
+        return self._render(src_uri, template, meta_in, key, context)
+
+    def render_keyed(self, src_uri: str, template: str, meta: Mapping[str, Any], inputs: str,
+                     make: Callable[[], Mapping[str, Any]]) -> Page:
+        """The lazy form: a page whose inputs are known by a digest (`inputs`, e.g. pages.RegionKeys: everything
+        its member region's records and the facts from outside it that its view reads), its context made by
+        `make` only when the page cache does not have it. Without a cache, `render` of `make()`."""
+        if self.reuse is None or not meta.get("search", {}).get("exclude"):
+            return self.render(src_uri, template, meta, **make())
+        key = digest_of(self.common_key(), src_uri, template, repr(sorted(meta.items())), "inputs", inputs)
+        known = self._known(src_uri, meta, key)
+        if known is not None:
+            return known
+        return self._render(src_uri, template, meta, key, make())
+
+    def _known(self, src_uri: str, meta: Mapping[str, Any], key: str) -> Page | None:
+        assert self.reuse is not None
+        known = self.reuse(Page(src_uri, "", "", meta=dict(meta), key=key))
+        if known is not None:
+            self.pages.append(known)
+        return known
+
+    def _render(self, src_uri: str, template: str, meta_in: Mapping[str, Any], key: str,
+                context: Mapping[str, Any]) -> Page:
         linked: list[str] = []
         body = environment().get_template(template).render(
             here=src_uri, use_directory_urls=self.use_directory_urls, linked=linked, **self.common, **context)
@@ -310,7 +337,6 @@ class Renderer:
         page = Page(src_uri, title, body, headings, meta, tuple(dict.fromkeys(linked)), key)
         self.pages.append(page)
         return page
-
 
 
 def digest_of(*parts: str) -> str:

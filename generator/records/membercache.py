@@ -1,0 +1,145 @@
+"""A city's member regions loaded and checked before, kept by the digest of their files (`.cache/fivestar/members/`)."""
+
+from __future__ import annotations
+
+import contextlib
+import copyreg
+import hashlib
+import io
+import os
+import pickle
+import types
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+FORMAT = 1
+"""The entries' format; an entry of another format (an older or newer fivestar) is not used."""
+FOLDER = "members"
+"""Inside the project's cache folder (`.cache/fivestar/`, beside the page and image caches)."""
+
+
+class _Pickler(pickle.Pickler):
+    """A Dataset's read-only mappings (MappingProxyType) pickled as what they show, for this cache only."""
+
+    dispatch_table = copyreg.dispatch_table.copy()
+    dispatch_table[types.MappingProxyType] = lambda proxy: (read_only, (dict(proxy),))
+
+
+def read_only(mapping: dict[Any, Any]) -> types.MappingProxyType[Any, Any]:
+    return types.MappingProxyType(mapping)
+
+
+def _dumps(value: Any) -> bytes:
+    out = io.BytesIO()
+    _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    return out.getvalue()
+
+
+@dataclass
+class MemberCache:
+    """The member cache of one project, for one loading of its data (`load.load_dataset(member_cache=…)`).
+
+    An entry is found by what the check of a member reads besides its files (its folder, how messages name it,
+    the folders above it, the limits, today's date, SOURCE_DATE_EPOCH, fivestar's own files) and used only when the
+    digest of every file in the member's folders (its own members' folders too, wherever they are) is the one it
+    was made from. A missing, corrupt, foreign or stale entry means the member is loaded anew; a member whose
+    data has errors, or a folder holding a symbolic link to a folder, is never kept.
+    """
+
+    folder: Path
+    ignore: bool = False
+    """True for a build told to redo everything (`--full`): nothing is read, every member is kept anew."""
+    digests: dict[str, bytes | None] = field(default_factory=dict)
+    """File digests of this loading, by path: a province's city and its districts read each file once."""
+    hits: int = 0
+    misses: int = 0
+
+    def identity(self, member: Path, shown: str, ancestors: tuple[str, ...], context: Iterable[str]) -> str:
+        from generator.engine.pagestore import source_fingerprint
+
+        parts = [str(FORMAT), source_fingerprint(), os.path.realpath(member), str(member), shown, repr(ancestors),
+                 *context, os.environ.get("SOURCE_DATE_EPOCH", "")]
+        return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+    def entry_path(self, identity: str) -> Path:
+        return self.folder / FOLDER / f"{identity}.pickle"
+
+    def get(self, identity: str) -> Any | None:
+        """What was kept under `identity`, if its folders' files are still the ones it was made from."""
+        if self.ignore:
+            self.misses += 1
+            return None
+        try:
+            raw = pickle.loads(self.entry_path(identity).read_bytes())
+            if not isinstance(raw, dict) or raw.get("format") != FORMAT or raw.get("identity") != identity:
+                raise ValueError
+            folders, digest = raw["folders"], raw["digest"]
+            if not isinstance(folders, list) or not isinstance(digest, str):
+                raise ValueError
+        except Exception:  # missing, damaged or foreign (any unpickling error): the member is loaded anew
+            self.misses += 1
+            return None
+        if self.digest_of([str(f) for f in folders]) != digest:
+            self.misses += 1
+            return None
+        self.hits += 1
+        return raw["value"]
+
+    def put(self, identity: str, folders: list[str], value: Any) -> None:
+        digest = self.digest_of(folders)
+        if digest is None:
+            return
+        path = self.entry_path(identity)
+        staging = path.with_name(f".{path.name}.{os.getpid()}")
+        try:
+            data = _dumps({"format": FORMAT, "identity": identity, "folders": folders, "digest": digest,
+                           "value": value})
+            path.parent.mkdir(parents=True, exist_ok=True)
+            staging.write_bytes(data)
+            os.replace(staging, path)
+        except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
+            with contextlib.suppress(OSError):
+                staging.unlink()
+
+    def digest_of(self, folders: list[str]) -> str | None:
+        """The names and bytes of every file under `folders` (links by their target); None when a folder cannot
+        be read whole or holds a link to a folder (such a member is not kept)."""
+        total = hashlib.sha256()
+        try:
+            for folder in folders:
+                total.update(folder.encode("utf-8", "surrogatepass") + b"\0")
+                for root, dirs, files in os.walk(folder, onerror=_raise):
+                    dirs.sort()
+                    for name in [*sorted(files), *(d for d in dirs if os.path.islink(os.path.join(root, d)))]:
+                        path = os.path.join(root, name)
+                        one = self._file_digest(path)
+                        if one is None:
+                            return None
+                        total.update(os.path.relpath(path, folder).encode("utf-8", "surrogatepass") + b"\0" + one)
+        except OSError:
+            return None
+        return total.hexdigest()
+
+    def _file_digest(self, path: str) -> bytes | None:
+        if path in self.digests:
+            return self.digests[path]
+        found: bytes | None
+        try:
+            link = os.readlink(path) if os.path.islink(path) else ""
+            if link and os.path.isdir(path):
+                found = None
+            else:
+                with open(path, "rb") as stream:
+                    found = hashlib.file_digest(stream, "sha256").digest() + link.encode("utf-8", "surrogatepass")
+        except OSError:
+            found = hashlib.sha256(b"unreadable").digest()  # the check says so; kept as such
+            if os.path.islink(path):
+                found += os.readlink(path).encode("utf-8", "surrogatepass")
+        self.digests[path] = found
+        return found
+
+
+def _raise(error: OSError) -> None:
+    raise error
