@@ -196,7 +196,17 @@ def source_region(key: str) -> str:
     kind, colon, record_id = key.partition(":")
     if not colon:
         return ""
-    return record_id if kind == "site" else record_id.rpartition("/")[0]
+    return record_id if kind == "site" else region_part(record_id)
+
+
+def region_part(record_id: str) -> str:
+    """The member region a qualified id names (`luolong` of `luolong/qu-yishixiao`; "" for the site's own)."""
+    return record_id.rpartition("/")[0]
+
+
+def _within(region: str, prefix: str) -> bool:
+    """`region` is the member region `prefix` or one inside it."""
+    return region == prefix or region.startswith(prefix + "/")
 
 
 def region_keys(dataset: Dataset) -> dict[str, str]:
@@ -216,20 +226,19 @@ def region_keys(dataset: Dataset) -> dict[str, str]:
     own_digest = {region: digest_of(*(f"{k}\0{text}" for k, text in sorted(files))) for region, files in own.items()}
     lists_by_region: dict[str, list[str]] = {}
     for honour in dataset.honours:
-        lists_by_region.setdefault(honour.id.rpartition("/")[0], []).append(honour.title)
+        lists_by_region.setdefault(region_part(honour.id), []).append(honour.title)
     slugs = {title.title: title.slug for title in dataset.titles}
     shared = dataset.shared_names
     keys: dict[str, str] = {}
     for member in all_members(dataset.members):
         prefix = member.prefix
-        inside = sorted((region, digest) for region, digest in own_digest.items()
-                        if region == prefix or region.startswith(prefix + "/"))
+        inside = sorted((region, digest) for region, digest in own_digest.items() if _within(region, prefix))
         parts = prefix.split("/")
         ancestors = ["", *("/".join(parts[:i]) for i in range(1, len(parts)))]
         branches, _lists, _events = dataset.under_member.get(prefix, ((), (), ()))
         names = sorted({b.name for b in branches if b.name in shared})
         titles = {t for region, found in lists_by_region.items()
-                  if region in ancestors or region == prefix or region.startswith(prefix + "/") for t in found}
+                  if region in ancestors or _within(region, prefix) for t in found}
         keys[prefix] = digest_of(repr(inside), repr([own_digest.get(a, "") for a in ancestors]), repr(names),
                                  repr(sorted((t, slugs.get(t, "")) for t in titles)))
     return keys
@@ -245,7 +254,7 @@ def title_inputs(title: HonourTitle, dataset: Dataset) -> str:
     for honour in title.lists:
         source = dataset.sources.get(f"honours:{honour.id}")
         texts.append(f"{honour.id}\0{source.text if source is not None else repr(honour)}\0"
-                     f"{dataset.region_of(honour.id)}\0{dataset.region_of(honour.id.rpartition('/')[0] + '/-')}")
+                     f"{dataset.region_of(honour.id)}")
         schools.update(r.branch for r in honour.recipients)
     for branch_id in sorted(schools):
         branch = dataset.branch_by_id.get(branch_id)
@@ -269,11 +278,11 @@ def render_pages(dataset: Dataset, settings: PageSettings | None = None,
                  settings.use_directory_urls, reuse=reuse)
     regions = region_keys(ds) if reuse is not None else {}
 
-    def paged(record_id: str, src_uri: str, template: str, meta: Mapping[str, Any],
+    def paged(region: str, src_uri: str, template: str, meta: Mapping[str, Any],
               make: Callable[[], Mapping[str, Any]]) -> None:
-        """A page of one member region's record (or the region's own page) keyed by its region's inputs; any
+        """A page of one member region (its own page, or one of its records') keyed by the region's inputs; any
         other page by its view."""
-        inputs = regions.get(record_id.rpartition("/")[0])
+        inputs = regions.get(region)
         if inputs is None:
             r.render(src_uri, template, meta, **make())
         else:
@@ -286,7 +295,7 @@ def render_pages(dataset: Dataset, settings: PageSettings | None = None,
     if "members" in present:
         r.render("members/index.md", "members_index.html.j2", rows=member_rows(ds))
     for member in all_members(ds.members):
-        paged(member.prefix + "/", member_uri(member.prefix), "member.html.j2", DATA_INDEXED,
+        paged(member.prefix, member_uri(member.prefix), "member.html.j2", DATA_INDEXED,
               lambda m=member: {"view": member_view(m, ds)})
 
     years = year_counts(ds)
@@ -302,14 +311,14 @@ def render_pages(dataset: Dataset, settings: PageSettings | None = None,
 
     r.render("branches/index.md", "branches_index.html.j2", DATA_INDEXED, view=branches_index_view(ds))
     for branch in ds.branches:
-        paged(branch.id, branch_uri(branch.id), "branch.html.j2", {**DATA_INDEXED, **article_meta(ds)},
+        paged(region_part(branch.id), branch_uri(branch.id), "branch.html.j2", {**DATA_INDEXED, **article_meta(ds)},
               lambda b=branch: {"view": branch_view(b, ds)})
 
     if "brands" in present:
         r.render("brands/index.md", "brands_index.html.j2", DATA_INDEXED, kinds=gallery_kinds(ds.brands),
                  cards=[brand_card(entry, ds) for entry in ds.brands])
     for entry in ds.brands:
-        paged(entry.branch.id, brand_uri(entry.branch.id), "brand.html.j2",
+        paged(region_part(entry.branch.id), brand_uri(entry.branch.id), "brand.html.j2",
               {"tags": tag_forms(entry.brand.name), **DATA_INDEXED, **article_meta(ds)},
               lambda e=entry: {"card": brand_page_card(e, ds)})
 
@@ -317,8 +326,8 @@ def render_pages(dataset: Dataset, settings: PageSettings | None = None,
         r.render("events/index.md", "events_index.html.j2", DATA_INDEXED, news=settings.news,
                  events=[event_view(e, ds) for e in ds.events], intro=events_intro(ds, bool(settings.news)))
     for event in ds.events:
-        paged(event.id, event_uri(event.id), "event.html.j2", {**DATA_INDEXED, **article_meta(ds, event.date)},
-              lambda e=event: {"view": event_view(e, ds)})
+        paged(region_part(event.id), event_uri(event.id), "event.html.j2",
+              {**DATA_INDEXED, **article_meta(ds, event.date)}, lambda e=event: {"view": event_view(e, ds)})
 
     if "teachers" in present:
         r.render("teachers/index.md", "teachers.html.j2", DATA_INDEXED, lists=teacher_lists(ds))
