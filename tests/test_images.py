@@ -176,6 +176,25 @@ def test_the_cache_is_used_on_rebuild_and_keyed_by_content(data_dir: Path, tmp_p
     assert plan_images(dataset)["images/events/small.jpg"].cache_key != before
 
 
+def test_published_images_share_no_bytes_that_change_with_the_cache(data_dir: Path, tmp_path: Path) -> None:
+    """Images are placed from the cache by a hard link where the file system allows: publishing again into a site
+    folder that holds such links (a preview's rebuild), after a photo changed, replaces each file and leaves every
+    cache entry's bytes as they were."""
+    cache, site = tmp_path / "cache", tmp_path / "site"
+    written = write_images(dataset_of(data_dir), site, cache)
+    cached = {p.relative_to(cache): p.read_bytes() for p in cache.rglob("*") if p.is_file()}
+    assert all(p.read_bytes() in cached.values() for p in written)
+    fictional_photo(data_dir / "images/events/small.jpg", size=(520, 300), orientation=1)
+    dataset = dataset_of(data_dir)
+    again = write_images(dataset, site, cache)
+    for url in (rendition.url for rendition in plan_images(dataset)["images/events/small.jpg"].files):
+        assert site / url in again
+    for path, data in cached.items():  # every entry of the old photo is as it was
+        assert (cache / path).read_bytes() == data, path
+    for path in again:  # and every file written is its cache entry's bytes
+        assert path.read_bytes() in {p.read_bytes() for p in cache.rglob("*") if p.is_file()}
+
+
 def test_two_names_for_the_same_picture_are_both_published_and_encoded_once(
         data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     shutil.copyfile(data_dir / "images/events/small.jpg", data_dir / "images/events/small-copy.jpg")

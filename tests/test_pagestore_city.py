@@ -71,9 +71,11 @@ def line_of(path: Path, key: str) -> str:
 
 
 def plain_lists(folder: Path) -> list[Path]:
-    """Honour lists that state no total (a recipient more or less keeps them valid), with two recipients or more."""
+    """Honour lists of schools named by id alone (a line each) that state no total (a recipient more or less keeps
+    them valid), with two recipients or more."""
     return [p for p in sorted(folder.glob("honours/**/*.yaml"))
-            if "total:" not in p.read_text(encoding="utf-8") and p.read_text(encoding="utf-8").count("\n  - ") > 1]
+            if "total:" not in (text := p.read_text(encoding="utf-8")) and text.count("\n  - ") > 1
+            and all(re.fullmatch(r"  - \S+", line) for line in text.splitlines() if line.startswith("  "))]
 
 
 def drop_last_recipient(path: Path) -> None:
@@ -113,12 +115,12 @@ def rename_to_anothers_name(data: Path, district: Path, n: int) -> bool:
 def add_or_remove_recipient(data: Path, district: Path, n: int) -> Reach:
     lists = plain_lists(district)
     path = lists[n % len(lists)]
-    if n % 2:
+    text = path.read_text(encoding="utf-8")
+    listed = set(re.findall(r"^  - (\S+)$", text, flags=re.M))
+    spare = next((p.stem for p in sorted((district / "branches").glob("*.yaml")) if p.stem not in listed), None)
+    if n % 2 or spare is None:
         drop_last_recipient(path)
     else:
-        text = path.read_text(encoding="utf-8")
-        listed = set(re.findall(r"^  - (\S+)$", text, flags=re.M))
-        spare = next(p.stem for p in sorted((district / "branches").glob("*.yaml")) if p.stem not in listed)
         path.write_text(re.sub(r"^recipients:\n", f"recipients:\n  - {spare}\n", text, count=1, flags=re.M),
                         encoding="utf-8")
     return {district}

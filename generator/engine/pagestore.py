@@ -6,12 +6,13 @@ import contextlib
 import hashlib
 import json
 import os
-import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from generator.site.images import link_or_copy
 
 FORMAT = 1
 """The index's format; another value (an older or newer fivestar) reads as an empty cache."""
@@ -130,9 +131,7 @@ class PageStore:
         source = self.file_of(key)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            with contextlib.suppress(FileNotFoundError):
-                target.unlink()
-            _link_or_copy(source, target)
+            link_or_copy(source, target)
         except OSError:
             return False
         self.used[key] = self.pages[key]
@@ -149,7 +148,7 @@ class PageStore:
                 staging = target.with_name(f".{target.name}.{os.getpid()}")
                 with contextlib.suppress(FileNotFoundError):
                     staging.unlink()
-                _link_or_copy(produced, staging)
+                link_or_copy(produced, staging)
                 os.replace(staging, target)
         except OSError:
             return
@@ -197,11 +196,3 @@ def write_index(path: Path, pages: Mapping[str, StoredPage]) -> None:
     staging = path.with_name(f".{path.name}.{os.getpid()}")
     staging.write_text(json.dumps({"format": FORMAT, "pages": entries}, ensure_ascii=False), encoding="utf-8")
     os.replace(staging, path)
-
-
-def _link_or_copy(source: Path, target: Path) -> None:
-    """A hard link where the file system allows one (no bytes copied), else a copy."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)

@@ -668,7 +668,10 @@ def load_dataset(data_dir: Path | str, limits: Limits = DEFAULT_LIMITS, *, today
     with `member_cache` (records/membercache.py) a member whose files are unchanged is taken as loaded before.
     """
     with _collector_paused():
-        return _load(Path(data_dir), limits, today or china_today(), shown, (), member_cache)
+        result = _load(Path(data_dir), limits, today or china_today(), shown, (), member_cache)
+    if member_cache is not None:
+        member_cache.save()
+    return result
 
 
 def _load(data_dir: Path, limits: Limits, today: dt.date, shown: str | None, ancestors: tuple[str, ...],

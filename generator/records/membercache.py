@@ -8,6 +8,7 @@ import hashlib
 import io
 import os
 import pickle
+import stat
 import types
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,6 +19,15 @@ FORMAT = 1
 """The entries' format; an entry of another format (an older or newer fivestar) is not used."""
 FOLDER = "members"
 """Inside the project's cache folder (`.cache/fivestar/`, beside the page and image caches)."""
+FILES = "files.stat"
+"""Inside FOLDER: the digest of every member file read last time, with what `stat` said of it then."""
+RACY_NS = 2_000_000_000
+"""A file changed this close to (or after) the moment FILES was written is read again, whatever `stat` says: its
+change may fall in the same clock tick as the reading that was kept (git's "racy" files). Two seconds also covers
+file systems that keep times to the even second."""
+
+Signature = tuple[int, int, int, int, int]
+"""What `stat` says of a regular file: size, modification and change times (ns), inode, device."""
 
 
 class _Pickler(pickle.Pickler):
@@ -46,6 +56,10 @@ class MemberCache:
     digest of every file in the member's folders (its own members' folders too, wherever they are) is the one it
     was made from. A missing, corrupt, foreign or stale entry means the member is loaded anew; a member whose
     data has errors, or a folder holding a symbolic link to a folder, is never kept.
+
+    A file's bytes are read for its digest unless FILES knows it: the same size, modification and change times,
+    inode and device as when it was digested, and both times well before FILES was written (RACY_NS), as git and
+    make trust a file's `stat` (the change time cannot be set back by any tool). `save` writes FILES anew.
     """
 
     folder: Path
@@ -55,6 +69,12 @@ class MemberCache:
     """File digests of this loading, by path: a province's city and its districts read each file once."""
     hits: int = 0
     misses: int = 0
+    files_read: int = 0
+    """Files whose bytes this loading read to digest them (the others were known by `stat` from FILES)."""
+    known: dict[str, tuple[Signature, bytes]] | None = None
+    """FILES as read (only its files changed before it was written), None until the first digest is asked for."""
+    seen: dict[str, tuple[Signature, bytes]] = field(default_factory=dict)
+    """What FILES will hold after this loading: every regular file digested, by path."""
 
     def identity(self, member: Path, shown: str, ancestors: tuple[str, ...], context: Iterable[str]) -> str:
         from generator.engine.pagestore import source_fingerprint
@@ -127,6 +147,10 @@ class MemberCache:
             return self.digests[path]
         found: bytes | None
         try:
+            status = os.lstat(path)
+            if stat.S_ISREG(status.st_mode):  # known by `stat` from last time, or read and kept for next time
+                self.digests[path] = found = self._regular_digest(path, status)
+                return found
             link = os.readlink(path) if os.path.islink(path) else ""
             if link and os.path.isdir(path):
                 found = None
@@ -139,6 +163,51 @@ class MemberCache:
                 found += os.readlink(path).encode("utf-8", "surrogatepass")
         self.digests[path] = found
         return found
+
+
+    def _regular_digest(self, path: str, status: os.stat_result) -> bytes:
+        signature = (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino, status.st_dev)
+        known = self._known().get(path)
+        if known is not None and known[0] == signature:
+            found = known[1]
+        else:
+            with open(path, "rb") as stream:
+                found = hashlib.file_digest(stream, "sha256").digest()
+            self.files_read += 1
+        self.seen[path] = (signature, found)
+        return found
+
+    def _known(self) -> dict[str, tuple[Signature, bytes]]:
+        """FILES, without the files changed too near the moment it was written; empty when missing or damaged."""
+        if self.known is None:
+            self.known = {}
+            path = self.folder / FOLDER / FILES
+            if not self.ignore:
+                try:
+                    written = path.stat().st_mtime_ns
+                    raw = pickle.loads(path.read_bytes())
+                    if isinstance(raw, dict) and raw.get("format") == FORMAT and isinstance(raw.get("files"), dict):
+                        self.known = {name: (tuple(sig), bytes(digest)) for name, (sig, digest) in raw["files"].items()
+                                      if max(sig[1], sig[2]) < written - RACY_NS}
+                except Exception:  # missing or damaged: every file is read
+                    self.known = {}
+        return self.known
+
+    def save(self) -> None:
+        """Keep the digests of this loading's files, and what `stat` said of each, for the next loading."""
+        if not self.files_read and self.known is not None and set(self.seen) == set(self.known):
+            return  # nothing new: FILES already holds exactly these
+        if not self.seen:
+            return
+        path = self.folder / FOLDER / FILES
+        staging = path.with_name(f".{path.name}.{os.getpid()}")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            staging.write_bytes(pickle.dumps({"format": FORMAT, "files": self.seen}, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(staging, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                staging.unlink()
 
 
 def _raise(error: OSError) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import html
@@ -468,9 +469,22 @@ def write_images(dataset: Dataset, site_dir: Path, cache_dir: Path | None = None
         for rendition in image.files:
             target = Path(site_dir) / rendition.url
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(entry / cache_name(rendition), target)
+            link_or_copy(entry / cache_name(rendition), target)
             written.append(target)
     return written
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """Put a cached file at `target` in the site: a hard link where the file system allows one (no bytes copied),
+    else a copy. Whatever was at `target` is removed first, never written through: it may be a link to another
+    cached file (a preview's earlier build). Cached files are only ever replaced whole, never changed in place,
+    so a link shares nothing that changes; the page cache (engine/pagestore.py) places its pages the same way."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(target)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 # -- markup -------------------------------------------------------------------------------------------------------

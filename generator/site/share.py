@@ -12,11 +12,11 @@ and Pillow's major version, so two builds give the same files.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
 import re
-import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +24,7 @@ from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from generator.records.model import DEFAULT_SECTION_TITLES, SECTION_KEYS, Site
 from generator.sanitize import clean
+from generator.site.images import link_or_copy
 
 SHARE_FOLDER = "images/share"
 QR_FOLDER = "images/qr"
@@ -366,8 +367,10 @@ def write_pictures(pictures: Mapping[str, SharePicture], site_dir: Path, cache_d
         target.parent.mkdir(parents=True, exist_ok=True)
         cached = Path(cache_dir) / "share" / Path(picture.url).name if cache_dir is not None else None
         if cached is not None and cached.is_file():
-            shutil.copyfile(cached, target)
+            link_or_copy(cached, target)
         else:
+            with contextlib.suppress(FileNotFoundError):
+                target.unlink()  # perhaps a link to a cached file: replaced, never written through
             data = draw_picture(picture)
             target.write_bytes(data)
             if cached is not None:
@@ -476,8 +479,10 @@ def write_qr_codes(canonicals: Iterable[str], site_dir: Path, cache_dir: Path | 
             target.parent.mkdir(parents=True, exist_ok=True)
         cached = Path(cache_dir) / "qr" / name.rsplit("/", 1)[1] if cache_dir is not None else None
         if cached is not None and cached.is_file():
-            shutil.copyfile(cached, target)
+            link_or_copy(cached, target)
         else:
+            with contextlib.suppress(FileNotFoundError):
+                target.unlink()  # perhaps a link to a cached file: replaced, never written through
             data = qr_svg(canonical).encode("ascii")
             target.write_bytes(data)
             if cached is not None:
