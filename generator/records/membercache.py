@@ -164,7 +164,6 @@ class MemberCache:
         self.digests[path] = found
         return found
 
-
     def _regular_digest(self, path: str, status: os.stat_result) -> bytes:
         signature = (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino, status.st_dev)
         known = self._known().get(path)

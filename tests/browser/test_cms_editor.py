@@ -143,8 +143,16 @@ def _add_object(page: Any, label: str, first_field: str) -> None:
 
 
 def _choose_branch(page: Any, index: int, typed: str, shown: str) -> None:
-    """Type part of a school's name into a recipient's relation search and choose the school it finds."""
-    page.get_by_role("combobox").nth(index).click()
+    """Type part of a school's name into a recipient's relation search and choose the school it finds.
+
+    The recipient's school field is brought to the middle of the screen first: the editor draws a field's inputs
+    only once they are on screen (as in `_add_object`; this test's rare failure under load: no search box came)."""
+    field = page.get_by_role("group", name=re.compile(f"「{ISOLATES}获奖支部（学校）{ISOLATES}」字段")).nth(index)
+    field.wait_for(timeout=10_000)
+    field.evaluate("element => element.scrollIntoView({block: 'center'})")
+    box = field.get_by_role("combobox")
+    box.wait_for(timeout=10_000)
+    box.click()
     page.get_by_role("searchbox").last.fill(typed)
     options = page.get_by_role("option")
     visible = [option.inner_text().strip() for option in options.all() if option.is_visible()]
