@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -145,11 +144,7 @@ class PageStore:
             size = produced.stat().st_size
             if not (target.is_file() and target.stat().st_size == size):
                 target.parent.mkdir(parents=True, exist_ok=True)
-                staging = target.with_name(f".{target.name}.{os.getpid()}")
-                with contextlib.suppress(FileNotFoundError):
-                    staging.unlink()
-                link_or_copy(produced, staging)
-                os.replace(staging, target)
+                link_or_copy(produced, target)
         except OSError:
             return
         self.used[key] = StoredPage(page.title, page.meta, page.headings, page.linked, page.anchors, size)

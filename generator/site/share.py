@@ -12,7 +12,6 @@ and Pillow's major version, so two builds give the same files.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import os
@@ -24,7 +23,7 @@ from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from generator.records.model import DEFAULT_SECTION_TITLES, SECTION_KEYS, Site
 from generator.sanitize import clean
-from generator.site.images import link_or_copy
+from generator.site.images import link_or_copy, replace_file
 
 SHARE_FOLDER = "images/share"
 QR_FOLDER = "images/qr"
@@ -369,10 +368,8 @@ def write_pictures(pictures: Mapping[str, SharePicture], site_dir: Path, cache_d
         if cached is not None and cached.is_file():
             link_or_copy(cached, target)
         else:
-            with contextlib.suppress(FileNotFoundError):
-                target.unlink()  # perhaps a link to a cached file: replaced, never written through
             data = draw_picture(picture)
-            target.write_bytes(data)
+            replace_file(target, data)
             if cached is not None:
                 _store(cached, data)
         written.append(target)
@@ -481,10 +478,8 @@ def write_qr_codes(canonicals: Iterable[str], site_dir: Path, cache_dir: Path | 
         if cached is not None and cached.is_file():
             link_or_copy(cached, target)
         else:
-            with contextlib.suppress(FileNotFoundError):
-                target.unlink()  # perhaps a link to a cached file: replaced, never written through
             data = qr_svg(canonical).encode("ascii")
-            target.write_bytes(data)
+            replace_file(target, data)
             if cached is not None:
                 _store(cached, data)
         count += 1
