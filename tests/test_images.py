@@ -176,60 +176,6 @@ def test_the_cache_is_used_on_rebuild_and_keyed_by_content(data_dir: Path, tmp_p
     assert plan_images(dataset)["images/events/small.jpg"].cache_key != before
 
 
-def test_published_images_share_no_bytes_that_change_with_the_cache(data_dir: Path, tmp_path: Path) -> None:
-    """Images are placed from the cache by a hard link where the file system allows: publishing again into a site
-    folder that holds such links (a preview's rebuild), after a photo changed, replaces each file and leaves every
-    cache entry's bytes as they were."""
-    cache, site = tmp_path / "cache", tmp_path / "site"
-    written = write_images(dataset_of(data_dir), site, cache)
-    cached = {p.relative_to(cache): p.read_bytes() for p in cache.rglob("*") if p.is_file()}
-    assert all(p.read_bytes() in cached.values() for p in written)
-    fictional_photo(data_dir / "images/events/small.jpg", size=(520, 300), orientation=1)
-    dataset = dataset_of(data_dir)
-    again = write_images(dataset, site, cache)
-    for url in (rendition.url for rendition in plan_images(dataset)["images/events/small.jpg"].files):
-        assert site / url in again
-    for path, data in cached.items():  # every entry of the old photo is as it was
-        assert (cache / path).read_bytes() == data, path
-    for path in again:  # and every file written is its cache entry's bytes
-        assert path.read_bytes() in {p.read_bytes() for p in cache.rglob("*") if p.is_file()}
-
-
-@pytest.mark.parametrize("links", [True, False], ids=["linked", "copied"])
-def test_a_file_placed_again_is_never_missing_while_a_preview_serves_it(tmp_path: Path, links: bool,
-                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    """A preview serves its site while the second process places images, share pictures and QR codes again: at no
-    moment may the file be missing (the reader's browser would get a 404), nor be written through a link."""
-    old, new, target = tmp_path / "old", tmp_path / "new", tmp_path / "site" / "x.webp"
-    old.write_bytes(b"old picture")
-    new.write_bytes(b"new picture")
-    target.parent.mkdir()
-    images.link_or_copy(old, target)
-    seen: list[bool] = []
-    real_link, real_copy = images.os.link, images.shutil.copyfile
-
-    def link(source: Path, made: Path) -> None:
-        seen.append(target.is_file())
-        if not links:
-            raise OSError("no hard links on this file system")
-        real_link(source, made)
-
-    def copy(source: Path, made: Path) -> object:
-        seen.append(target.is_file())
-        return real_copy(source, made)
-
-    monkeypatch.setattr(images.os, "link", link)
-    monkeypatch.setattr(images.shutil, "copyfile", copy)
-    images.link_or_copy(new, target)
-    assert seen and all(seen)
-    assert target.read_bytes() == b"new picture" and old.read_bytes() == b"old picture"
-    real_replace = images.os.replace
-    monkeypatch.setattr(images.os, "replace", lambda *paths: seen.append(target.is_file()) or real_replace(*paths))
-    images.replace_file(target, b"drawn anew")
-    assert all(seen) and target.read_bytes() == b"drawn anew" and new.read_bytes() == b"new picture"
-    assert sorted(p.name for p in target.parent.iterdir()) == ["x.webp"]
-
-
 def test_two_names_for_the_same_picture_are_both_published_and_encoded_once(
         data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     shutil.copyfile(data_dir / "images/events/small.jpg", data_dir / "images/events/small-copy.jpg")

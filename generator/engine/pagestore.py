@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
-
-from generator.site.images import link_or_copy
 
 FORMAT = 1
 """The index's format; another value (an older or newer fivestar) reads as an empty cache."""
@@ -130,7 +130,9 @@ class PageStore:
         source = self.file_of(key)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            link_or_copy(source, target)
+            with contextlib.suppress(FileNotFoundError):
+                target.unlink()
+            _link_or_copy(source, target)
         except OSError:
             return False
         self.used[key] = self.pages[key]
@@ -144,7 +146,11 @@ class PageStore:
             size = produced.stat().st_size
             if not (target.is_file() and target.stat().st_size == size):
                 target.parent.mkdir(parents=True, exist_ok=True)
-                link_or_copy(produced, target)
+                staging = target.with_name(f".{target.name}.{os.getpid()}")
+                with contextlib.suppress(FileNotFoundError):
+                    staging.unlink()
+                _link_or_copy(produced, staging)
+                os.replace(staging, target)
         except OSError:
             return
         self.used[key] = StoredPage(page.title, page.meta, page.headings, page.linked, page.anchors, size)
@@ -191,3 +197,11 @@ def write_index(path: Path, pages: Mapping[str, StoredPage]) -> None:
     staging = path.with_name(f".{path.name}.{os.getpid()}")
     staging.write_text(json.dumps({"format": FORMAT, "pages": entries}, ensure_ascii=False), encoding="utf-8")
     os.replace(staging, path)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """A hard link where the file system allows one (no bytes copied), else a copy."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import html
@@ -469,34 +468,9 @@ def write_images(dataset: Dataset, site_dir: Path, cache_dir: Path | None = None
         for rendition in image.files:
             target = Path(site_dir) / rendition.url
             target.parent.mkdir(parents=True, exist_ok=True)
-            link_or_copy(entry / cache_name(rendition), target)
+            shutil.copyfile(entry / cache_name(rendition), target)
             written.append(target)
     return written
-
-
-def link_or_copy(source: Path, target: Path) -> None:
-    """Put a cached file at `target` in the site: a hard link where the file system allows one (no bytes copied),
-    else a copy, made beside it and moved over it in one step. A preview serves the site while files are placed
-    again, so `target` is never missing for a moment, and whatever was there is replaced, never written through
-    (it may be a link to another cached file). Cached files are only ever replaced whole, never changed in place,
-    so a link shares nothing that changes; the page cache (engine/pagestore.py) places its pages the same way."""
-    staging = target.with_name(f".{target.name}.{os.getpid()}.part")
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(staging)
-    try:
-        os.link(source, staging)
-    except OSError:
-        shutil.copyfile(source, staging)
-    os.replace(staging, target)
-
-
-def replace_file(target: Path, data: bytes) -> None:
-    """Write a file of the site in one step (written beside it, then moved over it): never missing for a moment
-    while a preview serves it, and whatever was there (perhaps a link to a cached file) is replaced, not written
-    through."""
-    staging = target.with_name(f".{target.name}.{os.getpid()}.part")
-    staging.write_bytes(data)
-    os.replace(staging, target)
 
 
 # -- markup -------------------------------------------------------------------------------------------------------

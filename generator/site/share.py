@@ -16,6 +16,7 @@ import hashlib
 import io
 import os
 import re
+import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,6 @@ from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from generator.records.model import DEFAULT_SECTION_TITLES, SECTION_KEYS, Site
 from generator.sanitize import clean
-from generator.site.images import link_or_copy, replace_file
 
 SHARE_FOLDER = "images/share"
 QR_FOLDER = "images/qr"
@@ -366,10 +366,10 @@ def write_pictures(pictures: Mapping[str, SharePicture], site_dir: Path, cache_d
         target.parent.mkdir(parents=True, exist_ok=True)
         cached = Path(cache_dir) / "share" / Path(picture.url).name if cache_dir is not None else None
         if cached is not None and cached.is_file():
-            link_or_copy(cached, target)
+            shutil.copyfile(cached, target)
         else:
             data = draw_picture(picture)
-            replace_file(target, data)
+            target.write_bytes(data)
             if cached is not None:
                 _store(cached, data)
         written.append(target)
@@ -476,10 +476,10 @@ def write_qr_codes(canonicals: Iterable[str], site_dir: Path, cache_dir: Path | 
             target.parent.mkdir(parents=True, exist_ok=True)
         cached = Path(cache_dir) / "qr" / name.rsplit("/", 1)[1] if cache_dir is not None else None
         if cached is not None and cached.is_file():
-            link_or_copy(cached, target)
+            shutil.copyfile(cached, target)
         else:
             data = qr_svg(canonical).encode("ascii")
-            replace_file(target, data)
+            target.write_bytes(data)
             if cached is not None:
                 _store(cached, data)
         count += 1
