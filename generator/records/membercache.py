@@ -111,17 +111,12 @@ class MemberCache:
         digest = self.digest_of(folders)
         if digest is None:
             return
-        path = self.entry_path(identity)
-        staging = path.with_name(f".{path.name}.{os.getpid()}")
         try:
             data = _dumps({"format": FORMAT, "identity": identity, "folders": folders, "digest": digest,
                            "value": value})
-            path.parent.mkdir(parents=True, exist_ok=True)
-            staging.write_bytes(data)
-            os.replace(staging, path)
-        except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
-            with contextlib.suppress(OSError):
-                staging.unlink()
+        except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+            return
+        _write_whole(self.entry_path(identity), data)
 
     def digest_of(self, folders: list[str]) -> str | None:
         """The names and bytes of every file under `folders` (links by their target); None when a folder cannot
@@ -194,19 +189,23 @@ class MemberCache:
 
     def save(self) -> None:
         """Keep the digests of this loading's files, and what `stat` said of each, for the next loading."""
-        if not self.files_read and self.known is not None and set(self.seen) == set(self.known):
-            return  # nothing new: FILES already holds exactly these
-        if not self.seen:
-            return
-        path = self.folder / FOLDER / FILES
-        staging = path.with_name(f".{path.name}.{os.getpid()}")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            staging.write_bytes(pickle.dumps({"format": FORMAT, "files": self.seen}, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(staging, path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                staging.unlink()
+        if not self.seen or (not self.files_read and len(self.seen) == len(self.known or {})):
+            return  # nothing new: every file was known (so each is in FILES), and FILES holds no other
+        data = pickle.dumps({"format": FORMAT, "files": self.seen}, protocol=pickle.HIGHEST_PROTOCOL)
+        _write_whole(self.folder / FOLDER / FILES, data)
+
+
+def _write_whole(path: Path, data: bytes) -> None:
+    """Replace a cache file in one step (written beside it, then moved over it); a cache that cannot be written
+    costs only the work next time."""
+    staging = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        staging.write_bytes(data)
+        os.replace(staging, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            staging.unlink()
 
 
 def _raise(error: OSError) -> None:
