@@ -237,7 +237,7 @@ def openpyxl_sheet(columns: list[str], rows: list[dict[str, Any]], header: bool)
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet("x")
     if header:
-        exports._fill_sheet(sheet, columns, rows)
+        exports._fill_sheet(sheet, columns, exports.sheet_part("x", columns, rows).widths)
     for row in rows:
         sheet.append([row.get(c) if row.get(c) != "" else None for c in columns])
     buffer = io.BytesIO()

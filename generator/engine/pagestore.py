@@ -13,6 +13,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from generator.site.exports import KeptParts
+
 FORMAT = 1
 """The index's format; another value (an older or newer fivestar) reads as an empty cache."""
 INDEX = "index.json"
@@ -31,6 +33,10 @@ class StoredPage:
     linked: tuple[str, ...]
     anchors: tuple[str, ...]
     size: int
+
+
+EXPORTS_FOLDER = "exports"
+"""Beside the pages: the downloads' parts (exports.KeptParts), used under the page cache's lock."""
 
 
 def store_folder(cache_dir: Path) -> Path:
@@ -109,6 +115,10 @@ class PageStore:
         if not ignore:
             store.pages = read_index(folder / INDEX)
         return store
+
+    def kept_parts(self) -> KeptParts:
+        """The downloads' parts kept beside the pages, for this build (under this cache's lock)."""
+        return KeptParts(self.folder.parent / EXPORTS_FOLDER, source_fingerprint(), ignored=self.ignored)
 
     def file_of(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.html"

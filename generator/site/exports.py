@@ -25,14 +25,16 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import os
+import pickle
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -43,9 +45,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from generator.dataset import Dataset, HonourTitle, slugify
+from generator.dataset import Dataset, HonourTitle, all_members, slugify
 from generator.records.model import EPOCH_ENV, Branch, HonourList, PartialDate, build_epoch
 from generator.site import press
+from generator.site.inputs import InputKeys, input_keys, region_part
 from generator.site.urls import event_uri, url_of
 
 SCHEMA_VERSION = 1
@@ -346,19 +349,54 @@ def csv_cell(value: Any) -> str:
     return text
 
 
-def csv_bytes(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> bytes:
-    """CSV as Excel and WPS want it: UTF-8 with BOM, CRLF, every field as text, no field read as a formula."""
+def csv_lines(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> bytes:
+    """Data rows as CSV (UTF-8, CRLF after each), without the header: rows written apart join as if written
+    together."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(columns)
     for row in rows:
         writer.writerow([csv_cell(row.get(c)) for c in columns])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return buffer.getvalue().encode("utf-8")
+
+
+def csv_document(columns: Sequence[str], lines: Iterable[bytes]) -> bytes:
+    """CSV as Excel and WPS want it: UTF-8 with BOM, CRLF, every field as text, no field read as a formula; the
+    header row, then `lines` (of `csv_lines`)."""
+    header = io.StringIO(newline="")
+    csv.writer(header, lineterminator="\r\n").writerow(columns)
+    return ("\ufeff" + header.getvalue()).encode("utf-8") + b"".join(lines)
+
+
+def csv_bytes(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> bytes:
+    return csv_document(columns, [csv_lines(columns, rows)])
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, indent=2)
 
 
 def json_bytes(payload: Mapping[str, Any]) -> bytes:
     """JSON with sorted keys and a final newline, so two builds give the same bytes."""
-    return (json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
+    return (_dumps(payload) + "\n").encode("utf-8")
+
+
+def json_item(record: Any) -> bytes:
+    """One item of a top-level array (`honours`, `branches`) as `json_bytes` writes it: indented two levels."""
+    return ("    " + _dumps(record).replace("\n", "\n    ")).encode("utf-8")
+
+
+def json_document(head: Mapping[str, Any], arrays: Mapping[str, Sequence[bytes]]) -> bytes:
+    """The bytes `json_bytes` gives for `head` with each of `arrays` (key → `json_item`s, each one item or several
+    joined by ",\n"), made without dumping the items again."""
+    members = []
+    for key in sorted([*head, *arrays]):
+        if key in arrays:
+            items = [item for item in arrays[key] if item]
+            value = b"[\n" + b",\n".join(items) + b"\n  ]" if items else b"[]"
+        else:
+            value = _dumps(head[key]).replace("\n", "\n  ").encode("utf-8")
+        members.append(f"  {_dumps(key)}: ".encode() + value)
+    return b"{\n" + b",\n".join(members) + b"\n}\n" if members else b"{}\n"
 
 
 def display_width(text: str) -> int:
@@ -394,11 +432,24 @@ def _bold(sheet: Any, value: str) -> WriteOnlyCell:
     return cell
 
 
-def _fill_sheet(sheet: Any, columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> None:
+@dataclass(frozen=True)
+class SheetPart:
+    """One sheet's making, apart from the workbook: its name, its data rows (`rows_xml`, from row 2) and the
+    display width of the widest text of each column, header included."""
+
+    name: str
+    rows: bytes
+    widths: tuple[int, ...]
+
+
+def sheet_part(name: str, columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> SheetPart:
+    return SheetPart(name, rows_xml(columns, rows), tuple(column_width(c, (r.get(c) for r in rows)) for c in columns))
+
+
+def _fill_sheet(sheet: Any, columns: Sequence[str], widths: Sequence[int]) -> None:
     """Widths fitted to the widest text, the header row bold and frozen; the data rows come later
     (see `rows_xml`)."""
-    for i, column in enumerate(columns, start=1):
-        widest = column_width(column, (r.get(column) for r in rows))
+    for i, widest in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = min(widest + 2, 80)
     sheet.freeze_panes = "A2"
     sheet.append([_bold(sheet, c) for c in columns])
@@ -415,18 +466,30 @@ def _cell_xml(ref: str, value: Any) -> str:
     return f'<c r="{ref}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 
+def row_xml(columns: Sequence[str], row: Mapping[str, Any], number: str) -> bytes:
+    """One data row as SpreadsheetML, numbered `number` (ROW_NUMBER when the number is given later)."""
+    cells = "".join(_cell_xml(f"{get_column_letter(i)}{number}", row.get(column))
+                    for i, column in enumerate(columns, start=1)
+                    if row.get(column) is not None and row.get(column) != "")
+    return f'<row r="{number}">{cells}</row>'.encode()
+
+
+ROW_NUMBER = "\x00"
+"""Stands for the row's number in a row made before its place is known (`row_xml`): a character no cell can hold
+(`_XML_ILLEGAL`)."""
+
+
+def numbered_rows(rows: Iterable[bytes], first: int = 2) -> bytes:
+    """Rows made with ROW_NUMBER, numbered in order from `first`."""
+    mark = ROW_NUMBER.encode("ascii")
+    return b"".join(row.replace(mark, str(n).encode("ascii")) for n, row in enumerate(rows, start=first))
+
+
 def rows_xml(columns: Sequence[str], rows: Iterable[Mapping[str, Any]], first: int = 2) -> bytes:
     """Data rows as SpreadsheetML, in the very form openpyxl's write-only mode gives (numbers as numbers,
     text as inline strings, empty cells left out), built directly: about fourteen times faster than
     appending them cell by cell, which matters for a province's hundred thousand rows."""
-    letters = [get_column_letter(i) for i in range(1, len(columns) + 1)]
-    out: list[str] = []
-    for number, row in enumerate(rows, start=first):
-        cells = "".join(_cell_xml(f"{letter}{number}", row.get(column))
-                        for letter, column in zip(letters, columns, strict=True)
-                        if row.get(column) is not None and row.get(column) != "")
-        out.append(f'<row r="{number}">{cells}</row>')
-    return "".join(out).encode("utf-8")
+    return b"".join(row_xml(columns, row, str(n)) for n, row in enumerate(rows, start=first))
 
 
 def _with_rows(sheet: bytes, rows: bytes) -> bytes:
@@ -501,6 +564,11 @@ def _stable_zip(data: bytes, when: dt.datetime, sheet_rows: Mapping[str, bytes] 
 def xlsx_bytes(dataset: Dataset, sheets: Sequence[tuple[str, Sequence[Mapping[str, Any]]]],
                columns: Mapping[str, str], title: str) -> bytes:
     """A workbook with one sheet per (name, rows) and a last sheet 说明; same bytes for the same data."""
+    return workbook_bytes(dataset, [sheet_part(name, list(columns), rows) for name, rows in sheets], columns, title)
+
+
+def workbook_bytes(dataset: Dataset, sheets: Sequence[SheetPart], columns: Mapping[str, str], title: str) -> bytes:
+    """A workbook of sheets made apart (`sheet_part`) and a last sheet 说明."""
     workbook = Workbook(write_only=True)
     when = fixed_timestamp(dataset)
     workbook.properties.created = when
@@ -509,9 +577,9 @@ def xlsx_bytes(dataset: Dataset, sheets: Sequence[tuple[str, Sequence[Mapping[st
     workbook.properties.title = title
     used: set[str] = set()
     sheet_rows: dict[str, bytes] = {}
-    for number, (name, rows) in enumerate(sheets, start=1):
-        _fill_sheet(workbook.create_sheet(sheet_name(name, used)), list(columns), rows)
-        sheet_rows[f"xl/worksheets/sheet{number}.xml"] = rows_xml(list(columns), rows)
+    for number, part in enumerate(sheets, start=1):
+        _fill_sheet(workbook.create_sheet(sheet_name(part.name, used)), list(columns), part.widths)
+        sheet_rows[f"xl/worksheets/sheet{number}.xml"] = part.rows
     _note_sheet(workbook, dataset, columns, used)
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -569,11 +637,12 @@ def _honour_entry(honour: HonourList, title: HonourTitle, dataset: Dataset) -> F
                      f"honours/{title.slug}/#{honour.id}", sentence, "\n".join([sentence, *facts]))
 
 
-def feed_entries(dataset: Dataset, news: Iterable[NewsItem] = ()) -> list[FeedEntry]:
-    """Honour lists, events and news posts, newest first (ties: honours, events, news, then by key)."""
-    entries: list[tuple[int, FeedEntry]] = []
-    for title in dataset.titles:
-        entries += [(0, _honour_entry(h, title, dataset)) for h in title.lists]
+def feed_entries(dataset: Dataset, news: Iterable[NewsItem] = (), limit: int | None = None) -> list[FeedEntry]:
+    """Honour lists, events and news posts, newest first (ties: honours, events, news, then by key); the first
+    `limit` only when given (a list's entry, with its sentence, is written only when it is among them)."""
+    lists = sorted((((-honour_date(h, dataset).toordinal(), f"honours/{h.id}"), h, t)
+                    for t in dataset.titles for h in t.lists), key=lambda item: item[0])[:limit]
+    entries: list[tuple[int, FeedEntry]] = [(0, _honour_entry(h, title, dataset)) for _key, h, title in lists]
     for event in dataset.events:
         venue = f"地点：{dataset.branch_name(event.venue)}" if event.venue else ""
         summary = f"{event.date.isoformat()} {event.title}"
@@ -586,7 +655,7 @@ def feed_entries(dataset: Dataset, news: Iterable[NewsItem] = ()) -> list[FeedEn
         key = "news/" + (segment if _URL_SEGMENT.fullmatch(segment) else slugify(segment or title))
         entries.append((2, FeedEntry(key, day, title, url.lstrip("/"), title, title)))
     entries.sort(key=lambda item: (-item[1].date.toordinal(), item[0], item[1].key))
-    return [entry for _, entry in entries]
+    return [entry for _, entry in entries][:limit]
 
 
 def _rfc3339(day: dt.date) -> str:
@@ -614,7 +683,7 @@ def atom_bytes(dataset: Dataset, news: Iterable[NewsItem] = (), site_url: str | 
         return element
 
     site = dataset.site
-    entries = feed_entries(dataset, news)[:limit]
+    entries = feed_entries(dataset, news, limit)
     feed = ET.Element(f"{{{ATOM_NS}}}feed", {f"{{{XML_NS}}}lang": "zh-CN"})
     if site_url:
         feed.set(f"{{{XML_NS}}}base", site_url.rstrip("/") + "/")
@@ -661,40 +730,164 @@ def list_exports(dataset: Dataset) -> list[ExportFile]:
     return files
 
 
-def iter_exports(dataset: Dataset, news: Iterable[NewsItem] = (),
-                 site_url: str | None = None) -> Iterator[tuple[str, bytes]]:
-    """Every export as (path relative to the site root, bytes), one at a time so a province's files are
-    never all in memory together; the paths are those of `list_exports`."""
+# -- parts: a title's lists, a member region's branches, each kept between builds by what it is made from ----------
+
+@dataclass(frozen=True)
+class TitlePart:
+    """An honour title's share of the downloads: its lists as JSON items, CSV lines and a sheet, and its own files."""
+
+    json_items: bytes
+    csv_lines: bytes
+    sheet: SheetPart
+    files: tuple[tuple[str, bytes], ...]
+
+
+@dataclass(frozen=True)
+class BranchPart:
+    """A branch's share of the branch downloads: its JSON item, CSV line, sheet row (ROW_NUMBER for its number)
+    and the display width of each of its cells."""
+
+    json_item: bytes
+    csv_line: bytes
+    row: bytes
+    widths: tuple[int, ...]
+
+
+@dataclass
+class KeptParts:
+    """Parts of the downloads kept between builds in `folder` (`.cache/fivestar/exports/`, one file a part), each
+    under a digest of what it is made from (`signature`: the fivestar that made it). A part that does not read is
+    made again; `prune` drops the parts this build did not ask for. One build at a time (the page cache's lock)."""
+
+    folder: Path
+    signature: str
+    ignored: bool = False
+    """True when the build makes everything anew (`--full`): nothing is read, every part is written again."""
+    asked: set[str] = field(default_factory=set)
+    made: int = 0
+
+    def key(self, *inputs: str) -> str:
+        return hashlib.sha256("\0".join((self.signature, *inputs)).encode("utf-8", "surrogatepass")).hexdigest()
+
+    def get(self, key: str) -> Any | None:
+        self.asked.add(key)
+        if self.ignored:
+            return None
+        try:
+            with (self.folder / f"{key}.pickle").open("rb") as handle:
+                return pickle.load(handle)
+        except Exception:  # missing, cut short or from another fivestar: made again, never trusted
+            return None
+
+    def put(self, key: str, value: Any) -> None:
+        self.made += 1
+        self.folder.mkdir(parents=True, exist_ok=True)
+        staging = self.folder / f".{key}.{os.getpid()}"
+        with staging.open("wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(staging, self.folder / f"{key}.pickle")
+
+    def prune(self) -> None:
+        if not self.folder.is_dir():
+            return
+        for path in self.folder.iterdir():
+            if path.suffix != ".pickle" or path.stem not in self.asked:
+                path.unlink(missing_ok=True)
+
+
+def _kept(kept: KeptParts | None, inputs: Sequence[str] | None, make: Callable[[], Any]) -> Any:
+    """The part made by `make`, taken from `kept` when its `inputs` were seen before (no inputs: always made)."""
+    if kept is None or inputs is None:
+        return make()
+    key = kept.key(*inputs)
+    found = kept.get(key)
+    if found is None:
+        found = make()
+        kept.put(key, found)
+    return found
+
+
+def title_part(title: HonourTitle, dataset: Dataset) -> TitlePart:
     as_of = dataset.site.as_of.isoformat()
+    table = list(honour_columns(dataset))
+    records = [honour_record(h, dataset) for h in title.lists]
+    rows = honour_rows(records, as_of)
+    name = press.fullwidth(title.title)
+    items = b",\n".join(json_item(record) for record in records)
+    lines = csv_lines(table, rows)
+    sheet = sheet_part(name, table, rows)
+    base = f"{DOWNLOADS}/honours/{title.slug}"
+    files = ((f"{base}.csv", csv_document(table, [lines])),
+             (f"{base}.xlsx", workbook_bytes(dataset, [sheet], honour_columns(dataset),
+                                             f"{dataset.site.region}{name}名单")),
+             (f"{base}.json", json_document({**envelope(dataset), "title": name, "slug": title.slug},
+                                            {"honours": [items]})))
+    return TitlePart(items, lines, sheet, files)
+
+
+def branch_part(branch: Branch, dataset: Dataset) -> BranchPart:
+    columns = list(branch_columns(dataset))
+    record = branch_record(branch, dataset)
+    row = branch_row(record, dataset.site.as_of.isoformat())
+    return BranchPart(json_item(record), csv_lines(columns, [row]), row_xml(columns, row, ROW_NUMBER),
+                      tuple(display_width(_text(row.get(c))) for c in columns))
+
+
+def title_parts(dataset: Dataset, keys: InputKeys, kept: KeptParts | None) -> list[TitlePart]:
+    """Every title's part, in the site's order; in a city's site kept by the title's inputs (its page's, with every
+    member region's name, which the files give beside each school, and the time written into workbooks)."""
+    names = sorted((member.prefix, member.name) for member in all_members(dataset.members))
+    around = repr((fixed_timestamp(dataset).isoformat(), names))
+    parts = []
+    for title in dataset.titles:
+        inputs = ("title", keys.titles[title.slug], around) if title.slug in keys.titles else None
+        parts.append(_kept(kept, inputs, lambda t=title: title_part(t, dataset)))
+    return parts
+
+
+def branch_parts(dataset: Dataset, keys: InputKeys, kept: KeptParts | None) -> list[BranchPart]:
+    """Every branch's part, in id order; in a city's site kept a member region's branches together, by the
+    region's inputs (the site's own branches are always made)."""
+    by_region: dict[str, list[Branch]] = {}
+    for branch in dataset.branches:
+        by_region.setdefault(region_part(branch.id), []).append(branch)
+    found: dict[str, BranchPart] = {}
+    for region, branches in by_region.items():
+        inputs = ("branches", keys.regions[region]) if region in keys.regions else None
+        found.update(_kept(kept, inputs, lambda bs=branches: {b.id: branch_part(b, dataset) for b in bs}))
+    return [found[branch.id] for branch in dataset.branches]
+
+
+def iter_exports(dataset: Dataset, news: Iterable[NewsItem] = (), site_url: str | None = None,
+                 keys: InputKeys | None = None, kept: KeptParts | None = None) -> Iterator[tuple[str, bytes]]:
+    """Every export as (path relative to the site root, bytes), one at a time so a province's files are
+    never all in memory together; the paths are those of `list_exports`. Made from parts (`title_parts`,
+    `branch_parts`): with `kept`, a city's unchanged parts come from the last build."""
+    keys = keys if keys is not None else input_keys(dataset)
     head = envelope(dataset)
     region = dataset.site.region
-    honours = [honour_record(h, dataset) for h in ordered_honours(dataset)]
+    titles = title_parts(dataset, keys, kept)
     honour_table = honour_columns(dataset)
-    by_id = {rec["id"]: rec for rec in honours}
-    by_title = {title.slug: [by_id[h.id] for h in title.lists] for title in dataset.titles}
 
-    yield f"{DOWNLOADS}/honours.csv", csv_bytes(list(honour_table), honour_rows(honours, as_of))
-    yield f"{DOWNLOADS}/honours.xlsx", xlsx_bytes(
-        dataset, [(press.fullwidth(t.title), honour_rows(by_title[t.slug], as_of)) for t in dataset.titles],
-        honour_table, f"{region}荣誉名单")
-    yield f"{DOWNLOADS}/honours.json", json_bytes({**head, "honours": honours})
-    for title in dataset.titles:
-        records = by_title[title.slug]
-        name = press.fullwidth(title.title)
-        base = f"{DOWNLOADS}/honours/{title.slug}"
-        rows = honour_rows(records, as_of)
-        yield f"{base}.csv", csv_bytes(list(honour_table), rows)
-        yield f"{base}.xlsx", xlsx_bytes(dataset, [(name, rows)], honour_table, f"{region}{name}名单")
-        yield f"{base}.json", json_bytes({**head, "title": name, "slug": title.slug, "honours": records})
+    yield f"{DOWNLOADS}/honours.csv", csv_document(list(honour_table), [part.csv_lines for part in titles])
+    yield f"{DOWNLOADS}/honours.xlsx", workbook_bytes(dataset, [part.sheet for part in titles], honour_table,
+                                                      f"{region}荣誉名单")
+    yield f"{DOWNLOADS}/honours.json", json_document(head, {"honours": [part.json_items for part in titles]})
+    for part in titles:
+        yield from part.files
 
-    branches = [branch_record(b, dataset) for b in dataset.branches]
-    branch_rows = [branch_row(b, as_of) for b in branches]
+    branches = branch_parts(dataset, keys, kept)
     columns = branch_columns(dataset)
-    yield f"{DOWNLOADS}/branches.csv", csv_bytes(list(columns), branch_rows)
-    yield f"{DOWNLOADS}/branches.xlsx", xlsx_bytes(dataset, [("支部名录", branch_rows)], columns,
-                                                   f"{region}支部名录")
-    yield f"{DOWNLOADS}/branches.json", json_bytes({**head, "branches": branches})
-    yield f"{DOWNLOADS}/fivestar.json", json_bytes({**head, "honours": honours, "branches": branches})
+    widths = tuple(max(widths) for widths in zip(tuple(display_width(c) for c in columns),
+                                                   *(part.widths for part in branches), strict=True))
+    branch_items = [part.json_item for part in branches]
+    yield f"{DOWNLOADS}/branches.csv", csv_document(list(columns), [part.csv_line for part in branches])
+    yield f"{DOWNLOADS}/branches.xlsx", workbook_bytes(
+        dataset, [SheetPart("支部名录", numbered_rows(part.row for part in branches), widths)], columns,
+        f"{region}支部名录")
+    yield f"{DOWNLOADS}/branches.json", json_document(head, {"branches": branch_items})
+    yield f"{DOWNLOADS}/fivestar.json", json_document(
+        head, {"honours": [part.json_items for part in titles], "branches": branch_items})
     yield FEED, atom_bytes(dataset, news, site_url)
 
 
@@ -704,11 +897,11 @@ def export_contents(dataset: Dataset, news: Iterable[NewsItem] = (),
     return dict(iter_exports(dataset, news, site_url))
 
 
-def write_exports(dataset: Dataset, site_dir: Path, news: Iterable[NewsItem] = (),
-                  site_url: str | None = None) -> list[Path]:
+def write_exports(dataset: Dataset, site_dir: Path, news: Iterable[NewsItem] = (), site_url: str | None = None,
+                  keys: InputKeys | None = None, kept: KeptParts | None = None) -> list[Path]:
     """Write every export under `site_dir`; files whose bytes are unchanged are left untouched."""
     written: list[Path] = []
-    for relative, content in iter_exports(dataset, news, site_url):
+    for relative, content in iter_exports(dataset, news, site_url, keys, kept):
         path = Path(site_dir) / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.is_file() or path.read_bytes() != content:

@@ -15,7 +15,8 @@ from generator.dataset import BrandEntry, Dataset, HonourTitle, all_members
 from generator.records.model import KINDS
 from generator.site import exports
 from generator.site.images import ResponsiveImage, plan_images
-from generator.site.render import Page, Renderer, digest_of
+from generator.site.inputs import InputKeys, input_keys, region_part
+from generator.site.render import Page, Renderer
 from generator.site.search import tag_forms
 from generator.site.urls import branch_uri, brand_uri, event_uri, honour_uri, member_uri
 from generator.site.views import (
@@ -190,85 +191,12 @@ def record_images(dataset: Dataset) -> dict[str, ResponsiveImage]:
     return plan_images(dataset)
 
 
-def source_region(key: str) -> str:
-    """The region (qualified id, "" for the site's own) whose data holds the file of a Dataset.sources key:
-    `site` is the site's own, `site:luolong` a member's site.yaml, `branches:luolong/x` a member's record."""
-    kind, colon, record_id = key.partition(":")
-    if not colon:
-        return ""
-    return record_id if kind == "site" else region_part(record_id)
-
-
-def region_part(record_id: str) -> str:
-    """The member region a qualified id names (`luolong` of `luolong/qu-yishixiao`; "" for the site's own)."""
-    return record_id.rpartition("/")[0]
-
-
-def _within(region: str, prefix: str) -> bool:
-    """`region` is the member region `prefix` or one inside it."""
-    return region == prefix or region.startswith(prefix + "/")
-
-
-def region_keys(dataset: Dataset) -> dict[str, str]:
-    """In a city's (or province's) site, per member region at any depth: a digest of everything the pages of that
-    region (its own page, its branches', brands' and events') read, for `Renderer.render_keyed`.
-
-    That is: every file of the member's data as loaded (its inner members' too), every ancestor's *own* files
-    (the city's site.yaml, its own lists and events can name the member's schools), and the facts from outside it
-    that its views read: which of its school names another member region shares (`Dataset.branch_name`), and the
-    URL slug of every honour title its pages link to (slugs are told apart over the whole site). Empty for a
-    district's own site: its pages keep the digests of their views."""
-    if not dataset.members:
-        return {}
-    own: dict[str, list[tuple[str, str]]] = {}
-    for key, source in dataset.sources.items():
-        own.setdefault(source_region(key), []).append((key, source.text))
-    own_digest = {region: digest_of(*(f"{k}\0{text}" for k, text in sorted(files))) for region, files in own.items()}
-    lists_by_region: dict[str, list[str]] = {}
-    for honour in dataset.honours:
-        lists_by_region.setdefault(region_part(honour.id), []).append(honour.title)
-    slugs = {title.title: title.slug for title in dataset.titles}
-    shared = dataset.shared_names
-    keys: dict[str, str] = {}
-    for member in all_members(dataset.members):
-        prefix = member.prefix
-        inside = sorted((region, digest) for region, digest in own_digest.items() if _within(region, prefix))
-        parts = prefix.split("/")
-        ancestors = ["", *("/".join(parts[:i]) for i in range(1, len(parts)))]
-        branches, _lists, _events = dataset.under_member.get(prefix, ((), (), ()))
-        names = sorted({b.name for b in branches if b.name in shared})
-        titles = {t for region, found in lists_by_region.items()
-                  if region in ancestors or _within(region, prefix) for t in found}
-        keys[prefix] = digest_of(repr(inside), repr([own_digest.get(a, "") for a in ancestors]), repr(names),
-                                 repr(sorted((t, slugs.get(t, "")) for t in titles)))
-    return keys
-
-
-def title_inputs(title: HonourTitle, dataset: Dataset) -> str:
-    """In a city's site, a digest of everything an honour title's page reads, for `Renderer.render_keyed`: site.yaml
-    (levels, the region that is the subject of its sentences), the files of its lists (any region's), the region
-    each list belongs to, and each school named on them as the page names it (a shared name with its region, its
-    brand). A title's lists are a sliver of the data: its page is not made again when another title's changes."""
-    texts = [dataset.sources["site"].text if "site" in dataset.sources else repr(dataset.site)]
-    schools = set()
-    for honour in title.lists:
-        source = dataset.sources.get(f"honours:{honour.id}")
-        texts.append(f"{honour.id}\0{source.text if source is not None else repr(honour)}\0"
-                     f"{dataset.region_of(honour.id)}")
-        schools.update(r.branch for r in honour.recipients)
-    for branch_id in sorted(schools):
-        branch = dataset.branch_by_id.get(branch_id)
-        brand = branch.brand.name if branch is not None and branch.brand is not None else None
-        texts.append(f"{branch_id}\0{branch is not None}\0{dataset.branch_name(branch_id)}\0{brand}")
-    return digest_of(*texts)
-
-
 # -- the pages ------------------------------------------------------------------------------------------------------
 
 def render_pages(dataset: Dataset, settings: PageSettings | None = None,
-                 reuse: Callable[[Page], Page | None] | None = None) -> list[Page]:
+                 reuse: Callable[[Page], Page | None] | None = None, keys: InputKeys | None = None) -> list[Page]:
     """Every generated page of the site, in a fixed order; `reuse` may give a page as rendered before
-    (`Renderer.reuse`: `fivestar build`'s page cache)."""
+    (`Renderer.reuse`: `fivestar build`'s page cache), a city's pages known by `keys` (made here when not given)."""
     settings = settings or PageSettings()
     ds = dataset
     sections = site_sections(ds, settings.news)
@@ -276,7 +204,8 @@ def render_pages(dataset: Dataset, settings: PageSettings | None = None,
     r = Renderer({"site": ds.site, "as_of": format_date(ds.site.as_of), "settings": settings,
                   "images": settings.images, "titles": {key: title for key, _src_uri, title in sections}},
                  settings.use_directory_urls, reuse=reuse)
-    regions = region_keys(ds) if reuse is not None else {}
+    keys = (keys or input_keys(ds)) if reuse is not None else None
+    regions = keys.regions if keys is not None else {}
 
     def paged(region: str, src_uri: str, template: str, meta: Mapping[str, Any],
               make: Callable[[], Mapping[str, Any]]) -> None:
@@ -304,7 +233,7 @@ def render_pages(dataset: Dataset, settings: PageSettings | None = None,
     for title in ds.titles:
         meta = {"tags": [title.title], **DATA_INDEXED, **title_article(title, ds)}
         if regions:  # a city's title pages: their lists are everywhere, their inputs a small part of the data
-            r.render_keyed(honour_uri(title.slug), "honour.html.j2", meta, title_inputs(title, ds),
+            r.render_keyed(honour_uri(title.slug), "honour.html.j2", meta, keys.titles[title.slug],
                            lambda t=title: {"view": title_view(t, ds)})
         else:
             r.render(honour_uri(title.slug), "honour.html.j2", meta, view=title_view(title, ds))

@@ -42,6 +42,7 @@ from generator.records.problems import DataError, Problem
 from generator.sanitize import clean_html, search_entry
 from generator.site import exports, pages, search, search_light, share
 from generator.site.images import IMAGE_SUFFIXES, ImageError, default_cache_dir, write_images
+from generator.site.inputs import InputKeys, input_keys
 from generator.site.render import Heading, Page
 from generator.site.search_entries import search_entries
 from generator.site.tables import scroll_tables
@@ -92,6 +93,8 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         self.store: PageStore | None = None
         """`fivestar build`'s page cache, for this build only (runner.MkDocsSite.use_page_store)."""
         self.store_signature = ""
+        self.keys: InputKeys | None = None
+        """What a city's pages and downloads are made from, when the page cache is used (site/inputs.py)."""
         self.reused: dict[str, StoredPage] = {}
         """The generated pages of this build taken from the page cache, by source path."""
         self.to_store: list[tuple[str, StoredPage, str]] = []
@@ -214,10 +217,12 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         self.generated = {}
         self.reused, self.to_store = {}, []
         reuse = None
+        self.keys = None
         if self.store is not None:
             self.store_signature = build_signature(config)
             reuse = self.reuse_from(self.store, config)
-        for page in pages.render_pages(self.dataset, self.settings, reuse):
+            self.keys = input_keys(self.dataset)  # the downloads' parts are kept by them too
+        for page in pages.render_pages(self.dataset, self.settings, reuse, self.keys):
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
                 log.info(f"content/{page.src_uri} 与自动生成的页面同名，已改用自动生成的页面。")
@@ -344,6 +349,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         use_urls, site_url = config.use_directory_urls, config.site_url
         news = [(post.date, post.title, url_of(post.src_uri, use_urls)) for post in settings.news]
         pictures = self.pictures
+        keys, kept = self.keys, self.store.kept_parts() if self.store is not None else None
         addresses = [share.canonical_url(site_url, file.url) for file in files.documentation_pages()]
 
         def job(deliver: Deliver) -> str | None:
@@ -363,7 +369,9 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
                 return f"分享图片或二维码无法写入，网站没有更新：{error}"
             if settings.downloads:
                 try:
-                    exports.write_exports(dataset, site_dir, news, site_url)
+                    exports.write_exports(dataset, site_dir, news, site_url, keys, kept)
+                    if kept is not None:
+                        kept.prune()
                 except OSError as error:
                     return f"下载文件无法写入，网站没有更新：{error}"
             return None

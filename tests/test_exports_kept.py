@@ -1,0 +1,157 @@
+"""The downloads made from parts kept between builds (exports.KeptParts): after any edit, the bytes of downloads made
+whole; an unchanged site makes no part again; an edit inside one district makes again only its branches' part and
+the parts of the titles that name its schools. And the writers that join parts give the bytes of the writers that
+take everything at once."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.records.load import load_dataset
+from generator.records.model import EPOCH_ENV
+from generator.site import exports
+from generator.site.inputs import input_keys
+from generator.staff.demo import make_city, write_city
+from tests.test_pagestore_city import BRANCHES, CITIES, EDITS, REGIONS, districts, line_of, set_line
+
+NEWS = [("2024-05-01", "示例新闻", "news/shi-li/")]
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("province") / "data"
+    write_city(make_city(REGIONS, BRANCHES, cities=CITIES), data)
+    return data
+
+
+@pytest.fixture
+def data(pristine: Path, tmp_path: Path) -> Iterator[Path]:
+    copy = tmp_path / "data"
+    shutil.copytree(pristine, copy)
+    yield copy
+
+
+def exported(data: Path, kept: exports.KeptParts | None = None) -> dict[str, bytes]:
+    loaded = load_dataset(data)
+    assert loaded.dataset is not None, loaded.problems
+    return dict(exports.iter_exports(loaded.dataset, NEWS, None, input_keys(loaded.dataset), kept))
+
+
+def kept_in(folder: Path, *, ignored: bool = False) -> exports.KeptParts:
+    return exports.KeptParts(folder, "test", ignored=ignored)
+
+
+def differing(first: dict[str, bytes], second: dict[str, bytes]) -> list[str]:
+    return sorted(name for name in first.keys() | second.keys() if first.get(name) != second.get(name))
+
+
+@pytest.mark.parametrize("n", [0, 7])
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_after_any_edit_the_kept_parts_give_the_downloads_made_whole(edit: str, n: int, data: Path,
+                                                                     tmp_path: Path) -> None:
+    folder = tmp_path / "kept"
+    first = kept_in(folder)
+    exported(data, first)
+    first.prune()
+    EDITS[edit](data, districts(data)[n % REGIONS], n)
+    second = kept_in(folder)
+    assert differing(exported(data, second), exported(data)) == []
+    second.prune()
+    assert {p.stem for p in folder.glob("*.pickle")} == second.asked  # what this build did not ask for is gone
+    assert second.made < len(second.asked) or edit in ("site.yaml", "a district's name")
+
+
+def test_an_unchanged_site_makes_no_part_again(data: Path, tmp_path: Path) -> None:
+    before = exported(data, kept_in(tmp_path / "kept"))
+    again = kept_in(tmp_path / "kept")
+    assert exported(data, again) == before
+    assert again.made == 0 and len(again.asked) > REGIONS
+
+
+def test_a_renamed_school_makes_its_districts_branches_and_the_titles_naming_it_again(data: Path,
+                                                                                     tmp_path: Path) -> None:
+    exported(data, kept_in(tmp_path / "kept"))
+    district = districts(data)[1]
+    path = sorted((district / "branches").glob("*.yaml"))[0]
+    set_line(path, "name", f"{line_of(path, 'name')}（更名）")
+    loaded = load_dataset(data).dataset
+    assert loaded is not None
+    school = next(b.id for b in loaded.branches if b.name.endswith("（更名）"))
+    naming = [t for t in loaded.titles if any(r.branch == school for h in t.lists for r in h.recipients)]
+    again = kept_in(tmp_path / "kept")
+    assert differing(exported(data, again), exported(data)) == []
+    assert again.made == 1 + len(naming)
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a pickle", b"\x80\x05\x95"])
+def test_a_damaged_part_is_made_again(damage: bytes, data: Path, tmp_path: Path) -> None:
+    whole = exported(data)
+    exported(data, kept_in(tmp_path / "kept"))
+    for path in sorted((tmp_path / "kept").glob("*.pickle"))[::3]:
+        path.write_bytes(damage)
+    again = kept_in(tmp_path / "kept")
+    assert differing(exported(data, again), whole) == []
+    assert again.made == len(sorted((tmp_path / "kept").glob("*.pickle"))[::3])
+
+
+def test_a_full_build_reads_no_part_and_writes_every_part_again(data: Path, tmp_path: Path) -> None:
+    exported(data, kept_in(tmp_path / "kept"))
+    for path in (tmp_path / "kept").glob("*.pickle"):
+        path.write_bytes(b"stale")
+    full = kept_in(tmp_path / "kept", ignored=True)
+    assert differing(exported(data, full), exported(data)) == []
+    assert full.made == len(full.asked)
+
+
+def test_another_build_time_makes_the_workbooks_again(data: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(EPOCH_ENV, "1700000000")
+    exported(data, kept_in(tmp_path / "kept"))
+    monkeypatch.setenv(EPOCH_ENV, "1710000000")
+    again = kept_in(tmp_path / "kept")
+    assert differing(exported(data, again), exported(data)) == []
+    assert again.made > 0
+
+
+# -- the writers: parts joined give the bytes of everything written at once ---------------------------------------
+
+_text = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=12)
+_scalar = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), _text)
+_json = st.recursive(_scalar, lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                                      st.dictionaries(_text, inner, max_size=3)), max_leaves=12)
+_records = st.lists(st.dictionaries(st.sampled_from(["id", "名称", "list", "nested", "空"]), _json), max_size=5)
+
+
+@settings(max_examples=200, deadline=None)
+@given(head=st.dictionaries(st.sampled_from(["as_of", "region", "source", "title", "zz"]), _json),
+       honours=_records, branches=_records, cut=st.integers(0, 5))
+def test_a_json_document_of_items_is_the_json_of_the_whole(head: dict, honours: list, branches: list,
+                                                           cut: int) -> None:
+    grouped = [b",\n".join(exports.json_item(r) for r in honours[:cut]),
+               b",\n".join(exports.json_item(r) for r in honours[cut:])]
+    made = exports.json_document(head, {"honours": grouped, "branches": [exports.json_item(r) for r in branches]})
+    assert made == exports.json_bytes({**head, "honours": honours, "branches": branches})
+    assert json.loads(made) == {**head, "honours": honours, "branches": branches}
+
+
+_cell = st.one_of(st.none(), st.integers(-99, 10**9), _text.filter(lambda t: "\x00" not in t))
+_rows = st.lists(st.fixed_dictionaries({"甲": _cell, "乙": _cell, "丙": _cell}), max_size=6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=_rows, cut=st.integers(0, 6))
+def test_csv_and_sheet_rows_made_apart_join_as_made_together(rows: list, cut: int) -> None:
+    columns = ["甲", "乙", "丙"]
+    assert exports.csv_document(columns, [exports.csv_lines(columns, rows[:cut]),
+                                          exports.csv_lines(columns, rows[cut:])]) == exports.csv_bytes(columns, rows)
+    templates = [exports.row_xml(columns, row, exports.ROW_NUMBER) for row in rows]
+    assert exports.numbered_rows(templates) == exports.rows_xml(columns, rows)
+    assert exports.sheet_part("x", columns, rows).widths == tuple(
+        exports.column_width(c, (r.get(c) for r in rows)) for c in columns)
