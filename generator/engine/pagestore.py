@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from generator.site.exports import KeptParts
+from generator.site.kept import KeptParts
 
 FORMAT = 1
 """The index's format; another value (an older or newer fivestar) reads as an empty cache."""
@@ -35,8 +35,8 @@ class StoredPage:
     size: int
 
 
-EXPORTS_FOLDER = "exports"
-"""Beside the pages: the downloads' parts (exports.KeptParts), used under the page cache's lock."""
+PARTS_FOLDER = "parts"
+"""Beside the pages: the downloads' and search entries' parts (site/kept.py), used under the page cache's lock."""
 
 
 def store_folder(cache_dir: Path) -> Path:
@@ -117,8 +117,8 @@ class PageStore:
         return store
 
     def kept_parts(self) -> KeptParts:
-        """The downloads' parts kept beside the pages, for this build (under this cache's lock)."""
-        return KeptParts(self.folder.parent / EXPORTS_FOLDER, source_fingerprint(), ignored=self.ignored)
+        """The downloads' and search entries' parts kept beside the pages, for this build (under this cache's lock)."""
+        return KeptParts(self.folder.parent / PARTS_FOLDER, source_fingerprint(), ignored=self.ignored)
 
     def file_of(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.html"

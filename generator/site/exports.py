@@ -25,16 +25,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import io
 import json
 import os
-import pickle
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -48,7 +46,8 @@ from openpyxl.utils import get_column_letter
 from generator.dataset import Dataset, HonourTitle, all_members, slugify
 from generator.records.model import EPOCH_ENV, Branch, HonourList, PartialDate, build_epoch
 from generator.site import press
-from generator.site.inputs import InputKeys, input_keys, region_part
+from generator.site.inputs import NO_KEYS, InputKeys, input_keys, region_part
+from generator.site.kept import KeptParts, kept_or_made
 from generator.site.urls import event_uri, url_of
 
 SCHEMA_VERSION = 1
@@ -753,60 +752,6 @@ class BranchPart:
     widths: tuple[int, ...]
 
 
-@dataclass
-class KeptParts:
-    """Parts of the downloads kept between builds in `folder` (`.cache/fivestar/exports/`, one file a part), each
-    under a digest of what it is made from (`signature`: the fivestar that made it). A part that does not read is
-    made again; `prune` drops the parts this build did not ask for. One build at a time (the page cache's lock)."""
-
-    folder: Path
-    signature: str
-    ignored: bool = False
-    """True when the build makes everything anew (`--full`): nothing is read, every part is written again."""
-    asked: set[str] = field(default_factory=set)
-    made: int = 0
-
-    def key(self, *inputs: str) -> str:
-        return hashlib.sha256("\0".join((self.signature, *inputs)).encode("utf-8", "surrogatepass")).hexdigest()
-
-    def get(self, key: str) -> Any | None:
-        self.asked.add(key)
-        if self.ignored:
-            return None
-        try:
-            with (self.folder / f"{key}.pickle").open("rb") as handle:
-                return pickle.load(handle)
-        except Exception:  # missing, cut short or from another fivestar: made again, never trusted
-            return None
-
-    def put(self, key: str, value: Any) -> None:
-        self.made += 1
-        self.folder.mkdir(parents=True, exist_ok=True)
-        staging = self.folder / f".{key}.{os.getpid()}"
-        with staging.open("wb") as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(staging, self.folder / f"{key}.pickle")
-
-    def prune(self) -> None:
-        if not self.folder.is_dir():
-            return
-        for path in self.folder.iterdir():
-            if path.suffix != ".pickle" or path.stem not in self.asked:
-                path.unlink(missing_ok=True)
-
-
-def _kept(kept: KeptParts | None, inputs: Sequence[str] | None, make: Callable[[], Any]) -> Any:
-    """The part made by `make`, taken from `kept` when its `inputs` were seen before (no inputs: always made)."""
-    if kept is None or inputs is None:
-        return make()
-    key = kept.key(*inputs)
-    found = kept.get(key)
-    if found is None:
-        found = make()
-        kept.put(key, found)
-    return found
-
-
 def title_part(title: HonourTitle, dataset: Dataset) -> TitlePart:
     as_of = dataset.site.as_of.isoformat()
     table = list(honour_columns(dataset))
@@ -841,7 +786,7 @@ def title_parts(dataset: Dataset, keys: InputKeys, kept: KeptParts | None) -> li
     parts = []
     for title in dataset.titles:
         inputs = ("title", keys.titles[title.slug], around) if title.slug in keys.titles else None
-        parts.append(_kept(kept, inputs, lambda t=title: title_part(t, dataset)))
+        parts.append(kept_or_made(kept, inputs, lambda t=title: title_part(t, dataset)))
     return parts
 
 
@@ -854,7 +799,7 @@ def branch_parts(dataset: Dataset, keys: InputKeys, kept: KeptParts | None) -> l
     found: dict[str, BranchPart] = {}
     for region, branches in by_region.items():
         inputs = ("branches", keys.regions[region]) if region in keys.regions else None
-        found.update(_kept(kept, inputs, lambda bs=branches: {b.id: branch_part(b, dataset) for b in bs}))
+        found.update(kept_or_made(kept, inputs, lambda bs=branches: {b.id: branch_part(b, dataset) for b in bs}))
     return [found[branch.id] for branch in dataset.branches]
 
 
@@ -863,7 +808,7 @@ def iter_exports(dataset: Dataset, news: Iterable[NewsItem] = (), site_url: str 
     """Every export as (path relative to the site root, bytes), one at a time so a province's files are
     never all in memory together; the paths are those of `list_exports`. Made from parts (`title_parts`,
     `branch_parts`): with `kept`, a city's unchanged parts come from the last build."""
-    keys = keys if keys is not None else input_keys(dataset)
+    keys = NO_KEYS if kept is None else keys if keys is not None else input_keys(dataset)
     head = envelope(dataset)
     region = dataset.site.region
     titles = title_parts(dataset, keys, kept)

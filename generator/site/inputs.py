@@ -19,10 +19,14 @@ class InputKeys:
     titles: dict[str, str]
 
 
+NO_KEYS = InputKeys({}, {})
+"""Nothing known by its inputs: every part is made."""
+
+
 def input_keys(dataset: Dataset) -> InputKeys:
     """Every member region's key (`region_keys`) and every honour title's (`title_inputs`); none for a district."""
     if not dataset.members:
-        return InputKeys({}, {})
+        return NO_KEYS
     return InputKeys(region_keys(dataset), {title.slug: title_inputs(title, dataset) for title in dataset.titles})
 
 

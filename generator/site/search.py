@@ -9,12 +9,14 @@ without parsing any page's HTML.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +81,25 @@ def name_suffixes(name: str) -> list[str]:
     return [form[i:i + MAX_NAME_TERM] for i in range(len(form) - 1) if _HAN.match(form[i])]
 
 
+_initials: dict[str, str] = {}
+"""`name_initials` by name (pure): a rename makes every search entry again, and the pinyin is most of it, so a
+build takes what the last one learned (`known_initials`, kept with the search entries' parts)."""
+
+
+def known_initials() -> dict[str, str]:
+    """The initials learned so far in this process, to keep or to add to (the dictionary itself)."""
+    return _initials
+
+
 def name_initials(name: str) -> str:
+    """A name's pinyin initials (`_name_initials`), each name worked out once."""
+    found = _initials.get(name)
+    if found is None:
+        found = _initials[name] = _name_initials(name)
+    return found
+
+
+def _name_initials(name: str) -> str:
     """Pinyin initials of the compact name (区一实小 → qysx; digits and Latin letters kept as written), read as
     pypinyin reads the name in context: its phrase tables settle the common polyphones (重庆 → cq, 银行 → yh).
 
@@ -155,6 +175,17 @@ def load_user_words(words: Iterable[str]) -> int:
     return len(runs)
 
 
+def dictionary_digest() -> str:
+    """What an entry's words depend on besides its page: the words taught (`load_user_words`), jieba's and
+    pypinyin's versions."""
+    words = "\n".join(sorted(_taught))
+    return hashlib.sha256(f"{version('jieba')}\0{pinyin_version()}\0{words}".encode()).hexdigest()
+
+
+def pinyin_version() -> str:
+    return version("pypinyin")
+
+
 @lru_cache(maxsize=200_000)
 def _cut_run(run: str) -> str:
     """One Han run cut into words, marked as material marks them; names and titles recur, so it is cached."""
@@ -197,10 +228,12 @@ def branch_text(branch: Branch, dataset: Dataset) -> str:
     return "。".join(parts)
 
 
-def branch_entries(dataset: Dataset, location_of: Callable[[str], str]) -> list[dict[str, Any]]:
-    """One small search entry per branch, built from the data (branch pages are left out of the HTML index)."""
+def branch_entries(dataset: Dataset, location_of: Callable[[str], str],
+                   branches: Iterable[Branch] | None = None) -> list[dict[str, Any]]:
+    """One small search entry per branch (of `branches`, by default all), built from the data (branch pages are
+    left out of the HTML index)."""
     entries: list[dict[str, Any]] = []
-    for branch in dataset.branches:
+    for branch in dataset.branches if branches is None else branches:
         tags = [branch.name, *(branch.aliases or [])]
         if branch.brand is not None:
             tags += tag_forms(branch.brand.name)

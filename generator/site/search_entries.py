@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from generator.dataset import Dataset, MemberRegion, all_members
+from generator.dataset import BrandEntry, Dataset, MemberRegion, all_members
+from generator.records.model import Branch, Event
 from generator.site import search
+from generator.site.inputs import NO_KEYS, InputKeys, input_keys, region_part
+from generator.site.kept import KeptParts, kept_or_made
 from generator.site.pages import site_sections
 from generator.site.urls import branch_uri, brand_uri, event_uri, honour_uri, member_uri, url_of
 from generator.site.views import SectionEntry, branch_facets, event_kinds_used
@@ -39,10 +42,14 @@ def member_text(member: MemberRegion) -> str:
 
 
 def search_entries(dataset: Dataset, use_directory_urls: bool = True,
-                   sections: Sequence[SectionEntry] | None = None) -> list[dict[str, Any]]:
+                   sections: Sequence[SectionEntry] | None = None, keys: InputKeys | None = None,
+                   kept: KeptParts | None = None) -> list[dict[str, Any]]:
     """One compact entry for every page marked DATA_INDEXED, in page order; at most search.MAX_ENTRY_BYTES each.
-    `sections`: the sections present (pages.site_sections), by default those the records alone give."""
+    `sections`: the sections present (pages.site_sections), by default those the records alone give. With `kept`,
+    a city's member regions' entries (their branches', brands' and events') are taken from the last build when the
+    region's inputs (`keys`) and the words search was taught are the same."""
     ds = dataset
+    known = region_entries(ds, use_directory_urls, (keys or input_keys(ds)) if kept is not None else NO_KEYS, kept)
     present = {key: title for key, _src_uri, title in (sections if sections is not None else site_sections(ds))}
 
     def at(src_uri: str) -> str:
@@ -58,10 +65,46 @@ def search_entries(dataset: Dataset, use_directory_urls: bool = True,
     entries += section("honours", boost=0.5)
     entries += [search.title_entry(title, ds, at(honour_uri(title.slug))) for title in ds.titles]
     entries += section("branches")
-    entries += search.branch_entries(ds, lambda branch_id: at(branch_uri(branch_id)))
+    entries += [known[branch_uri(branch.id)] for branch in ds.branches]
     entries += section("brands")
-    entries += [search.brand_entry(entry, at(brand_uri(entry.branch.id))) for entry in ds.brands]
+    entries += [known[brand_uri(entry.branch.id)] for entry in ds.brands]
     entries += section("events")
-    entries += [search.event_entry(event, ds, at(event_uri(event.id))) for event in ds.events]
+    entries += [known[event_uri(event.id)] for event in ds.events]
     entries += section("teachers")
     return entries
+
+
+def region_entries(dataset: Dataset, use_directory_urls: bool, keys: InputKeys,
+                   kept: KeptParts | None) -> dict[str, dict[str, Any]]:
+    """The entries of every branch, brand and event page by source path, made (or kept, see `search_entries`) a
+    member region at a time; the site's own always made."""
+    by_region: dict[str, tuple[list[Branch], list[BrandEntry], list[Event]]] = {}
+    for branch in dataset.branches:
+        by_region.setdefault(region_part(branch.id), ([], [], []))[0].append(branch)
+    for entry in dataset.brands:
+        by_region.setdefault(region_part(entry.branch.id), ([], [], []))[1].append(entry)
+    for event in dataset.events:
+        by_region.setdefault(region_part(event.id), ([], [], []))[2].append(event)
+
+    def made(branches: list[Branch], brands: list[BrandEntry], events: list[Event]) -> dict[str, dict[str, Any]]:
+        at = {uri: url_of(uri, use_directory_urls) for uri in
+              [*(branch_uri(b.id) for b in branches), *(brand_uri(e.branch.id) for e in brands),
+               *(event_uri(e.id) for e in events)]}
+        entries = dict(zip((branch_uri(b.id) for b in branches),
+                           search.branch_entries(dataset, lambda branch_id: at[branch_uri(branch_id)], branches),
+                           strict=True))
+        entries.update((brand_uri(e.branch.id), search.brand_entry(e, at[brand_uri(e.branch.id)])) for e in brands)
+        entries.update((event_uri(e.id), search.event_entry(e, dataset, at[event_uri(e.id)])) for e in events)
+        return entries
+
+    dictionary = search.dictionary_digest() if kept is not None else ""
+    initials: dict[str, str] = kept_or_made(kept, ("pinyin", search.pinyin_version()), dict) if kept else {}
+    search.known_initials().update(initials)
+    known: dict[str, dict[str, Any]] = {}
+    for region, records in by_region.items():
+        inputs = ("search", keys.regions[region], dictionary, str(use_directory_urls)) \
+            if region in keys.regions else None
+        known.update(kept_or_made(kept, inputs, lambda r=records: made(*r)))
+    if kept is not None and len(search.known_initials()) > len(initials):
+        kept.put(kept.key("pinyin", search.pinyin_version()), dict(search.known_initials()))
+    return known

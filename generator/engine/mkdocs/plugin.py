@@ -359,7 +359,8 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
                 return f"图片无法发布，网站没有更新：{error}"
             handle, fragment = tempfile.mkstemp(prefix="fivestar-search-", suffix=".json")
             os.close(handle)
-            search.write_entries((search_entry(e) for e in search_entries(dataset, use_urls, sections)), Path(fragment))
+            entries = search_entries(dataset, use_urls, sections, keys, kept)
+            search.write_entries((search_entry(e) for e in entries), Path(fragment))
             deliver(ENTRIES, fragment)
             try:
                 cache = default_cache_dir(dataset.data_dir)
@@ -370,10 +371,10 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             if settings.downloads:
                 try:
                     exports.write_exports(dataset, site_dir, news, site_url, keys, kept)
-                    if kept is not None:
-                        kept.prune()
                 except OSError as error:
                     return f"下载文件无法写入，网站没有更新：{error}"
+            if kept is not None:
+                kept.prune()
             return None
 
         self.background = Background()

@@ -1,4 +1,4 @@
-"""The downloads made from parts kept between builds (exports.KeptParts): after any edit, the bytes of downloads made
+"""The downloads made from parts kept between builds (KeptParts): after any edit, the bytes of downloads made
 whole; an unchanged site makes no part again; an edit inside one district makes again only its branches' part and
 the parts of the titles that name its schools. And the writers that join parts give the bytes of the writers that
 take everything at once."""
@@ -16,8 +16,10 @@ from hypothesis import strategies as st
 
 from generator.records.load import load_dataset
 from generator.records.model import EPOCH_ENV
-from generator.site import exports
+from generator.site import exports, search
 from generator.site.inputs import input_keys
+from generator.site.kept import KeptParts
+from generator.site.search_entries import search_entries
 from generator.staff.demo import make_city, write_city
 from tests.test_pagestore_city import BRANCHES, CITIES, EDITS, REGIONS, districts, line_of, set_line
 
@@ -38,14 +40,14 @@ def data(pristine: Path, tmp_path: Path) -> Iterator[Path]:
     yield copy
 
 
-def exported(data: Path, kept: exports.KeptParts | None = None) -> dict[str, bytes]:
+def exported(data: Path, kept: KeptParts | None = None) -> dict[str, bytes]:
     loaded = load_dataset(data)
     assert loaded.dataset is not None, loaded.problems
     return dict(exports.iter_exports(loaded.dataset, NEWS, None, input_keys(loaded.dataset), kept))
 
 
-def kept_in(folder: Path, *, ignored: bool = False) -> exports.KeptParts:
-    return exports.KeptParts(folder, "test", ignored=ignored)
+def kept_in(folder: Path, *, ignored: bool = False) -> KeptParts:
+    return KeptParts(folder, "test", ignored=ignored)
 
 
 def differing(first: dict[str, bytes], second: dict[str, bytes]) -> list[str]:
@@ -118,6 +120,48 @@ def test_another_build_time_makes_the_workbooks_again(data: Path, tmp_path: Path
     again = kept_in(tmp_path / "kept")
     assert differing(exported(data, again), exported(data)) == []
     assert again.made > 0
+
+
+# -- search entries --------------------------------------------------------------------------------------------------
+
+def entries(data: Path, kept: KeptParts | None = None) -> list[dict]:
+    loaded = load_dataset(data).dataset
+    assert loaded is not None
+    search.load_user_words(search.user_words(loaded))  # as the engine's on_config teaches jieba
+    return search_entries(loaded, True, None, input_keys(loaded), kept)
+
+
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_after_any_edit_the_kept_search_entries_are_those_made_whole(edit: str, data: Path, tmp_path: Path) -> None:
+    entries(data, kept_in(tmp_path / "kept"))
+    EDITS[edit](data, districts(data)[2], 3)
+    again = kept_in(tmp_path / "kept")
+    assert entries(data, again) == entries(data)
+    assert again.made > 0
+
+
+def test_search_entries_of_an_event_edit_are_made_again_for_its_district_only(data: Path, tmp_path: Path) -> None:
+    first = kept_in(tmp_path / "kept")
+    entries(data, first)
+    unchanged = kept_in(tmp_path / "kept")
+    entries(data, unchanged)
+    assert unchanged.made == 0
+    EDITS["an event"](data, districts(data)[0], 1)
+    again = kept_in(tmp_path / "kept")
+    assert entries(data, again) == entries(data)
+    assert again.made == 1
+
+
+def test_a_rename_works_out_the_pinyin_of_the_new_name_only(data: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    entries(data, kept_in(tmp_path / "kept"))
+    monkeypatch.setattr(search, "_initials", {})  # a new process: only what was kept is known
+    worked_out: list[str] = []
+    original = search._name_initials
+    monkeypatch.setattr(search, "_name_initials", lambda name: worked_out.append(name) or original(name))
+    EDITS["rename a branch"](data, districts(data)[1], 0)
+    assert entries(data, kept_in(tmp_path / "kept")) == entries(data)
+    assert len(worked_out) == 1 and worked_out[0].endswith("（更名）")
 
 
 # -- the writers: parts joined give the bytes of everything written at once ---------------------------------------
