@@ -32,7 +32,7 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -778,16 +778,14 @@ def branch_part(branch: Branch, dataset: Dataset) -> BranchPart:
                       tuple(display_width(_text(row.get(c))) for c in columns))
 
 
-def title_parts(dataset: Dataset, keys: InputKeys, kept: KeptParts | None) -> list[TitlePart]:
+def title_parts(dataset: Dataset, keys: InputKeys, kept: KeptParts | None) -> Iterator[TitlePart]:
     """Every title's part, in the site's order; in a city's site kept by the title's inputs (its page's, with every
     member region's name, which the files give beside each school, and the time written into workbooks)."""
     names = sorted((member.prefix, member.name) for member in all_members(dataset.members))
     around = repr((fixed_timestamp(dataset).isoformat(), names))
-    parts = []
     for title in dataset.titles:
         inputs = ("title", keys.titles[title.slug], around) if title.slug in keys.titles else None
-        parts.append(kept_or_made(kept, inputs, lambda t=title: title_part(t, dataset)))
-    return parts
+        yield kept_or_made(kept, inputs, lambda t=title: title_part(t, dataset))
 
 
 def branch_parts(dataset: Dataset, keys: InputKeys, kept: KeptParts | None) -> list[BranchPart]:
@@ -811,15 +809,16 @@ def iter_exports(dataset: Dataset, news: Iterable[NewsItem] = (), site_url: str 
     keys = NO_KEYS if kept is None else keys if keys is not None else input_keys(dataset)
     head = envelope(dataset)
     region = dataset.site.region
-    titles = title_parts(dataset, keys, kept)
+    titles = []
+    for part in title_parts(dataset, keys, kept):
+        yield from part.files
+        titles.append(replace(part, files=()))  # a title's own files are not kept in memory past here
     honour_table = honour_columns(dataset)
 
     yield f"{DOWNLOADS}/honours.csv", csv_document(list(honour_table), [part.csv_lines for part in titles])
     yield f"{DOWNLOADS}/honours.xlsx", workbook_bytes(dataset, [part.sheet for part in titles], honour_table,
                                                       f"{region}荣誉名单")
     yield f"{DOWNLOADS}/honours.json", json_document(head, {"honours": [part.json_items for part in titles]})
-    for part in titles:
-        yield from part.files
 
     branches = branch_parts(dataset, keys, kept)
     columns = branch_columns(dataset)
