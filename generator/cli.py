@@ -594,7 +594,8 @@ def run_build(args: argparse.Namespace) -> int:
         return EXIT_DATA
     try:
         outcome = build_site(args.data, args.config, args.site_dir, strict=args.strict, loaded=result,
-                             with_editor=getattr(args, "with_editor", False), page_cache=True, full=args.full)
+                             with_editor=getattr(args, "with_editor", False), page_cache=True, full=args.full,
+                             delete_later=True)
     except DataError as error:  # content/ beside another docs_dir than the one check reads
         sys.stderr.write(error.report() + "\n网站没有生成；上一次生成的网站保持不变。\n")
         return EXIT_DATA

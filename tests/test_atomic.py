@@ -7,6 +7,7 @@ import ctypes
 import hashlib
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -18,7 +19,9 @@ from helpers import copy_project
 
 from generator.cli import main
 from generator.engine import build as build_module
+from generator.engine import folders
 from generator.engine.build import BuildFailed, build_site, exchange, recover_previous, swap_in
+from generator.engine.folders import wait_for_discarded
 from generator.records.problems import DataError
 from generator.staff.demo import write_demo
 
@@ -87,6 +90,49 @@ def test_a_failure_after_every_page_was_written_leaves_the_site_intact(project: 
     assert "No space left on device" in str(failed.value)
     assert digest(project / "site") == before
     assert leftovers(project / "site") == []
+
+
+def cli_build(project: Path) -> list[str]:
+    return ["build", "--data", str(project / "data"), "--site-dir", str(project / "site"),
+            "--config", str(project / "mkdocs.yml")]
+
+
+def test_fivestar_build_leaves_the_old_site_to_a_process_of_its_own(project: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    site = project / "site"
+    (site / "old-marker.txt").write_text("the old site", encoding="utf-8")
+    deleted_here: list[str] = []
+    real_rmtree = shutil.rmtree
+    monkeypatch.setattr(shutil, "rmtree", lambda path, *a, **k: (deleted_here.append(Path(path).name),
+                                                                 real_rmtree(path, *a, **k))[1])
+    assert main(cli_build(project)) == 0
+    assert (site / "index.html").is_file() and not (site / "old-marker.txt").exists()  # the new site, whole
+    assert not [name for name in deleted_here if name.startswith(f".{site.name}-")]  # not deleted by this process
+    assert wait_for_discarded(site)
+    assert leftovers(site) == []
+
+
+def test_where_no_process_can_be_started_the_old_site_is_deleted_at_once(project: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(*_args: object, **_kwargs: object) -> None:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(folders.subprocess, "Popen", refused)
+    assert main(cli_build(project)) == 0
+    assert leftovers(project / "site") == []
+
+
+def test_an_old_site_whose_deleting_process_is_gone_is_tidied_by_the_next_build(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    gone = tmp_path / f".site-{folders.DISCARDED}-999999999-1-0a1b2c3d"
+    running = tmp_path / f".site-{folders.DISCARDED}-{folders.owner_tag()}-0a1b2c3d"
+    for folder in (gone, running):
+        (folder / "branches" / "x").mkdir(parents=True)
+        (folder / "branches" / "x" / "index.html").write_text("old", encoding="utf-8")
+    recover_previous(site)
+    assert not gone.exists() and running.exists()  # a living owner keeps its folder
+    assert not wait_for_discarded(site, timeout=0.2)  # and it counts as still being deleted
 
 
 def test_invalid_data_is_refused_before_anything_is_written(project: Path) -> None:
@@ -222,12 +268,13 @@ def test_a_build_killed_at_random_moments_never_damages_the_site(tmp_path: Path)
         assert digest(site) in {old, new}  # the last good site, or the new one whole: never a mix, never gone
         # What a kill leaves behind is hidden (a dot folder or the lock file beside site/), never named like the site.
         for name in leftovers(site):
-            assert (name.startswith((f".{site.name}-building-", f".{site.name}-previous-"))
+            assert (name.startswith((f".{site.name}-building-", f".{site.name}-previous-", f".{site.name}-discarded-"))
                     or name == f".{site.name}.lock"), name
-        half_written += any(name != f".{site.name}.lock" for name in leftovers(site))
+        half_written += any(name != f".{site.name}.lock" and "-discarded-" not in name for name in leftovers(site))
     assert interrupted >= KILLS // 2, "most kills should land while the build runs"
     assert half_written >= 1, "some kills should land while files are being written"
 
     assert run_build(data, site).wait() == 0
+    assert wait_for_discarded(site)  # old sites are deleted by processes of their own, which a kill does not reach
     assert leftovers(site) == []
     assert "改过的示例" in "".join(p.read_text(encoding="utf-8") for p in (site / "branches").rglob("index.html"))

@@ -20,16 +20,14 @@ from hypothesis import strategies as st
 from generator.cli import main
 from generator.engine import build as build_module
 from generator.engine.build import (
-    BUILDING,
     EXIT_BUSY,
-    PREVIOUS,
     BuildFailed,
     build_site,
     folder_lock,
     lock_path,
     recover_previous,
-    start_time,
 )
+from generator.engine.folders import BUILDING, PREVIOUS, start_time
 
 REPO = Path(__file__).resolve().parent.parent
 WAITING = "另一次生成正在进行"

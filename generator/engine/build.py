@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import ctypes
-import glob
 import os
-import re
 import shutil
 import sys
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -20,6 +17,15 @@ from types import ModuleType
 from generator.checks.content import scan_content
 from generator.checks.publish import site_url_problem
 from generator.checks.wording import wording_for
+from generator.engine.folders import (
+    BUILDING,
+    DISCARDED,
+    PREVIOUS,
+    discard,
+    owned_leftovers,
+    owner_alive,
+    temporary_name,
+)
 from generator.engine.pagestore import PageStore, store_folder
 from generator.quotes import quoted
 from generator.records.load import LoadResult, load_dataset
@@ -29,7 +35,6 @@ from generator.site.images import default_cache_dir
 
 EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL, EXIT_BUSY = 1, 2, 3, 4
 PLUGIN_NAME = "fivestar"
-BUILDING, PREVIOUS = "building", "previous"
 LOCK_WAIT_SECONDS = 600.0
 """How long a build waits for another build of the same site before it gives up (exit status EXIT_BUSY)."""
 
@@ -168,78 +173,6 @@ def _say(line: str) -> None:
     sys.stderr.flush()
 
 
-def start_time(pid: int) -> int:
-    """When a process started (clock ticks since boot, from /proc); 0 where the system does not say."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as stat:
-            fields = stat.read().rsplit(b")", 1)[1].split()
-        return int(fields[19])
-    except (OSError, IndexError, ValueError):
-        return 0
-
-
-def owner_tag() -> str:
-    """What names this process in its temporary folders: its id and start time (a reused id has another)."""
-    pid = os.getpid()
-    return f"{pid}-{start_time(pid)}"
-
-
-def owner_alive(pid: int, started: int) -> bool:
-    """Whether process `pid`, started at `started` (0: not known), is still running; in doubt, yes."""
-    if sys.platform == "win32":  # pragma: no cover - os.kill would end the process there
-        return _windows_process_alive(pid)
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as stat:
-            fields = stat.read().rsplit(b")", 1)[1].split()
-    except FileNotFoundError:
-        return False
-    except OSError:
-        fields = []
-    if fields:
-        if fields[0] in (b"Z", b"X"):  # killed, not yet collected by its parent: it writes nothing any more
-            return False
-        return not started or int(fields[19]) == started
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
-
-
-def _windows_process_alive(pid: int) -> bool:  # pragma: no cover - Windows only
-    try:
-        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            return ctypes.get_last_error() != 87  # ERROR_INVALID_PARAMETER: no such process
-        code = ctypes.c_ulong()
-        try:
-            kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
-        finally:
-            kernel32.CloseHandle(handle)
-        return code.value == 259  # STILL_ACTIVE
-    except (OSError, AttributeError):
-        return True
-
-
-def temporary_name(site_dir: Path, kind: str) -> Path:
-    """A hidden folder beside the site for a build or a moved-away site, named after the process that owns it."""
-    return site_dir.parent / f".{site_dir.name}-{kind}-{owner_tag()}-{uuid.uuid4().hex[:8]}"
-
-
-def _owned_leftovers(site_dir: Path, kind: str) -> list[tuple[Path, bool]]:
-    """The `kind` folders beside the site, each with whether its owner is still running (names from before
-    owners were recorded count as not)."""
-    pattern = re.compile(rf"\.{re.escape(site_dir.name)}-{kind}-(\d+)-(\d+)-[0-9a-f]+")
-    found = []
-    for path in site_dir.parent.glob(f".{glob.escape(site_dir.name)}-{kind}-*"):
-        owner = pattern.fullmatch(path.name)
-        found.append((path, owner is not None and owner_alive(int(owner[1]), int(owner[2]))))
-    return found
-
-
 def recover_previous(site_dir: Path) -> None:
     """Tidy after a build killed half-way: bring back the last good site if it was moved away, drop leftovers.
 
@@ -249,12 +182,12 @@ def recover_previous(site_dir: Path) -> None:
     parent = site_dir.parent
     if not parent.is_dir():
         return
-    previous = sorted((path for path, alive in _owned_leftovers(site_dir, PREVIOUS) if not alive),
+    previous = sorted((path for path, alive in owned_leftovers(site_dir, PREVIOUS) if not alive),
                       key=lambda p: p.stat().st_mtime)
     if not site_dir.exists() and previous:
         previous.pop().rename(site_dir)
-    building = [path for path, alive in _owned_leftovers(site_dir, BUILDING) if not alive]
-    for leftover in [*previous, *building]:
+    gone = [path for kind in (BUILDING, DISCARDED) for path, alive in owned_leftovers(site_dir, kind) if not alive]
+    for leftover in [*previous, *gone]:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
@@ -275,14 +208,16 @@ def exchange(first: Path, second: Path) -> bool:
     return renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange) == 0
 
 
-def swap_in(new_site: Path, site_dir: Path) -> None:
-    """Put a finished build in place: exchange it with the old site in one step, then delete the old one.
+def swap_in(new_site: Path, site_dir: Path, *, delete_later: bool = False) -> None:
+    """Put a finished build in place: exchange it with the old site in one step, then delete the old one (with
+    `delete_later`, in a process of its own: `discard`).
 
     Where the system cannot exchange (Windows, some file systems) the old site is moved away and the new one
     moved in; a build killed between the two is repaired by `recover_previous` at the start of the next build.
     """
     if site_dir.exists() and exchange(new_site, site_dir):
-        shutil.rmtree(new_site, ignore_errors=True)  # it holds the old site now
+        if not (delete_later and discard(new_site, site_dir)):  # it holds the old site now
+            shutil.rmtree(new_site, ignore_errors=True)
         return
     old = temporary_name(site_dir, PREVIOUS)
     if site_dir.exists():
@@ -320,7 +255,7 @@ def build_site(data_dir: Path | str = "data", config_file: Path | str | None = N
                site_dir: Path | str | None = None, *, strict: bool = False,
                loaded: LoadResult | None = None, lock_wait: float | None = None,
                on_wait: Callable[[str], None] | None = None, with_editor: bool = False,
-               page_cache: bool = False, full: bool = False) -> BuildOutcome:
+               page_cache: bool = False, full: bool = False, delete_later: bool = False) -> BuildOutcome:
     """Check the data, build into a fresh folder beside the site, and swap it in only when everything worked.
 
     Holds the site's lock from tidying leftovers to the swap: another build of the same site waits (saying so
@@ -328,7 +263,8 @@ def build_site(data_dir: Path | str = "data", config_file: Path | str | None = N
     BuildFailed(EXIT_BUSY). `with_editor` adds the form editor at /admin/ (for a site behind the bureau's login
     whose staff edit through its Git server). `page_cache` takes every generated page whose inputs are unchanged
     from the page cache beside the data (`.cache/fivestar/pages/`, engine/pagestore.py) and keeps this build's
-    pages there; `full` renders every page all the same and renews the cache.
+    pages there; `full` renders every page all the same and renews the cache. `delete_later` leaves deleting the
+    old site to a process of its own (`discard`): the build ends once the new site is in place.
     Raises DataError when the records have errors and BuildFailed for anything else; the old site stays.
     """
     data_dir = Path(data_dir)
@@ -365,7 +301,7 @@ def build_site(data_dir: Path | str = "data", config_file: Path | str | None = N
                         from generator.staff.editor import copy_editor
 
                         copy_editor(temporary, data_dir)
-                    swap_in(temporary, final)
+                    swap_in(temporary, final, delete_later=delete_later)
                     built = True
                 except BaseException:
                     shutil.rmtree(temporary, ignore_errors=True)

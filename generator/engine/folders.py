@@ -1,0 +1,134 @@
+"""The hidden folders beside the site (a build under way, a site moved away for a moment, an old site being deleted),
+each named after the process that owns it, so that only the leftovers of processes that are gone are tidied; and
+the deletion of an old site in a process of its own. Standard library only: that process imports nothing else."""
+
+from __future__ import annotations
+
+import ctypes
+import glob
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+BUILDING, PREVIOUS, DISCARDED = "building", "previous", "discarded"
+
+
+def start_time(pid: int) -> int:
+    """When a process started (clock ticks since boot, from /proc); 0 where the system does not say."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            fields = stat.read().rsplit(b")", 1)[1].split()
+        return int(fields[19])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def owner_tag() -> str:
+    """What names this process in its temporary folders: its id and start time (a reused id has another)."""
+    pid = os.getpid()
+    return f"{pid}-{start_time(pid)}"
+
+
+def owner_alive(pid: int, started: int) -> bool:
+    """Whether process `pid`, started at `started` (0: not known), is still running; in doubt, yes."""
+    if sys.platform == "win32":  # pragma: no cover - os.kill would end the process there
+        return _windows_process_alive(pid)
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            fields = stat.read().rsplit(b")", 1)[1].split()
+    except FileNotFoundError:
+        return False
+    except OSError:
+        fields = []
+    if fields:
+        if fields[0] in (b"Z", b"X"):  # killed, not yet collected by its parent: it writes nothing any more
+            return False
+        return not started or int(fields[19]) == started
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _windows_process_alive(pid: int) -> bool:  # pragma: no cover - Windows only
+    try:
+        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return ctypes.get_last_error() != 87  # ERROR_INVALID_PARAMETER: no such process
+        code = ctypes.c_ulong()
+        try:
+            kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        finally:
+            kernel32.CloseHandle(handle)
+        return code.value == 259  # STILL_ACTIVE
+    except (OSError, AttributeError):
+        return True
+
+
+def temporary_name(site_dir: Path, kind: str) -> Path:
+    """A hidden folder beside the site for a build or a moved-away site, named after the process that owns it."""
+    return site_dir.parent / f".{site_dir.name}-{kind}-{owner_tag()}-{uuid.uuid4().hex[:8]}"
+
+
+def owned_leftovers(site_dir: Path, kind: str) -> list[tuple[Path, bool]]:
+    """The `kind` folders beside the site, each with whether its owner is still running (names from before
+    owners were recorded count as not)."""
+    pattern = re.compile(rf"\.{re.escape(site_dir.name)}-{kind}-(\d+)-(\d+)-[0-9a-f]+")
+    found = []
+    for path in site_dir.parent.glob(f".{glob.escape(site_dir.name)}-{kind}-*"):
+        owner = pattern.fullmatch(path.name)
+        found.append((path, owner is not None and owner_alive(int(owner[1]), int(owner[2]))))
+    return found
+
+
+_DISCARD = ("import sys; sys.path.insert(0, sys.argv[3]); from pathlib import Path; "
+            "from generator.engine.folders import delete_discarded; "
+            "delete_discarded(Path(sys.argv[1]), Path(sys.argv[2]))")
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+"""Where this fivestar's `generator` package is, for that process (a checkout run without installing)."""
+
+
+def discard(old_site: Path, site_dir: Path) -> bool:
+    """Leave the old site (a province's: tens of thousands of files) to a process of its own to delete, so that
+    `fivestar build` ends as soon as the new site is in place; False when no such process could be started.
+
+    That process renames the folder after itself first (DISCARDED, its id and start time): while it runs the
+    folder is its own, and once it is gone, whatever it left is tidied by the next build's `recover_previous`,
+    as is the folder itself should this build end before the process renamed it (its name is then this build's).
+    """
+    try:
+        subprocess.Popen([sys.executable, "-c", _DISCARD, str(old_site), str(site_dir), _PACKAGE_ROOT],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         start_new_session=True, cwd=old_site.parent)
+    except OSError:
+        return False
+    return True
+
+
+def delete_discarded(old_site: Path, site_dir: Path) -> None:
+    """The process `discard` starts: the old site renamed after this process, then deleted."""
+    owned = temporary_name(site_dir, DISCARDED)
+    try:
+        old_site.rename(owned)
+    except OSError:  # already tidied by a next build
+        return
+    shutil.rmtree(owned, ignore_errors=True)
+
+
+def wait_for_discarded(site_dir: Path, timeout: float = 120.0) -> bool:
+    """Wait until no old site beside `site_dir` is being deleted (tests, benchmarks); False on timeout."""
+    deadline = time.monotonic() + timeout
+    while any(alive for kind in (BUILDING, DISCARDED) for _path, alive in owned_leftovers(site_dir, kind)):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
