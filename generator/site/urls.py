@@ -61,7 +61,7 @@ def relpath(path: str, start: str) -> str:
     """
     path_parts = path.split("/") if path not in ("", ".") else []
     start_parts = start.split("/") if start not in ("", ".") else []
-    if any(part in ("", ".", "..") for part in (*path_parts, *start_parts)):
+    if any(odd in path_parts or odd in start_parts for odd in ("", ".", "..")):
         return posixpath.relpath(path or ".", start or ".")
     common = 0
     for a, b in zip(path_parts, start_parts, strict=False):
