@@ -340,3 +340,21 @@ def test_the_build_names_an_image_that_fails_to_decode(data_dir: Path, tmp_path:
     monkeypatch.setattr(images, "file_digest", lambda path: "0" * 64)  # same planned name, no stamp
     with pytest.raises(images.ImageError, match=re.escape("images/events/small.jpg")):
         write_images(dataset, tmp_path / "site", tmp_path / "cache", planned)
+
+
+def test_a_cached_file_is_linked_into_a_fresh_folder_and_copied_elsewhere(tmp_path: Path) -> None:
+    cached, other = tmp_path / "cache-a", tmp_path / "cache-b"
+    cached.write_bytes(b"picture a")
+    other.write_bytes(b"picture b")
+    site = tmp_path / "site"
+    site.mkdir()
+    images.place_cached(cached, site / "a.webp", link=True)
+    assert (site / "a.webp").samefile(cached)
+    images.place_cached(cached, site / "a.webp", link=True)  # the same picture again (two records, one picture)
+    assert (site / "a.webp").samefile(cached) and sorted(p.name for p in site.iterdir()) == ["a.webp"]
+    (site / "b.webp").hardlink_to(other)
+    images.place_cached(cached, site / "b.webp", link=True)  # something else there: replaced, never written into
+    assert (site / "b.webp").samefile(cached) and other.read_bytes() == b"picture b"
+    images.place_cached(cached, site / "c.webp")
+    assert (site / "c.webp").read_bytes() == b"picture a" and not (site / "c.webp").samefile(cached)
+

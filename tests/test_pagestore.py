@@ -160,3 +160,22 @@ def test_an_index_of_another_format_or_shape_reads_as_empty(tmp_path: Path) -> N
                 {"format": FORMAT, "pages": {"k": {"title": "x"}}}, [1, 2]):
         path.write_text(json.dumps(raw), encoding="utf-8")
         assert read_index(path) == {}
+
+
+def cache_inodes(root: Path) -> set[tuple[int, int]]:
+    cache = root / ".cache" / "fivestar"
+    return {(p.stat().st_dev, p.stat().st_ino) for folder in ("images", "share", "qr")
+            for p in (cache / folder).rglob("*") if p.is_file()}
+
+
+def test_fivestar_build_links_cached_images_share_pictures_and_qr_codes(base: tuple[Path, BuildOutcome],
+                                                                        tmp_path: Path) -> None:
+    root, _again = base
+    inodes = cache_inodes(root)
+    linked = {p.suffix for p in (root / "site").rglob("*")
+              if p.is_file() and p.suffix != ".html" and (p.stat().st_dev, p.stat().st_ino) in inodes}
+    assert {".svg", ".png", ".webp"} <= linked  # QR codes, share pictures, record images
+    clean = build_site(root / "data", CONFIG, tmp_path / "clean")  # no page cache: copies, the same bytes
+    assert not [p for p in clean.site_dir.rglob("*") if p.is_file() and (p.stat().st_dev, p.stat().st_ino) in inodes]
+    assert first_difference(tree(clean.site_dir), tree(root / "site")) == ""
+

@@ -16,7 +16,6 @@ import hashlib
 import io
 import os
 import re
-import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from generator.records.model import DEFAULT_SECTION_TITLES, SECTION_KEYS, Site
 from generator.sanitize import clean
+from generator.site.images import place_cached
 
 SHARE_FOLDER = "images/share"
 QR_FOLDER = "images/qr"
@@ -358,15 +358,17 @@ def _encode(image: object, colours: Mapping[str, str]) -> bytes:
     return out.getvalue()
 
 
-def write_pictures(pictures: Mapping[str, SharePicture], site_dir: Path, cache_dir: Path | None = None) -> list[Path]:
-    """Publish every share picture, drawing only those the cache (by file name) does not hold yet."""
+def write_pictures(pictures: Mapping[str, SharePicture], site_dir: Path, cache_dir: Path | None = None, *,
+                   link: bool = False) -> list[Path]:
+    """Publish every share picture, drawing only those the cache (by file name) does not hold yet (`link`:
+    images.place_cached)."""
     written = []
     for picture in {p.url: p for p in pictures.values()}.values():
         target = Path(site_dir) / picture.url
         target.parent.mkdir(parents=True, exist_ok=True)
         cached = Path(cache_dir) / "share" / Path(picture.url).name if cache_dir is not None else None
         if cached is not None and cached.is_file():
-            shutil.copyfile(cached, target)
+            place_cached(cached, target, link=link)
         else:
             data = draw_picture(picture)
             target.write_bytes(data)
@@ -462,8 +464,10 @@ def qr_svg(address: str) -> str:
             f'<path stroke="#000" d="{qr_path(matrix)}"/></svg>\n')
 
 
-def write_qr_codes(canonicals: Iterable[str], site_dir: Path, cache_dir: Path | None = None) -> int:
-    """Publish the QR code of every address (`qr_file`), made only when the cache does not hold it; how many."""
+def write_qr_codes(canonicals: Iterable[str], site_dir: Path, cache_dir: Path | None = None, *,
+                   link: bool = False) -> int:
+    """Publish the QR code of every address (`qr_file`), made only when the cache does not hold it (`link`:
+    images.place_cached); how many."""
     count = 0
     made: set[str] = set()
     for canonical in canonicals:
@@ -476,7 +480,7 @@ def write_qr_codes(canonicals: Iterable[str], site_dir: Path, cache_dir: Path | 
             target.parent.mkdir(parents=True, exist_ok=True)
         cached = Path(cache_dir) / "qr" / name.rsplit("/", 1)[1] if cache_dir is not None else None
         if cached is not None and cached.is_file():
-            shutil.copyfile(cached, target)
+            place_cached(cached, target, link=link)
         else:
             data = qr_svg(canonical).encode("ascii")
             target.write_bytes(data)

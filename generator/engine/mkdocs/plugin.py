@@ -350,11 +350,12 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         news = [(post.date, post.title, url_of(post.src_uri, use_urls)) for post in settings.news]
         pictures = self.pictures
         keys, kept = self.keys, self.store.kept_parts() if self.store is not None else None
+        link = self.store is not None  # `fivestar build`: a fresh folder that nobody serves (images.place_cached)
         addresses = [share.canonical_url(site_url, file.url) for file in files.documentation_pages()]
 
         def job(deliver: Deliver) -> str | None:
             try:
-                write_images(dataset, site_dir, images=settings.images)
+                write_images(dataset, site_dir, images=settings.images, link=link)
             except (ImageError, OSError) as error:
                 return f"图片无法发布，网站没有更新：{error}"
             handle, fragment = tempfile.mkstemp(prefix="fivestar-search-", suffix=".json")
@@ -364,8 +365,8 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             deliver(ENTRIES, fragment)
             try:
                 cache = default_cache_dir(dataset.data_dir)
-                share.write_pictures(pictures, site_dir, cache)
-                share.write_qr_codes((a for a in addresses if a), site_dir, cache)
+                share.write_pictures(pictures, site_dir, cache, link=link)
+                share.write_qr_codes((a for a in addresses if a), site_dir, cache, link=link)
             except OSError as error:
                 return f"分享图片或二维码无法写入，网站没有更新：{error}"
             if settings.downloads:
