@@ -103,6 +103,15 @@ def test_a_damaged_part_is_made_again(damage: bytes, data: Path, tmp_path: Path)
     assert again.made == len(sorted((tmp_path / "kept").glob("*.pickle"))[::3])
 
 
+def test_a_cache_that_cannot_be_written_costs_only_the_work(data: Path, tmp_path: Path) -> None:
+    (tmp_path / "kept").write_text("a file where the folder should be", encoding="utf-8")
+    unwritable = kept_in(tmp_path / "kept")
+    assert differing(exported(data, unwritable), exported(data)) == []
+    assert entries(data, unwritable) == entries(data)
+    unwritable.prune()
+    assert (tmp_path / "kept").is_file()
+
+
 def test_a_full_build_reads_no_part_and_writes_every_part_again(data: Path, tmp_path: Path) -> None:
     exported(data, kept_in(tmp_path / "kept"))
     for path in (tmp_path / "kept").glob("*.pickle"):

@@ -4,6 +4,7 @@ is taken again exactly when it would be made the same."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -40,19 +41,27 @@ class KeptParts:
             return None
 
     def put(self, key: str, value: Any) -> None:
+        """Keep a part (written beside, then moved into place); a cache that cannot be written costs only the work
+        next time."""
         self.made += 1
-        self.folder.mkdir(parents=True, exist_ok=True)
         staging = self.folder / f".{key}.{os.getpid()}"
-        with staging.open("wb") as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(staging, self.folder / f"{key}.pickle")
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with staging.open("wb") as handle:
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(staging, self.folder / f"{key}.pickle")
+        except OSError:
+            with contextlib.suppress(OSError):
+                staging.unlink()
 
     def prune(self) -> None:
-        if not self.folder.is_dir():
-            return
-        for path in self.folder.iterdir():
-            if path.suffix != ".pickle" or path.stem not in self.asked:
-                path.unlink(missing_ok=True)
+        """Drop every part this build did not ask for (and anything else in the folder)."""
+        try:
+            for path in self.folder.iterdir():
+                if path.suffix != ".pickle" or path.stem not in self.asked:
+                    path.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def kept_or_made(parts: KeptParts | None, inputs: Sequence[str] | None, make: Callable[[], Any]) -> Any:

@@ -98,7 +98,8 @@ def region_entries(dataset: Dataset, use_directory_urls: bool, keys: InputKeys,
         return entries
 
     dictionary = search.dictionary_digest() if kept is not None else ""
-    initials: dict[str, str] = kept_or_made(kept, ("pinyin", search.pinyin_version()), dict) if kept else {}
+    initials: dict[str, str] = kept_or_made(kept, ("pinyin", search.pinyin_version()), dict) \
+        if kept is not None else {}
     search.known_initials().update(initials)
     known: dict[str, dict[str, Any]] = {}
     for region, records in by_region.items():
