@@ -4,10 +4,13 @@ bounds, and every prefix whose terms span term files given its own best pages, a
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.site import search_light
 
@@ -87,3 +90,16 @@ def test_terms_are_cut_as_the_engine_cuts_them() -> None:
     separator = re.compile(CONFIG["separator"])
     assert list(search_light.tokens("<p>示例区\u200b学校</p> ABC&amp;d、平安校园", separator)) == \
         ["示例区", "学校", "abc&amp;d", "平安校园"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(weights=st.lists(st.sampled_from([0.0, 0.5, 1.0, 1.00004, 1.00001, 2.5, 7.123456, 1e-7, 1e5 + 0.3]),
+                        max_size=search_light.MAX_RESULTS * 3),
+       total=st.integers(1, 10_000))
+def test_a_terms_best_pages_are_those_of_sorting_every_page(weights: list[float], total: int) -> None:
+    """Rounded once per distinct weight and sorted stably, the best pages are those of rounding every weight and
+    sorting by (weight, page): ties (many equal weights) and weights that round alike included."""
+    found = list(enumerate(weights))
+    rarity = math.log(1 + abs((total - len(found) + 0.5) / (len(found) + 0.5)))
+    every = sorted(((page, search_light._round(w * rarity)) for page, w in found), key=lambda pw: (-pw[1], pw[0]))
+    assert search_light._best(found, total) == every[:search_light.MAX_RESULTS]

@@ -29,8 +29,9 @@ import math
 import re
 import shutil
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -63,13 +64,10 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def tokens(value: str, separator: re.Pattern[str]) -> Iterator[str]:
+def tokens(value: str, separator: re.Pattern[str]) -> list[str]:
     """A field's terms as the engine's search cuts them: markup left out, split, lower case (entities stay written,
     as the engine's tokenizer reads them: &amp; is part of a term)."""
-    text = _TAGS.sub(" ", value)
-    for token in separator.split(text):
-        if token:
-            yield token.lower()
+    return [token.lower() for token in separator.split(_TAGS.sub(" ", value)) if token]
 
 
 def pages_of(docs: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
@@ -96,15 +94,28 @@ def page_weights(page: list[dict[str, Any]], fields: dict[str, float],
             value = doc.get(field)
             if not value:
                 continue
-            values = value if isinstance(value, list) else [value]
-            counts = Counter(t for v in values for t in tokens(str(v), separator))
+            counts: Counter[str] = Counter()
+            for one in value if isinstance(value, list) else [value]:
+                counts.update(tokens(str(one), separator))
+            factor = field_boost * boost
             for term, tf in counts.items():
-                weights[term] += field_boost * boost * tf * (K1 + 1) / (tf + K1)
+                weights[term] += factor * tf * (K1 + 1) / (tf + K1)
     return weights
 
 
 def _round(weight: float) -> float:
     return float(f"{weight:.4g}")
+
+
+def _best(found: list[tuple[int, float]], total: int) -> list[tuple[int, float]]:
+    """A term's best MAX_RESULTS pages (`found` is in page order): by rounded weight (times the term's rarity),
+    then page number. A common term is on most of a province's 28,000 pages, mostly with the same weight: each
+    weight is rounded once, and the sort keeps page order among equal weights (a stable sort, reversed or not)."""
+    rarity = math.log(1 + abs((total - len(found) + 0.5) / (len(found) + 0.5)))
+    weighted = [(page, weight * rarity) for page, weight in found]
+    rounded = {w: _round(w) for w in {w for _page, w in weighted}}
+    ranked = sorted(((page, rounded[w]) for page, w in weighted), key=itemgetter(1), reverse=True)
+    return ranked[:MAX_RESULTS]
 
 
 def _pack(items: Iterable[tuple[str, str]], limit: int) -> list[tuple[str, list[str]]]:
@@ -159,12 +170,7 @@ def write_light_index(index_path: Path) -> LightStats:
             postings[term].append((number, weight))
     total = len(pages)
     terms = sorted(postings, key=_order)
-    best: dict[str, list[tuple[int, float]]] = {}
-    for term in terms:
-        found = postings[term]
-        rarity = math.log(1 + abs((total - len(found) + 0.5) / (len(found) + 0.5)))
-        ranked = sorted(((page, _round(weight * rarity)) for page, weight in found), key=lambda pw: (-pw[1], pw[0]))
-        best[term] = ranked[:MAX_RESULTS]
+    best = {term: _best(postings[term], total) for term in terms}
     term_files = _pack(((t, _dumps([t, len(postings[t]), [x for pw in best[t] for x in pw]])) for t in terms),
                        TERM_CHUNK_BYTES)
     for number, (_first, texts) in enumerate(term_files):
@@ -181,15 +187,17 @@ def write_light_index(index_path: Path) -> LightStats:
     for prefix in sorted(big, key=_order):
         start = bisect.bisect_left(terms, _order(prefix), key=_order)
         top: dict[int, float] = {}
+        seen = top.get
         count = 0
         for term in terms[start:]:
             if not term.startswith(prefix):
                 break
             count += 1
             for page, weight in best[term]:
-                if weight > top.get(page, 0.0):
+                if weight > seen(page, 0.0):
                     top[page] = weight
-        ranked = sorted(top.items(), key=lambda pw: (-pw[1], pw[0]))[:MAX_RESULTS]
+        # By weight, highest first, then page: a stable sort by weight of the pages in order.
+        ranked = sorted(sorted(top.items()), key=itemgetter(1), reverse=True)[:MAX_RESULTS]
         summaries.append((prefix, _dumps([prefix, count, [x for pw in ranked for x in pw]])))
     prefix_files = _pack(summaries, TERM_CHUNK_BYTES)
     for number, (_first, texts) in enumerate(prefix_files):
