@@ -162,6 +162,9 @@ class PageWatch:
         page.on("console", lambda msg: self.errors.append(f"console.{msg.type}: {msg.text}")
                 if msg.type == "error" else None)
         page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
+        # The console says only "404 (Not Found)": which address it was is told beside it.
+        page.on("response", lambda response: self.errors.append(f"http {response.status}: {response.url}")
+                if response.status >= 400 else None)
 
 
 @pytest.hookimpl(wrapper=True)

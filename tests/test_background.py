@@ -6,11 +6,14 @@ import contextlib
 import os
 import signal
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from generator.engine.background import Background, BackgroundFailed
+
+REPO = Path(__file__).resolve().parent.parent
 
 HANG = 300  # seconds; reached only when something hangs
 
@@ -79,3 +82,30 @@ def test_abandon_stops_a_job_nobody_waits_for() -> None:
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.kill(child, signal.SIGKILL)
+
+
+def test_every_file_a_page_loads_is_written_before_the_search_entries_are_handed_over(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A preview's build ends, and its pages reload, once it has the search entries (it does not wait for the rest
+    of the job): record images, share pictures and QR codes must be in place by then, or a reloaded page asks for
+    a picture that is not there yet (a 404 the preview's phone test saw)."""
+    from generator.engine.build import build_site
+    from generator.engine.mkdocs import plugin
+    from generator.site import exports, search, share
+
+    done: list[str] = []
+
+    def noting(name: str, real: Any) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            done.append(name)
+            return real(*args, **kwargs)
+        return call
+
+    monkeypatch.setenv("FIVESTAR_NO_FORK", "1")  # the job inline: the order of its steps, not of two processes
+    monkeypatch.setattr(plugin, "write_images", noting("images", plugin.write_images))
+    monkeypatch.setattr(share, "write_pictures", noting("share pictures", share.write_pictures))
+    monkeypatch.setattr(share, "write_qr_codes", noting("QR codes", share.write_qr_codes))
+    monkeypatch.setattr(search, "write_entries", noting("search entries", search.write_entries))
+    monkeypatch.setattr(exports, "write_exports", noting("downloads", exports.write_exports))
+    build_site(REPO / "data", REPO / "mkdocs.yml", tmp_path / "site")
+    assert done == ["images", "share pictures", "QR codes", "search entries", "downloads"]

@@ -27,7 +27,7 @@ from generator.engine.build import (
     lock_path,
     recover_previous,
 )
-from generator.engine.folders import BUILDING, PREVIOUS, start_time
+from generator.engine.folders import BUILDING, PREVIOUS, start_time, wait_for_discarded
 
 REPO = Path(__file__).resolve().parent.parent
 WAITING = "另一次生成正在进行"
@@ -70,7 +70,7 @@ def test_a_second_build_waits_for_the_first_and_both_leave_a_whole_site(project:
     real_swap = build_module.swap_in
     second: list[subprocess.Popen[bytes]] = []
 
-    def swap_when_the_second_is_waiting(new_site: Path, site_dir: Path) -> None:
+    def swap_when_the_second_is_waiting(new_site: Path, site_dir: Path, **options: bool) -> None:
         # The first build has written everything into its hidden folder and holds the lock: start a real second
         # `fivestar build` of the same site now, and swap only once it says it is waiting.
         with said.open("wb") as sink:
@@ -80,7 +80,7 @@ def test_a_second_build_waits_for_the_first_and_both_leave_a_whole_site(project:
         assert second[0].poll() is None, said.read_text(encoding="utf-8")
         assert f"（进程 {os.getpid()}）" in said.read_text(encoding="utf-8")
         assert files_of(new_site) == whole  # the second build has not tidied away the first one's folder
-        real_swap(new_site, site_dir)
+        real_swap(new_site, site_dir, **options)
 
     monkeypatch.setattr(build_module, "swap_in", swap_when_the_second_is_waiting)
     build_site(folder / "data", folder / "mkdocs.yml", site)
@@ -89,6 +89,7 @@ def test_a_second_build_waits_for_the_first_and_both_leave_a_whole_site(project:
     assert second[0].wait(timeout=300) == 0, said.read_text(encoding="utf-8")
     assert files_of(site) == whole
     assert said.read_text(encoding="utf-8").count(WAITING) == 1
+    assert wait_for_discarded(site)  # the second, a `fivestar build`, left its old site to a process of its own
     assert leftovers(site) == []  # the lock file goes with the lock
 
 
@@ -115,7 +116,7 @@ def test_a_build_killed_while_it_holds_the_lock_blocks_nobody(project: tuple[Pat
     # A real `fivestar build`, stopped for good just before its swap (patched in its own process), then killed.
     stopped = ("import sys, time\n"
                "import generator.engine.build as b\n"
-               "def stop(*_):\n"
+               "def stop(*_, **__):\n"
                "    print('holding', flush=True)\n"
                "    time.sleep(3600)\n"
                "b.swap_in = stop\n"

@@ -354,21 +354,24 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         addresses = [share.canonical_url(site_url, file.url) for file in files.documentation_pages()]
 
         def job(deliver: Deliver) -> str | None:
+            # Every file a page loads (record images, share pictures, QR codes) is written before the search
+            # entries are delivered: a preview's build ends, and its pages reload, once it has the entries (it
+            # does not wait for the downloads, which a page only links to).
             try:
                 write_images(dataset, site_dir, images=settings.images, link=link)
             except (ImageError, OSError) as error:
                 return f"图片无法发布，网站没有更新：{error}"
-            handle, fragment = tempfile.mkstemp(prefix="fivestar-search-", suffix=".json")
-            os.close(handle)
-            entries = search_entries(dataset, use_urls, sections, keys, kept)
-            search.write_entries((search_entry(e) for e in entries), Path(fragment))
-            deliver(ENTRIES, fragment)
             try:
                 cache = default_cache_dir(dataset.data_dir)
                 share.write_pictures(pictures, site_dir, cache, link=link)
                 share.write_qr_codes((a for a in addresses if a), site_dir, cache, link=link)
             except OSError as error:
                 return f"分享图片或二维码无法写入，网站没有更新：{error}"
+            handle, fragment = tempfile.mkstemp(prefix="fivestar-search-", suffix=".json")
+            os.close(handle)
+            entries = search_entries(dataset, use_urls, sections, keys, kept)
+            search.write_entries((search_entry(e) for e in entries), Path(fragment))
+            deliver(ENTRIES, fragment)
             if settings.downloads:
                 try:
                     exports.write_exports(dataset, site_dir, news, site_url, keys, kept)
