@@ -6,13 +6,13 @@ import contextlib
 import hashlib
 import json
 import os
-import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from generator.site.images import place_cached
 from generator.site.kept import KeptParts
 
 FORMAT = 1
@@ -144,15 +144,10 @@ class PageStore:
         source, target = self._file(key), os.fspath(target)
         try:
             try:
-                os.link(source, target)
+                place_cached(source, target, link=True)
             except FileNotFoundError:  # its folder is not there yet (or the stored file is gone: then it fails again)
                 os.makedirs(os.path.dirname(target), exist_ok=True)
-                _link_or_copy(source, target)
-            except FileExistsError:
-                os.unlink(target)
-                _link_or_copy(source, target)
-            except OSError:  # no hard links here
-                shutil.copyfile(source, target)
+                place_cached(source, target, link=True)
         except OSError:
             return False
         self.used[key] = self.pages[key]
@@ -169,7 +164,7 @@ class PageStore:
                 staging = target.with_name(f".{target.name}.{os.getpid()}")
                 with contextlib.suppress(FileNotFoundError):
                     staging.unlink()
-                _link_or_copy(produced, staging)
+                place_cached(produced, staging, link=True)
                 os.replace(staging, target)
         except OSError:
             return
@@ -217,11 +212,3 @@ def write_index(path: Path, pages: Mapping[str, StoredPage]) -> None:
     staging = path.with_name(f".{path.name}.{os.getpid()}")
     staging.write_text(json.dumps({"format": FORMAT, "pages": entries}, ensure_ascii=False), encoding="utf-8")
     os.replace(staging, path)
-
-
-def _link_or_copy(source: Path | str, target: Path | str) -> None:
-    """A hard link where the file system allows one (no bytes copied), else a copy."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import copyreg
 import hashlib
 import io
@@ -14,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from generator.cachefile import write_whole
 
 FORMAT = 1
 """The entries' format; an entry of another format (an older or newer fivestar) is not used."""
@@ -116,7 +117,7 @@ class MemberCache:
                            "value": value})
         except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
             return
-        _write_whole(self.entry_path(identity), data)
+        write_whole(self.entry_path(identity), data)
 
     def digest_of(self, folders: list[str]) -> str | None:
         """The names and bytes of every file under `folders` (links by their target); None when a folder cannot
@@ -192,20 +193,7 @@ class MemberCache:
         if not self.seen or (not self.files_read and len(self.seen) == len(self.known or {})):
             return  # nothing new: every file was known (so each is in FILES), and FILES holds no other
         data = pickle.dumps({"format": FORMAT, "files": self.seen}, protocol=pickle.HIGHEST_PROTOCOL)
-        _write_whole(self.folder / FOLDER / FILES, data)
-
-
-def _write_whole(path: Path, data: bytes) -> None:
-    """Replace a cache file in one step (written beside it, then moved over it); a cache that cannot be written
-    costs only the work next time."""
-    staging = path.with_name(f".{path.name}.{os.getpid()}")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        staging.write_bytes(data)
-        os.replace(staging, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            staging.unlink()
+        write_whole(self.folder / FOLDER / FILES, data)
 
 
 def _raise(error: OSError) -> None:

@@ -754,7 +754,8 @@ class BranchPart:
 
 def title_part(title: HonourTitle, dataset: Dataset) -> TitlePart:
     as_of = dataset.site.as_of.isoformat()
-    table = list(honour_columns(dataset))
+    columns = honour_columns(dataset)
+    table = list(columns)
     records = [honour_record(h, dataset) for h in title.lists]
     rows = honour_rows(records, as_of)
     name = press.fullwidth(title.title)
@@ -763,17 +764,16 @@ def title_part(title: HonourTitle, dataset: Dataset) -> TitlePart:
     sheet = sheet_part(name, table, rows)
     base = f"{DOWNLOADS}/honours/{title.slug}"
     files = ((f"{base}.csv", csv_document(table, [lines])),
-             (f"{base}.xlsx", workbook_bytes(dataset, [sheet], honour_columns(dataset),
+             (f"{base}.xlsx", workbook_bytes(dataset, [sheet], columns,
                                              f"{dataset.site.region}{name}名单")),
              (f"{base}.json", json_document({**envelope(dataset), "title": name, "slug": title.slug},
                                             {"honours": [items]})))
     return TitlePart(items, lines, sheet, files)
 
 
-def branch_part(branch: Branch, dataset: Dataset) -> BranchPart:
-    columns = list(branch_columns(dataset))
+def branch_part(branch: Branch, dataset: Dataset, columns: Sequence[str], as_of: str) -> BranchPart:
     record = branch_record(branch, dataset)
-    row = branch_row(record, dataset.site.as_of.isoformat())
+    row = branch_row(record, as_of)
     return BranchPart(json_item(record), csv_lines(columns, [row]), row_xml(columns, row, ROW_NUMBER),
                       tuple(display_width(_text(row.get(c))) for c in columns))
 
@@ -794,10 +794,12 @@ def branch_parts(dataset: Dataset, keys: InputKeys, kept: KeptParts | None) -> l
     by_region: dict[str, list[Branch]] = {}
     for branch in dataset.branches:
         by_region.setdefault(region_part(branch.id), []).append(branch)
+    columns, as_of = list(branch_columns(dataset)), dataset.site.as_of.isoformat()
     found: dict[str, BranchPart] = {}
     for region, branches in by_region.items():
         inputs = ("branches", keys.regions[region]) if region in keys.regions else None
-        found.update(kept_or_made(kept, inputs, lambda bs=branches: {b.id: branch_part(b, dataset) for b in bs}))
+        found.update(kept_or_made(kept, inputs, lambda bs=branches: {
+            b.id: branch_part(b, dataset, columns, as_of) for b in bs}))
     return [found[branch.id] for branch in dataset.branches]
 
 

@@ -456,22 +456,25 @@ def cached_files(image: ResponsiveImage, data_dir: Path, cache_dir: Path) -> Pat
     return entry
 
 
-def place_cached(cached: Path, target: Path, *, link: bool = False) -> None:
+def place_cached(cached: Path | str, target: Path | str, *, link: bool = False) -> None:
     """A file of the cache put in the site: with `link` (a fresh build folder nobody serves: `fivestar build`'s), a
     hard link where the file system allows one, no bytes copied; else a copy.
 
     Safe because nothing writes into either file afterwards: the cache replaces a file with a new one
     (`os.replace`), never in place, and a build folder is never written again once it is the site. Never for a
-    preview: it writes into its folder again at every rebuild, and so would write into the cache through a link."""
+    preview: it writes into its folder again at every rebuild, and so would write into the cache through a link.
+    The page cache (engine/pagestore.py) places its pages the same way."""
     if link:
         try:
-            if os.path.lexists(target):  # two records, one picture: already there; or something else, replaced
+            try:
+                os.link(cached, target)
+            except FileExistsError:  # two records, one picture: already there; or something else, replaced
                 if os.path.samefile(cached, target):
                     return
                 os.unlink(target)
-            os.link(cached, target)
+                os.link(cached, target)
             return
-        except OSError:  # no hard links on this file system
+        except OSError:  # no hard links on this file system (or no folder yet: the copy says so)
             pass
     shutil.copyfile(cached, target)
 

@@ -4,14 +4,14 @@ is taken again exactly when it would be made the same."""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
 import pickle
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from generator.cachefile import write_whole
 
 
 @dataclass
@@ -44,15 +44,7 @@ class KeptParts:
         """Keep a part (written beside, then moved into place); a cache that cannot be written costs only the work
         next time."""
         self.made += 1
-        staging = self.folder / f".{key}.{os.getpid()}"
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            with staging.open("wb") as handle:
-                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(staging, self.folder / f"{key}.pickle")
-        except OSError:
-            with contextlib.suppress(OSError):
-                staging.unlink()
+        write_whole(self.folder / f"{key}.pickle", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
     def prune(self) -> None:
         """Drop every part this build did not ask for (and anything else in the folder)."""

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
+from generator.cachefile import write_whole
 from generator.records.model import DEFAULT_SECTION_TITLES, SECTION_KEYS, Site
 from generator.sanitize import clean
 from generator.site.images import place_cached
@@ -373,20 +374,9 @@ def write_pictures(pictures: Mapping[str, SharePicture], site_dir: Path, cache_d
             data = draw_picture(picture)
             target.write_bytes(data)
             if cached is not None:
-                _store(cached, data)
+                write_whole(cached, data)
         written.append(target)
     return written
-
-
-def _store(path: Path, data: bytes) -> None:
-    """Put a file in the cache atomically; a cache that cannot be written costs only the work next time."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        staging = path.with_name(f".{path.name}.{os.getpid()}")
-        staging.write_bytes(data)
-        os.replace(staging, path)
-    except OSError:
-        pass
 
 
 # -- the page's address and its QR code --------------------------------------------------------------------------------
@@ -485,7 +475,7 @@ def write_qr_codes(canonicals: Iterable[str], site_dir: Path, cache_dir: Path | 
             data = qr_svg(canonical).encode("ascii")
             target.write_bytes(data)
             if cached is not None:
-                _store(cached, data)
+                write_whole(cached, data)
         count += 1
     return count
 
