@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -127,10 +128,45 @@ def test_missing_settings_file_is_explained(sample_data: Path, tmp_path: Path) -
     assert "找不到网站设置文件" in str(raised.value) and raised.value.exit_code == 1
 
 
+ROOT = Path(__file__).resolve().parent.parent
+BROKEN_SETTINGS = {
+    "a theme folder that is not there":
+        f"INHERIT: {ROOT / 'mkdocs.yml'}\ntheme:\n  name: material\n  custom_dir: gone\n",
+    "a content folder that is not there": f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: nowhere\n",
+    "a YAML slip": "site_name: 示例\n  plugins: [\n",
+    "a setting of the wrong kind": f"INHERIT: {ROOT / 'mkdocs.yml'}\nnav: 首页\n",
+    "an unknown theme": f"INHERIT: {ROOT / 'mkdocs.yml'}\ntheme:\n  name: no-such-theme\n",
+}
+ENGLISH = re.compile(r"[A-Za-z]{3,}[ ,:]+[A-Za-z]{3,}")
+
+
+@pytest.mark.parametrize("broken", sorted(BROKEN_SETTINGS))
+def test_broken_site_settings_are_explained_in_chinese(broken: str, sample_data: Path, tmp_path: Path) -> None:
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(BROKEN_SETTINGS[broken], encoding="utf-8")
+    with pytest.raises(build.BuildFailed) as raised:
+        build.build_site(sample_data, config, tmp_path / "site")
+    said = str(raised.value)
+    assert raised.value.exit_code == 1 and str(config) in said and "改" in said
+    assert not ENGLISH.search(said.replace(str(config), "").replace(str(tmp_path), "")), said
+
+
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "FIVESTAR_DATA"}
     return subprocess.run([sys.executable, "-m", "generator", *args], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=300, check=False)
+
+
+@pytest.mark.parametrize("command", ["build", "serve"])
+def test_broken_site_settings_stop_build_and_preview_in_chinese(command: str, sample_data: Path,
+                                                                 tmp_path: Path) -> None:
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(BROKEN_SETTINGS["a content folder that is not there"], encoding="utf-8")
+    port = ["--port", str(8000 + os.getpid() % 900)] if command == "serve" else []
+    ran = run_cli(command, "--data", str(sample_data), "--config", str(config), *port)
+    said = ran.stderr + ran.stdout
+    assert ran.returncode != 0 and "有误：设置 " in said and "Traceback" not in said
+    assert not ENGLISH.search(said.replace(str(tmp_path), "")), said
 
 
 def test_cli_build_reports_in_chinese_and_exits_by_outcome(tmp_path: Path, sample_data: Path) -> None:

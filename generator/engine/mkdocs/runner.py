@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -256,6 +257,31 @@ class MkDocsSite:
             self.config.plugins.on_shutdown()
 
 
+_CONFIG_VALUE = re.compile(r"Config value '([^']+)': (.*)", re.S)
+_QUOTED_PATH = re.compile(r"'([^']*[/\\][^']*)'")
+_YAML_PLACE = re.compile(r"line (\d+), column (\d+)")
+
+
+def config_problem(config_path: Path, error: BaseException, logged: list[str]) -> str:
+    """What is wrong with mkdocs.yml, in Chinese: the engine says it in English, in its log (a setting's value) or
+    in the error (the YAML itself, with a line and column); its words are not passed on, only the setting's name,
+    the place and the path it names."""
+    head = f"网站设置文件 {config_path} 有误"
+    hint = "请对照项目自带的 mkdocs.yml 改正（不确定时请技术人员处理），改好后再运行一次；上一次生成的网站保持不变。"
+    place = _YAML_PLACE.search(str(error))
+    if isinstance(error, ConfigurationError) and place:
+        return f"{head}：第 {place[1]} 行第 {place[2]} 列附近的格式不对（缩进、冒号或括号）。{hint}"
+    settings = [found for message in logged if (found := _CONFIG_VALUE.match(message))]
+    if not settings:
+        return f"{head}，无法读取。{hint}"
+    lines = []
+    for found in settings:
+        path = _QUOTED_PATH.search(found[2])
+        named = f"指向的 {path[1]} 不存在或不能用" if path else "的值不对"
+        lines.append(f"设置 {found[1]} {named}")
+    return f"{head}：" + "；".join(lines) + f"。{hint}"
+
+
 @contextmanager
 def open_site(config_path: Path, data_dir: Path, loaded: LoadResult, *, strict: bool = False) -> Iterator[MkDocsSite]:
     """Load the settings, hand the fivestar plugin its checked data, and collect what MkDocs logs meanwhile."""
@@ -264,7 +290,7 @@ def open_site(config_path: Path, data_dir: Path, loaded: LoadResult, *, strict: 
         try:
             config = load_config(str(config_path), strict=strict)
         except (ConfigurationError, Abort, OSError) as error:
-            raise EngineFailed(f"网站设置文件 {config_path} 有误：{error}", EXIT_DATA) from None
+            raise EngineFailed(config_problem(config_path, error, log.messages), EXIT_DATA) from None
         plugin = config.plugins.get(PLUGIN_NAME)
         if plugin is None:
             raise EngineFailed(f"{config_path} 没有启用 fivestar 插件；在 plugins 下加一行 `- fivestar`。", EXIT_DATA)
@@ -295,6 +321,11 @@ def plugins_with_data(config_path: Path, data_dir: Path) -> Any:
 def serve_site(config_path: Path, data_dir: Path, port: int) -> None:
     """Preview on 127.0.0.1 with live reload until Ctrl+C; EngineFailed (in Chinese) if it cannot start."""
     quiet_banner()
+    with collect_log() as log:  # settings the engine refuses are told in Chinese, before its log reaches the screen
+        try:
+            load_config(str(config_path))
+        except (ConfigurationError, Abort, OSError) as error:
+            raise EngineFailed(config_problem(config_path, error, log.messages), EXIT_DATA) from None
     handler = logging.StreamHandler()
     handler.setLevel(logging.WARNING)
     handler.setFormatter(PreviewFormatter())
@@ -312,7 +343,7 @@ def serve_site(config_path: Path, data_dir: Path, port: int) -> None:
         raise EngineFailed(f"无法在端口 {port} 上启动预览（{error.strerror or error}）。端口可能已被占用，"
                            f"请换一个，如 fivestar serve --port {port + 1}。") from None
     except (Abort, ConfigurationError) as error:
-        raise EngineFailed(f"预览没有启动：{error}") from None
+        raise EngineFailed("预览没有启动：" + config_problem(config_path, error, [])) from None
     finally:
         logger.removeHandler(handler)
         logger.propagate = True
