@@ -37,8 +37,9 @@ class HonourTitle:
     slug: str
     lists: tuple[HonourList, ...]
 
-    @property
+    @cached_property
     def is_individual(self) -> bool:
+        """Once per title: every page of a title in a province asks (thousands of lists, each scanning its names)."""
         return any(h.is_individual for h in self.lists)
 
     @property
@@ -179,6 +180,22 @@ class MemberRegion:
         return cls(prefix, dataset.site, dataset.branch_count, len(dataset.brands), len(dataset.events),
                    dataset.totals_by_level,
                    tuple(replace(inner, prefix=f"{prefix}/{inner.prefix}") for inner in dataset.members))
+
+
+def region_part(record_id: str) -> str:
+    """The member region a qualified id names (`luolong` of `luolong/qu-yishixiao`; "" for the site's own)."""
+    return record_id.rpartition("/")[0]
+
+
+def within(region: str, prefix: str) -> bool:
+    """`region` is the member region `prefix` or one inside it (every region is within the site's own, "")."""
+    return not prefix or region == prefix or region.startswith(prefix + "/")
+
+
+def ancestors(region: str) -> tuple[str, ...]:
+    """The regions above `region`, the site's own ("") first: `a/b/c` → "", `a`, `a/b`."""
+    parts = region.split("/") if region else []
+    return ("", *("/".join(parts[:i]) for i in range(1, len(parts))))
 
 
 def all_members(members: tuple[MemberRegion, ...]) -> tuple[MemberRegion, ...]:
@@ -334,6 +351,32 @@ class Dataset:
                     head = head.rpartition("/")[0]
                     groups[head][slot].append(record)
         return MappingProxyType({prefix: (tuple(b), tuple(h), tuple(e)) for prefix, (b, h, e) in groups.items()})
+
+    @cached_property
+    def title_scopes(self) -> Mapping[tuple[str, str], tuple[HonourList, ...]]:
+        """Per (title, region): the title's lists held within that region at any depth, in the title's order.
+        The site's own region ("") holds every list; in a city's site each member region holding a list of the
+        title, and each region above it, has a page of that title (`title_regions`)."""
+        scopes: dict[tuple[str, str], list[HonourList]] = defaultdict(list)
+        for title in self.titles:
+            for honour in title.lists:
+                region = region_part(honour.id)
+                for above in (*ancestors(region), region) if region else ("",):
+                    scopes[(title.title, above)].append(honour)
+        return MappingProxyType({key: tuple(lists) for key, lists in scopes.items()})
+
+    def title_regions(self, title: HonourTitle) -> tuple[str, ...]:
+        """The regions with a page of `title`: the site's own, then each member region (in the site's order of
+        members) holding a list of it at any depth."""
+        return ("", *(m.prefix for m in all_members(self.members) if (title.title, m.prefix) in self.title_scopes))
+
+    def lists_within(self, title: HonourTitle, region: str) -> tuple[HonourList, ...]:
+        return self.title_scopes.get((title.title, region), ())
+
+    def region_name(self, region: str) -> str:
+        """The name of a member region by its qualified id; the site's own region for ""."""
+        member = self.member_by_prefix.get(region) if region else None
+        return member.name if member else self.site.region
 
     def region_of(self, record_id: str) -> str:
         """The name of the region a record belongs to: its own member region's (the innermost), else this site's."""

@@ -15,14 +15,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.dataset import Dataset, all_members, count_schools
+from generator.dataset import Dataset, all_members, count_schools, region_part, within
 from generator.records.load import load_dataset
 from generator.records.model import HonourList
 from generator.site import exports, press
 from generator.site.pages import render_pages
-from generator.site.urls import branch_uri, brand_uri, event_uri, url_of
+from generator.site.render import Page
+from generator.site.urls import branch_uri, brand_uri, event_uri, honour_uri, url_of
+from generator.site.views import honour_counts
 from generator.staff.demo import make_city, write_city
 from tests.conftest import build_into
+from tests.readhtml import parse, target_url
 
 REGIONS, BRANCHES = 15, 400
 
@@ -48,6 +51,21 @@ def city_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def city(city_dir: Path) -> Dataset:
     return load(city_dir)
+
+
+@pytest.fixture(scope="module")
+def province(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
+    """A province of two cities of three districts each (`fivestar demo --regions 6 --cities 2`)."""
+    out = tmp_path_factory.mktemp("province") / "data"
+    write_city(make_city(6, 150, cities=2), out)
+    return load(out)
+
+
+@pytest.fixture(scope="module")
+def rendered(request: pytest.FixtureRequest) -> dict[str, dict[str, Page]]:
+    """Every page of the city and of the province, by source path, rendered once."""
+    return {which: {page.src_uri: page for page in render_pages(request.getfixturevalue(which))}
+            for which in ("city", "province")}
 
 
 @pytest.fixture
@@ -322,3 +340,110 @@ def test_a_city_of_fifteen_districts_builds(tmp_path: Path) -> None:
     assert "/qu-15/" in sitemap and "/members/" in sitemap
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "示例十五区" in home and "示例市各地区" in home
+
+
+# -- a title's pages: one per region, each holding that region's own lists, the regions below it as a table --------
+
+def _title_pages(ds: Dataset, pages: dict[str, Page]) -> dict[str, tuple[str, str]]:
+    """The title pages of a city's site by source path: (title, region)."""
+    found = {honour_uri(t.slug, region): (t.title, region) for t in ds.titles for region in ds.title_regions(t)}
+    assert set(found) <= set(pages)
+    return found
+
+
+@pytest.mark.parametrize("which", ["city", "province"])
+def test_every_list_is_shown_whole_once_on_its_own_regions_page_of_the_title(
+        which: str, rendered: dict[str, dict[str, Page]], request: pytest.FixtureRequest) -> None:
+    ds, pages = request.getfixturevalue(which), rendered[which]
+    title_pages = _title_pages(ds, pages)
+    listed = {uri: uri.endswith(".md") and "honours/" in uri and not uri.endswith("honours/index.md")
+              for uri in pages}
+    assert {uri for uri, is_title in listed.items() if is_title} == set(title_pages)  # no other title page
+    where: dict[str, list[str]] = {}
+    for uri in title_pages:
+        for heading in pages[uri].headings:
+            where.setdefault(heading.id, []).append(uri)
+    for honour in ds.honours:
+        title = ds.title_by_name[honour.title]
+        assert where.get(honour.id) == [honour_uri(title.slug, region_part(honour.id))], honour.id
+    # a region's page is a page of the title at every level above a list, and only there
+    for uri, (title_name, region) in title_pages.items():
+        title = ds.title_by_name[title_name]
+        assert region == "" or any(within(region_part(h.id), region) for h in title.lists), uri
+
+
+@pytest.mark.parametrize("which", ["city", "province"])
+def test_every_link_of_a_city_site_reaches_a_page_and_its_anchor(
+        which: str, rendered: dict[str, dict[str, Page]]) -> None:
+    pages = rendered[which]
+    by_url = {url_of(uri): page for uri, page in pages.items()}
+    anchors = 0
+    for uri, page in pages.items():
+        for text, href in parse(page.body).links():
+            if "://" in href or href.startswith(("downloads/", "../downloads/")) or "downloads/" in href:
+                continue
+            url, fragment = target_url(uri, href)
+            assert url in by_url, (uri, text, href)
+            if fragment:
+                assert fragment in {h.id for h in by_url[url].headings}, (uri, text, href)
+                anchors += 1
+    assert anchors > 100  # branch and member pages link to the lists they show
+
+
+def _held(lists: tuple[HonourList, ...], level: str) -> int:
+    """How many hold a title at `level` on a region's lists: people on 命名 lists of individuals, or schools on
+    命名 school lists by the counting rule (count_schools)."""
+    named = [h for h in lists if h.level == level and h.status == "命名"]
+    people = sum(h.listed for h in named if h.is_individual)
+    return people + count_schools([h for h in named if not h.is_individual])[0]
+
+
+@pytest.mark.parametrize("which", ["city", "province"])
+def test_a_regions_page_of_a_title_counts_each_region_below_it_and_speaks_of_its_own_region(
+        which: str, rendered: dict[str, dict[str, Page]], request: pytest.FixtureRequest) -> None:
+    ds, pages = request.getfixturevalue(which), rendered[which]
+    tables = 0
+    for uri, (title_name, region) in _title_pages(ds, pages).items():
+        title = ds.title_by_name[title_name]
+        page = parse(pages[uri].body)
+        name = ds.region_name(region)
+        assert page.find("h1").text() == (f"{press.bare(title_name)} · {name}" if region else press.bare(title_name))
+        total = [p.text() for p in page.find_all("p", cls="fs-copy__text") if "共有" in p.text()]
+        if press.running_total(title, ds, region):
+            assert any(t.startswith(f"{name}共有") for t in total), (uri, total)
+        below = ds.member_by_prefix[region].members if region else ds.members
+        expected = [m for m in below if ds.lists_within(title, m.prefix)]
+        rows = page.find_all("tr")[1:] if expected else []
+        if not expected:
+            assert 'id="regions"' not in pages[uri].body
+            continue
+        tables += 1
+        head = [th.text() for th in page.find_all("tr")[0].find_all("th")]
+        assert head[:2] == ["地区", "名单"]
+        assert len(rows) == len(expected)
+        for row, member in zip(rows, expected, strict=True):
+            inside = ds.lists_within(title, member.prefix)
+            cells = [cell.text() for cell in row.elements()]
+            assert cells[0] == member.name and cells[1] == f"{len(inside)} 份", (uri, cells)
+            unit = "人" if title.is_individual else "所"
+            counts = [_held(inside, level) for level in head[2:]]
+            assert cells[2:] == [f"{count} {unit}" if count else "—" for count in counts], (uri, cells)
+            assert counts == [honour_counts(title, ds, inside)[level] for level in head[2:]]
+            (_text, href), = row.find("th").links()
+            assert target_url(uri, href)[0] == url_of(honour_uri(title.slug, member.prefix))
+        if region:  # back to the region above
+            parent = region.rpartition("/")[0]
+            assert any(target_url(uri, href)[0] == url_of(honour_uri(title.slug, parent))
+                       for _text, href in page.links())
+    assert tables
+
+
+def test_a_regions_page_of_a_title_is_found_by_search(province: Dataset) -> None:
+    from generator.site.search_entries import search_entries
+
+    entries = {entry["location"]: entry for entry in search_entries(province)}
+    for title in province.titles:
+        for region in province.title_regions(title):
+            entry = entries[url_of(honour_uri(title.slug, region))]
+            if region:
+                assert province.region_name(region) in entry["title"].replace("\u200b", "")

@@ -194,16 +194,20 @@ def test_any_edit_in_any_member_rebuilds_as_a_full_build_would(edit: str, which:
         incremental = build(root)
     clean = build_site(data, CONFIG, work / "clean", page_cache=False)
     assert first_difference(tree(clean.site_dir), tree(incremental.site_dir)) == ""
-    if reach is not None:  # only those districts' pages, their cities' pages and the site's own are made again
+    if reach is not None:  # only those districts' pages, their cities' own page and pages of a title (the city's
+        # figures of the title: the running total, its districts' table), and the site's own are made again
         prefixes = {prefix_of(data, d) for d in reach}
-        allowed = {*(f"{p}/" for p in prefixes), *(f"{p.partition('/')[0]}/index.md" for p in prefixes)}
+        allowed = {*(f"{p}/" for p in prefixes), *(f"{p.partition('/')[0]}/index.md" for p in prefixes),
+                   *(f"{p.partition('/')[0]}/honours/" for p in prefixes)}
         cities = {prefix_of(data, d).partition("/")[0] for d in districts(data)}
         strays = [uri for uri in rendered if uri.partition("/")[0] in cities and not uri.startswith(tuple(allowed))]
         assert strays == []
         member_pages = sum(1 for p in prefixes for _ in (root / "site" / p).rglob("index.html"))
         site_pages = sum(1 for p in (root / "site").rglob("index.html")
                          if p.relative_to(root / "site").parts[0] not in cities)
-        assert 0 < unchanged.reused - incremental.reused <= len(rendered) <= member_pages + len(prefixes) + site_pages
+        city_titles = sum(1 for p in prefixes for _ in (root / "site" / p.partition("/")[0] / "honours").glob("*/"))
+        assert 0 < unchanged.reused - incremental.reused <= len(rendered) <= (
+            member_pages + len(prefixes) + site_pages + city_titles)
 
 
 def test_a_corrupt_or_foreign_member_cache_loads_as_no_cache(base: tuple[Path, BuildOutcome], tmp_path: Path) -> None:

@@ -43,10 +43,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from generator.dataset import Dataset, HonourTitle, all_members, slugify
+from generator.dataset import Dataset, HonourTitle, all_members, region_part, slugify
 from generator.records.model import EPOCH_ENV, Branch, HonourList, PartialDate, build_epoch
 from generator.site import press
-from generator.site.inputs import NO_KEYS, InputKeys, input_keys, region_part
+from generator.site.inputs import NO_KEYS, InputKeys, input_keys
 from generator.site.kept import KeptParts, kept_or_made
 from generator.site.urls import event_uri, url_of
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.dataset import Dataset, HonourTitle, all_members
+from generator.dataset import Dataset, HonourTitle, all_members, region_part, within
 from generator.site.render import digest_of
 
 
@@ -17,9 +17,11 @@ class InputKeys:
 
     regions: dict[str, str]
     titles: dict[str, str]
+    title_pages: dict[tuple[str, str], str]
+    """Per (title slug, region): the inputs of that region's page of the title (`title_page_inputs`)."""
 
 
-NO_KEYS = InputKeys({}, {})
+NO_KEYS = InputKeys({}, {}, {})
 """Nothing known by its inputs: every part is made."""
 
 
@@ -27,7 +29,11 @@ def input_keys(dataset: Dataset) -> InputKeys:
     """Every member region's key (`region_keys`) and every honour title's (`title_inputs`); none for a district."""
     if not dataset.members:
         return NO_KEYS
-    return InputKeys(region_keys(dataset), {title.slug: title_inputs(title, dataset) for title in dataset.titles})
+    titles, pages = {}, {}
+    for title in dataset.titles:
+        titles[title.slug], found = title_inputs(title, dataset)
+        pages.update(((title.slug, region), key) for region, key in found.items())
+    return InputKeys(region_keys(dataset), titles, pages)
 
 
 def source_region(key: str) -> str:
@@ -37,16 +43,6 @@ def source_region(key: str) -> str:
     if not colon:
         return ""
     return record_id if kind == "site" else region_part(record_id)
-
-
-def region_part(record_id: str) -> str:
-    """The member region a qualified id names (`luolong` of `luolong/qu-yishixiao`; "" for the site's own)."""
-    return record_id.rpartition("/")[0]
-
-
-def within(region: str, prefix: str) -> bool:
-    """`region` is the member region `prefix` or one inside it."""
-    return region == prefix or region.startswith(prefix + "/")
 
 
 def region_keys(dataset: Dataset) -> dict[str, str]:
@@ -84,20 +80,31 @@ def region_keys(dataset: Dataset) -> dict[str, str]:
     return keys
 
 
-def title_inputs(title: HonourTitle, dataset: Dataset) -> str:
-    """In a city's site, a digest of everything an honour title's page reads, for `Renderer.render_keyed`: site.yaml
-    (levels, the region that is the subject of its sentences), the files of its lists (any region's), the region
-    each list belongs to, and each school named on them as the page names it (a shared name with its region, its
-    brand). A title's lists are a sliver of the data: its page is not made again when another title's changes."""
-    texts = [dataset.sources["site"].text if "site" in dataset.sources else repr(dataset.site)]
-    schools = set()
+def title_inputs(title: HonourTitle, dataset: Dataset) -> tuple[str, dict[str, str]]:
+    """In a city's site, a digest of everything an honour title's downloads read (`exports.title_parts`), and per
+    region with a page of the title (`Dataset.title_regions`) a digest of everything that page reads
+    (`views.title_view`), for the kept parts and `Renderer.render_keyed`.
+
+    Each region's own lists are digested once: their files, the region, and each school named on them as pages
+    name it (a shared name with its region, its brand). A region's page reads its own lists in full and, for the
+    figures, the running total and the table of its members, the lists of every region inside it; besides those,
+    site.yaml (levels, the site's region) and the names of the member regions. The downloads read every list.
+    A title's lists are a sliver of the data: its pages are not made again when another title's lists change, nor
+    a region's page when a list outside it changes."""
+    site = dataset.sources["site"].text if "site" in dataset.sources else repr(dataset.site)
+    names = repr([(m.prefix, m.name) for m in all_members(dataset.members)])
+    own: dict[str, list[str]] = {}
     for honour in title.lists:
         source = dataset.sources.get(f"honours:{honour.id}")
+        texts = own.setdefault(region_part(honour.id), [])
         texts.append(f"{honour.id}\0{source.text if source is not None else repr(honour)}\0"
                      f"{dataset.region_of(honour.id)}")
-        schools.update(r.branch for r in honour.recipients)
-    for branch_id in sorted(schools):
-        branch = dataset.branch_by_id.get(branch_id)
-        brand = branch.brand.name if branch is not None and branch.brand is not None else None
-        texts.append(f"{branch_id}\0{branch is not None}\0{dataset.branch_name(branch_id)}\0{brand}")
-    return digest_of(*texts)
+        for branch_id in dict.fromkeys(r.branch for r in honour.recipients):
+            branch = dataset.branch_by_id.get(branch_id)
+            brand = branch.brand.name if branch is not None and branch.brand is not None else None
+            texts.append(f"{branch_id}\0{branch is not None}\0{dataset.branch_name(branch_id)}\0{brand}")
+    digests = {region: digest_of(*texts) for region, texts in own.items()}
+    pages = {region: digest_of(site, names, region, *(f"{r}\0{d}" for r, d in sorted(digests.items())
+                                                      if within(r, region)))
+             for region in dataset.title_regions(title)}
+    return digest_of(site, *(f"{r}\0{d}" for r, d in sorted(digests.items()))), pages

@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from generator.checks.content import read_page_meta
-from generator.dataset import BrandEntry, Dataset, HonourTitle, all_members
+from generator.dataset import BrandEntry, Dataset, all_members, region_part
 from generator.records.model import KINDS
 from generator.site import exports
 from generator.site.images import ResponsiveImage, plan_images
-from generator.site.inputs import InputKeys, input_keys, region_part
+from generator.site.inputs import InputKeys, input_keys
 from generator.site.render import Page, Renderer
 from generator.site.search import tag_forms
 from generator.site.urls import branch_uri, brand_uri, event_uri, honour_uri, member_uri
@@ -31,6 +31,7 @@ from generator.site.views import (
     events_intro,
     format_date,
     home_view,
+    honour_counts,
     honours_index_view,
     kind_of,
     member_rows,
@@ -110,18 +111,6 @@ def gallery_kinds(brands: Sequence[BrandEntry]) -> list[tuple[str, int]]:
     counts = Counter(kind_of(entry.branch) for entry in brands)
     order = list(KINDS)
     return [(kind, counts[kind]) for kind in order if counts.get(kind)]
-
-
-def honour_counts(title: HonourTitle, dataset: Dataset) -> dict[str, int]:
-    """How many hold a title at each level: schools by the Dataset's counting rule (命名 lists), or people."""
-    counts = dict.fromkeys(dataset.site.levels, 0)
-    for honour in title.lists:
-        if honour.is_individual and honour.is_counted:
-            counts[honour.level] = counts.get(honour.level, 0) + honour.listed
-        elif not honour.is_individual:
-            held = dataset.schools_holding(title.title, honour.level)
-            counts[honour.level] = held.schools if held else counts.get(honour.level, 0)
-    return counts
 
 
 def year_counts(dataset: Dataset) -> list[tuple[str, int, int, int]]:
@@ -231,12 +220,18 @@ def render_pages(dataset: Dataset, settings: PageSettings | None = None,
     r.render("honours/index.md", "honours_index.html.j2", DATA_INDEXED,
              view=honours_index_view(ds, {t.title: honour_counts(t, ds) for t in ds.titles}, years), years=years)
     for title in ds.titles:
-        meta = {"tags": [title.title], **DATA_INDEXED, **title_article(title, ds)}
-        if regions:  # a city's title pages: their lists are everywhere, their inputs a small part of the data
-            r.render_keyed(honour_uri(title.slug), "honour.html.j2", meta, keys.titles[title.slug],
-                           lambda t=title: {"view": title_view(t, ds)})
-        else:
+        if not ds.members:
+            meta = {"tags": [title.title], **DATA_INDEXED, **title_article(title, ds)}
             r.render(honour_uri(title.slug), "honour.html.j2", meta, view=title_view(title, ds))
+            continue
+        for region in ds.title_regions(title):  # a city's: a page of the title per region holding its lists
+            meta = {"tags": [title.title], **DATA_INDEXED, **title_article(title, ds, region)}
+            inputs = keys.title_pages.get((title.slug, region)) if keys is not None else None
+            if inputs is None:
+                r.render(honour_uri(title.slug, region), "honour.html.j2", meta, view=title_view(title, ds, region))
+            else:
+                r.render_keyed(honour_uri(title.slug, region), "honour.html.j2", meta, inputs,
+                               lambda t=title, g=region: {"view": title_view(t, ds, g)})
 
     r.render("branches/index.md", "branches_index.html.j2", DATA_INDEXED, view=branches_index_view(ds))
     for branch in ds.branches:

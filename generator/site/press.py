@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from generator import quotes
-from generator.dataset import Dataset, HonourTitle, count_schools
+from generator.dataset import Dataset, HonourTitle, count_schools, region_part, within
 from generator.records.model import CANDIDATE, NAMED, PUBLIC_NOTICE, REVOKED, Event, HonourList, Recipient
 from generator.sanitize import clean
 
@@ -348,9 +348,9 @@ def _holder_name(branch_id: str, first: Mapping[str, Recipient], dataset: Datase
     return recipient_name(recipient, dataset) if recipient is not None else fullwidth(dataset.branch_name(branch_id))
 
 
-def total_sentence(lists: Iterable[HonourList], title: str, dataset: Dataset) -> str:
+def total_sentence(lists: Iterable[HonourList], title: str, dataset: Dataset, region: str | None = None) -> str:
     """Rule: {region}共有{group}{level}“{title}”, one group per level, highest first, joined by 、, then 。.
-    The region is the lists' own (`_subject`).
+    The region is the one given (a qualified id, "" for the site's), else the lists' own (`_subject`).
 
     Each level's group counts every school once (the Dataset's counting rule): the union of named schools,
     raised to the largest total. Only 命名 lists count; lists of individuals are not counted. The title's own
@@ -361,25 +361,31 @@ def total_sentence(lists: Iterable[HonourList], title: str, dataset: Dataset) ->
               for level, names, total, unit in _level_groups(lists, dataset)]
     if not groups:
         return ""
-    return f"{fullwidth(_subject(lists, dataset))}{HOLDS}{LIST_SEPARATOR.join(groups)}{FULL_STOP}"
+    subject = dataset.region_name(_subject(lists) if region is None else region)
+    return f"{fullwidth(subject)}{HOLDS}{LIST_SEPARATOR.join(groups)}{FULL_STOP}"
 
 
-def _subject(lists: Sequence[HonourList], dataset: Dataset) -> str:
-    """Rule: the region a running total is about: the site's; in a city's site, a district's own lists count for
-    that district only (示例一区共有…), the city's figure for all of them (示例市共有…)."""
-    regions = {h.id.rpartition("/")[0] for h in lists}
-    if len(regions) == 1 and (region := regions.pop()):
-        return dataset.region_of(f"{region}/-")
-    return dataset.site.region
+def _subject(lists: Sequence[HonourList]) -> str:
+    """Rule: the region a running total is about: the innermost region holding all the lists (qualified id; ""
+    for the site's own). In a city's site a district's own lists count for that district only (示例一区共有…),
+    a city's and its districts' lists for the city (示例一市共有…), lists of two cities for the province."""
+    regions = {region_part(h.id) for h in lists}
+    common = min(regions, key=len, default="")
+    while common and not all(within(region, common) for region in regions):
+        common = region_part(common)
+    return common
 
 
-def running_total(title: HonourTitle, dataset: Dataset) -> str:
-    """Rule: the running total of one title over all its 命名 school lists, any year (see total_sentence).
+def running_total(title: HonourTitle, dataset: Dataset, region: str | None = None) -> str:
+    """Rule: the running total of one title over all its 命名 school lists, any year (see total_sentence); in a
+    city's site, with `region`, over the lists inside that member region ("" the site's own), which is its subject.
 
     示例区共有示例实验小学和示例实验初级中学2所国家级“文明校园”、示例一实小等4所省级“文明校园”、…。
     Empty when the title has no named school list.
     """
-    return total_sentence(title.lists, title.title, dataset)
+    if region is None:
+        return total_sentence(title.lists, title.title, dataset)
+    return total_sentence(dataset.lists_within(title, region), title.title, dataset, region)
 
 
 def honour_sentence(honour: HonourList, dataset: Dataset) -> str:
@@ -398,13 +404,13 @@ def honour_sentence(honour: HonourList, dataset: Dataset) -> str:
     return award_clause(honour, dataset)
 
 
-def running_total_names(title: HonourTitle, dataset: Dataset) -> str:
+def running_total_names(title: HonourTitle, dataset: Dataset, lists: Sequence[HonourList] | None = None) -> str:
     """Rule: the 复制名单 string beside a running total — every named school of the title's 命名 school lists,
     highest level first, in list order, each once, joined by 、; when some are unnamed, the count of them
     follows: …（共27所，其余26所名单未公布） for one level, …（共58所次，其余53所次名单未公布） for several
     (a school may hold the title at two levels).
     """
-    groups = _level_groups(title.lists, dataset)
+    groups = _level_groups(title.lists if lists is None else lists, dataset)
     names = list(dict.fromkeys(name for _level, level_names, _total, _unit in groups for name in level_names))
     text = join_names(names)
     unnamed = sum(total - len(level_names) for _level, level_names, total, _unit in groups)

@@ -275,18 +275,30 @@ def make_entry(location: str, title: str, text: str, tags: Sequence[str] = (),
     return entry
 
 
-def title_entry(title: HonourTitle, dataset: Dataset, location: str) -> dict[str, Any]:
-    """An honour title page: its name as the tag, then each list's level, year, size, issuer and 文号."""
+def title_entry(title: HonourTitle, dataset: Dataset, location: str, region: str = "") -> dict[str, Any]:
+    """An honour title page: its name as the tag, then each list's level, year, size, issuer and 文号. In a city's
+    site, a region's page of the title (`views.title_view`): the lists it holds itself, then how many lists each
+    region below it holds."""
     unit = "人" if title.is_individual else "所"
+    own = title.lists
+    below: list[str] = []
+    if dataset.members:
+        own = tuple(h for h in dataset.lists_within(title, region) if h.id.rpartition("/")[0] == region)
+        for member in dataset.member_by_prefix[region].members if region else dataset.members:
+            if inside := dataset.lists_within(title, member.prefix):
+                below.append(f"{member.name}{len(inside)}份")
     lists = []
-    for honour in title.lists:
+    for honour in own:
         size = honour.listed if honour.is_individual else honour.count
         status = {"公示": "（拟命名，公示中）", "候选": "（候选名单）", "撤销": "（已撤销）"}.get(honour.status, "")
         words = f"{f'{honour.year}年度' if honour.year else ''}{honour.batch or ''}{honour.level} {size}{unit}{status}"
         words += "".join(f" {part}" for part in (honour.official, honour.issuer, honour.document) if part)
         lists.append(words)
-    text = f"{quoted(title.title)}名单{len(title.lists)}份：" + "；".join(lists)
-    return make_entry(location, title.title, text, [title.title])
+    text = f"{quoted(title.title)}名单{len(own)}份：" + "；".join(lists)
+    if below:
+        text += "。下属地区名单：" + "、".join(below)
+    name = f"{title.title} · {dataset.region_name(region)}" if region else title.title
+    return make_entry(location, name, text, [title.title])
 
 
 def brand_entry(entry: BrandEntry, location: str) -> dict[str, Any]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from generator.dataset import BrandEntry, Dataset, MemberRegion, all_members
+from generator.dataset import BrandEntry, Dataset, MemberRegion, all_members, region_part
 from generator.records.model import Branch, Event
 from generator.site import search
-from generator.site.inputs import NO_KEYS, InputKeys, input_keys, region_part
+from generator.site.inputs import NO_KEYS, InputKeys, input_keys
 from generator.site.kept import KeptParts, kept_or_made
 from generator.site.pages import site_sections
 from generator.site.urls import branch_uri, brand_uri, event_uri, honour_uri, member_uri, url_of
@@ -63,7 +63,8 @@ def search_entries(dataset: Dataset, use_directory_urls: bool = True,
     entries = [search.make_entry(at(member_uri(member.prefix)), member.name, member_text(member), boost=0.5,
                                  names=[member.name]) for member in all_members(ds.members)]
     entries += section("honours", boost=0.5)
-    entries += [search.title_entry(title, ds, at(honour_uri(title.slug))) for title in ds.titles]
+    entries += [search.title_entry(title, ds, at(honour_uri(title.slug, region)), region)
+                for title in ds.titles for region in ds.title_regions(title)]
     entries += section("branches")
     entries += [known[branch_uri(branch.id)] for branch in ds.branches]
     entries += section("brands")

@@ -22,8 +22,10 @@ def brand_uri(branch_id: str) -> str:
     return _in_section("brands", branch_id)
 
 
-def honour_uri(slug: str) -> str:
-    return f"honours/{slug}.md"
+def honour_uri(slug: str, region: str = "") -> str:
+    """A title's page (`honours/x.md`); in a city's site, a member region's page of the title in its folder
+    (`luolong/honours/x.md`)."""
+    return _in_section("honours", f"{region}/{slug}" if region else slug)
 
 
 def event_uri(event_id: str) -> str:

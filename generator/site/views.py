@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from generator.dataset import BrandEntry, Dataset, HonourTitle, MemberRegion
-from generator.records.model import Branch, Event, HonourList, PartialDate, Recipient, StarRating
+from generator.dataset import BrandEntry, Dataset, HonourTitle, MemberRegion, count_schools, region_part
+from generator.records.model import NAMED, Branch, Event, HonourList, PartialDate, Recipient, StarRating
 from generator.site import press
 from generator.site.charts import Bar, BarChart
 from generator.site.urls import branch_uri, brand_uri, event_uri, honour_uri, member_uri
@@ -160,8 +160,8 @@ def branch_link(branch_id: str, dataset: Dataset) -> Link:
 
 
 def title_target(honour: HonourList, dataset: Dataset) -> str:
-    """The place of one list on its title's page."""
-    return f"{honour_uri(dataset.title_by_name[honour.title].slug)}#{honour.id}"
+    """The place of one list on its title's page: in a city's site, the page of the region that holds the list."""
+    return f"{honour_uri(dataset.title_by_name[honour.title].slug, region_part(honour.id))}#{honour.id}"
 
 
 def year_label(honour: HonourList) -> str:
@@ -352,6 +352,28 @@ class TitleView:
     total_names: str
     total_sentence: str
     sections: tuple[ListSection, ...]
+    heading: str = ""
+    """The page's heading: the title, and on a member region's page the region's name after it."""
+    whole: bool = True
+    """The page holds every list of the title (a district's site): its downloads are this page's lists."""
+    members: tuple[TitleRegionRow, ...] = ()
+    """In a city's site: the regions directly below this page's region holding lists of the title."""
+    member_lists: int = 0
+    levels: tuple[str, ...] = ()
+    """The levels the members' table has a column for (those with a figure in some row)."""
+    up: Link | None = None
+    """On a member region's page: the page of the same title of the region above it."""
+
+
+@dataclass(frozen=True)
+class TitleRegionRow:
+    """A member region's lists of one title, as a row of the title's page of the region above it."""
+
+    name: str
+    target: str
+    lists: int
+    counts: tuple[int, ...]
+    """Per level of `TitleView.levels`: schools by the counting rule, or people."""
 
 
 def _status_text(honour: HonourList) -> str:
@@ -386,29 +408,71 @@ def list_section(honour: HonourList, dataset: Dataset) -> ListSection:
     )
 
 
-def lists_by_year(title: HonourTitle) -> list[tuple[int, list[HonourList]]]:
+def lists_by_year(lists: Sequence[HonourList]) -> list[tuple[int, list[HonourList]]]:
     """A title's yearly 命名 school lists grouped by year (newest first), for the combined award sentence."""
     years: dict[int, list[HonourList]] = {}
-    for honour in title.lists:
+    for honour in lists:
         if honour.year is not None and not honour.is_individual and honour.is_counted and not honour.cumulative:
             years.setdefault(honour.year, []).append(honour)
     return sorted(years.items(), key=lambda item: -item[0])
 
 
-def title_view(title: HonourTitle, dataset: Dataset) -> TitleView:
-    """The page of one honour title, decided from the Dataset once."""
-    total = press.running_total(title, dataset)
+def title_view(title: HonourTitle, dataset: Dataset, region: str = "") -> TitleView:
+    """The page of one honour title, decided from the Dataset once.
+
+    In a city's (or province's) site every region has its own page of the title (`Dataset.title_regions`): the
+    lists it holds itself, in full, with their sentences; its running total over every list inside it, with the
+    region as subject; and a table of the regions directly below it, with their figures and a link to their page.
+    A province's page of a title would otherwise hold thousands of lists (megabytes, on a phone)."""
+    ds = dataset
+    own = tuple(h for h in ds.lists_within(title, region) if region_part(h.id) == region) if ds.members \
+        else title.lists
+    rows: list[tuple[str, str, int, dict[str, int]]] = []
+    below = ds.member_by_prefix[region].members if region else ds.members
+    for member in below:
+        inside = ds.lists_within(title, member.prefix)
+        if inside:
+            rows.append((member.name, honour_uri(title.slug, member.prefix), len(inside),
+                         honour_counts(title, ds, inside)))
+    levels = tuple(level for level in ds.site.levels if any(counts.get(level) for *_rest, counts in rows))
+    total = press.running_total(title, ds, region) if ds.members else press.running_total(title, ds)
+    name = press.bare(title.title)
+    parent = region.rpartition("/")[0]
     return TitleView(
         title=title,
-        name=press.bare(title.title),
+        name=name,
         quoted=press.quote(title.title),
         unit="人" if title.is_individual else "所",
-        by_year=tuple((year, press.complete(press.award_sentence(lists, dataset)))
-                      for year, lists in lists_by_year(title)),
-        total_names=press.running_total_names(title, dataset) if total else "",
+        by_year=tuple((year, press.complete(press.award_sentence(lists, ds))) for year, lists in lists_by_year(own)),
+        total_names=press.running_total_names(title, ds, own) if total and not rows else "",
         total_sentence=press.complete(total) if total else "",
-        sections=tuple(list_section(h, dataset) for h in title.lists),
+        sections=tuple(list_section(h, ds) for h in own),
+        heading=f"{name} · {ds.region_name(region)}" if region else name,
+        whole=not ds.members,
+        members=tuple(TitleRegionRow(member, target, lists, tuple(counts.get(level, 0) for level in levels))
+                      for member, target, lists, counts in rows),
+        member_lists=sum(lists for _member, _target, lists, _counts in rows),
+        levels=levels,
+        up=Link(f"{ds.region_name(parent)}的{press.quote(title.title)}名单", honour_uri(title.slug, parent))
+        if region else None,
     )
+
+
+def honour_counts(title: HonourTitle, dataset: Dataset, lists: Sequence[HonourList] | None = None) -> dict[str, int]:
+    """How many hold a title at each level, on all its lists or on `lists` (a region's): schools by the
+    Dataset's counting rule (命名 lists), or people."""
+    counts = dict.fromkeys(dataset.site.levels, 0)
+    schools: dict[str, list[HonourList]] = defaultdict(list)
+    for honour in title.lists if lists is None else lists:
+        if honour.is_individual and honour.is_counted:
+            counts[honour.level] = counts.get(honour.level, 0) + honour.listed
+        elif not honour.is_individual and honour.status == NAMED:
+            schools[honour.level].append(honour)
+    for level, at_level in schools.items():
+        held = dataset.schools_holding(title.title, level)
+        counts[level] = held.schools if held is not None and held.lists == tuple(at_level) \
+            else count_schools(at_level)[0]
+    return counts
 
 
 # -- the home page -----------------------------------------------------------------------------------------------------
@@ -604,11 +668,13 @@ def article_meta(dataset: Dataset, date: dt.date | None = None, source: str | No
                         "source": source or dataset.site.owner}}
 
 
-def title_article(title: HonourTitle, dataset: Dataset) -> dict[str, Any]:
-    """An honour page: the newest dated list's date and issuer (or source), else the data date and the owner."""
-    dated = [h for h in title.lists if h.date is not None]
+def title_article(title: HonourTitle, dataset: Dataset, region: str = "") -> dict[str, Any]:
+    """An honour page: the newest dated list's date and issuer (or source), else the data date and the owner;
+    a region's page of the title, of the lists inside that region."""
+    lists = dataset.lists_within(title, region) if dataset.members else title.lists
+    dated = [h for h in lists if h.date is not None]
     newest = max(dated, key=lambda h: h.date) if dated else None  # type: ignore[arg-type, return-value]
-    source = (newest.issuer or None) if newest else next((h.issuer for h in title.lists if h.issuer), None)
+    source = (newest.issuer or None) if newest else next((h.issuer for h in lists if h.issuer), None)
     return article_meta(dataset, newest.date if newest else None, source)
 
 
@@ -732,7 +798,7 @@ class HonoursIndexView:
 
 def honours_index_view(dataset: Dataset, counts: dict[str, dict[str, int]],
                        years: Sequence[tuple[str, int, int, int]] = ()) -> HonoursIndexView:
-    """The table of titles; `counts` is each title's figure per level (pages.honour_counts); `years` the rows
+    """The table of titles; `counts` is each title's figure per level (`honour_counts`); `years` the rows
     of the 按年度 table (pages.year_counts), drawn as charts."""
     rows = tuple(TitleRow(press.bare(t.title), honour_uri(t.slug), "人" if t.is_individual else "所",
                           tuple((level, counts[t.title].get(level, 0)) for level in dataset.site.levels),

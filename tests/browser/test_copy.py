@@ -230,7 +230,7 @@ def site_copies(dataset: Dataset) -> dict[str, tuple[str, str]]:
     copies: dict[str, tuple[str, str]] = {}
     complete = press.complete  # a copied sentence is complete: it ends with 。
     for title in dataset.titles:
-        for year, lists in lists_by_year(title):
+        for year, lists in lists_by_year(title.lists):
             copies[f"copy-{title.slug}-{year}"] = ("复制新闻稿句", complete(press.award_sentence(lists, dataset)))
         if total := press.running_total(title, dataset):
             copies[f"copy-{title.slug}-total-names"] = ("复制名单", press.running_total_names(title, dataset))
