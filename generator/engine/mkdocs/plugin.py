@@ -222,8 +222,9 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             self.store_signature = build_signature(config)
             reuse = self.reuse_from(self.store, config)
             self.keys = input_keys(self.dataset)  # the downloads' parts are kept by them too
+        by_uri = files.src_uris  # a generated page's path is already a clean POSIX path (get_file_from_path's work)
         for page in pages.render_pages(self.dataset, self.settings, reuse, self.keys):
-            existing = files.get_file_from_path(page.src_uri)
+            existing = by_uri.get(page.src_uri)
             if existing is not None:
                 log.info(f"content/{page.src_uri} 与自动生成的页面同名，已改用自动生成的页面。")
                 files.remove(existing)
@@ -289,8 +290,9 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         # MkDocs makes a new theme environment for every build; keep the compiled templates between builds.
         env.bytecode_cache = THEME_BYTECODE
+        by_uri = files.src_uris
         for src_uri, stored in self.reused.items():  # links from pages that are rendered to these pages' anchors
-            file = files.get_file_from_path(src_uri)
+            file = by_uri.get(src_uri)
             if file is not None and file.page is not None:
                 file.page.present_anchor_ids = set(stored.anchors)
         return env
