@@ -200,3 +200,22 @@ def test_the_defaults_are_as_documented() -> None:
     assert COLUMN_STALE_DAYS == {"events": 90, "honours": 365, "teachers": 365}
     guide = (Path(__file__).resolve().parent.parent / "EDITING.md").read_text(encoding="utf-8")
     assert "180 天" in guide and "默认 90 天" in guide and "默认都是 365 天" in guide
+
+
+def test_a_member_regions_column_hints_name_its_own_folder(tmp_path: Path) -> None:
+    """A city's district is checked alone: the hints of its columns name the district's folders, where its staff
+    add a list or an event, not the city's `data/honours/` (any depth: a province's city's district too)."""
+    from generator.staff.demo import make_city, write_city
+
+    out = tmp_path / "data"
+    write_city(make_city(4, 24, cities=2), out)
+    result = load_dataset(out, today=dt.date(2040, 1, 1))
+    hints = [(p.file, p.hint) for p in result.warnings if "栏目最近" in p.message]
+    inner = [(file, hint) for file, hint in hints if file.count("regions/") == 2]
+    assert inner, hints
+    for file, hint in hints:
+        folder = file.split("/events/")[0].split("/honours/")[0]
+        assert f"在 {folder}/events/" in hint or f"在 {folder}/honours/" in hint, (file, hint)
+        assert f"{folder}/site.yaml 的 column_stale_days" in hint, (file, hint)
+        named = {part.split("/events/")[0].split("/honours/")[0] for part in hint.split() if part.startswith("data")}
+        assert named <= {folder, f"{folder}/site.yaml"}, (file, hint)

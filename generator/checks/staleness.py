@@ -88,14 +88,21 @@ def _front_matter_line(path: Path, key: str) -> int:
     return next((n for n, line in enumerate(lines[:50], start=1) if line.startswith(f"{key}:")), 0)
 
 
-def _columns(dataset: Dataset) -> Iterator[tuple[str, list[Newest], str]]:
+def data_folder(dataset: Dataset) -> str:
+    """The data folder as messages name it: `data`, or a city's member region's own (`data/regions/qu-01`,
+    `../shili-yiqu/data`), where that region's staff add what a hint asks for."""
+    site = dataset.source("site")
+    return site.name.rpartition("/")[0] if site is not None and "/" in site.name else "data"
+
+
+def _columns(dataset: Dataset, folder: str) -> Iterator[tuple[str, list[Newest], str]]:
     """Each column that shows dated items: its key, its items, and what adds one (for the hint)."""
     events = [Newest(PartialDate.of(e.date), f"events:{e.id}", ("date",)) for e in dataset.events]
     events += news_posts(dataset.data_dir.parent / CONTENT_FOLDER)
-    yield "events", events, "在 data/events/ 里加上新的活动（或在 content/news/ 里写一篇动态）"
-    yield "honours", list(_dated_honours(dataset, personal_only=False)), "在 data/honours/ 里加上新公布的名单"
+    yield "events", events, f"在 {folder}/events/ 里加上新的活动（或在 content/news/ 里写一篇动态）"
+    yield "honours", list(_dated_honours(dataset, personal_only=False)), f"在 {folder}/honours/ 里加上新公布的名单"
     yield ("teachers", list(_dated_honours(dataset, personal_only=True)),
-           "在 data/honours/ 里加上新公布的教师个人荣誉名单")
+           f"在 {folder}/honours/ 里加上新公布的教师个人荣誉名单")
 
 
 def check_columns(dataset: Dataset, context: Context) -> Iterator[Problem]:
@@ -103,7 +110,8 @@ def check_columns(dataset: Dataset, context: Context) -> Iterator[Problem]:
     named by its title and the date of that item. A column with no dated item is not shown or cannot be judged."""
     if context.today is None:
         return
-    for column, items, what in _columns(dataset):
+    folder = data_folder(dataset)
+    for column, items, what in _columns(dataset, folder):
         limit = dataset.site.stale_days(column)
         if not items or not limit:
             continue
@@ -114,7 +122,7 @@ def check_columns(dataset: Dataset, context: Context) -> Iterator[Problem]:
         title = dataset.site.section_title(column)
         message = (f"{quoted(title)}栏目最近一次更新是 {newest.date.chinese()}，已超过 {limit} 天没有新内容："
                    "网站检查时会被认为栏目不更新。")
-        hint = (f"{what}；这个栏目本来就不常更新的，可以在 site.yaml 的 column_stale_days 里把 {column} "
+        hint = (f"{what}；这个栏目本来就不常更新的，可以在 {folder}/site.yaml 的 column_stale_days 里把 {column} "
                 f"的天数改大（写 0 不提醒）。")
         source = dataset.source(newest.file)
         if source is not None:
