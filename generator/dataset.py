@@ -373,6 +373,14 @@ class Dataset:
     def lists_within(self, title: HonourTitle, region: str) -> tuple[HonourList, ...]:
         return self.title_scopes.get((title.title, region), ())
 
+    def own_lists(self, title: HonourTitle, region: str) -> tuple[HonourList, ...]:
+        """The title's lists the region holds itself (not its members'): all of them in a district's site."""
+        return tuple(h for h in self.lists_within(title, region) if region_part(h.id) == region)
+
+    def members_below(self, region: str) -> tuple[MemberRegion, ...]:
+        """The member regions directly below `region` ("" the site's own)."""
+        return self.member_by_prefix[region].members if region else self.members
+
     def region_name(self, region: str) -> str:
         """The name of a member region by its qualified id; the site's own region for ""."""
         member = self.member_by_prefix.get(region) if region else None

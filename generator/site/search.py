@@ -280,13 +280,9 @@ def title_entry(title: HonourTitle, dataset: Dataset, location: str, region: str
     site, a region's page of the title (`views.title_view`): the lists it holds itself, then how many lists each
     region below it holds."""
     unit = "人" if title.is_individual else "所"
-    own = title.lists
-    below: list[str] = []
-    if dataset.members:
-        own = tuple(h for h in dataset.lists_within(title, region) if h.id.rpartition("/")[0] == region)
-        for member in dataset.member_by_prefix[region].members if region else dataset.members:
-            if inside := dataset.lists_within(title, member.prefix):
-                below.append(f"{member.name}{len(inside)}份")
+    own = dataset.own_lists(title, region)
+    below = [f"{member.name}{len(inside)}份" for member in dataset.members_below(region)
+             if (inside := dataset.lists_within(title, member.prefix))]
     lists = []
     for honour in own:
         size = honour.listed if honour.is_individual else honour.count

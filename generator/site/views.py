@@ -425,17 +425,15 @@ def title_view(title: HonourTitle, dataset: Dataset, region: str = "") -> TitleV
     region as subject; and a table of the regions directly below it, with their figures and a link to their page.
     A province's page of a title would otherwise hold thousands of lists (megabytes, on a phone)."""
     ds = dataset
-    own = tuple(h for h in ds.lists_within(title, region) if region_part(h.id) == region) if ds.members \
-        else title.lists
+    own = ds.own_lists(title, region)
     rows: list[tuple[str, str, int, dict[str, int]]] = []
-    below = ds.member_by_prefix[region].members if region else ds.members
-    for member in below:
+    for member in ds.members_below(region):
         inside = ds.lists_within(title, member.prefix)
         if inside:
             rows.append((member.name, honour_uri(title.slug, member.prefix), len(inside),
                          honour_counts(title, ds, inside)))
     levels = tuple(level for level in ds.site.levels if any(counts.get(level) for *_rest, counts in rows))
-    total = press.running_total(title, ds, region) if ds.members else press.running_total(title, ds)
+    total = press.running_total(title, ds, region)
     name = press.bare(title.title)
     parent = region.rpartition("/")[0]
     return TitleView(
@@ -671,7 +669,7 @@ def article_meta(dataset: Dataset, date: dt.date | None = None, source: str | No
 def title_article(title: HonourTitle, dataset: Dataset, region: str = "") -> dict[str, Any]:
     """An honour page: the newest dated list's date and issuer (or source), else the data date and the owner;
     a region's page of the title, of the lists inside that region."""
-    lists = dataset.lists_within(title, region) if dataset.members else title.lists
+    lists = dataset.lists_within(title, region)
     dated = [h for h in lists if h.date is not None]
     newest = max(dated, key=lambda h: h.date) if dated else None  # type: ignore[arg-type, return-value]
     source = (newest.issuer or None) if newest else next((h.issuer for h in lists if h.issuer), None)
