@@ -206,6 +206,19 @@ def describe_failed_page(watch: PageWatch, name: str) -> None:
     sys.stderr.write(f"\n--- {name}: {page.url}\n{text[:3000]}\n--- console: {watch.errors[-10:]}\n")
 
 
+# Every CSS transition and animation that ends (an endless spinner never does) has finished.
+SETTLED = """() => document.getAnimations().every(a => a.playState === 'finished' || a.playState === 'idle'
+    || a.effect === null || a.effect.getComputedTiming().endTime === Infinity)"""
+
+
+def settle(page: Any) -> None:
+    """Wait until the page stops moving: every transition and animation that ends has ended. A fixed wait is not
+    enough (material's search dialog slides in over 300 ms after a delay; on a slow machine it was still 4 px past
+    the screen's edge when a test measured it)."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    page.wait_for_function(SETTLED)
+
+
 @pytest.fixture
 def page(open_page: Any) -> Any:
     """A desktop-sized Playwright page (see `open_page` for phone size and console errors)."""

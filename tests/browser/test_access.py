@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import settle
 from test_site import axe_violations, search
 
 pytest.importorskip("playwright.sync_api")
@@ -225,7 +226,7 @@ def test_every_page_type_passes_axe_in_each_mode(open_page: Any, site_url: str, 
         problems += [f"{kind}: {p}" for p in page.evaluate(LAYOUT)]
     page.goto(site_url)
     search(page, "文明校园")
-    page.wait_for_timeout(300)  # let the search overlay finish opening
+    settle(page)  # let the search overlay finish opening
     problems += [f"search: {v}" for v in axe_violations(page)]
     page.screenshot(path=str(artifacts / f"access-search-{mode}-{viewport['width']}.png"))
     assert problems == []

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from conftest import settle
 
 pytestmark = pytest.mark.browser
 
@@ -151,7 +152,7 @@ def test_axe_finds_nothing_serious_in_the_open_search(open_page: Any, site_url: 
     open_search(page, site_url)
     fill_by_paste(page, "双语")
     results(page, site_url)
-    page.wait_for_timeout(300)  # let the search overlay finish opening
+    settle(page)  # let the search overlay finish opening
     page.screenshot(path=str(artifacts / f"search-open-{viewport['width']}.png"))
     page.add_script_tag(path=str(AXE))
     found = page.evaluate("""async () => (await axe.run()).violations

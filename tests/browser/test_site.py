@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
+from conftest import settle
 
 pytestmark = pytest.mark.browser
 
@@ -243,5 +244,5 @@ def test_axe_finds_nothing_serious_with_search_results_open(open_page: Any, site
     page = open_page(PHONE).page
     page.goto(site_url)
     search(page, "文明校园")
-    page.wait_for_timeout(300)  # let the search overlay finish opening
+    settle(page)  # let the search overlay finish opening
     assert axe_violations(page) == []
