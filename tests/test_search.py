@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import random
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import material_search
@@ -243,6 +246,35 @@ def test_reference_queries_and_initials_find_the_page_first(built_site: Path) ->
     found = material_search.search(built_site / "search" / "search_index.json", list(cases))
     for (query, first), answer in zip(cases.items(), found, strict=True):
         assert answer.locations[:1] == (first,), (query, answer)
+
+
+FORGET_TEXTS = ["示例区行远育才学校开展育才学校党建活动，实验小学参加", "示例一小星光闪闪照亮童心", "明德铸魂爱育精彩",
+                "区实验中学党支部获评文明校园", "示例二中教师获得优秀班主任称号"]
+WORD_POOL = ["示例区", "育才学校", "实验小学参加", "区行远", "星光闪闪", "照亮童心", "明德铸魂", "爱育",
+             "实验中学党支部", "文明校园", "示例二中", "优秀班主任", "铸魂爱", "一小星光"]
+
+
+def test_forgetting_words_again_and_again_cuts_as_a_fresh_process_does() -> None:
+    """A process building one site after another (a preview, a test run) forgets the words of the site before,
+    the second time and after from a copy of jieba's dictionary (search.forget_words): whatever was taught before,
+    the cuts equal those of jieba's dictionary loaded anew from its file and taught only this site's words
+    (frequencies and their total alike; the reference process reloads it for each site)."""
+    rng = random.Random(7)
+    sites = [rng.sample(WORD_POOL, rng.randint(1, 6)) for _ in range(3)]
+    fresh = subprocess.run(
+        [sys.executable, "-c", "import json, sys\nfrom generator.site import search\n"
+         "sites, texts = json.loads(sys.stdin.read())\nout = []\n"
+         "for words in sites:\n    jieba = search._jieba()\n    jieba.dt.__init__(jieba.dt.dictionary)\n"
+         "    search._taught.clear()\n    search.load_user_words(words)\n"
+         "    out.append([jieba.dt.total, len(jieba.dt.FREQ), [search.segment(t) for t in texts]])\n"
+         "print(json.dumps(out))"],
+        input=json.dumps([sites, FORGET_TEXTS]), capture_output=True, text=True, check=True)
+    expected = json.loads(fresh.stdout)
+    for words, cuts in zip(sites, expected, strict=True):
+        search.load_user_words(["示例四中", *WORD_POOL])  # another site's words, forgotten at the next line
+        search.load_user_words(words)
+        tokenizer = search._jieba().dt
+        assert [tokenizer.total, len(tokenizer.FREQ), [search.segment(t) for t in FORGET_TEXTS]] == cuts, words
 
 
 def test_segmentation_depends_on_this_sites_words_only() -> None:

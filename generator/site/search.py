@@ -152,6 +152,10 @@ def user_words(dataset: Dataset) -> list[str]:
 
 _taught: set[str] = set()
 """The words this process has taught jieba: jieba keeps one dictionary per process."""
+_pristine: tuple[dict[str, int], int] | None = None
+"""jieba's own dictionary (word frequencies and their total) as loaded, kept the first time a process has to
+forget words (a preview after a rename, a test run building many sites): forgetting again is then a copy, not a
+reload. A process that never forgets (`fivestar build`) never keeps it, and so never holds the dictionary twice."""
 
 
 def load_user_words(words: Iterable[str]) -> int:
@@ -163,16 +167,32 @@ def load_user_words(words: Iterable[str]) -> int:
     jieba = _jieba()
     runs = [run for word in words for run in _HAN.findall(word) if len(run) > 1]
     if not _taught <= set(runs):
-        # Workaround: jieba has no public way to forget added words (del_word leaves a zero frequency, which
-        # still cuts differently); re-running its Tokenizer's constructor on the shared instance resets it, and
-        # jieba reloads its own dictionary (from its cache file) at the next cut.
-        jieba.dt.__init__(jieba.dt.dictionary)
-        _taught.clear()
+        forget_words(jieba)
     for run in runs:
         jieba.add_word(run)
     _taught.update(runs)
     _cut_run.cache_clear()  # the new words change how runs are cut
     return len(runs)
+
+
+def forget_words(jieba: Any) -> None:
+    """Put jieba's dictionary back as it loaded it, without the words taught since.
+
+    Workaround: jieba has no public way to forget added words (del_word leaves a zero frequency, which still cuts
+    differently). The first time, re-running its Tokenizer's constructor on the shared instance resets it and
+    jieba reloads its own dictionary (from its cache file: two seconds); what it loaded is kept (_pristine), and
+    every later time the tokenizer's word frequencies, their total and the words' tags are set back from that copy.
+    """
+    global _pristine
+    tokenizer = jieba.dt
+    if _pristine is None:
+        tokenizer.__init__(tokenizer.dictionary)
+        tokenizer.check_initialized()
+        _pristine = (dict(tokenizer.FREQ), tokenizer.total)
+    else:
+        tokenizer.FREQ, tokenizer.total = dict(_pristine[0]), _pristine[1]
+        tokenizer.user_word_tag_tab = {}
+    _taught.clear()
 
 
 def dictionary_digest() -> str:

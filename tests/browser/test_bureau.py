@@ -31,9 +31,9 @@ def bureau_url(tmp_path_factory: pytest.TempPathFactory, serve_dir: Any) -> str:
 def test_badges_grades_and_scope_read_right_and_fit(open_page: Any, bureau_url: str, viewport: dict[str, int],
                                                      artifacts: Path) -> None:
     width = viewport["width"]
+    watch = open_page(viewport)
+    page = watch.page
     for name, path in PAGES.items():
-        watch = open_page(viewport)
-        page = watch.page
         assert page.goto(bureau_url + path).ok, path
         page.wait_for_load_state("networkidle")
         scroll, client = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")

@@ -99,9 +99,9 @@ def test_charts_read_right_fit_and_pass_axe(open_page: Any, demo_url: str, branc
                                             viewport: dict[str, int], artifacts: Path) -> None:
     width = viewport["width"]
     found: dict[str, set[str]] = {}
+    watch = open_page(viewport)
+    page = watch.page
     for name, path in {**PAGES, "branch": branch_path}.items():
-        watch = open_page(viewport)
-        page = watch.page
         assert page.goto(demo_url + path).ok, path
         page.wait_for_load_state("networkidle")
         found[name] = {c["id"] for c in check_charts(page, path)}
@@ -133,8 +133,8 @@ def test_the_data_table_opens_with_the_same_figures(open_page: Any, demo_url: st
 
 @pytest.mark.parametrize("text", ["large", "xlarge"])
 def test_the_largest_text_still_fits_at_390(open_page: Any, demo_url: str, branch_path: str, text: str) -> None:
+    page = open_page(PHONE).page
     for path in (*PAGES.values(), branch_path):
-        page = open_page(PHONE).page
         page.goto(demo_url + path)
         page.evaluate(f"document.documentElement.setAttribute('data-fs-text', '{text}')")
         check_charts(page, f"{path} ({text})")

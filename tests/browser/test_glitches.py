@@ -121,9 +121,10 @@ def page_problems(page: Any, where: str) -> list[str]:
 def check_site(open_page: Any, base: str, paths: dict[str, str]) -> list[str]:
     """Every page kind at 390 px, in each text size, then with search open: what spills or is cut."""
     problems: list[str] = []
+    watch = open_page(PHONE)  # one tab going from page to page: a new one each time costs a second on a slow machine
+    page = watch.page
     for kind, path in paths.items():
-        watch = open_page(PHONE)
-        page = watch.page
+        seen = len(watch.errors)
         response = page.goto(base + path)
         assert response is not None and response.ok, path
         page.wait_for_load_state("networkidle")
@@ -133,8 +134,7 @@ def check_site(open_page: Any, base: str, paths: dict[str, str]) -> list[str]:
         set_text_size(page, "standard")
         open_search(page)
         problems += page_problems(page, f"{kind} ({path or '/'}, search open)")
-        problems += [f"{kind}: {e}" for e in watch.errors]
-        page.context.close()
+        problems += [f"{kind}: {e}" for e in watch.errors[seen:]]
     return problems
 
 
@@ -142,15 +142,14 @@ def check_site(open_page: Any, base: str, paths: dict[str, str]) -> list[str]:
 def test_no_visually_hidden_text_shows_with_search_open_or_closed(open_page: Any, site_url: str,
                                                                  viewport: dict[str, int]) -> None:
     problems: list[str] = []
+    page = open_page(viewport).page
     for kind, path in BUNDLED_PAGES.items():
-        page = open_page(viewport).page
         page.goto(site_url + path)
         page.wait_for_load_state("networkidle")
         assert page.locator(".md-visually-hidden").count() >= 1  # the search overlay's 关闭搜索, on every page
         problems += [f"{kind}, search closed: {p}" for p in page.evaluate(SHOWING_HIDDEN, HIDDEN)]
         open_search(page)
         problems += [f"{kind}, search open: {p}" for p in page.evaluate(SHOWING_HIDDEN, HIDDEN)]
-        page.context.close()
     assert problems == []
 
 

@@ -186,9 +186,10 @@ def test_every_internal_link_resolves(built_site: Path, site_url: str) -> None:
 
 def test_no_horizontal_scroll_and_no_console_errors_at_phone_width(open_page: Any, site_url: str) -> None:
     problems: list[str] = []
+    watch = open_page(PHONE)
+    page = watch.page
     for path in PAGES:
-        watch = open_page(PHONE)
-        page = watch.page
+        seen = len(watch.errors)
         response = page.goto(site_url + path)
         assert response is not None and response.ok, path
         page.wait_for_load_state("networkidle")
@@ -196,8 +197,7 @@ def test_no_horizontal_scroll_and_no_console_errors_at_phone_width(open_page: An
                                " document.body.scrollWidth]")
         if max(widths[0], widths[2]) > widths[1]:
             problems.append(f"{path or '/'} scrolls sideways: {widths}")
-        problems += [f"{path or '/'}: {e}" for e in watch.errors]
-        page.context.close()
+        problems += [f"{path or '/'}: {e}" for e in watch.errors[seen:]]
     assert problems == []
 
 
@@ -215,8 +215,8 @@ def test_images_are_lazy_and_sized_and_text_is_large_enough(open_page: Any, site
 def test_screenshots_of_home_gallery_and_a_branch_at_phone_width(open_page: Any, site_url: str,
                                                                  artifacts: Path) -> None:
     shots = {"home": "", "gallery": "brands/", "branch": "branches/qu-yishixiao/"}
+    page = open_page(PHONE).page
     for name, path in shots.items():
-        page = open_page(PHONE).page
         page.goto(site_url + path)
         page.wait_for_load_state("networkidle")
         target = artifacts / f"site-{name}-390.png"
