@@ -304,11 +304,11 @@ def pytest_configure(config: pytest.Config) -> None:
                                        "tests/engine_selection.py from what the test uses; never by hand)")
 
 
-STATIC_FIXTURES = frozenset({"built_site"})
-"""Fixtures that hand a test only the bundled site's built files. tests/test_properdocs.py proves the ProperDocs
-build of that site the same, byte for byte, as the MkDocs build (but for the generator tag), so a test that reaches
-the engine only through these reads the same bytes on either engine: it runs on MkDocs and is left out of the
-ProperDocs run."""
+STATIC_FIXTURES = frozenset({"built_site", "demo_site", "dense_site", "bureau_url", "big_site", "province_pages"})
+"""Fixtures that hand a test only a built site's files: the bundled district, a demo region (plain or dense), a
+bureau's lists, a province. tests/test_properdocs.py proves the ProperDocs build of each such kind of site the
+same, byte for byte, as the MkDocs build (but for the generator tag), so a test that reaches the engine only
+through these reads the same bytes on either engine: it runs on MkDocs and is left out of the ProperDocs run."""
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -8,11 +8,19 @@ run of scripts/test leaves them out (tests/engine_selection.py, STATIC_FIXTURES)
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
+import pytest
+from conftest import ROOT
 from test_golden import read_search, read_site
+
+BUREAU = Path(__file__).resolve().parent / "fixtures" / "bureau" / "data"
 
 
 def test_properdocs_builds_the_same_site_a_reader_sees(command_build: Any) -> None:
@@ -40,3 +48,40 @@ def test_properdocs_builds_the_same_files_byte_for_byte_but_the_generator_tag(co
     differ = [name for name in files
               if GENERATOR.sub(b"", (ours / name).read_bytes()) != GENERATOR.sub(b"", (fork / name).read_bytes())]
     assert differ == [], f"the engines' builds differ beyond the generator tag: {differ[:5]}"
+
+
+def differences(ours: Path, fork: Path) -> list[str]:
+    """Files of two builds that differ, beyond the generator tag, or that only one build has."""
+    files = {path.relative_to(ours).as_posix() for path in ours.rglob("*") if path.is_file()}
+    theirs = {path.relative_to(fork).as_posix() for path in fork.rglob("*") if path.is_file()}
+    return sorted(files ^ theirs) + [
+        name for name in sorted(files & theirs)
+        if GENERATOR.sub(b"", (ours / name).read_bytes()) != GENERATOR.sub(b"", (fork / name).read_bytes())]
+
+
+def build_with(engine: str, data: Path, site: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "generator", "build", "--data", str(data), "--site-dir", str(site),
+                           "--config", str(ROOT / "mkdocs.yml")], capture_output=True, text=True,
+                          env={**os.environ, "FIVESTAR_ENGINE": engine, "NO_MKDOCS_2_WARNING": "1"})
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+@pytest.mark.parametrize("kind", ["dense", "province", "bureau"])
+def test_properdocs_builds_every_kind_of_site_the_reader_tests_read_the_same(tmp_path: Path, kind: str) -> None:
+    """Every page kind of a dense region (every branch with stars, a brand, photos, lists, events and news), of a
+    province of cities and districts, and of a bureau's lists with grades and scope: both engines build the same
+    bytes. The browser tests reading such sites (engine_selection.STATIC_FIXTURES) therefore run once."""
+    from generator.staff.demo import make_city, write_city, write_demo
+
+    data = tmp_path / "data"
+    if kind == "dense":
+        write_demo(data, 12, dense=True)
+    elif kind == "province":
+        write_city(make_city(4, 40, cities=2), data)
+    else:
+        shutil.copytree(BUREAU, data)
+    build_with("mkdocs", data, tmp_path / "mkdocs")
+    build_with("properdocs", data, tmp_path / "properdocs")
+    pages = list((tmp_path / "mkdocs").rglob("index.html"))
+    assert len(pages) > 20
+    assert differences(tmp_path / "mkdocs", tmp_path / "properdocs") == []

@@ -8,6 +8,7 @@ from itertools import pairwise
 from typing import Any
 
 import pytest
+from conftest import build_into
 
 from generator.records.load import load_dataset
 from generator.site.urls import honour_uri, url_of
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def province_pages(tmp_path_factory: pytest.TempPathFactory, site_builder: Any, serve_dir: Any
+def province_pages(tmp_path_factory: pytest.TempPathFactory, serve_dir: Any
                    ) -> tuple[str, list[tuple[str, str, str]]]:
     """The served site, and one title's pages at every depth: (URL path, heading, first region linked down)."""
     root = tmp_path_factory.mktemp("province-pages")
@@ -26,7 +27,7 @@ def province_pages(tmp_path_factory: pytest.TempPathFactory, site_builder: Any, 
     loaded = load_dataset(root / "data")
     assert loaded.dataset is not None
     ds = loaded.dataset
-    site = site_builder(root / "site", root / "data")
+    site = build_into(root / "site", root / "data")
     title = next(t for t in ds.titles if any(r.count("/") == 1 for r in ds.title_regions(t)))
     district = next(r for r in ds.title_regions(title) if r.count("/") == 1)
     city = district.partition("/")[0]

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import build_into
 
 from generator.records.load import load_dataset
 from generator.site import search
@@ -31,12 +32,12 @@ SEARCH_FILES = ("/search/", "/assets/javascripts/workers/", "/assets/javascripts
 
 
 @pytest.fixture(scope="module")
-def big_site(tmp_path_factory: pytest.TempPathFactory, site_builder: Any, serve_dir: Any) -> tuple[Path, str, Any]:
+def big_site(tmp_path_factory: pytest.TempPathFactory, serve_dir: Any) -> tuple[Path, str, Any]:
     root = tmp_path_factory.mktemp("light-search")
     write_demo(root / "data", BRANCHES)
     loaded = load_dataset(root / "data")
     assert loaded.dataset is not None
-    site = site_builder(root / "site", root / "data")
+    site = build_into(root / "site", root / "data")
     return site, serve_dir(site), loaded.dataset
 
 
