@@ -92,9 +92,13 @@ def test_terms_are_cut_as_the_engine_cuts_them() -> None:
         ["示例区", "学校", "abc&amp;d", "平安校园"]
 
 
+WEIGHTS = st.sampled_from([0.0, 0.5, 1.0, 1.00004, 1.00001, 2.5, 7.123456, 1e-7, 1e5 + 0.3])
+
+
 @settings(max_examples=300, deadline=None)
-@given(weights=st.lists(st.sampled_from([0.0, 0.5, 1.0, 1.00004, 1.00001, 2.5, 7.123456, 1e-7, 1e5 + 0.3]),
-                        max_size=search_light.MAX_RESULTS * 3),
+@given(weights=st.one_of(st.lists(WEIGHTS, max_size=search_light.MAX_RESULTS * 3),
+                         st.lists(WEIGHTS, min_size=search_light.MAX_RESULTS - 2,
+                                  max_size=search_light.MAX_RESULTS * 3)),  # past the bound, ties at the cut
        total=st.integers(1, 10_000))
 def test_a_terms_best_pages_are_those_of_sorting_every_page(weights: list[float], total: int) -> None:
     """Rounded once per distinct weight and sorted stably, the best pages are those of rounding every weight and

@@ -31,6 +31,7 @@ import shutil
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import compress
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -109,12 +110,25 @@ def _round(weight: float) -> float:
 
 def _best(found: list[tuple[int, float]], total: int) -> list[tuple[int, float]]:
     """A term's best MAX_RESULTS pages (`found` is in page order): by rounded weight (times the term's rarity),
-    then page number. A common term is on most of a province's 28,000 pages, mostly with the same weight: each
-    weight is rounded once, and the sort keeps page order among equal weights (a stable sort, reversed or not)."""
+    then page number. A common term is on most of a province's 28,000 pages, mostly with the same few weights: each
+    distinct weight is rounded once, and since rounding keeps their order, only the pages whose rounded weight
+    reaches the MAX_RESULTS-th best are sorted (a stable sort keeps page order among equal weights). The passes
+    over every page are the C library's (Counter, compress, map), not Python loops."""
     rarity = math.log(1 + abs((total - len(found) + 0.5) / (len(found) + 0.5)))
-    weighted = [(page, weight * rarity) for page, weight in found]
-    rounded = {w: _round(w) for w in {w for _page, w in weighted}}
-    ranked = sorted(((page, rounded[w]) for page, w in weighted), key=itemgetter(1), reverse=True)
+    counts = Counter(map(itemgetter(1), found))
+    rounded = {w: _round(w * rarity) for w in counts}
+    if len(found) > MAX_RESULTS:
+        by_rounded: Counter[float] = Counter()
+        for weight, count in counts.items():
+            by_rounded[rounded[weight]] += count
+        seen = 0
+        for cut in sorted(by_rounded, reverse=True):
+            seen += by_rounded[cut]
+            if seen >= MAX_RESULTS:
+                break
+        keep = {weight for weight, value in rounded.items() if value >= cut}
+        found = list(compress(found, map(keep.__contains__, map(itemgetter(1), found))))
+    ranked = sorted(((page, rounded[weight]) for page, weight in found), key=itemgetter(1), reverse=True)
     return ranked[:MAX_RESULTS]
 
 
