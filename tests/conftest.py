@@ -206,8 +206,8 @@ def describe_failed_page(watch: PageWatch, name: str) -> None:
     sys.stderr.write(f"\n--- {name}: {page.url}\n{text[:3000]}\n--- console: {watch.errors[-10:]}\n")
 
 
-# Every CSS transition and animation that ends (an endless spinner never does) has finished.
-SETTLED = """() => document.getAnimations().every(a => a.playState === 'finished' || a.playState === 'idle'
+# Every CSS transition and animation that ends (an endless pulse never does) and is not paused has finished.
+SETTLED = """() => document.getAnimations().every(a => ['finished', 'idle', 'paused'].includes(a.playState)
     || a.effect === null || a.effect.getComputedTiming().endTime === Infinity)"""
 
 
