@@ -238,7 +238,7 @@ def test_high_contrast_is_light_on_dark_with_yellow_links(open_page: Any, site_u
     page = open_at(open_page, PHONE).page
     page.goto(site_url + PAGE_TYPES["honour"])
     choose_contrast(page, True)
-    page.evaluate("Promise.all(document.getAnimations().map(a => a.finished))")  # links fade to their colour
+    settle(page)  # links fade to their colour
     colours = page.evaluate("""() => ({
         body: getComputedStyle(document.body).backgroundColor,
         text: getComputedStyle(document.querySelector('article p:not([class])')).color,
