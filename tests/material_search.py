@@ -26,6 +26,7 @@ class Found:
 
 
 def worker_script() -> Path:
+    """material's search worker as the installed package holds it (tests/test_engine_boundary.py reads it)."""
     import material
 
     found = sorted((Path(material.__file__).parent / "templates" / "assets" / "javascripts" / "workers")
@@ -34,12 +35,22 @@ def worker_script() -> Path:
     return found[0]
 
 
+def site_worker(site: Path) -> Path:
+    """material's search worker as a built site carries it (the copy a reader's browser runs). Reading the site's
+    copy, not the installed package, keeps the searches off the engine: they read only a built site's files."""
+    found = sorted((site / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
+    assert len(found) == 1, f"the site carries no single search worker of material's: {found}"
+    return found[0]
+
+
 def search(index: Path, queries: Sequence[str]) -> list[Found]:
-    """Every query through material's search over the index (search/search_index.json of a built site)."""
+    """Every query through material's search over the index (search/search_index.json of a built site), run by
+    the search worker that site carries."""
     node = shutil.which("node")
     if node is None:
         pytest.fail("node is missing: it runs material's search worker (scripts/test installs it with npm)")
-    done = subprocess.run([node, str(RUNNER), str(worker_script()), str(index)], input=json.dumps(list(queries)),
+    worker = site_worker(index.parent.parent)
+    done = subprocess.run([node, str(RUNNER), str(worker), str(index)], input=json.dumps(list(queries)),
                           capture_output=True, text=True, check=True, timeout=600)
     return [Found(tuple(r["kept"]), tuple(loc for loc, _score in r["results"]), r.get("fetched", 0))
             for r in json.loads(done.stdout)]

@@ -221,15 +221,23 @@ def test_every_run_of_a_bundled_name_finds_its_page_first(built_site: Path, bund
     check_every_run_finds_its_page(built_site, bundled)
 
 
-def test_every_run_of_a_demo_name_finds_its_page_first(tmp_path_factory: pytest.TempPathFactory) -> None:
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 示例区 demo region of DEMO_BRANCHES branches, built; its data beside it (`../data`). Only its files are
+    read, so the test runs on MkDocs alone (engine_selection.STATIC_FIXTURES: tests/test_properdocs.py proves a
+    demo region's files, its search index included, the same on ProperDocs)."""
     from generator.engine.build import build_site
     from generator.staff.demo import write_demo
 
     root = tmp_path_factory.mktemp("search-demo")
     write_demo(root / "data", DEMO_BRANCHES)
-    result = load_dataset(root / "data")
+    return build_site(root / "data", ROOT / "mkdocs.yml", root / "site").site_dir
+
+
+def test_every_run_of_a_demo_name_finds_its_page_first(demo_site: Path) -> None:
+    site = demo_site
+    result = load_dataset(site.parent / "data")
     assert result.dataset is not None
-    site = build_site(root / "data", ROOT / "mkdocs.yml", root / "site").site_dir
     check_every_run_finds_its_page(site, result.dataset)
     initials = {search.name_initials(b.name): f"branches/{b.id}/" for b in result.dataset.branches}
     queries = sorted(initials)
