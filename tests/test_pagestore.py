@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 import re
 import shutil
 from collections.abc import Callable
@@ -157,8 +158,12 @@ def test_an_index_of_another_format_or_shape_reads_as_empty(tmp_path: Path) -> N
     write_index(path, {"k" * 64: page})
     assert read_index(path) == {"k" * 64: page}
     for raw in ({"format": FORMAT + 1, "pages": {}}, {"format": FORMAT, "pages": []},
-                {"format": FORMAT, "pages": {"k": {"title": "x"}}}, [1, 2]):
-        path.write_text(json.dumps(raw), encoding="utf-8")
+                {"format": FORMAT, "pages": {"k": {"title": "x"}}}, {"format": FORMAT, "pages": {"k": ("x",)}}, [1, 2]):
+        path.write_bytes(pickle.dumps(raw))
+        assert read_index(path) == {}
+    for damaged in (pickle.dumps({"format": FORMAT, "pages": {"k" * 64: page}})[:-9], b"", json.dumps(
+            {"format": 1, "pages": {}}).encode("utf-8")):  # cut short, empty, the JSON index of format 1
+        path.write_bytes(damaged)
         assert read_index(path) == {}
 
 

@@ -107,3 +107,101 @@ def test_a_terms_best_pages_are_those_of_sorting_every_page(weights: list[float]
     rarity = math.log(1 + abs((total - len(found) + 0.5) / (len(found) + 0.5)))
     every = sorted(((page, search_light._round(w * rarity)) for page, w in found), key=lambda pw: (-pw[1], pw[0]))
     assert search_light._best(found, total) == every[:search_light.MAX_RESULTS]
+
+
+def site_files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def cut(tmp_path: Path, name: str, docs: list[dict[str, object]],
+        kept: search_light.KeptIndex | None) -> dict[str, bytes]:
+    folder = tmp_path / name / "search"
+    folder.mkdir(parents=True)
+    path = folder / "search_index.json"
+    path.write_text(json.dumps({"config": CONFIG, "docs": docs}, ensure_ascii=False, separators=(",", ":")),
+                    encoding="utf-8")
+    search_light.write_light_index(path, kept)
+    return site_files(folder)
+
+
+SCHOOL = st.sampled_from(["示例小学", "示例中学", "示例区实验小学", "示例幼儿园", "第一小学"])
+EDIT = st.tuples(st.integers(0, 10_000), st.sampled_from(["rename", "text", "tags", "drop", "add", "section"]),
+                 SCHOOL, st.integers(0, 99))
+
+
+def edited(docs: list[dict[str, object]], edits: list[tuple[int, str, str, int]]) -> list[dict[str, object]]:
+    """Staff's edits as they reach the index: a school renamed, its text or tags changed, a page gone or new, a
+    section added to a page."""
+    docs = [dict(doc) for doc in docs]
+    for at, kind, school, n in edits:
+        where = 2 + at % max(1, len(docs) - 2)  # the home page and its section stay first
+        if kind == "drop" and len(docs) > 4:
+            del docs[where]
+        elif kind == "add":
+            docs.insert(where, {"location": f"events/e-{at}/", "title": f"{school}活动\u200b{n}",
+                                "text": f"{school}\u200b开展\u200b活动{n}"})
+        elif kind == "section" and "#" not in str(docs[where]["location"]):
+            docs.insert(where + 1, {"location": f"{docs[where]['location']}#s{n}", "title": f"第{n}节",
+                                    "text": f"{school}\u200b概况{n}"})
+        elif kind == "rename":
+            docs[where]["title"] = f"{school}\u200b{n:05d}"
+        elif kind == "text":
+            docs[where]["text"] = f"{docs[where]['text']}\u200b{school}{n}"
+        elif kind == "tags":
+            docs[where]["tags"] = [f"{school}{n}"]
+    return docs
+
+
+@settings(max_examples=40, deadline=None)
+@given(rounds=st.lists(st.lists(EDIT, min_size=1, max_size=4), min_size=1, max_size=3), pages=st.integers(8, 60))
+def test_a_cut_from_the_last_builds_kept_index_writes_the_files_a_whole_cut_writes(
+        rounds: list[list[tuple[int, str, str, int]]], pages: int) -> None:
+    """Build after build with the kept index, each edited as staff edit: every file is the one a cut of every
+    page writes, byte for byte, whether the kept terms were ranked again or the whole index was (page count
+    changed); and when nothing changed every file is linked, none written."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as root:
+        tmp = Path(root)
+        saved = search_light.TERM_CHUNK_BYTES, search_light.MAX_RESULTS
+        search_light.TERM_CHUNK_BYTES, search_light.MAX_RESULTS = 600, 6  # big prefixes and cut rankings at this size
+        try:
+            (tmp / "engine").mkdir()
+            _path, docs = engine_index(tmp / "engine", pages)
+            kept = lambda: search_light.KeptIndex(tmp / "kept", "fivestar")  # noqa: E731 - one per build
+            assert cut(tmp, "first", docs, kept()) == cut(tmp, "first-whole", docs, None)
+            for number, edits in enumerate(rounds):
+                docs = edited(docs, edits)
+                assert cut(tmp, f"{number}", docs, kept()) == cut(tmp, f"{number}-whole", docs, None)
+            again = kept()
+            assert cut(tmp, "again", docs, again) == cut(tmp, "again-whole", docs, None)
+            assert again.linked == len(again.now) > 0
+        finally:
+            search_light.TERM_CHUNK_BYTES, search_light.MAX_RESULTS = saved
+
+
+@pytest.mark.parametrize("damage", ["state cut short", "state of another fivestar", "kept file rewritten",
+                                    "kept file gone", "kept entry file edited"])
+def test_a_damaged_kept_index_costs_only_the_work(tmp_path: Path, small_files: None, damage: str) -> None:
+    (tmp_path / "engine").mkdir()
+    _path, docs = engine_index(tmp_path / "engine", 80)
+    kept_folder = tmp_path / "kept"
+    cut(tmp_path, "first", docs, search_light.KeptIndex(kept_folder, "fivestar"))
+    state = kept_folder / search_light.STATE
+    kept_files = kept_folder / search_light.FILES
+    signature = "fivestar"
+    if damage == "state cut short":
+        state.write_bytes(state.read_bytes()[:-100])
+    elif damage == "state of another fivestar":
+        signature = "another fivestar"
+    elif damage == "kept file rewritten":  # in place: the site of the last build sees it too, so it is not linked
+        (kept_files / "terms" / "0.json").write_text("[]", encoding="utf-8")
+    elif damage == "kept file gone":
+        (kept_files / "docs" / "3.json").unlink()
+    else:  # an entry file's page no longer the one the state knew: the terms of its last build are not trusted
+        (kept_files / "docs" / "5.json").write_text("[]", encoding="utf-8")
+    docs = edited(docs, [(11, "rename", "示例中学", 7), (40, "text", "示例幼儿园", 3)])
+    kept = search_light.KeptIndex(kept_folder, signature)
+    assert cut(tmp_path, "second", docs, kept) == cut(tmp_path, "second-whole", docs, None)
+    assert cut(tmp_path, "third", docs, search_light.KeptIndex(kept_folder, signature)) == \
+        cut(tmp_path, "third-whole", docs, None)  # and whole again for the next build

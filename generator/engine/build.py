@@ -231,10 +231,6 @@ def swap_in(new_site: Path, site_dir: Path, *, delete_later: bool = False) -> No
     shutil.rmtree(old, ignore_errors=True)
 
 
-def count_pages(site_dir: Path) -> int:
-    return sum(1 for p in site_dir.rglob("*.html") if p.name != "404.html")
-
-
 def _engine() -> ModuleType:
     """The MkDocs engine adapter, imported only when a site is built or previewed (check, press and exports
     never need it), on the MkDocs that FIVESTAR_ENGINE chooses (engine/mkdocs/__init__.py; unset: MkDocs)."""
@@ -295,8 +291,7 @@ def build_site(data_dir: Path | str = "data", config_file: Path | str | None = N
                 try:
                     if store is not None:
                         site.use_page_store(store)
-                    site.build(temporary)
-                    pages = count_pages(temporary)
+                    pages = site.build(temporary)
                     if with_editor:
                         from generator.staff.editor import copy_editor
 

@@ -24,17 +24,24 @@ deterministic, so builds stay byte-identical.
 from __future__ import annotations
 
 import bisect
+import contextlib
+import hashlib
 import json
 import math
+import os
+import pickle
 import re
 import shutil
+from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from itertools import compress
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
+
+from generator.cachefile import write_whole
 
 MAX_RESULTS = 100
 """The most pages one query term (or prefix) lists, best first; a query shows at most this many results."""
@@ -47,6 +54,9 @@ K1 = 1.2
 """Term frequency saturation, as lunr (the engine's search library) uses it."""
 VERSION = 1
 FOLDERS = ("docs", "terms", "prefixes")
+STATE = "state.pickle"
+FILES = "files"
+"""Inside the kept index's folder (`KeptIndex`): what the last cut knew, and its files."""
 _TAGS = re.compile(r"<[^>]*>")
 
 
@@ -91,8 +101,8 @@ def page_weights(page: list[dict[str, Any]], fields: dict[str, float],
     weights: dict[str, float] = defaultdict(float)
     for doc in page:
         boost = float(doc.get("boost", 1.0) or 1.0)
-        for field, field_boost in fields.items():
-            value = doc.get(field)
+        for name, field_boost in fields.items():
+            value = doc.get(name)
             if not value:
                 continue
             counts: Counter[str] = Counter()
@@ -160,35 +170,41 @@ def _common_prefix(a: str, b: str) -> str:
     return a[:n]
 
 
-def write_light_index(index_path: Path) -> LightStats:
-    """Cut the engine's whole index at `index_path` (search/search_index.json) into the light index beside it."""
+def write_light_index(index_path: Path, kept: KeptIndex | None = None) -> LightStats:
+    """Cut the engine's whole index at `index_path` (search/search_index.json) into the light index beside it.
+
+    With `kept` (`fivestar build`'s cache of the last build's light index), only the terms of the pages whose
+    entries changed are ranked again, and every file the same as last time is linked from the cache, not written;
+    the files are the same, byte for byte, as those of a cut without it."""
     folder = index_path.parent
     whole = json.loads(index_path.read_text(encoding="utf-8"))
     config = whole["config"]
     separator = re.compile(config["separator"])
     fields = {name: float((spec or {}).get("boost", 1.0)) for name, spec in config["fields"].items()}
     pages = pages_of(whole["docs"])
+    del whole
+    page_texts = [",".join(map(_dumps, page)) for page in pages]
+    total = len(pages)
     for name in FOLDERS:
         shutil.rmtree(folder / name, ignore_errors=True)
         (folder / name).mkdir(parents=True)
+    shape = _dumps([VERSION, MAX_RESULTS, TERM_CHUNK_BYTES, DOC_PAGES, config["separator"], fields])
+    before = kept.read(shape) if kept is not None else None
+    ranked = _rank_again(before, pages, page_texts, fields, separator, kept) if before is not None else None
+    if ranked is None:
+        ranked = _rank(pages, fields, separator)
+    postings, rows = ranked
+    terms = sorted(rows, key=_order)
+    files: list[tuple[str, str]] = []
 
     # Entries: DOC_PAGES whole pages a file, in page order.
-    for start in range(0, len(pages), DOC_PAGES):
-        docs = [doc for page in pages[start:start + DOC_PAGES] for doc in page]
-        (folder / "docs" / f"{start // DOC_PAGES}.json").write_text(_dumps(docs), encoding="utf-8")
+    for start in range(0, total, DOC_PAGES):
+        files.append((f"docs/{start // DOC_PAGES}.json", "[" + ",".join(page_texts[start:start + DOC_PAGES]) + "]"))
 
     # Terms: postings with weights (boost × frequency × rarity), the best MAX_RESULTS pages of each.
-    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-    for number, page in enumerate(pages):
-        for term, weight in page_weights(page, fields, separator).items():
-            postings[term].append((number, weight))
-    total = len(pages)
-    terms = sorted(postings, key=_order)
-    best = {term: _best(postings[term], total) for term in terms}
-    term_files = _pack(((t, _dumps([t, len(postings[t]), [x for pw in best[t] for x in pw]])) for t in terms),
-                       TERM_CHUNK_BYTES)
-    for number, (_first, texts) in enumerate(term_files):
-        (folder / "terms" / f"{number}.json").write_text("[" + ",".join(texts) + "]", encoding="utf-8")
+    term_files = _pack(((t, rows[t]) for t in terms), TERM_CHUNK_BYTES)
+    files += [(f"terms/{number}.json", "[" + ",".join(texts) + "]")
+              for number, (_first, texts) in enumerate(term_files)]
     first_terms = [first for first, _texts in term_files]
 
     # Prefixes spanning more than one term file: their best pages over every term they start.
@@ -197,6 +213,7 @@ def write_light_index(index_path: Path) -> LightStats:
         last = terms[bisect.bisect_left(terms, _order(first_terms[number]), key=_order) - 1]
         shared = _common_prefix(last, first_terms[number])
         big.update(shared[:n] for n in range(1, len(shared) + 1))
+    best: dict[str, list[Any]] = {}
     summaries = []
     for prefix in sorted(big, key=_order):
         start = bisect.bisect_left(terms, _order(prefix), key=_order)
@@ -207,22 +224,195 @@ def write_light_index(index_path: Path) -> LightStats:
             if not term.startswith(prefix):
                 break
             count += 1
-            for page, weight in best[term]:
+            flat = best.get(term)
+            if flat is None:
+                best[term] = flat = json.loads(rows[term])[2]
+            for page, weight in zip(flat[::2], flat[1::2], strict=True):
                 if weight > seen(page, 0.0):
                     top[page] = weight
         # By weight, highest first, then page: a stable sort by weight of the pages in order.
-        ranked = sorted(sorted(top.items()), key=itemgetter(1), reverse=True)[:MAX_RESULTS]
-        summaries.append((prefix, _dumps([prefix, count, [x for pw in ranked for x in pw]])))
+        ranking = sorted(sorted(top.items()), key=itemgetter(1), reverse=True)[:MAX_RESULTS]
+        summaries.append((prefix, _dumps([prefix, count, [x for pw in ranking for x in pw]])))
     prefix_files = _pack(summaries, TERM_CHUNK_BYTES)
-    for number, (_first, texts) in enumerate(prefix_files):
-        (folder / "prefixes" / f"{number}.json").write_text("[" + ",".join(texts) + "]", encoding="utf-8")
+    files += [(f"prefixes/{number}.json", "[" + ",".join(texts) + "]")
+              for number, (_first, texts) in enumerate(prefix_files)]
 
     light = {"version": VERSION, "pages": total, "max_results": MAX_RESULTS, "doc_pages": DOC_PAGES,
              "terms": first_terms, "prefix_files": [first for first, _texts in prefix_files]}
+    written = 0
+    for name, text in files:
+        data = text.encode("utf-8")
+        written += len(data)
+        if kept is None:
+            (folder / name).write_bytes(data)
+        else:
+            kept.place(name, data, folder / name)
+    if kept is not None:
+        kept.keep(shape, _digests(page_texts), postings, rows)
     index_path.write_text(_dumps({"config": {**config, "light": light}, "docs": []}), encoding="utf-8")
-    written = [index_path, *(f for name in FOLDERS for f in (folder / name).iterdir())]
-    return LightStats(pages=total, terms=len(terms), files=len(written), index_bytes=index_path.stat().st_size,
-                      total_bytes=sum(f.stat().st_size for f in written))
+    index_bytes = index_path.stat().st_size
+    return LightStats(pages=total, terms=len(terms), files=len(files) + 1, index_bytes=index_bytes,
+                      total_bytes=written + index_bytes)
+
+
+Postings = dict[str, tuple["array[int]", "array[float]"]]
+"""Each term's pages (in page order) and its weight on each, before rarity."""
+
+
+def _row(term: str, pages: Sequence[int], weights: Sequence[float], total: int) -> str:
+    """A term's line in its term file: the term, its page count and its best pages with their weights."""
+    best = _best(list(zip(pages, weights, strict=True)), total)
+    return _dumps([term, len(pages), [x for pw in best for x in pw]])
+
+
+def _rank(pages: list[list[dict[str, Any]]], fields: dict[str, float],
+          separator: re.Pattern[str]) -> tuple[Postings, dict[str, str]]:
+    """Every term's postings and line, from every page."""
+    found: dict[str, tuple[array[int], array[float]]] = {}
+    for number, page in enumerate(pages):
+        for term, weight in page_weights(page, fields, separator).items():
+            entry = found.get(term)
+            if entry is None:
+                found[term] = entry = (array("l"), array("d"))
+            entry[0].append(number)
+            entry[1].append(weight)
+    total = len(pages)
+    return found, {term: _row(term, *entry, total) for term, entry in found.items()}
+
+
+def _rank_again(before: KeptState, pages: list[list[dict[str, Any]]], page_texts: list[str],
+                fields: dict[str, float], separator: re.Pattern[str],
+                kept: KeptIndex) -> tuple[Postings, dict[str, str]] | None:
+    """The postings and lines of the last build with those of the changed pages' terms made again; None when a
+    cut of every page is needed (another page count, which changes every term's rarity, or many pages changed).
+    A changed page's terms of last time are read from its entry file in the cache."""
+    total = len(pages)
+    if len(before.pages) != total:
+        return None
+    digests = _digests(page_texts)
+    changed = [n for n, (old, new) in enumerate(zip(before.pages, digests, strict=True)) if old != new]
+    if len(changed) > max(16, total // 20):
+        return None
+    postings, rows = before.postings, before.rows
+    weights: dict[int, dict[str, float]] = {}
+    terms: set[str] = set()
+    for number in changed:
+        old = kept.old_page(number, before.pages[number])
+        if old is None:
+            return None
+        weights[number] = page_weights(pages[number], fields, separator)
+        terms.update(page_weights(old, fields, separator), weights[number])
+    for term in terms:
+        numbers, values = postings.get(term) or (array("l"), array("d"))
+        for number in changed:  # in page order, each put in (or taken out of) its place
+            at = bisect.bisect_left(numbers, number)
+            there = at < len(numbers) and numbers[at] == number
+            weight = weights[number].get(term)
+            if weight is None:
+                if there:
+                    del numbers[at], values[at]
+            elif there:
+                values[at] = weight
+            else:
+                numbers.insert(at, number)
+                values.insert(at, weight)
+        if numbers:
+            postings[term] = (numbers, values)
+            rows[term] = _row(term, numbers, values, total)
+        else:
+            postings.pop(term, None)
+            rows.pop(term, None)
+    return postings, rows
+
+
+def _digests(page_texts: list[str]) -> list[bytes]:
+    return [hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest() for text in page_texts]
+
+
+@dataclass
+class KeptState:
+    """What the last build's cut knew: each page's digest, every term's postings and line."""
+
+    pages: list[bytes]
+    postings: Postings
+    rows: dict[str, str]
+
+
+@dataclass
+class KeptIndex:
+    """The last build's light index kept for the next (`fivestar build`, `.cache/fivestar/light/`, under the page
+    cache's lock): its files (`files/`, linked into each new site, never changed in place) and what the cut knew
+    (`state.pickle`, under fivestar's source and the index's shape). A state that does not read, or a kept file
+    whose size is not the one recorded, costs only the work; `ignored` (`--full`) reads nothing, keeps all anew."""
+
+    folder: Path
+    signature: str
+    ignored: bool = False
+    last: dict[str, tuple[int, bytes]] = field(default_factory=dict)
+    """The files kept last time, by name (`docs/0.json`): size and digest."""
+    now: dict[str, tuple[int, bytes]] = field(default_factory=dict)
+    """This build's files, each kept (a file that could not be kept is left out, so it is written next time)."""
+    linked: int = 0
+
+    def read(self, shape: str) -> KeptState | None:
+        """What the last cut knew, if it was made by this fivestar for an index of this shape."""
+        if self.ignored:
+            return None
+        try:
+            raw = pickle.loads((self.folder / STATE).read_bytes())
+            if raw["format"] != VERSION or raw["signature"] != self.signature or raw["shape"] != shape:
+                return None
+            state = KeptState(list(raw["pages"]), dict(raw["postings"]), dict(raw["rows"]))
+            self.last = dict(raw["files"])
+        except Exception:  # missing, cut short or from another fivestar: the cut is made whole
+            return None
+        return state
+
+    def old_page(self, number: int, digest: bytes) -> list[dict[str, Any]] | None:
+        """Page `number`'s entries of last time, from its kept entry file, if they are those of `digest`."""
+        try:
+            docs = json.loads((self.folder / FILES / "docs" / f"{number // DOC_PAGES}.json").read_bytes())
+            page = pages_of(docs)[number % DOC_PAGES]
+        except (OSError, ValueError, IndexError, TypeError, KeyError, AttributeError):
+            return None
+        return page if _digests([",".join(map(_dumps, page))])[0] == digest else None
+
+    def place(self, name: str, data: bytes, target: Path) -> None:
+        """Put this build's file `name` at `target`: linked from the cache when the cache holds these bytes (the
+        digest kept last time, the size on disk), else written and kept."""
+        kept = self.folder / FILES / name
+        known = (len(data), hashlib.blake2b(data, digest_size=16).digest())
+        if self.last.get(name) == known:
+            try:
+                if os.stat(kept).st_size == known[0]:
+                    os.link(kept, target)
+                    self.linked += 1
+                    self.now[name] = known
+                    return
+            except OSError:
+                pass
+        target.write_bytes(data)
+        staging = kept.with_name(f".{kept.name}.{os.getpid()}")
+        try:
+            if not kept.parent.is_dir():
+                kept.parent.mkdir(parents=True)
+            with contextlib.suppress(FileNotFoundError):
+                staging.unlink()
+            os.link(target, staging)
+            os.replace(staging, kept)
+        except OSError:
+            return
+        self.now[name] = known
+
+    def keep(self, shape: str, pages: list[bytes], postings: Postings, rows: dict[str, str]) -> None:
+        """Keep what this cut knew, and only this build's files."""
+        state = {"format": VERSION, "signature": self.signature, "shape": shape, "pages": pages,
+                 "postings": postings, "rows": rows, "files": self.now}
+        if not write_whole(self.folder / STATE, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)):
+            return
+        for name in set(self.last) - set(self.now):
+            with contextlib.suppress(OSError):
+                (self.folder / FILES / name).unlink()
 
 
 def read_docs(site_dir: Path) -> list[dict[str, Any]]:

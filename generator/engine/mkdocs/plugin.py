@@ -24,6 +24,7 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import BuildError, PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure import pages as engine_pages
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as EnginePage
 from mkdocs.structure.toc import get_toc
@@ -52,6 +53,7 @@ from generator.site.views import SectionEntry
 log = get_plugin_logger(__name__)
 
 EPOCH_ENV = model.EPOCH_ENV
+ENGINE_BUILD_DATE = engine_pages.get_build_date
 """The build date of reproducible builds (sitemap dates, gzip headers); defaults to midnight UTC of site.as_of.
 A value that is not a whole number of seconds is refused by the data check, before MkDocs reads it."""
 
@@ -97,6 +99,10 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         """What a city's pages and downloads are made from, when the page cache is used (site/inputs.py)."""
         self.reused: dict[str, StoredPage] = {}
         """The generated pages of this build taken from the page cache, by source path."""
+        self.placed: dict[str, File] = {}
+        """The engine's file of each page taken from the page cache, made when the page was placed."""
+        self.pages_written = 0
+        """The web pages of this build (the engine's documentation pages; its not-found page is a template)."""
         self.to_store: list[tuple[str, StoredPage, str]] = []
         """The pages this build renders for the page cache: key, facts, output file."""
         self.background = Background()
@@ -176,9 +182,15 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             if self.pinned_epoch is None:
                 self.unpinned_epoch = current
             self.pinned_epoch = os.environ[EPOCH_ENV] = str(model.epoch_of(as_of))
+        # Workaround: the engine asks the build date anew for each page it makes (`Page.__init__`: the environment
+        # read and a date formatted, 2 s for a province's 30,000 pages); it cannot change within a build (the
+        # epoch is settled above), so it is asked once, until `unpin_build_date` gives the engine its own back.
+        date = engine_pages.get_build_date()
+        engine_pages.get_build_date = lambda: date
 
     def unpin_build_date(self) -> None:
         """Leave the environment as it was (a later build in this process may use other data)."""
+        engine_pages.get_build_date = ENGINE_BUILD_DATE
         if self.pinned_epoch is not None and os.environ.get(EPOCH_ENV) == self.pinned_epoch:
             if self.unpinned_epoch is None:
                 del os.environ[EPOCH_ENV]
@@ -215,7 +227,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         assert self.dataset is not None
         self.cache.start(config)
         self.generated = {}
-        self.reused, self.to_store = {}, []
+        self.reused, self.placed, self.to_store = {}, {}, []
         reuse = None
         self.keys = None
         if self.store is not None:
@@ -228,12 +240,11 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             if existing is not None:
                 log.info(f"content/{page.src_uri} 与自动生成的页面同名，已改用自动生成的页面。")
                 files.remove(existing)
-            inclusion = InclusionLevel.INCLUDED if page.src_uri.endswith("index.md") else InclusionLevel.NOT_IN_NAV
-            file = generated_file(config, page, inclusion)
-            files.append(file)
             if page.reused:
-                file.is_modified = _unmodified  # type: ignore[method-assign]
+                files.append(self.placed.pop(page.src_uri))
                 continue
+            file = generated_file(config, page)
+            files.append(file)
             self.generated[page.src_uri] = page
             if self.store is not None and page.key:
                 stored = StoredPage(page.title, page.meta, tuple((h.level, h.id, h.text) for h in page.headings),
@@ -251,11 +262,15 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             stored = store.get(key)
             if stored is None or wanted.src_uri in self.reused:
                 return None
-            if not store.place(key, Path(File.generated(config, wanted.src_uri, content="").abs_dest_path)):
-                return None
-            self.reused[wanted.src_uri] = stored
-            return Page(wanted.src_uri, stored.title, "", tuple(Heading(*h) for h in stored.headings),
+            page = Page(wanted.src_uri, stored.title, "", tuple(Heading(*h) for h in stored.headings),
                         stored.meta, stored.linked, wanted.key, reused=True)
+            file = generated_file(config, page)  # made once: the engine takes it in add_generated_pages
+            if not store.place(key, file.abs_dest_path):
+                return None
+            file.is_modified = _unmodified  # type: ignore[method-assign]
+            self.reused[wanted.src_uri] = stored
+            self.placed[wanted.src_uri] = file
+            return page
         return reuse
 
     @staticmethod
@@ -290,6 +305,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         # MkDocs makes a new theme environment for every build; keep the compiled templates between builds.
         env.bytecode_cache = THEME_BYTECODE
+        self.pages_written = len(files.documentation_pages())  # each is one web page of the site
         by_uri = files.src_uris
         for src_uri, stored in self.reused.items():  # links from pages that are rendered to these pages' anchors
             file = by_uri.get(src_uri)
@@ -442,7 +458,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         try:
             if index.is_file():
                 search.splice_entries(index, fragment)
-                search_light.write_light_index(index)
+                search_light.write_light_index(index, self.store.kept_index() if self.store is not None else None)
         finally:
             fragment.unlink(missing_ok=True)
         if self.dirty:
@@ -462,7 +478,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             Path(fragment).unlink(missing_ok=True)
         self.cache.forget()
         self.generated = {}
-        self.reused, self.to_store = {}, []
+        self.reused, self.placed, self.to_store = {}, {}, []
         self.unpin_build_date()
 
     def on_shutdown(self) -> None:
@@ -510,10 +526,12 @@ def plain_title(title: object) -> str:
     return html.unescape(re.sub(r"<[^>]*>", "", str(title or "")))
 
 
-def generated_file(config: MkDocsConfig, page: Page, inclusion: InclusionLevel) -> File:
+def generated_file(config: MkDocsConfig, page: Page) -> File:
     """The engine's file for a generated page: front matter only (search, tags), so that the Markdown
-    rendering is empty and costs nothing; on_page_content puts the body in."""
+    rendering is empty and costs nothing; on_page_content puts the body in. A section's index is in the nav, the
+    other pages are not."""
     lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in page.meta.items()]
+    inclusion = InclusionLevel.INCLUDED if page.src_uri.endswith("index.md") else InclusionLevel.NOT_IN_NAV
     return File.generated(config, page.src_uri, content="---\n" + "\n".join(lines) + "\n---\n", inclusion=inclusion)
 
 

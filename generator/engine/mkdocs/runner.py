@@ -232,8 +232,9 @@ class MkDocsSite:
         pages are taken from it."""
         self.config.plugins[PLUGIN_NAME].store = store  # type: ignore[attr-defined]
 
-    def build(self, into: Path) -> None:
-        """Build the whole site into `into`; EngineFailed (in Chinese) if MkDocs stops.
+    def build(self, into: Path) -> int:
+        """Build the whole site into `into` and say how many web pages it has (the not-found page aside);
+        EngineFailed (in Chinese) if MkDocs stops.
 
         With a page cache the build is MkDocs' "dirty" one into the new, empty folder: every file is written but the
         pages the plugin took from the cache, which it marks unmodified (`File.is_modified`, a public method)."""
@@ -247,6 +248,7 @@ class MkDocsSite:
         notice.addFilter(not_the_dirty_notice)  # logger filters hold before --strict counts the line
         try:
             mkdocs_build.build(self.config, dirty=dirty)
+            return int(self.config.plugins[PLUGIN_NAME].pages_written)  # type: ignore[attr-defined]
         except KeyboardInterrupt:
             raise
         except (Abort, Exception) as error:
