@@ -6,6 +6,7 @@ take everything at once."""
 from __future__ import annotations
 
 import json
+import pickle
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from generator.dataset import region_part
 from generator.records.load import load_dataset
 from generator.records.model import EPOCH_ENV
 from generator.site import exports, search
@@ -87,20 +89,44 @@ def test_a_renamed_school_makes_its_districts_branches_and_the_titles_naming_it_
     assert loaded is not None
     school = next(b.id for b in loaded.branches if b.name.endswith("（更名）"))
     naming = [t for t in loaded.titles if any(r.branch == school for h in t.lists for r in h.recipients)]
+    # Of each title naming it, the lists of the regions whose lists name it: the other regions' are kept.
+    regions = {(t.slug, region_part(h.id)) for t in naming for h in t.lists
+               if any(r.branch == school for r in h.recipients)}
+    assert naming and all(len({region_part(h.id) for h in t.lists}) > 1 for t in naming)
     again = kept_in(tmp_path / "kept")
     assert differing(exported(data, again), exported(data)) == []
-    assert again.made == 1 + len(naming)
+    assert again.made == 1 + len(naming) + len(regions)
 
 
 @pytest.mark.parametrize("damage", [b"", b"not a pickle", b"\x80\x05\x95"])
 def test_a_damaged_part_is_made_again(damage: bytes, data: Path, tmp_path: Path) -> None:
     whole = exported(data)
     exported(data, kept_in(tmp_path / "kept"))
-    for path in sorted((tmp_path / "kept").glob("*.pickle"))[::3]:
+    damaged = sorted((tmp_path / "kept").glob("*.pickle"))[::3]
+    # A title's lists' parts are read only when the title's own part is made again.
+    lists = {p for p in damaged if isinstance(pickle.loads(p.read_bytes()), dict)
+             and all(isinstance(v, exports.ListPart) for v in pickle.loads(p.read_bytes()).values())}
+    for path in damaged:
         path.write_bytes(damage)
     again = kept_in(tmp_path / "kept")
     assert differing(exported(data, again), whole) == []
-    assert again.made == len(sorted((tmp_path / "kept").glob("*.pickle"))[::3])
+    assert len(damaged) - len(lists) <= again.made <= len(damaged) and lists
+    titles = 0
+    still_damaged = 0
+    for path in (tmp_path / "kept").glob("*.pickle"):  # every title made again: every lists' part is read
+        try:
+            part = pickle.loads(path.read_bytes())
+        except Exception:
+            still_damaged += 1  # a damaged lists' part whose title was kept whole
+            continue
+        if isinstance(part, exports.TitlePart):
+            path.unlink()
+            titles += 1
+    last = kept_in(tmp_path / "kept")
+    assert differing(exported(data, last), whole) == []
+    assert last.made == titles + still_damaged
+    for path in (tmp_path / "kept").glob("*.pickle"):
+        pickle.loads(path.read_bytes())  # none is left damaged
 
 
 def test_a_cache_that_cannot_be_written_costs_only_the_work(data: Path, tmp_path: Path) -> None:

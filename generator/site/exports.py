@@ -752,16 +752,38 @@ class BranchPart:
     widths: tuple[int, ...]
 
 
-def title_part(title: HonourTitle, dataset: Dataset) -> TitlePart:
+@dataclass(frozen=True)
+class ListPart:
+    """One honour list's share of its title's downloads: its JSON item, CSV lines, sheet rows (ROW_NUMBER for
+    their numbers) and the display width of the widest value of each column (0: none)."""
+
+    json_item: bytes
+    csv_lines: bytes
+    rows: tuple[bytes, ...]
+    widths: tuple[int, ...]
+
+
+def list_part(honour: HonourList, dataset: Dataset, table: Sequence[str], as_of: str) -> ListPart:
+    record = honour_record(honour, dataset)
+    rows = honour_rows([record], as_of)
+    return ListPart(json_item(record), csv_lines(table, rows), tuple(row_xml(table, row, ROW_NUMBER) for row in rows),
+                    tuple(max((display_width(_text(v)) for v in {r.get(c) for r in rows}), default=0)
+                          for c in table))
+
+
+def title_part(title: HonourTitle, dataset: Dataset, lists: Mapping[str, ListPart] | None = None) -> TitlePart:
+    """A title's part, joined from its lists' parts (`lists`: those made already, by list id; the others are
+    made here): the same bytes as making every list's rows at once."""
     as_of = dataset.site.as_of.isoformat()
     columns = honour_columns(dataset)
     table = list(columns)
-    records = [honour_record(h, dataset) for h in title.lists]
-    rows = honour_rows(records, as_of)
+    known = lists or {}
+    parts = [known.get(h.id) or list_part(h, dataset, table, as_of) for h in title.lists]
     name = press.fullwidth(title.title)
-    items = b",\n".join(json_item(record) for record in records)
-    lines = csv_lines(table, rows)
-    sheet = sheet_part(name, table, rows)
+    items = b",\n".join(part.json_item for part in parts)
+    lines = b"".join(part.csv_lines for part in parts)
+    sheet = SheetPart(name, numbered_rows(row for part in parts for row in part.rows),
+                      tuple(max([display_width(c), *(part.widths[i] for part in parts)]) for i, c in enumerate(table)))
     base = f"{DOWNLOADS}/honours/{title.slug}"
     files = ((f"{base}.csv", csv_document(table, [lines])),
              (f"{base}.xlsx", workbook_bytes(dataset, [sheet], columns,
@@ -783,9 +805,34 @@ def title_parts(dataset: Dataset, keys: InputKeys, kept: KeptParts | None) -> It
     member region's name, which the files give beside each school, and the time written into workbooks)."""
     names = sorted((member.prefix, member.name) for member in all_members(dataset.members))
     around = repr((fixed_timestamp(dataset).isoformat(), names))
+    lists_keys: dict[str, list[str]] = {}
+    for (slug, _region), key in keys.title_lists.items():
+        lists_keys.setdefault(slug, []).append(key)
     for title in dataset.titles:
         inputs = ("title", keys.titles[title.slug], around) if title.slug in keys.titles else None
-        yield kept_or_made(kept, inputs, lambda t=title: title_part(t, dataset))
+        yield kept_or_made(kept, inputs, lambda t=title: title_part(t, dataset, region_lists(t, dataset, keys, kept,
+                                                                                             around)))
+        if kept is not None:  # a title kept whole keeps its lists' parts too, for the build that changes one
+            kept.asked.update(kept.key("lists", key, around) for key in lists_keys.get(title.slug, ()))
+
+
+def region_lists(title: HonourTitle, dataset: Dataset, keys: InputKeys, kept: KeptParts | None,
+                 around: str) -> dict[str, ListPart]:
+    """In a city's site, the parts of a title's lists kept by region (`InputKeys.title_lists`, with what is
+    `around` every list: the member regions' names, which the rows give beside each school): when one list
+    changes, only its region's lists of the title are made again."""
+    if kept is None:
+        return {}
+    table, as_of = list(honour_columns(dataset)), dataset.site.as_of.isoformat()
+    by_region: dict[str, list[HonourList]] = {}
+    for honour in title.lists:
+        by_region.setdefault(region_part(honour.id), []).append(honour)
+    found: dict[str, ListPart] = {}
+    for region, lists in by_region.items():
+        inputs = keys.title_lists.get((title.slug, region))
+        found.update(kept_or_made(kept, ("lists", inputs, around) if inputs is not None else None,
+                                  lambda ls=lists: {h.id: list_part(h, dataset, table, as_of) for h in ls}))
+    return found
 
 
 def branch_parts(dataset: Dataset, keys: InputKeys, kept: KeptParts | None) -> list[BranchPart]:

@@ -18,10 +18,13 @@ class InputKeys:
     regions: dict[str, str]
     titles: dict[str, str]
     title_pages: dict[tuple[str, str], str]
-    """Per (title slug, region): the inputs of that region's page of the title (`title_page_inputs`)."""
+    """Per (title slug, region): the inputs of that region's page of the title (`title_inputs`)."""
+    title_lists: dict[tuple[str, str], str]
+    """Per (title slug, region holding lists of it): the inputs of the region's own lists of the title, for their
+    share of the title's downloads (`exports.title_parts`)."""
 
 
-NO_KEYS = InputKeys({}, {}, {})
+NO_KEYS = InputKeys({}, {}, {}, {})
 """Nothing known by its inputs: every part is made."""
 
 
@@ -29,11 +32,12 @@ def input_keys(dataset: Dataset) -> InputKeys:
     """Every member region's key (`region_keys`) and every honour title's (`title_inputs`); none for a district."""
     if not dataset.members:
         return NO_KEYS
-    titles, pages = {}, {}
+    titles, pages, lists = {}, {}, {}
     for title in dataset.titles:
-        titles[title.slug], found = title_inputs(title, dataset)
+        titles[title.slug], found, own = title_inputs(title, dataset)
         pages.update(((title.slug, region), key) for region, key in found.items())
-    return InputKeys(region_keys(dataset), titles, pages)
+        lists.update(((title.slug, region), key) for region, key in own.items())
+    return InputKeys(region_keys(dataset), titles, pages, lists)
 
 
 def source_region(key: str) -> str:
@@ -80,10 +84,11 @@ def region_keys(dataset: Dataset) -> dict[str, str]:
     return keys
 
 
-def title_inputs(title: HonourTitle, dataset: Dataset) -> tuple[str, dict[str, str]]:
-    """In a city's site, a digest of everything an honour title's downloads read (`exports.title_parts`), and per
+def title_inputs(title: HonourTitle, dataset: Dataset) -> tuple[str, dict[str, str], dict[str, str]]:
+    """In a city's site, a digest of everything an honour title's downloads read (`exports.title_parts`), per
     region with a page of the title (`Dataset.title_regions`) a digest of everything that page reads
-    (`views.title_view`), for the kept parts and `Renderer.render_keyed`.
+    (`views.title_view`), and per region holding lists of the title a digest of what those lists' rows read (the
+    lists, the schools they name, site.yaml), for the kept parts and `Renderer.render_keyed`.
 
     Each region's own lists are digested once: their files, the region, and each school named on them as pages
     name it (a shared name with its region, its brand). A region's page reads its own lists in full and, for the
@@ -107,4 +112,5 @@ def title_inputs(title: HonourTitle, dataset: Dataset) -> tuple[str, dict[str, s
     pages = {region: digest_of(site, names, region, *(f"{r}\0{d}" for r, d in sorted(digests.items())
                                                       if within(r, region)))
              for region in dataset.title_regions(title)}
-    return digest_of(site, *(f"{r}\0{d}" for r, d in sorted(digests.items()))), pages
+    own_lists = {region: digest_of(site, region, digest) for region, digest in digests.items()}
+    return digest_of(site, *(f"{r}\0{d}" for r, d in sorted(digests.items()))), pages, own_lists

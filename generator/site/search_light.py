@@ -273,7 +273,7 @@ def _rank(pages: list[list[dict[str, Any]]], fields: dict[str, float],
         for term, weight in page_weights(page, fields, separator).items():
             entry = found.get(term)
             if entry is None:
-                found[term] = entry = (array("l"), array("d"))
+                found[term] = entry = (array("i"), array("d"))
             entry[0].append(number)
             entry[1].append(weight)
     total = len(pages)
@@ -303,7 +303,7 @@ def _rank_again(before: KeptState, pages: list[list[dict[str, Any]]], page_texts
         weights[number] = page_weights(pages[number], fields, separator)
         terms.update(page_weights(old, fields, separator), weights[number])
     for term in terms:
-        numbers, values = postings.get(term) or (array("l"), array("d"))
+        numbers, values = postings.get(term) or (array("i"), array("d"))
         for number in changed:  # in page order, each put in (or taken out of) its place
             at = bisect.bisect_left(numbers, number)
             there = at < len(numbers) and numbers[at] == number
