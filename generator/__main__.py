@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
+from generator.cli import run
 
-from generator.cli import main
-
-sys.exit(main())
+run()

@@ -123,7 +123,7 @@ def test_pre_commit_hook_definition() -> None:
     assert not pattern.search("docs/data/x.yaml")
     # the entry point it names is the one pip installs
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    assert 'fivestar = "generator.cli:main"' in pyproject
+    assert 'fivestar = "generator.cli:run"' in pyproject
 
 
 def test_vscode_maps_every_data_file_to_exactly_one_existing_schema() -> None:
