@@ -112,6 +112,22 @@ def test_fivestar_build_leaves_the_old_site_to_a_process_of_its_own(project: Pat
     assert leftovers(site) == []
 
 
+def test_when_fivestar_build_returns_the_old_site_is_the_deleting_process_own(project: Path) -> None:
+    """The old site is taken over (renamed) by the process deleting it before `fivestar build` ends: otherwise it
+    would stay named after the build, a process that is gone, and read as a killed build's leftover (to
+    `wait_for_discarded`, which would not wait for it)."""
+    site = project / "site"
+    for _ in range(3):
+        (site / "old-marker.txt").write_text("the old site", encoding="utf-8")
+        build = subprocess.run([sys.executable, "-m", "generator", *cli_build(project)], cwd=REPO,
+                               capture_output=True, check=False)
+        assert build.returncode == 0, build.stderr.decode("utf-8")
+        assert not [path for path, _alive in folders.owned_leftovers(site, folders.BUILDING)]
+        assert all(alive for _path, alive in folders.owned_leftovers(site, folders.DISCARDED))
+        assert wait_for_discarded(site)
+        assert leftovers(site) == []
+
+
 def test_where_no_process_can_be_started_the_old_site_is_deleted_at_once(project: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     def refused(*_args: object, **_kwargs: object) -> None:

@@ -104,14 +104,23 @@ def discard(old_site: Path, site_dir: Path) -> bool:
     That process renames the folder after itself first (DISCARDED, its id and start time): while it runs the
     folder is its own, and once it is gone, whatever it left is tidied by the next build's `recover_previous`,
     as is the folder itself should this build end before the process renamed it (its name is then this build's).
+    The build waits for that rename (a tenth of a second; at most RENAME_WAIT), so that when it returns the old site
+    is owned by a running process, never by the build that has just ended (which would read as a leftover).
     """
     try:
-        subprocess.Popen([sys.executable, "-c", _DISCARD, str(old_site), str(site_dir), _PACKAGE_ROOT],
-                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                         start_new_session=True, cwd=old_site.parent)
+        process = subprocess.Popen([sys.executable, "-c", _DISCARD, str(old_site), str(site_dir), _PACKAGE_ROOT],
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   start_new_session=True, cwd=old_site.parent)
     except OSError:
         return False
+    deadline = time.monotonic() + RENAME_WAIT
+    while os.path.lexists(old_site) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
     return True
+
+
+RENAME_WAIT = 10.0
+"""Seconds a build waits at most for the deleting process to take the old site as its own."""
 
 
 def delete_discarded(old_site: Path, site_dir: Path) -> None:
