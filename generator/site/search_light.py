@@ -190,7 +190,8 @@ def write_light_index(index_path: Path, kept: KeptIndex | None = None) -> LightS
         (folder / name).mkdir(parents=True)
     shape = _dumps([VERSION, MAX_RESULTS, TERM_CHUNK_BYTES, DOC_PAGES, config["separator"], fields])
     before = kept.read(shape) if kept is not None else None
-    ranked = _rank_again(before, pages, page_texts, fields, separator, kept) if before is not None else None
+    digests = _digests(page_texts) if kept is not None else []
+    ranked = _rank_again(before, pages, digests, fields, separator, kept) if before is not None else None
     if ranked is None:
         ranked = _rank(pages, fields, separator)
     postings, rows = ranked
@@ -248,7 +249,7 @@ def write_light_index(index_path: Path, kept: KeptIndex | None = None) -> LightS
         else:
             kept.place(name, data, folder / name)
     if kept is not None:
-        kept.keep(shape, _digests(page_texts), postings, rows)
+        kept.keep(shape, digests, postings, rows)
     index_path.write_text(_dumps({"config": {**config, "light": light}, "docs": []}), encoding="utf-8")
     index_bytes = index_path.stat().st_size
     return LightStats(pages=total, terms=len(terms), files=len(files) + 1, index_bytes=index_bytes,
@@ -280,16 +281,16 @@ def _rank(pages: list[list[dict[str, Any]]], fields: dict[str, float],
     return found, {term: _row(term, *entry, total) for term, entry in found.items()}
 
 
-def _rank_again(before: KeptState, pages: list[list[dict[str, Any]]], page_texts: list[str],
+def _rank_again(before: KeptState, pages: list[list[dict[str, Any]]], digests: list[bytes],
                 fields: dict[str, float], separator: re.Pattern[str],
                 kept: KeptIndex) -> tuple[Postings, dict[str, str]] | None:
-    """The postings and lines of the last build with those of the changed pages' terms made again; None when a
-    cut of every page is needed (another page count, which changes every term's rarity, or many pages changed).
-    A changed page's terms of last time are read from its entry file in the cache."""
+    """The postings and lines of the last build with those of the changed pages' terms made again (a page is
+    changed when the digest of its entries is); None when a cut of every page is needed (another page count,
+    which changes every term's rarity, or many pages changed). A changed page's terms of last time are read from
+    its entry file in the cache."""
     total = len(pages)
     if len(before.pages) != total:
         return None
-    digests = _digests(page_texts)
     changed = [n for n, (old, new) in enumerate(zip(before.pages, digests, strict=True)) if old != new]
     if len(changed) > max(16, total // 20):
         return None
