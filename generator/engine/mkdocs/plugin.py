@@ -53,9 +53,10 @@ from generator.site.views import SectionEntry
 log = get_plugin_logger(__name__)
 
 EPOCH_ENV = model.EPOCH_ENV
-ENGINE_BUILD_DATE = engine_pages.get_build_date
 """The build date of reproducible builds (sitemap dates, gzip headers); defaults to midnight UTC of site.as_of.
 A value that is not a whole number of seconds is refused by the data check, before MkDocs reads it."""
+ENGINE_BUILD_DATE = engine_pages.get_build_date
+"""The engine's own way to read the build date, given back after each build (`pin_build_date` asks it once)."""
 
 MAX_USER_WORD = 40
 """Longer names are not words anyone types into a search box, and teaching one to jieba takes time quadratic
