@@ -136,9 +136,22 @@ def test_an_in_process_build_leaves_the_environment_as_it_was(demo: Path, tmp_pa
     from generator.engine.build import build_site
 
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    from mkdocs.structure import pages as engine_pages
+
+    own = engine_pages.get_build_date
     build_site(demo, REPO / "mkdocs.yml", tmp_path / "site")
-    assert "SOURCE_DATE_EPOCH" not in os.environ
+    assert "SOURCE_DATE_EPOCH" not in os.environ and engine_pages.get_build_date is own
     assert f"<lastmod>{AS_OF.isoformat()}</lastmod>" in (tmp_path / "site" / "sitemap.xml").read_text("utf-8")
+    # The next build in this process dates its pages by its own data (the date is asked once a build, not kept).
+    later = tmp_path / "later"
+    shutil.copytree(demo, later)
+    site_yaml = later / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text("utf-8").replace(f"as_of: {AS_OF.isoformat()}", "as_of: 2025-01-02"),
+                         encoding="utf-8")
+    build_site(later, REPO / "mkdocs.yml", tmp_path / "later-site")
+    assert engine_pages.get_build_date is own
+    sitemap = (tmp_path / "later-site" / "sitemap.xml").read_text("utf-8")
+    assert "<lastmod>2025-01-02</lastmod>" in sitemap and AS_OF.isoformat() not in sitemap
 
 
 def test_the_comparison_reports_the_first_difference_clearly() -> None:
