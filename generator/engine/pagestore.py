@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.cachefile import write_whole
-from generator.site.images import place_cached
+from generator.site.images import keep_produced, place_cached
 from generator.site.kept import KeptParts
 from generator.site.search_light import KeptIndex
 
@@ -172,13 +172,8 @@ class PageStore:
         target = self.file_of(key)
         try:
             size = produced.stat().st_size
-            if not (target.is_file() and target.stat().st_size == size):
-                target.parent.mkdir(parents=True, exist_ok=True)
-                staging = target.with_name(f".{target.name}.{os.getpid()}")
-                with contextlib.suppress(FileNotFoundError):
-                    staging.unlink()
-                place_cached(produced, staging, link=True)
-                os.replace(staging, target)
+            if not (target.is_file() and target.stat().st_size == size) and not keep_produced(produced, target):
+                return
         except OSError:
             return
         self.used[key] = StoredPage(page.title, page.meta, page.headings, page.linked, page.anchors, size)

@@ -767,8 +767,7 @@ def list_part(honour: HonourList, dataset: Dataset, table: Sequence[str], as_of:
     record = honour_record(honour, dataset)
     rows = honour_rows([record], as_of)
     return ListPart(json_item(record), csv_lines(table, rows), tuple(row_xml(table, row, ROW_NUMBER) for row in rows),
-                    tuple(max((display_width(_text(v)) for v in {r.get(c) for r in rows}), default=0)
-                          for c in table))
+                    tuple(column_width("", (r.get(c) for r in rows)) for c in table))  # the header counted later
 
 
 def title_part(title: HonourTitle, dataset: Dataset, lists: Mapping[str, ListPart] | None = None) -> TitlePart:
@@ -813,7 +812,8 @@ def title_parts(dataset: Dataset, keys: InputKeys, kept: KeptParts | None) -> It
         yield kept_or_made(kept, inputs, lambda t=title: title_part(t, dataset, region_lists(t, dataset, keys, kept,
                                                                                              around)))
         if kept is not None:  # a title kept whole keeps its lists' parts too, for the build that changes one
-            kept.asked.update(kept.key("lists", key, around) for key in lists_keys.get(title.slug, ()))
+            for key in lists_keys.get(title.slug, ()):
+                kept.keep_unread("lists", key, around)
 
 
 def region_lists(title: HonourTitle, dataset: Dataset, keys: InputKeys, kept: KeptParts | None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import html
@@ -477,6 +478,22 @@ def place_cached(cached: Path | str, target: Path | str, *, link: bool = False) 
         except OSError:  # no hard links on this file system (or no folder yet: the copy says so)
             pass
     shutil.copyfile(cached, target)
+
+
+def keep_produced(produced: Path | str, kept: Path) -> bool:
+    """A file this build wrote kept in the cache as `kept` (`place_cached`'s other way): linked (else copied)
+    beside it, then moved over it in one step, so that a reader or a link into a site never sees it half there;
+    False when it could not be kept (a cache that cannot be written costs only the work next time)."""
+    staging = kept.with_name(f".{kept.name}.{os.getpid()}")
+    try:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            staging.unlink()
+        place_cached(produced, staging, link=True)
+        os.replace(staging, kept)
+    except OSError:
+        return False
+    return True
 
 
 def write_images(dataset: Dataset, site_dir: Path, cache_dir: Path | None = None,

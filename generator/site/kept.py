@@ -40,6 +40,11 @@ class KeptParts:
         except Exception:  # missing, cut short or from another fivestar: made again, never trusted
             return None
 
+    def keep_unread(self, *inputs: str) -> None:
+        """A part this build did not need to read but a next one may (a title's lists, when the title was kept
+        whole): `prune` leaves it."""
+        self.asked.add(self.key(*inputs))
+
     def put(self, key: str, value: Any) -> None:
         """Keep a part (written beside, then moved into place); a cache that cannot be written costs only the work
         next time."""

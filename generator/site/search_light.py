@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.cachefile import write_whole
+from generator.site.images import keep_produced, place_cached
 
 MAX_RESULTS = 100
 """The most pages one query term (or prefix) lists, best first; a query shows at most this many results."""
@@ -386,24 +387,15 @@ class KeptIndex:
         if self.last.get(name) == known:
             try:
                 if os.stat(kept).st_size == known[0]:
-                    os.link(kept, target)
+                    place_cached(kept, target, link=True)
                     self.linked += 1
                     self.now[name] = known
                     return
             except OSError:
                 pass
         target.write_bytes(data)
-        staging = kept.with_name(f".{kept.name}.{os.getpid()}")
-        try:
-            if not kept.parent.is_dir():
-                kept.parent.mkdir(parents=True)
-            with contextlib.suppress(FileNotFoundError):
-                staging.unlink()
-            os.link(target, staging)
-            os.replace(staging, kept)
-        except OSError:
-            return
-        self.now[name] = known
+        if keep_produced(target, kept):
+            self.now[name] = known
 
     def keep(self, shape: str, pages: list[bytes], postings: Postings, rows: dict[str, str]) -> None:
         """Keep what this cut knew, and only this build's files."""
