@@ -104,8 +104,9 @@ def test_a_damaged_part_is_made_again(damage: bytes, data: Path, tmp_path: Path)
     exported(data, kept_in(tmp_path / "kept"))
     damaged = sorted((tmp_path / "kept").glob("*.pickle"))[::3]
     # A title's lists' parts are read only when the title's own part is made again.
-    lists = {p for p in damaged if isinstance(pickle.loads(p.read_bytes()), dict)
-             and all(isinstance(v, exports.ListPart) for v in pickle.loads(p.read_bytes()).values())}
+    values = {p: pickle.loads(p.read_bytes()) for p in damaged}
+    lists = {p for p, value in values.items()
+             if isinstance(value, dict) and all(isinstance(v, exports.ListPart) for v in value.values())}
     for path in damaged:
         path.write_bytes(damage)
     again = kept_in(tmp_path / "kept")
