@@ -362,3 +362,40 @@ def test_check_scans_the_hand_written_pages_beside_the_data(tmp_path: Path, caps
     assert main(["check", "--data", str(tmp_path / "data")]) == 1
     err = capsys.readouterr().err
     assert "content/notice.md:3:" in err and "139****5678" in err and "13912345678" not in err
+
+
+# -- the command as a process: it ends without the interpreter's teardown (cli.run) and loses nothing --------------
+
+def _fivestar(*args: str, teardown: bool = False) -> subprocess.CompletedProcess[bytes]:
+    """`python -m generator ARGS` (`cli.run`), or with `teardown` the same `main` ended the ordinary way."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    env.pop("FIVESTAR_DEBUG", None)
+    env.pop("PYTHONUNBUFFERED", None)  # output buffered, as in a staff member's terminal piped to a file
+    start = ["-c", "import sys; from generator.cli import main; sys.exit(main())"] if teardown else ["-m", "generator"]
+    return subprocess.run([sys.executable, *start, *args], capture_output=True, env=env, cwd=ROOT, timeout=300,
+                          check=False)
+
+
+@pytest.mark.parametrize("args", [("press",), ("press", "--title", "平安校园"), ("schema",), ("check",),
+                                  ("check", "--data", "no-such-folder"), ("press", "--year", "１９９９年"), ()])
+def test_the_process_ends_without_teardown_and_loses_nothing(args: tuple[str, ...]) -> None:
+    """Every byte reaches the reader (a pipe, where output is buffered) and the exit code is the same as when the
+    interpreter tears down as usual: output on stdout and on stderr, long and short, a success, a data error and a
+    usage error."""
+    quick, ordinary = _fivestar(*args), _fivestar(*args, teardown=True)
+    assert quick.returncode == ordinary.returncode
+    assert quick.stdout == ordinary.stdout and quick.stderr == ordinary.stderr
+    assert quick.stdout or quick.stderr
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path: Path) -> None:
+    """`fivestar press | head -1`: the reader closes the pipe; the process says nothing more and exits 0."""
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}
+    process = subprocess.Popen([sys.executable, "-m", "generator", "press"], cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, env={**env, "PYTHONIOENCODING": "utf-8"})
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.readline()
+    process.stdout.close()
+    err = process.stderr.read().decode("utf-8")
+    assert process.wait(timeout=120) == 0 and first
+    assert "Traceback" not in err and "Exception ignored" not in err
