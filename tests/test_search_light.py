@@ -181,8 +181,9 @@ def test_a_cut_from_the_last_builds_kept_index_writes_the_files_a_whole_cut_writ
 
 
 @pytest.mark.parametrize("damage", ["state cut short", "state of another fivestar", "kept file rewritten",
-                                    "kept file gone", "kept entry file edited"])
-def test_a_damaged_kept_index_costs_only_the_work(tmp_path: Path, small_files: None, damage: str) -> None:
+                                    "kept file gone", "kept entry file edited", "index of another shape"])
+def test_a_damaged_kept_index_costs_only_the_work(tmp_path: Path, small_files: None, damage: str,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "engine").mkdir()
     _path, docs = engine_index(tmp_path / "engine", 80)
     kept_folder = tmp_path / "kept"
@@ -196,6 +197,8 @@ def test_a_damaged_kept_index_costs_only_the_work(tmp_path: Path, small_files: N
         signature = "another fivestar"
     elif damage == "kept file rewritten":  # in place: the site of the last build sees it too, so it is not linked
         (kept_files / "terms" / "0.json").write_text("[]", encoding="utf-8")
+    elif damage == "index of another shape":  # files packed to another size: the kept terms and files differ
+        monkeypatch.setattr(search_light, "TERM_CHUNK_BYTES", 1_500)
     elif damage == "kept file gone":
         (kept_files / "docs" / "3.json").unlink()
     else:  # an entry file's page no longer the one the state knew: the terms of its last build are not trusted
