@@ -12,6 +12,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from generator import heap
 from generator.cliparse import ChineseArgumentParser, count_argument, date_argument, port_argument, year_argument
 from generator.quotes import quoted
 from generator.records.load import LoadResult, load_dataset
@@ -624,6 +625,7 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
 def run_serve(args: argparse.Namespace) -> int:
     from generator.engine.build import BuildFailed, serve_site
 
+    heap.one_shot(False)  # a preview loads the data again at every save: the old data must still be collected
     result = load_for_site(args.data)
     if result is None:
         return EXIT_DATA
@@ -734,6 +736,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run() -> None:
     """The `fivestar` command as a process (the console script, `python -m generator`): `main`, then the end."""
+    heap.one_shot()  # what it loads lives until the end (`fivestar serve` says otherwise)
     code = main()
     if any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
         sys.exit(code)  # a thread still working: the interpreter waits for it, as it always does

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.cachefile import write_whole
+from generator.heap import bulk_load
 from generator.site.images import keep_produced, place_cached
 from generator.site.kept import KeptParts
 from generator.site.search_light import KeptIndex
@@ -202,10 +203,11 @@ class PageStore:
 def read_index(path: Path) -> dict[str, StoredPage]:
     """The stored pages the index names; an index missing, unreadable or of another format names none."""
     try:
-        raw = pickle.loads(path.read_bytes())
-        if not isinstance(raw, dict) or raw.get("format") != FORMAT or not isinstance(raw.get("pages"), dict):
-            return {}
-        return {key: StoredPage(*entry) for key, entry in raw["pages"].items()}
+        with bulk_load():  # the index lives as long as the build
+            raw = pickle.loads(path.read_bytes())
+            if not isinstance(raw, dict) or raw.get("format") != FORMAT or not isinstance(raw.get("pages"), dict):
+                return {}
+            return {key: StoredPage(*entry) for key, entry in raw["pages"].items()}
     except Exception:  # missing, cut short or from another fivestar (any unpickling error): an empty cache
         return {}
 

@@ -6,13 +6,11 @@ import dataclasses
 import datetime as dt
 import difflib
 import errno
-import gc
 import os
 import re
 import types
 import typing
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -22,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from generator.checks.validate import ANY_RECORD, validate_dataset
 from generator.dataset import Dataset, build_dataset
+from generator.heap import bulk_load
 from generator.quotes import quoted, unquoted
 from generator.records import kinds, members
 from generator.records.kinds import RecordKind, folders_text, kind_of_folder
@@ -588,23 +587,6 @@ def _suggest_ids(problems: list[Problem], branches: dict[str, Any]) -> list[Prob
     return fixed
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector.
-
-    Loading makes millions of small objects and no reference cycles, so the collector would walk them again
-    and again for nothing: a quarter of a check's time at 5,000 branches. Reference counting still frees
-    everything as usual.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def epoch_problems() -> list[Problem]:
     """SOURCE_DATE_EPOCH, when set, must be a whole number of seconds that every output can hold.
 
@@ -667,7 +649,7 @@ def load_dataset(data_dir: Path | str, limits: Limits = DEFAULT_LIMITS, *, today
     `members`) loads each member's folder the same way first, alone, and merges what it holds (records/members.py);
     with `member_cache` (records/membercache.py) a member whose files are unchanged is taken as loaded before.
     """
-    with _collector_paused():
+    with bulk_load():
         result = _load(Path(data_dir), limits, today or china_today(), shown, (), member_cache)
     if member_cache is not None:
         member_cache.save()
@@ -697,13 +679,13 @@ def _member_loader(limits: Limits, today: dt.date, cache: MemberCache | None = N
 
 def read_data(data_dir: Path | str, limits: Limits = DEFAULT_LIMITS) -> DataRead:
     """Read every record under `data_dir` that loads on its own, keeping the problems (the tolerant reading)."""
-    with _collector_paused():
+    with bulk_load():
         return _read_data(Path(data_dir), limits)
 
 
 def check_read(read: DataRead, *, today: dt.date | None = None) -> LoadResult:
     """Apply the rules across records to what `read_data` read: exactly what `load_dataset` reports."""
-    with _collector_paused():
+    with bulk_load():
         return _check_read(read, today or china_today())
 
 

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.cachefile import write_whole
+from generator.heap import bulk_load
 from generator.site.images import keep_produced, place_cached
 
 MAX_RESULTS = 100
@@ -361,10 +362,11 @@ class KeptIndex:
         if self.ignored:
             return None
         try:
-            raw = pickle.loads((self.folder / STATE).read_bytes())
-            if raw["format"] != VERSION or raw["signature"] != self.signature or raw["shape"] != shape:
-                return None
-            state = KeptState(list(raw["pages"]), dict(raw["postings"]), dict(raw["rows"]))
+            with bulk_load():  # the state lives as long as the build
+                raw = pickle.loads((self.folder / STATE).read_bytes())
+                if raw["format"] != VERSION or raw["signature"] != self.signature or raw["shape"] != shape:
+                    return None
+                state = KeptState(list(raw["pages"]), dict(raw["postings"]), dict(raw["rows"]))
             self.last = dict(raw["files"])
         except Exception:  # missing, cut short or from another fivestar: the cut is made whole
             return None
