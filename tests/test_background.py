@@ -24,7 +24,7 @@ needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this
 def test_a_job_runs_in_another_process_and_hands_back_parts_and_its_result() -> None:
     parent = os.getpid()
 
-    def job(deliver: Any) -> dict[str, int]:
+    def job(deliver: Any, receive: Any) -> dict[str, int]:
         deliver("early", [os.getpid(), 1])
         return {"pid": os.getpid()}
 
@@ -39,7 +39,7 @@ def test_a_job_runs_in_another_process_and_hands_back_parts_and_its_result() -> 
 
 @needs_fork
 def test_a_failing_job_raises_in_the_parent_with_its_traceback() -> None:
-    def job(deliver: Any) -> None:
+    def job(deliver: Any, receive: Any) -> None:
         raise ValueError("在子进程里出错")
 
     background = Background()
@@ -50,12 +50,53 @@ def test_a_failing_job_raises_in_the_parent_with_its_traceback() -> None:
         background.join()
 
 
+@needs_fork
+def test_the_parent_sends_what_it_learns_after_the_start() -> None:
+    """The job starts before the parent knows everything (the pages' addresses): it waits for each value by name,
+    in any order, and works on meanwhile."""
+    def job(deliver: Any, receive: Any) -> tuple[Any, ...]:
+        deliver("started", os.getpid())
+        second, first = receive("second"), receive("first")
+        return os.getpid(), first, second
+
+    background = Background()
+    background.start(job)
+    child = background.wait_for("started")
+    background.send("first", ["第一", 1])
+    background.send("second", {"地址": ["https://example.cn/" + "页" * 2000] * 50})  # more than a pipe holds
+    pid, first, second = background.join()
+    assert (pid, first) == (child, ["第一", 1])
+    assert second == {"地址": ["https://example.cn/" + "页" * 2000] * 50}
+    assert background.folder is None and background.down is None
+
+
+@needs_fork
+def test_a_job_waiting_for_what_is_never_sent_fails_once_the_parent_stops_sending() -> None:
+    background = Background()
+    background.start(lambda deliver, receive: receive("never"))
+    assert background.down is not None
+    os.close(background.down)  # the parent stops sending (as when it is killed: the kernel closes its end)
+    background.down = None
+    with pytest.raises(BackgroundFailed, match="never"):
+        background.join()
+
+
+@needs_fork
+def test_sending_to_a_job_that_has_ended_is_no_error() -> None:
+    background = Background()
+    background.start(lambda deliver, receive: "early end")
+    assert background.wait_for("result") == "early end"
+    background.send("late", "没人收")  # the child has gone: nothing to say, join tells what happened
+    assert background.join() == "early end"
+
+
 def test_without_fork_the_job_runs_inline(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FIVESTAR_NO_FORK", "1")
     assert not Background.forks()
     background = Background()
-    background.start(lambda deliver: (deliver("part", os.getpid()), "done")[1])
-    assert background.wait_for("part") == os.getpid()
+    background.start(lambda deliver, receive: (deliver("part", (os.getpid(), receive("later"))), "done")[1])
+    background.send("later", "寄来的")
+    assert background.wait_for("part") == (os.getpid(), "寄来的")  # run at the first wait, after what was sent
     assert background.join() == "done"
 
 
@@ -64,7 +105,7 @@ def test_abandon_stops_a_job_nobody_waits_for() -> None:
     if not Background.forks():
         pytest.skip("FIVESTAR_NO_FORK is set: the job would run inline and never end")
 
-    def job(deliver: Any) -> None:
+    def job(deliver: Any, receive: Any) -> None:
         deliver("started", os.getpid())
         threading.Event().wait()  # never set: only a signal ends this job
 
@@ -88,7 +129,8 @@ def test_every_file_a_page_loads_is_written_before_the_search_entries_are_handed
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A preview's build ends, and its pages reload, once it has the search entries (it does not wait for the rest
     of the job): record images, share pictures and QR codes must be in place by then, or a reloaded page asks for
-    a picture that is not there yet (a 404 the preview's phone test saw)."""
+    a picture that is not there yet (a 404 the preview's phone test saw). The job starts before the pages are
+    made, so the QR codes wait for the pages' addresses."""
     from generator.engine.build import build_site
     from generator.engine.mkdocs import plugin
     from generator.site import exports, search, share
@@ -101,11 +143,27 @@ def test_every_file_a_page_loads_is_written_before_the_search_entries_are_handed
             return real(*args, **kwargs)
         return call
 
+    class Noted(Background):
+        def start(self, job: Any) -> None:
+            done.append("started")
+            super().start(lambda deliver, receive: job(
+                lambda name, value: (done.append(f"handed over {name}"), deliver(name, value)), receive))
+
+        def send(self, name: str, value: Any) -> None:
+            done.append(f"sent {name}")
+            super().send(name, value)
+
     monkeypatch.setenv("FIVESTAR_NO_FORK", "1")  # the job inline: the order of its steps, not of two processes
+    monkeypatch.setattr(plugin, "Background", Noted)
     monkeypatch.setattr(plugin, "write_images", noting("images", plugin.write_images))
+    monkeypatch.setattr(plugin.pages, "render_pages", noting("pages", plugin.pages.render_pages))
     monkeypatch.setattr(share, "write_pictures", noting("share pictures", share.write_pictures))
     monkeypatch.setattr(share, "write_qr_codes", noting("QR codes", share.write_qr_codes))
     monkeypatch.setattr(search, "write_entries", noting("search entries", search.write_entries))
     monkeypatch.setattr(exports, "write_exports", noting("downloads", exports.write_exports))
     build_site(REPO / "data", REPO / "mkdocs.yml", tmp_path / "site")
-    assert done == ["images", "share pictures", "QR codes", "search entries", "downloads"]
+    assert done[:3] == ["started", "pages", f"sent {plugin.ADDRESSES}"]  # the job is under way before the pages
+    job = done[3:]
+    handed = job.index(f"handed over {plugin.ENTRIES}")
+    assert {"images", "share pictures", "QR codes", "search entries"} <= set(job[:handed])
+    assert job.index("QR codes") == handed - 1 and "downloads" in job  # a build waits for them: made first

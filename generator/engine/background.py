@@ -18,8 +18,13 @@ from generator.quotes import quoted
 
 Deliver = Callable[[str, Any], None]
 """Hands one named part of the result back before the job ends (the parent may be waiting for it)."""
+Receive = Callable[[str], Any]
+"""Waits for one named value the parent sends after the start (`Background.send`): what it knows only later."""
+Job = Callable[[Deliver, Receive], Any]
 
 FINAL = "result"
+SENT = "sent-"
+"""The temporary file of a value sent to the child: `sent-<name>.pickle`, beside the child's own."""
 
 
 class BackgroundFailed(Exception):
@@ -31,15 +36,23 @@ class Background:
     """One job run in a forked child (two cores, two processes); inline where fork is missing (Windows).
 
     The child inherits everything loaded so far for free (copy-on-write), so nothing is pickled on the way
-    in. Results come back pickled through temporary files, announced by name on a pipe: `deliver(name, value)`
-    inside the job for parts the parent needs early, the job's return value for the rest. The child never
+    in; what the parent learns only after the start it sends (`send(name, value)`, `receive(name)` inside the
+    job), so that the job can start early. Results come back pickled through temporary files, announced by name on
+    a pipe: `deliver(name, value)` inside the job for parts the parent needs early, the job's return value for the
+    rest. Without fork the job runs inline at the first wait, once the parent has sent what it needs. The child never
     returns into the caller's code: it leaves with os._exit, skipping atexit handlers and buffered output.
     """
 
     pid: int | None = None
     folder: Path | None = None
     pipe: Any = None
+    down: int | None = None
+    """The write end of the pipe to the child (`send`)."""
     arrived: dict[str, Any] = field(default_factory=dict)
+    sent: dict[str, Any] = field(default_factory=dict)
+    """Without fork: what the parent sent, for the job run inline at the first wait."""
+    waiting: Job | None = None
+    """Without fork: the job, run inline at the first wait (it may need what the parent sends first)."""
     failed: str | None = None
     done: bool = False
 
@@ -48,21 +61,23 @@ class Background:
         """Whether jobs run in a second process here (not on Windows, nor with FIVESTAR_NO_FORK set)."""
         return hasattr(os, "fork") and not os.environ.get("FIVESTAR_NO_FORK")
 
-    def start(self, job: Callable[[Deliver], Any]) -> None:
+    def start(self, job: Job) -> None:
         if not self.forks():
-            self._run_inline(job)
+            self.waiting = job
             return
         self.folder = Path(tempfile.mkdtemp(prefix="fivestar-bg-"))
         read_end, write_end = os.pipe()
+        down_read, down_write = os.pipe()
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:  # the child
             os.close(read_end)
+            os.close(down_write)
             status = 0
             try:
                 self._deliver_to(write_end, FINAL, (True, job(lambda name, value: self._deliver_to(
-                    write_end, name, (True, value)))))
+                    write_end, name, (True, value)), self._receiver(down_read))))
             except BaseException:  # everything goes back to the parent, which decides
                 status = 1
                 with contextlib.suppress(BaseException):
@@ -70,8 +85,43 @@ class Background:
             finally:
                 os._exit(status)
         os.close(write_end)
+        os.close(down_read)
         self.pid = pid
         self.pipe = os.fdopen(read_end, "rb")
+        self.down = down_write
+
+    def send(self, name: str, value: Any) -> None:
+        """Hand the running job a value it waits for (`receive(name)`); a job that has ended no longer listens."""
+        if self.waiting is not None:
+            self.sent[name] = value
+            return
+        if self.down is None or self.folder is None:
+            return
+        try:
+            with open(self.folder / f"{SENT}{name}.pickle", "wb") as out:
+                pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.write(self.down, name.encode("ascii") + b"\n")
+        except OSError:  # the child has gone (it failed, or was stopped): wait_for and join say why
+            pass
+
+    def _receiver(self, fd: int) -> Receive:
+        """In the child: the values the parent sends, each waited for by name."""
+        pipe = os.fdopen(fd, "rb")
+        received: dict[str, Any] = {}
+
+        def receive(name: str) -> Any:
+            assert self.folder is not None
+            while name not in received:
+                line = pipe.readline()
+                if not line:  # the parent has gone, or stopped sending
+                    raise BackgroundFailed(f"the parent sent no {quoted(name)}")
+                arrived = line.decode("ascii").strip()
+                path = self.folder / f"{SENT}{arrived}.pickle"
+                with path.open("rb") as handle:
+                    received[arrived] = pickle.load(handle)
+                path.unlink(missing_ok=True)
+            return received[name]
+        return receive
 
     def _deliver_to(self, fd: int, name: str, payload: tuple[bool, Any]) -> None:
         assert self.folder is not None
@@ -79,15 +129,19 @@ class Background:
             pickle.dump(payload, out, protocol=pickle.HIGHEST_PROTOCOL)
         os.write(fd, name.encode("ascii") + b"\n")
 
-    def _run_inline(self, job: Callable[[Deliver], Any]) -> None:
+    def _run_inline(self) -> None:
+        job, self.waiting = self.waiting, None
+        assert job is not None
         try:
-            self.arrived[FINAL] = job(lambda name, value: self.arrived.__setitem__(name, value))
+            self.arrived[FINAL] = job(lambda name, value: self.arrived.__setitem__(name, value), self.sent.__getitem__)
         except Exception:
             self.failed = traceback.format_exc()
         self.done = True
 
     def wait_for(self, name: str) -> Any:
         """The part called `name` (waiting for the child to deliver it); BackgroundFailed if the job died."""
+        if self.waiting is not None:
+            self._run_inline()
         while name not in self.arrived:
             if self.pipe is None or self.failed is not None:
                 raise BackgroundFailed(self.failed or f"the background job delivered no {quoted(name)}")
@@ -136,6 +190,7 @@ class Background:
 
     def abandon(self) -> None:
         """Stop a job nobody needs any more (a build that failed)."""
+        self.waiting = None
         if self.pid is not None and not self.done:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, 15)
@@ -146,6 +201,10 @@ class Background:
         if self.pipe is not None:
             self.pipe.close()
             self.pipe = None
+        if self.down is not None:
+            with contextlib.suppress(OSError):
+                os.close(self.down)
+            self.down = None
         if self.folder is not None:
             for leftover in self.folder.glob("*.pickle"):
                 leftover.unlink(missing_ok=True)

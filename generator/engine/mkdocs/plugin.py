@@ -32,7 +32,7 @@ from mkdocs.structure.toc import get_toc
 from generator.checks import content
 from generator.checks.wording import wording_for
 from generator.dataset import Dataset
-from generator.engine.background import Background, BackgroundFailed, Deliver
+from generator.engine.background import Background, BackgroundFailed, Deliver, Receive
 from generator.engine.mkdocs.incremental import PageCache, build_signature
 from generator.engine.mkdocs.theme_text import footer_context, guard_title, section_nav, theme_text
 from generator.engine.pagestore import PageStore, StoredPage, page_key
@@ -63,6 +63,8 @@ MAX_USER_WORD = 40
 in its length (a 10,000-character name: minutes), so they are left out of the user dictionary."""
 
 ENTRIES = "entries"
+ADDRESSES = "addresses"
+"""Sent to the background job once the engine knows every web page: their addresses, for the QR codes."""
 """The part of the background job's result that the build waits for: the file of search entries."""
 
 _ANCHOR = re.compile(r'\sid="([^"]+)"')
@@ -235,6 +237,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             self.store_signature = build_signature(config)
             reuse = self.reuse_from(self.store, config)
             self.keys = input_keys(self.dataset)  # the downloads' parts are kept by them too
+        self.start_background(config)  # beside the pages, from their start: the pages' addresses follow in on_nav
         by_uri = files.src_uris  # a generated page's path is already a clean POSIX path (get_file_from_path's work)
         for page in pages.render_pages(self.dataset, self.settings, reuse, self.keys):
             existing = by_uri.get(page.src_uri)
@@ -298,7 +301,9 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             raise PluginError("content/ 里有不能发布的文件，网站没有更新。\n" + DataError(refused).report())
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        self.start_background(config, files)
+        site_url = config.site_url  # the QR codes' addresses: every web page's, known once the files are
+        self.background.send(ADDRESSES, [share.canonical_url(site_url, file.url)
+                                         for file in files.documentation_pages()])
         for src_uri, stored in self.reused.items():  # as take_generated says it of the pages it renders
             warn_missing_links(src_uri, stored.linked, files)
         return nav
@@ -359,9 +364,9 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
 
     # -- work that needs only the data, on the second core ------------------------------------------------------
 
-    def start_background(self, config: MkDocsConfig, files: Files) -> None:
+    def start_background(self, config: MkDocsConfig) -> None:
         """A forked second process writes the images, share pictures, QR codes and downloads and builds the search
-        entries, while this one renders the pages."""
+        entries, while this one renders the pages (it waits for their addresses only for the QR codes)."""
         assert self.dataset is not None
         self.settle_downloads()
         dataset, settings, sections, site_dir = self.dataset, self.settings, self.sections, Path(config.site_dir)
@@ -370,32 +375,49 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         pictures = self.pictures
         keys, kept = self.keys, self.store.kept_parts() if self.store is not None else None
         link = self.store is not None  # `fivestar build`: a fresh folder that nobody serves (images.place_cached)
-        addresses = [share.canonical_url(site_url, file.url) for file in files.documentation_pages()]
+        downloads_first = not self.dirty  # the build waits for them anyway; a preview's does not (finish_background)
 
-        def job(deliver: Deliver) -> str | None:
+        def downloads() -> str | None:
+            if settings.downloads:
+                try:
+                    exports.write_exports(dataset, site_dir, news, site_url, keys, kept)
+                except OSError as error:
+                    return f"下载文件无法写入，网站没有更新：{error}"
+            return None
+
+        def job(deliver: Deliver, receive: Receive) -> str | None:
             # Every file a page loads (record images, share pictures, QR codes) is written before the search
             # entries are delivered: a preview's build ends, and its pages reload, once it has the entries (it
-            # does not wait for the downloads, which a page only links to).
+            # does not wait for the downloads, which a page only links to). What needs no page address comes
+            # first, while the pages are still being made.
             try:
                 write_images(dataset, site_dir, images=settings.images, link=link)
             except (ImageError, OSError) as error:
                 return f"图片无法发布，网站没有更新：{error}"
+            cache = default_cache_dir(dataset.data_dir)
             try:
-                cache = default_cache_dir(dataset.data_dir)
                 share.write_pictures(pictures, site_dir, cache, link=link)
-                share.write_qr_codes((a for a in addresses if a), site_dir, cache, link=link)
             except OSError as error:
                 return f"分享图片或二维码无法写入，网站没有更新：{error}"
             handle, fragment = tempfile.mkstemp(prefix="fivestar-search-", suffix=".json")
             os.close(handle)
             entries = search_entries(dataset, use_urls, sections, keys, kept)
             search.write_entries((search_entry(e) for e in entries), Path(fragment))
+            try:
+                problem = downloads() if downloads_first else None
+                if problem is None:
+                    share.write_qr_codes((a for a in receive(ADDRESSES) if a), site_dir, cache, link=link)
+            except OSError as error:
+                problem = f"分享图片或二维码无法写入，网站没有更新：{error}"
+            except BaseException:
+                Path(fragment).unlink(missing_ok=True)
+                raise
+            if problem:
+                Path(fragment).unlink(missing_ok=True)
+                return problem
             deliver(ENTRIES, fragment)
-            if settings.downloads:
-                try:
-                    exports.write_exports(dataset, site_dir, news, site_url, keys, kept)
-                except OSError as error:
-                    return f"下载文件无法写入，网站没有更新：{error}"
+            if not downloads_first and (problem := downloads()):
+                return problem
             if kept is not None:
                 kept.prune()
             return None
