@@ -41,7 +41,13 @@ def digest(site: Path) -> str:
 
 
 def leftovers(site: Path) -> list[str]:
-    return sorted(p.name for p in site.parent.iterdir() if p.name != site.name and site.name in p.name)
+    """What is beside the site but its skeleton (`folders.take_skeleton`: kept on purpose for the next build)."""
+    return sorted(p.name for p in site.parent.iterdir() if p.name != site.name and site.name in p.name
+                  and f"-{folders.SKELETON}-" not in p.name)
+
+
+def skeletons(site: Path) -> list[Path]:
+    return [path for path, _alive in folders.owned_leftovers(site, folders.SKELETON)]
 
 
 @pytest.fixture
@@ -294,3 +300,106 @@ def test_a_build_killed_at_random_moments_never_damages_the_site(tmp_path: Path)
     assert wait_for_discarded(site)  # old sites are deleted by processes of their own, which a kill does not reach
     assert leftovers(site) == []
     assert "改过的示例" in "".join(p.read_text(encoding="utf-8") for p in (site / "branches").rglob("index.html"))
+
+
+# -- the next build made in the old site's emptied folders (folders.take_skeleton) ----------------------------------
+
+def only_folders(folder: Path) -> bool:
+    return all(path.is_dir() and not path.is_symlink() for path in folder.rglob("*"))
+
+
+def reference(project: Path) -> str:
+    """The site of the project's data built fresh elsewhere (builds are reproducible): what the site must be."""
+    build_site(project / "data", project / "mkdocs.yml", project / "reference" / "site")
+    return digest(project / "reference" / "site")
+
+
+def built_twice(project: Path) -> Path:
+    """`fivestar build` twice: the second old site's folders are left emptied, as a skeleton for the next."""
+    site = project / "site"
+    for _ in range(2):
+        assert main(cli_build(project)) == 0
+        assert wait_for_discarded(site)
+    (skeleton,) = skeletons(site)
+    assert only_folders(skeleton) and (skeleton / "branches").is_dir()
+    return skeleton
+
+
+def test_the_next_build_is_made_in_the_old_sites_emptied_folders(project: Path) -> None:
+    """The folders of the old site, emptied by the process deleting it, are the next build's: a page folder is not
+    made again (the dear step of placing a cached page). The site is the same, byte for byte and folder for
+    folder, as one built fresh."""
+    site = project / "site"
+    skeleton = built_twice(project)
+    folder = (skeleton / "branches").stat().st_ino
+    assert main(cli_build(project)) == 0
+    assert (site / "branches").stat().st_ino == folder  # built in the skeleton's folders
+    assert digest(site) == reference(project)
+    assert wait_for_discarded(site) and len(skeletons(site)) == 1 and leftovers(site) == []
+
+
+def test_a_page_gone_from_the_data_leaves_no_folder_behind(project: Path) -> None:
+    """A page of the last build that is not in this one: its folder was in the skeleton, and is not in the site."""
+    page = project / "content" / "gone-page.md"
+    page.write_text("# 将要删除的页面\n\n一段说明。\n", encoding="utf-8")
+    built_twice(project)
+    assert (project / "site" / "gone-page" / "index.html").is_file()
+    page.unlink()
+    assert main(cli_build(project)) == 0
+    assert not (project / "site" / "gone-page").exists()
+    assert digest(project / "site") == reference(project)
+
+
+@pytest.mark.parametrize("planted", ["file", "link to a file", "link to a folder"])
+def test_nothing_of_an_old_site_reaches_a_new_one_through_its_skeleton(project: Path, planted: str) -> None:
+    """A skeleton holding anything but folders (whoever put it there) is deleted, never built into; a link in it
+    is removed, never followed."""
+    outside = project / "outside"
+    (outside / "inner").mkdir(parents=True)
+    (outside / "inner" / "keep.txt").write_text("not the site's", encoding="utf-8")
+    skeleton = built_twice(project)
+    stray = skeleton / "branches" / "stray.html"
+    if planted == "file":
+        stray.write_text("旧网站的页面", encoding="utf-8")
+    elif planted == "link to a file":
+        stray.symlink_to(outside / "inner" / "keep.txt")
+    else:
+        stray.symlink_to(outside / "inner", target_is_directory=True)
+    assert main(cli_build(project)) == 0
+    assert not (project / "site" / "branches" / "stray.html").exists() and not skeleton.exists()
+    assert digest(project / "site") == reference(project)
+    assert (outside / "inner" / "keep.txt").read_text(encoding="utf-8") == "not the site's"
+
+
+def test_the_deleting_process_keeps_folders_only_and_never_follows_a_link(tmp_path: Path) -> None:
+    site, old = tmp_path / "site", tmp_path / "old"
+    outside = tmp_path / "outside"
+    (outside / "deep").mkdir(parents=True)
+    (outside / "deep" / "keep.txt").write_text("not the site's", encoding="utf-8")
+    (old / "branches" / "x").mkdir(parents=True)
+    (old / "branches" / "x" / "index.html").write_text("old", encoding="utf-8")
+    (old / "assets").mkdir()
+    (old / "assets" / "linked").symlink_to(outside, target_is_directory=True)
+    (old / "assets" / "file-link").symlink_to(outside / "deep" / "keep.txt")
+    folders.delete_discarded(old, site, keep_skeleton=True)
+    (skeleton,) = skeletons(site)
+    assert not old.exists() and only_folders(skeleton)
+    assert sorted(p.relative_to(skeleton).as_posix() for p in skeleton.rglob("*")) == ["assets", "branches",
+                                                                                      "branches/x"]
+    assert (outside / "deep" / "keep.txt").read_text(encoding="utf-8") == "not the site's"
+    into = tmp_path / ".site-building-mine"
+    taken = folders.take_skeleton(site, into)
+    assert not skeleton.exists() and taken is not None
+    assert sorted(taken) == sorted(str(into / name) for name in ("assets", "branches", "branches/x"))
+    assert taken.index(str(into / "branches" / "x")) < taken.index(str(into / "branches"))  # deepest first
+    (into / "branches" / "x" / "index.html").write_text("new", encoding="utf-8")
+    folders.prune_skeleton(taken)
+    assert sorted(p.relative_to(into).as_posix() for p in into.rglob("*")) == ["branches", "branches/x",
+                                                                              "branches/x/index.html"]
+
+
+def test_a_build_without_the_page_cache_neither_takes_nor_leaves_a_skeleton(project: Path) -> None:
+    site = project / "site"
+    built_twice(project)
+    build_site(project / "data", project / "mkdocs.yml", site)  # the API's build: deletes the old site at once
+    assert len(skeletons(site)) == 1

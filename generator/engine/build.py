@@ -24,6 +24,8 @@ from generator.engine.folders import (
     discard,
     owned_leftovers,
     owner_alive,
+    prune_skeleton,
+    take_skeleton,
     temporary_name,
 )
 from generator.engine.pagestore import PageStore, store_folder
@@ -208,15 +210,16 @@ def exchange(first: Path, second: Path) -> bool:
     return renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange) == 0
 
 
-def swap_in(new_site: Path, site_dir: Path, *, delete_later: bool = False) -> None:
+def swap_in(new_site: Path, site_dir: Path, *, delete_later: bool = False, keep_skeleton: bool = False) -> None:
     """Put a finished build in place: exchange it with the old site in one step, then delete the old one (with
-    `delete_later`, in a process of its own: `discard`).
+    `delete_later`, in a process of its own: `discard`, which with `keep_skeleton` keeps its emptied folders for
+    the next build).
 
     Where the system cannot exchange (Windows, some file systems) the old site is moved away and the new one
     moved in; a build killed between the two is repaired by `recover_previous` at the start of the next build.
     """
     if site_dir.exists() and exchange(new_site, site_dir):
-        if not (delete_later and discard(new_site, site_dir)):  # it holds the old site now
+        if not (delete_later and discard(new_site, site_dir, keep_skeleton=keep_skeleton)):  # the old site now
             shutil.rmtree(new_site, ignore_errors=True)
         return
     old = temporary_name(site_dir, PREVIOUS)
@@ -285,6 +288,7 @@ def build_site(data_dir: Path | str = "data", config_file: Path | str | None = N
                 started += time.monotonic() - waiting  # the time spent waiting for another build is not this one's
                 recover_previous(final)
                 temporary = temporary_name(final, BUILDING)
+                skeleton = take_skeleton(final, temporary) if page_cache and delete_later else None
                 store = PageStore.open(store_folder(default_cache_dir(data_dir).parent), ignore=full) \
                     if page_cache else None
                 built = False
@@ -296,7 +300,9 @@ def build_site(data_dir: Path | str = "data", config_file: Path | str | None = N
                         from generator.staff.editor import copy_editor
 
                         copy_editor(temporary, data_dir)
-                    swap_in(temporary, final, delete_later=delete_later)
+                    if skeleton:
+                        prune_skeleton(skeleton)
+                    swap_in(temporary, final, delete_later=delete_later, keep_skeleton=page_cache)
                     built = True
                 except BaseException:
                     shutil.rmtree(temporary, ignore_errors=True)
