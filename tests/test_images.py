@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import io
+import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -358,3 +361,80 @@ def test_a_cached_file_is_linked_into_a_fresh_folder_and_copied_elsewhere(tmp_pa
     images.place_cached(cached, site / "c.webp")
     assert (site / "c.webp").read_bytes() == b"picture a" and not (site / "c.webp").samefile(cached)
 
+
+
+# -- headers kept between plannings (images.KnownHeaders) ---------------------------------------------------------
+
+def planned_fresh(data_dir: Path, tmp_path: Path) -> dict[str, images.ResponsiveImage]:
+    """The plan with no header kept: what every planning must give."""
+    return plan_images(dataset_of(data_dir), tmp_path / "fresh-cache")
+
+
+@pytest.mark.parametrize("edit", ["same", "new content", "same size, new pixels", "replaced by a rename",
+                                  "touched back to its old time", "headers damaged", "headers gone"])
+def test_a_kept_header_is_used_only_while_the_file_is_unchanged(edit: str, data_dir: Path, tmp_path: Path) -> None:
+    """Every change a file can have is seen by `stat` (the change time cannot be set back), even when the kept
+    headers look written after the change (so that their age does not decide)."""
+    cache = tmp_path / "cache"
+    photo = data_dir / "images/brands/示例照片.jpg"
+    first = plan_images(dataset_of(data_dir), cache)
+    assert first == planned_fresh(data_dir, tmp_path)
+    time.sleep(0.01)
+    known = images.KnownHeaders.read(cache)
+    assert set(known.last) == {str(p.resolve()) for p in (data_dir / "images").rglob("*.*") if p.suffix != ".yaml"}
+    before = photo.stat()
+    if edit == "new content":
+        fictional_photo(photo, size=(1200, 1600), orientation=1)
+    elif edit == "same size, new pixels":
+        data = bytearray(photo.read_bytes())
+        data[-200] ^= 0xFF
+        photo.write_bytes(bytes(data))
+    elif edit == "replaced by a rename":
+        fictional_photo(tmp_path / "other.jpg", size=(800, 600), orientation=1).replace(photo)
+    elif edit == "touched back to its old time":
+        fictional_photo(photo, size=(640, 960), orientation=1)
+        os.utime(photo, ns=(before.st_atime_ns, before.st_mtime_ns))
+    if (cache / images.HEADERS).exists():
+        later = time.time_ns() + 60 * 10**9
+        os.utime(cache / images.HEADERS, ns=(later, later))
+    if edit == "headers damaged":
+        (cache / images.HEADERS).write_bytes(b"\x80\x05not a pickle")
+    elif edit == "headers gone":
+        (cache / images.HEADERS).unlink()
+    again = plan_images(dataset_of(data_dir), cache)
+    assert again == planned_fresh(data_dir, tmp_path / "second")
+    assert (again == first) is (edit in ("same", "headers damaged", "headers gone"))
+
+
+def test_a_kept_header_is_taken_without_reading_the_image(data_dir: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(images, "RACY_NS", 0)  # the files' change times are now: no racy window in this test
+    dataset = dataset_of(data_dir)
+    first = plan_images(dataset, cache)
+    monkeypatch.setattr(images, "read_header", lambda *_args: pytest.fail("a header read again"))
+    assert plan_images(dataset, cache) == first
+    monkeypatch.setattr(images, "MAX_PIXELS", 1_000_000)  # a kept header still meets today's limit
+    with pytest.raises(images.ImageError, match="上限约 1 百万像素"):
+        plan_images(dataset, cache)
+
+
+@pytest.mark.parametrize("link", ["the file", "its folder"])
+def test_an_image_reached_through_a_link_out_of_the_data_is_refused_as_before(link: str, data_dir: Path,
+                                                                              tmp_path: Path) -> None:
+    """Resolving a folder once for many images gives the same answer as resolving each path whole."""
+    outside = fictional_photo(tmp_path / "outside" / "photo.jpg", size=(500, 300), orientation=1)
+    if link == "the file":
+        (data_dir / "images/events/linked.jpg").symlink_to(outside)
+        relative = "images/events/linked.jpg"
+    else:
+        (data_dir / "images/linked").symlink_to(outside.parent, target_is_directory=True)
+        relative = "images/linked/photo.jpg"
+    cached = functools.cache(os.path.realpath)
+    for real_folder in (os.path.realpath, cached, cached):
+        path, why = images.resolve_image(data_dir, relative, real_folder)
+        assert path is None and "data/ 以外" in why
+    (data_dir / "images/inner").mkdir()
+    (data_dir / "images/inner/alias.jpg").symlink_to(data_dir / "images/events/small.jpg")
+    assert images.resolve_image(data_dir, "images/inner/alias.jpg", cached) == \
+        images.resolve_image(data_dir, "images/inner/alias.jpg")

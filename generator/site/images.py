@@ -8,18 +8,21 @@ import hashlib
 import html
 import io
 import os
+import pickle
 import re
 import shutil
 import tempfile
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from stat import S_ISREG
 from typing import Literal
 
+from generator.cachefile import write_whole
 from generator.dataset import Dataset
 from generator.quotes import quoted
+from generator.records.membercache import RACY_NS
 from generator.records.problems import shorten
 from generator.records.yamlfile import Loc
 from generator.sanitize import clean
@@ -147,8 +150,19 @@ IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a")
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 
 
-def resolve_image(data_dir: Path, relative: str) -> tuple[Path | None, str]:
-    """The real path of an image named in a record, or why it cannot be used."""
+def _real_path(path: str, real_folder: Callable[[str], str]) -> str:
+    """os.path.realpath(path), its folder's by `real_folder` (a planner asks once a folder): the same answer, as
+    the file itself is not a link (else the whole path is resolved)."""
+    folder, name = os.path.split(path)
+    if not name or name in (".", "..") or os.path.islink(path):
+        return os.path.realpath(path)
+    return os.path.join(real_folder(folder), name)
+
+
+def resolve_image(data_dir: Path, relative: str,
+                  real_folder: Callable[[str], str] = os.path.realpath) -> tuple[Path | None, str]:
+    """The real path of an image named in a record, or why it cannot be used (`real_folder`: os.path.realpath,
+    remembered for one planning of many images)."""
     if "\x00" in relative:
         return None, "图片路径里有非法字符。"
     path = Path(relative)
@@ -158,14 +172,15 @@ def resolve_image(data_dir: Path, relative: str) -> tuple[Path | None, str]:
     if ".." in path.parts or "\\" in relative:
         return None, f"图片路径{quoted(shown)}指向 data/ 以外；只能引用 data/ 里的图片。"
     try:
-        return _inspect_image(data_dir, path, shown)
+        return _inspect_image(data_dir, path, shown, real_folder)
     except OSError:
         return None, f"图片路径{quoted(shown)}无法读取（路径太长，或文件被占用）。"
 
 
-def _inspect_image(data_dir: Path, path: Path, shown: str) -> tuple[Path | None, str]:
-    root = os.path.realpath(data_dir)
-    target = os.path.realpath(os.path.join(root, path))
+def _inspect_image(data_dir: Path, path: Path, shown: str,
+                   real_folder: Callable[[str], str] = os.path.realpath) -> tuple[Path | None, str]:
+    root = real_folder(str(data_dir))
+    target = _real_path(os.path.join(root, path), real_folder)
     if os.path.commonpath((root, target)) != root:
         return None, f"图片路径{quoted(shown)}（经符号链接）指向 data/ 以外。"
     try:
@@ -220,8 +235,8 @@ def image_problem(data_dir: Path, relative: str, cache_dir: Path | None = None) 
     return why, next((h for word, h in reversed(IMAGE_HINTS) if word in why), "图片要放在 data/images/ 下。")
 
 
-def source_path(data_dir: Path, relative: str) -> Path:
-    path, why = resolve_image(data_dir, relative)
+def source_path(data_dir: Path, relative: str, real_folder: Callable[[str], str] = os.path.realpath) -> Path:
+    path, why = resolve_image(data_dir, relative, real_folder)
     if path is None:
         raise ImageError(why)
     return path
@@ -241,10 +256,14 @@ def read_header(path: Path, relative: str) -> tuple[int, int, bool]:
         raise ImageError(f"图片{quoted(relative)}的像素太多，已拒绝处理。") from None
     except (UnidentifiedImageError, OSError, ValueError):
         raise ImageError(f"图片{quoted(relative)}无法读取（文件可能损坏，或不是 JPEG/PNG/WebP/GIF 图片）。") from None
+    refuse_pixels(width, height, relative)
+    return width, height, alpha
+
+
+def refuse_pixels(width: int, height: int, relative: str) -> None:
     if width * height > MAX_PIXELS:
         raise ImageError(f"图片{quoted(relative)}太大：{width}×{height} 像素"
                          f"（约 {width * height / 1e6:.0f} 百万像素），上限约 {MAX_PIXELS / 1e6:.0f} 百万像素。")
-    return width, height, alpha
 
 
 VERIFIED_FOLDER = "verified"
@@ -310,11 +329,18 @@ def verify_image(path: Path, relative: str, cache_dir: Path | None) -> None:
             pass
 
 
-def plan_image(data_dir: Path, relative: str, kind: Kind = "photo") -> ResponsiveImage:
-    """Where an image will be published and at which sizes, from its header (the pixels are not decoded)."""
-    path = source_path(Path(data_dir), relative)
-    width, height, alpha = read_header(path, relative)
-    digest = file_digest(path)
+def plan_image(data_dir: Path, relative: str, kind: Kind = "photo", known: KnownHeaders | None = None,
+               real_folder: Callable[[str], str] = os.path.realpath) -> ResponsiveImage:
+    """Where an image will be published and at which sizes, from its header (the pixels are not decoded); with
+    `known`, a header read before is taken while `stat` says the file is unchanged."""
+    path = source_path(Path(data_dir), relative, real_folder)
+    header = known.get(path) if known is not None else None
+    if header is None:
+        header = (*read_header(path, relative), file_digest(path))
+        if known is not None:
+            known.put(path, header)
+    width, height, alpha, digest = header
+    refuse_pixels(width, height, relative)  # a header kept under another limit
     stem = file_slug(Path(relative).stem)
     base = f"{OUTPUT_FOLDER}/{stem}-{digest[:10]}"
     targets = PHOTO_WIDTHS if kind == "photo" else LOGO_WIDTHS
@@ -357,14 +383,83 @@ def image_refs(dataset: Dataset) -> Iterator[ImageRef]:
         yield ImageRef("site", ("footer", "conac_image"), footer.conac_image, "logo", "党政机关网站标识")
 
 
-def plan_images(dataset: Dataset) -> dict[str, ResponsiveImage]:
-    """Every record image, keyed by its path relative to data/; a logo used as a photo too is planned as a photo."""
+def plan_images(dataset: Dataset, cache_dir: Path | None = None) -> dict[str, ResponsiveImage]:
+    """Every record image, keyed by its path relative to data/; a logo used as a photo too is planned as a photo.
+    The headers read are kept in the image cache (`cache_dir`, default beside the data: KnownHeaders)."""
     kinds: dict[str, Kind] = {}
     for ref in image_refs(dataset):
         if kinds.get(ref.relative) != "photo":
             kinds[ref.relative] = ref.kind
-    return {relative: replace(plan_image(*dataset.image_root(relative), kind), source=relative)
-            for relative, kind in kinds.items()}
+    known = KnownHeaders.read(default_cache_dir(dataset.data_dir) if cache_dir is None else cache_dir)
+    real_folder = functools.cache(os.path.realpath)  # a province's 7,700 images are in a few hundred folders
+    planned = {relative: replace(plan_image(*dataset.image_root(relative), kind, known, real_folder), source=relative)
+               for relative, kind in kinds.items()}
+    known.save()
+    return planned
+
+
+HEADERS = "headers.pickle"
+"""Inside the image cache: the header (size, alpha) and digest of each image planned, by its real path."""
+
+Signature = tuple[int, int, int, int, int]
+
+
+@dataclass
+class KnownHeaders:
+    """The images planned last time (HEADERS): a header is taken again while `stat` says its file is unchanged
+    (size, modification and change times, inode, device), and the file was not changed near the moment it was
+    kept (records/membercache.py's rule, RACY_NS, as git trusts a file's `stat`). Missing or damaged: every header
+    is read; only a planning that read one anew writes the file again."""
+
+    path: Path
+    written: int = 0
+    last: dict[str, tuple[Signature, tuple[int, int, bool, str]]] = field(default_factory=dict)
+    now: dict[str, tuple[Signature, tuple[int, int, bool, str]]] = field(default_factory=dict)
+    read_anew: int = 0
+
+    @classmethod
+    def read(cls, cache_dir: Path) -> KnownHeaders:
+        known = cls(Path(cache_dir) / HEADERS)
+        try:
+            known.written = known.path.stat().st_mtime_ns
+            raw = pickle.loads(known.path.read_bytes())
+            if isinstance(raw, dict) and raw.get("format") == HEADERS_FORMAT and isinstance(raw.get("images"), dict):
+                known.last = raw["images"]
+        except Exception:  # missing, cut short or from another fivestar: every header is read
+            known.last = {}
+        return known
+
+    @staticmethod
+    def signature(path: Path) -> Signature:
+        status = os.stat(path)
+        return status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino, status.st_dev
+
+    def get(self, path: Path) -> tuple[int, int, bool, str] | None:
+        kept = self.last.get(str(path))
+        try:
+            signature = self.signature(path)
+        except OSError:
+            return None
+        if kept is None or kept[0] != signature or max(signature[1], signature[2]) >= self.written - RACY_NS:
+            return None
+        self.now[str(path)] = kept
+        return kept[1]
+
+    def put(self, path: Path, header: tuple[int, int, bool, str]) -> None:
+        with contextlib.suppress(OSError):
+            self.now[str(path)] = (self.signature(path), header)
+            self.read_anew += 1
+
+    def save(self) -> None:
+        if not self.read_anew and len(self.now) == len(self.last):
+            return  # every header was known: the file says it already
+        with contextlib.suppress(OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_whole(self.path, pickle.dumps({"format": HEADERS_FORMAT, "images": self.now},
+                                                protocol=pickle.HIGHEST_PROTOCOL))
+
+
+HEADERS_FORMAT = 1
 
 
 # -- encoding (pixels only: EXIF, GPS, XMP, ICC and comments never reach the output) ------------------------------
