@@ -194,9 +194,14 @@ def write_light_index(index_path: Path, kept: KeptIndex | None = None) -> LightS
     before = kept.read(shape) if kept is not None else None
     digests = _digests(page_texts) if kept is not None else []
     ranked = _rank_again(before, pages, digests, fields, separator, kept) if before is not None else None
+    # The prefixes whose summary may differ from last time's: those of the terms ranked again (None: every one).
+    stale: set[str] | None = None
     if ranked is None:
-        ranked = _rank(pages, fields, separator)
-    postings, rows = ranked
+        postings, rows = _rank(pages, fields, separator)
+    else:
+        postings, rows, again = ranked
+        stale = {term[:n] for term in again for n in range(1, len(term) + 1)}
+    known_summaries = before.prefixes if before is not None and stale is not None else {}
     terms = sorted(rows, key=_order)
     files: list[tuple[str, str]] = []
 
@@ -219,6 +224,10 @@ def write_light_index(index_path: Path, kept: KeptIndex | None = None) -> LightS
     best: dict[str, list[Any]] = {}
     summaries = []
     for prefix in sorted(big, key=_order):
+        summary = known_summaries.get(prefix) if stale is not None and prefix not in stale else None
+        if summary is not None:  # no term it starts was ranked again: last time's summary
+            summaries.append((prefix, summary))
+            continue
         start = bisect.bisect_left(terms, _order(prefix), key=_order)
         top: dict[int, float] = {}
         seen = top.get
@@ -251,7 +260,7 @@ def write_light_index(index_path: Path, kept: KeptIndex | None = None) -> LightS
         else:
             kept.place(name, data, folder / name)
     if kept is not None:
-        kept.keep(shape, digests, postings, rows)
+        kept.keep(shape, digests, postings, rows, dict(summaries))
     index_path.write_text(_dumps({"config": {**config, "light": light}, "docs": []}), encoding="utf-8")
     index_bytes = index_path.stat().st_size
     return LightStats(pages=total, terms=len(terms), files=len(files) + 1, index_bytes=index_bytes,
@@ -285,11 +294,11 @@ def _rank(pages: list[list[dict[str, Any]]], fields: dict[str, float],
 
 def _rank_again(before: KeptState, pages: list[list[dict[str, Any]]], digests: list[bytes],
                 fields: dict[str, float], separator: re.Pattern[str],
-                kept: KeptIndex) -> tuple[Postings, dict[str, str]] | None:
+                kept: KeptIndex) -> tuple[Postings, dict[str, str], set[str]] | None:
     """The postings and lines of the last build with those of the changed pages' terms made again (a page is
-    changed when the digest of its entries is); None when a cut of every page is needed (another page count,
-    which changes every term's rarity, or many pages changed). A changed page's terms of last time are read from
-    its entry file in the cache."""
+    changed when the digest of its entries is), and those terms; None when a cut of every page is needed (another
+    page count, which changes every term's rarity, or many pages changed). A changed page's terms of last time are
+    read from its entry file in the cache."""
     total = len(pages)
     if len(before.pages) != total:
         return None
@@ -325,7 +334,7 @@ def _rank_again(before: KeptState, pages: list[list[dict[str, Any]]], digests: l
         else:
             postings.pop(term, None)
             rows.pop(term, None)
-    return postings, rows
+    return postings, rows, terms
 
 
 def _digests(page_texts: list[str]) -> list[bytes]:
@@ -334,11 +343,13 @@ def _digests(page_texts: list[str]) -> list[bytes]:
 
 @dataclass
 class KeptState:
-    """What the last build's cut knew: each page's digest, every term's postings and line."""
+    """What the last build's cut knew: each page's digest, every term's postings and line, and the summary line of
+    each prefix spanning term files."""
 
     pages: list[bytes]
     postings: Postings
     rows: dict[str, str]
+    prefixes: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -366,7 +377,8 @@ class KeptIndex:
                 raw = pickle.loads((self.folder / STATE).read_bytes())
                 if raw["format"] != VERSION or raw["signature"] != self.signature or raw["shape"] != shape:
                     return None
-                state = KeptState(list(raw["pages"]), dict(raw["postings"]), dict(raw["rows"]))
+                state = KeptState(list(raw["pages"]), dict(raw["postings"]), dict(raw["rows"]),
+                                  dict(raw.get("prefixes") or {}))
             self.last = dict(raw["files"])
         except Exception:  # missing, cut short or from another fivestar: the cut is made whole
             return None
@@ -399,10 +411,11 @@ class KeptIndex:
         if keep_produced(target, kept):
             self.now[name] = known
 
-    def keep(self, shape: str, pages: list[bytes], postings: Postings, rows: dict[str, str]) -> None:
+    def keep(self, shape: str, pages: list[bytes], postings: Postings, rows: dict[str, str],
+             prefixes: dict[str, str]) -> None:
         """Keep what this cut knew, and only this build's files."""
         state = {"format": VERSION, "signature": self.signature, "shape": shape, "pages": pages,
-                 "postings": postings, "rows": rows, "files": self.now}
+                 "postings": postings, "rows": rows, "prefixes": prefixes, "files": self.now}
         if not write_whole(self.folder / STATE, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)):
             return
         for name in set(self.last) - set(self.now):
