@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
+from generator.engine.folders import SKELETON
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -24,3 +25,10 @@ def copy_project(root: Path) -> Path:
         shutil.copytree(repo / name, root / name)
     shutil.copy(repo / "mkdocs.yml", root / "mkdocs.yml")
     return root
+
+
+def leftovers(site: Path) -> list[str]:
+    """What is beside the site, named after it, but its skeleton (`folders.take_skeleton`: the old site's emptied
+    folders, kept on purpose for the next `fivestar build`)."""
+    return sorted(p.name for p in site.parent.iterdir() if p.name != site.name and site.name in p.name
+                  and f"-{SKELETON}-" not in p.name)

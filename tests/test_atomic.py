@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import copy_project
+from helpers import copy_project, leftovers
 
 from generator.cli import main
 from generator.engine import build as build_module
@@ -38,12 +38,6 @@ def digest(site: Path) -> str:
         if path.is_file():
             h.update(path.read_bytes())
     return h.hexdigest()
-
-
-def leftovers(site: Path) -> list[str]:
-    """What is beside the site but its skeleton (`folders.take_skeleton`: kept on purpose for the next build)."""
-    return sorted(p.name for p in site.parent.iterdir() if p.name != site.name and site.name in p.name
-                  and f"-{folders.SKELETON}-" not in p.name)
 
 
 def skeletons(site: Path) -> list[Path]:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import copy_project
+from helpers import copy_project, leftovers
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -35,10 +35,6 @@ WAITING = "另一次生成正在进行"
 
 def files_of(site: Path) -> list[str]:
     return sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
-
-
-def leftovers(site: Path) -> list[str]:
-    return sorted(p.name for p in site.parent.iterdir() if p.name != site.name and site.name in p.name)
 
 
 def wait_for(check: Callable[[], bool], what: str, seconds: float = 180) -> None:

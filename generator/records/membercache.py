@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.cachefile import write_whole
+from generator.cachefile import RACY_NS, write_whole
 
 FORMAT = 1
 """The entries' format; an entry of another format (an older or newer fivestar) is not used."""
@@ -22,10 +22,6 @@ FOLDER = "members"
 """Inside the project's cache folder (`.cache/fivestar/`, beside the page and image caches)."""
 FILES = "files.stat"
 """Inside FOLDER: the digest of every member file read last time, with what `stat` said of it then."""
-RACY_NS = 2_000_000_000
-"""A file changed this close to (or after) the moment FILES was written is read again, whatever `stat` says: its
-change may fall in the same clock tick as the reading that was kept (git's "racy" files). Two seconds also covers
-file systems that keep times to the even second."""
 
 Signature = tuple[int, int, int, int, int]
 """What `stat` says of a regular file: size, modification and change times (ns), inode, device."""

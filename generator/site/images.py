@@ -19,10 +19,9 @@ from pathlib import Path
 from stat import S_ISREG
 from typing import Literal
 
-from generator.cachefile import write_whole
+from generator.cachefile import RACY_NS, write_whole
 from generator.dataset import Dataset
 from generator.quotes import quoted
-from generator.records.membercache import RACY_NS
 from generator.records.problems import shorten
 from generator.records.yamlfile import Loc
 from generator.sanitize import clean
