@@ -399,6 +399,8 @@ def plan_images(dataset: Dataset, cache_dir: Path | None = None) -> dict[str, Re
 
 HEADERS = "headers.pickle"
 """Inside the image cache: the header (size, alpha) and digest of each image planned, by its real path."""
+HEADERS_FORMAT = 1
+"""Another value (another reading of headers) is not used."""
 
 Signature = tuple[int, int, int, int, int]
 
@@ -457,8 +459,6 @@ class KnownHeaders:
             write_whole(self.path, pickle.dumps({"format": HEADERS_FORMAT, "images": self.now},
                                                 protocol=pickle.HIGHEST_PROTOCOL))
 
-
-HEADERS_FORMAT = 1
 
 
 # -- encoding (pixels only: EXIF, GPS, XMP, ICC and comments never reach the output) ------------------------------

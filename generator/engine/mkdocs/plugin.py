@@ -63,9 +63,9 @@ MAX_USER_WORD = 40
 in its length (a 10,000-character name: minutes), so they are left out of the user dictionary."""
 
 ENTRIES = "entries"
+"""The part of the background job's result that the build waits for: the file of search entries."""
 ADDRESSES = "addresses"
 """Sent to the background job once the engine knows every web page: their addresses, for the QR codes."""
-"""The part of the background job's result that the build waits for: the file of search entries."""
 
 _ANCHOR = re.compile(r'\sid="([^"]+)"')
 
