@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -202,6 +204,19 @@ def _dirty_build() -> None:
     assert "files.copy_static_files(dirty=dirty" in source
 
 
+def _anchor_ids() -> None:
+    from mkdocs.structure.pages import Page as EnginePage
+
+    validate = inspect.getsource(EnginePage.validate_anchor_links)
+    uses = re.findall(r".*present_anchor_ids.*", validate)
+    assert [u.strip() for u in uses] == ["if page.present_anchor_ids is None:  # Page was somehow not rendered.",
+                                         "if anchor in page.present_anchor_ids:"], \
+        "a link's target page's ids are no longer only looked into"
+    build = _source("mkdocs.commands.build")
+    assert build.index("_build_page(") < build.index("file.page.validate_anchor_links("), \
+        "links to anchors are no longer checked after every page is rendered"
+
+
 def _plugin_cache() -> None:
     from mkdocs.config import load_config
 
@@ -274,6 +289,7 @@ CONTRACTS: dict[str, Callable[[], None]] = {
     "rebuild_error_text": _text_in("mkdocs.livereload", "An error happened during the rebuild"),
     "dirty_notice_text": _text_in("mkdocs.commands.build", "A 'dirty' build is being performed"),
     "dirty_build": _dirty_build,
+    "anchor_ids": _anchor_ids,
     "strict_text": _text_in("mkdocs.commands.build", "raise Abort(f'Aborted with {msg} in strict mode!')"),
     "plugin_cache": _plugin_cache,
     "material_search_index": _material_search_index,

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.engine.build import BuildOutcome, build_site
-from generator.engine.pagestore import FORMAT, INDEX, StoredPage, read_index, store_folder, write_index
+from generator.engine.pagestore import FORMAT, INDEX, PageStore, StoredPage, read_index, store_folder, write_index
 from generator.staff.demo import write_demo
 from tests.test_reproducible import first_difference, tree
 
@@ -154,7 +154,8 @@ def test_a_damaged_cache_costs_a_full_build_never_a_wrong_page(damage: str, base
 
 def test_an_index_of_another_format_or_shape_reads_as_empty(tmp_path: Path) -> None:
     path = tmp_path / INDEX
-    page = StoredPage("示例小学", {"search": {"exclude": True}}, ((1, "a", "示例小学"),), ("x.md",), ("a",), 10)
+    page = StoredPage("示例小学", {"search": {"exclude": True}}, ((1, "a", "示例小学"),), ("x.md",), frozenset({"a"}),
+                      10)
     write_index(path, {"k" * 64: page})
     assert read_index(path) == {"k" * 64: page}
     for raw in ({"format": FORMAT + 1, "pages": {}}, {"format": FORMAT, "pages": []},
@@ -165,6 +166,47 @@ def test_an_index_of_another_format_or_shape_reads_as_empty(tmp_path: Path) -> N
             {"format": 1, "pages": {}}).encode("utf-8")):  # cut short, empty, the JSON index of format 1
         path.write_bytes(damaged)
         assert read_index(path) == {}
+
+
+def test_pages_share_their_equal_headings_and_ids_from_build_to_build(tmp_path: Path) -> None:
+    """What pages of a kind have alike (a heading 品牌故事, the same ids) is one object in the index, written once;
+    read back, it is still one, so the next build writes it once too."""
+    produced = tmp_path / "page.html"
+    produced.write_text("<h1 id=\"_1\">示例小学</h1>", encoding="utf-8")
+    store = PageStore.open(tmp_path / "pages")
+    assert store is not None
+    for n in range(3):
+        store.add(f"{n}" * 64, StoredPage(f"示例小学{n}", {}, ((1, "_1", f"示例小学{n}"), (2, "_2", "品牌故事")), (),
+                                          frozenset({"_1", "_2"}), 0), produced)
+    store.close(keep=True)
+    again = read_index(tmp_path / "pages" / INDEX)
+    assert [p.title for p in again.values()] == ["示例小学0", "示例小学1", "示例小学2"]
+    first, *others = again.values()
+    assert all(p.anchors is first.anchors and p.headings[1] is first.headings[1] for p in others)
+    assert first.anchors == {"_1", "_2"} and first.headings[1] == (2, "_2", "品牌故事")
+    assert len({id(p.headings[0]) for p in again.values()}) == 3  # what differs stays apart
+
+
+@pytest.mark.parametrize("anchor, warned", [("present", False), ("no-such-anchor", True)])
+def test_a_link_to_an_anchor_of_a_placed_page_is_checked_as_if_rendered(anchor: str, warned: bool,
+                                                                        tmp_path: Path) -> None:
+    root = tmp_path / "linked"
+    write_demo(root / "data", 6)
+    docs = root / "content"
+    docs.mkdir()
+    config = root / "mkdocs.yml"
+    config.write_text(json.dumps({"INHERIT": str(CONFIG), "docs_dir": str(docs),
+                                  "theme": {"custom_dir": str(REPO / "theme")}}), encoding="utf-8")
+    build(root, config)
+    branch = next(p for p in sorted((root / "site" / "branches").glob("*/index.html")))
+    ids = re.findall(r'\sid="([^"]+)"', branch.read_text(encoding="utf-8"))
+    target = next(i for i in ids if re.fullmatch(r"_\d+", i)) if anchor == "present" else anchor  # a heading's
+    (docs / "links.md").write_text(f"# 链接\n\n[示例](branches/{branch.parent.name}.md#{target})\n",
+                                   encoding="utf-8")
+    again = build(root, config)
+    assert again.reused == len(read_index(pages_folder(root) / INDEX)) > 0  # the branch's page was placed
+    said = [w for w in again.warnings if "links.md" in w and target in w]
+    assert bool(said) == warned, again.warnings
 
 
 def cache_inodes(root: Path) -> set[tuple[int, int]]:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit, urlunsplit
 from xml.etree import ElementTree
 
@@ -44,9 +44,9 @@ FIELD_EXTENSIONS = ("attr_list", "md_in_html", "admonition", "tables")
 whose work (heading ids, contents) is done for the whole page by `read_headings`."""
 
 
-@dataclass(frozen=True)
-class Heading:
-    """One heading of a generated page, as a table of contents lists it."""
+class Heading(NamedTuple):
+    """One heading of a generated page, as a table of contents lists it (a tuple: a province's build makes
+    hundreds of thousands of them from the page cache's index, where each is kept as a plain tuple)."""
 
     level: int
     id: str

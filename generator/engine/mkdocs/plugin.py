@@ -251,8 +251,8 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             files.append(file)
             self.generated[page.src_uri] = page
             if self.store is not None and page.key:
-                stored = StoredPage(page.title, page.meta, tuple((h.level, h.id, h.text) for h in page.headings),
-                                    page.linked, tuple(_ANCHOR.findall(page.body)), 0)
+                stored = StoredPage(page.title, page.meta, tuple(map(tuple, page.headings)), page.linked,
+                                    frozenset(_ANCHOR.findall(page.body)), 0)
                 self.to_store.append((page_key(self.store_signature, page.key), stored, file.abs_dest_path))
             if self.dirty and page.indexed_by_data:  # material indexes the others anew: they are always rendered
                 self.cache.mark(file, page)
@@ -266,9 +266,9 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             stored = store.get(key)
             if stored is None or wanted.src_uri in self.reused:
                 return None
-            page = Page(wanted.src_uri, stored.title, "", tuple(Heading(*h) for h in stored.headings),
+            page = Page(wanted.src_uri, stored.title, "", tuple(map(Heading._make, stored.headings)),
                         stored.meta, stored.linked, wanted.key, reused=True)
-            file = generated_file(config, page)  # made once: the engine takes it in add_generated_pages
+            file = placed_file(config, page)  # made once: the engine takes it in add_generated_pages
             if not store.place(key, file.abs_dest_path):
                 return None
             file.is_modified = _unmodified  # type: ignore[method-assign]
@@ -315,8 +315,8 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         by_uri = files.src_uris
         for src_uri, stored in self.reused.items():  # links from pages that are rendered to these pages' anchors
             file = by_uri.get(src_uri)
-            if file is not None and file.page is not None:
-                file.page.present_anchor_ids = set(stored.anchors)
+            if file is not None and file.page is not None:  # only looked into (`in`): the stored set itself
+                file.page.present_anchor_ids = stored.anchors  # type: ignore[assignment]
         return env
 
     def on_pre_page(self, page: EnginePage, *, config: MkDocsConfig, files: Files) -> EnginePage:
@@ -554,8 +554,19 @@ def generated_file(config: MkDocsConfig, page: Page) -> File:
     rendering is empty and costs nothing; on_page_content puts the body in. A section's index is in the nav, the
     other pages are not."""
     lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in page.meta.items()]
-    inclusion = InclusionLevel.INCLUDED if page.src_uri.endswith("index.md") else InclusionLevel.NOT_IN_NAV
-    return File.generated(config, page.src_uri, content="---\n" + "\n".join(lines) + "\n---\n", inclusion=inclusion)
+    return File.generated(config, page.src_uri, content="---\n" + "\n".join(lines) + "\n---\n",
+                          inclusion=_inclusion(page))
+
+
+def placed_file(config: MkDocsConfig, page: Page) -> File:
+    """The engine's file for a page taken from the page cache: the engine neither reads nor renders it (a dirty
+    build skips an unmodified page: runner.INTERNALS, dirty_build), so it has no front matter to read."""
+    return File.generated(config, page.src_uri, content="", inclusion=_inclusion(page))
+
+
+def _inclusion(page: Page) -> InclusionLevel:
+    """A section's index is in the nav, the other generated pages are not."""
+    return InclusionLevel.INCLUDED if page.src_uri.endswith("index.md") else InclusionLevel.NOT_IN_NAV
 
 
 class _MemoryBytecodeCache(BytecodeCache):

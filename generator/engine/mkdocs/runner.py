@@ -64,7 +64,11 @@ INTERNALS = (
     Internal("dirty_build", "build(dirty=True) does not clean site_dir, skips reading and rendering a page whose "
              "File.is_modified() is False (before on_pre_page, so no page event runs for it) and copies a static "
              "file whose output is missing", ENGINES_READ,
-             "MkDocsSite.build with the page cache: the pages the plugin placed from it are left as placed"),
+             "MkDocsSite.build with the page cache: the pages the plugin placed from it are left as placed, and their "
+             "files hold no front matter (plugin.placed_file)"),
+    Internal("anchor_ids", "Page.present_anchor_ids of a link's target is only looked into ('anchor in …', "
+             "Page.validate_anchor_links) once every page is rendered", ENGINES_READ,
+             "plugin.on_env: a page placed from the page cache is given its stored ids, a frozenset, as they are"),
     Internal("strict_text", "Abort text '… in strict mode!'", ENGINES_READ,
              "explain: a strict build stopped by warnings"),
     Internal("plugin_cache", "config_options.Plugins.plugin_cache keeps plugins with on_startup across serve rebuilds",
