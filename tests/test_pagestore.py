@@ -13,6 +13,7 @@ import pytest
 
 from generator.engine.build import BuildOutcome, build_site
 from generator.engine.pagestore import FORMAT, INDEX, PageStore, StoredPage, read_index, store_folder, write_index
+from generator.site.render import Heading
 from generator.staff.demo import write_demo
 from tests.test_reproducible import first_difference, tree
 
@@ -154,8 +155,8 @@ def test_a_damaged_cache_costs_a_full_build_never_a_wrong_page(damage: str, base
 
 def test_an_index_of_another_format_or_shape_reads_as_empty(tmp_path: Path) -> None:
     path = tmp_path / INDEX
-    page = StoredPage("示例小学", {"search": {"exclude": True}}, ((1, "a", "示例小学"),), ("x.md",), frozenset({"a"}),
-                      10)
+    page = StoredPage("示例小学", {"search": {"exclude": True}}, (Heading(1, "a", "示例小学"),), ("x.md",),
+                      frozenset({"a"}), 10)
     write_index(path, {"k" * 64: page})
     assert read_index(path) == {"k" * 64: page}
     for raw in ({"format": FORMAT + 1, "pages": {}}, {"format": FORMAT, "pages": []},
@@ -176,8 +177,8 @@ def test_pages_share_their_equal_headings_and_ids_from_build_to_build(tmp_path: 
     store = PageStore.open(tmp_path / "pages")
     assert store is not None
     for n in range(3):
-        store.add(f"{n}" * 64, StoredPage(f"示例小学{n}", {}, ((1, "_1", f"示例小学{n}"), (2, "_2", "品牌故事")), (),
-                                          frozenset({"_1", "_2"}), 0), produced)
+        headings = (Heading(1, "_1", f"示例小学{n}"), Heading(2, "_2", "品牌故事"))
+        store.add(f"{n}" * 64, StoredPage(f"示例小学{n}", {}, headings, (), frozenset({"_1", "_2"}), 0), produced)
     store.close(keep=True)
     again = read_index(tmp_path / "pages" / INDEX)
     assert [p.title for p in again.values()] == ["示例小学0", "示例小学1", "示例小学2"]

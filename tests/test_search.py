@@ -285,6 +285,25 @@ def test_forgetting_words_again_and_again_cuts_as_a_fresh_process_does() -> None
         assert [tokenizer.total, len(tokenizer.FREQ), [search.segment(t) for t in FORGET_TEXTS]] == cuts, words
 
 
+def test_jieba_loads_its_dictionary_read_whole_and_as_its_own_loading_does() -> None:
+    """search._cache_read_whole: the dictionary jieba loads from its cache through it is the one jieba's own
+    loading gives (every word's frequency, their total), read by one `read` of the whole file; jieba's `marshal`
+    is its own again after."""
+    script = ("import hashlib, json, marshal, sys\nimport jieba\nfrom generator.site import search\n"
+              "reads = []\nload = search._WholeFileMarshal.load\n"
+              "search._WholeFileMarshal.load = staticmethod(lambda stream: reads.append(1) or load(stream))\n"
+              "if sys.argv[1] == 'ours':\n    search._jieba()\nelse:\n    jieba.initialize()\n"
+              "freq = hashlib.sha256(json.dumps(sorted(jieba.dt.FREQ.items())).encode()).hexdigest()\n"
+              "print(json.dumps([jieba.dt.total, len(jieba.dt.FREQ), freq, len(reads), jieba.marshal is marshal]))")
+    jieba_own = subprocess.run([sys.executable, "-c", "import jieba; jieba.initialize()"], check=True)  # the cache
+    assert jieba_own.returncode == 0
+    ours, theirs = (json.loads(subprocess.run([sys.executable, "-c", script, which], capture_output=True, text=True,
+                                              check=True).stdout) for which in ("ours", "jieba"))
+    assert ours[:3] == theirs[:3] and ours[1] > 100_000
+    assert ours[3:] == [1, True]  # read whole, once; marshal given back
+    assert theirs[3:] == [0, True]
+
+
 def test_segmentation_depends_on_this_sites_words_only() -> None:
     """Words an earlier build in the same process taught jieba (another site, a name since renamed) do not
     change how this site's text is cut: the index equals the one a fresh process writes."""

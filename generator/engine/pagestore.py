@@ -16,9 +16,10 @@ from generator.cachefile import write_whole
 from generator.heap import bulk_load
 from generator.site.images import keep_produced, place_cached
 from generator.site.kept import KeptParts
+from generator.site.render import Heading
 from generator.site.search_light import KeptIndex
 
-FORMAT = 3
+FORMAT = 4
 """The index's format; another value (an older or newer fivestar) reads as an empty cache."""
 INDEX = "index.pickle"
 """The stored pages' facts, pickled: a province's 30,000 read in a third of the time JSON took."""
@@ -35,7 +36,7 @@ class StoredPage:
 
     title: str
     meta: Mapping[str, Any]
-    headings: tuple[tuple[int, str, str], ...]
+    headings: tuple[Heading, ...]
     linked: tuple[str, ...]
     anchors: frozenset[str]
     """The ids in the page, as the engine checks a link to one of them (`Page.present_anchor_ids`)."""

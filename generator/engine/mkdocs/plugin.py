@@ -44,7 +44,7 @@ from generator.sanitize import clean_html, search_entry
 from generator.site import exports, pages, search, search_light, share
 from generator.site.images import IMAGE_SUFFIXES, ImageError, default_cache_dir, write_images
 from generator.site.inputs import InputKeys, input_keys
-from generator.site.render import Heading, Page
+from generator.site.render import Page
 from generator.site.search_entries import search_entries
 from generator.site.tables import scroll_tables
 from generator.site.urls import url_of
@@ -251,7 +251,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             files.append(file)
             self.generated[page.src_uri] = page
             if self.store is not None and page.key:
-                stored = StoredPage(page.title, page.meta, tuple(map(tuple, page.headings)), page.linked,
+                stored = StoredPage(page.title, page.meta, page.headings, page.linked,
                                     frozenset(_ANCHOR.findall(page.body)), 0)
                 self.to_store.append((page_key(self.store_signature, page.key), stored, file.abs_dest_path))
             if self.dirty and page.indexed_by_data:  # material indexes the others anew: they are always rendered
@@ -266,7 +266,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             stored = store.get(key)
             if stored is None or wanted.src_uri in self.reused:
                 return None
-            page = Page(wanted.src_uri, stored.title, "", tuple(map(Heading._make, stored.headings)),
+            page = Page(wanted.src_uri, stored.title, "", stored.headings,
                         stored.meta, stored.linked, wanted.key, reused=True)
             file = placed_file(config, page)  # made once: the engine takes it in add_generated_pages
             if not store.place(key, file.abs_dest_path):
