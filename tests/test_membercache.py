@@ -4,6 +4,7 @@ loads as it would without the cache; an unchanged city reads no file's bytes."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from pathlib import Path
@@ -130,3 +131,37 @@ def test_a_damaged_list_of_files_reads_every_file(pristine: Path, tmp_path: Path
         again = MemberCache(cache_dir)
         same_loading(load_dataset(data, member_cache=again), load_dataset(data))
         assert again.files_read >= len(member_files(data))
+
+
+def entries(cache_dir: Path) -> set[str]:
+    return {p.name for p in (cache_dir / FOLDER).glob("*.pickle")}
+
+
+def test_a_loading_keeps_only_the_entries_it_took_and_those_of_members_inside_them(tmp_path: Path) -> None:
+    """An entry's identity holds the day (and fivestar's own files): each day's loading writes new ones and
+    removes the rest. A province's loading takes its cities' entries whole; their districts' are kept with them,
+    so that an edit in one district loads that district alone again, not its city's fifteen."""
+    data = tmp_path / "data"
+    write_city(make_city(4, 16, cities=2), data)
+    cache_dir = tmp_path / "cache"
+    monday, tuesday = dt.date(2025, 3, 3), dt.date(2025, 3, 4)
+    first = MemberCache(cache_dir)
+    load_dataset(data, today=monday, member_cache=first)
+    assert first.misses == 6 and len(entries(cache_dir)) == 6  # two cities and their four districts
+    kept = entries(cache_dir)
+    again = MemberCache(cache_dir)
+    load_dataset(data, today=monday, member_cache=again)
+    assert again.hits == 2 and entries(cache_dir) == kept  # the cities' entries taken, their districts' kept
+    swap_letters(sorted((data / "regions").glob("*/regions/*/branches/*.yaml"))[0])  # one district's record
+    edited = MemberCache(cache_dir)
+    load_dataset(data, today=monday, member_cache=edited)
+    assert (edited.hits, edited.misses) == (2, 2)  # the other city, the other district; the edited two anew
+    assert len(entries(cache_dir)) == 6
+    next_day = MemberCache(cache_dir)
+    load_dataset(data, today=tuesday, member_cache=next_day)
+    assert next_day.misses == 6 and len(entries(cache_dir)) == 6 and not entries(cache_dir) & kept
+    broken = data / "site.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8") + "\n[", encoding="utf-8")
+    failed = MemberCache(cache_dir)
+    assert load_dataset(data, today=dt.date(2025, 3, 5), member_cache=failed).dataset is None
+    assert len(entries(cache_dir)) == 6  # a loading that did not work removes nothing

@@ -653,6 +653,8 @@ def load_dataset(data_dir: Path | str, limits: Limits = DEFAULT_LIMITS, *, today
         result = _load(Path(data_dir), limits, today or china_today(), shown, (), member_cache)
     if member_cache is not None:
         member_cache.save()
+        if result.dataset is not None:  # every member was taken or written: the entries of other days go
+            member_cache.prune()
     return result
 
 
@@ -669,10 +671,11 @@ def _member_loader(limits: Limits, today: dt.date, cache: MemberCache | None = N
             kept = cache.get(identity)
             if kept is not None:
                 return kept
+        before = set(cache.used) if cache is not None else set()
         result = _load(folder, limits, today, shown, ancestors, cache)
         if cache is not None and result.dataset is not None:
             folders = sorted({str(folder), *(str(path) for path in result.dataset.roots.values())})
-            cache.put(identity, folders, (result.dataset, result.problems))
+            cache.put(identity, folders, (result.dataset, result.problems), nested=cache.used - before)
         return result.dataset, result.problems
     return load_member
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copyreg
 import hashlib
 import io
@@ -16,7 +17,7 @@ from typing import Any
 
 from generator.cachefile import RACY_NS, write_whole
 
-FORMAT = 1
+FORMAT = 2
 """The entries' format; an entry of another format (an older or newer fivestar) is not used."""
 FOLDER = "members"
 """Inside the project's cache folder (`.cache/fivestar/`, beside the page and image caches)."""
@@ -72,6 +73,8 @@ class MemberCache:
     """FILES as read (only its files changed before it was written), None until the first digest is asked for."""
     seen: dict[str, tuple[Signature, bytes]] = field(default_factory=dict)
     """What FILES will hold after this loading: every regular file digested, by path."""
+    used: set[str] = field(default_factory=set)
+    """The entries this loading took or wrote, by identity: after a loading that worked, the only ones kept."""
 
     def identity(self, member: Path, shown: str, ancestors: tuple[str, ...], context: Iterable[str]) -> str:
         from generator.engine.pagestore import source_fingerprint
@@ -92,8 +95,8 @@ class MemberCache:
             raw = pickle.loads(self.entry_path(identity).read_bytes())
             if not isinstance(raw, dict) or raw.get("format") != FORMAT or raw.get("identity") != identity:
                 raise ValueError
-            folders, digest = raw["folders"], raw["digest"]
-            if not isinstance(folders, list) or not isinstance(digest, str):
+            folders, digest, nested = raw["folders"], raw["digest"], raw["nested"]
+            if not isinstance(folders, list) or not isinstance(digest, str) or not isinstance(nested, list):
                 raise ValueError
         except Exception:  # missing, damaged or foreign (any unpickling error): the member is loaded anew
             self.misses += 1
@@ -102,18 +105,22 @@ class MemberCache:
             self.misses += 1
             return None
         self.hits += 1
+        self.used.update([identity, *map(str, nested)])
         return raw["value"]
 
-    def put(self, identity: str, folders: list[str], value: Any) -> None:
+    def put(self, identity: str, folders: list[str], value: Any, nested: Iterable[str] = ()) -> None:
+        """Keep `value` under `identity`, with the entries its loading took or wrote (`nested`: a city's members'),
+        which are kept as long as it is."""
         digest = self.digest_of(folders)
         if digest is None:
             return
         try:
             data = _dumps({"format": FORMAT, "identity": identity, "folders": folders, "digest": digest,
-                           "value": value})
+                           "nested": sorted(nested), "value": value})
         except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
             return
-        write_whole(self.entry_path(identity), data)
+        if write_whole(self.entry_path(identity), data):
+            self.used.add(identity)
 
     def digest_of(self, folders: list[str]) -> str | None:
         """The names and bytes of every file under `folders` (links by their target); None when a folder cannot
@@ -194,6 +201,20 @@ class MemberCache:
             return  # nothing new: every file was known (so each is in FILES), and FILES holds no other
         data = pickle.dumps({"format": FORMAT, "files": self.seen}, protocol=pickle.HIGHEST_PROTOCOL)
         write_whole(self.folder / FOLDER / FILES, data)
+
+
+    def prune(self) -> None:
+        """After a loading that worked (every member was taken or written): remove every other entry. An entry's
+        identity holds the day and fivestar's own files, so without this each day and each upgrade would leave a
+        copy of every member behind (a province's: 1.5 GB)."""
+        try:
+            names = os.listdir(self.folder / FOLDER)
+        except OSError:
+            return
+        for name in names:
+            if name.endswith(".pickle") and name.removesuffix(".pickle") not in self.used:
+                with contextlib.suppress(OSError):
+                    os.unlink(self.folder / FOLDER / name)
 
 
 def _raise(error: OSError) -> None:
