@@ -19,10 +19,12 @@ from generator.records.membercache import FILES, FOLDER, MemberCache
 from generator.staff.demo import make_city, write_city
 
 
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("city") / "data"
-    write_city(make_city(2, 24), out)
+@pytest.fixture(scope="module", params=["city", "province"])
+def pristine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A city of two districts; a province of two such cities, whose entries hold their districts' folders too
+    (walked once, inside the city's own)."""
+    out = tmp_path_factory.mktemp(request.param) / "data"
+    write_city(make_city(2, 24) if request.param == "city" else make_city(4, 24, cities=2), out)
     return out
 
 

@@ -664,19 +664,23 @@ def _load(data_dir: Path, limits: Limits, today: dt.date, shown: str | None, anc
 
 
 def _member_loader(limits: Limits, today: dt.date, cache: MemberCache | None = None) -> members.Loader:
-    def load_member(folder: Path, shown: str, ancestors: tuple[str, ...]) -> tuple[Dataset | None, tuple[Problem, ...]]:
+    def load_member(folder: Path, shown: str, ancestors: tuple[str, ...],
+                    prefix: str) -> tuple[members.MemberPart | None, tuple[Problem, ...]]:
         identity = ""
         if cache is not None:  # what the check of a member reads besides its files: limits, today (as_of, staleness)
-            identity = cache.identity(folder, shown, ancestors, (repr(limits), today.isoformat()))
+            identity = cache.identity(folder, shown, ancestors, (repr(limits), today.isoformat(), prefix))
             kept = cache.get(identity)
             if kept is not None:
                 return kept
         before = set(cache.used) if cache is not None else set()
         result = _load(folder, limits, today, shown, ancestors, cache)
-        if cache is not None and result.dataset is not None:
+        if result.dataset is None:
+            return None, result.problems
+        part = members.qualified_part(prefix, result.dataset)
+        if cache is not None:
             folders = sorted({str(folder), *(str(path) for path in result.dataset.roots.values())})
-            cache.put(identity, folders, (result.dataset, result.problems), nested=cache.used - before)
-        return result.dataset, result.problems
+            cache.put(identity, folders, (part, result.problems), nested=cache.used - before)
+        return part, result.problems
     return load_member
 
 

@@ -21,8 +21,25 @@ RESERVED_IDS = frozenset({"index", "assets", "search", "images", "admin", "news"
 """Names a member's id may not take: the site's own folders sit beside the members' at the top of every URL."""
 
 
-Loader = Callable[[Path, str, tuple[str, ...]], tuple[Dataset | None, tuple[Problem, ...]]]
-"""Checks one member's data folder (path, shown name, the folders above it) as `load_dataset` does."""
+@dataclass(frozen=True)
+class MemberPart:
+    """What one member region adds to the city above it: its records under qualified ids (`luolong/qu-yishixiao`),
+    where they came from, and its figures. Made once from the member's checked data (`qualified_part`) and kept
+    with it (records/membercache.py), so that a province does not qualify its unchanged cities' records again."""
+
+    prefix: str
+    site: Site
+    branches: dict[str, Branch]
+    honours: dict[str, HonourList]
+    events: dict[str, Event]
+    sources: dict[str, YamlFile]
+    roots: dict[str, Path]
+    region: MemberRegion
+
+
+Loader = Callable[[Path, str, tuple[str, ...], str], tuple[MemberPart | None, tuple[Problem, ...]]]
+"""Checks one member's data folder (path, shown name, the folders above it) as `load_dataset` does, and gives what
+it adds to the city under its id (the last argument)."""
 
 
 @dataclass
@@ -100,13 +117,13 @@ def merge_members(site: Site, data_dir: Path, shown: str, site_source: YamlFile 
             continue
         seen_folders[real] = member.id
         member_shown = shown_folder(shown, member)
-        dataset, problems = load(folder, member_shown, (*ancestors, own))
+        part, problems = load(folder, member_shown, (*ancestors, own), member.id)
         merged.problems.extend(problems)
-        if dataset is None:
+        if part is None:
             merged.failed.add(member.id)
             continue
-        merged.problems.extend(_vocabulary_problems(site, dataset.site, at))
-        _add_member(merged, member.id, dataset)
+        merged.problems.extend(_vocabulary_problems(site, part.site, at))
+        _add_part(merged, part)
     return merged
 
 
@@ -130,30 +147,39 @@ def _photos(prefix: str, photos: list[Photo]) -> list[Photo]:
     return [photo.model_copy(update={"file": f"{prefix}/{photo.file}"}) for photo in photos]
 
 
-def _add_member(merged: Merged, prefix: str, dataset: Dataset) -> None:
+def qualified_part(prefix: str, dataset: Dataset) -> MemberPart:
     """A member's records under qualified ids (`luolong/qu-yishixiao`), its image paths under its id too."""
     def q(value: str) -> str:
         return f"{prefix}/{value}"
 
+    branches, honours, events, sources = {}, {}, {}, {}
     for branch in dataset.branches:
         update: dict[str, object] = {"id": q(branch.id), "parent": _qualified(prefix, branch.parent)}
         if branch.brand is not None:
             update["brand"] = branch.brand.model_copy(update={
                 "logo": _qualified(prefix, branch.brand.logo), "photos": _photos(prefix, branch.brand.photos)})
-        merged.branches[q(branch.id)] = branch.model_copy(update=update)
+        branches[q(branch.id)] = branch.model_copy(update=update)
     for honour in dataset.honours:
         recipients = [recipient.model_copy(update={"branch": q(recipient.branch),
                                                    "brand": _qualified(prefix, recipient.brand)})
                       for recipient in honour.recipients]
-        merged.honours[q(honour.id)] = honour.model_copy(update={"id": q(honour.id), "recipients": recipients})
+        honours[q(honour.id)] = honour.model_copy(update={"id": q(honour.id), "recipients": recipients})
     for event in dataset.events:
-        merged.events[q(event.id)] = event.model_copy(update={
+        events[q(event.id)] = event.model_copy(update={
             "id": q(event.id), "venue": _qualified(prefix, event.venue), "branches": [q(b) for b in event.branches],
             "photos": _photos(prefix, event.photos)})
     for key, source in dataset.sources.items():
         kind, colon, record_id = key.partition(":")
-        merged.sources[f"{kind}:{q(record_id)}" if colon else f"{kind}:{prefix}"] = source
-    merged.roots[prefix] = dataset.data_dir
-    for inner, path in dataset.roots.items():
-        merged.roots[q(inner)] = path
-    merged.members.append(MemberRegion.of(prefix, dataset))
+        sources[f"{kind}:{q(record_id)}" if colon else f"{kind}:{prefix}"] = source
+    roots = {prefix: dataset.data_dir, **{q(inner): path for inner, path in dataset.roots.items()}}
+    return MemberPart(prefix, dataset.site, branches, honours, events, sources, roots,
+                      MemberRegion.of(prefix, dataset))
+
+
+def _add_part(merged: Merged, part: MemberPart) -> None:
+    merged.branches.update(part.branches)
+    merged.honours.update(part.honours)
+    merged.events.update(part.events)
+    merged.sources.update(part.sources)
+    merged.roots.update(part.roots)
+    merged.members.append(part.region)
