@@ -10,7 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from generator.engine import pagestore
 from generator.engine.build import BuildOutcome, build_site
 from generator.engine.pagestore import FORMAT, INDEX, PageStore, StoredPage, read_index, store_folder, write_index
 from generator.site.render import Heading
@@ -208,6 +211,40 @@ def test_a_link_to_an_anchor_of_a_placed_page_is_checked_as_if_rendered(anchor: 
     assert again.reused == len(read_index(pages_folder(root) / INDEX)) > 0  # the branch's page was placed
     said = [w for w in again.warnings if "links.md" in w and target in w]
     assert bool(said) == warned, again.warnings
+
+
+@settings(max_examples=30, deadline=None)
+@given(steps=st.lists(st.tuples(st.sets(st.integers(0, 59), max_size=6), st.sets(st.integers(0, 59), max_size=6)),
+                      min_size=1, max_size=8), most=st.sampled_from([0.1, 0.5]))
+def test_the_index_and_its_changes_read_as_the_last_build_left_the_cache(
+        steps: list[tuple[set[int], set[int]]], most: float, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Build after build (pages made, placed, dropped), the index with the changes beside it names exactly the
+    pages the last build used, each with its file, and the cache holds no other file; the changes are read only
+    over the index they were written for."""
+    folder = tmp_path_factory.mktemp("pages")
+    site = tmp_path_factory.mktemp("site")
+    produced = site / "made.html"
+    produced.write_text("<h1 id=\"_1\">示例小学</h1>", encoding="utf-8")
+    wanted = set(range(30))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pagestore, "MOST_CHANGES", most)
+        for number, (added, dropped) in enumerate([(set(), set()), *steps]):
+            wanted = (wanted - dropped) | added
+            store = PageStore.open(folder)
+            assert store is not None
+            for n in sorted(wanted):
+                key = f"{n:064d}"
+                if store.get(key) is None or not store.place(key, site / f"{number}-{n}.html"):
+                    store.add(key, StoredPage(f"示例小学{n}", {}, (Heading(1, "_1", "示例小学"),), (),
+                                              frozenset({"_1"}), 0), produced)
+            store.close(keep=True)
+            keys = {f"{n:064d}" for n in wanted}
+            again = read_index(folder / INDEX)
+            assert set(again) == keys and all(again[k].title == f"示例小学{int(k)}" for k in keys)
+            assert {p.stem for p in folder.glob("??/*.html")} == keys
+    base = pickle.loads((folder / INDEX).read_bytes())
+    (folder / INDEX).write_bytes(pickle.dumps({**base, "generation": "another"}))
+    assert set(read_index(folder / INDEX)) == set(base["pages"])  # the changes belong to the other index
 
 
 def cache_inodes(root: Path) -> set[tuple[int, int]]:
