@@ -34,14 +34,9 @@ import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree as ET
 from xml.sax.saxutils import escape as xml_escape
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from generator.dataset import Dataset, HonourTitle, all_members, region_part, slugify
 from generator.records.model import EPOCH_ENV, Branch, HonourList, PartialDate, build_epoch
@@ -49,6 +44,13 @@ from generator.site import press
 from generator.site.inputs import NO_KEYS, InputKeys, input_keys
 from generator.site.kept import KeptParts, kept_or_made
 from generator.site.urls import event_uri, url_of
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+# openpyxl (with numpy, which it imports when it is there) takes a quarter of a second to import: it is imported
+# where a workbook is written or read, by the second process of a build, not by every command that imports this.
 
 SCHEMA_VERSION = 1
 DOWNLOADS = "downloads"
@@ -425,6 +427,9 @@ def sheet_name(title: str, used: set[str]) -> str:
 
 
 def _bold(sheet: Any, value: str) -> WriteOnlyCell:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+
     cell = WriteOnlyCell(sheet, value=value)
     cell.font = Font(bold=True)
     cell.alignment = Alignment(vertical="center")
@@ -448,6 +453,8 @@ def sheet_part(name: str, columns: Sequence[str], rows: Sequence[Mapping[str, An
 def _fill_sheet(sheet: Any, columns: Sequence[str], widths: Sequence[int]) -> None:
     """Widths fitted to the widest text, the header row bold and frozen; the data rows come later
     (see `rows_xml`)."""
+    from openpyxl.utils import get_column_letter
+
     for i, widest in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = min(widest + 2, 80)
     sheet.freeze_panes = "A2"
@@ -467,6 +474,8 @@ def _cell_xml(ref: str, value: Any) -> str:
 
 def row_xml(columns: Sequence[str], row: Mapping[str, Any], number: str) -> bytes:
     """One data row as SpreadsheetML, numbered `number` (ROW_NUMBER when the number is given later)."""
+    from openpyxl.utils import get_column_letter
+
     cells = "".join(_cell_xml(f"{get_column_letter(i)}{number}", row.get(column))
                     for i, column in enumerate(columns, start=1)
                     if row.get(column) is not None and row.get(column) != "")
@@ -568,6 +577,8 @@ def xlsx_bytes(dataset: Dataset, sheets: Sequence[tuple[str, Sequence[Mapping[st
 
 def workbook_bytes(dataset: Dataset, sheets: Sequence[SheetPart], columns: Mapping[str, str], title: str) -> bytes:
     """A workbook of sheets made apart (`sheet_part`) and a last sheet 说明."""
+    from openpyxl import Workbook
+
     workbook = Workbook(write_only=True)
     when = fixed_timestamp(dataset)
     workbook.properties.created = when
