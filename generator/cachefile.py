@@ -14,6 +14,19 @@ RACY_NS = 2_000_000_000
 `stat` says: its change may fall in the same clock tick as the reading that was kept (git's "racy" files). Two
 seconds also covers file systems that keep times to the even second."""
 
+Signature = tuple[int, int, int, int, int]
+"""What `stat` says of a regular file: size, modification and change times (ns), inode, device."""
+
+
+def signature_of(status: os.stat_result) -> Signature:
+    return status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino, status.st_dev
+
+
+def settled(signature: Signature, kept_at: int) -> bool:
+    """Whether a file of this signature had changed well before `kept_at` (ns), when a cache kept what `stat` said
+    of it: only then is the kept reading trusted while `stat` says the same (RACY_NS)."""
+    return max(signature[1], signature[2]) < kept_at - RACY_NS
+
 
 def write_whole(path: Path, data: bytes) -> bool:
     """Replace `path` with `data` in one step (its folder made when missing); False when it could not be written."""

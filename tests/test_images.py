@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageCms
 
+from generator import cachefile
 from generator.records.load import load_dataset
 from generator.site import images
 from generator.site.images import (
@@ -409,7 +410,7 @@ def test_a_kept_header_is_used_only_while_the_file_is_unchanged(edit: str, data_
 def test_a_kept_header_is_taken_without_reading_the_image(data_dir: Path, tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     cache = tmp_path / "cache"
-    monkeypatch.setattr(images, "RACY_NS", 0)  # the files' change times are now: no racy window in this test
+    monkeypatch.setattr(cachefile, "RACY_NS", 0)  # the files' change times are now: no racy window in this test
     dataset = dataset_of(data_dir)
     first = plan_images(dataset, cache)
     monkeypatch.setattr(images, "read_header", lambda *_args: pytest.fail("a header read again"))

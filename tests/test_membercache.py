@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.records import membercache
+from generator import cachefile
 from generator.records.load import load_dataset
 from generator.records.membercache import FILES, FOLDER, MemberCache
 from generator.staff.demo import make_city, write_city
@@ -97,7 +97,7 @@ def test_an_unchanged_city_reads_no_files_bytes_once_they_are_old(pristine: Path
     racy = MemberCache(cache_dir)
     same_loading(load_dataset(data, member_cache=racy), plain)
     assert racy.files_read >= len(member_files(data))
-    monkeypatch.setattr(membercache, "RACY_NS", -10**18)  # as if written long before
+    monkeypatch.setattr(cachefile, "RACY_NS", -10**18)  # as if written long before
     quiet = MemberCache(cache_dir)
     same_loading(load_dataset(data, member_cache=quiet), plain)
     assert quiet.files_read == 0 and quiet.hits == 2
@@ -111,7 +111,7 @@ def test_any_edit_of_a_members_files_loads_as_without_the_cache(edits: list[tupl
     root = tmp_path_factory.mktemp("edit")
     data = root / "data"
     shutil.copytree(pristine, data)
-    monkeypatch.setattr(membercache, "RACY_NS", -10**18)  # trust every `stat`, however recent: the hardest case
+    monkeypatch.setattr(cachefile, "RACY_NS", -10**18)  # trust every `stat`, however recent: the hardest case
     load_dataset(data, member_cache=MemberCache(root / "cache"))
     for name, n in edits:
         files = member_files(data)
@@ -127,7 +127,7 @@ def test_a_damaged_list_of_files_reads_every_file(pristine: Path, tmp_path: Path
     shutil.copytree(pristine, data)
     cache_dir = tmp_path / "cache"
     load_dataset(data, member_cache=MemberCache(cache_dir))
-    monkeypatch.setattr(membercache, "RACY_NS", -10**18)
+    monkeypatch.setattr(cachefile, "RACY_NS", -10**18)
     for garbage in (b"", b"\x80\x05garbage", os.urandom(200)):
         (cache_dir / FOLDER / FILES).write_bytes(garbage)
         again = MemberCache(cache_dir)

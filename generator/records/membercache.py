@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.cachefile import RACY_NS, write_whole
+from generator.cachefile import Signature, settled, signature_of, write_whole
 
 FORMAT = 3
 """The entries' format; an entry of another format (an older or newer fivestar) is not used."""
@@ -23,10 +23,6 @@ FOLDER = "members"
 """Inside the project's cache folder (`.cache/fivestar/`, beside the page and image caches)."""
 FILES = "files.stat"
 """Inside FOLDER: the digest of every member file read last time, with what `stat` said of it then."""
-
-Signature = tuple[int, int, int, int, int]
-"""What `stat` says of a regular file: size, modification and change times (ns), inode, device."""
-
 
 class _Pickler(pickle.Pickler):
     """A Dataset's read-only mappings (MappingProxyType) pickled as what they show, for this cache only."""
@@ -174,7 +170,7 @@ class MemberCache:
         return found
 
     def _regular_digest(self, path: str, status: os.stat_result) -> bytes:
-        signature = (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino, status.st_dev)
+        signature = signature_of(status)
         known = self._known().get(path)
         if known is not None and known[0] == signature:
             found = known[1]
@@ -196,7 +192,7 @@ class MemberCache:
                     raw = pickle.loads(path.read_bytes())
                     if isinstance(raw, dict) and raw.get("format") == FORMAT and isinstance(raw.get("files"), dict):
                         self.known = {name: (tuple(sig), bytes(digest)) for name, (sig, digest) in raw["files"].items()
-                                      if max(sig[1], sig[2]) < written - RACY_NS}
+                                      if settled(tuple(sig), written)}
                 except Exception:  # missing or damaged: every file is read
                     self.known = {}
         return self.known
@@ -212,7 +208,7 @@ class MemberCache:
     def prune(self) -> None:
         """After a loading that worked (every member was taken or written): remove every other entry. An entry's
         identity holds the day and fivestar's own files, so without this each day and each upgrade would leave a
-        copy of every member behind (a province's: 1.5 GB)."""
+        copy of every member behind (a province's: 250 MB)."""
         try:
             names = os.listdir(self.folder / FOLDER)
         except OSError:

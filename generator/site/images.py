@@ -19,7 +19,7 @@ from pathlib import Path
 from stat import S_ISREG
 from typing import Literal
 
-from generator.cachefile import RACY_NS, write_whole
+from generator.cachefile import Signature, settled, signature_of, write_whole
 from generator.dataset import Dataset
 from generator.quotes import quoted
 from generator.records.problems import shorten
@@ -402,15 +402,13 @@ HEADERS = "headers.pickle"
 HEADERS_FORMAT = 1
 """Another value (another reading of headers) is not used."""
 
-Signature = tuple[int, int, int, int, int]
-
 
 @dataclass
 class KnownHeaders:
     """The images planned last time (HEADERS): a header is taken again while `stat` says its file is unchanged
     (size, modification and change times, inode, device), and the file was not changed near the moment it was
-    kept (records/membercache.py's rule, RACY_NS, as git trusts a file's `stat`). Missing or damaged: every header
-    is read; only a planning that read one anew writes the file again."""
+    kept (`cachefile.settled`, the member cache's rule, as git trusts a file's `stat`). Missing or damaged: every
+    header is read; only a planning that read one anew writes the file again."""
 
     path: Path
     written: int = 0
@@ -432,8 +430,7 @@ class KnownHeaders:
 
     @staticmethod
     def signature(path: Path) -> Signature:
-        status = os.stat(path)
-        return status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino, status.st_dev
+        return signature_of(os.stat(path))
 
     def get(self, path: Path) -> tuple[int, int, bool, str] | None:
         kept = self.last.get(str(path))
@@ -441,7 +438,7 @@ class KnownHeaders:
             signature = self.signature(path)
         except OSError:
             return None
-        if kept is None or kept[0] != signature or max(signature[1], signature[2]) >= self.written - RACY_NS:
+        if kept is None or kept[0] != signature or not settled(signature, self.written):
             return None
         self.now[str(path)] = kept
         return kept[1]
@@ -455,7 +452,6 @@ class KnownHeaders:
         if not self.read_anew and len(self.now) == len(self.last):
             return  # every header was known: the file says it already
         with contextlib.suppress(OSError):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             write_whole(self.path, pickle.dumps({"format": HEADERS_FORMAT, "images": self.now},
                                                 protocol=pickle.HIGHEST_PROTOCOL))
 
