@@ -125,15 +125,17 @@ def test_abandon_stops_a_job_nobody_waits_for() -> None:
             os.kill(child, signal.SIGKILL)
 
 
-def test_every_file_a_page_loads_is_written_before_the_search_entries_are_handed_over(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("preview", [True, False], ids=["preview", "build"])
+def test_the_search_entries_are_handed_over_once_what_their_pages_load_is_written(
+        preview: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A preview's build ends, and its pages reload, once it has the search entries (it does not wait for the rest
     of the job): record images, share pictures and QR codes must be in place by then, or a reloaded page asks for
-    a picture that is not there yet (a 404 the preview's phone test saw). The job starts before the pages are
-    made, so the QR codes wait for the pages' addresses."""
-    from generator.engine.build import build_site
+    a picture that is not there yet (a 404 the preview's phone test saw). A build takes the entries as soon as they
+    are made (it cuts the light index from them meanwhile) and waits for the downloads and QR codes before the new
+    site goes in place. The job starts before the pages are made, so the QR codes wait for the pages' addresses."""
+    from generator.engine import build
     from generator.engine.mkdocs import plugin
-    from generator.site import exports, search, share
+    from generator.site import exports, search, search_light, share
 
     done: list[str] = []
 
@@ -153,17 +155,27 @@ def test_every_file_a_page_loads_is_written_before_the_search_entries_are_handed
             done.append(f"sent {name}")
             super().send(name, value)
 
+    def startup(self: Any, *, command: str, dirty: bool) -> None:
+        self.dirty = preview  # as `fivestar serve`'s rebuilds: the preview's order of the job
+
     monkeypatch.setenv("FIVESTAR_NO_FORK", "1")  # the job inline: the order of its steps, not of two processes
     monkeypatch.setattr(plugin, "Background", Noted)
+    monkeypatch.setattr(plugin.FivestarPlugin, "on_startup", startup)
     monkeypatch.setattr(plugin, "write_images", noting("images", plugin.write_images))
     monkeypatch.setattr(plugin.pages, "render_pages", noting("pages", plugin.pages.render_pages))
     monkeypatch.setattr(share, "write_pictures", noting("share pictures", share.write_pictures))
     monkeypatch.setattr(share, "write_qr_codes", noting("QR codes", share.write_qr_codes))
     monkeypatch.setattr(search, "write_entries", noting("search entries", search.write_entries))
     monkeypatch.setattr(exports, "write_exports", noting("downloads", exports.write_exports))
-    build_site(REPO / "data", REPO / "mkdocs.yml", tmp_path / "site")
+    monkeypatch.setattr(search_light, "write_light_index", noting("light index", search_light.write_light_index))
+    monkeypatch.setattr(build, "swap_in", noting("in place", build.swap_in))
+    build.build_site(REPO / "data", REPO / "mkdocs.yml", tmp_path / "site")
     assert done[:3] == ["started", "pages", f"sent {plugin.ADDRESSES}"]  # the job is under way before the pages
     job = done[3:]
     handed = job.index(f"handed over {plugin.ENTRIES}")
-    assert {"images", "share pictures", "QR codes", "search entries"} <= set(job[:handed])
-    assert job.index("QR codes") == handed - 1 and "downloads" in job  # a build waits for them: made first
+    assert {"images", "share pictures", "search entries"} <= set(job[:handed])
+    assert job.index("search entries") < handed < job.index("light index") < job.index("in place")
+    if preview:
+        assert job.index("QR codes") == handed - 1 and job.index("downloads") > handed
+    else:
+        assert handed < job.index("downloads") < job.index("QR codes") < job.index("in place")

@@ -247,6 +247,37 @@ def test_the_index_and_its_changes_read_as_the_last_build_left_the_cache(
     assert set(read_index(folder / INDEX)) == set(base["pages"])  # the changes belong to the other index
 
 
+@pytest.mark.parametrize("where", ["folder there", "folder new", "two folders new", "a file in the way",
+                                   "the same page there", "stored file gone"])
+def test_a_stored_page_is_placed_wherever_its_folder_stands(where: str, tmp_path: Path) -> None:
+    """A stored page is put at its place whether the build's folders are the last site's (an edit build's), new,
+    or hold a file in the way; it is the stored page's bytes, linked; a stored file that has gone is not placed."""
+    store = PageStore.open(tmp_path / "pages")
+    assert store is not None
+    key = "ab" + "0" * 62
+    produced = tmp_path / "made.html"
+    produced.write_text("<h1>示例小学</h1>", encoding="utf-8")
+    store.add(key, StoredPage("示例小学", {}, (), (), frozenset(), 0), produced)
+    store.close(keep=True)
+    store = PageStore.open(tmp_path / "pages")  # the next build
+    assert store is not None and store.get(key) is not None
+    stored = store.file_of(key)
+    target = tmp_path / "site" / ("a/b/index.html" if where == "two folders new" else "a/index.html")
+    if where != "folder new" and where != "two folders new":
+        target.parent.mkdir(parents=True)
+    if where == "a file in the way":
+        target.write_text("旧的", encoding="utf-8")
+    if where == "the same page there":
+        target.hardlink_to(stored)
+    if where == "stored file gone":
+        stored.unlink()
+        assert not store.place(key, target) and not target.exists()
+        return
+    assert store.place(key, target)
+    assert target.read_text(encoding="utf-8") == "<h1>示例小学</h1>" and target.samefile(stored)
+    store.close(keep=False)
+
+
 def cache_inodes(root: Path) -> set[tuple[int, int]]:
     cache = root / ".cache" / "fivestar"
     return {(p.stat().st_dev, p.stat().st_ino) for folder in ("images", "share", "qr")

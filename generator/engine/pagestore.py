@@ -171,18 +171,28 @@ class PageStore:
         """Put the stored page `key` at `target` (a new file of the build under way): linked, else copied."""
         source, target = self._file(key), os.fspath(target)
         try:
-            # Most pages are a folder's index.html, the folder new: made first, two system calls a page, not four.
-            with contextlib.suppress(FileExistsError):
-                try:
-                    os.mkdir(os.path.dirname(target))
-                except FileNotFoundError:  # the folder above it is not there yet either
-                    os.makedirs(os.path.dirname(target), exist_ok=True)
-            place_cached(source, target, link=True)
+            try:  # built in the last site's folders (folders.take_skeleton), the page's is there: one system call
+                os.link(source, target)
+            except FileNotFoundError:  # its folder is not, or the stored file has gone (the copy then says so)
+                self._make_folder(os.path.dirname(target))
+                place_cached(source, target, link=True)
+            except OSError:  # no hard links here, or something in the way: as place_cached sees to it
+                place_cached(source, target, link=True)
         except OSError:
             return False
         self.used[key] = self.pages[key]
         self.reused += 1
         return True
+
+    @staticmethod
+    def _make_folder(folder: str) -> None:
+        """A page's folder, made: most pages are a folder's index.html, in a folder new to this build."""
+        try:
+            os.mkdir(folder)
+        except FileExistsError:
+            pass
+        except FileNotFoundError:  # the folder above it is not there yet either
+            os.makedirs(folder, exist_ok=True)
 
     def add(self, key: str, page: StoredPage, produced: Path) -> None:
         """Keep the page this build rendered at `produced` under `key` (the build's file is never changed)."""

@@ -375,7 +375,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         pictures = self.pictures
         keys, kept = self.keys, self.store.kept_parts() if self.store is not None else None
         link = self.store is not None  # `fivestar build`: a fresh folder that nobody serves (images.place_cached)
-        downloads_first = not self.dirty  # the build waits for them anyway; a preview's does not (finish_background)
+        preview = self.dirty
 
         def downloads() -> str | None:
             if settings.downloads:
@@ -385,58 +385,68 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
                     return f"下载文件无法写入，网站没有更新：{error}"
             return None
 
+        def qr_codes(receive: Receive) -> str | None:
+            try:  # the parent sends the addresses in on_nav
+                share.write_qr_codes((a for a in receive(ADDRESSES) if a), site_dir, cache, link=link)
+            except OSError as error:
+                return f"分享图片或二维码无法写入，网站没有更新：{error}"
+            return None
+
+        cache = default_cache_dir(dataset.data_dir)
+
         def job(deliver: Deliver, receive: Receive) -> str | None:
-            # Every file a page loads (record images, share pictures, QR codes) is written before the search
-            # entries are delivered: a preview's build ends, and its pages reload, once it has the entries (it
-            # does not wait for the downloads, which a page only links to). What needs no page address comes
-            # first, while the pages are still being made.
+            # What needs no page address comes first, while the pages are still being made. A build hands the
+            # search entries over as soon as they are made (the light index is cut from them while this process
+            # writes the downloads and QR codes) and joins this job before the new site goes in place. A
+            # preview's build ends, and its pages reload, once it has the entries: every file a page loads
+            # (record images, share pictures, QR codes) is written before they are delivered, and the
+            # downloads, which a page only links to, after (a preview does not wait for them).
             try:
                 write_images(dataset, site_dir, images=settings.images, link=link)
             except (ImageError, OSError) as error:
                 return f"图片无法发布，网站没有更新：{error}"
-            cache = default_cache_dir(dataset.data_dir)
             try:
                 share.write_pictures(pictures, site_dir, cache, link=link)
             except OSError as error:
                 return f"分享图片或二维码无法写入，网站没有更新：{error}"
             handle, fragment = tempfile.mkstemp(prefix="fivestar-search-", suffix=".json")
             os.close(handle)
-            entries = search_entries(dataset, use_urls, sections, keys, kept)
-            search.write_entries((search_entry(e) for e in entries), Path(fragment))
             try:
-                problem = downloads() if downloads_first else None
-                if problem is None:
-                    share.write_qr_codes((a for a in receive(ADDRESSES) if a), site_dir, cache, link=link)
-            except OSError as error:
-                problem = f"分享图片或二维码无法写入，网站没有更新：{error}"
+                entries = search_entries(dataset, use_urls, sections, keys, kept)
+                search.write_entries((search_entry(e) for e in entries), Path(fragment))
+                problem = qr_codes(receive) if preview else None
             except BaseException:
                 Path(fragment).unlink(missing_ok=True)
                 raise
             if problem:
                 Path(fragment).unlink(missing_ok=True)
                 return problem
-            deliver(ENTRIES, fragment)
-            if not downloads_first and (problem := downloads()):
-                return problem
-            if kept is not None:
+            deliver(ENTRIES, fragment)  # the parent's now: it removes the file, whatever happens next
+            problem = downloads() or (None if preview else qr_codes(receive))
+            if problem is None and kept is not None:
                 kept.prune()
-            return None
+            return problem
 
         self.background = Background()
         self.background.start(job)
 
-    def finish_background(self, *, downloads_too: bool = True) -> str:
-        """The file of search entries from the background job; its failure stops the build with a Chinese message.
-
-        A preview does not wait for the downloads (the slowest part, and nobody previews a spreadsheet): they
-        finish on their own and are collected at the next rebuild."""
+    def entries_file(self) -> str:
+        """The file of search entries from the background job; its failure stops the build with a Chinese message."""
         try:
-            entries = self.background.wait_for(ENTRIES)
-            if downloads_too:
-                self.raise_problem(self.background.join())
+            return self.background.wait_for(ENTRIES)
         except BackgroundFailed as error:
             self.raise_problem(self.last_word(), error)
-        return entries
+            raise  # pragma: no cover - raise_problem always raises given an error
+
+    def finish_background(self) -> None:
+        """Wait for the rest of the background job (downloads, QR codes); its failure stops the build.
+
+        A preview does not call it (the downloads are the slowest part, and nobody previews a spreadsheet): they
+        finish on their own and are collected at the next rebuild (settle_downloads)."""
+        try:
+            self.raise_problem(self.background.join())
+        except BackgroundFailed as error:
+            self.raise_problem(self.last_word(), error)
 
     def last_word(self) -> str | None:
         try:
@@ -476,7 +486,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
     @event_priority(-50)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.dataset is not None
-        fragment = Path(self.finish_background(downloads_too=not self.dirty))
+        fragment = Path(self.entries_file())
         index = Path(config.site_dir) / "search" / "search_index.json"
         try:
             if index.is_file():
@@ -484,6 +494,8 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
                 search_light.write_light_index(index, self.store.kept_index() if self.store is not None else None)
         finally:
             fragment.unlink(missing_ok=True)
+        if not self.dirty:  # the downloads and QR codes, written meanwhile, are in the site before it goes in place
+            self.finish_background()
         if self.dirty:
             self.cache.finish(config)
         if self.store is not None:
