@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.dataset import Dataset, HonourTitle, all_members, region_part, within
+from generator.dataset import Dataset, HonourTitle, all_members, ancestors, region_part, within
 from generator.site.render import digest_of
 
 
@@ -33,8 +33,9 @@ def input_keys(dataset: Dataset) -> InputKeys:
     if not dataset.members:
         return NO_KEYS
     titles, pages, lists = {}, {}, {}
+    around = _TitleSurroundings.of(dataset)
     for title in dataset.titles:
-        titles[title.slug], found, own = title_inputs(title, dataset)
+        titles[title.slug], found, own = title_inputs(title, dataset, around)
         pages.update(((title.slug, region), key) for region, key in found.items())
         lists.update(((title.slug, region), key) for region, key in own.items())
     return InputKeys(region_keys(dataset), titles, pages, lists)
@@ -84,7 +85,8 @@ def region_keys(dataset: Dataset) -> dict[str, str]:
     return keys
 
 
-def title_inputs(title: HonourTitle, dataset: Dataset) -> tuple[str, dict[str, str], dict[str, str]]:
+def title_inputs(title: HonourTitle, dataset: Dataset, around: _TitleSurroundings | None = None,
+                 ) -> tuple[str, dict[str, str], dict[str, str]]:
     """In a city's site, a digest of everything an honour title's downloads read (`exports.title_parts`), per
     region with a page of the title (`Dataset.title_regions`) a digest of everything that page reads
     (`views.title_view`), and per region holding lists of the title a digest of what those lists' rows read (the
@@ -96,21 +98,48 @@ def title_inputs(title: HonourTitle, dataset: Dataset) -> tuple[str, dict[str, s
     site.yaml (levels, the site's region) and the names of the member regions. The downloads read every list.
     A title's lists are a sliver of the data: its pages are not made again when another title's lists change, nor
     a region's page when a list outside it changes."""
-    site = dataset.sources["site"].text if "site" in dataset.sources else repr(dataset.site)
-    names = repr([(m.prefix, m.name) for m in all_members(dataset.members)])
+    around = around or _TitleSurroundings.of(dataset)
+    site, names = around.site, around.names
     own: dict[str, list[str]] = {}
     for honour in title.lists:
         source = dataset.sources.get(f"honours:{honour.id}")
         texts = own.setdefault(region_part(honour.id), [])
         texts.append(f"{honour.id}\0{source.text if source is not None else repr(honour)}\0"
                      f"{dataset.region_of(honour.id)}")
-        for branch_id in dict.fromkeys(r.branch for r in honour.recipients):
-            branch = dataset.branch_by_id.get(branch_id)
-            brand = branch.brand.name if branch is not None and branch.brand is not None else None
-            texts.append(f"{branch_id}\0{branch is not None}\0{dataset.branch_name(branch_id)}\0{brand}")
+        texts.extend(around.school(branch_id) for branch_id in dict.fromkeys(r.branch for r in honour.recipients))
     digests = {region: digest_of(*texts) for region, texts in own.items()}
-    pages = {region: digest_of(site, names, region, *(f"{r}\0{d}" for r, d in sorted(digests.items())
-                                                      if within(r, region)))
+    inside: dict[str, list[str]] = {}  # per region, the digests of the regions within it, in order
+    for region, digest in sorted(digests.items()):
+        for holder in {*ancestors(region), region}:
+            inside.setdefault(holder, []).append(f"{region}\0{digest}")
+    pages = {region: digest_of(site, names, region, *inside.get(region, ()))
              for region in dataset.title_regions(title)}
     own_lists = {region: digest_of(site, region, digest) for region, digest in digests.items()}
-    return digest_of(site, *(f"{r}\0{d}" for r, d in sorted(digests.items()))), pages, own_lists
+    return digest_of(site, *inside.get("", ())), pages, own_lists
+
+
+@dataclass
+class _TitleSurroundings:
+    """What every title's inputs read besides its lists, made once for all titles: site.yaml, the member regions'
+    names, and each school as the lists name it (`title_inputs`)."""
+
+    dataset: Dataset
+    site: str
+    names: str
+    schools: dict[str, str]
+
+    @classmethod
+    def of(cls, dataset: Dataset) -> _TitleSurroundings:
+        site = dataset.sources["site"].text if "site" in dataset.sources else repr(dataset.site)
+        return cls(dataset, site, repr([(m.prefix, m.name) for m in all_members(dataset.members)]), {})
+
+    def school(self, branch_id: str) -> str:
+        """A school named on a list, as its pages name it: whether it is known, its name (a shared one with its
+        region), its brand."""
+        known = self.schools.get(branch_id)
+        if known is None:
+            branch = self.dataset.branch_by_id.get(branch_id)
+            brand = branch.brand.name if branch is not None and branch.brand is not None else None
+            known = self.schools[branch_id] = \
+                f"{branch_id}\0{branch is not None}\0{self.dataset.branch_name(branch_id)}\0{brand}"
+        return known

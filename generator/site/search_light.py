@@ -204,10 +204,18 @@ def write_light_index(index_path: Path, kept: KeptIndex | None = None) -> LightS
     known_summaries = before.prefixes if before is not None and stale is not None else {}
     terms = sorted(rows, key=_order)
     files: list[tuple[str, str]] = []
+    written = placed = 0
 
-    # Entries: DOC_PAGES whole pages a file, in page order.
+    # Entries: DOC_PAGES whole pages a file, in page order. A file whose pages are those of last time (by their
+    # digests) is last time's file, linked from the cache without being made again.
+    last_pages = before.pages if before is not None else []
     for start in range(0, total, DOC_PAGES):
-        files.append((f"docs/{start // DOC_PAGES}.json", "[" + ",".join(page_texts[start:start + DOC_PAGES]) + "]"))
+        name, end = f"docs/{start // DOC_PAGES}.json", start + DOC_PAGES
+        if kept is not None and last_pages[start:end] == digests[start:end] and kept.place_again(name, folder / name):
+            written += kept.now[name][0]
+            placed += 1
+            continue
+        files.append((name, "[" + ",".join(page_texts[start:end]) + "]"))
 
     # Terms: postings with weights (boost × frequency × rarity), the best MAX_RESULTS pages of each.
     term_files = _pack(((t, rows[t]) for t in terms), TERM_CHUNK_BYTES)
@@ -251,7 +259,6 @@ def write_light_index(index_path: Path, kept: KeptIndex | None = None) -> LightS
 
     light = {"version": VERSION, "pages": total, "max_results": MAX_RESULTS, "doc_pages": DOC_PAGES,
              "terms": first_terms, "prefix_files": [first for first, _texts in prefix_files]}
-    written = 0
     for name, text in files:
         data = text.encode("utf-8")
         written += len(data)
@@ -263,7 +270,7 @@ def write_light_index(index_path: Path, kept: KeptIndex | None = None) -> LightS
         kept.keep(shape, digests, postings, rows, dict(summaries))
     index_path.write_text(_dumps({"config": {**config, "light": light}, "docs": []}), encoding="utf-8")
     index_bytes = index_path.stat().st_size
-    return LightStats(pages=total, terms=len(terms), files=len(files) + 1, index_bytes=index_bytes,
+    return LightStats(pages=total, terms=len(terms), files=placed + len(files) + 1, index_bytes=index_bytes,
                       total_bytes=written + index_bytes)
 
 
@@ -410,6 +417,23 @@ class KeptIndex:
         target.write_bytes(data)
         if keep_produced(target, kept):
             self.now[name] = known
+
+    def place_again(self, name: str, target: Path) -> bool:
+        """Put last time's file `name` at `target`, known to hold this build's bytes (the same pages): linked from
+        the cache when it is there whole (the size recorded); False when it is not, and the file must be made."""
+        known = self.last.get(name)
+        if known is None:
+            return False
+        kept = self.folder / FILES / name
+        try:
+            if os.stat(kept).st_size != known[0]:
+                return False
+            place_cached(kept, target, link=True)
+        except OSError:
+            return False
+        self.linked += 1
+        self.now[name] = known
+        return True
 
     def keep(self, shape: str, pages: list[bytes], postings: Postings, rows: dict[str, str],
              prefixes: dict[str, str]) -> None:
