@@ -84,7 +84,7 @@ def test_a_failure_after_every_page_was_written_leaves_the_site_intact(project: 
     def disk_full(*_args: object, **_kwargs: object) -> int:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("generator.site.search.splice_entries", disk_full)
+    monkeypatch.setattr("generator.site.search_light.write_light_index", disk_full)
     with pytest.raises(BuildFailed) as failed:
         build_site(project / "data", project / "mkdocs.yml", project / "site")
     assert "No space left on device" in str(failed.value)

@@ -135,7 +135,7 @@ def test_the_search_entries_are_handed_over_once_what_their_pages_load_is_writte
     site goes in place. The job starts before the pages are made, so the QR codes wait for the pages' addresses."""
     from generator.engine import build
     from generator.engine.mkdocs import plugin
-    from generator.site import exports, search, search_light, share
+    from generator.site import exports, search_light, share
 
     done: list[str] = []
 
@@ -165,7 +165,7 @@ def test_the_search_entries_are_handed_over_once_what_their_pages_load_is_writte
     monkeypatch.setattr(plugin.pages, "render_pages", noting("pages", plugin.pages.render_pages))
     monkeypatch.setattr(share, "write_pictures", noting("share pictures", share.write_pictures))
     monkeypatch.setattr(share, "write_qr_codes", noting("QR codes", share.write_qr_codes))
-    monkeypatch.setattr(search, "write_entries", noting("search entries", search.write_entries))
+    monkeypatch.setattr(search_light, "page_texts", noting("search entries", search_light.page_texts))
     monkeypatch.setattr(exports, "write_exports", noting("downloads", exports.write_exports))
     monkeypatch.setattr(search_light, "write_light_index", noting("light index", search_light.write_light_index))
     monkeypatch.setattr(build, "swap_in", noting("in place", build.swap_in))

@@ -233,9 +233,10 @@ def _material_search_index() -> None:
         _source("material.plugins.search.plugin")
     index = SearchIndex(lang=["zh"], separator="x", pipeline=[], fields={})
     index.entries.append({"location": "a/", "title": "t", "text": "x"})
-    text = index.generate_search_index(None)
-    assert text.endswith('"docs":[{"location":"a/","title":"t","text":"x"}]}'), \
-        "the index no longer ends with the docs list"
+    written = json.loads(index.generate_search_index(None))
+    assert written["docs"] == [{"location": "a/", "title": "t", "text": "x"}], "the index no longer holds `docs`"
+    assert written["config"]["separator"] == "x" and "fields" in written["config"], \
+        "the index's `config` no longer holds the separator and fields the light index cuts by"
 
 
 def _material_search_fields() -> None:

@@ -187,20 +187,3 @@ def test_a_preview_rebuild_renders_only_what_the_edit_changed(tmp_path: Path,
     assert len(changed) <= 6, changed  # the page, plus the few pages material's own search indexes
     index_after = read_docs(site)
     assert sorted(d["location"] for d in index_after) == sorted(d["location"] for d in index_before)
-
-
-def test_search_entries_are_spliced_into_materials_index_without_loss(tmp_path: Path) -> None:
-    from generator.site import search
-
-    for docs in ([], [{"location": "", "title": "首页", "text": "\u200b"}]):
-        index = tmp_path / "search_index.json"
-        index.write_text(json.dumps({"config": {"lang": ["zh"]}, "docs": docs}, separators=(",", ":")),
-                         encoding="utf-8")
-        fragment = tmp_path / "entries.json"
-        ours = [{"location": f"branches/b{i}/", "title": f"示例小学{i}", "text": "“引号”", "tags": ["红·星"]}
-                for i in range(3)]
-        assert search.write_entries(iter(ours), fragment) == 3
-        search.splice_entries(index, fragment)
-        data = json.loads(index.read_text(encoding="utf-8"))
-        assert data["config"] == {"lang": ["zh"]}
-        assert data["docs"] == docs + ours

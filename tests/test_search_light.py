@@ -114,14 +114,51 @@ def site_files(folder: Path) -> dict[str, bytes]:
 
 
 def cut(tmp_path: Path, name: str, docs: list[dict[str, object]],
-        kept: search_light.KeptIndex | None) -> dict[str, bytes]:
+        kept: search_light.KeptIndex | None, more: list[str] | None = None) -> dict[str, bytes]:
     folder = tmp_path / name / "search"
     folder.mkdir(parents=True)
     path = folder / "search_index.json"
     path.write_text(json.dumps({"config": CONFIG, "docs": docs}, ensure_ascii=False, separators=(",", ":")),
                     encoding="utf-8")
-    search_light.write_light_index(path, kept)
+    search_light.write_light_index(path, kept, more or [])
     return site_files(folder)
+
+
+WORDS = st.one_of(st.text(st.characters(blacklist_categories=("Cs",)), max_size=12),
+                  st.sampled_from(["示例小学", "“平安校园”", "&amp;", "<b>红·星</b>", "\u200b", "a\\b\"c"]))
+OURS = st.lists(st.tuples(st.integers(0, 12), st.one_of(st.none(), st.integers(0, 3)), WORDS, WORDS,
+                          st.one_of(st.none(), st.lists(WORDS, max_size=2)),
+                          st.sampled_from([None, 1.0, 0.5, 2, 1e-3])), max_size=30)
+
+
+@settings(max_examples=60, deadline=None)
+@given(ours=OURS, engine_pages=st.integers(0, 4))
+def test_entries_given_beside_the_engines_index_cut_as_if_the_engine_had_them(
+        ours: list[tuple[int, int | None, str, str, list[str] | None, float | None]], engine_pages: int) -> None:
+    """The generated pages' entries reach the cut as page texts (made by the second process), never through the
+    engine's index: the files are those of a cut of one index holding the engine's entries and then ours,
+    whatever the entries hold (quotes, markup, entities, any character, tags, boosts, sections in any order)."""
+    import tempfile
+
+    entries: list[dict[str, object]] = []
+    for page, section, title, text, tags, boost in ours:
+        entry: dict[str, object] = {"location": f"branches/p{page}/" + (f"#s{section}" if section is not None else ""),
+                                    "title": title, "text": text}
+        if tags is not None:
+            entry["tags"] = tags
+        if boost is not None:
+            entry["boost"] = boost
+        entries.append(entry)
+    with tempfile.TemporaryDirectory() as root:
+        tmp = Path(root)
+        (tmp / "engine").mkdir()
+        _path, engine = engine_index(tmp / "engine", engine_pages)
+        engine = [doc for doc in engine if not str(doc["location"]).startswith("branches/")] + [
+            {"location": f"about/{n}/", "title": f"关于{n}", "text": "示例区"} for n in range(engine_pages)]
+        whole = cut(tmp, "whole", engine + entries, None)
+        assert cut(tmp, "beside", engine, None, search_light.page_texts(entries)) == whole
+        kept = search_light.KeptIndex(tmp / "kept", "fivestar")
+        assert cut(tmp, "kept", engine, kept, search_light.page_texts(entries)) == whole
 
 
 SCHOOL = st.sampled_from(["示例小学", "示例中学", "示例区实验小学", "示例幼儿园", "第一小学"])

@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from importlib.metadata import version
-from pathlib import Path
 from typing import Any
 
 from generator.dataset import BrandEntry, Dataset, HonourTitle, all_members
@@ -367,35 +366,4 @@ def event_entry(event: Event, dataset: Dataset, location: str) -> dict[str, Any]
     if event.body:
         parts.append(plain(event.body))
     return make_entry(location, event.title, "。".join(p for p in parts if p))
-
-
-def write_entries(entries: Iterable[dict[str, Any]], path: Path) -> int:
-    """Entries as the inside of a JSON array (`{…},{…}`), for `splice_entries`; returns how many."""
-    count = 0
-    with path.open("w", encoding="utf-8") as out:
-        for entry in entries:
-            out.write(("," if count else "") + json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
-            count += 1
-    return count
-
-
-def splice_entries(index_path: Path, fragment_path: Path) -> None:
-    """Append entries written by `write_entries` to material's search_index.json without parsing either.
-
-    The pages the entries describe are left out of material's indexing, so the two sets never overlap;
-    this keeps a 20,000-branch index (tens of MB) out of memory as Python objects.
-    """
-    text = index_path.read_text(encoding="utf-8").rstrip()
-    if not text.endswith("]}"):
-        raise ValueError(f"{index_path} does not end with the docs list")
-    head = text[:-2]
-    with index_path.open("w", encoding="utf-8") as out, fragment_path.open(encoding="utf-8") as fragment:
-        out.write(head)
-        first = fragment.read(1)
-        if first and not head.endswith("["):
-            out.write(",")
-        out.write(first)
-        while chunk := fragment.read(1 << 20):
-            out.write(chunk)
-        out.write("]}")
 

@@ -172,8 +172,28 @@ def _common_prefix(a: str, b: str) -> str:
     return a[:n]
 
 
-def write_light_index(index_path: Path, kept: KeptIndex | None = None) -> LightStats:
-    """Cut the engine's whole index at `index_path` (search/search_index.json) into the light index beside it.
+def page_texts(entries: Iterable[dict[str, Any]]) -> list[str]:
+    """Entries as the light index holds them: per page (`pages_of`), its entries' JSON joined by commas."""
+    return [",".join(map(_dumps, page)) for page in pages_of(list(entries))]
+
+
+class _PageEntries(Sequence[list[dict[str, Any]]]):
+    """Each page's entries, read from its text when asked (an edit build's cut reads only the changed pages')."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def __getitem__(self, number: int) -> list[dict[str, Any]]:  # type: ignore[override]
+        return json.loads(f"[{self.texts[number]}]")
+
+
+def write_light_index(index_path: Path, kept: KeptIndex | None = None, more: Sequence[str] = ()) -> LightStats:
+    """Cut the engine's index at `index_path` (search/search_index.json), with the pages of `more` after its own
+    (`page_texts` of entries the engine was not given: fivestar's generated pages'), into the light index beside
+    it, and leave there only the engine's configuration with the light index's summary.
 
     With `kept` (`fivestar build`'s cache of the last build's light index), only the terms of the pages whose
     entries changed are ranked again, and every file the same as last time is linked from the cache, not written;
@@ -183,16 +203,17 @@ def write_light_index(index_path: Path, kept: KeptIndex | None = None) -> LightS
     config = whole["config"]
     separator = re.compile(config["separator"])
     fields = {name: float((spec or {}).get("boost", 1.0)) for name, spec in config["fields"].items()}
-    pages = pages_of(whole["docs"])
+    texts = page_texts(whole["docs"])
     del whole
-    page_texts = [",".join(map(_dumps, page)) for page in pages]
+    texts += more
+    pages = _PageEntries(texts)
     total = len(pages)
     for name in FOLDERS:
         shutil.rmtree(folder / name, ignore_errors=True)
         (folder / name).mkdir(parents=True)
     shape = _dumps([VERSION, MAX_RESULTS, TERM_CHUNK_BYTES, DOC_PAGES, config["separator"], fields])
     before = kept.read(shape) if kept is not None else None
-    digests = _digests(page_texts) if kept is not None else []
+    digests = _digests(texts) if kept is not None else []
     ranked = _rank_again(before, pages, digests, fields, separator, kept) if before is not None else None
     # The prefixes whose summary may differ from last time's: those of the terms ranked again (None: every one).
     stale: set[str] | None = None
@@ -215,7 +236,7 @@ def write_light_index(index_path: Path, kept: KeptIndex | None = None) -> LightS
             written += kept.now[name][0]
             placed += 1
             continue
-        files.append((name, "[" + ",".join(page_texts[start:end]) + "]"))
+        files.append((name, "[" + ",".join(texts[start:end]) + "]"))
 
     # Terms: postings with weights (boost × frequency × rarity), the best MAX_RESULTS pages of each.
     term_files = _pack(((t, rows[t]) for t in terms), TERM_CHUNK_BYTES)
@@ -284,7 +305,7 @@ def _row(term: str, pages: Sequence[int], weights: Sequence[float], total: int) 
     return _dumps([term, len(pages), [x for pw in best for x in pw]])
 
 
-def _rank(pages: list[list[dict[str, Any]]], fields: dict[str, float],
+def _rank(pages: Sequence[list[dict[str, Any]]], fields: dict[str, float],
           separator: re.Pattern[str]) -> tuple[Postings, dict[str, str]]:
     """Every term's postings and line, from every page."""
     found: dict[str, tuple[array[int], array[float]]] = {}
@@ -299,7 +320,7 @@ def _rank(pages: list[list[dict[str, Any]]], fields: dict[str, float],
     return found, {term: _row(term, *entry, total) for term, entry in found.items()}
 
 
-def _rank_again(before: KeptState, pages: list[list[dict[str, Any]]], digests: list[bytes],
+def _rank_again(before: KeptState, pages: Sequence[list[dict[str, Any]]], digests: list[bytes],
                 fields: dict[str, float], separator: re.Pattern[str],
                 kept: KeptIndex) -> tuple[Postings, dict[str, str], set[str]] | None:
     """The postings and lines of the last build with those of the changed pages' terms made again (a page is
@@ -344,8 +365,8 @@ def _rank_again(before: KeptState, pages: list[list[dict[str, Any]]], digests: l
     return postings, rows, terms
 
 
-def _digests(page_texts: list[str]) -> list[bytes]:
-    return [hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest() for text in page_texts]
+def _digests(texts: list[str]) -> list[bytes]:
+    return [hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest() for text in texts]
 
 
 @dataclass

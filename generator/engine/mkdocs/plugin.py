@@ -13,7 +13,6 @@ import html
 import json
 import os
 import re
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
@@ -63,7 +62,7 @@ MAX_USER_WORD = 40
 in its length (a 10,000-character name: minutes), so they are left out of the user dictionary."""
 
 ENTRIES = "entries"
-"""The part of the background job's result that the build waits for: the file of search entries."""
+"""The part of the background job's result that the build waits for: the generated pages' search entries."""
 ADDRESSES = "addresses"
 """Sent to the background job once the engine knows every web page: their addresses, for the QR codes."""
 
@@ -409,19 +408,11 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
                 share.write_pictures(pictures, site_dir, cache, link=link)
             except OSError as error:
                 return f"分享图片或二维码无法写入，网站没有更新：{error}"
-            handle, fragment = tempfile.mkstemp(prefix="fivestar-search-", suffix=".json")
-            os.close(handle)
-            try:
-                entries = search_entries(dataset, use_urls, sections, keys, kept)
-                search.write_entries((search_entry(e) for e in entries), Path(fragment))
-                problem = qr_codes(receive) if preview else None
-            except BaseException:
-                Path(fragment).unlink(missing_ok=True)
-                raise
-            if problem:
-                Path(fragment).unlink(missing_ok=True)
+            texts = search_light.page_texts(search_entry(e) for e in search_entries(dataset, use_urls, sections,
+                                                                                     keys, kept))
+            if preview and (problem := qr_codes(receive)):
                 return problem
-            deliver(ENTRIES, fragment)  # the parent's now: it removes the file, whatever happens next
+            deliver(ENTRIES, texts)
             problem = downloads() or (None if preview else qr_codes(receive))
             if problem is None and kept is not None:
                 kept.prune()
@@ -430,8 +421,9 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         self.background = Background()
         self.background.start(job)
 
-    def entries_file(self) -> str:
-        """The file of search entries from the background job; its failure stops the build with a Chinese message."""
+    def search_pages(self) -> list[str]:
+        """The generated pages' search entries from the background job, as the light index takes them
+        (`search_light.page_texts`); its failure stops the build with a Chinese message."""
         try:
             return self.background.wait_for(ENTRIES)
         except BackgroundFailed as error:
@@ -486,14 +478,10 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
     @event_priority(-50)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.dataset is not None
-        fragment = Path(self.entries_file())
+        ours = self.search_pages()
         index = Path(config.site_dir) / "search" / "search_index.json"
-        try:
-            if index.is_file():
-                search.splice_entries(index, fragment)
-                search_light.write_light_index(index, self.store.kept_index() if self.store is not None else None)
-        finally:
-            fragment.unlink(missing_ok=True)
+        if index.is_file():  # the engine's entries, then ours (the engine was given none of these pages)
+            search_light.write_light_index(index, self.store.kept_index() if self.store is not None else None, ours)
         if not self.dirty:  # the downloads and QR codes, written meanwhile, are in the site before it goes in place
             self.finish_background()
         if self.dirty:
@@ -507,10 +495,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self.preview.failed(str(error) if isinstance(error, BuildError) else None)  # our errors are Chinese
-        fragment = self.background.arrived.get(ENTRIES)
         self.background.abandon()
-        if isinstance(fragment, str):
-            Path(fragment).unlink(missing_ok=True)
         self.cache.forget()
         self.generated = {}
         self.reused, self.placed, self.to_store = {}, {}, []

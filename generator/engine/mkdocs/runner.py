@@ -75,9 +75,10 @@ INTERNALS = (
              ENGINES_READ,
              "plugin.on_startup: fingerprints of a dirty preview (incremental.PageCache) survive rebuilds"),
     Internal("material_search_index",
-             "material search plugin: search_index_prev; search/search_index.json ends with the docs list ']}'",
+             "material search plugin: search_index_prev; search/search_index.json is its `config` and `docs`",
              f"mkdocs-material {MATERIAL_READ} (on either engine)",
-             "incremental.PageCache.finish and search.splice_entries: our entries appended unparsed"),
+             "incremental.PageCache.finish, and search_light.write_light_index: the engine's entries read, ours "
+             "added after them"),
     Internal("material_search_fields",
              "material search plugin option `fields` (undocumented): its index keeps the option's dict "
              "(SearchIndex(**self.config)) and writes it into search_index.json's config; its worker makes a lunr "
