@@ -264,7 +264,8 @@ WORD_POOL = ["示例区", "育才学校", "实验小学参加", "区行远", "�
 
 def test_forgetting_words_again_and_again_cuts_as_a_fresh_process_does() -> None:
     """A process building one site after another (a preview, a test run) forgets the words of the site before,
-    the second time and after from a copy of jieba's dictionary (search.forget_words): whatever was taught before,
+    the second time and after from a copy of jieba's dictionary (search.forget_words): whatever was taught before
+    (other words, the same, fewer),
     the cuts equal those of jieba's dictionary loaded anew from its file and taught only this site's words
     (frequencies and their total alike; the reference process reloads it for each site)."""
     rng = random.Random(7)
@@ -279,10 +280,14 @@ def test_forgetting_words_again_and_again_cuts_as_a_fresh_process_does() -> None
         input=json.dumps([sites, FORGET_TEXTS]), capture_output=True, text=True, check=True)
     expected = json.loads(fresh.stdout)
     for words, cuts in zip(sites, expected, strict=True):
-        search.load_user_words(["示例四中", *WORD_POOL])  # another site's words, forgotten at the next line
-        search.load_user_words(words)
-        tokenizer = search._jieba().dt
-        assert [tokenizer.total, len(tokenizer.FREQ), [search.segment(t) for t in FORGET_TEXTS]] == cuts, words
+        # Taught before: another site's words; the same words (a preview's rebuild); fewer of them; the same ones
+        # twice over (rebuilds before); then this site's, as a build of it teaches them.
+        for before in (["示例四中", *WORD_POOL], words, words[:1], words + words):
+            search.load_user_words(before)
+            search.load_user_words(words)
+            tokenizer = search._jieba().dt
+            assert [tokenizer.total, len(tokenizer.FREQ), [search.segment(t) for t in FORGET_TEXTS]] == cuts, \
+                (before, words)
 
 
 def test_jieba_loads_its_dictionary_read_whole_and_as_its_own_loading_does() -> None:

@@ -177,8 +177,9 @@ def user_words(dataset: Dataset) -> list[str]:
     return [w for w in dict.fromkeys(w.strip() for w in words) if len(w) > 1]
 
 
-_taught: set[str] = set()
-"""The words this process has taught jieba: jieba keeps one dictionary per process."""
+_taught: list[str] = []
+"""The words this process has taught jieba since its dictionary was loaded (or forgotten), in order: jieba keeps one
+dictionary per process."""
 _pristine: tuple[dict[str, int], int] | None = None
 """jieba's own dictionary (word frequencies and their total) as loaded, kept the first time a process has to
 forget words (a preview after a rename, a test run building many sites): forgetting again is then a copy, not a
@@ -188,16 +189,20 @@ reload. A process that never forgets (`fivestar build`) never keeps it, and so n
 def load_user_words(words: Iterable[str]) -> int:
     """Teach jieba the words (each Han run of them, since segmentation only sees Han runs); return how many.
 
-    Segmentation must depend on this site's data only: when an earlier build in this process (a preview before
-    a rename, another site in a test run) taught words this one does not have, jieba starts again from its own
-    dictionary first, so the index is the one a fresh `fivestar build` writes."""
+    Segmentation must depend on this site's data only: jieba's dictionary is its own with these words taught in
+    this order, as in a fresh `fivestar build`. An earlier build in this process (a preview's last rebuild,
+    another site in a test run) that taught just these words leaves nothing to do; one that taught any others,
+    fewer, or the same again, is forgotten first: teaching a word jieba has already been taught changes its
+    frequency (jieba suggests one from how it cuts the word at that moment), and so the cuts."""
     jieba = _jieba()
     runs = [run for word in words for run in _HAN.findall(word) if len(run) > 1]
-    if not _taught <= set(runs):
+    if runs == _taught:
+        return len(runs)
+    if _taught:
         forget_words(jieba)
     for run in runs:
         jieba.add_word(run)
-    _taught.update(runs)
+    _taught.extend(runs)
     _cut_run.cache_clear()  # the new words change how runs are cut
     return len(runs)
 
@@ -226,7 +231,7 @@ def forget_words(jieba: Any) -> None:
 def dictionary_digest() -> str:
     """What an entry's words depend on besides its page: the words taught (`load_user_words`), jieba's and
     pypinyin's versions."""
-    words = "\n".join(sorted(_taught))
+    words = "\n".join(sorted(set(_taught)))
     return hashlib.sha256(f"{version('jieba')}\0{pinyin_version()}\0{words}".encode()).hexdigest()
 
 
