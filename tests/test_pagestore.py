@@ -156,6 +156,28 @@ def test_a_damaged_cache_costs_a_full_build_never_a_wrong_page(damage: str, base
     assert build(root).reused == unchanged.reused  # and the cache is whole again
 
 
+def test_a_stored_page_that_cannot_be_placed_fails_the_build_and_keeps_the_site(
+        base: tuple[Path, BuildOutcome], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stored pages are put in the new site by the second process while the engine goes on: one that cannot be
+    put there (a disk full) stops the build with a Chinese message, the last site kept as it was."""
+    from generator.engine.build import BuildFailed
+
+    base_root, unchanged = base
+    root = copy_of(base_root, tmp_path)
+    before = tree(root / "site")
+
+    def disk_full(planned: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("generator.engine.mkdocs.plugin.place_planned", disk_full)
+    with pytest.raises(BuildFailed) as failed:
+        build(root)
+    assert "页面缓存里的页面无法放进新网站" in str(failed.value) and "网站没有更新" in str(failed.value)
+    assert first_difference(before, tree(root / "site")) == ""
+    monkeypatch.undo()
+    assert build(root).reused == unchanged.reused  # the cache is as it was
+
+
 def test_an_index_of_another_format_or_shape_reads_as_empty(tmp_path: Path) -> None:
     path = tmp_path / INDEX
     page = StoredPage("示例小学", {"search": {"exclude": True}}, (Heading(1, "a", "示例小学"),), ("x.md",),
@@ -234,9 +256,12 @@ def test_the_index_and_its_changes_read_as_the_last_build_left_the_cache(
             assert store is not None
             for n in sorted(wanted):
                 key = f"{n:064d}"
-                if store.get(key) is None or not store.place(key, site / f"{number}-{n}.html"):
+                if store.get(key) is not None:
+                    store.plan(key, site / f"{number}-{n}.html")
+                else:
                     store.add(key, StoredPage(f"示例小学{n}", {}, (Heading(1, "_1", "示例小学"),), (),
                                               frozenset({"_1"}), 0), produced)
+            pagestore.place_planned(store.planned)
             store.close(keep=True)
             keys = {f"{n:064d}" for n in wanted}
             again = read_index(folder / INDEX)
@@ -251,7 +276,7 @@ def test_the_index_and_its_changes_read_as_the_last_build_left_the_cache(
                                    "the same page there", "stored file gone"])
 def test_a_stored_page_is_placed_wherever_its_folder_stands(where: str, tmp_path: Path) -> None:
     """A stored page is put at its place whether the build's folders are the last site's (an edit build's), new,
-    or hold a file in the way; it is the stored page's bytes, linked; a stored file that has gone is not placed."""
+    or hold a file in the way; it is the stored page's bytes, linked; a stored file that has gone is an error."""
     store = PageStore.open(tmp_path / "pages")
     assert store is not None
     key = "ab" + "0" * 62
@@ -271,9 +296,12 @@ def test_a_stored_page_is_placed_wherever_its_folder_stands(where: str, tmp_path
         target.hardlink_to(stored)
     if where == "stored file gone":
         stored.unlink()
-        assert not store.place(key, target) and not target.exists()
+        with pytest.raises(FileNotFoundError):
+            pagestore.place_planned([(str(stored), str(target))])
+        assert not target.exists()
         return
-    assert store.place(key, target)
+    store.plan(key, target)
+    pagestore.place_planned(store.planned)
     assert target.read_text(encoding="utf-8") == "<h1>示例小学</h1>" and target.samefile(stored)
     store.close(keep=False)
 

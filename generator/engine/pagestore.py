@@ -115,6 +115,8 @@ class PageStore:
     """INDEX's generation as read ("" when there was none that read)."""
     indexed: frozenset[str] = frozenset()
     """The pages INDEX itself names (without CHANGES)."""
+    planned: list[tuple[str, str]] = field(default_factory=list)
+    """The stored pages this build takes, each with its place: (stored file, target), for `place_planned`."""
     _lock: int | None = None
 
     @classmethod
@@ -167,32 +169,13 @@ class PageStore:
             return None
         return stored
 
-    def place(self, key: str, target: Path | str) -> bool:
-        """Put the stored page `key` at `target` (a new file of the build under way): linked, else copied."""
-        source, target = self._file(key), os.fspath(target)
-        try:
-            try:  # built in the last site's folders (folders.take_skeleton), the page's is there: one system call
-                os.link(source, target)
-            except FileNotFoundError:  # its folder is not, or the stored file has gone (the copy then says so)
-                self._make_folder(os.path.dirname(target))
-                place_cached(source, target, link=True)
-            except OSError:  # no hard links here, or something in the way: as place_cached sees to it
-                place_cached(source, target, link=True)
-        except OSError:
-            return False
+    def plan(self, key: str, target: Path | str) -> None:
+        """Count the stored page `key` (found whole by `get`) as this build's page at `target`, a new file of the
+        build under way, which `place_planned` puts there later: in the build's second process, while this one
+        goes on with the engine."""
+        self.planned.append((self._file(key), os.fspath(target)))
         self.used[key] = self.pages[key]
         self.reused += 1
-        return True
-
-    @staticmethod
-    def _make_folder(folder: str) -> None:
-        """A page's folder, made: most pages are a folder's index.html, in a folder new to this build."""
-        try:
-            os.mkdir(folder)
-        except FileExistsError:
-            pass
-        except FileNotFoundError:  # the folder above it is not there yet either
-            os.makedirs(folder, exist_ok=True)
 
     def add(self, key: str, page: StoredPage, produced: Path) -> None:
         """Keep the page this build rendered at `produced` under `key` (the build's file is never changed)."""
@@ -240,6 +223,29 @@ class PageStore:
                 for path in sub.iterdir():
                     if path.name.removesuffix(".html") not in keep:
                         path.unlink(missing_ok=True)
+
+
+def place_planned(planned: Iterable[tuple[str, str]]) -> None:
+    """Put each stored page at its place in the build's folder (`PageStore.plan`): linked, else copied; OSError
+    when one cannot be put there at all (the build then fails: its engine has the page as written)."""
+    for source, target in planned:
+        try:  # built in the last site's folders (folders.take_skeleton), the page's is there: one system call
+            os.link(source, target)
+        except FileNotFoundError:  # its folder is not, or the stored file has gone (the copy then says so)
+            _make_folder(os.path.dirname(target))
+            place_cached(source, target, link=True)
+        except OSError:  # no hard links here, or something in the way: as place_cached sees to it
+            place_cached(source, target, link=True)
+
+
+def _make_folder(folder: str) -> None:
+    """A page's folder, made: most pages are a folder's index.html, in a folder new to this build."""
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:  # the folder above it is not there yet either
+        os.makedirs(folder, exist_ok=True)
 
 
 def read_index(path: Path) -> dict[str, StoredPage]:

@@ -34,7 +34,7 @@ from generator.dataset import Dataset
 from generator.engine.background import Background, BackgroundFailed, Deliver, Receive
 from generator.engine.mkdocs.incremental import PageCache, build_signature
 from generator.engine.mkdocs.theme_text import footer_context, guard_title, section_nav, theme_text
-from generator.engine.pagestore import PageStore, StoredPage, page_key
+from generator.engine.pagestore import PageStore, StoredPage, page_key, place_planned
 from generator.engine.preview import PreviewStatus, keep_serving
 from generator.records import model
 from generator.records.load import LoadResult, load_dataset
@@ -63,6 +63,9 @@ in its length (a 10,000-character name: minutes), so they are left out of the us
 
 ENTRIES = "entries"
 """The part of the background job's result that the build waits for: the generated pages' search entries."""
+PLACED = "placed"
+"""Sent to the background job of a build with the page cache once the pages are made: the stored pages it puts in
+the new site (`PageStore.plan`), while the engine goes on with them."""
 ADDRESSES = "addresses"
 """Sent to the background job once the engine knows every web page: their addresses, for the QR codes."""
 
@@ -257,6 +260,8 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
                 self.cache.mark(file, page)
         if self.dirty:
             self.cache.mark_the_rest(files)
+        if self.store is not None:
+            self.background.send(PLACED, self.store.planned)
 
     def reuse_from(self, store: PageStore, config: MkDocsConfig) -> Callable[[Page], Page | None]:
         """The page cache's answer for one page: its finished HTML put in this build's folder, its facts."""
@@ -268,8 +273,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             page = Page(wanted.src_uri, stored.title, "", stored.headings,
                         stored.meta, stored.linked, wanted.key, reused=True)
             file = placed_file(config, page)  # made once: the engine takes it in add_generated_pages
-            if not store.place(key, file.abs_dest_path):
-                return None
+            store.plan(key, file.abs_dest_path)  # put there by the second process (start_background)
             file.is_modified = _unmodified  # type: ignore[method-assign]
             self.reused[wanted.src_uri] = stored
             self.placed[wanted.src_uri] = file
@@ -391,6 +395,16 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
                 return f"分享图片或二维码无法写入，网站没有更新：{error}"
             return None
 
+        def placed(receive: Receive) -> str | None:
+            if not link:  # no page cache, no stored page to put in place
+                return None
+            try:
+                place_planned(receive(PLACED))
+            except OSError as error:
+                return (f"页面缓存里的页面无法放进新网站（{error}），网站没有更新。"
+                        "请检查磁盘空间和文件夹权限，或加 --full 重新生成全部页面。")
+            return None
+
         cache = default_cache_dir(dataset.data_dir)
 
         def job(deliver: Deliver, receive: Receive) -> str | None:
@@ -413,7 +427,7 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
             if preview and (problem := qr_codes(receive)):
                 return problem
             deliver(ENTRIES, texts)
-            problem = downloads() or (None if preview else qr_codes(receive))
+            problem = downloads() or placed(receive) or (None if preview else qr_codes(receive))
             if problem is None and kept is not None:
                 kept.prune()
             return problem
