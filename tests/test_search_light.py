@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import pickle
 import re
 from pathlib import Path
 
@@ -218,7 +219,8 @@ def test_a_cut_from_the_last_builds_kept_index_writes_the_files_a_whole_cut_writ
 
 
 @pytest.mark.parametrize("damage", ["state cut short", "state of another fivestar", "kept file rewritten",
-                                    "kept file gone", "kept entry file edited", "index of another shape"])
+                                    "kept file gone", "kept entry file edited", "index of another shape",
+                                    "a build killed before it kept its state", "files of an older format"])
 def test_a_damaged_kept_index_costs_only_the_work(tmp_path: Path, small_files: None, damage: str,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "engine").mkdir()
@@ -233,15 +235,49 @@ def test_a_damaged_kept_index_costs_only_the_work(tmp_path: Path, small_files: N
     elif damage == "state of another fivestar":
         signature = "another fivestar"
     elif damage == "kept file rewritten":  # in place: the site of the last build sees it too, so it is not linked
-        (kept_files / "terms" / "0.json").write_text("[]", encoding="utf-8")
+        kept_file(kept_folder, "terms/0.json").write_text("[]", encoding="utf-8")
     elif damage == "index of another shape":  # files packed to another size: the kept terms and files differ
         monkeypatch.setattr(search_light, "TERM_CHUNK_BYTES", 1_500)
+    elif damage == "a build killed before it kept its state":
+        # Its files were kept, its state never written: one entry file's page of other bytes of the same size
+        # (page 11's title, one digit changed), which the next build has as the first build had it.
+        killed_docs = [dict(doc) for doc in docs]
+        title = str(killed_docs[12]["title"])
+        killed_docs[12]["title"] = title[:-1] + str((int(title[-1]) + 1) % 10)
+        killed = search_light.KeptIndex(kept_folder, signature)
+        monkeypatch.setattr(killed, "keep", lambda *args: None)
+        cut(tmp_path, "killed", killed_docs, killed)
+    elif damage == "files of an older format":  # named as in the site, beside a state of that format
+        (kept_files / "docs").mkdir()
+        (kept_files / "docs" / "0.json").write_text("[]", encoding="utf-8")
+        monkeypatch.setattr(search_light, "KEPT_FORMAT", 1)
+        cut(tmp_path, "older", docs, search_light.KeptIndex(kept_folder, signature))
+        monkeypatch.undo()
     elif damage == "kept file gone":
-        (kept_files / "docs" / "3.json").unlink()
+        kept_file(kept_folder, "docs/3.json").unlink()
     else:  # an entry file's page no longer the one the state knew: the terms of its last build are not trusted
-        (kept_files / "docs" / "5.json").write_text("[]", encoding="utf-8")
+        kept_file(kept_folder, "docs/5.json").write_text("[]", encoding="utf-8")
     docs = edited(docs, [(11, "rename", "示例中学", 7), (40, "text", "示例幼儿园", 3)])
     kept = search_light.KeptIndex(kept_folder, signature)
     assert cut(tmp_path, "second", docs, kept) == cut(tmp_path, "second-whole", docs, None)
     assert cut(tmp_path, "third", docs, search_light.KeptIndex(kept_folder, signature)) == \
         cut(tmp_path, "third-whole", docs, None)  # and whole again for the next build
+    if damage == "files of an older format":  # gone once a state was written without reading one
+        assert not (kept_files / "docs").exists()
+    used = {kept_file(kept_folder, name) for name in kept_state(kept_folder)["files"]}
+    held = {p for p in kept_files.rglob("*") if p.is_file()}
+    if damage == "a build killed before it kept its state":  # its files stay until a cut without a state
+        assert used <= held
+    else:
+        assert held == used
+
+
+def kept_state(kept_folder: Path) -> dict[str, object]:
+    return pickle.loads((kept_folder / search_light.STATE).read_bytes())
+
+
+def kept_file(kept_folder: Path, name: str) -> Path:
+    """The kept file of a name in the site (`docs/3.json`), as the last state records it."""
+    files = kept_state(kept_folder)["files"]
+    assert isinstance(files, dict)
+    return search_light.KeptIndex(kept_folder, "").kept_file(files[name][1])

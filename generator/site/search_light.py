@@ -58,7 +58,11 @@ VERSION = 1
 FOLDERS = ("docs", "terms", "prefixes")
 STATE = "state.pickle"
 FILES = "files"
-"""Inside the kept index's folder (`KeptIndex`): what the last cut knew, and its files."""
+"""Inside the kept index's folder (`KeptIndex`): what the last cut knew, and its files, each named by its bytes'
+digest (`files/ab/ab12….json`)."""
+KEPT_FORMAT = 2
+"""The kept state's format: 2 names each kept file by its bytes (format 1 named it as in the site, so a build killed
+after it had replaced a kept file, before it wrote the state, left a state whose record of that name was wrong)."""
 _TAGS = re.compile(r"<[^>]*>")
 
 
@@ -383,9 +387,10 @@ class KeptState:
 @dataclass
 class KeptIndex:
     """The last build's light index kept for the next (`fivestar build`, `.cache/fivestar/light/`, under the page
-    cache's lock): its files (`files/`, linked into each new site, never changed in place) and what the cut knew
+    cache's lock): its files (`files/`, linked into each new site, never changed in place, each named by the digest
+    of its bytes, so that a name never holds other bytes, whenever a build was killed) and what the cut knew
     (`state.pickle`, under fivestar's source and the index's shape). A state that does not read, or a kept file
-    whose size is not the one recorded, costs only the work; `ignored` (`--full`) reads nothing, keeps all anew."""
+    missing or whose size is not its own, costs only the work; `ignored` (`--full`) reads nothing, keeps all anew."""
 
     folder: Path
     signature: str
@@ -403,7 +408,7 @@ class KeptIndex:
         try:
             with bulk_load():  # the state lives as long as the build
                 raw = pickle.loads((self.folder / STATE).read_bytes())
-                if raw["format"] != VERSION or raw["signature"] != self.signature or raw["shape"] != shape:
+                if raw["format"] != KEPT_FORMAT or raw["signature"] != self.signature or raw["shape"] != shape:
                     return None
                 state = KeptState(list(raw["pages"]), dict(raw["postings"]), dict(raw["rows"]),
                                   dict(raw.get("prefixes") or {}))
@@ -412,29 +417,36 @@ class KeptIndex:
             return None
         return state
 
+    def kept_file(self, digest: bytes) -> Path:
+        """Where the kept file of these bytes (their digest) is: named by it, in a folder of its first two digits."""
+        name = digest.hex()
+        return self.folder / FILES / name[:2] / f"{name}.json"
+
     def old_page(self, number: int, digest: bytes) -> list[dict[str, Any]] | None:
         """Page `number`'s entries of last time, from its kept entry file, if they are those of `digest`."""
+        known = self.last.get(f"docs/{number // DOC_PAGES}.json")
+        if known is None:
+            return None
         try:
-            docs = json.loads((self.folder / FILES / "docs" / f"{number // DOC_PAGES}.json").read_bytes())
+            docs = json.loads(self.kept_file(known[1]).read_bytes())
             page = pages_of(docs)[number % DOC_PAGES]
         except (OSError, ValueError, IndexError, TypeError, KeyError, AttributeError):
             return None
         return page if _digests([",".join(map(_dumps, page))])[0] == digest else None
 
     def place(self, name: str, data: bytes, target: Path) -> None:
-        """Put this build's file `name` at `target`: linked from the cache when the cache holds these bytes (the
-        digest kept last time, the size on disk), else written and kept."""
-        kept = self.folder / FILES / name
+        """Put this build's file `name` at `target`: linked from the cache when the cache holds these bytes (a file
+        named by their digest, of their size), else written and kept."""
         known = (len(data), hashlib.blake2b(data, digest_size=16).digest())
-        if self.last.get(name) == known:
-            try:
-                if os.stat(kept).st_size == known[0]:
-                    place_cached(kept, target, link=True)
-                    self.linked += 1
-                    self.now[name] = known
-                    return
-            except OSError:
-                pass
+        kept = self.kept_file(known[1])
+        try:
+            if os.stat(kept).st_size == known[0]:
+                place_cached(kept, target, link=True)
+                self.linked += 1
+                self.now[name] = known
+                return
+        except OSError:
+            pass
         target.write_bytes(data)
         if keep_produced(target, kept):
             self.now[name] = known
@@ -445,7 +457,7 @@ class KeptIndex:
         known = self.last.get(name)
         if known is None:
             return False
-        kept = self.folder / FILES / name
+        kept = self.kept_file(known[1])
         try:
             if os.stat(kept).st_size != known[0]:
                 return False
@@ -459,13 +471,30 @@ class KeptIndex:
     def keep(self, shape: str, pages: list[bytes], postings: Postings, rows: dict[str, str],
              prefixes: dict[str, str]) -> None:
         """Keep what this cut knew, and only this build's files."""
-        state = {"format": VERSION, "signature": self.signature, "shape": shape, "pages": pages,
+        state = {"format": KEPT_FORMAT, "signature": self.signature, "shape": shape, "pages": pages,
                  "postings": postings, "rows": rows, "prefixes": prefixes, "files": self.now}
         if not write_whole(self.folder / STATE, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)):
             return
-        for name in set(self.last) - set(self.now):
-            with contextlib.suppress(OSError):
-                (self.folder / FILES / name).unlink()
+        used = {digest for _size, digest in self.now.values()}
+        if self.last:  # the files of last time that this build did not use
+            for digest in {digest for _size, digest in self.last.values()} - used:
+                with contextlib.suppress(OSError):
+                    self.kept_file(digest).unlink()
+        else:  # no state read: whatever the folder holds besides this build's files (a killed build's, an older
+            self._prune({self.kept_file(digest).name for digest in used})  # format's) goes
+
+    def _prune(self, keep: set[str]) -> None:
+        """Every kept file but those named in `keep` removed, and anything else the folder holds."""
+        with contextlib.suppress(OSError):
+            for sub in (self.folder / FILES).iterdir():
+                if not sub.is_dir():
+                    sub.unlink(missing_ok=True)
+                elif len(sub.name) != 2:  # format 1's docs/, terms/ and prefixes/
+                    shutil.rmtree(sub, ignore_errors=True)
+                else:
+                    for path in sub.iterdir():
+                        if path.name not in keep:
+                            path.unlink(missing_ok=True)
 
 
 def read_docs(site_dir: Path) -> list[dict[str, Any]]:
