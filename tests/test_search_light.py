@@ -191,18 +191,21 @@ def edited(docs: list[dict[str, object]], edits: list[tuple[int, str, str, int]]
 
 
 @settings(max_examples=40, deadline=None)
-@given(rounds=st.lists(st.lists(EDIT, min_size=1, max_size=4), min_size=1, max_size=3), pages=st.integers(8, 60))
+@given(rounds=st.lists(st.lists(EDIT, min_size=1, max_size=4), min_size=1, max_size=4), pages=st.integers(8, 60),
+       most=st.sampled_from([0.0, 0.1, 1.0]))
 def test_a_cut_from_the_last_builds_kept_index_writes_the_files_a_whole_cut_writes(
-        rounds: list[list[tuple[int, str, str, int]]], pages: int) -> None:
+        rounds: list[list[tuple[int, str, str, int]]], pages: int, most: float) -> None:
     """Build after build with the kept index, each edited as staff edit: every file is the one a cut of every
     page writes, byte for byte, whether the kept terms were ranked again or the whole index was (page count
-    changed); and when nothing changed every file is linked, none written."""
+    changed), and whether the state was kept whole or as changes over an older one (`most`: the share of terms
+    the changes may hold); and when nothing changed every file is linked, none written."""
     import tempfile
 
     with tempfile.TemporaryDirectory() as root:
         tmp = Path(root)
-        saved = search_light.TERM_CHUNK_BYTES, search_light.MAX_RESULTS
+        saved = search_light.TERM_CHUNK_BYTES, search_light.MAX_RESULTS, search_light.MOST_CHANGED
         search_light.TERM_CHUNK_BYTES, search_light.MAX_RESULTS = 600, 6  # big prefixes and cut rankings at this size
+        search_light.MOST_CHANGED = most
         try:
             (tmp / "engine").mkdir()
             _path, docs = engine_index(tmp / "engine", pages)
@@ -215,12 +218,46 @@ def test_a_cut_from_the_last_builds_kept_index_writes_the_files_a_whole_cut_writ
             assert cut(tmp, "again", docs, again) == cut(tmp, "again-whole", docs, None)
             assert again.linked == len(again.now) > 0
         finally:
-            search_light.TERM_CHUNK_BYTES, search_light.MAX_RESULTS = saved
+            search_light.TERM_CHUNK_BYTES, search_light.MAX_RESULTS, search_light.MOST_CHANGED = saved
+
+
+def test_the_state_kept_as_changes_build_after_build_cuts_as_a_whole_cut(tmp_path: Path, small_files: None,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Edit builds keep what differs from the state as changes beside it, each build's over all those before it;
+    changes left beside a newer state (a build killed after writing the state, before removing them) are not
+    read over it."""
+    (tmp_path / "engine").mkdir()
+    _path, docs = engine_index(tmp_path / "engine", 60)
+    kept_folder = tmp_path / "kept"
+    changes = kept_folder / search_light.STATE_CHANGES
+    cut(tmp_path, "first", docs, search_light.KeptIndex(kept_folder, "fivestar"))
+    monkeypatch.setattr(search_light, "MOST_CHANGED", 1.0)
+    for n, where in enumerate([5, 17, 29, 41]):  # another page each time, with words of its own
+        docs = edited(docs, [(where, "rename", "示例中学", 90 + n)])
+        assert cut(tmp_path, f"{n}", docs, search_light.KeptIndex(kept_folder, "fivestar")) == \
+            cut(tmp_path, f"{n}-whole", docs, None)
+        assert changes.is_file()
+    left = changes.read_bytes()
+    monkeypatch.setattr(search_light, "MOST_CHANGED", 0.0)  # the state written anew, the changes removed …
+    docs = edited(docs, [(50, "rename", "示例小学", 77)])
+    assert cut(tmp_path, "anew", docs, search_light.KeptIndex(kept_folder, "fivestar")) == \
+        cut(tmp_path, "anew-whole", docs, None)
+    assert not changes.exists()
+    changes.write_bytes(left)  # … or not, the build killed in between
+    state = pickle.loads((kept_folder / search_light.STATE).read_bytes())
+    reader = search_light.KeptIndex(kept_folder, "fivestar")
+    read = reader.read(state["shape"])
+    assert read is not None and read.pages == state["pages"] and not reader.changed  # the state alone
+    monkeypatch.setattr(search_light, "MOST_CHANGED", 1.0)
+    docs = edited(docs, [(8, "text", "示例幼儿园", 4)])
+    assert cut(tmp_path, "after", docs, search_light.KeptIndex(kept_folder, "fivestar")) == \
+        cut(tmp_path, "after-whole", docs, None)
 
 
 @pytest.mark.parametrize("damage", ["state cut short", "state of another fivestar", "kept file rewritten",
                                     "kept file gone", "kept entry file edited", "index of another shape",
-                                    "a build killed before it kept its state", "files of an older format"])
+                                    "a build killed before it kept its state", "files of an older format",
+                                    "changes cut short", "changes of another state"])
 def test_a_damaged_kept_index_costs_only_the_work(tmp_path: Path, small_files: None, damage: str,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "engine").mkdir()
@@ -253,6 +290,17 @@ def test_a_damaged_kept_index_costs_only_the_work(tmp_path: Path, small_files: N
         monkeypatch.setattr(search_light, "KEPT_FORMAT", 1)
         cut(tmp_path, "older", docs, search_light.KeptIndex(kept_folder, signature))
         monkeypatch.undo()
+    elif damage.startswith("changes"):  # the state read alone: an older cut's, whole
+        monkeypatch.setattr(search_light, "MOST_CHANGED", 1.0)
+        second = edited(docs, [(23, "text", "示例小学", 5)])
+        cut(tmp_path, "changed", second, search_light.KeptIndex(kept_folder, signature))
+        changes = kept_folder / search_light.STATE_CHANGES
+        assert changes.is_file()
+        if damage == "changes cut short":
+            changes.write_bytes(changes.read_bytes()[:-100])
+        else:
+            raw = pickle.loads(changes.read_bytes())
+            changes.write_bytes(pickle.dumps({**raw, "generation": "another"}))
     elif damage == "kept file gone":
         kept_file(kept_folder, "docs/3.json").unlink()
     else:  # an entry file's page no longer the one the state knew: the terms of its last build are not trusted
@@ -266,14 +314,20 @@ def test_a_damaged_kept_index_costs_only_the_work(tmp_path: Path, small_files: N
         assert not (kept_files / "docs").exists()
     used = {kept_file(kept_folder, name) for name in kept_state(kept_folder)["files"]}
     held = {p for p in kept_files.rglob("*") if p.is_file()}
-    if damage == "a build killed before it kept its state":  # its files stay until a cut without a state
-        assert used <= held
+    if damage == "a build killed before it kept its state" or damage.startswith("changes"):
+        assert used <= held  # the files of the build whose state is lost stay until a cut without a state
     else:
         assert held == used
 
 
 def kept_state(kept_folder: Path) -> dict[str, object]:
-    return pickle.loads((kept_folder / search_light.STATE).read_bytes())
+    """The last state kept: STATE, with the files of STATE_CHANGES when those are STATE's own and whole."""
+    state = pickle.loads((kept_folder / search_light.STATE).read_bytes())
+    try:
+        changes = pickle.loads((kept_folder / search_light.STATE_CHANGES).read_bytes())
+    except (OSError, EOFError, pickle.UnpicklingError):
+        return state
+    return {**state, "files": changes["files"]} if changes["generation"] == state["generation"] else state
 
 
 def kept_file(kept_folder: Path, name: str) -> Path:

@@ -60,9 +60,16 @@ STATE = "state.pickle"
 FILES = "files"
 """Inside the kept index's folder (`KeptIndex`): what the last cut knew, and its files, each named by its bytes'
 digest (`files/ab/ab12….json`)."""
-KEPT_FORMAT = 2
-"""The kept state's format: 2 names each kept file by its bytes (format 1 named it as in the site, so a build killed
-after it had replaced a kept file, before it wrote the state, left a state whose record of that name was wrong)."""
+STATE_CHANGES = "state-changes.pickle"
+"""Beside STATE: what the cuts since STATE was written changed (the terms ranked again, each page's digest, the
+files), while few (MOST_CHANGED), named with STATE's generation so that it is never read over another STATE."""
+MOST_CHANGED = 0.1
+"""The share of the terms the changes since STATE may hold: past it, STATE is written anew (a province's is
+30 MB; its edit build's changes, a few hundred terms)."""
+KEPT_FORMAT = 3
+"""The kept state's format: since 2 each kept file is named by its bytes (format 1 named it as in the site, so a
+build killed after it had replaced a kept file, before it wrote the state, left a state whose record of that name
+was wrong); since 3 STATE has a generation and STATE_CHANGES beside it."""
 _TAGS = re.compile(r"<[^>]*>")
 
 
@@ -221,6 +228,7 @@ def write_light_index(index_path: Path, kept: KeptIndex | None = None, more: Seq
     ranked = _rank_again(before, pages, digests, fields, separator, kept) if before is not None else None
     # The prefixes whose summary may differ from last time's: those of the terms ranked again (None: every one).
     stale: set[str] | None = None
+    again: set[str] | None = None
     if ranked is None:
         postings, rows = _rank(pages, fields, separator)
     else:
@@ -292,7 +300,7 @@ def write_light_index(index_path: Path, kept: KeptIndex | None = None, more: Seq
         else:
             kept.place(name, data, folder / name)
     if kept is not None:
-        kept.keep(shape, digests, postings, rows, dict(summaries))
+        kept.keep(shape, digests, postings, rows, dict(summaries), again)
     index_path.write_text(_dumps({"config": {**config, "light": light}, "docs": []}), encoding="utf-8")
     index_bytes = index_path.stat().st_size
     return LightStats(pages=total, terms=len(terms), files=placed + len(files) + 1, index_bytes=index_bytes,
@@ -400,22 +408,48 @@ class KeptIndex:
     now: dict[str, tuple[int, bytes]] = field(default_factory=dict)
     """This build's files, each kept (a file that could not be kept is left out, so it is written next time)."""
     linked: int = 0
+    generation: str = ""
+    """STATE's generation as read ("" when none read)."""
+    changed: set[str] = field(default_factory=set)
+    """The terms whose postings and line differ from STATE's, by STATE_CHANGES as read."""
 
     def read(self, shape: str) -> KeptState | None:
-        """What the last cut knew, if it was made by this fivestar for an index of this shape."""
+        """What the last cut knew, if it was made by this fivestar for an index of this shape: STATE, with
+        STATE_CHANGES over it when they are STATE's own (without them, STATE is an older cut's, whole: its files
+        are named by their bytes, so a file it names is right, or gone and made again)."""
         if self.ignored:
             return None
         try:
             with bulk_load():  # the state lives as long as the build
                 raw = pickle.loads((self.folder / STATE).read_bytes())
-                if raw["format"] != KEPT_FORMAT or raw["signature"] != self.signature or raw["shape"] != shape:
+                if not self._ours(raw, shape) or not isinstance(raw["generation"], str):
                     return None
                 state = KeptState(list(raw["pages"]), dict(raw["postings"]), dict(raw["rows"]),
-                                  dict(raw.get("prefixes") or {}))
-            self.last = dict(raw["files"])
+                                  dict(raw["prefixes"]))
+                files = dict(raw["files"])
         except Exception:  # missing, cut short or from another fivestar: the cut is made whole
             return None
+        try:
+            with bulk_load():
+                changes = pickle.loads((self.folder / STATE_CHANGES).read_bytes())
+            if self._ours(changes, shape) and changes["generation"] == raw["generation"]:
+                for term, value in changes["postings"].items():
+                    if value is None:
+                        state.postings.pop(term, None)
+                        state.rows.pop(term, None)
+                    else:
+                        state.postings[term], state.rows[term] = value, changes["rows"][term]
+                state.pages, state.prefixes, files = list(changes["pages"]), dict(changes["prefixes"]), \
+                    dict(changes["files"])
+                self.changed = set(changes["postings"])
+        except Exception:  # none, or not whole: STATE alone
+            self.changed = set()
+        self.generation, self.last = raw["generation"], files
         return state
+
+    def _ours(self, raw: Any, shape: str) -> bool:
+        return isinstance(raw, dict) and raw.get("format") == KEPT_FORMAT and raw.get("signature") == self.signature \
+            and raw.get("shape") == shape
 
     def kept_file(self, digest: bytes) -> Path:
         """Where the kept file of these bytes (their digest) is: named by it, in a folder of its first two digits."""
@@ -469,12 +503,23 @@ class KeptIndex:
         return True
 
     def keep(self, shape: str, pages: list[bytes], postings: Postings, rows: dict[str, str],
-             prefixes: dict[str, str]) -> None:
-        """Keep what this cut knew, and only this build's files."""
-        state = {"format": KEPT_FORMAT, "signature": self.signature, "shape": shape, "pages": pages,
-                 "postings": postings, "rows": rows, "prefixes": prefixes, "files": self.now}
-        if not write_whole(self.folder / STATE, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)):
-            return
+             prefixes: dict[str, str], again: set[str] | None = None) -> None:
+        """Keep what this cut knew, and only this build's files. A cut that ranked only `again` again over the
+        state read (None: every term) writes what differs from STATE into STATE_CHANGES while that is few."""
+        head = {"format": KEPT_FORMAT, "signature": self.signature, "shape": shape}
+        changed = self.changed | again if again is not None and self.generation else None
+        if changed is not None and len(changed) <= MOST_CHANGED * max(1, len(rows)):
+            state = {**head, "generation": self.generation, "pages": pages, "prefixes": prefixes, "files": self.now,
+                     "postings": {term: postings.get(term) for term in changed},
+                     "rows": {term: rows.get(term) for term in changed}}
+            if not write_whole(self.folder / STATE_CHANGES, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)):
+                return
+        else:
+            state = {**head, "generation": os.urandom(8).hex(), "pages": pages, "postings": postings, "rows": rows,
+                     "prefixes": prefixes, "files": self.now}
+            if not write_whole(self.folder / STATE, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)):
+                return
+            (self.folder / STATE_CHANGES).unlink(missing_ok=True)
         used = {digest for _size, digest in self.now.values()}
         if self.last:  # the files of last time that this build did not use
             for digest in {digest for _size, digest in self.last.values()} - used:
