@@ -460,22 +460,25 @@ def write_qr_codes(canonicals: Iterable[str], site_dir: Path, cache_dir: Path | 
     images.place_cached); how many."""
     count = 0
     made: set[str] = set()
+    # Paths as strings: a province has 30,000 pages, and pathlib's joins and checks would cost a second.
+    site = os.fspath(site_dir)
+    kept = os.path.join(os.fspath(cache_dir), "qr") if cache_dir is not None else None
     for canonical in canonicals:
         name = qr_file(canonical)
         if name in made:
             continue
         made.add(name)
-        target = Path(site_dir) / name
+        target = os.path.join(site, name)
         if count == 0:
-            target.parent.mkdir(parents=True, exist_ok=True)
-        cached = Path(cache_dir) / "qr" / name.rsplit("/", 1)[1] if cache_dir is not None else None
-        if cached is not None and cached.is_file():
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+        cached = os.path.join(kept, name.rsplit("/", 1)[1]) if kept is not None else None
+        if cached is not None and os.path.isfile(cached):
             place_cached(cached, target, link=link)
         else:
             data = qr_svg(canonical).encode("ascii")
-            target.write_bytes(data)
+            Path(target).write_bytes(data)
             if cached is not None:
-                write_whole(cached, data)
+                write_whole(Path(cached), data)
         count += 1
     return count
 

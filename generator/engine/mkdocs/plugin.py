@@ -410,7 +410,8 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         def job(deliver: Deliver, receive: Receive) -> str | None:
             # What needs no page address comes first, while the pages are still being made. A build hands the
             # search entries over as soon as they are made (the light index is cut from them while this process
-            # writes the downloads and QR codes) and joins this job before the new site goes in place. A
+            # writes the downloads, puts the stored pages in place and writes the QR codes) and joins this job
+            # before the new site goes in place. A
             # preview's build ends, and its pages reload, once it has the entries: every file a page loads
             # (record images, share pictures, QR codes) is written before they are delivered, and the
             # downloads, which a page only links to, after (a preview does not wait for them).
