@@ -433,15 +433,18 @@ class KeptIndex:
             with bulk_load():
                 changes = pickle.loads((self.folder / STATE_CHANGES).read_bytes())
             if self._ours(changes, shape) and changes["generation"] == raw["generation"]:
-                for term, value in changes["postings"].items():
+                # Everything read before anything is applied: changes that do not read leave STATE as it is.
+                updates = [(term, value, changes["rows"][term]) for term, value in changes["postings"].items()]
+                pages, prefixes, changed_files = list(changes["pages"]), dict(changes["prefixes"]), \
+                    dict(changes["files"])
+                for term, value, row in updates:
                     if value is None:
                         state.postings.pop(term, None)
                         state.rows.pop(term, None)
                     else:
-                        state.postings[term], state.rows[term] = value, changes["rows"][term]
-                state.pages, state.prefixes, files = list(changes["pages"]), dict(changes["prefixes"]), \
-                    dict(changes["files"])
-                self.changed = set(changes["postings"])
+                        state.postings[term], state.rows[term] = value, row
+                state.pages, state.prefixes, files = pages, prefixes, changed_files
+                self.changed = {term for term, _value, _row in updates}
         except Exception:  # none, or not whole: STATE alone
             self.changed = set()
         self.generation, self.last = raw["generation"], files
