@@ -1,13 +1,19 @@
 """A file of a cache replaced in one step: written beside it, then moved over it, so that a reader (or a hard link
-into a built site) never sees it half written; a cache that cannot be written costs only the work next time. And
-when a cache may trust what `stat` says of a file (RACY_NS). Top-level because caches live in every layer
-(records' member cache, the site's images and parts)."""
+into a built site) never sees it half written; a cache that cannot be written costs only the work next time. When
+a cache may trust what `stat` says of a file (RACY_NS). And a big state kept whole now and then, with a build's
+few changes beside it in between (`read_state`). Top-level because caches live in every layer (records' member
+cache, the site's images and parts, the page cache and the light index)."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import pickle
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+from generator.heap import bulk_load
 
 RACY_NS = 2_000_000_000
 """A file changed this close to (or after) the moment a cache kept what `stat` said of it is read again, whatever
@@ -40,3 +46,43 @@ def write_whole(path: Path, data: bytes) -> bool:
             staging.unlink()
         return False
     return True
+
+
+# -- a state kept whole now and then, and as changes over it in between ---------------------------------------------
+
+def read_state(state: Path, changes: Path, ours: Callable[[Any], bool]) -> tuple[Any, Any]:
+    """A state pickled whole (`state`) and the changes pickled beside it (`changes`), each as written, when `ours`
+    takes it (its format, its fivestar) and it has a generation; the changes only when they are of the state's
+    generation, so that they are never read over another state (None: none, not whole, or another state's). A state
+    that does not read is None, and its changes with it."""
+    try:
+        with bulk_load():  # a state lives as long as the build
+            whole = pickle.loads(state.read_bytes())
+    except Exception:  # missing, cut short or from another fivestar (any unpickling error)
+        return None, None
+    if not ours(whole) or not isinstance(whole.get("generation"), str):
+        return None, None
+    try:
+        with bulk_load():
+            over = pickle.loads(changes.read_bytes())
+    except Exception:
+        return whole, None
+    if not ours(over) or over.get("generation") != whole["generation"]:
+        return whole, None
+    return whole, over
+
+
+def write_state(state: Path, changes: Path, payload: dict[str, Any]) -> str | None:
+    """`payload` written whole as the state, of a new generation (returned; None when it could not be written);
+    the changes beside the state before are removed (were they left, their generation is another)."""
+    generation = os.urandom(8).hex()
+    if not write_whole(state, pickle.dumps({**payload, "generation": generation}, protocol=pickle.HIGHEST_PROTOCOL)):
+        return None
+    changes.unlink(missing_ok=True)
+    return generation
+
+
+def write_state_changes(changes: Path, generation: str, payload: dict[str, Any]) -> bool:
+    """`payload` as the changes over the state of `generation`: everything that differs from it, written anew."""
+    return write_whole(changes, pickle.dumps({**payload, "generation": generation},
+                                             protocol=pickle.HIGHEST_PROTOCOL))

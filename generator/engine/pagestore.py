@@ -5,14 +5,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import pickle
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from generator.cachefile import write_whole
+from generator.cachefile import read_state, write_state, write_state_changes
 from generator.heap import bulk_load
 from generator.site.images import keep_produced, place_cached
 from generator.site.kept import KeptParts
@@ -229,23 +228,7 @@ def place_planned(planned: Iterable[tuple[str, str]]) -> None:
     """Put each stored page at its place in the build's folder (`PageStore.plan`): linked, else copied; OSError
     when one cannot be put there at all (the build then fails: its engine has the page as written)."""
     for source, target in planned:
-        try:  # built in the last site's folders (folders.take_skeleton), the page's is there: one system call
-            os.link(source, target)
-        except FileNotFoundError:  # its folder is not, or the stored file has gone (the copy then says so)
-            _make_folder(os.path.dirname(target))
-            place_cached(source, target, link=True)
-        except OSError:  # no hard links here, or something in the way: as place_cached sees to it
-            place_cached(source, target, link=True)
-
-
-def _make_folder(folder: str) -> None:
-    """A page's folder, made: most pages are a folder's index.html, in a folder new to this build."""
-    try:
-        os.mkdir(folder)
-    except FileExistsError:
-        pass
-    except FileNotFoundError:  # the folder above it is not there yet either
-        os.makedirs(folder, exist_ok=True)
+        place_cached(source, target, link=True)
 
 
 def read_index(path: Path) -> dict[str, StoredPage]:
@@ -256,31 +239,27 @@ def read_index(path: Path) -> dict[str, StoredPage]:
 
 def _read_with_changes(path: Path) -> tuple[dict[str, StoredPage], str, frozenset[str]]:
     """INDEX's pages with CHANGES applied when they are INDEX's own, its generation, the pages it names itself."""
+    whole, changes = read_state(path, path.with_name(CHANGES), _ours)
     try:
         with bulk_load():  # the index lives as long as the build
-            raw = pickle.loads(path.read_bytes())
-            if not isinstance(raw, dict) or raw.get("format") != FORMAT or not isinstance(raw.get("pages"), dict) \
-                    or not isinstance(raw.get("generation"), str):
-                return {}, "", frozenset()
-            pages = {key: StoredPage(*entry) for key, entry in raw["pages"].items()}
-    except Exception:  # missing, cut short or from another fivestar (any unpickling error): an empty cache
+            pages = {key: StoredPage(*entry) for key, entry in whole["pages"].items()}
+    except Exception:  # none, or not of this fivestar: an empty cache
         return {}, "", frozenset()
     indexed = frozenset(pages)
-    added: dict[str, StoredPage] = {}
-    dropped: list[str] = []
     try:
         with bulk_load():
-            changes = pickle.loads(path.with_name(CHANGES).read_bytes())
-            if isinstance(changes, dict) and changes.get("format") == FORMAT \
-                    and changes.get("generation") == raw["generation"]:
-                added = {key: StoredPage(*entry) for key, entry in changes["added"].items()}
-                dropped = [key for key in changes["dropped"] if key in indexed]
-    except Exception:  # none, or not whole: INDEX alone (the pages added since are made again)
+            added = {key: StoredPage(*entry) for key, entry in changes["added"].items()} if changes else {}
+            dropped = [key for key in changes["dropped"] if key in indexed] if changes else []
+    except Exception:  # not whole: INDEX alone (the pages added since are made again)
         added, dropped = {}, []
     for key in dropped:
         del pages[key]
     pages.update(added)
-    return pages, raw["generation"], indexed
+    return pages, whole["generation"], indexed
+
+
+def _ours(raw: Any) -> bool:
+    return isinstance(raw, dict) and raw.get("format") == FORMAT
 
 
 def _entries(pages: Mapping[str, StoredPage]) -> dict[str, tuple[Any, ...]]:
@@ -289,17 +268,13 @@ def _entries(pages: Mapping[str, StoredPage]) -> dict[str, tuple[Any, ...]]:
 
 def write_index(path: Path, pages: Mapping[str, StoredPage]) -> None:
     """INDEX anew, of a new generation (CHANGES beside it, of the old one, no longer applies)."""
-    data = pickle.dumps({"format": FORMAT, "generation": os.urandom(8).hex(), "pages": _entries(pages)},
-                        protocol=pickle.HIGHEST_PROTOCOL)
-    if not write_whole(path, data):
+    if write_state(path, path.with_name(CHANGES), {"format": FORMAT, "pages": _entries(pages)}) is None:
         raise OSError(f"{path} could not be written")
-    path.with_name(CHANGES).unlink(missing_ok=True)
     path.with_name(LEGACY_INDEX).unlink(missing_ok=True)
 
 
 def write_changes(path: Path, generation: str, added: Mapping[str, StoredPage], dropped: Iterable[str]) -> None:
     """CHANGES anew: the pages added since INDEX of `generation` was written, and those of it dropped since."""
-    data = pickle.dumps({"format": FORMAT, "generation": generation, "added": _entries(added),
-                         "dropped": sorted(dropped)}, protocol=pickle.HIGHEST_PROTOCOL)
-    if not write_whole(path, data):
+    if not write_state_changes(path, generation, {"format": FORMAT, "added": _entries(added),
+                                                  "dropped": sorted(dropped)}):
         raise OSError(f"{path} could not be written")

@@ -557,17 +557,30 @@ def place_cached(cached: Path | str, target: Path | str, *, link: bool = False) 
     The page cache (engine/pagestore.py) places its pages the same way."""
     if link:
         try:
-            try:
+            try:  # one system call when the target's folder is there (a build in the last site's folders)
                 os.link(cached, target)
             except FileExistsError:  # two records, one picture: already there; or something else, replaced
                 if os.path.samefile(cached, target):
                     return
                 os.unlink(target)
                 os.link(cached, target)
+            except FileNotFoundError:  # no folder yet (or no cached file: the copy says so)
+                _make_folder(os.path.dirname(target))
+                os.link(cached, target)
             return
-        except OSError:  # no hard links on this file system (or no folder yet: the copy says so)
+        except OSError:  # no hard links on this file system
             pass
     shutil.copyfile(cached, target)
+
+
+def _make_folder(folder: str) -> None:
+    """A file's folder, made: most are a page's own, in a folder new to the build (one system call)."""
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:  # the folder above it is not there yet either
+        os.makedirs(folder, exist_ok=True)
 
 
 def keep_produced(produced: Path | str, kept: Path) -> bool:

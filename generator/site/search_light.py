@@ -29,7 +29,6 @@ import hashlib
 import json
 import math
 import os
-import pickle
 import re
 import shutil
 from array import array
@@ -41,7 +40,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from generator.cachefile import write_whole
+from generator.cachefile import read_state, write_state, write_state_changes
 from generator.heap import bulk_load
 from generator.site.images import keep_produced, place_cached
 
@@ -419,35 +418,31 @@ class KeptIndex:
         are named by their bytes, so a file it names is right, or gone and made again)."""
         if self.ignored:
             return None
+        whole, changes = read_state(self.folder / STATE, self.folder / STATE_CHANGES,
+                                    lambda raw: self._ours(raw, shape))
         try:
             with bulk_load():  # the state lives as long as the build
-                raw = pickle.loads((self.folder / STATE).read_bytes())
-                if not self._ours(raw, shape) or not isinstance(raw["generation"], str):
-                    return None
-                state = KeptState(list(raw["pages"]), dict(raw["postings"]), dict(raw["rows"]),
-                                  dict(raw["prefixes"]))
-                files = dict(raw["files"])
-        except Exception:  # missing, cut short or from another fivestar: the cut is made whole
+                state = KeptState(list(whole["pages"]), dict(whole["postings"]), dict(whole["rows"]),
+                                  dict(whole["prefixes"]))
+                files = dict(whole["files"])
+        except Exception:  # none, or not of this fivestar and shape: the cut is made whole
             return None
-        try:
-            with bulk_load():
-                changes = pickle.loads((self.folder / STATE_CHANGES).read_bytes())
-            if self._ours(changes, shape) and changes["generation"] == raw["generation"]:
-                # Everything read before anything is applied: changes that do not read leave STATE as it is.
-                updates = [(term, value, changes["rows"][term]) for term, value in changes["postings"].items()]
-                pages, prefixes, changed_files = list(changes["pages"]), dict(changes["prefixes"]), \
-                    dict(changes["files"])
-                for term, value, row in updates:
-                    if value is None:
-                        state.postings.pop(term, None)
-                        state.rows.pop(term, None)
-                    else:
-                        state.postings[term], state.rows[term] = value, row
-                state.pages, state.prefixes, files = pages, prefixes, changed_files
-                self.changed = {term for term, _value, _row in updates}
+        self.changed = set()
+        try:  # everything read before anything is applied: changes that do not read leave STATE as it is
+            updates = [(term, value, changes["rows"][term]) for term, value in changes["postings"].items()]
+            pages, prefixes, changed_files = list(changes["pages"]), dict(changes["prefixes"]), dict(changes["files"])
         except Exception:  # none, or not whole: STATE alone
-            self.changed = set()
-        self.generation, self.last = raw["generation"], files
+            updates = None
+        if updates is not None:
+            for term, value, row in updates:
+                if value is None:
+                    state.postings.pop(term, None)
+                    state.rows.pop(term, None)
+                else:
+                    state.postings[term], state.rows[term] = value, row
+            state.pages, state.prefixes, files = pages, prefixes, changed_files
+            self.changed = {term for term, _value, _row in updates}
+        self.generation, self.last = whole["generation"], files
         return state
 
     def _ours(self, raw: Any, shape: str) -> bool:
@@ -475,25 +470,21 @@ class KeptIndex:
         """Put this build's file `name` at `target`: linked from the cache when the cache holds these bytes (a file
         named by their digest, of their size), else written and kept."""
         known = (len(data), hashlib.blake2b(data, digest_size=16).digest())
-        kept = self.kept_file(known[1])
-        try:
-            if os.stat(kept).st_size == known[0]:
-                place_cached(kept, target, link=True)
-                self.linked += 1
-                self.now[name] = known
-                return
-        except OSError:
-            pass
+        if self._link(name, known, target):
+            return
         target.write_bytes(data)
-        if keep_produced(target, kept):
+        if keep_produced(target, self.kept_file(known[1])):
             self.now[name] = known
 
     def place_again(self, name: str, target: Path) -> bool:
         """Put last time's file `name` at `target`, known to hold this build's bytes (the same pages): linked from
-        the cache when it is there whole (the size recorded); False when it is not, and the file must be made."""
+        the cache when it is there whole; False when it is not, and the file must be made."""
         known = self.last.get(name)
-        if known is None:
-            return False
+        return known is not None and self._link(name, known, target)
+
+    def _link(self, name: str, known: tuple[int, bytes], target: Path) -> bool:
+        """The kept file of these bytes (size, digest) linked at `target` as this build's `name`, when it is there
+        whole (of its size)."""
         kept = self.kept_file(known[1])
         try:
             if os.stat(kept).st_size != known[0]:
@@ -512,17 +503,15 @@ class KeptIndex:
         head = {"format": KEPT_FORMAT, "signature": self.signature, "shape": shape}
         changed = self.changed | again if again is not None and self.generation else None
         if changed is not None and len(changed) <= MOST_CHANGED * max(1, len(rows)):
-            state = {**head, "generation": self.generation, "pages": pages, "prefixes": prefixes, "files": self.now,
-                     "postings": {term: postings.get(term) for term in changed},
-                     "rows": {term: rows.get(term) for term in changed}}
-            if not write_whole(self.folder / STATE_CHANGES, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)):
+            if not write_state_changes(self.folder / STATE_CHANGES, self.generation, {
+                    **head, "pages": pages, "prefixes": prefixes, "files": self.now,
+                    "postings": {term: postings.get(term) for term in changed},
+                    "rows": {term: rows.get(term) for term in changed}}):
                 return
-        else:
-            state = {**head, "generation": os.urandom(8).hex(), "pages": pages, "postings": postings, "rows": rows,
-                     "prefixes": prefixes, "files": self.now}
-            if not write_whole(self.folder / STATE, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)):
-                return
-            (self.folder / STATE_CHANGES).unlink(missing_ok=True)
+        elif write_state(self.folder / STATE, self.folder / STATE_CHANGES, {
+                **head, "pages": pages, "postings": postings, "rows": rows, "prefixes": prefixes,
+                "files": self.now}) is None:
+            return
         used = {digest for _size, digest in self.now.values()}
         if self.last:  # the files of last time that this build did not use
             for digest in {digest for _size, digest in self.last.values()} - used:
