@@ -192,13 +192,14 @@ def edited(docs: list[dict[str, object]], edits: list[tuple[int, str, str, int]]
 
 @settings(max_examples=40, deadline=None)
 @given(rounds=st.lists(st.lists(EDIT, min_size=1, max_size=4), min_size=1, max_size=4), pages=st.integers(8, 60),
-       most=st.sampled_from([0.0, 0.1, 1.0]))
+       most=st.sampled_from([0.0, 0.1, 1.0]), killed=st.sets(st.integers(0, 3), max_size=2))
 def test_a_cut_from_the_last_builds_kept_index_writes_the_files_a_whole_cut_writes(
-        rounds: list[list[tuple[int, str, str, int]]], pages: int, most: float) -> None:
+        rounds: list[list[tuple[int, str, str, int]]], pages: int, most: float, killed: set[int]) -> None:
     """Build after build with the kept index, each edited as staff edit: every file is the one a cut of every
     page writes, byte for byte, whether the kept terms were ranked again or the whole index was (page count
-    changed), and whether the state was kept whole or as changes over an older one (`most`: the share of terms
-    the changes may hold); and when nothing changed every file is linked, none written."""
+    changed), whether the state was kept whole or as changes over an older one (`most`: the share of terms the
+    changes may hold), and whether a build before was killed once it had kept its files, before its state (its
+    edits then undone: `killed`); and when nothing changed every file is linked, none written."""
     import tempfile
 
     with tempfile.TemporaryDirectory() as root:
@@ -212,6 +213,11 @@ def test_a_cut_from_the_last_builds_kept_index_writes_the_files_a_whole_cut_writ
             kept = lambda: search_light.KeptIndex(tmp / "kept", "fivestar")  # noqa: E731 - one per build
             assert cut(tmp, "first", docs, kept()) == cut(tmp, "first-whole", docs, None)
             for number, edits in enumerate(rounds):
+                if number in killed:
+                    stopped = kept()
+                    stopped.keep = lambda *args: None  # type: ignore[method-assign]
+                    cut(tmp, f"{number}-killed", edited(docs, edits), stopped)
+                    continue
                 docs = edited(docs, edits)
                 assert cut(tmp, f"{number}", docs, kept()) == cut(tmp, f"{number}-whole", docs, None)
             again = kept()
