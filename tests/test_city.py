@@ -300,7 +300,7 @@ def test_a_name_two_districts_share_is_told_apart_by_its_district(city: Dataset)
 
 
 def test_exports_carry_the_district_of_every_school(city: Dataset) -> None:
-    files = dict(exports.iter_exports(city))
+    files = exports.export_contents(city)
     rows = list(csv.DictReader(io.StringIO(files["downloads/honours.csv"].decode("utf-8-sig"))))
     names = {m.name for m in city.members}
     assert rows and all(row["所属地区"] in names for row in rows)

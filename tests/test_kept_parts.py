@@ -45,7 +45,8 @@ def data(pristine: Path, tmp_path: Path) -> Iterator[Path]:
 def exported(data: Path, kept: KeptParts | None = None) -> dict[str, bytes]:
     loaded = load_dataset(data)
     assert loaded.dataset is not None, loaded.problems
-    return dict(exports.iter_exports(loaded.dataset, NEWS, None, input_keys(loaded.dataset), kept))
+    return {path: b"".join(document)
+            for path, document in exports.iter_exports(loaded.dataset, NEWS, None, input_keys(loaded.dataset), kept)}
 
 
 def kept_in(folder: Path, *, ignored: bool = False) -> KeptParts:

@@ -44,6 +44,7 @@ from generator.site import press
 from generator.site.inputs import NO_KEYS, InputKeys, input_keys
 from generator.site.kept import KeptParts, kept_or_made
 from generator.site.urls import event_uri, url_of
+from generator.site.zipparts import Deflated, deflate_part, deflate_whole, joined, zip_bytes
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -360,12 +361,20 @@ def csv_lines(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> byte
     return buffer.getvalue().encode("utf-8")
 
 
-def csv_document(columns: Sequence[str], lines: Iterable[bytes]) -> bytes:
+Document = list[bytes]
+"""A download's bytes in pieces, written one after another: a province's files are never joined in memory."""
+
+
+def csv_parts(columns: Sequence[str], lines: Iterable[bytes]) -> Document:
     """CSV as Excel and WPS want it: UTF-8 with BOM, CRLF, every field as text, no field read as a formula; the
     header row, then `lines` (of `csv_lines`)."""
     header = io.StringIO(newline="")
     csv.writer(header, lineterminator="\r\n").writerow(columns)
-    return ("\ufeff" + header.getvalue()).encode("utf-8") + b"".join(lines)
+    return [("\ufeff" + header.getvalue()).encode("utf-8"), *lines]
+
+
+def csv_document(columns: Sequence[str], lines: Iterable[bytes]) -> bytes:
+    return b"".join(csv_parts(columns, lines))
 
 
 def csv_bytes(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> bytes:
@@ -386,18 +395,32 @@ def json_item(record: Any) -> bytes:
     return ("    " + _dumps(record).replace("\n", "\n    ")).encode("utf-8")
 
 
-def json_document(head: Mapping[str, Any], arrays: Mapping[str, Sequence[bytes]]) -> bytes:
+def json_parts(head: Mapping[str, Any], arrays: Mapping[str, Sequence[bytes]]) -> Document:
     """The bytes `json_bytes` gives for `head` with each of `arrays` (key → `json_item`s, each one item or several
-    joined by ",\n"), made without dumping the items again."""
-    members = []
-    for key in sorted([*head, *arrays]):
+    joined by ",\n"), made without dumping the items again, in pieces: the items are not copied."""
+    keys = sorted([*head, *arrays])
+    if not keys:
+        return [b"{}\n"]
+    out = [b"{\n"]
+    for number, key in enumerate(keys):
+        out.append((b",\n" if number else b"") + f"  {_dumps(key)}: ".encode())
         if key in arrays:
             items = [item for item in arrays[key] if item]
-            value = b"[\n" + b",\n".join(items) + b"\n  ]" if items else b"[]"
+            if not items:
+                out.append(b"[]")
+                continue
+            out.append(b"[\n")
+            for place, item in enumerate(items):
+                out += (b",\n", item) if place else (item,)
+            out.append(b"\n  ]")
         else:
-            value = _dumps(head[key]).replace("\n", "\n  ").encode("utf-8")
-        members.append(f"  {_dumps(key)}: ".encode() + value)
-    return b"{\n" + b",\n".join(members) + b"\n}\n" if members else b"{}\n"
+            out.append(_dumps(head[key]).replace("\n", "\n  ").encode("utf-8"))
+    out.append(b"\n}\n")
+    return out
+
+
+def json_document(head: Mapping[str, Any], arrays: Mapping[str, Sequence[bytes]]) -> bytes:
+    return b"".join(json_parts(head, arrays))
 
 
 def display_width(text: str) -> int:
@@ -438,16 +461,18 @@ def _bold(sheet: Any, value: str) -> WriteOnlyCell:
 
 @dataclass(frozen=True)
 class SheetPart:
-    """One sheet's making, apart from the workbook: its name, its data rows (`rows_xml`, from row 2) and the
-    display width of the widest text of each column, header included."""
+    """One sheet's making, apart from the workbook: its name, its data rows (`rows_xml`, from row 2) compressed as a
+    part of the sheet's entry (`zipparts.deflate_part`: compressed once, for every workbook that holds the sheet)
+    and the display width of the widest text of each column, header included."""
 
     name: str
-    rows: bytes
+    rows: Deflated
     widths: tuple[int, ...]
 
 
 def sheet_part(name: str, columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> SheetPart:
-    return SheetPart(name, rows_xml(columns, rows), tuple(column_width(c, (r.get(c) for r in rows)) for c in columns))
+    return SheetPart(name, deflate_part(rows_xml(columns, rows)),
+                     tuple(column_width(c, (r.get(c) for r in rows)) for c in columns))
 
 
 def _fill_sheet(sheet: Any, columns: Sequence[str], widths: Sequence[int]) -> None:
@@ -500,12 +525,10 @@ def rows_xml(columns: Sequence[str], rows: Iterable[Mapping[str, Any]], first: i
     return b"".join(row_xml(columns, row, str(n)) for n, row in enumerate(rows, start=first))
 
 
-def _with_rows(sheet: bytes, rows: bytes) -> bytes:
-    """Place data rows after the header row of a sheet openpyxl wrote."""
-    if not rows:
-        return sheet
+def _with_rows(sheet: bytes, rows: Deflated) -> Deflated:
+    """A sheet openpyxl wrote, with the data rows placed after its header row, compressed around them."""
     head, tail = sheet.rsplit(b"</sheetData>", 1)
-    return head + rows + b"</sheetData>" + tail
+    return joined([deflate_part(head), rows, deflate_part(b"</sheetData>" + tail)])
 
 
 def _note_sheet(workbook: Workbook, dataset: Dataset, columns: Mapping[str, str], used: set[str]) -> None:
@@ -546,27 +569,23 @@ def fixed_timestamp(dataset: Dataset) -> dt.datetime:
     return dt.datetime.combine(dataset.site.as_of, dt.time())
 
 
-def _stable_zip(data: bytes, when: dt.datetime, sheet_rows: Mapping[str, bytes] | None = None) -> bytes:
+def _stable_zip(data: bytes, when: dt.datetime, sheet_rows: Mapping[str, Deflated] | None = None) -> bytes:
     """Rewrite openpyxl's zip with fixed entry dates and a fixed `modified` property, adding the data rows
-    of each sheet (`sheet_rows`: part name → rows). Entry dates are held inside what a zip can record."""
+    of each sheet (`sheet_rows`: part name → rows, compressed already). Entry dates are held inside what a zip can
+    record."""
     stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
-    date_time = min(max(when, ZIP_EARLIEST), ZIP_LATEST).timetuple()[:6]
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    entries: list[tuple[str, Deflated]] = []
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
         for info in source.infolist():
             content = source.read(info.filename)
             if info.filename == "docProps/core.xml":
                 content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
                                  rb"\g<1>" + stamp.encode() + rb"\g<2>", content)
-            elif sheet_rows and info.filename in sheet_rows:
-                content = _with_rows(content, sheet_rows[info.filename])
-            entry = zipfile.ZipInfo(info.filename, date_time=date_time)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            entry.create_system = 0
-            target.writestr(entry, content)
-    return out.getvalue()
+            if sheet_rows and info.filename in sheet_rows:
+                entries.append((info.filename, _with_rows(content, sheet_rows[info.filename])))
+            else:
+                entries.append((info.filename, deflate_whole(content)))
+    return zip_bytes(entries, min(max(when, ZIP_EARLIEST), ZIP_LATEST).timetuple()[:6])
 
 
 def xlsx_bytes(dataset: Dataset, sheets: Sequence[tuple[str, Sequence[Mapping[str, Any]]]],
@@ -586,7 +605,7 @@ def workbook_bytes(dataset: Dataset, sheets: Sequence[SheetPart], columns: Mappi
     workbook.properties.creator = dataset.site.owner
     workbook.properties.title = title
     used: set[str] = set()
-    sheet_rows: dict[str, bytes] = {}
+    sheet_rows: dict[str, Deflated] = {}
     for number, part in enumerate(sheets, start=1):
         _fill_sheet(workbook.create_sheet(sheet_name(part.name, used)), list(columns), part.widths)
         sheet_rows[f"xl/worksheets/sheet{number}.xml"] = part.rows
@@ -744,12 +763,14 @@ def list_exports(dataset: Dataset) -> list[ExportFile]:
 
 @dataclass(frozen=True)
 class TitlePart:
-    """An honour title's share of the downloads: its lists as JSON items, CSV lines and a sheet, and its own files."""
+    """An honour title's share of the downloads: its lists as JSON items, CSV lines and a sheet (`title_files` makes
+    its own files from them), and its own workbook."""
 
+    slug: str
     json_items: bytes
     csv_lines: bytes
     sheet: SheetPart
-    files: tuple[tuple[str, bytes], ...]
+    workbook: bytes
 
 
 @dataclass(frozen=True)
@@ -792,15 +813,19 @@ def title_part(title: HonourTitle, dataset: Dataset, lists: Mapping[str, ListPar
     name = press.fullwidth(title.title)
     items = b",\n".join(part.json_item for part in parts)
     lines = b"".join(part.csv_lines for part in parts)
-    sheet = SheetPart(name, numbered_rows(row for part in parts for row in part.rows),
+    sheet = SheetPart(name, deflate_part(numbered_rows(row for part in parts for row in part.rows)),
                       tuple(max([display_width(c), *(part.widths[i] for part in parts)]) for i, c in enumerate(table)))
-    base = f"{DOWNLOADS}/honours/{title.slug}"
-    files = ((f"{base}.csv", csv_document(table, [lines])),
-             (f"{base}.xlsx", workbook_bytes(dataset, [sheet], columns,
-                                             f"{dataset.site.region}{name}名单")),
-             (f"{base}.json", json_document({**envelope(dataset), "title": name, "slug": title.slug},
-                                            {"honours": [items]})))
-    return TitlePart(items, lines, sheet, files)
+    return TitlePart(title.slug, items, lines, sheet,
+                     workbook_bytes(dataset, [sheet], columns, f"{dataset.site.region}{name}名单"))
+
+
+def title_files(part: TitlePart, dataset: Dataset) -> Iterator[tuple[str, Document]]:
+    """A title's own files (`downloads/honours/<slug>.*`), from its part."""
+    base = f"{DOWNLOADS}/honours/{part.slug}"
+    yield f"{base}.csv", csv_parts(list(honour_columns(dataset)), [part.csv_lines])
+    yield f"{base}.xlsx", [part.workbook]
+    yield f"{base}.json", json_parts({**envelope(dataset), "title": part.sheet.name, "slug": part.slug},
+                                     {"honours": [part.json_items]})
 
 
 def branch_part(branch: Branch, dataset: Dataset, columns: Sequence[str], as_of: str) -> BranchPart:
@@ -862,53 +887,68 @@ def branch_parts(dataset: Dataset, keys: InputKeys, kept: KeptParts | None) -> l
 
 
 def iter_exports(dataset: Dataset, news: Iterable[NewsItem] = (), site_url: str | None = None,
-                 keys: InputKeys | None = None, kept: KeptParts | None = None) -> Iterator[tuple[str, bytes]]:
-    """Every export as (path relative to the site root, bytes), one at a time so a province's files are
-    never all in memory together; the paths are those of `list_exports`. Made from parts (`title_parts`,
+                 keys: InputKeys | None = None, kept: KeptParts | None = None) -> Iterator[tuple[str, Document]]:
+    """Every export as (path relative to the site root, its bytes in pieces), one at a time so a province's files
+    are never all in memory together; the paths are those of `list_exports`. Made from parts (`title_parts`,
     `branch_parts`): with `kept`, a city's unchanged parts come from the last build."""
     keys = NO_KEYS if kept is None else keys if keys is not None else input_keys(dataset)
     head = envelope(dataset)
     region = dataset.site.region
     titles = []
     for part in title_parts(dataset, keys, kept):
-        yield from part.files
-        titles.append(replace(part, files=()))  # a title's own files are not kept in memory past here
+        yield from title_files(part, dataset)
+        titles.append(replace(part, workbook=b""))  # a title's own workbook is not kept in memory past here
     honour_table = honour_columns(dataset)
 
-    yield f"{DOWNLOADS}/honours.csv", csv_document(list(honour_table), [part.csv_lines for part in titles])
-    yield f"{DOWNLOADS}/honours.xlsx", workbook_bytes(dataset, [part.sheet for part in titles], honour_table,
-                                                      f"{region}荣誉名单")
-    yield f"{DOWNLOADS}/honours.json", json_document(head, {"honours": [part.json_items for part in titles]})
+    yield f"{DOWNLOADS}/honours.csv", csv_parts(list(honour_table), [part.csv_lines for part in titles])
+    yield f"{DOWNLOADS}/honours.xlsx", [workbook_bytes(dataset, [part.sheet for part in titles], honour_table,
+                                                       f"{region}荣誉名单")]
+    yield f"{DOWNLOADS}/honours.json", json_parts(head, {"honours": [part.json_items for part in titles]})
 
     branches = branch_parts(dataset, keys, kept)
     columns = branch_columns(dataset)
     widths = tuple(max(widths) for widths in zip(tuple(display_width(c) for c in columns),
                                                    *(part.widths for part in branches), strict=True))
     branch_items = [part.json_item for part in branches]
-    yield f"{DOWNLOADS}/branches.csv", csv_document(list(columns), [part.csv_line for part in branches])
-    yield f"{DOWNLOADS}/branches.xlsx", workbook_bytes(
-        dataset, [SheetPart("支部名录", numbered_rows(part.row for part in branches), widths)], columns,
-        f"{region}支部名录")
-    yield f"{DOWNLOADS}/branches.json", json_document(head, {"branches": branch_items})
-    yield f"{DOWNLOADS}/fivestar.json", json_document(
+    yield f"{DOWNLOADS}/branches.csv", csv_parts(list(columns), [part.csv_line for part in branches])
+    yield f"{DOWNLOADS}/branches.xlsx", [workbook_bytes(
+        dataset, [SheetPart("支部名录", deflate_part(numbered_rows(part.row for part in branches)), widths)],
+        columns, f"{region}支部名录")]
+    yield f"{DOWNLOADS}/branches.json", json_parts(head, {"branches": branch_items})
+    yield f"{DOWNLOADS}/fivestar.json", json_parts(
         head, {"honours": [part.json_items for part in titles], "branches": branch_items})
-    yield FEED, atom_bytes(dataset, news, site_url)
+    yield FEED, [atom_bytes(dataset, news, site_url)]
 
 
 def export_contents(dataset: Dataset, news: Iterable[NewsItem] = (),
                     site_url: str | None = None) -> dict[str, bytes]:
     """Every export's bytes by its path (small datasets and tests; `write_exports` streams instead)."""
-    return dict(iter_exports(dataset, news, site_url))
+    return {path: b"".join(document) for path, document in iter_exports(dataset, news, site_url)}
 
 
 def write_exports(dataset: Dataset, site_dir: Path, news: Iterable[NewsItem] = (), site_url: str | None = None,
                   keys: InputKeys | None = None, kept: KeptParts | None = None) -> list[Path]:
-    """Write every export under `site_dir`; files whose bytes are unchanged are left untouched."""
+    """Write every export under `site_dir`, piece by piece; files whose bytes are unchanged are left untouched."""
     written: list[Path] = []
-    for relative, content in iter_exports(dataset, news, site_url, keys, kept):
+    folders: set[Path] = set()
+    for relative, document in iter_exports(dataset, news, site_url, keys, kept):
         path = Path(site_dir) / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.is_file() or path.read_bytes() != content:
-            path.write_bytes(content)
+        if path.parent not in folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(path.parent)
+        if not _holds(path, document):
+            with path.open("wb") as out:
+                out.writelines(document)
         written.append(path)
     return written
+
+
+def _holds(path: Path, document: Document) -> bool:
+    """Whether the file at `path` has the document's bytes already (a preview writes into the last site)."""
+    try:
+        if path.stat().st_size != sum(map(len, document)):
+            return False
+        with path.open("rb") as held:
+            return all(held.read(len(piece)) == piece for piece in document)
+    except OSError:
+        return False
