@@ -103,6 +103,23 @@ def test_an_unchanged_city_reads_no_files_bytes_once_they_are_old(pristine: Path
     assert quiet.files_read == 0 and quiet.hits == 2
 
 
+@pytest.mark.parametrize("named", ["data", "./data/", "data/../data", "absolute"])
+def test_the_data_named_another_way_takes_every_member_kept(named: str, pristine: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build run once with `--data data` and once with `--data /home/x/data` (or from another folder) loads the
+    same members: the second takes them all from the cache and reads no file's bytes."""
+    data = tmp_path / "data"
+    shutil.copytree(pristine, data)
+    cache_dir = tmp_path / "cache"
+    monkeypatch.setattr(cachefile, "RACY_NS", -10**18)  # as if written long before
+    monkeypatch.chdir(tmp_path)
+    plain = load_dataset(data)
+    same_loading(load_dataset(Path("data"), member_cache=MemberCache(cache_dir)), plain)
+    again = MemberCache(cache_dir)
+    same_loading(load_dataset(data if named == "absolute" else Path(named), member_cache=again), plain)
+    assert again.files_read == 0 and again.hits == 2 and again.misses == 0
+
+
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edits=st.lists(st.tuples(st.sampled_from(sorted(EDITS)), st.integers(0, 10_000)), min_size=1, max_size=3))
 def test_any_edit_of_a_members_files_loads_as_without_the_cache(edits: list[tuple[str, int]], pristine: Path,
@@ -113,12 +130,15 @@ def test_any_edit_of_a_members_files_loads_as_without_the_cache(edits: list[tupl
     shutil.copytree(pristine, data)
     monkeypatch.setattr(cachefile, "RACY_NS", -10**18)  # trust every `stat`, however recent: the hardest case
     load_dataset(data, member_cache=MemberCache(root / "cache"))
+    changed: set[Path] = set()  # the files an edit wrote, added or put in place
     for name, n in edits:
         files = member_files(data)
-        EDITS[name](files[n % len(files)])
+        path = files[n % len(files)]
+        EDITS[name](path)
+        changed.update([path, path.with_name("zz-" + path.name)] if name == "added" else [path])
     cached = MemberCache(root / "cache")
     same_loading(load_dataset(data, member_cache=cached), load_dataset(data))
-    assert cached.files_read >= 1 or all(name == "removed" for name, _n in edits)
+    assert cached.files_read >= 1 or not any(path.exists() for path in changed)  # only removals left
 
 
 def test_a_damaged_list_of_files_reads_every_file(pristine: Path, tmp_path: Path,

@@ -649,8 +649,11 @@ def load_dataset(data_dir: Path | str, limits: Limits = DEFAULT_LIMITS, *, today
     `members`) loads each member's folder the same way first, alone, and merges what it holds (records/members.py);
     with `member_cache` (records/membercache.py) a member whose files are unchanged is taken as loaded before.
     """
+    folder = Path(data_dir)
+    if member_cache is not None:  # kept by path: `data`, `./data/` and `/home/x/data` are one folder to the cache
+        folder = Path(os.path.abspath(folder))
     with bulk_load():
-        result = _load(Path(data_dir), limits, today or china_today(), shown, (), member_cache)
+        result = _load(folder, limits, today or china_today(), shown, (), member_cache)
     if member_cache is not None:
         member_cache.save()
         if result.dataset is not None:  # every member was taken or written: the entries of other days go
