@@ -326,6 +326,20 @@ def test_unchanged_files_are_not_rewritten(tmp_path: Path) -> None:
     assert target.stat().st_mtime_ns == touched >= before
 
 
+
+@pytest.mark.parametrize("where", ["first", "middle", "last"])
+def test_a_file_changed_in_place_is_written_again(where: str, tmp_path: Path) -> None:
+    """A download is written in pieces and compared piece by piece: a file of the same size that differs anywhere
+    (one byte at its start, middle or end) is written again."""
+    dataset = load(SAMPLE)
+    written = exports.write_exports(dataset, tmp_path)
+    expected = {path: path.read_bytes() for path in written}
+    for path, content in expected.items():
+        at = {"first": 0, "middle": len(content) // 2, "last": len(content) - 1}[where]
+        path.write_bytes(content[:at] + bytes([content[at] ^ 0x01]) + content[at + 1:])
+    exports.write_exports(dataset, tmp_path)
+    assert {path: path.read_bytes() for path in written} == expected
+
 # -- the Atom feed ----------------------------------------------------------------------------------------------------
 
 
