@@ -1,7 +1,8 @@
 """A file of a cache replaced in one step: written beside it, then moved over it, so that a reader (or a hard link
 into a built site) never sees it half written; a cache that cannot be written costs only the work next time. When
-a cache may trust what `stat` says of a file (RACY_NS). And a big state kept whole now and then, with a build's
-few changes beside it in between (`read_state`). Top-level because caches live in every layer (records' member
+a cache may trust what `stat` says of a file (RACY_NS). A big state kept whole now and then, with a build's
+few changes beside it in between (`read_state`). And the entries no build uses any more, removed once they are old
+(`prune_unused`). Top-level because caches live in every layer (records' member
 cache, the site's images and parts, the page cache and the light index)."""
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,11 @@ RACY_NS = 2_000_000_000
 """A file changed this close to (or after) the moment a cache kept what `stat` said of it is read again, whatever
 `stat` says: its change may fall in the same clock tick as the reading that was kept (git's "racy" files). Two
 seconds also covers file systems that keep times to the even second."""
+
+UNUSED_FOR_S = 14 * 24 * 3600
+"""How long an entry this build did not use stays in a cache (`prune_unused`): two weeks, so that a photo put back
+after a few days is not encoded again, and a preview still building with the data of a moment ago (its entries
+are new, or were used by builds till then) finds what it planned."""
 
 Signature = tuple[int, int, int, int, int]
 """What `stat` says of a regular file: size, modification and change times (ns), inode, device."""
@@ -86,3 +93,48 @@ def write_state_changes(changes: Path, generation: str, payload: dict[str, Any])
     """`payload` as the changes over the state of `generation`: everything that differs from it, written anew."""
     return write_whole(changes, pickle.dumps({**payload, "generation": generation},
                                              protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def prune_unused(folder: Path | str, used: Collection[str], *, older_than: float) -> int:
+    """Remove each entry (file or folder, a staging leftover of a killed build too) of `folder` whose name is not in
+    `used` and that has not changed since `older_than` (seconds since the epoch); how many. A folder that cannot be
+    read, or an entry that cannot be removed, is left as it is: a cache costs only room."""
+    removed = 0
+    try:
+        entries = os.scandir(folder)
+    except OSError:
+        return 0
+    with entries:
+        for entry in entries:
+            if entry.name in used:
+                continue
+            try:
+                if entry.stat(follow_symlinks=False).st_mtime >= older_than:
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path)
+                else:
+                    os.unlink(entry.path)
+                removed += 1
+            except OSError:
+                continue
+    return removed
+
+
+_HEX_PAIRS = frozenset(f"{n:02x}" for n in range(256))
+
+
+def prune_sharded(folder: Path | str, used: Collection[str], *, older_than: float) -> int:
+    """`prune_unused` in each folder of a cache whose entries are sharded by the first two hexadecimal digits of their
+    names (`ab/abcdef…`; beside them other folders, `qr`, `share`, are not shards); a shard left empty goes too."""
+    removed = 0
+    try:
+        shards = [entry.path for entry in os.scandir(folder)
+                  if len(entry.name) == 2 and entry.name in _HEX_PAIRS and entry.is_dir(follow_symlinks=False)]
+    except OSError:
+        return 0
+    for shard in shards:
+        removed += prune_unused(shard, used, older_than=older_than)
+        with contextlib.suppress(OSError):
+            os.rmdir(shard)  # only when empty
+    return removed

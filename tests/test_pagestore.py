@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import re
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,6 +18,8 @@ from hypothesis import strategies as st
 from generator.engine import pagestore
 from generator.engine.build import BuildOutcome, build_site
 from generator.engine.pagestore import FORMAT, INDEX, PageStore, StoredPage, read_index, store_folder, write_index
+from generator.records.load import load_dataset
+from generator.site.images import plan_images
 from generator.site.render import Heading
 from generator.staff.demo import write_demo
 from tests.test_reproducible import first_difference, tree
@@ -323,3 +327,57 @@ def test_fivestar_build_links_cached_images_share_pictures_and_qr_codes(base: tu
     assert not [p for p in clean.site_dir.rglob("*") if p.is_file() and (p.stat().st_dev, p.stat().st_ino) in inodes]
     assert first_difference(tree(clean.site_dir), tree(root / "site")) == ""
 
+
+
+def put_back(folder: Path, days: float) -> None:
+    """Every file and folder under `folder` as if last changed `days` ago."""
+    then = time.time() - days * 24 * 3600
+    for path in [folder, *folder.rglob("*")]:
+        os.utime(path, (then, then), follow_symlinks=False)
+
+
+def strays(cache: Path) -> list[Path]:
+    """One entry of each kind the image cache holds that no build of the demo uses (a killed build's staging folder
+    too), as an older build or other data would have left them."""
+    entry, staging = cache / "ab" / ("ab" + "0" * 30), cache / "ab" / ".ab1234-staging"
+    files = [entry / "320.webp", cache / "verified" / "cd" / "cd-1-11", cache / "share" / "old-picture.png",
+             cache / "qr" / "0123456789abcdef.svg"]
+    staging.mkdir(parents=True)
+    for path in files:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"old")
+    return [entry, staging, *files[1:]]
+
+
+def encoded(root: Path) -> set[tuple[int, int]]:
+    """The image cache's renditions, decoding stamps, share pictures and QR codes (not its list of headers)."""
+    headers = (root / ".cache" / "fivestar" / "images" / "headers.pickle").stat()
+    return cache_inodes(root) - {(headers.st_dev, headers.st_ino)}
+
+
+@pytest.mark.parametrize("days", [13, 15])
+def test_a_build_removes_what_it_did_not_use_once_two_weeks_old(days: int, base: tuple[Path, BuildOutcome],
+                                                               tmp_path: Path) -> None:
+    """Of the image cache (renditions, decoding stamps, share pictures, QR codes), a build removes what it did not
+    use, once it has not changed for two weeks (a photo put back within them is not encoded again), and keeps what
+    it used however old: the next build encodes, draws and makes nothing again."""
+    root = copy_of(base[0], tmp_path)
+    cache = root / ".cache" / "fivestar" / "images"
+    branch = first_file(root / "data" / "branches", holding="logo:")
+    logo = re.search(r"logo: (\S+)", branch.read_text(encoding="utf-8")).group(1)
+    branch.write_text(re.sub(r"^  logo: .*\n", "", branch.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
+    dropped = [p.parent for p in cache.glob("??/*/*") if p.parent.name in {
+        image.cache_key for image in plan_images(load_dataset(base[0] / "data").dataset, tmp_path / "h").values()
+        if image.source == logo}]
+    made = strays(cache)
+    put_back(cache, days)
+    before = encoded(root)
+    build(root)
+    gone = [path for path in [*made, *dropped] if not path.exists()]
+    assert gone == ([] if days < 14 else [*made, *dropped]) and dropped
+    kept = encoded(root)
+    assert kept <= before  # nothing made again
+    again = build(root)
+    assert again.reused and encoded(root) == kept
+    clean = build_site(root / "data", CONFIG, tmp_path / "clean")
+    assert first_difference(tree(clean.site_dir), tree(root / "site")) == ""

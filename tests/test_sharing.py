@@ -240,7 +240,7 @@ def test_no_address_without_site_url() -> None:
 
 def test_qr_files_are_named_by_address_and_made_once(tmp_path: Path) -> None:
     addresses = ["https://jyj.example.gov.cn/", "https://jyj.example.gov.cn/a/", "https://jyj.example.gov.cn/"]
-    assert share.write_qr_codes(addresses, tmp_path / "site", tmp_path / "cache") == 2
+    assert len(share.write_qr_codes(addresses, tmp_path / "site", tmp_path / "cache")) == 2
     for address in addresses:
         written = (tmp_path / "site" / share.qr_file(address)).read_text(encoding="ascii")
         assert decode(svg_modules(written)) == address

@@ -19,7 +19,7 @@ from pathlib import Path
 from stat import S_ISREG
 from typing import Literal
 
-from generator.cachefile import Signature, settled, signature_of, write_whole
+from generator.cachefile import Signature, prune_sharded, settled, signature_of, write_whole
 from generator.dataset import Dataset
 from generator.quotes import quoted
 from generator.records.problems import shorten
@@ -305,18 +305,23 @@ def _has_jpeg_end(path: Path) -> bool:
     return start != -1 and data.find(b"\xff\xd9", start) != -1
 
 
+def stamp_name(digest: str) -> str:
+    """The decoding stamp of an image's content (`verify_image`): its digest, the encoder's version, Pillow's."""
+    from PIL import __version__ as pillow
+
+    return f"{digest}-{ENCODER_VERSION}-{pillow.split('.')[0]}"
+
+
 def verify_image(path: Path, relative: str, cache_dir: Path | None) -> None:
     """`decode_image`, once per content: a stamp named by the file's digest in the image cache remembers a success.
 
     `fivestar check` and the build share the stamp, so an image decoded by either is not decoded again while it
     is unchanged. A cache that cannot be written (a read-only folder) only costs the decoding next time.
     """
-    from PIL import __version__ as pillow
-
     stamp = None
     if cache_dir is not None:
         digest = file_digest(path)
-        stamp = Path(cache_dir) / VERIFIED_FOLDER / digest[:2] / f"{digest}-{ENCODER_VERSION}-{pillow.split('.')[0]}"
+        stamp = Path(cache_dir) / VERIFIED_FOLDER / digest[:2] / stamp_name(digest)
         if stamp.is_file():
             return
     decode_image(path, relative)
@@ -545,6 +550,15 @@ def cached_files(image: ResponsiveImage, data_dir: Path, cache_dir: Path) -> Pat
         if not (entry.is_dir() and all((entry / n).is_file() for n in names)):
             raise
     return entry
+
+
+def prune_cache(cache_dir: Path, used: Iterable[ResponsiveImage], *, older_than: float) -> int:
+    """Remove the image cache's renditions and decoding stamps that none of `used` (a build's every image) needs,
+    once they have not changed since `older_than` (cachefile.prune_unused); how many entries."""
+    images = list(used)
+    stamps = {stamp_name(image.digest) for image in images}
+    return (prune_sharded(cache_dir, {image.cache_key for image in images}, older_than=older_than)
+            + prune_sharded(Path(cache_dir) / VERIFIED_FOLDER, stamps, older_than=older_than))
 
 
 def place_cached(cached: Path | str, target: Path | str, *, link: bool = False) -> None:

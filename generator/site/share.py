@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
-from generator.cachefile import write_whole
+from generator.cachefile import prune_unused, write_whole
 from generator.records.model import DEFAULT_SECTION_TITLES, SECTION_KEYS, Site
 from generator.sanitize import clean
 from generator.site.images import place_cached
@@ -359,6 +359,10 @@ def _encode(image: object, colours: Mapping[str, str]) -> bytes:
     return out.getvalue()
 
 
+SHARE_CACHE, QR_CACHE = "share", "qr"
+"""The image cache's folders of share pictures and QR codes, each file named as in the site."""
+
+
 def write_pictures(pictures: Mapping[str, SharePicture], site_dir: Path, cache_dir: Path | None = None, *,
                    link: bool = False) -> list[Path]:
     """Publish every share picture, drawing only those the cache (by file name) does not hold yet (`link`:
@@ -367,7 +371,7 @@ def write_pictures(pictures: Mapping[str, SharePicture], site_dir: Path, cache_d
     for picture in {p.url: p for p in pictures.values()}.values():
         target = Path(site_dir) / picture.url
         target.parent.mkdir(parents=True, exist_ok=True)
-        cached = Path(cache_dir) / "share" / Path(picture.url).name if cache_dir is not None else None
+        cached = Path(cache_dir) / SHARE_CACHE / Path(picture.url).name if cache_dir is not None else None
         if cached is not None and cached.is_file():
             place_cached(cached, target, link=link)
         else:
@@ -455,14 +459,14 @@ def qr_svg(address: str) -> str:
 
 
 def write_qr_codes(canonicals: Iterable[str], site_dir: Path, cache_dir: Path | None = None, *,
-                   link: bool = False) -> int:
+                   link: bool = False) -> set[str]:
     """Publish the QR code of every address (`qr_file`), made only when the cache does not hold it (`link`:
-    images.place_cached); how many."""
+    images.place_cached); their files' paths in the site."""
     count = 0
     made: set[str] = set()
     # Paths as strings: a province has 30,000 pages, and pathlib's joins and checks would cost a second.
     site = os.fspath(site_dir)
-    kept = os.path.join(os.fspath(cache_dir), "qr") if cache_dir is not None else None
+    kept = os.path.join(os.fspath(cache_dir), QR_CACHE) if cache_dir is not None else None
     for canonical in canonicals:
         name = qr_file(canonical)
         if name in made:
@@ -480,7 +484,16 @@ def write_qr_codes(canonicals: Iterable[str], site_dir: Path, cache_dir: Path | 
             if cached is not None:
                 write_whole(Path(cached), data)
         count += 1
-    return count
+    return made
+
+
+def prune_cache(cache_dir: Path, pictures: Iterable[SharePicture], qr_codes: Iterable[str], *,
+                older_than: float) -> int:
+    """Remove the share pictures and QR codes of the cache that this build did not publish (`pictures`, the QR
+    codes' paths in the site), once they have not changed since `older_than` (cachefile.prune_unused)."""
+    return (prune_unused(Path(cache_dir) / SHARE_CACHE, {Path(p.url).name for p in pictures}, older_than=older_than)
+            + prune_unused(Path(cache_dir) / QR_CACHE, {path.rsplit("/", 1)[-1] for path in qr_codes},
+                           older_than=older_than))
 
 
 # -- what a page's head and share button show --------------------------------------------------------------------------

@@ -13,7 +13,8 @@ import html
 import json
 import os
 import re
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
@@ -28,6 +29,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as EnginePage
 from mkdocs.structure.toc import get_toc
 
+from generator.cachefile import UNUSED_FOR_S
 from generator.checks import content
 from generator.checks.wording import wording_for
 from generator.dataset import Dataset
@@ -41,7 +43,8 @@ from generator.records.load import LoadResult, load_dataset
 from generator.records.problems import DataError, Problem
 from generator.sanitize import clean_html, search_entry
 from generator.site import exports, pages, search, search_light, share
-from generator.site.images import IMAGE_SUFFIXES, ImageError, default_cache_dir, write_images
+from generator.site.images import IMAGE_SUFFIXES, ImageError, ResponsiveImage, default_cache_dir, write_images
+from generator.site.images import prune_cache as prune_image_cache
 from generator.site.inputs import InputKeys, input_keys
 from generator.site.render import Page
 from generator.site.search_entries import search_entries
@@ -388,9 +391,12 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
                     return f"下载文件无法写入，网站没有更新：{error}"
             return None
 
+        published: set[str] = set()
+
         def qr_codes(receive: Receive) -> str | None:
             try:  # the parent sends the addresses in on_nav
-                share.write_qr_codes((a for a in receive(ADDRESSES) if a), site_dir, cache, link=link)
+                published.update(share.write_qr_codes((a for a in receive(ADDRESSES) if a), site_dir, cache,
+                                                      link=link))
             except OSError as error:
                 return f"分享图片或二维码无法写入，网站没有更新：{error}"
             return None
@@ -429,8 +435,9 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
                 return problem
             deliver(ENTRIES, texts)
             problem = downloads() or placed(receive) or (None if preview else qr_codes(receive))
-            if problem is None and kept is not None:
+            if problem is None and kept is not None:  # `fivestar build`, every file in: what it did not use goes
                 kept.prune()
+                prune_caches(cache, settings.images.values(), pictures.values(), published)
             return problem
 
         self.background = Background()
@@ -519,6 +526,15 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
     def on_shutdown(self) -> None:
         self.background.abandon()
         self.unpin_build_date()
+
+
+def prune_caches(cache: Path, images: Iterable[ResponsiveImage], pictures: Iterable[share.SharePicture],
+                 qr_codes: Iterable[str]) -> None:
+    """After a build: the image cache's renditions, share pictures and QR codes that it did not use and that have
+    not changed for a while (cachefile.UNUSED_FOR_S) are removed, so a project's cache does not grow for ever."""
+    older_than = time.time() - UNUSED_FOR_S
+    prune_image_cache(cache, images, older_than=older_than)
+    share.prune_cache(cache, pictures, qr_codes, older_than=older_than)
 
 
 def add_names_field(config: MkDocsConfig) -> None:
