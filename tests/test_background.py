@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import threading
 from pathlib import Path
@@ -125,14 +126,17 @@ def test_abandon_stops_a_job_nobody_waits_for() -> None:
             os.kill(child, signal.SIGKILL)
 
 
-@pytest.mark.parametrize("preview", [True, False], ids=["preview", "build"])
+@pytest.mark.parametrize(("preview", "page_cache"), [(True, False), (False, False), (False, True)],
+                         ids=["preview", "build", "build with the page cache"])
 def test_the_search_entries_are_handed_over_once_what_their_pages_load_is_written(
-        preview: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        preview: bool, page_cache: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A preview's build ends, and its pages reload, once it has the search entries (it does not wait for the rest
     of the job): record images, share pictures and QR codes must be in place by then, or a reloaded page asks for
     a picture that is not there yet (a 404 the preview's phone test saw). A build takes the entries as soon as they
-    are made (it cuts the light index from them meanwhile) and waits for the downloads and QR codes before the new
-    site goes in place. The job starts before the pages are made, so the QR codes wait for the pages' addresses."""
+    are made (it cuts the light index from them meanwhile) and waits for the images, downloads and QR codes before
+    the new site goes in place; with the page cache, the job hands the inputs' digests over first. The job starts
+    before the images are planned and the pages made, so it waits for both (the planned images, the pages'
+    addresses)."""
     from generator.engine import build
     from generator.engine.mkdocs import plugin
     from generator.site import exports, search_light, share
@@ -169,13 +173,18 @@ def test_the_search_entries_are_handed_over_once_what_their_pages_load_is_writte
     monkeypatch.setattr(exports, "write_exports", noting("downloads", exports.write_exports))
     monkeypatch.setattr(search_light, "write_light_index", noting("light index", search_light.write_light_index))
     monkeypatch.setattr(build, "swap_in", noting("in place", build.swap_in))
-    build.build_site(REPO / "data", REPO / "mkdocs.yml", tmp_path / "site")
-    assert done[:3] == ["started", "pages", f"sent {plugin.ADDRESSES}"]  # the job is under way before the pages
-    job = done[3:]
+    shutil.copytree(REPO / "data", tmp_path / "data")
+    build.build_site(tmp_path / "data", REPO / "mkdocs.yml", tmp_path / "site", page_cache=page_cache)
+    # The job is under way before the images are planned and the pages made.
+    assert done[:3] == ["started", f"sent {plugin.IMAGES}", "pages"]
+    assert f"sent {plugin.ADDRESSES}" in done
+    job = [step for step in done[3:] if not step.startswith("sent ")]
     handed = job.index(f"handed over {plugin.ENTRIES}")
-    assert {"images", "share pictures", "search entries"} <= set(job[:handed])
     assert job.index("search entries") < handed < job.index("light index") < job.index("in place")
+    assert (job[0] == f"handed over {plugin.KEYS}") == page_cache
     if preview:
+        assert {"images", "share pictures"} <= set(job[:handed])
         assert job.index("QR codes") == handed - 1 and job.index("downloads") > handed
     else:
-        assert handed < job.index("downloads") < job.index("QR codes") < job.index("in place")
+        assert handed < job.index("images") < job.index("share pictures") < job.index("downloads")
+        assert job.index("downloads") < job.index("QR codes") < job.index("in place")

@@ -14,7 +14,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
@@ -64,6 +64,11 @@ MAX_USER_WORD = 40
 """Longer names are not words anyone types into a search box, and teaching one to jieba takes time quadratic
 in its length (a 10,000-character name: minutes), so they are left out of the user dictionary."""
 
+KEYS = "keys"
+"""The part of a build's background job the pages wait for, with the page cache: the inputs' digests
+(`site.inputs.input_keys`), made there while this process plans the images."""
+IMAGES = "images"
+"""Sent to the background job once the record images are planned (`pages.record_images`)."""
 ENTRIES = "entries"
 """The part of the background job's result that the build waits for: the generated pages' search entries."""
 PLACED = "placed"
@@ -209,20 +214,24 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.dataset is not None
+        news = pages.read_news(config.docs_dir)
+        self.sections = pages.site_sections(self.dataset, news)
+        self.keys = None
+        self.start_background(config, news)  # its first steps need no image: it starts before they are planned
         try:
             images = pages.record_images(self.dataset)
         except ImageError as error:
             raise PluginError(f"图片无法发布，网站没有更新：{error}") from None
+        self.background.send(IMAGES, images)
         self.settings = pages.PageSettings(
             use_directory_urls=config.use_directory_urls,
-            news=pages.read_news(config.docs_dir),
+            news=news,
             downloads=self.downloads,
             images=images,
         )
         footer = self.dataset.site.footer
         badge = images.get(footer.conac_image) if footer and footer.conac_image else None
         config.extra["fivestar"]["conac_image"] = badge.src if badge else None
-        self.sections = pages.site_sections(self.dataset, self.settings.news)
         if self.make_nav:  # the sections present, from the one list, titled as site.yaml words them
             config.nav = section_nav(self.sections)
         self.clean_content_files(files, config)
@@ -237,12 +246,12 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
         self.generated = {}
         self.reused, self.placed, self.to_store = {}, {}, []
         reuse = None
-        self.keys = None
         if self.store is not None:
             self.store_signature = build_signature(config)
             reuse = self.reuse_from(self.store, config)
-            self.keys = input_keys(self.dataset)  # the downloads' parts are kept by them too
-        self.start_background(config)  # beside the pages, from their start: the pages' addresses follow in on_nav
+            # The second process digests them while this one plans the images (the downloads' parts and the search
+            # entries are kept by them too); without one, they are digested here.
+            self.keys = self.background_part(KEYS) if Background.forks() else input_keys(self.dataset)
         by_uri = files.src_uris  # a generated page's path is already a clean POSIX path (get_file_from_path's work)
         for page in pages.render_pages(self.dataset, self.settings, reuse, self.keys):
             existing = by_uri.get(page.src_uri)
@@ -370,28 +379,42 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
 
     # -- work that needs only the data, on the second core ------------------------------------------------------
 
-    def start_background(self, config: MkDocsConfig) -> None:
-        """A forked second process writes the images, share pictures, QR codes and downloads and builds the search
-        entries, while this one renders the pages (it waits for their addresses only for the QR codes)."""
+    def start_background(self, config: MkDocsConfig, posts: Sequence[pages.NewsPost]) -> None:
+        """A forked second process digests the inputs, writes the images, share pictures, QR codes and downloads and
+        builds the search entries, while this one plans the images and renders the pages (it sends the planned
+        images, and the pages' addresses for the QR codes)."""
         assert self.dataset is not None
         self.settle_downloads()
-        dataset, settings, sections, site_dir = self.dataset, self.settings, self.sections, Path(config.site_dir)
+        dataset, sections, site_dir = self.dataset, self.sections, Path(config.site_dir)
         use_urls, site_url = config.use_directory_urls, config.site_url
-        news = [(post.date, post.title, url_of(post.src_uri, use_urls)) for post in settings.news]
+        news = [(post.date, post.title, url_of(post.src_uri, use_urls)) for post in posts]
+        downloading = bool(self.downloads)
         pictures = self.pictures
-        keys, kept = self.keys, self.store.kept_parts() if self.store is not None else None
-        link = self.store is not None  # `fivestar build`: a fresh folder that nobody serves (images.place_cached)
+        store = self.store
+        kept = store.kept_parts() if store is not None else None
+        link = store is not None  # `fivestar build`: a fresh folder that nobody serves (images.place_cached)
         preview = self.dirty
+        cache = default_cache_dir(dataset.data_dir)
+        published: set[str] = set()
 
-        def downloads() -> str | None:
-            if settings.downloads:
+        def images_and_pictures(images: Mapping[str, ResponsiveImage]) -> str | None:
+            try:
+                write_images(dataset, site_dir, images=images, link=link)
+            except (ImageError, OSError) as error:
+                return f"图片无法发布，网站没有更新：{error}"
+            try:
+                share.write_pictures(pictures, site_dir, cache, link=link)
+            except OSError as error:
+                return f"分享图片或二维码无法写入，网站没有更新：{error}"
+            return None
+
+        def downloads(keys: InputKeys | None) -> str | None:
+            if downloading:
                 try:
                     exports.write_exports(dataset, site_dir, news, site_url, keys, kept)
                 except OSError as error:
                     return f"下载文件无法写入，网站没有更新：{error}"
             return None
-
-        published: set[str] = set()
 
         def qr_codes(receive: Receive) -> str | None:
             try:  # the parent sends the addresses in on_nav
@@ -411,33 +434,37 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
                         "请检查磁盘空间和文件夹权限，或加 --full 重新生成全部页面。")
             return None
 
-        cache = default_cache_dir(dataset.data_dir)
-
         def job(deliver: Deliver, receive: Receive) -> str | None:
-            # What needs no page address comes first, while the pages are still being made. A build hands the
-            # search entries over as soon as they are made (the light index is cut from them while this process
-            # writes the downloads, puts the stored pages in place and writes the QR codes) and joins this job
-            # before the new site goes in place. A
-            # preview's build ends, and its pages reload, once it has the entries: every file a page loads
-            # (record images, share pictures, QR codes) is written before they are delivered, and the
-            # downloads, which a page only links to, after (a preview does not wait for them).
-            try:
-                write_images(dataset, site_dir, images=settings.images, link=link)
-            except (ImageError, OSError) as error:
-                return f"图片无法发布，网站没有更新：{error}"
-            try:
-                share.write_pictures(pictures, site_dir, cache, link=link)
-            except OSError as error:
-                return f"分享图片或二维码无法写入，网站没有更新：{error}"
+            # With the page cache, the inputs' digests come first: the parent waits for them before the pages (run
+            # inline, the job finds the parent's own). What needs no page address comes next, while the pages are
+            # still being made. A build hands the search entries over as soon as they are made (the light index is
+            # cut from them while this process writes the images, the downloads, puts the stored pages in place
+            # and writes the QR codes) and joins this job before the new site goes in place. A preview's build
+            # ends, and its pages reload, once it has the entries: every file a page loads (record images, share
+            # pictures, QR codes) is written before they are delivered, and the downloads, which a page only links
+            # to, after (a preview does not wait for them).
+            keys = None
+            if store is not None:
+                keys = self.keys if self.keys is not None else input_keys(dataset)
+                deliver(KEYS, keys)
+            images: Mapping[str, ResponsiveImage] = {}
+            if preview:
+                images = receive(IMAGES)
+                if problem := images_and_pictures(images):
+                    return problem
             texts = search_light.page_texts(search_entry(e) for e in search_entries(dataset, use_urls, sections,
                                                                                      keys, kept))
             if preview and (problem := qr_codes(receive)):
                 return problem
             deliver(ENTRIES, texts)
-            problem = downloads() or placed(receive) or (None if preview else qr_codes(receive))
+            if not preview:
+                images = receive(IMAGES)
+                if problem := images_and_pictures(images):
+                    return problem
+            problem = downloads(keys) or placed(receive) or (None if preview else qr_codes(receive))
             if problem is None and kept is not None:  # `fivestar build`, every file in: what it did not use goes
                 kept.prune()
-                prune_caches(cache, settings.images.values(), pictures.values(), published)
+                prune_caches(cache, images.values(), pictures.values(), published)
             return problem
 
         self.background = Background()
@@ -445,9 +472,14 @@ class FivestarPlugin(BasePlugin[FivestarConfig]):
 
     def search_pages(self) -> list[str]:
         """The generated pages' search entries from the background job, as the light index takes them
-        (`search_light.page_texts`); its failure stops the build with a Chinese message."""
+        (`search_light.page_texts`)."""
+        return self.background_part(ENTRIES)
+
+    def background_part(self, name: str) -> Any:
+        """A part the background job hands over early (`KEYS`, `ENTRIES`); its failure stops the build with a
+        Chinese message."""
         try:
-            return self.background.wait_for(ENTRIES)
+            return self.background.wait_for(name)
         except BackgroundFailed as error:
             self.raise_problem(self.last_word(), error)
             raise  # pragma: no cover - raise_problem always raises given an error
