@@ -69,26 +69,18 @@ def _gf2_square(matrix: Sequence[int]) -> list[int]:
 
 
 def crc32_combine(first: int, second: int, second_size: int) -> int:
-    """The CRC-32 of two texts joined, from the first's CRC, the second's CRC and the second's length."""
-    if second_size <= 0:
-        return first
-    odd = [_CRC_POLYNOMIAL, *(1 << n for n in range(31))]  # the operator for one zero bit
-    even = _gf2_square(odd)  # two zero bits
-    odd = _gf2_square(even)  # four zero bits
+    """The CRC-32 of two texts joined, from the first's CRC, the second's CRC and the second's length: the first's
+    CRC run through `second_size` zero bytes (one operator a bit of the length, each the last one squared)."""
+    operator = [_CRC_POLYNOMIAL, *(1 << n for n in range(31))]  # one zero bit
+    for _ in range(3):  # one zero byte
+        operator = _gf2_square(operator)
     length = second_size
-    while True:  # apply len(second) zero bytes to `first`, one bit of the length at a time
-        even = _gf2_square(odd)
+    while length > 0:
         if length & 1:
-            first = _gf2_times(even, first)
+            first = _gf2_times(operator, first)
         length >>= 1
-        if not length:
-            break
-        odd = _gf2_square(even)
-        if length & 1:
-            first = _gf2_times(odd, first)
-        length >>= 1
-        if not length:
-            break
+        if length:
+            operator = _gf2_square(operator)
     return first ^ second
 
 
